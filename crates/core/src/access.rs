@@ -1,0 +1,384 @@
+//! Who may do what. Every page, API call and CLI command asks
+//! [`authorize`]; nothing else decides access. The answer names the rule
+//! that allowed it, because the audit log records that rule (NEN 7513).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{AgbCode, Code};
+use crate::error::Invalid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    RegioBeheerder,
+    Wijkmanager,
+    Praktijk,
+    Netwerkpartner,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::RegioBeheerder,
+        Role::Wijkmanager,
+        Role::Praktijk,
+        Role::Netwerkpartner,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::RegioBeheerder => "regio_beheerder",
+            Role::Wijkmanager => "wijkmanager",
+            Role::Praktijk => "praktijk",
+            Role::Netwerkpartner => "netwerkpartner",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::RegioBeheerder => "regio-beheerder",
+            Role::Wijkmanager => "wijkmanager / wijkcoördinator",
+            Role::Praktijk => "praktijk",
+            Role::Netwerkpartner => "netwerkpartner",
+        }
+    }
+
+    /// The regio-beheerder can change everything and approve payments, so a
+    /// password alone is not enough for that role.
+    pub fn requires_second_factor(self) -> bool {
+        self == Role::RegioBeheerder
+    }
+}
+
+impl FromStr for Role {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == s.trim())
+            .ok_or_else(|| Invalid(format!("'{}' is geen rol: kies uit regio_beheerder, wijkmanager, praktijk, netwerkpartner", s.trim())))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// What a user's role is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "codes", rename_all = "snake_case")]
+pub enum Scope {
+    Region,
+    Networks(Vec<Code>),
+    Practice(AgbCode),
+    Organization(Code),
+}
+
+impl Scope {
+    /// Whether this scope fits the role; a praktijk user scoped to networks
+    /// would be a configuration error.
+    pub fn fits(&self, role: Role) -> bool {
+        matches!(
+            (role, self),
+            (Role::RegioBeheerder, Scope::Region)
+                | (Role::Wijkmanager, Scope::Networks(_))
+                | (Role::Praktijk, Scope::Practice(_))
+                | (Role::Netwerkpartner, Scope::Organization(_))
+        )
+    }
+}
+
+/// The person (or their API token) asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// Whether this session passed a TOTP check (always false for API tokens).
+    pub second_factor: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    View,
+    Edit,
+    Create,
+    Delete,
+}
+
+/// The thing acted upon, with the relations the decision needs. The caller
+/// loads those relations; this function only decides.
+#[derive(Debug, Clone, Copy)]
+pub enum Object<'a> {
+    /// Lists and the dashboard: everyone signed in may open them; what they
+    /// contain is filtered by [`can_see`] per item.
+    Overview,
+    Wijk,
+    Practice {
+        agb: &'a AgbCode,
+        networks: &'a [Code],
+    },
+    Organization {
+        code: &'a Code,
+        networks: &'a [Code],
+    },
+    Network {
+        code: &'a Code,
+        practices: &'a [AgbCode],
+        partners: &'a [Code],
+    },
+    RegisteredPatients {
+        agb: &'a AgbCode,
+    },
+    AuditLog,
+    Users,
+    /// The user's own account: password, TOTP, API tokens.
+    OwnAccount,
+}
+
+/// Allowed, and by which rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub rule: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("u heeft geen toegang tot dit onderdeel")]
+    OutOfScope,
+    #[error("hiervoor is inloggen met een tweede factor (authenticator-app) nodig")]
+    SecondFactorRequired,
+}
+
+const fn grant(rule: &'static str) -> Result<Grant, Refusal> {
+    Ok(Grant { rule })
+}
+
+/// The one permission check, used by pages, API and CLI alike.
+pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<Grant, Refusal> {
+    use Action::*;
+    use Object as O;
+    use Scope as S;
+
+    if let O::AuditLog = object {
+        // NEN 7513: reading the access log is itself sensitive; only the
+        // region, and only after a second factor.
+        return match (&who.scope, who.second_factor) {
+            (S::Region, true) => grant("regio-beheerder leest het auditlog na tweede factor"),
+            (S::Region, false) => Err(Refusal::SecondFactorRequired),
+            _ => Err(Refusal::OutOfScope),
+        };
+    }
+    if let O::OwnAccount = object {
+        return grant("eigen account");
+    }
+    if let O::Overview = object {
+        return if action == View {
+            grant("overzicht voor ingelogde gebruikers")
+        } else {
+            Err(Refusal::OutOfScope)
+        };
+    }
+    if who.scope == S::Region {
+        return grant("regio-beheerder beheert de regio");
+    }
+    match (object, &who.scope, action) {
+        (O::Wijk, _, View) => grant("wijkindeling is zichtbaar voor alle gebruikers"),
+        (O::Network { code, .. }, S::Networks(mine), View | Edit) if mine.contains(code) => {
+            grant("wijkmanager van dit netwerk")
+        }
+        (O::Network { practices, .. }, S::Practice(agb), View) if practices.contains(agb) => {
+            grant("praktijk is lid van dit netwerk")
+        }
+        (O::Network { partners, .. }, S::Organization(org), View) if partners.contains(org) => {
+            grant("organisatie is partner in dit netwerk")
+        }
+        (O::Practice { networks, .. }, S::Networks(mine), View)
+            if networks.iter().any(|n| mine.contains(n)) =>
+        {
+            grant("praktijk is lid van een netwerk van deze wijkmanager")
+        }
+        (O::Practice { agb, .. }, S::Practice(own), View | Edit) if agb == own => {
+            grant("eigen praktijk")
+        }
+        (O::RegisteredPatients { agb }, S::Practice(own), View) if agb == own => {
+            grant("eigen praktijk")
+        }
+        (O::Organization { .. }, _, View) => {
+            grant("netwerkpartners zijn zichtbaar voor alle gebruikers")
+        }
+        (O::Organization { networks, .. }, S::Networks(mine), Edit)
+            if networks.iter().any(|n| mine.contains(n)) =>
+        {
+            grant("wijkmanager van een netwerk waarin deze organisatie partner is")
+        }
+        (O::Organization { code, .. }, S::Organization(own), Edit) if code == own => {
+            grant("eigen organisatie")
+        }
+        _ => Err(Refusal::OutOfScope),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(role: Role, scope: Scope) -> Principal {
+        Principal {
+            user_id: 1,
+            name: "Test".into(),
+            role,
+            scope,
+            second_factor: false,
+        }
+    }
+
+    fn code(s: &str) -> Code {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn wijkmanager_sees_own_network_and_not_another() {
+        let wm = who(Role::Wijkmanager, Scope::Networks(vec![code("wsv-noord")]));
+        let (noord, zuid) = (code("wsv-noord"), code("wsv-zuid"));
+        let own = Object::Network {
+            code: &noord,
+            practices: &[],
+            partners: &[],
+        };
+        let other = Object::Network {
+            code: &zuid,
+            practices: &[],
+            partners: &[],
+        };
+        assert!(authorize(&wm, Action::Edit, own).is_ok());
+        assert_eq!(
+            authorize(&wm, Action::View, other),
+            Err(Refusal::OutOfScope)
+        );
+        assert_eq!(
+            authorize(&wm, Action::Delete, own),
+            Err(Refusal::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn practice_reads_networks_it_belongs_to_and_edits_only_itself() {
+        let agb: AgbCode = "01000001".parse().unwrap();
+        let other: AgbCode = "01000002".parse().unwrap();
+        let p = who(Role::Praktijk, Scope::Practice(agb.clone()));
+        let n = code("wsv-noord");
+        let member = Object::Network {
+            code: &n,
+            practices: std::slice::from_ref(&agb),
+            partners: &[],
+        };
+        assert!(authorize(&p, Action::View, member).is_ok());
+        assert!(authorize(&p, Action::Edit, member).is_err());
+        assert!(authorize(
+            &p,
+            Action::Edit,
+            Object::Practice {
+                agb: &agb,
+                networks: &[]
+            }
+        )
+        .is_ok());
+        assert!(authorize(
+            &p,
+            Action::View,
+            Object::Practice {
+                agb: &other,
+                networks: &[]
+            }
+        )
+        .is_err());
+        assert!(authorize(&p, Action::View, Object::RegisteredPatients { agb: &other }).is_err());
+    }
+
+    #[test]
+    fn audit_log_needs_the_region_and_a_second_factor() {
+        let mut admin = who(Role::RegioBeheerder, Scope::Region);
+        assert_eq!(
+            authorize(&admin, Action::View, Object::AuditLog),
+            Err(Refusal::SecondFactorRequired)
+        );
+        admin.second_factor = true;
+        assert!(authorize(&admin, Action::View, Object::AuditLog).is_ok());
+        let mut wm = who(Role::Wijkmanager, Scope::Networks(vec![]));
+        wm.second_factor = true;
+        assert_eq!(
+            authorize(&wm, Action::View, Object::AuditLog),
+            Err(Refusal::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn only_the_region_manages_users_and_wijken() {
+        for (role, scope) in [
+            (Role::Wijkmanager, Scope::Networks(vec![code("wsv-noord")])),
+            (Role::Praktijk, Scope::Practice("01000001".parse().unwrap())),
+            (
+                Role::Netwerkpartner,
+                Scope::Organization(code("welzijn-noord")),
+            ),
+        ] {
+            let u = who(role, scope);
+            assert!(authorize(&u, Action::View, Object::Users).is_err());
+            assert!(authorize(&u, Action::Edit, Object::Wijk).is_err());
+            assert!(authorize(&u, Action::View, Object::Wijk).is_ok());
+        }
+        assert!(authorize(
+            &who(Role::RegioBeheerder, Scope::Region),
+            Action::Create,
+            Object::Users
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn partner_edits_own_organisation_only() {
+        let own = code("welzijn-noord");
+        let other = code("fysio-zuid");
+        let p = who(Role::Netwerkpartner, Scope::Organization(own.clone()));
+        assert!(authorize(
+            &p,
+            Action::Edit,
+            Object::Organization {
+                code: &own,
+                networks: &[]
+            }
+        )
+        .is_ok());
+        assert!(authorize(
+            &p,
+            Action::Edit,
+            Object::Organization {
+                code: &other,
+                networks: &[]
+            }
+        )
+        .is_err());
+        assert!(authorize(
+            &p,
+            Action::View,
+            Object::Organization {
+                code: &other,
+                networks: &[]
+            }
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn scope_must_fit_role() {
+        assert!(Scope::Region.fits(Role::RegioBeheerder));
+        assert!(!Scope::Region.fits(Role::Praktijk));
+        assert!(Scope::Networks(vec![]).fits(Role::Wijkmanager));
+    }
+}

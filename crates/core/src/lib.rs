@@ -1,0 +1,14 @@
+//! The domain of wijkregie: region, wijken, practices, partner organisations,
+//! networks (WSV), who may do what, and the audit chain.
+//!
+//! This crate does no I/O and knows no framework, so every rule here can be
+//! tested quickly and reused by the store, the web layer and the CLI alike.
+
+pub mod access;
+pub mod audit;
+pub mod codes;
+pub mod date;
+pub mod error;
+pub mod region;
+
+pub use error::FieldError;

@@ -1,1 +1,18 @@
-//! stub
+//! All SQL of wijkregie. SQLite is the embedded default, PostgreSQL is chosen
+//! by a `postgres://` URL; both run the same queries through sqlx's `Any`
+//! driver, with one migration directory per engine (docs/architecture.md
+//! explains the trade-off). One module per aggregate; plain functions, one
+//! per query.
+
+pub mod account;
+pub mod audit;
+mod db;
+mod error;
+pub mod region;
+mod text;
+
+pub use db::{Engine, Store, WriteTx};
+pub use error::StoreError;
+
+/// Fresh databases on both engines for tests (here and in other crates).
+pub mod testing;

@@ -1,0 +1,409 @@
+//! Users, their scope, server-side sessions, API tokens and login attempts.
+//! Secrets (session ids, API tokens) are stored only as SHA-256 hashes.
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use wijkregie_core::access::{Role, Scope};
+
+use crate::error::{Result, StoreError};
+use crate::text::{parse, parse_time, timestamp};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub totp_secret: Option<String>,
+    pub active: bool,
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub scope: &'a Scope,
+    pub totp_secret: Option<&'a str>,
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Emails are compared case-insensitively and without surrounding blanks.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn scope_codes(scope: &Scope) -> Vec<String> {
+    match scope {
+        Scope::Region => vec![],
+        Scope::Networks(codes) => codes.iter().map(|c| c.as_str().to_owned()).collect(),
+        Scope::Practice(agb) => vec![agb.as_str().to_owned()],
+        Scope::Organization(code) => vec![code.as_str().to_owned()],
+    }
+}
+
+pub async fn create_user(
+    conn: &mut AnyConnection,
+    new: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO app_user (email, name, password_hash, role, totp_secret, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+    )
+    .bind(normalize_email(new.email))
+    .bind(new.name)
+    .bind(new.password_hash)
+    .bind(new.role.code())
+    .bind(new.totp_secret.map(str::to_owned))
+    .bind(timestamp(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    for code in scope_codes(new.scope) {
+        sqlx::query("INSERT INTO user_scope (user_id, code) VALUES ($1, $2)")
+            .bind(id)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<User>> {
+    let id: Option<i64> = sqlx::query("SELECT id FROM app_user WHERE email = $1")
+        .bind(normalize_email(email))
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+    match id {
+        Some(id) => user(conn, id).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
+    let Some(r) = sqlx::query("SELECT id, email, name, password_hash, role, totp_secret, active FROM app_user WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let role: Role = parse("app_user", "role", &r.try_get::<String, _>("role")?)?;
+    let codes: Vec<String> =
+        sqlx::query("SELECT code FROM user_scope WHERE user_id = $1 ORDER BY code")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| r.try_get("code"))
+            .collect::<Result<_, _>>()?;
+    let single = || {
+        codes.first().cloned().ok_or(StoreError::Corrupt {
+            table: "user_scope",
+            column: "code",
+            message: format!("gebruiker {id} heeft geen praktijk of organisatie"),
+        })
+    };
+    let scope = match role {
+        Role::RegioBeheerder => Scope::Region,
+        Role::Wijkmanager => Scope::Networks(
+            codes
+                .iter()
+                .map(|c| parse("user_scope", "code", c))
+                .collect::<Result<_>>()?,
+        ),
+        Role::Praktijk => Scope::Practice(parse("user_scope", "code", &single()?)?),
+        Role::Netwerkpartner => Scope::Organization(parse("user_scope", "code", &single()?)?),
+    };
+    Ok(Some(User {
+        id,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        password_hash: r.try_get("password_hash")?,
+        role,
+        scope,
+        totp_secret: r.try_get("totp_secret")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+    }))
+}
+
+pub async fn users(conn: &mut AnyConnection) -> Result<Vec<User>> {
+    let ids: Vec<i64> = sqlx::query("SELECT id FROM app_user ORDER BY name, id")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(user(conn, id).await?);
+    }
+    Ok(out)
+}
+
+pub async fn set_totp_secret(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    secret: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE id = $2")
+        .bind(secret.map(str::to_owned))
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(conn: &mut AnyConnection, user_id: i64, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How far a session got in logging in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A visitor who has not logged in; holds only a CSRF token.
+    Anonymous,
+    /// Password accepted, second factor still to come.
+    Password,
+    Complete,
+}
+
+impl Stage {
+    fn code(self) -> &'static str {
+        match self {
+            Stage::Anonymous => "anonymous",
+            Stage::Password => "password",
+            Stage::Complete => "complete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: Option<i64>,
+    pub stage: Stage,
+    pub second_factor: bool,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn create_session(
+    conn: &mut AnyConnection,
+    id: &str,
+    user_id: Option<i64>,
+    stage: Stage,
+    second_factor: bool,
+    csrf_token: &str,
+    now: DateTime<Utc>,
+    lifetime: Duration,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO session (id_hash, user_id, stage, second_factor, csrf_token, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(hash_secret(id))
+    .bind(user_id)
+    .bind(stage.code())
+    .bind(i64::from(second_factor))
+    .bind(csrf_token)
+    .bind(timestamp(now))
+    .bind(timestamp(now + lifetime))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The session for a cookie value, if it exists and has not expired.
+pub async fn session(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>> {
+    let row = sqlx::query(
+        "SELECT id_hash, user_id, stage, second_factor, csrf_token, expires_at FROM session
+         WHERE id_hash = $1 AND expires_at > $2",
+    )
+    .bind(hash_secret(id))
+    .bind(timestamp(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        let stage = match r.try_get::<String, _>("stage")?.as_str() {
+            "password" => Stage::Password,
+            "complete" => Stage::Complete,
+            _ => Stage::Anonymous,
+        };
+        Ok(Session {
+            id_hash: r.try_get("id_hash")?,
+            user_id: r.try_get("user_id")?,
+            stage,
+            second_factor: r.try_get::<i64, _>("second_factor")? != 0,
+            csrf_token: r.try_get("csrf_token")?,
+            expires_at: parse_time(
+                "session",
+                "expires_at",
+                &r.try_get::<String, _>("expires_at")?,
+            )?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM session WHERE id_hash = $1")
+        .bind(hash_secret(id))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired_sessions(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM session WHERE expires_at <= $1")
+        .bind(timestamp(now))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+pub async fn record_login_attempt(
+    conn: &mut AnyConnection,
+    email: &str,
+    client_addr: &str,
+    succeeded: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO login_attempt (email, client_addr, attempted_at, succeeded) VALUES ($1, $2, $3, $4)")
+        .bind(normalize_email(email))
+        .bind(client_addr)
+        .bind(timestamp(now))
+        .bind(i64::from(succeeded))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Failed attempts since `since` for this email, and from this address.
+pub async fn failed_logins_since(
+    conn: &mut AnyConnection,
+    email: &str,
+    client_addr: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, i64)> {
+    let by_email: i64 = sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE email = $1 AND attempted_at > $2 AND succeeded = 0")
+        .bind(normalize_email(email))
+        .bind(timestamp(since))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
+    let by_addr: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0")
+            .bind(client_addr)
+            .bind(timestamp(since))
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?;
+    Ok((by_email, by_addr))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+pub async fn create_api_token(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(sqlx::query("INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(user_id)
+        .bind(name)
+        .bind(hash_secret(token))
+        .bind(timestamp(now))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("id")?)
+}
+
+/// The user a live token belongs to; marks the token as used.
+pub async fn user_for_token(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT id, user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(hash_secret(token))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (id, user_id): (i64, i64) = (row.try_get("id")?, row.try_get("user_id")?);
+    sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2")
+        .bind(timestamp(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some((id, user_id)))
+}
+
+pub async fn api_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
+    sqlx::query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY id")
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                name: r.try_get("name")?,
+                created_at: parse_time("api_token", "created_at", &r.try_get::<String, _>("created_at")?)?,
+                last_used_at: r
+                    .try_get::<Option<String>, _>("last_used_at")?
+                    .map(|t| parse_time("api_token", "last_used_at", &t))
+                    .transpose()?,
+                revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Revokes a token of this user; false when there is no such live token.
+pub async fn revoke_api_token(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    token_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(timestamp(now))
+        .bind(token_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1)
+}

@@ -1,0 +1,170 @@
+//! Connecting, migrating and transactions for both engines.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::error::{Result, StoreError};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite allows one writer at a time and answers a second one with
+    /// SQLITE_BUSY instead of waiting when both started by reading; writes
+    /// are rare here, so they simply take turns. PostgreSQL needs no such lock.
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A write transaction. Holds the SQLite write turn until commit or drop.
+pub struct WriteTx {
+    pub tx: Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Opens a database by URL (`sqlite://path` or `postgres://…`), creating a
+    /// SQLite file if needed, and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            return Err(StoreError::Unsupported(format!(
+                "onbekend database-adres '{url}': gebruik sqlite://PAD of postgres://…"
+            )));
+        };
+        let url = match engine {
+            Engine::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if engine == Engine::Sqlite {
+            // WAL lets pages read while an import writes; it is a property of
+            // the file, so setting it once is enough.
+            pool.execute("PRAGMA journal_mode = WAL;").await?;
+        }
+        let store = Store {
+            pool,
+            engine,
+            write_lock: Arc::new(Mutex::new(())),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The SQLite URL for a file in the data directory.
+    pub fn sqlite_url(data_dir: &Path) -> String {
+        Self::sqlite_url_for_file(&data_dir.join("wijkregie.sqlite"))
+    }
+
+    pub fn sqlite_url_for_file(file: &Path) -> String {
+        format!("sqlite://{}", file.display())
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A connection for reads.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    pub async fn begin(&self) -> Result<WriteTx> {
+        let turn = match self.engine {
+            Engine::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Engine::Postgres => None,
+        };
+        Ok(WriteTx {
+            tx: self.pool.begin().await?,
+            _turn: turn,
+        })
+    }
+
+    /// Whether the database answers; for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A consistent copy of a live SQLite database. PostgreSQL has pg_dump.
+    pub async fn backup_to(&self, target: &Path) -> Result<()> {
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Unsupported(
+                "back-up van PostgreSQL: gebruik pg_dump (zie docs/operations.md)".into(),
+            ));
+        }
+        if target.exists() {
+            return Err(StoreError::Unsupported(format!(
+                "{} bestaat al; kies een nieuw bestand",
+                target.display()
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(target.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

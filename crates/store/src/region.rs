@@ -1,0 +1,432 @@
+//! Region, wijken, practices, organisations and networks. Reads return whole
+//! core aggregates; `save_*` writes one aggregate, replacing its child rows,
+//! so the region file import and the edit pages share one write path.
+
+use std::collections::BTreeMap;
+
+use sqlx::{AnyConnection, Row};
+use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::region::{
+    Address, Area, CoordinatorArrangement, HoursPerWeek, Membership, Network, Organization,
+    PatientCount, Practice, Region, Wijk,
+};
+
+use crate::error::{Result, StoreError};
+use crate::text::{date, opt_date, parse, parse_opt};
+
+pub async fn region(conn: &mut AnyConnection) -> Result<Option<Region>> {
+    let row = sqlx::query("SELECT code, name FROM region WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| {
+        Ok(Region {
+            code: parse("region", "code", &r.try_get::<String, _>("code")?)?,
+            name: r.try_get("name")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn save_region(conn: &mut AnyConnection, region: &Region) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO region (id, code, name) VALUES (1, $1, $2)
+         ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name",
+    )
+    .bind(region.code.as_str())
+    .bind(&region.name)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn wijken(conn: &mut AnyConnection) -> Result<Vec<Wijk>> {
+    let rows = sqlx::query("SELECT code, name FROM wijk ORDER BY name, code")
+        .fetch_all(&mut *conn)
+        .await?;
+    let areas = sqlx::query(
+        "SELECT wijk_code, area_code, area_year FROM wijk_area ORDER BY area_code, area_year",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_wijk: BTreeMap<String, Vec<Area>> = BTreeMap::new();
+    for a in areas {
+        by_wijk
+            .entry(a.try_get("wijk_code")?)
+            .or_default()
+            .push(Area {
+                code: parse(
+                    "wijk_area",
+                    "area_code",
+                    &a.try_get::<String, _>("area_code")?,
+                )?,
+                year: year(a.try_get("area_year")?)?,
+            });
+    }
+    rows.into_iter()
+        .map(|r| {
+            let code: String = r.try_get("code")?;
+            Ok(Wijk {
+                areas: by_wijk.remove(&code).unwrap_or_default(),
+                code: parse("wijk", "code", &code)?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+fn year(value: i64) -> Result<u16> {
+    u16::try_from(value).map_err(|_| StoreError::Corrupt {
+        table: "wijk_area",
+        column: "area_year",
+        message: value.to_string(),
+    })
+}
+
+pub async fn wijk(conn: &mut AnyConnection, code: &Code) -> Result<Option<Wijk>> {
+    Ok(wijken(conn).await?.into_iter().find(|w| &w.code == code))
+}
+
+pub async fn save_wijk(conn: &mut AnyConnection, wijk: &Wijk) -> Result<()> {
+    sqlx::query("INSERT INTO wijk (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = excluded.name")
+        .bind(wijk.code.as_str())
+        .bind(&wijk.name)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM wijk_area WHERE wijk_code = $1")
+        .bind(wijk.code.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for area in &wijk.areas {
+        sqlx::query("INSERT INTO wijk_area (wijk_code, area_code, area_year) VALUES ($1, $2, $3)")
+            .bind(wijk.code.as_str())
+            .bind(area.code.as_str())
+            .bind(i64::from(area.year))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn practices(conn: &mut AnyConnection) -> Result<Vec<Practice>> {
+    let rows = sqlx::query(
+        "SELECT agb, name, street, house_number, house_number_suffix, postcode, city, wijk_code
+         FROM practice ORDER BY name, agb",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let counts = sqlx::query(
+        "SELECT agb, counted_on, patients FROM registered_patients ORDER BY agb, counted_on",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_practice: BTreeMap<String, Vec<PatientCount>> = BTreeMap::new();
+    for c in counts {
+        let patients: i64 = c.try_get("patients")?;
+        by_practice
+            .entry(c.try_get("agb")?)
+            .or_default()
+            .push(PatientCount {
+                date: parse(
+                    "registered_patients",
+                    "counted_on",
+                    &c.try_get::<String, _>("counted_on")?,
+                )?,
+                count: u32::try_from(patients).map_err(|_| StoreError::Corrupt {
+                    table: "registered_patients",
+                    column: "patients",
+                    message: patients.to_string(),
+                })?,
+            });
+    }
+    rows.into_iter()
+        .map(|r| {
+            let agb: String = r.try_get("agb")?;
+            let house_number: i64 = r.try_get("house_number")?;
+            Ok(Practice {
+                registered_patients: by_practice.remove(&agb).unwrap_or_default(),
+                agb: parse("practice", "agb", &agb)?,
+                name: r.try_get("name")?,
+                address: Address {
+                    street: r.try_get("street")?,
+                    house_number: u32::try_from(house_number).map_err(|_| StoreError::Corrupt {
+                        table: "practice",
+                        column: "house_number",
+                        message: house_number.to_string(),
+                    })?,
+                    house_number_suffix: r.try_get("house_number_suffix")?,
+                    postcode: parse("practice", "postcode", &r.try_get::<String, _>("postcode")?)?,
+                    city: r.try_get("city")?,
+                },
+                wijk: parse_opt("practice", "wijk_code", r.try_get("wijk_code")?)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn practice(conn: &mut AnyConnection, agb: &AgbCode) -> Result<Option<Practice>> {
+    Ok(practices(conn).await?.into_iter().find(|p| &p.agb == agb))
+}
+
+pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO practice (agb, name, street, house_number, house_number_suffix, postcode, city, wijk_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (agb) DO UPDATE SET name = excluded.name, street = excluded.street,
+             house_number = excluded.house_number, house_number_suffix = excluded.house_number_suffix,
+             postcode = excluded.postcode, city = excluded.city, wijk_code = excluded.wijk_code",
+    )
+    .bind(p.agb.as_str())
+    .bind(&p.name)
+    .bind(&p.address.street)
+    .bind(i64::from(p.address.house_number))
+    .bind(p.address.house_number_suffix.clone())
+    .bind(p.address.postcode.as_str())
+    .bind(&p.address.city)
+    .bind(p.wijk.as_ref().map(|w| w.as_str().to_owned()))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM registered_patients WHERE agb = $1")
+        .bind(p.agb.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for c in &p.registered_patients {
+        sqlx::query(
+            "INSERT INTO registered_patients (agb, counted_on, patients) VALUES ($1, $2, $3)",
+        )
+        .bind(p.agb.as_str())
+        .bind(date(c.date))
+        .bind(i64::from(c.count))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>> {
+    let rows = sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Organization {
+                code: parse("organization", "code", &r.try_get::<String, _>("code")?)?,
+                name: r.try_get("name")?,
+                domain: parse("organization", "domain", &r.try_get::<String, _>("domain")?)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn organization(conn: &mut AnyConnection, code: &Code) -> Result<Option<Organization>> {
+    Ok(organizations(conn)
+        .await?
+        .into_iter()
+        .find(|o| &o.code == code))
+}
+
+pub async fn save_organization(conn: &mut AnyConnection, o: &Organization) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO organization (code, name, domain) VALUES ($1, $2, $3)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, domain = excluded.domain",
+    )
+    .bind(o.code.as_str())
+    .bind(&o.name)
+    .bind(o.domain.code())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
+    let rows = sqlx::query(
+        "SELECT code, name, module, status, registered_on, stopped_on, coordinator_option, coordinator_name,
+                coordinator_minutes_per_week, coordinator_start
+         FROM network ORDER BY name, code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut wijken: BTreeMap<String, Vec<Code>> = BTreeMap::new();
+    for r in sqlx::query("SELECT network_code, wijk_code FROM network_wijk ORDER BY position")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        wijken
+            .entry(r.try_get("network_code")?)
+            .or_default()
+            .push(parse(
+                "network_wijk",
+                "wijk_code",
+                &r.try_get::<String, _>("wijk_code")?,
+            )?);
+    }
+    let mut practices: BTreeMap<String, Vec<Membership<AgbCode>>> = BTreeMap::new();
+    for r in sqlx::query("SELECT network_code, agb, member_from, member_until FROM network_practice ORDER BY member_from, agb")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        practices.entry(r.try_get("network_code")?).or_default().push(Membership {
+            member: parse("network_practice", "agb", &r.try_get::<String, _>("agb")?)?,
+            from: parse("network_practice", "member_from", &r.try_get::<String, _>("member_from")?)?,
+            until: parse_opt("network_practice", "member_until", r.try_get("member_until")?)?,
+        });
+    }
+    let mut partners: BTreeMap<String, Vec<Membership<Code>>> = BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT network_code, organization_code, member_from, member_until FROM network_partner
+         ORDER BY member_from, organization_code",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        partners
+            .entry(r.try_get("network_code")?)
+            .or_default()
+            .push(Membership {
+                member: parse(
+                    "network_partner",
+                    "organization_code",
+                    &r.try_get::<String, _>("organization_code")?,
+                )?,
+                from: parse(
+                    "network_partner",
+                    "member_from",
+                    &r.try_get::<String, _>("member_from")?,
+                )?,
+                until: parse_opt(
+                    "network_partner",
+                    "member_until",
+                    r.try_get("member_until")?,
+                )?,
+            });
+    }
+    rows.into_iter()
+        .map(|r| {
+            let code: String = r.try_get("code")?;
+            let coordinator = match r
+                .try_get::<Option<String>, _>("coordinator_option")?
+                .as_deref()
+            {
+                None => None,
+                Some("A") => Some(CoordinatorArrangement::ProvidedByRegion {
+                    name: r
+                        .try_get::<Option<String>, _>("coordinator_name")?
+                        .unwrap_or_default(),
+                }),
+                Some(_) => {
+                    let minutes: Option<i64> = r.try_get("coordinator_minutes_per_week")?;
+                    let corrupt = |message: String| StoreError::Corrupt {
+                        table: "network",
+                        column: "coordinator_minutes_per_week",
+                        message,
+                    };
+                    let minutes =
+                        u32::try_from(minutes.unwrap_or(0)).map_err(|e| corrupt(e.to_string()))?;
+                    Some(CoordinatorArrangement::Own {
+                        hours_per_week: HoursPerWeek::from_minutes(minutes)
+                            .map_err(|e| corrupt(e.0))?,
+                        start_date: parse_opt(
+                            "network",
+                            "coordinator_start",
+                            r.try_get("coordinator_start")?,
+                        )?
+                        .ok_or_else(|| corrupt("startdatum ontbreekt".into()))?,
+                    })
+                }
+            };
+            Ok(Network {
+                wijken: wijken.remove(&code).unwrap_or_default(),
+                practices: practices.remove(&code).unwrap_or_default(),
+                partners: partners.remove(&code).unwrap_or_default(),
+                code: parse("network", "code", &code)?,
+                name: r.try_get("name")?,
+                module: parse("network", "module", &r.try_get::<String, _>("module")?)?,
+                status: parse("network", "status", &r.try_get::<String, _>("status")?)?,
+                registered_on: parse_opt("network", "registered_on", r.try_get("registered_on")?)?,
+                stopped_on: parse_opt("network", "stopped_on", r.try_get("stopped_on")?)?,
+                coordinator,
+            })
+        })
+        .collect()
+}
+
+pub async fn network(conn: &mut AnyConnection, code: &Code) -> Result<Option<Network>> {
+    Ok(networks(conn).await?.into_iter().find(|n| &n.code == code))
+}
+
+pub async fn save_network(conn: &mut AnyConnection, n: &Network) -> Result<()> {
+    let (option, name, minutes, start) = match &n.coordinator {
+        None => (None, None, None, None),
+        Some(CoordinatorArrangement::ProvidedByRegion { name }) => {
+            (Some("A"), Some(name.clone()), None, None)
+        }
+        Some(CoordinatorArrangement::Own {
+            hours_per_week,
+            start_date,
+        }) => (
+            Some("B"),
+            None,
+            Some(i64::from(hours_per_week.minutes())),
+            Some(date(*start_date)),
+        ),
+    };
+    sqlx::query(
+        "INSERT INTO network (code, name, module, status, registered_on, stopped_on, coordinator_option,
+                              coordinator_name, coordinator_minutes_per_week, coordinator_start)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, module = excluded.module, status = excluded.status,
+             registered_on = excluded.registered_on, stopped_on = excluded.stopped_on,
+             coordinator_option = excluded.coordinator_option, coordinator_name = excluded.coordinator_name,
+             coordinator_minutes_per_week = excluded.coordinator_minutes_per_week,
+             coordinator_start = excluded.coordinator_start",
+    )
+    .bind(n.code.as_str())
+    .bind(&n.name)
+    .bind(n.module.code())
+    .bind(n.status.code())
+    .bind(opt_date(n.registered_on))
+    .bind(opt_date(n.stopped_on))
+    .bind(option)
+    .bind(name)
+    .bind(minutes)
+    .bind(start)
+    .execute(&mut *conn)
+    .await?;
+    for table in ["network_wijk", "network_practice", "network_partner"] {
+        // The table name comes from the fixed list above, never from input.
+        sqlx::query(&format!("DELETE FROM {table} WHERE network_code = $1"))
+            .bind(n.code.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (position, wijk) in n.wijken.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO network_wijk (network_code, wijk_code, position) VALUES ($1, $2, $3)",
+        )
+        .bind(n.code.as_str())
+        .bind(wijk.as_str())
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for m in &n.practices {
+        sqlx::query("INSERT INTO network_practice (network_code, agb, member_from, member_until) VALUES ($1, $2, $3, $4)")
+            .bind(n.code.as_str())
+            .bind(m.member.as_str())
+            .bind(date(m.from))
+            .bind(opt_date(m.until))
+            .execute(&mut *conn)
+            .await?;
+    }
+    for m in &n.partners {
+        sqlx::query(
+            "INSERT INTO network_partner (network_code, organization_code, member_from, member_until) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(n.code.as_str())
+        .bind(m.member.as_str())
+        .bind(date(m.from))
+        .bind(opt_date(m.until))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

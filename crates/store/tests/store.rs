@@ -1,0 +1,390 @@
+//! Store behaviour, each test body on SQLite and on PostgreSQL.
+
+use chrono::{DateTime, Duration, Utc};
+use wijkregie_core::access::{Role, Scope};
+use wijkregie_core::audit::{AuditAction, AuditEvent, Outcome};
+use wijkregie_core::region::*;
+use wijkregie_store::account::{self, NewUser, Stage};
+use wijkregie_store::audit::{self, Verification};
+use wijkregie_store::{region, testing};
+
+fn d(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_760_000_000, 0).unwrap()
+}
+
+fn sample_practice(agb: &str) -> Practice {
+    Practice {
+        agb: agb.parse().unwrap(),
+        name: "Huisartsenpraktijk De Linde".into(),
+        address: Address {
+            street: "Lindelaan".into(),
+            house_number: 12,
+            house_number_suffix: Some("a".into()),
+            postcode: "1215EK".parse().unwrap(),
+            city: "Hilversum".into(),
+        },
+        wijk: Some("noord".parse().unwrap()),
+        registered_patients: vec![
+            PatientCount {
+                date: d("2025-01-01"),
+                count: 2345,
+            },
+            PatientCount {
+                date: d("2025-04-01"),
+                count: 2400,
+            },
+        ],
+    }
+}
+
+#[tokio::test]
+async fn region_aggregates_round_trip_on_both_engines() {
+    for db in testing::both().await {
+        let mut tx = db.store.begin().await.unwrap();
+        let wijk = Wijk {
+            code: "noord".parse().unwrap(),
+            name: "Noord".into(),
+            areas: vec![
+                Area {
+                    code: "BU03630001".parse().unwrap(),
+                    year: 2024,
+                },
+                Area {
+                    code: "WK0363AA".parse().unwrap(),
+                    year: 2024,
+                },
+            ],
+        };
+        region::save_wijk(tx.conn(), &wijk).await.unwrap();
+        let practice = sample_practice("01012345");
+        region::save_practice(tx.conn(), &practice).await.unwrap();
+        let org = Organization {
+            code: "welzijn-noord".parse().unwrap(),
+            name: "Welzijn Noord".into(),
+            domain: Domain::Welzijn,
+        };
+        region::save_organization(tx.conn(), &org).await.unwrap();
+        let network = Network {
+            code: "wsv-noord".parse().unwrap(),
+            name: "WSV Noord".into(),
+            wijken: vec!["noord".parse().unwrap()],
+            module: Module::Wijkmanagement,
+            status: NetworkStatus::Actief,
+            registered_on: Some(d("2023-05-10")),
+            stopped_on: None,
+            coordinator: Some(CoordinatorArrangement::Own {
+                hours_per_week: HoursPerWeek::parse_hours("12,5").unwrap(),
+                start_date: d("2023-09-01"),
+            }),
+            practices: vec![Membership {
+                member: practice.agb.clone(),
+                from: d("2023-05-10"),
+                until: None,
+            }],
+            partners: vec![Membership {
+                member: org.code.clone(),
+                from: d("2023-05-10"),
+                until: Some(d("2025-12-31")),
+            }],
+        };
+        region::save_network(tx.conn(), &network).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut conn = db.store.conn().await.unwrap();
+        assert_eq!(
+            region::wijken(&mut conn).await.unwrap(),
+            vec![wijk],
+            "{:?}",
+            db.engine
+        );
+        assert_eq!(
+            region::practices(&mut conn).await.unwrap(),
+            vec![practice.clone()],
+            "{:?}",
+            db.engine
+        );
+        assert_eq!(
+            region::organizations(&mut conn).await.unwrap(),
+            vec![org],
+            "{:?}",
+            db.engine
+        );
+        assert_eq!(
+            region::networks(&mut conn).await.unwrap(),
+            vec![network.clone()],
+            "{:?}",
+            db.engine
+        );
+
+        // Saving again replaces the child rows instead of adding to them.
+        let mut fewer = practice.clone();
+        fewer.registered_patients.truncate(1);
+        let mut tx = db.store.begin().await.unwrap();
+        region::save_practice(tx.conn(), &fewer).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            region::practice(&mut conn, &practice.agb).await.unwrap(),
+            Some(fewer),
+            "{:?}",
+            db.engine
+        );
+    }
+}
+
+#[tokio::test]
+async fn schema_refuses_what_the_domain_forbids() {
+    for db in testing::both().await {
+        let mut conn = db.store.conn().await.unwrap();
+        let bad_domain = sqlx::query(
+            "INSERT INTO organization (code, name, domain) VALUES ('x1', 'X', 'gemeente')",
+        )
+        .execute(&mut *conn)
+        .await;
+        assert!(
+            bad_domain.is_err(),
+            "{:?}: unknown domain must be refused",
+            db.engine
+        );
+        let orphan = sqlx::query("INSERT INTO registered_patients (agb, counted_on, patients) VALUES ('09999999', '2025-01-01', 5)")
+            .execute(&mut *conn)
+            .await;
+        assert!(
+            orphan.is_err(),
+            "{:?}: foreign keys must be enforced",
+            db.engine
+        );
+    }
+}
+
+#[tokio::test]
+async fn users_sessions_and_tokens_on_both_engines() {
+    for db in testing::both().await {
+        let scope = Scope::Networks(vec![
+            "wsv-noord".parse().unwrap(),
+            "wsv-zuid".parse().unwrap(),
+        ]);
+        let mut tx = db.store.begin().await.unwrap();
+        let id = account::create_user(
+            tx.conn(),
+            &NewUser {
+                email: " Wm@Example.NL ",
+                name: "Wim",
+                password_hash: "h",
+                role: Role::Wijkmanager,
+                scope: &scope,
+                totp_secret: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.store.conn().await.unwrap();
+        let user = account::user_by_email(&mut conn, "wm@example.nl")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (user.id, user.role, &user.scope),
+            (id, Role::Wijkmanager, &scope)
+        );
+
+        account::create_session(
+            &mut conn,
+            "cookie-value",
+            Some(id),
+            Stage::Complete,
+            false,
+            "csrf",
+            now(),
+            Duration::hours(8),
+        )
+        .await
+        .unwrap();
+        let s = account::session(&mut conn, "cookie-value", now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (s.user_id, s.stage, s.csrf_token.as_str()),
+            (Some(id), Stage::Complete, "csrf")
+        );
+        assert!(
+            account::session(&mut conn, "cookie-value", now() + Duration::hours(9))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(account::session(&mut conn, "other", now())
+            .await
+            .unwrap()
+            .is_none());
+
+        let token_id = account::create_api_token(&mut conn, id, "koppeling", "secret-token", now())
+            .await
+            .unwrap();
+        assert_eq!(
+            account::user_for_token(&mut conn, "secret-token", now())
+                .await
+                .unwrap(),
+            Some((token_id, id))
+        );
+        assert!(account::revoke_api_token(&mut conn, id, token_id, now())
+            .await
+            .unwrap());
+        assert_eq!(
+            account::user_for_token(&mut conn, "secret-token", now())
+                .await
+                .unwrap(),
+            None
+        );
+
+        for _ in 0..3 {
+            account::record_login_attempt(&mut conn, "wm@example.nl", "10.0.0.1", false, now())
+                .await
+                .unwrap();
+        }
+        let counts = account::failed_logins_since(
+            &mut conn,
+            "WM@example.nl",
+            "10.0.0.1",
+            now() - Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+        assert_eq!(counts, (3, 3));
+    }
+}
+
+fn event(n: i64) -> AuditEvent {
+    AuditEvent {
+        event: "network.view".into(),
+        action: AuditAction::Read,
+        time: now() + Duration::microseconds(n * 1_234_567),
+        user_id: Some(1),
+        user_role: Some("wijkmanager".into()),
+        on_behalf_of: None,
+        object_type: "network".into(),
+        object_id: Some(format!("wsv-{n}")),
+        access_rule: Some("wijkmanager van dit netwerk".into()),
+        outcome: Outcome::Success,
+        source_instance: "test".into(),
+        client_addr: Some("127.0.0.1".into()),
+    }
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_names_a_hand_altered_entry() {
+    for db in testing::both().await {
+        for n in 1..=5 {
+            let mut tx = db.store.begin().await.unwrap();
+            audit::append(tx.conn(), db.engine, &event(n))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let mut conn = db.store.conn().await.unwrap();
+        assert!(
+            matches!(
+                audit::verify(&mut conn).await.unwrap(),
+                Verification::Intact { entries: 5 }
+            ),
+            "{:?}",
+            db.engine
+        );
+
+        // The log refuses ordinary updates...
+        let update = sqlx::query("UPDATE audit_log SET object_id = 'x' WHERE seq = 3")
+            .execute(&mut *conn)
+            .await;
+        assert!(
+            update.is_err(),
+            "{:?}: audit_log must be append-only",
+            db.engine
+        );
+
+        // ...so someone tampering by hand has to remove the guard first.
+        let drop_guard = match db.engine {
+            wijkregie_store::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+            wijkregie_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
+        };
+        sqlx::query(drop_guard).execute(&mut *conn).await.unwrap();
+        sqlx::query("UPDATE audit_log SET object_id = 'wsv-zuid' WHERE seq = 3")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        match audit::verify(&mut conn).await.unwrap() {
+            Verification::Broken(b) => assert_eq!(b.seq, 3, "{:?}", db.engine),
+            other => panic!("{:?}: tampering not noticed: {other:?}", db.engine),
+        }
+        let newest = audit::page(&mut conn, None, 2).await.unwrap();
+        assert_eq!(newest.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![5, 4]);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_appends_keep_one_unbroken_chain() {
+    for db in testing::both().await {
+        let mut tasks = Vec::new();
+        for n in 0..20 {
+            let store = db.store.clone();
+            let engine = db.engine;
+            tasks.push(tokio::spawn(async move {
+                let mut tx = store.begin().await.unwrap();
+                audit::append(tx.conn(), engine, &event(n)).await.unwrap();
+                tx.commit().await.unwrap();
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let mut conn = db.store.conn().await.unwrap();
+        assert!(
+            matches!(
+                audit::verify(&mut conn).await.unwrap(),
+                Verification::Intact { entries: 20 }
+            ),
+            "{:?}",
+            db.engine
+        );
+    }
+}
+
+#[tokio::test]
+async fn sqlite_backup_is_a_consistent_copy() {
+    let db = testing::sqlite().await;
+    let mut tx = db.store.begin().await.unwrap();
+    region::save_wijk(
+        tx.conn(),
+        &Wijk {
+            code: "noord".parse().unwrap(),
+            name: "Noord".into(),
+            areas: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    region::save_practice(tx.conn(), &sample_practice("01012345"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("backup.sqlite");
+    db.store.backup_to(&target).await.unwrap();
+    let copy = wijkregie_store::Store::open(&wijkregie_store::Store::sqlite_url_for_file(&target))
+        .await
+        .unwrap();
+    let mut conn = copy.conn().await.unwrap();
+    assert_eq!(
+        region::practices(&mut conn).await.unwrap(),
+        vec![sample_practice("01012345")]
+    );
+    assert!(
+        db.store.backup_to(&target).await.is_err(),
+        "an existing file is never overwritten"
+    );
+}

@@ -472,3 +472,70 @@ mod tests {
         assert_eq!(NetworkStatus::InOprichting.label(), "in oprichting");
     }
 }
+
+/// A whole region as one value: what a region file declares and what the
+/// database holds. Child lists are kept in the order the store returns them
+/// (see [`RegionSnapshot::normalized`]) so two snapshots compare field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RegionSnapshot {
+    pub region: Option<Region>,
+    pub wijken: Vec<Wijk>,
+    pub practices: Vec<Practice>,
+    pub organizations: Vec<Organization>,
+    pub networks: Vec<Network>,
+}
+
+impl RegionSnapshot {
+    /// Sorts child rows the way the store reads them back; the order of a
+    /// network's wijken is kept, because it is meaningful (the first is the main one).
+    pub fn normalized(mut self) -> Self {
+        for w in &mut self.wijken {
+            w.areas.sort();
+            w.areas.dedup();
+        }
+        for p in &mut self.practices {
+            p.registered_patients.sort();
+        }
+        for n in &mut self.networks {
+            n.practices
+                .sort_by(|a, b| (a.from, &a.member).cmp(&(b.from, &b.member)));
+            n.partners
+                .sort_by(|a, b| (a.from, &a.member).cmp(&(b.from, &b.member)));
+        }
+        self
+    }
+}
+
+/// What applying a snapshot did to one kind of entity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeCount {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Whether `desired` is new, changed or the same as what `current` holds.
+pub fn classify<T: PartialEq>(current: Option<&T>, desired: &T) -> Change {
+    match current {
+        None => Change::Create,
+        Some(c) if c == desired => Change::Unchanged,
+        Some(_) => Change::Update,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    Unchanged,
+}
+
+impl ChangeCount {
+    pub fn add(&mut self, change: Change) {
+        match change {
+            Change::Create => self.created += 1,
+            Change::Update => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}

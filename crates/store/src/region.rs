@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::region::{
-    Address, Area, CoordinatorArrangement, HoursPerWeek, Membership, Network, Organization,
-    PatientCount, Practice, Region, Wijk,
+    classify, Address, Area, Change, ChangeCount, CoordinatorArrangement, HoursPerWeek, Membership,
+    Network, Organization, PatientCount, Practice, Region, RegionSnapshot, Wijk,
 };
 
 use crate::error::{Result, StoreError};
@@ -429,4 +429,88 @@ pub async fn save_network(conn: &mut AnyConnection, n: &Network) -> Result<()> {
         .await?;
     }
     Ok(())
+}
+
+/// The whole region as the database holds it.
+pub async fn snapshot(conn: &mut AnyConnection) -> Result<RegionSnapshot> {
+    Ok(RegionSnapshot {
+        region: region(conn).await?,
+        wijken: wijken(conn).await?,
+        practices: practices(conn).await?,
+        organizations: organizations(conn).await?,
+        networks: networks(conn).await?,
+    })
+}
+
+/// What applying a region file did, per kind of entity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyReport {
+    pub region: ChangeCount,
+    pub wijken: ChangeCount,
+    pub practices: ChangeCount,
+    pub organizations: ChangeCount,
+    pub networks: ChangeCount,
+}
+
+impl ApplyReport {
+    pub fn changed(&self) -> bool {
+        [
+            self.region,
+            self.wijken,
+            self.practices,
+            self.organizations,
+            self.networks,
+        ]
+        .iter()
+        .any(|c| c.created + c.updated > 0)
+    }
+}
+
+/// Creates or updates every entity in `desired`, writing only what differs,
+/// so applying the same snapshot twice changes nothing. Entities the
+/// snapshot does not mention are left alone. The caller's transaction makes
+/// it all-or-nothing.
+pub async fn apply_snapshot(
+    conn: &mut AnyConnection,
+    desired: RegionSnapshot,
+) -> Result<ApplyReport> {
+    let desired = desired.normalized();
+    let current = snapshot(conn).await?;
+    let mut report = ApplyReport::default();
+    if let Some(r) = &desired.region {
+        let change = classify(current.region.as_ref(), r);
+        if change != Change::Unchanged {
+            save_region(conn, r).await?;
+        }
+        report.region.add(change);
+    }
+    for w in &desired.wijken {
+        let change = classify(current.wijken.iter().find(|c| c.code == w.code), w);
+        if change != Change::Unchanged {
+            save_wijk(conn, w).await?;
+        }
+        report.wijken.add(change);
+    }
+    for o in &desired.organizations {
+        let change = classify(current.organizations.iter().find(|c| c.code == o.code), o);
+        if change != Change::Unchanged {
+            save_organization(conn, o).await?;
+        }
+        report.organizations.add(change);
+    }
+    for p in &desired.practices {
+        let change = classify(current.practices.iter().find(|c| c.agb == p.agb), p);
+        if change != Change::Unchanged {
+            save_practice(conn, p).await?;
+        }
+        report.practices.add(change);
+    }
+    for n in &desired.networks {
+        let change = classify(current.networks.iter().find(|c| c.code == n.code), n);
+        if change != Change::Unchanged {
+            save_network(conn, n).await?;
+        }
+        report.networks.add(change);
+    }
+    Ok(report)
 }

@@ -388,3 +388,49 @@ async fn sqlite_backup_is_a_consistent_copy() {
         "an existing file is never overwritten"
     );
 }
+
+#[tokio::test]
+async fn applying_a_snapshot_twice_changes_nothing_the_second_time() {
+    for db in testing::both().await {
+        let mut practice = sample_practice("01012345");
+        practice.registered_patients.reverse();
+        let desired = RegionSnapshot {
+            region: Some(Region {
+                code: "regio-test".parse().unwrap(),
+                name: "Regio Test".into(),
+            }),
+            wijken: vec![Wijk {
+                code: "noord".parse().unwrap(),
+                name: "Noord".into(),
+                areas: vec![Area {
+                    code: "WK036301".parse().unwrap(),
+                    year: 2024,
+                }],
+            }],
+            practices: vec![practice],
+            organizations: vec![],
+            networks: vec![],
+        };
+        let mut tx = db.store.begin().await.unwrap();
+        let first = region::apply_snapshot(tx.conn(), desired.clone())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(first.practices.created, 1);
+        assert!(first.changed());
+
+        let mut tx = db.store.begin().await.unwrap();
+        let second = region::apply_snapshot(tx.conn(), desired.clone())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(!second.changed(), "{:?}: {second:?}", db.engine);
+        assert_eq!(second.practices.unchanged, 1);
+
+        let mut conn = db.store.conn().await.unwrap();
+        assert_eq!(
+            region::snapshot(&mut conn).await.unwrap(),
+            desired.normalized()
+        );
+    }
+}

@@ -20,12 +20,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::RegioBeheerder,
-        Role::Wijkmanager,
-        Role::Praktijk,
-        Role::Netwerkpartner,
-    ];
+    pub const ALL: [Role; 4] = [Role::RegioBeheerder, Role::Wijkmanager, Role::Praktijk, Role::Netwerkpartner];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -55,10 +50,12 @@ impl Role {
 impl FromStr for Role {
     type Err = Invalid;
     fn from_str(s: &str) -> Result<Self, Invalid> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.code() == s.trim())
-            .ok_or_else(|| Invalid(format!("'{}' is geen rol: kies uit regio_beheerder, wijkmanager, praktijk, netwerkpartner", s.trim())))
+        Role::ALL.into_iter().find(|r| r.code() == s.trim()).ok_or_else(|| {
+            Invalid(format!(
+                "'{}' is geen rol: kies uit regio_beheerder, wijkmanager, praktijk, netwerkpartner",
+                s.trim()
+            ))
+        })
     }
 }
 
@@ -132,8 +129,14 @@ pub enum Object<'a> {
         practices: &'a [AgbCode],
         partners: &'a [Code],
     },
+    /// A practice's registered patient counts: they drive payments.
     RegisteredPatients {
         agb: &'a AgbCode,
+    },
+    /// A network's registration, module, status and coordinator arrangement:
+    /// the terms payments are computed from, so only the region sets them.
+    NetworkTerms {
+        code: &'a Code,
     },
     AuditLog,
     Users,
@@ -178,11 +181,7 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
         return grant("eigen account");
     }
     if let O::Overview = object {
-        return if action == View {
-            grant("overzicht voor ingelogde gebruikers")
-        } else {
-            Err(Refusal::OutOfScope)
-        };
+        return if action == View { grant("overzicht voor ingelogde gebruikers") } else { Err(Refusal::OutOfScope) };
     }
     if who.scope == S::Region {
         return grant("regio-beheerder beheert de regio");
@@ -195,31 +194,22 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
         (O::Network { practices, .. }, S::Practice(agb), View) if practices.contains(agb) => {
             grant("praktijk is lid van dit netwerk")
         }
+        (O::NetworkTerms { code }, S::Networks(mine), View) if mine.contains(code) => {
+            grant("wijkmanager van dit netwerk")
+        }
         (O::Network { partners, .. }, S::Organization(org), View) if partners.contains(org) => {
             grant("organisatie is partner in dit netwerk")
         }
-        (O::Practice { networks, .. }, S::Networks(mine), View)
-            if networks.iter().any(|n| mine.contains(n)) =>
-        {
+        (O::Practice { networks, .. }, S::Networks(mine), View) if networks.iter().any(|n| mine.contains(n)) => {
             grant("praktijk is lid van een netwerk van deze wijkmanager")
         }
-        (O::Practice { agb, .. }, S::Practice(own), View | Edit) if agb == own => {
-            grant("eigen praktijk")
-        }
-        (O::RegisteredPatients { agb }, S::Practice(own), View) if agb == own => {
-            grant("eigen praktijk")
-        }
-        (O::Organization { .. }, _, View) => {
-            grant("netwerkpartners zijn zichtbaar voor alle gebruikers")
-        }
-        (O::Organization { networks, .. }, S::Networks(mine), Edit)
-            if networks.iter().any(|n| mine.contains(n)) =>
-        {
+        (O::Practice { agb, .. }, S::Practice(own), View | Edit) if agb == own => grant("eigen praktijk"),
+        (O::RegisteredPatients { agb }, S::Practice(own), View) if agb == own => grant("eigen praktijk"),
+        (O::Organization { .. }, _, View) => grant("netwerkpartners zijn zichtbaar voor alle gebruikers"),
+        (O::Organization { networks, .. }, S::Networks(mine), Edit) if networks.iter().any(|n| mine.contains(n)) => {
             grant("wijkmanager van een netwerk waarin deze organisatie partner is")
         }
-        (O::Organization { code, .. }, S::Organization(own), Edit) if code == own => {
-            grant("eigen organisatie")
-        }
+        (O::Organization { code, .. }, S::Organization(own), Edit) if code == own => grant("eigen organisatie"),
         _ => Err(Refusal::OutOfScope),
     }
 }
@@ -229,13 +219,7 @@ mod tests {
     use super::*;
 
     fn who(role: Role, scope: Scope) -> Principal {
-        Principal {
-            user_id: 1,
-            name: "Test".into(),
-            role,
-            scope,
-            second_factor: false,
-        }
+        Principal { user_id: 1, name: "Test".into(), role, scope, second_factor: false }
     }
 
     fn code(s: &str) -> Code {
@@ -246,25 +230,23 @@ mod tests {
     fn wijkmanager_sees_own_network_and_not_another() {
         let wm = who(Role::Wijkmanager, Scope::Networks(vec![code("wsv-noord")]));
         let (noord, zuid) = (code("wsv-noord"), code("wsv-zuid"));
-        let own = Object::Network {
-            code: &noord,
-            practices: &[],
-            partners: &[],
-        };
-        let other = Object::Network {
-            code: &zuid,
-            practices: &[],
-            partners: &[],
-        };
+        let own = Object::Network { code: &noord, practices: &[], partners: &[] };
+        let other = Object::Network { code: &zuid, practices: &[], partners: &[] };
         assert!(authorize(&wm, Action::Edit, own).is_ok());
-        assert_eq!(
-            authorize(&wm, Action::View, other),
-            Err(Refusal::OutOfScope)
-        );
-        assert_eq!(
-            authorize(&wm, Action::Delete, own),
-            Err(Refusal::OutOfScope)
-        );
+        assert_eq!(authorize(&wm, Action::View, other), Err(Refusal::OutOfScope));
+        assert_eq!(authorize(&wm, Action::Delete, own), Err(Refusal::OutOfScope));
+    }
+
+    #[test]
+    fn only_the_region_changes_payment_terms() {
+        let n = code("wsv-noord");
+        let wm = who(Role::Wijkmanager, Scope::Networks(vec![n.clone()]));
+        assert!(authorize(&wm, Action::Edit, Object::NetworkTerms { code: &n }).is_err());
+        assert!(authorize(&who(Role::RegioBeheerder, Scope::Region), Action::Edit, Object::NetworkTerms { code: &n })
+            .is_ok());
+        let agb: AgbCode = "01000001".parse().unwrap();
+        let p = who(Role::Praktijk, Scope::Practice(agb.clone()));
+        assert!(authorize(&p, Action::Edit, Object::RegisteredPatients { agb: &agb }).is_err());
     }
 
     #[test]
@@ -273,49 +255,23 @@ mod tests {
         let other: AgbCode = "01000002".parse().unwrap();
         let p = who(Role::Praktijk, Scope::Practice(agb.clone()));
         let n = code("wsv-noord");
-        let member = Object::Network {
-            code: &n,
-            practices: std::slice::from_ref(&agb),
-            partners: &[],
-        };
+        let member = Object::Network { code: &n, practices: std::slice::from_ref(&agb), partners: &[] };
         assert!(authorize(&p, Action::View, member).is_ok());
         assert!(authorize(&p, Action::Edit, member).is_err());
-        assert!(authorize(
-            &p,
-            Action::Edit,
-            Object::Practice {
-                agb: &agb,
-                networks: &[]
-            }
-        )
-        .is_ok());
-        assert!(authorize(
-            &p,
-            Action::View,
-            Object::Practice {
-                agb: &other,
-                networks: &[]
-            }
-        )
-        .is_err());
+        assert!(authorize(&p, Action::Edit, Object::Practice { agb: &agb, networks: &[] }).is_ok());
+        assert!(authorize(&p, Action::View, Object::Practice { agb: &other, networks: &[] }).is_err());
         assert!(authorize(&p, Action::View, Object::RegisteredPatients { agb: &other }).is_err());
     }
 
     #[test]
     fn audit_log_needs_the_region_and_a_second_factor() {
         let mut admin = who(Role::RegioBeheerder, Scope::Region);
-        assert_eq!(
-            authorize(&admin, Action::View, Object::AuditLog),
-            Err(Refusal::SecondFactorRequired)
-        );
+        assert_eq!(authorize(&admin, Action::View, Object::AuditLog), Err(Refusal::SecondFactorRequired));
         admin.second_factor = true;
         assert!(authorize(&admin, Action::View, Object::AuditLog).is_ok());
         let mut wm = who(Role::Wijkmanager, Scope::Networks(vec![]));
         wm.second_factor = true;
-        assert_eq!(
-            authorize(&wm, Action::View, Object::AuditLog),
-            Err(Refusal::OutOfScope)
-        );
+        assert_eq!(authorize(&wm, Action::View, Object::AuditLog), Err(Refusal::OutOfScope));
     }
 
     #[test]
@@ -323,22 +279,14 @@ mod tests {
         for (role, scope) in [
             (Role::Wijkmanager, Scope::Networks(vec![code("wsv-noord")])),
             (Role::Praktijk, Scope::Practice("01000001".parse().unwrap())),
-            (
-                Role::Netwerkpartner,
-                Scope::Organization(code("welzijn-noord")),
-            ),
+            (Role::Netwerkpartner, Scope::Organization(code("welzijn-noord"))),
         ] {
             let u = who(role, scope);
             assert!(authorize(&u, Action::View, Object::Users).is_err());
             assert!(authorize(&u, Action::Edit, Object::Wijk).is_err());
             assert!(authorize(&u, Action::View, Object::Wijk).is_ok());
         }
-        assert!(authorize(
-            &who(Role::RegioBeheerder, Scope::Region),
-            Action::Create,
-            Object::Users
-        )
-        .is_ok());
+        assert!(authorize(&who(Role::RegioBeheerder, Scope::Region), Action::Create, Object::Users).is_ok());
     }
 
     #[test]
@@ -346,33 +294,9 @@ mod tests {
         let own = code("welzijn-noord");
         let other = code("fysio-zuid");
         let p = who(Role::Netwerkpartner, Scope::Organization(own.clone()));
-        assert!(authorize(
-            &p,
-            Action::Edit,
-            Object::Organization {
-                code: &own,
-                networks: &[]
-            }
-        )
-        .is_ok());
-        assert!(authorize(
-            &p,
-            Action::Edit,
-            Object::Organization {
-                code: &other,
-                networks: &[]
-            }
-        )
-        .is_err());
-        assert!(authorize(
-            &p,
-            Action::View,
-            Object::Organization {
-                code: &other,
-                networks: &[]
-            }
-        )
-        .is_ok());
+        assert!(authorize(&p, Action::Edit, Object::Organization { code: &own, networks: &[] }).is_ok());
+        assert!(authorize(&p, Action::Edit, Object::Organization { code: &other, networks: &[] }).is_err());
+        assert!(authorize(&p, Action::View, Object::Organization { code: &other, networks: &[] }).is_ok());
     }
 
     #[test]

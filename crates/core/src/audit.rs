@@ -39,15 +39,7 @@ impl AuditAction {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::Create,
-            Self::Read,
-            Self::Update,
-            Self::Delete,
-            Self::Execute,
-        ]
-        .into_iter()
-        .find(|a| a.code() == code)
+        [Self::Create, Self::Read, Self::Update, Self::Delete, Self::Execute].into_iter().find(|a| a.code() == code)
     }
 }
 
@@ -69,9 +61,7 @@ impl Outcome {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Success, Self::Refused, Self::Error]
-            .into_iter()
-            .find(|o| o.code() == code)
+        [Self::Success, Self::Refused, Self::Error].into_iter().find(|o| o.code() == code)
     }
 }
 
@@ -116,11 +106,7 @@ pub fn entry_hash(seq: i64, prev_hash: &str, e: &AuditEvent) -> String {
     field(&e.event);
     field(e.action.code());
     field(&canonical_time(e.time));
-    field(
-        &e.user_id
-            .map(|id| id.to_string())
-            .unwrap_or_else(|| "\u{0}".into()),
-    );
+    field(&e.user_id.map(|id| id.to_string()).unwrap_or_else(|| "\u{0}".into()));
     field(&opt(&e.user_role));
     field(&opt(&e.on_behalf_of));
     field(&e.object_type);
@@ -152,11 +138,7 @@ pub struct ChainBreak {
 
 impl fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "auditlog gebroken bij regel {}: {}",
-            self.seq, self.reason
-        )
+        write!(f, "auditlog gebroken bij regel {}: {}", self.seq, self.reason)
     }
 }
 
@@ -169,21 +151,13 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            expected_seq: 1,
-            prev_hash: GENESIS.to_owned(),
-        }
+        Self { expected_seq: 1, prev_hash: GENESIS.to_owned() }
     }
 }
 
 impl ChainVerifier {
     pub fn check(&mut self, entry: &StoredEntry) -> Result<(), ChainBreak> {
-        let broken = |reason| {
-            Err(ChainBreak {
-                seq: entry.seq,
-                reason,
-            })
-        };
+        let broken = |reason| Err(ChainBreak { seq: entry.seq, reason });
         if entry.seq != self.expected_seq {
             return Err(ChainBreak {
                 seq: self.expected_seq,
@@ -233,12 +207,7 @@ mod tests {
             .map(|seq| {
                 let event = event(seq);
                 let hash = entry_hash(seq, &prev, &event);
-                let entry = StoredEntry {
-                    seq,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                    event,
-                };
+                let entry = StoredEntry { seq, prev_hash: prev.clone(), hash: hash.clone(), event };
                 prev = hash;
                 entry
             })

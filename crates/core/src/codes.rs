@@ -36,11 +36,7 @@ impl FromStr for Postcode {
     type Err = Invalid;
 
     fn from_str(input: &str) -> Result<Self, Invalid> {
-        let compact: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase();
+        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
         let bytes = compact.as_bytes();
         let well_formed = bytes.len() == 6
             && bytes[..4].iter().all(u8::is_ascii_digit)
@@ -108,9 +104,7 @@ impl FromStr for AgbCode {
         if trimmed.len() == 8 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(trimmed.to_owned()))
         } else {
-            Err(Invalid(format!(
-                "'{trimmed}' is geen geldige AGB-code: een AGB-code bestaat uit precies 8 cijfers"
-            )))
+            Err(Invalid(format!("'{trimmed}' is geen geldige AGB-code: een AGB-code bestaat uit precies 8 cijfers")))
         }
     }
 }
@@ -250,9 +244,7 @@ impl FromStr for Code {
     fn from_str(input: &str) -> Result<Self, Invalid> {
         let code = input.trim();
         let valid = (2..=40).contains(&code.len())
-            && code
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !code.starts_with('-')
             && !code.ends_with('-');
         if valid {
@@ -299,9 +291,7 @@ mod tests {
 
     #[test]
     fn postcode_rejects_bad_shapes_with_a_dutch_message() {
-        for bad in [
-            "", "1215", "1215E", "12155EK", "0215EK", "1215SS", "ABCDEF", "1215É1",
-        ] {
+        for bad in ["", "1215", "1215E", "12155EK", "0215EK", "1215SS", "ABCDEF", "1215É1"] {
             let err = bad.parse::<Postcode>().unwrap_err();
             assert!(err.0.contains("geen geldige postcode"), "{bad}: {}", err.0);
         }
@@ -312,11 +302,7 @@ mod tests {
         assert_eq!("01012345".parse::<AgbCode>().unwrap().as_str(), "01012345");
         assert!("0101234".parse::<AgbCode>().is_err());
         assert!("010123456".parse::<AgbCode>().is_err());
-        assert!("0101234a"
-            .parse::<AgbCode>()
-            .unwrap_err()
-            .0
-            .contains("8 cijfers"));
+        assert!("0101234a".parse::<AgbCode>().unwrap_err().0.contains("8 cijfers"));
     }
 
     #[test]
@@ -332,15 +318,7 @@ mod tests {
 
     #[test]
     fn cbs_codes_reject_wrong_lengths_and_prefixes() {
-        for bad in [
-            "GM363",
-            "WK03630",
-            "BU0363000",
-            "XX0363",
-            "WKAB6301",
-            "GM036A",
-            "",
-        ] {
+        for bad in ["GM363", "WK03630", "BU0363000", "XX0363", "WKAB6301", "GM036A", ""] {
             assert!(bad.parse::<CbsCode>().is_err(), "{bad} should be refused");
         }
     }

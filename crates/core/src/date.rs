@@ -9,11 +9,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, Invalid> {
     let s = input.trim();
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
-        .map_err(|_| {
-            Invalid(format!(
-                "'{s}' is geen geldige datum: gebruik jjjj-mm-dd, zoals 2025-04-01"
-            ))
-        })
+        .map_err(|_| Invalid(format!("'{s}' is geen geldige datum: gebruik jjjj-mm-dd, zoals 2025-04-01")))
         .and_then(|d| {
             if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
                 Ok(d)
@@ -40,12 +36,7 @@ pub fn display_date(date: NaiveDate) -> String {
         "december",
     ];
     use chrono::Datelike;
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
-    )
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }
 
 #[cfg(test)]

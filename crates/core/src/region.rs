@@ -77,11 +77,7 @@ pub struct Practice {
 impl Practice {
     /// The latest count on or before `date`: the rule the payment statements use.
     pub fn registered_patients_on(&self, date: NaiveDate) -> Option<u32> {
-        self.registered_patients
-            .iter()
-            .filter(|c| c.date <= date)
-            .max_by_key(|c| c.date)
-            .map(|c| c.count)
+        self.registered_patients.iter().filter(|c| c.date <= date).max_by_key(|c| c.date).map(|c| c.count)
     }
 }
 
@@ -165,10 +161,7 @@ pub enum CoordinatorArrangement {
     ProvidedByRegion { name: String },
     /// Option B: the network employs or hires its own coordinator.
     #[serde(rename = "B")]
-    Own {
-        hours_per_week: HoursPerWeek,
-        start_date: NaiveDate,
-    },
+    Own { hours_per_week: HoursPerWeek, start_date: NaiveDate },
 }
 
 /// Hours per week, kept in whole minutes so that `8` and `7.75` compare exactly.
@@ -178,9 +171,7 @@ pub struct HoursPerWeek(u32);
 impl HoursPerWeek {
     pub fn from_minutes(minutes: u32) -> Result<Self, Invalid> {
         if minutes == 0 || minutes > 60 * 60 {
-            return Err(Invalid(
-                "het aantal uren per week moet tussen 0 en 60 liggen".into(),
-            ));
+            return Err(Invalid("het aantal uren per week moet tussen 0 en 60 liggen".into()));
         }
         Ok(Self(minutes))
     }
@@ -268,30 +259,20 @@ impl Network {
             problems.push(FieldError::new("name", "de naam is verplicht"));
         }
         match self.status {
-            NetworkStatus::Actief | NetworkStatus::InOprichting if self.registered_on.is_none() => {
-                problems.push(FieldError::new(
-                    "registered_on",
-                    "een netwerk dat in oprichting of actief is, heeft een aanmelddatum",
-                ))
+            NetworkStatus::Actief | NetworkStatus::InOprichting if self.registered_on.is_none() => problems.push(
+                FieldError::new("registered_on", "een netwerk dat in oprichting of actief is, heeft een aanmelddatum"),
+            ),
+            NetworkStatus::Gestopt if self.stopped_on.is_none() => {
+                problems.push(FieldError::new("stopped_on", "een gestopt netwerk heeft een stopdatum"))
             }
-            NetworkStatus::Gestopt if self.stopped_on.is_none() => problems.push(FieldError::new(
-                "stopped_on",
-                "een gestopt netwerk heeft een stopdatum",
-            )),
             _ => {}
         }
         if self.status != NetworkStatus::Gestopt && self.stopped_on.is_some() {
-            problems.push(FieldError::new(
-                "stopped_on",
-                "alleen een gestopt netwerk heeft een stopdatum",
-            ));
+            problems.push(FieldError::new("stopped_on", "alleen een gestopt netwerk heeft een stopdatum"));
         }
         if let (Some(registered), Some(stopped)) = (self.registered_on, self.stopped_on) {
             if stopped < registered {
-                problems.push(FieldError::new(
-                    "stopped_on",
-                    "de stopdatum ligt vóór de aanmelddatum",
-                ));
+                problems.push(FieldError::new("stopped_on", "de stopdatum ligt vóór de aanmelddatum"));
             }
         }
         membership_problems(&self.practices, "practices", &mut problems);
@@ -300,10 +281,7 @@ impl Network {
     }
 
     pub fn practices_on(&self, date: NaiveDate) -> impl Iterator<Item = &AgbCode> {
-        self.practices
-            .iter()
-            .filter(move |m| m.active_on(date))
-            .map(|m| &m.member)
+        self.practices.iter().filter(move |m| m.active_on(date)).map(|m| &m.member)
     }
 
     /// The sum, over the practices that are members on `date`, of each
@@ -317,11 +295,7 @@ impl Network {
     }
 }
 
-fn membership_problems<M: PartialEq>(
-    members: &[Membership<M>],
-    field: &str,
-    problems: &mut Vec<FieldError>,
-) {
+fn membership_problems<M: PartialEq>(members: &[Membership<M>], field: &str, problems: &mut Vec<FieldError>) {
     for (i, m) in members.iter().enumerate() {
         if m.until.is_some_and(|until| until < m.from) {
             problems.push(FieldError::new(
@@ -365,10 +339,7 @@ mod tests {
             wijk: None,
             registered_patients: counts
                 .iter()
-                .map(|(date, count)| PatientCount {
-                    date: d(date),
-                    count: *count,
-                })
+                .map(|(date, count)| PatientCount { date: d(date), count: *count })
                 .collect(),
         }
     }
@@ -399,21 +370,11 @@ mod tests {
 
     #[test]
     fn network_total_counts_only_members_on_the_day() {
-        let practices = vec![
-            practice("01000001", &[("2025-01-01", 6000)]),
-            practice("01000002", &[("2025-01-01", 5000)]),
-        ];
+        let practices =
+            vec![practice("01000001", &[("2025-01-01", 6000)]), practice("01000002", &[("2025-01-01", 5000)])];
         let n = network(vec![
-            Membership {
-                member: "01000001".parse().unwrap(),
-                from: d("2024-01-01"),
-                until: None,
-            },
-            Membership {
-                member: "01000002".parse().unwrap(),
-                from: d("2025-02-01"),
-                until: Some(d("2025-06-30")),
-            },
+            Membership { member: "01000001".parse().unwrap(), from: d("2024-01-01"), until: None },
+            Membership { member: "01000002".parse().unwrap(), from: d("2025-02-01"), until: Some(d("2025-06-30")) },
         ]);
         assert_eq!(n.registered_patients_on(d("2025-01-15"), &practices), 6000);
         assert_eq!(n.registered_patients_on(d("2025-04-01"), &practices), 11000);
@@ -424,16 +385,8 @@ mod tests {
     #[test]
     fn network_rules_name_the_field() {
         let mut n = network(vec![
-            Membership {
-                member: "01000001".parse().unwrap(),
-                from: d("2024-01-01"),
-                until: Some(d("2023-01-01")),
-            },
-            Membership {
-                member: "01000001".parse().unwrap(),
-                from: d("2022-06-01"),
-                until: None,
-            },
+            Membership { member: "01000001".parse().unwrap(), from: d("2024-01-01"), until: Some(d("2023-01-01")) },
+            Membership { member: "01000001".parse().unwrap(), from: d("2022-06-01"), until: None },
         ]);
         n.status = NetworkStatus::Gestopt;
         let fields: Vec<_> = n.problems().into_iter().map(|p| p.field).collect();
@@ -447,10 +400,7 @@ mod tests {
     fn hours_are_exact_quarters() {
         assert_eq!(HoursPerWeek::parse_hours("8").unwrap().minutes(), 480);
         assert_eq!(HoursPerWeek::parse_hours("12,5").unwrap().minutes(), 750);
-        assert_eq!(
-            HoursPerWeek::parse_hours("7.75").unwrap().to_string(),
-            "7,75"
-        );
+        assert_eq!(HoursPerWeek::parse_hours("7.75").unwrap().to_string(), "7,75");
         for bad in ["", "0", "8.1", "x", "-3", "61", "99999999999"] {
             assert!(HoursPerWeek::parse_hours(bad).is_err(), "{bad}");
         }
@@ -458,17 +408,9 @@ mod tests {
 
     #[test]
     fn enums_parse_their_codes_and_explain_the_choices() {
-        assert_eq!(
-            "sociaal_domein".parse::<Domain>().unwrap(),
-            Domain::SociaalDomein
-        );
+        assert_eq!("sociaal_domein".parse::<Domain>().unwrap(), Domain::SociaalDomein);
         let err = "gemeente".parse::<Domain>().unwrap_err();
-        assert!(
-            err.0
-                .contains("zorg, welzijn, sociaal_domein, informele_zorg"),
-            "{}",
-            err.0
-        );
+        assert!(err.0.contains("zorg, welzijn, sociaal_domein, informele_zorg"), "{}", err.0);
         assert_eq!(NetworkStatus::InOprichting.label(), "in oprichting");
     }
 }
@@ -497,10 +439,8 @@ impl RegionSnapshot {
             p.registered_patients.sort();
         }
         for n in &mut self.networks {
-            n.practices
-                .sort_by(|a, b| (a.from, &a.member).cmp(&(b.from, &b.member)));
-            n.partners
-                .sort_by(|a, b| (a.from, &a.member).cmp(&(b.from, &b.member)));
+            n.practices.sort_by(|a, b| (a.from, &a.member).cmp(&(b.from, &b.member)));
+            n.partners.sort_by(|a, b| (a.from, &a.member).cmp(&(b.from, &b.member)));
         }
         self
     }

@@ -48,11 +48,7 @@ fn scope_codes(scope: &Scope) -> Vec<String> {
     }
 }
 
-pub async fn create_user(
-    conn: &mut AnyConnection,
-    new: &NewUser<'_>,
-    now: DateTime<Utc>,
-) -> Result<i64> {
+pub async fn create_user(conn: &mut AnyConnection, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<i64> {
     let id: i64 = sqlx::query(
         "INSERT INTO app_user (email, name, password_hash, role, totp_secret, active, created_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
@@ -90,22 +86,22 @@ pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Opti
 }
 
 pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
-    let Some(r) = sqlx::query("SELECT id, email, name, password_hash, role, totp_secret, active FROM app_user WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
+    let Some(r) =
+        sqlx::query("SELECT id, email, name, password_hash, role, totp_secret, active FROM app_user WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
     else {
         return Ok(None);
     };
     let role: Role = parse("app_user", "role", &r.try_get::<String, _>("role")?)?;
-    let codes: Vec<String> =
-        sqlx::query("SELECT code FROM user_scope WHERE user_id = $1 ORDER BY code")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| r.try_get("code"))
-            .collect::<Result<_, _>>()?;
+    let codes: Vec<String> = sqlx::query("SELECT code FROM user_scope WHERE user_id = $1 ORDER BY code")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| r.try_get("code"))
+        .collect::<Result<_, _>>()?;
     let single = || {
         codes.first().cloned().ok_or(StoreError::Corrupt {
             table: "user_scope",
@@ -115,12 +111,9 @@ pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
     };
     let scope = match role {
         Role::RegioBeheerder => Scope::Region,
-        Role::Wijkmanager => Scope::Networks(
-            codes
-                .iter()
-                .map(|c| parse("user_scope", "code", c))
-                .collect::<Result<_>>()?,
-        ),
+        Role::Wijkmanager => {
+            Scope::Networks(codes.iter().map(|c| parse("user_scope", "code", c)).collect::<Result<_>>()?)
+        }
         Role::Praktijk => Scope::Practice(parse("user_scope", "code", &single()?)?),
         Role::Netwerkpartner => Scope::Organization(parse("user_scope", "code", &single()?)?),
     };
@@ -150,11 +143,7 @@ pub async fn users(conn: &mut AnyConnection) -> Result<Vec<User>> {
     Ok(out)
 }
 
-pub async fn set_totp_secret(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    secret: Option<&str>,
-) -> Result<()> {
+pub async fn set_totp_secret(conn: &mut AnyConnection, user_id: i64, secret: Option<&str>) -> Result<()> {
     sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE id = $2")
         .bind(secret.map(str::to_owned))
         .bind(user_id)
@@ -229,11 +218,7 @@ pub async fn create_session(
 }
 
 /// The session for a cookie value, if it exists and has not expired.
-pub async fn session(
-    conn: &mut AnyConnection,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Session>> {
+pub async fn session(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
     let row = sqlx::query(
         "SELECT id_hash, user_id, stage, second_factor, csrf_token, expires_at FROM session
          WHERE id_hash = $1 AND expires_at > $2",
@@ -254,21 +239,14 @@ pub async fn session(
             stage,
             second_factor: r.try_get::<i64, _>("second_factor")? != 0,
             csrf_token: r.try_get("csrf_token")?,
-            expires_at: parse_time(
-                "session",
-                "expires_at",
-                &r.try_get::<String, _>("expires_at")?,
-            )?,
+            expires_at: parse_time("session", "expires_at", &r.try_get::<String, _>("expires_at")?)?,
         })
     })
     .transpose()
 }
 
 pub async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM session WHERE id_hash = $1")
-        .bind(hash_secret(id))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM session WHERE id_hash = $1").bind(hash_secret(id)).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -304,19 +282,21 @@ pub async fn failed_logins_since(
     client_addr: &str,
     since: DateTime<Utc>,
 ) -> Result<(i64, i64)> {
-    let by_email: i64 = sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE email = $1 AND attempted_at > $2 AND succeeded = 0")
-        .bind(normalize_email(email))
-        .bind(timestamp(since))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
-    let by_addr: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0")
-            .bind(client_addr)
+    let by_email: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE email = $1 AND attempted_at > $2 AND succeeded = 0")
+            .bind(normalize_email(email))
             .bind(timestamp(since))
             .fetch_one(&mut *conn)
             .await?
             .try_get("n")?;
+    let by_addr: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM login_attempt WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0",
+    )
+    .bind(client_addr)
+    .bind(timestamp(since))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
     Ok((by_email, by_addr))
 }
 
@@ -337,28 +317,24 @@ pub async fn create_api_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sqlx::query("INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(user_id)
-        .bind(name)
-        .bind(hash_secret(token))
-        .bind(timestamp(now))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("id")?)
+    Ok(sqlx::query(
+        "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(hash_secret(token))
+    .bind(timestamp(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?)
 }
 
 /// The user a live token belongs to; marks the token as used.
-pub async fn user_for_token(
-    conn: &mut AnyConnection,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(i64, i64)>> {
-    let row = sqlx::query(
-        "SELECT id, user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
-    )
-    .bind(hash_secret(token))
-    .fetch_optional(&mut *conn)
-    .await?;
+pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query("SELECT id, user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(hash_secret(token))
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else { return Ok(None) };
     let (id, user_id): (i64, i64) = (row.try_get("id")?, row.try_get("user_id")?);
     sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2")
@@ -370,25 +346,27 @@ pub async fn user_for_token(
 }
 
 pub async fn api_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
-    sqlx::query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY id")
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(ApiToken {
-                id: r.try_get("id")?,
-                user_id: r.try_get("user_id")?,
-                name: r.try_get("name")?,
-                created_at: parse_time("api_token", "created_at", &r.try_get::<String, _>("created_at")?)?,
-                last_used_at: r
-                    .try_get::<Option<String>, _>("last_used_at")?
-                    .map(|t| parse_time("api_token", "last_used_at", &t))
-                    .transpose()?,
-                revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
-            })
+    sqlx::query(
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(ApiToken {
+            id: r.try_get("id")?,
+            user_id: r.try_get("user_id")?,
+            name: r.try_get("name")?,
+            created_at: parse_time("api_token", "created_at", &r.try_get::<String, _>("created_at")?)?,
+            last_used_at: r
+                .try_get::<Option<String>, _>("last_used_at")?
+                .map(|t| parse_time("api_token", "last_used_at", &t))
+                .transpose()?,
+            revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// Revokes a token of this user; false when there is no such live token.

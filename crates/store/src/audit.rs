@@ -15,18 +15,12 @@ pub async fn append(conn: &mut AnyConnection, engine: Engine, event: &AuditEvent
     if engine == Engine::Postgres {
         // Serialises appenders across connections and instances; SQLite
         // already has a single writer.
-        sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await?;
     }
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
+    let last =
+        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
     let (seq, prev_hash) = match last {
-        Some(r) => (
-            r.try_get::<i64, _>("seq")? + 1,
-            r.try_get::<String, _>("hash")?,
-        ),
+        Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
         None => (1, GENESIS.to_owned()),
     };
     let hash = entry_hash(seq, &prev_hash, event);
@@ -56,11 +50,8 @@ pub async fn append(conn: &mut AnyConnection, engine: Engine, event: &AuditEvent
 }
 
 fn entry(r: &sqlx::any::AnyRow) -> Result<StoredEntry> {
-    let corrupt = |column: &'static str, value: String| StoreError::Corrupt {
-        table: "audit_log",
-        column,
-        message: value,
-    };
+    let corrupt =
+        |column: &'static str, value: String| StoreError::Corrupt { table: "audit_log", column, message: value };
     let action: String = r.try_get("action")?;
     let outcome: String = r.try_get("outcome")?;
     Ok(StoredEntry {
@@ -69,8 +60,7 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<StoredEntry> {
         hash: r.try_get("hash")?,
         event: AuditEvent {
             event: r.try_get("event")?,
-            action: AuditAction::from_code(&action)
-                .ok_or_else(|| corrupt("action", action.clone()))?,
+            action: AuditAction::from_code(&action).ok_or_else(|| corrupt("action", action.clone()))?,
             time: parse_time("audit_log", "at", &r.try_get::<String, _>("at")?)?,
             user_id: r.try_get("user_id")?,
             user_role: r.try_get("user_role")?,
@@ -78,46 +68,35 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<StoredEntry> {
             object_type: r.try_get("object_type")?,
             object_id: r.try_get("object_id")?,
             access_rule: r.try_get("access_rule")?,
-            outcome: Outcome::from_code(&outcome)
-                .ok_or_else(|| corrupt("outcome", outcome.clone()))?,
+            outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", outcome.clone()))?,
             source_instance: r.try_get("source_instance")?,
             client_addr: r.try_get("client_addr")?,
         },
     })
 }
 
-const COLUMNS: &str = "seq, prev_hash, hash, event, action, at, user_id, user_role, on_behalf_of, object_type, object_id,
+const COLUMNS: &str =
+    "seq, prev_hash, hash, event, action, at, user_id, user_role, on_behalf_of, object_type, object_id,
                        access_rule, outcome, source_instance, client_addr";
 
 /// The newest entries first, a page at a time.
-pub async fn page(
-    conn: &mut AnyConnection,
-    before_seq: Option<i64>,
-    limit: i64,
-) -> Result<Vec<StoredEntry>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2"
-    ))
-    .bind(before_seq.unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+pub async fn page(conn: &mut AnyConnection, before_seq: Option<i64>, limit: i64) -> Result<Vec<StoredEntry>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2"))
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(entry).collect()
 }
 
 /// Entries about one object, oldest first: who looked at it and when.
-pub async fn for_object(
-    conn: &mut AnyConnection,
-    object_type: &str,
-    object_id: &str,
-) -> Result<Vec<StoredEntry>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE object_type = $1 AND object_id = $2 ORDER BY seq"
-    ))
-    .bind(object_type)
-    .bind(object_id)
-    .fetch_all(&mut *conn)
-    .await?;
+pub async fn for_object(conn: &mut AnyConnection, object_type: &str, object_id: &str) -> Result<Vec<StoredEntry>> {
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE object_type = $1 AND object_id = $2 ORDER BY seq"))
+            .bind(object_type)
+            .bind(object_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter().map(entry).collect()
 }
 
@@ -134,27 +113,20 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Verification> {
     let mut verifier = ChainVerifier::default();
     let mut after = 0_i64;
     loop {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        ))
-        .bind(after)
-        .bind(BATCH)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))
+            .bind(after)
+            .bind(BATCH)
+            .fetch_all(&mut *conn)
+            .await?;
         if rows.is_empty() {
-            return Ok(Verification::Intact {
-                entries: verifier.checked(),
-            });
+            return Ok(Verification::Intact { entries: verifier.checked() });
         }
         for row in &rows {
             let stored = match entry(row) {
                 Ok(e) => e,
                 Err(StoreError::Corrupt { .. }) => {
                     let seq: i64 = row.try_get("seq")?;
-                    return Ok(Verification::Broken(ChainBreak {
-                        seq,
-                        reason: "regel is onleesbaar (gewijzigd)",
-                    }));
+                    return Ok(Verification::Broken(ChainBreak { seq, reason: "regel is onleesbaar (gewijzigd)" }));
                 }
                 Err(e) => return Err(e),
             };

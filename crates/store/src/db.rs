@@ -75,8 +75,10 @@ impl Store {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                            .await?;
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
                     }
                     Ok(())
                 })
@@ -88,11 +90,7 @@ impl Store {
             // the file, so setting it once is enough.
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
-        let store = Store {
-            pool,
-            engine,
-            write_lock: Arc::new(Mutex::new(())),
-        };
+        let store = Store { pool, engine, write_lock: Arc::new(Mutex::new(())) };
         store.migrate().await?;
         Ok(store)
     }
@@ -132,10 +130,7 @@ impl Store {
             Engine::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             Engine::Postgres => None,
         };
-        Ok(WriteTx {
-            tx: self.pool.begin().await?,
-            _turn: turn,
-        })
+        Ok(WriteTx { tx: self.pool.begin().await?, _turn: turn })
     }
 
     /// Whether the database answers; for `/healthz`.
@@ -152,15 +147,9 @@ impl Store {
             ));
         }
         if target.exists() {
-            return Err(StoreError::Unsupported(format!(
-                "{} bestaat al; kies een nieuw bestand",
-                target.display()
-            )));
+            return Err(StoreError::Unsupported(format!("{} bestaat al; kies een nieuw bestand", target.display())));
         }
-        sqlx::query("VACUUM INTO $1")
-            .bind(target.display().to_string())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("VACUUM INTO $1").bind(target.display().to_string()).execute(&self.pool).await?;
         Ok(())
     }
 

@@ -9,11 +9,7 @@ pub enum StoreError {
     /// A stored value no longer parses as its domain type: the database was
     /// changed outside wijkregie.
     #[error("ongeldige waarde in de database ({table}.{column}): {message}")]
-    Corrupt {
-        table: &'static str,
-        column: &'static str,
-        message: String,
-    },
+    Corrupt { table: &'static str, column: &'static str, message: String },
     #[error("{0}")]
     Unsupported(String),
 }

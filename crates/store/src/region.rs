@@ -7,22 +7,17 @@ use std::collections::BTreeMap;
 use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::region::{
-    classify, Address, Area, Change, ChangeCount, CoordinatorArrangement, HoursPerWeek, Membership,
-    Network, Organization, PatientCount, Practice, Region, RegionSnapshot, Wijk,
+    classify, Address, Area, Change, ChangeCount, CoordinatorArrangement, HoursPerWeek, Membership, Network,
+    Organization, PatientCount, Practice, Region, RegionSnapshot, Wijk,
 };
 
 use crate::error::{Result, StoreError};
 use crate::text::{date, opt_date, parse, parse_opt};
 
 pub async fn region(conn: &mut AnyConnection) -> Result<Option<Region>> {
-    let row = sqlx::query("SELECT code, name FROM region WHERE id = 1")
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT code, name FROM region WHERE id = 1").fetch_optional(&mut *conn).await?;
     row.map(|r| {
-        Ok(Region {
-            code: parse("region", "code", &r.try_get::<String, _>("code")?)?,
-            name: r.try_get("name")?,
-        })
+        Ok(Region { code: parse("region", "code", &r.try_get::<String, _>("code")?)?, name: r.try_get("name")? })
     })
     .transpose()
 }
@@ -40,27 +35,16 @@ pub async fn save_region(conn: &mut AnyConnection, region: &Region) -> Result<()
 }
 
 pub async fn wijken(conn: &mut AnyConnection) -> Result<Vec<Wijk>> {
-    let rows = sqlx::query("SELECT code, name FROM wijk ORDER BY name, code")
+    let rows = sqlx::query("SELECT code, name FROM wijk ORDER BY name, code").fetch_all(&mut *conn).await?;
+    let areas = sqlx::query("SELECT wijk_code, area_code, area_year FROM wijk_area ORDER BY area_code, area_year")
         .fetch_all(&mut *conn)
         .await?;
-    let areas = sqlx::query(
-        "SELECT wijk_code, area_code, area_year FROM wijk_area ORDER BY area_code, area_year",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
     let mut by_wijk: BTreeMap<String, Vec<Area>> = BTreeMap::new();
     for a in areas {
-        by_wijk
-            .entry(a.try_get("wijk_code")?)
-            .or_default()
-            .push(Area {
-                code: parse(
-                    "wijk_area",
-                    "area_code",
-                    &a.try_get::<String, _>("area_code")?,
-                )?,
-                year: year(a.try_get("area_year")?)?,
-            });
+        by_wijk.entry(a.try_get("wijk_code")?).or_default().push(Area {
+            code: parse("wijk_area", "area_code", &a.try_get::<String, _>("area_code")?)?,
+            year: year(a.try_get("area_year")?)?,
+        });
     }
     rows.into_iter()
         .map(|r| {
@@ -92,10 +76,7 @@ pub async fn save_wijk(conn: &mut AnyConnection, wijk: &Wijk) -> Result<()> {
         .bind(&wijk.name)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM wijk_area WHERE wijk_code = $1")
-        .bind(wijk.code.as_str())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM wijk_area WHERE wijk_code = $1").bind(wijk.code.as_str()).execute(&mut *conn).await?;
     for area in &wijk.areas {
         sqlx::query("INSERT INTO wijk_area (wijk_code, area_code, area_year) VALUES ($1, $2, $3)")
             .bind(wijk.code.as_str())
@@ -114,29 +95,20 @@ pub async fn practices(conn: &mut AnyConnection) -> Result<Vec<Practice>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    let counts = sqlx::query(
-        "SELECT agb, counted_on, patients FROM registered_patients ORDER BY agb, counted_on",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let counts = sqlx::query("SELECT agb, counted_on, patients FROM registered_patients ORDER BY agb, counted_on")
+        .fetch_all(&mut *conn)
+        .await?;
     let mut by_practice: BTreeMap<String, Vec<PatientCount>> = BTreeMap::new();
     for c in counts {
         let patients: i64 = c.try_get("patients")?;
-        by_practice
-            .entry(c.try_get("agb")?)
-            .or_default()
-            .push(PatientCount {
-                date: parse(
-                    "registered_patients",
-                    "counted_on",
-                    &c.try_get::<String, _>("counted_on")?,
-                )?,
-                count: u32::try_from(patients).map_err(|_| StoreError::Corrupt {
-                    table: "registered_patients",
-                    column: "patients",
-                    message: patients.to_string(),
-                })?,
-            });
+        by_practice.entry(c.try_get("agb")?).or_default().push(PatientCount {
+            date: parse("registered_patients", "counted_on", &c.try_get::<String, _>("counted_on")?)?,
+            count: u32::try_from(patients).map_err(|_| StoreError::Corrupt {
+                table: "registered_patients",
+                column: "patients",
+                message: patients.to_string(),
+            })?,
+        });
     }
     rows.into_iter()
         .map(|r| {
@@ -185,27 +157,21 @@ pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()>
     .bind(p.wijk.as_ref().map(|w| w.as_str().to_owned()))
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM registered_patients WHERE agb = $1")
-        .bind(p.agb.as_str())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM registered_patients WHERE agb = $1").bind(p.agb.as_str()).execute(&mut *conn).await?;
     for c in &p.registered_patients {
-        sqlx::query(
-            "INSERT INTO registered_patients (agb, counted_on, patients) VALUES ($1, $2, $3)",
-        )
-        .bind(p.agb.as_str())
-        .bind(date(c.date))
-        .bind(i64::from(c.count))
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("INSERT INTO registered_patients (agb, counted_on, patients) VALUES ($1, $2, $3)")
+            .bind(p.agb.as_str())
+            .bind(date(c.date))
+            .bind(i64::from(c.count))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
 
 pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>> {
-    let rows = sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code").fetch_all(&mut *conn).await?;
     rows.into_iter()
         .map(|r| {
             Ok(Organization {
@@ -218,10 +184,7 @@ pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>
 }
 
 pub async fn organization(conn: &mut AnyConnection, code: &Code) -> Result<Option<Organization>> {
-    Ok(organizations(conn)
-        .await?
-        .into_iter()
-        .find(|o| &o.code == code))
+    Ok(organizations(conn).await?.into_iter().find(|o| &o.code == code))
 }
 
 pub async fn save_organization(conn: &mut AnyConnection, o: &Organization) -> Result<()> {
@@ -246,23 +209,21 @@ pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
     .fetch_all(&mut *conn)
     .await?;
     let mut wijken: BTreeMap<String, Vec<Code>> = BTreeMap::new();
-    for r in sqlx::query("SELECT network_code, wijk_code FROM network_wijk ORDER BY position")
-        .fetch_all(&mut *conn)
-        .await?
+    for r in
+        sqlx::query("SELECT network_code, wijk_code FROM network_wijk ORDER BY position").fetch_all(&mut *conn).await?
     {
-        wijken
-            .entry(r.try_get("network_code")?)
-            .or_default()
-            .push(parse(
-                "network_wijk",
-                "wijk_code",
-                &r.try_get::<String, _>("wijk_code")?,
-            )?);
+        wijken.entry(r.try_get("network_code")?).or_default().push(parse(
+            "network_wijk",
+            "wijk_code",
+            &r.try_get::<String, _>("wijk_code")?,
+        )?);
     }
     let mut practices: BTreeMap<String, Vec<Membership<AgbCode>>> = BTreeMap::new();
-    for r in sqlx::query("SELECT network_code, agb, member_from, member_until FROM network_practice ORDER BY member_from, agb")
-        .fetch_all(&mut *conn)
-        .await?
+    for r in sqlx::query(
+        "SELECT network_code, agb, member_from, member_until FROM network_practice ORDER BY member_from, agb",
+    )
+    .fetch_all(&mut *conn)
+    .await?
     {
         practices.entry(r.try_get("network_code")?).or_default().push(Membership {
             member: parse("network_practice", "agb", &r.try_get::<String, _>("agb")?)?,
@@ -278,39 +239,19 @@ pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
     .fetch_all(&mut *conn)
     .await?
     {
-        partners
-            .entry(r.try_get("network_code")?)
-            .or_default()
-            .push(Membership {
-                member: parse(
-                    "network_partner",
-                    "organization_code",
-                    &r.try_get::<String, _>("organization_code")?,
-                )?,
-                from: parse(
-                    "network_partner",
-                    "member_from",
-                    &r.try_get::<String, _>("member_from")?,
-                )?,
-                until: parse_opt(
-                    "network_partner",
-                    "member_until",
-                    r.try_get("member_until")?,
-                )?,
-            });
+        partners.entry(r.try_get("network_code")?).or_default().push(Membership {
+            member: parse("network_partner", "organization_code", &r.try_get::<String, _>("organization_code")?)?,
+            from: parse("network_partner", "member_from", &r.try_get::<String, _>("member_from")?)?,
+            until: parse_opt("network_partner", "member_until", r.try_get("member_until")?)?,
+        });
     }
     rows.into_iter()
         .map(|r| {
             let code: String = r.try_get("code")?;
-            let coordinator = match r
-                .try_get::<Option<String>, _>("coordinator_option")?
-                .as_deref()
-            {
+            let coordinator = match r.try_get::<Option<String>, _>("coordinator_option")?.as_deref() {
                 None => None,
                 Some("A") => Some(CoordinatorArrangement::ProvidedByRegion {
-                    name: r
-                        .try_get::<Option<String>, _>("coordinator_name")?
-                        .unwrap_or_default(),
+                    name: r.try_get::<Option<String>, _>("coordinator_name")?.unwrap_or_default(),
                 }),
                 Some(_) => {
                     let minutes: Option<i64> = r.try_get("coordinator_minutes_per_week")?;
@@ -319,17 +260,11 @@ pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
                         column: "coordinator_minutes_per_week",
                         message,
                     };
-                    let minutes =
-                        u32::try_from(minutes.unwrap_or(0)).map_err(|e| corrupt(e.to_string()))?;
+                    let minutes = u32::try_from(minutes.unwrap_or(0)).map_err(|e| corrupt(e.to_string()))?;
                     Some(CoordinatorArrangement::Own {
-                        hours_per_week: HoursPerWeek::from_minutes(minutes)
-                            .map_err(|e| corrupt(e.0))?,
-                        start_date: parse_opt(
-                            "network",
-                            "coordinator_start",
-                            r.try_get("coordinator_start")?,
-                        )?
-                        .ok_or_else(|| corrupt("startdatum ontbreekt".into()))?,
+                        hours_per_week: HoursPerWeek::from_minutes(minutes).map_err(|e| corrupt(e.0))?,
+                        start_date: parse_opt("network", "coordinator_start", r.try_get("coordinator_start")?)?
+                            .ok_or_else(|| corrupt("startdatum ontbreekt".into()))?,
                     })
                 }
             };
@@ -356,18 +291,10 @@ pub async fn network(conn: &mut AnyConnection, code: &Code) -> Result<Option<Net
 pub async fn save_network(conn: &mut AnyConnection, n: &Network) -> Result<()> {
     let (option, name, minutes, start) = match &n.coordinator {
         None => (None, None, None, None),
-        Some(CoordinatorArrangement::ProvidedByRegion { name }) => {
-            (Some("A"), Some(name.clone()), None, None)
+        Some(CoordinatorArrangement::ProvidedByRegion { name }) => (Some("A"), Some(name.clone()), None, None),
+        Some(CoordinatorArrangement::Own { hours_per_week, start_date }) => {
+            (Some("B"), None, Some(i64::from(hours_per_week.minutes())), Some(date(*start_date)))
         }
-        Some(CoordinatorArrangement::Own {
-            hours_per_week,
-            start_date,
-        }) => (
-            Some("B"),
-            None,
-            Some(i64::from(hours_per_week.minutes())),
-            Some(date(*start_date)),
-        ),
     };
     sqlx::query(
         "INSERT INTO network (code, name, module, status, registered_on, stopped_on, coordinator_option,
@@ -399,23 +326,23 @@ pub async fn save_network(conn: &mut AnyConnection, n: &Network) -> Result<()> {
             .await?;
     }
     for (position, wijk) in n.wijken.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO network_wijk (network_code, wijk_code, position) VALUES ($1, $2, $3)",
-        )
-        .bind(n.code.as_str())
-        .bind(wijk.as_str())
-        .bind(position as i64)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for m in &n.practices {
-        sqlx::query("INSERT INTO network_practice (network_code, agb, member_from, member_until) VALUES ($1, $2, $3, $4)")
+        sqlx::query("INSERT INTO network_wijk (network_code, wijk_code, position) VALUES ($1, $2, $3)")
             .bind(n.code.as_str())
-            .bind(m.member.as_str())
-            .bind(date(m.from))
-            .bind(opt_date(m.until))
+            .bind(wijk.as_str())
+            .bind(position as i64)
             .execute(&mut *conn)
             .await?;
+    }
+    for m in &n.practices {
+        sqlx::query(
+            "INSERT INTO network_practice (network_code, agb, member_from, member_until) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(n.code.as_str())
+        .bind(m.member.as_str())
+        .bind(date(m.from))
+        .bind(opt_date(m.until))
+        .execute(&mut *conn)
+        .await?;
     }
     for m in &n.partners {
         sqlx::query(
@@ -454,15 +381,9 @@ pub struct ApplyReport {
 
 impl ApplyReport {
     pub fn changed(&self) -> bool {
-        [
-            self.region,
-            self.wijken,
-            self.practices,
-            self.organizations,
-            self.networks,
-        ]
-        .iter()
-        .any(|c| c.created + c.updated > 0)
+        [self.region, self.wijken, self.practices, self.organizations, self.networks]
+            .iter()
+            .any(|c| c.created + c.updated > 0)
     }
 }
 
@@ -470,10 +391,7 @@ impl ApplyReport {
 /// so applying the same snapshot twice changes nothing. Entities the
 /// snapshot does not mention are left alone. The caller's transaction makes
 /// it all-or-nothing.
-pub async fn apply_snapshot(
-    conn: &mut AnyConnection,
-    desired: RegionSnapshot,
-) -> Result<ApplyReport> {
+pub async fn apply_snapshot(conn: &mut AnyConnection, desired: RegionSnapshot) -> Result<ApplyReport> {
     let desired = desired.normalized();
     let current = snapshot(conn).await?;
     let mut report = ApplyReport::default();

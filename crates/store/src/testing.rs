@@ -19,12 +19,7 @@ pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("a temporary directory for the test database");
     let url = Store::sqlite_url(dir.path());
     let store = Store::open(&url).await.expect("SQLite test database opens");
-    TestDb {
-        store,
-        engine: Engine::Sqlite,
-        url,
-        _dir: Some(dir),
-    }
+    TestDb { store, engine: Engine::Sqlite, url, _dir: Some(dir) }
 }
 
 /// PostgreSQL is part of every test run; a missing URL is a set-up error,
@@ -34,31 +29,14 @@ pub async fn postgres() -> TestDb {
         "WIJKREGIE_TEST_POSTGRES_URL is not set: run the tests with scripts/test-all, which starts a PostgreSQL cluster",
     );
     sqlx::any::install_default_drivers();
-    let schema = format!(
-        "t_{}",
-        Alphanumeric
-            .sample_string(&mut rand::thread_rng(), 12)
-            .to_lowercase()
-    );
-    let admin = sqlx::AnyPool::connect(&base)
-        .await
-        .expect("PostgreSQL test server answers");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .expect("test schema is created");
+    let schema = format!("t_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 12).to_lowercase());
+    let admin = sqlx::AnyPool::connect(&base).await.expect("PostgreSQL test server answers");
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("test schema is created");
     admin.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    let store = Store::open(&url)
-        .await
-        .expect("PostgreSQL test database opens");
-    TestDb {
-        store,
-        engine: Engine::Postgres,
-        url,
-        _dir: None,
-    }
+    let store = Store::open(&url).await.expect("PostgreSQL test database opens");
+    TestDb { store, engine: Engine::Postgres, url, _dir: None }
 }
 
 /// Both engines, for a test body written once.

@@ -22,18 +22,10 @@ pub fn parse<T: FromStr>(table: &'static str, column: &'static str, value: &str)
 where
     T::Err: std::fmt::Display,
 {
-    value.parse().map_err(|e: T::Err| StoreError::Corrupt {
-        table,
-        column,
-        message: e.to_string(),
-    })
+    value.parse().map_err(|e: T::Err| StoreError::Corrupt { table, column, message: e.to_string() })
 }
 
-pub fn parse_opt<T: FromStr>(
-    table: &'static str,
-    column: &'static str,
-    value: Option<String>,
-) -> Result<Option<T>>
+pub fn parse_opt<T: FromStr>(table: &'static str, column: &'static str, value: Option<String>) -> Result<Option<T>>
 where
     T::Err: std::fmt::Display,
 {
@@ -41,11 +33,9 @@ where
 }
 
 pub fn parse_time(table: &'static str, column: &'static str, value: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt {
-            table,
-            column,
-            message: e.to_string(),
-        })
+    DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::Corrupt {
+        table,
+        column,
+        message: e.to_string(),
+    })
 }

@@ -29,14 +29,8 @@ fn sample_practice(agb: &str) -> Practice {
         },
         wijk: Some("noord".parse().unwrap()),
         registered_patients: vec![
-            PatientCount {
-                date: d("2025-01-01"),
-                count: 2345,
-            },
-            PatientCount {
-                date: d("2025-04-01"),
-                count: 2400,
-            },
+            PatientCount { date: d("2025-01-01"), count: 2345 },
+            PatientCount { date: d("2025-04-01"), count: 2400 },
         ],
     }
 }
@@ -49,14 +43,8 @@ async fn region_aggregates_round_trip_on_both_engines() {
             code: "noord".parse().unwrap(),
             name: "Noord".into(),
             areas: vec![
-                Area {
-                    code: "BU03630001".parse().unwrap(),
-                    year: 2024,
-                },
-                Area {
-                    code: "WK0363AA".parse().unwrap(),
-                    year: 2024,
-                },
+                Area { code: "BU03630001".parse().unwrap(), year: 2024 },
+                Area { code: "WK0363AA".parse().unwrap(), year: 2024 },
             ],
         };
         region::save_wijk(tx.conn(), &wijk).await.unwrap();
@@ -80,11 +68,7 @@ async fn region_aggregates_round_trip_on_both_engines() {
                 hours_per_week: HoursPerWeek::parse_hours("12,5").unwrap(),
                 start_date: d("2023-09-01"),
             }),
-            practices: vec![Membership {
-                member: practice.agb.clone(),
-                from: d("2023-05-10"),
-                until: None,
-            }],
+            practices: vec![Membership { member: practice.agb.clone(), from: d("2023-05-10"), until: None }],
             partners: vec![Membership {
                 member: org.code.clone(),
                 from: d("2023-05-10"),
@@ -95,30 +79,10 @@ async fn region_aggregates_round_trip_on_both_engines() {
         tx.commit().await.unwrap();
 
         let mut conn = db.store.conn().await.unwrap();
-        assert_eq!(
-            region::wijken(&mut conn).await.unwrap(),
-            vec![wijk],
-            "{:?}",
-            db.engine
-        );
-        assert_eq!(
-            region::practices(&mut conn).await.unwrap(),
-            vec![practice.clone()],
-            "{:?}",
-            db.engine
-        );
-        assert_eq!(
-            region::organizations(&mut conn).await.unwrap(),
-            vec![org],
-            "{:?}",
-            db.engine
-        );
-        assert_eq!(
-            region::networks(&mut conn).await.unwrap(),
-            vec![network.clone()],
-            "{:?}",
-            db.engine
-        );
+        assert_eq!(region::wijken(&mut conn).await.unwrap(), vec![wijk], "{:?}", db.engine);
+        assert_eq!(region::practices(&mut conn).await.unwrap(), vec![practice.clone()], "{:?}", db.engine);
+        assert_eq!(region::organizations(&mut conn).await.unwrap(), vec![org], "{:?}", db.engine);
+        assert_eq!(region::networks(&mut conn).await.unwrap(), vec![network.clone()], "{:?}", db.engine);
 
         // Saving again replaces the child rows instead of adding to them.
         let mut fewer = practice.clone();
@@ -126,12 +90,7 @@ async fn region_aggregates_round_trip_on_both_engines() {
         let mut tx = db.store.begin().await.unwrap();
         region::save_practice(tx.conn(), &fewer).await.unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(
-            region::practice(&mut conn, &practice.agb).await.unwrap(),
-            Some(fewer),
-            "{:?}",
-            db.engine
-        );
+        assert_eq!(region::practice(&mut conn, &practice.agb).await.unwrap(), Some(fewer), "{:?}", db.engine);
     }
 }
 
@@ -139,34 +98,23 @@ async fn region_aggregates_round_trip_on_both_engines() {
 async fn schema_refuses_what_the_domain_forbids() {
     for db in testing::both().await {
         let mut conn = db.store.conn().await.unwrap();
-        let bad_domain = sqlx::query(
-            "INSERT INTO organization (code, name, domain) VALUES ('x1', 'X', 'gemeente')",
+        let bad_domain = sqlx::query("INSERT INTO organization (code, name, domain) VALUES ('x1', 'X', 'gemeente')")
+            .execute(&mut *conn)
+            .await;
+        assert!(bad_domain.is_err(), "{:?}: unknown domain must be refused", db.engine);
+        let orphan = sqlx::query(
+            "INSERT INTO registered_patients (agb, counted_on, patients) VALUES ('09999999', '2025-01-01', 5)",
         )
         .execute(&mut *conn)
         .await;
-        assert!(
-            bad_domain.is_err(),
-            "{:?}: unknown domain must be refused",
-            db.engine
-        );
-        let orphan = sqlx::query("INSERT INTO registered_patients (agb, counted_on, patients) VALUES ('09999999', '2025-01-01', 5)")
-            .execute(&mut *conn)
-            .await;
-        assert!(
-            orphan.is_err(),
-            "{:?}: foreign keys must be enforced",
-            db.engine
-        );
+        assert!(orphan.is_err(), "{:?}: foreign keys must be enforced", db.engine);
     }
 }
 
 #[tokio::test]
 async fn users_sessions_and_tokens_on_both_engines() {
     for db in testing::both().await {
-        let scope = Scope::Networks(vec![
-            "wsv-noord".parse().unwrap(),
-            "wsv-zuid".parse().unwrap(),
-        ]);
+        let scope = Scope::Networks(vec!["wsv-noord".parse().unwrap(), "wsv-zuid".parse().unwrap()]);
         let mut tx = db.store.begin().await.unwrap();
         let id = account::create_user(
             tx.conn(),
@@ -184,14 +132,8 @@ async fn users_sessions_and_tokens_on_both_engines() {
         .unwrap();
         tx.commit().await.unwrap();
         let mut conn = db.store.conn().await.unwrap();
-        let user = account::user_by_email(&mut conn, "wm@example.nl")
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (user.id, user.role, &user.scope),
-            (id, Role::Wijkmanager, &scope)
-        );
+        let user = account::user_by_email(&mut conn, "wm@example.nl").await.unwrap().unwrap();
+        assert_eq!((user.id, user.role, &user.scope), (id, Role::Wijkmanager, &scope));
 
         account::create_session(
             &mut conn,
@@ -205,57 +147,22 @@ async fn users_sessions_and_tokens_on_both_engines() {
         )
         .await
         .unwrap();
-        let s = account::session(&mut conn, "cookie-value", now())
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (s.user_id, s.stage, s.csrf_token.as_str()),
-            (Some(id), Stage::Complete, "csrf")
-        );
-        assert!(
-            account::session(&mut conn, "cookie-value", now() + Duration::hours(9))
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert!(account::session(&mut conn, "other", now())
-            .await
-            .unwrap()
-            .is_none());
+        let s = account::session(&mut conn, "cookie-value", now()).await.unwrap().unwrap();
+        assert_eq!((s.user_id, s.stage, s.csrf_token.as_str()), (Some(id), Stage::Complete, "csrf"));
+        assert!(account::session(&mut conn, "cookie-value", now() + Duration::hours(9)).await.unwrap().is_none());
+        assert!(account::session(&mut conn, "other", now()).await.unwrap().is_none());
 
-        let token_id = account::create_api_token(&mut conn, id, "koppeling", "secret-token", now())
-            .await
-            .unwrap();
-        assert_eq!(
-            account::user_for_token(&mut conn, "secret-token", now())
-                .await
-                .unwrap(),
-            Some((token_id, id))
-        );
-        assert!(account::revoke_api_token(&mut conn, id, token_id, now())
-            .await
-            .unwrap());
-        assert_eq!(
-            account::user_for_token(&mut conn, "secret-token", now())
-                .await
-                .unwrap(),
-            None
-        );
+        let token_id = account::create_api_token(&mut conn, id, "koppeling", "secret-token", now()).await.unwrap();
+        assert_eq!(account::user_for_token(&mut conn, "secret-token", now()).await.unwrap(), Some((token_id, id)));
+        assert!(account::revoke_api_token(&mut conn, id, token_id, now()).await.unwrap());
+        assert_eq!(account::user_for_token(&mut conn, "secret-token", now()).await.unwrap(), None);
 
         for _ in 0..3 {
-            account::record_login_attempt(&mut conn, "wm@example.nl", "10.0.0.1", false, now())
-                .await
-                .unwrap();
+            account::record_login_attempt(&mut conn, "wm@example.nl", "10.0.0.1", false, now()).await.unwrap();
         }
-        let counts = account::failed_logins_since(
-            &mut conn,
-            "WM@example.nl",
-            "10.0.0.1",
-            now() - Duration::minutes(1),
-        )
-        .await
-        .unwrap();
+        let counts = account::failed_logins_since(&mut conn, "WM@example.nl", "10.0.0.1", now() - Duration::minutes(1))
+            .await
+            .unwrap();
         assert_eq!(counts, (3, 3));
     }
 }
@@ -282,30 +189,19 @@ async fn audit_chain_verifies_and_names_a_hand_altered_entry() {
     for db in testing::both().await {
         for n in 1..=5 {
             let mut tx = db.store.begin().await.unwrap();
-            audit::append(tx.conn(), db.engine, &event(n))
-                .await
-                .unwrap();
+            audit::append(tx.conn(), db.engine, &event(n)).await.unwrap();
             tx.commit().await.unwrap();
         }
         let mut conn = db.store.conn().await.unwrap();
         assert!(
-            matches!(
-                audit::verify(&mut conn).await.unwrap(),
-                Verification::Intact { entries: 5 }
-            ),
+            matches!(audit::verify(&mut conn).await.unwrap(), Verification::Intact { entries: 5 }),
             "{:?}",
             db.engine
         );
 
         // The log refuses ordinary updates...
-        let update = sqlx::query("UPDATE audit_log SET object_id = 'x' WHERE seq = 3")
-            .execute(&mut *conn)
-            .await;
-        assert!(
-            update.is_err(),
-            "{:?}: audit_log must be append-only",
-            db.engine
-        );
+        let update = sqlx::query("UPDATE audit_log SET object_id = 'x' WHERE seq = 3").execute(&mut *conn).await;
+        assert!(update.is_err(), "{:?}: audit_log must be append-only", db.engine);
 
         // ...so someone tampering by hand has to remove the guard first.
         let drop_guard = match db.engine {
@@ -313,10 +209,7 @@ async fn audit_chain_verifies_and_names_a_hand_altered_entry() {
             wijkregie_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
         };
         sqlx::query(drop_guard).execute(&mut *conn).await.unwrap();
-        sqlx::query("UPDATE audit_log SET object_id = 'wsv-zuid' WHERE seq = 3")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        sqlx::query("UPDATE audit_log SET object_id = 'wsv-zuid' WHERE seq = 3").execute(&mut *conn).await.unwrap();
         match audit::verify(&mut conn).await.unwrap() {
             Verification::Broken(b) => assert_eq!(b.seq, 3, "{:?}", db.engine),
             other => panic!("{:?}: tampering not noticed: {other:?}", db.engine),
@@ -344,10 +237,7 @@ async fn concurrent_appends_keep_one_unbroken_chain() {
         }
         let mut conn = db.store.conn().await.unwrap();
         assert!(
-            matches!(
-                audit::verify(&mut conn).await.unwrap(),
-                Verification::Intact { entries: 20 }
-            ),
+            matches!(audit::verify(&mut conn).await.unwrap(), Verification::Intact { entries: 20 }),
             "{:?}",
             db.engine
         );
@@ -358,35 +248,18 @@ async fn concurrent_appends_keep_one_unbroken_chain() {
 async fn sqlite_backup_is_a_consistent_copy() {
     let db = testing::sqlite().await;
     let mut tx = db.store.begin().await.unwrap();
-    region::save_wijk(
-        tx.conn(),
-        &Wijk {
-            code: "noord".parse().unwrap(),
-            name: "Noord".into(),
-            areas: vec![],
-        },
-    )
-    .await
-    .unwrap();
-    region::save_practice(tx.conn(), &sample_practice("01012345"))
+    region::save_wijk(tx.conn(), &Wijk { code: "noord".parse().unwrap(), name: "Noord".into(), areas: vec![] })
         .await
         .unwrap();
+    region::save_practice(tx.conn(), &sample_practice("01012345")).await.unwrap();
     tx.commit().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("backup.sqlite");
     db.store.backup_to(&target).await.unwrap();
-    let copy = wijkregie_store::Store::open(&wijkregie_store::Store::sqlite_url_for_file(&target))
-        .await
-        .unwrap();
+    let copy = wijkregie_store::Store::open(&wijkregie_store::Store::sqlite_url_for_file(&target)).await.unwrap();
     let mut conn = copy.conn().await.unwrap();
-    assert_eq!(
-        region::practices(&mut conn).await.unwrap(),
-        vec![sample_practice("01012345")]
-    );
-    assert!(
-        db.store.backup_to(&target).await.is_err(),
-        "an existing file is never overwritten"
-    );
+    assert_eq!(region::practices(&mut conn).await.unwrap(), vec![sample_practice("01012345")]);
+    assert!(db.store.backup_to(&target).await.is_err(), "an existing file is never overwritten");
 }
 
 #[tokio::test]
@@ -395,42 +268,29 @@ async fn applying_a_snapshot_twice_changes_nothing_the_second_time() {
         let mut practice = sample_practice("01012345");
         practice.registered_patients.reverse();
         let desired = RegionSnapshot {
-            region: Some(Region {
-                code: "regio-test".parse().unwrap(),
-                name: "Regio Test".into(),
-            }),
+            region: Some(Region { code: "regio-test".parse().unwrap(), name: "Regio Test".into() }),
             wijken: vec![Wijk {
                 code: "noord".parse().unwrap(),
                 name: "Noord".into(),
-                areas: vec![Area {
-                    code: "WK036301".parse().unwrap(),
-                    year: 2024,
-                }],
+                areas: vec![Area { code: "WK036301".parse().unwrap(), year: 2024 }],
             }],
             practices: vec![practice],
             organizations: vec![],
             networks: vec![],
         };
         let mut tx = db.store.begin().await.unwrap();
-        let first = region::apply_snapshot(tx.conn(), desired.clone())
-            .await
-            .unwrap();
+        let first = region::apply_snapshot(tx.conn(), desired.clone()).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(first.practices.created, 1);
         assert!(first.changed());
 
         let mut tx = db.store.begin().await.unwrap();
-        let second = region::apply_snapshot(tx.conn(), desired.clone())
-            .await
-            .unwrap();
+        let second = region::apply_snapshot(tx.conn(), desired.clone()).await.unwrap();
         tx.commit().await.unwrap();
         assert!(!second.changed(), "{:?}: {second:?}", db.engine);
         assert_eq!(second.practices.unchanged, 1);
 
         let mut conn = db.store.conn().await.unwrap();
-        assert_eq!(
-            region::snapshot(&mut conn).await.unwrap(),
-            desired.normalized()
-        );
+        assert_eq!(region::snapshot(&mut conn).await.unwrap(), desired.normalized());
     }
 }

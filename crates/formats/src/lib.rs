@@ -1,1 +1,8 @@
-//! stub
+//! The outside formats of wijkregie, turned into core types and back.
+//!
+//! Everything here is pure: a format arrives as a string and leaves as core
+//! types (or a list of every problem found), so the CLI, the web layer and the
+//! tests can all use the same parsers without touching files or sockets.
+
+pub mod demo;
+pub mod region_file;

@@ -43,3 +43,77 @@ pub fn parse(json: &str) -> Result<RegionFile, Vec<FieldError>> {
 pub fn render(file: &RegionFile) -> String {
     render::render(file)
 }
+
+/// The region file's parts on their own, for the JSON API: one entity in
+/// the same shape as in a file, read with the same checks and messages.
+/// References to other entities are not checked here; they point into the
+/// database, which the caller consults.
+pub mod entity {
+    use serde_json::Value;
+    use wijkregie_core::region::{Network, Organization, Practice, Wijk};
+
+    use super::{parse, render, FieldError};
+
+    pub fn parse_wijk(value: &Value) -> Result<Wijk, Vec<FieldError>> {
+        parse::wijk(value)
+    }
+
+    pub fn parse_practice(value: &Value) -> Result<Practice, Vec<FieldError>> {
+        parse::practice(value)
+    }
+
+    pub fn parse_organization(value: &Value) -> Result<Organization, Vec<FieldError>> {
+        parse::organization(value)
+    }
+
+    pub fn parse_network(value: &Value) -> Result<Network, Vec<FieldError>> {
+        parse::network(value)
+    }
+
+    pub fn wijk(w: &Wijk) -> Value {
+        render::wijk_json(w)
+    }
+
+    pub fn practice(p: &Practice) -> Value {
+        render::practice_json(p)
+    }
+
+    pub fn organization(o: &Organization) -> Value {
+        render::organization_json(o)
+    }
+
+    pub fn network(n: &Network) -> Value {
+        render::network_json(n)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn every_demo_entity_round_trips_on_its_own() {
+            let demo = crate::demo::region();
+            for w in &demo.wijken {
+                assert_eq!(parse_wijk(&wijk(w)).as_ref(), Ok(w));
+            }
+            for p in &demo.practices {
+                assert_eq!(parse_practice(&practice(p)).as_ref(), Ok(p));
+            }
+            for o in &demo.organizations {
+                assert_eq!(parse_organization(&organization(o)).as_ref(), Ok(o));
+            }
+            for n in &demo.networks {
+                assert_eq!(parse_network(&network(n)).as_ref(), Ok(n));
+            }
+        }
+
+        #[test]
+        fn a_single_entity_reports_every_problem_under_dollar() {
+            let value = serde_json::json!({"code": "Bad Code", "name": "", "domain": "gemeente", "extra": 1});
+            let fields: Vec<String> = parse_organization(&value).unwrap_err().into_iter().map(|e| e.field).collect();
+            assert!(fields.contains(&"$.code".to_owned()), "{fields:?}");
+            assert!(fields.contains(&"$.domain".to_owned()), "{fields:?}");
+            assert!(fields.contains(&"$.extra".to_owned()), "{fields:?}");
+        }
+    }
+}

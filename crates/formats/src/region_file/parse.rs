@@ -74,6 +74,40 @@ pub(super) fn parse(json: &str) -> Result<RegionFile, Vec<FieldError>> {
     }
 }
 
+/// Reads one entity in region-file shape, for the JSON API: the same checks
+/// and messages as a whole file, with paths rooted at `$`.
+pub(super) fn entity<T>(
+    value: &Value,
+    read: impl FnOnce(&mut Reader, &Value) -> Option<T>,
+) -> Result<T, Vec<FieldError>> {
+    let mut reader = Reader { single_entity: true, ..Reader::default() };
+    match read(&mut reader, value) {
+        Some(v) if reader.errors.is_empty() => Ok(v),
+        _ => {
+            if reader.errors.is_empty() {
+                reader.report("$", "de invoer kon niet worden gelezen");
+            }
+            Err(reader.errors)
+        }
+    }
+}
+
+pub(super) fn wijk(value: &Value) -> Result<Wijk, Vec<FieldError>> {
+    entity(value, |r, v| r.wijk(v, "$"))
+}
+
+pub(super) fn practice(value: &Value) -> Result<Practice, Vec<FieldError>> {
+    entity(value, |r, v| r.practice(v, "$"))
+}
+
+pub(super) fn organization(value: &Value) -> Result<Organization, Vec<FieldError>> {
+    entity(value, |r, v| r.organization(v, "$"))
+}
+
+pub(super) fn network(value: &Value) -> Result<Network, Vec<FieldError>> {
+    entity(value, |r, v| r.network(v, "$"))
+}
+
 fn syntax_error(error: &serde_json::Error) -> FieldError {
     let (line, column) = (error.line(), error.column());
     let full = error.to_string();
@@ -120,10 +154,13 @@ impl Kind {
 }
 
 #[derive(Default)]
-struct Reader {
+pub(super) struct Reader {
     errors: Vec<FieldError>,
     /// Each code seen so far, with the path where it was declared.
     declared: HashMap<(Kind, String), String>,
+    /// Reading one entity on its own (an API body): references point into
+    /// the database, which the caller checks, not into this document.
+    single_entity: bool,
 }
 
 /// A path one step deeper: `$.a` + `b` is `$.a.b`; keys that are not plain
@@ -184,7 +221,7 @@ impl Reader {
     }
 
     fn refer(&mut self, kind: Kind, key: &str, path: &str) {
-        if !self.declared.contains_key(&(kind, key.to_owned())) {
+        if !self.single_entity && !self.declared.contains_key(&(kind, key.to_owned())) {
             let (label, section) = (kind.label(), kind.section());
             self.report(path, format!("onbekende {label} '{key}': die staat niet in {section}"));
         }

@@ -192,3 +192,24 @@ fn hours(h: HoursPerWeek) -> Value {
             .unwrap_or_else(|| Value::String(h.to_string()))
     }
 }
+
+/// One entity in region-file shape, for the JSON API.
+pub(super) fn entity_json(value: impl Serialize) -> Value {
+    serde_json::to_value(value).expect("plain structs with string keys always serialise to JSON")
+}
+
+pub(super) fn wijk_json(w: &Wijk) -> Value {
+    entity_json(wijk(w))
+}
+
+pub(super) fn practice_json(p: &Practice) -> Value {
+    entity_json(practice(p))
+}
+
+pub(super) fn organization_json(o: &Organization) -> Value {
+    entity_json(organization(o))
+}
+
+pub(super) fn network_json(n: &Network) -> Value {
+    entity_json(network(n))
+}

@@ -1,0 +1,108 @@
+//! The caller's own account, and the audit log for the region.
+
+use axum::extract::Query;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use wijkregie_core::access::{authorize, Action, Object, Scope};
+use wijkregie_core::audit::{AuditAction, Outcome};
+
+use super::problem::Problem;
+use crate::audit::{record, Entry};
+use crate::error::AppError;
+use crate::service::Ctx;
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    user_id: i64,
+    name: String,
+    role: String,
+    /// Network codes, a practice's AGB or an organisation's code; empty for the region.
+    scope: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+pub async fn me(ctx: Ctx) -> Response {
+    let p = &ctx.principal;
+    let scope = match &p.scope {
+        Scope::Region => vec![],
+        Scope::Networks(codes) => codes.iter().map(ToString::to_string).collect(),
+        Scope::Practice(agb) => vec![agb.to_string()],
+        Scope::Organization(code) => vec![code.to_string()],
+    };
+    Json(Me { user_id: p.user_id, name: p.name.clone(), role: p.role.code().into(), scope }).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only entries older than this sequence number (for the next page).
+    before: Option<i64>,
+    /// Entries per page, 1 to 500 (default 100).
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntryDoc {
+    seq: i64,
+    event: String,
+    /// NEN 7513 action: C, R, U, D or E.
+    action: String,
+    time: String,
+    user_id: Option<i64>,
+    user_role: Option<String>,
+    on_behalf_of: Option<String>,
+    object_type: String,
+    object_id: Option<String>,
+    access_rule: Option<String>,
+    outcome: String,
+    source_instance: String,
+    client_addr: Option<String>,
+    hash: String,
+}
+
+/// The newest audit entries first. Needs a regio-beheerder session with a
+/// second factor, so API tokens are refused.
+#[utoipa::path(get, path = "/api/v1/audit-log", tag = "account", params(AuditQuery),
+    responses((status = 200, body = [AuditEntryDoc]), (status = 403, body = Problem)))]
+pub async fn audit_log(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, AppError> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::Invalid(vec![wijkregie_core::FieldError::new("limit", "kies een aantal van 1 tot 500")]));
+    }
+    let decision = authorize(&ctx.principal, Action::View, Object::AuditLog);
+    let mut tx = ctx.state.store.begin().await?;
+    let entry = Entry { event: "audit_log.read", action: AuditAction::Read, object_type: "audit_log", object_id: None };
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    decision?;
+    let mut conn = ctx.state.store.conn().await?;
+    let entries = wijkregie_store::audit::page(&mut conn, q.before, limit).await?;
+    let out: Vec<AuditEntryDoc> = entries
+        .into_iter()
+        .map(|e| AuditEntryDoc {
+            seq: e.seq,
+            event: e.event.event,
+            action: e.event.action.code().into(),
+            time: wijkregie_core::audit::canonical_time(e.event.time),
+            user_id: e.event.user_id,
+            user_role: e.event.user_role,
+            on_behalf_of: e.event.on_behalf_of,
+            object_type: e.event.object_type,
+            object_id: e.event.object_id,
+            access_rule: e.event.access_rule,
+            outcome: match e.event.outcome {
+                Outcome::Success => "success",
+                Outcome::Refused => "refused",
+                Outcome::Error => "error",
+            }
+            .into(),
+            source_instance: e.event.source_instance,
+            client_addr: e.event.client_addr,
+            hash: e.hash,
+        })
+        .collect();
+    Ok(Json(out).into_response())
+}

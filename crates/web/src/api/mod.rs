@@ -1,0 +1,103 @@
+//! The JSON API under `/api/v1/`. Handlers are documented with utoipa, so
+//! the OpenAPI document at `/api/v1/openapi.json` is generated from the code
+//! it describes. Bodies use the region file's shapes (docs/region-file.md).
+
+mod account;
+mod pagination;
+pub mod problem;
+mod region;
+mod schema;
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wijkregie API",
+        description = "Regio, wijken, praktijken, netwerkpartners en wijksamenwerkingsverbanden (WSV). \
+            Fouten zijn RFC 9457 problem details; lijsten zijn gepagineerd met `page` en `per_page`. \
+            Authenticatie met een API-token (`Authorization: Bearer …`), aan te maken op de pagina Mijn account."
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "regio", description = "Wijken, praktijken, organisaties en netwerken"),
+        (name = "account", description = "De gebruiker achter het token, en het auditlog")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    router_and_doc().1
+}
+
+fn router_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(region::region))
+        .routes(routes!(region::list_wijken, region::create_wijk))
+        .routes(routes!(region::get_wijk, region::put_wijk))
+        .routes(routes!(region::list_practices, region::create_practice))
+        .routes(routes!(region::get_practice, region::put_practice))
+        .routes(routes!(region::add_patient_count))
+        .routes(routes!(region::list_organizations, region::create_organization))
+        .routes(routes!(region::get_organization, region::put_organization))
+        .routes(routes!(region::list_networks, region::create_network))
+        .routes(routes!(region::get_network, region::put_network))
+        .routes(routes!(region::network_registered_patients))
+        .routes(routes!(account::me))
+        .routes(routes!(account::audit_log))
+        .split_for_parts()
+}
+
+pub fn routes() -> Router<AppState> {
+    let (router, doc) = router_and_doc();
+    let doc = Arc::new(doc);
+    router
+        .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .fallback(|| async { AppError::NotFound("deze API-route".into()).into_response() })
+        .layer(axum::middleware::from_fn(problem::render))
+}
+
+/// A JSON body, with a problem response when it is not JSON at all.
+pub struct Body(pub serde_json::Value);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::BadRequest("stuur JSON met Content-Type: application/json".into()))
+            }
+            Err(e) => Err(AppError::Invalid(vec![wijkregie_core::FieldError::new(
+                "$",
+                format!("ongeldige JSON: {}", e.body_text()),
+            )])),
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Logging in (password, then a TOTP code where set up) and out.
+
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::FieldError;
+use wijkregie_store::account::Stage;
+
+use crate::audit::ClientAddr;
+use crate::auth::{end_session, Visit};
+use crate::error::AppError;
+use crate::pages::{render, safe_next, urlencode, Layout};
+use crate::service::account::{self, LoginStep};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/login/totp", get(totp_form).post(totp))
+        .route("/logout", post(logout))
+}
+
+#[derive(askama::Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    next: String,
+    email: String,
+    errors: Vec<FieldError>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "totp.html")]
+struct TotpPage {
+    layout: Layout,
+    next: String,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Deserialize)]
+struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, AppError> {
+    if visit.principal.is_some() {
+        return Ok(Redirect::to(safe_next(&q.next)).into_response());
+    }
+    render(LoginPage {
+        layout: Layout::new("Inloggen", &visit, ""),
+        next: q.next,
+        email: String::new(),
+        errors: vec![],
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    visit: Visit,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(&form.next).to_owned();
+    match account::login(&state, addr, &form.email, &form.password).await {
+        Ok(step) => {
+            if let Some(old) = &visit.cookie {
+                end_session(&state, old).await?;
+            }
+            let (cookie, target) = match step {
+                LoginStep::Complete(cookie) => (cookie, next),
+                LoginStep::SecondFactor(cookie) => (cookie, format!("/login/totp?next={}", urlencode(&next))),
+            };
+            Ok(([(SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests { .. })) => {
+            let status = e.status();
+            let errors = match e {
+                AppError::Invalid(errors) => errors,
+                other => vec![FieldError::new("", other.to_string())],
+            };
+            let page = LoginPage { layout: Layout::new("Inloggen", &visit, ""), next, email: form.email, errors };
+            Ok((status, render(page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn password_stage_user(visit: &Visit) -> Option<i64> {
+    visit.session.as_ref().filter(|s| s.stage == Stage::Password).and_then(|s| s.user_id)
+}
+
+async fn totp_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, AppError> {
+    if password_stage_user(&visit).is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    render(TotpPage { layout: Layout::new("Tweede stap", &visit, ""), next: q.next, errors: vec![] })
+}
+
+#[derive(Deserialize)]
+struct TotpForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn totp(
+    State(state): State<AppState>,
+    visit: Visit,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, AppError> {
+    let Some(user_id) = password_stage_user(&visit) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let next = safe_next(&form.next).to_owned();
+    match account::second_factor(&state, addr, user_id, &form.code).await {
+        Ok(cookie) => {
+            if let Some(old) = &visit.cookie {
+                end_session(&state, old).await?;
+            }
+            Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests { .. })) => {
+            let status = e.status();
+            let errors = match e {
+                AppError::Invalid(errors) => errors,
+                other => vec![FieldError::new("", other.to_string())],
+            };
+            Ok((status, render(TotpPage { layout: Layout::new("Tweede stap", &visit, ""), next, errors })?)
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    visit: Visit,
+    ClientAddr(addr): ClientAddr,
+) -> Result<Response, AppError> {
+    if let Some(principal) = visit.principal.clone() {
+        account::log_logout(&Ctx::new(state.clone(), principal, addr)).await?;
+    }
+    let Some(cookie) = &visit.cookie else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let cleared = end_session(&state, cookie).await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(SET_COOKIE, cleared), (axum::http::header::LOCATION, "/login".parse().expect("static"))],
+    )
+        .into_response())
+}

@@ -1,0 +1,183 @@
+//! Server-rendered Dutch pages. Each module renders one part of the site
+//! with askama templates; handlers extract, call a service and render.
+
+mod assets;
+mod home;
+mod login;
+pub mod network;
+
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Router;
+use wijkregie_core::access::{Principal, Scope};
+
+use crate::auth::Visit;
+use crate::error::{AppError, ErrorReport};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(home::routes())
+        .merge(login::routes())
+        .merge(network::routes())
+        .layer(axum::middleware::from_fn(render_errors))
+        .merge(assets::routes())
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct UserBadge {
+    pub name: String,
+    pub role: &'static str,
+}
+
+/// What every page's frame needs: title, menu, user, CSRF token, message.
+pub struct Layout {
+    pub title: String,
+    pub nav: Vec<NavItem>,
+    pub user: Option<UserBadge>,
+    pub csrf: String,
+    pub flash: Option<String>,
+}
+
+impl Layout {
+    /// `section` is the path of the menu item this page belongs to.
+    pub fn new(title: impl Into<String>, visit: &Visit, section: &str) -> Self {
+        let principal = visit.principal.as_ref();
+        Self {
+            title: title.into(),
+            nav: principal.map(|p| nav(p, section)).unwrap_or_default(),
+            user: principal.map(|p| UserBadge { name: p.name.clone(), role: p.role.label() }),
+            csrf: visit.csrf_token().to_owned(),
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, flash: Option<String>) -> Self {
+        self.flash = flash;
+        self
+    }
+}
+
+fn nav(p: &Principal, section: &str) -> Vec<NavItem> {
+    let mut items = vec![
+        ("/", "Overzicht"),
+        ("/networks", "Netwerken"),
+        ("/practices", "Praktijken"),
+        ("/organizations", "Organisaties"),
+        ("/wijken", "Wijken"),
+    ];
+    if p.scope == Scope::Region {
+        items.push(("/users", "Gebruikers"));
+        items.push(("/audit-log", "Auditlog"));
+    }
+    items.push(("/account", "Mijn account"));
+    items.into_iter().map(|(href, label)| NavItem { href, label, current: href == section }).collect()
+}
+
+/// Renders a template into a response; a template error is our bug, never
+/// the user's, so it becomes a 500 with a Dutch page.
+pub fn render(t: impl askama::Template) -> Result<Response, AppError> {
+    t.render().map(|html| Html(html).into_response()).map_err(|e| AppError::Internal(e.into()))
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    title: &'static str,
+    detail: String,
+    errors: Vec<String>,
+}
+
+/// Turns errors from page handlers into Dutch pages; sends people who are
+/// not logged in to the login page and back afterwards.
+async fn render_errors(req: Request, next: Next) -> Response {
+    let visit = req.extensions().get::<Visit>().cloned().unwrap_or_default();
+    let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+    let is_get = req.method() == axum::http::Method::GET;
+    let response = next.run(req).await;
+    let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
+        return response;
+    };
+    if report.status == StatusCode::UNAUTHORIZED {
+        let target = if is_get { format!("/login?next={}", urlencode(&path)) } else { "/login".into() };
+        return Redirect::to(&target).into_response();
+    }
+    let page = ErrorPage {
+        layout: Layout::new(report.title, &visit, ""),
+        title: report.title,
+        detail: report.detail.clone(),
+        errors: report.errors.iter().map(ToString::to_string).collect(),
+    };
+    let mut out = match render(page) {
+        Ok(r) => r,
+        Err(_) => (report.status, report.detail).into_response(),
+    };
+    *out.status_mut() = report.status;
+    for h in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(v) = response.headers().get(&h) {
+            out.headers_mut().insert(h, v.clone());
+        }
+    }
+    out
+}
+
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Only local paths are followed after login, so a crafted link cannot send
+/// someone to another site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// Dutch thousands separator: 10.000.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Fallback for unknown paths: a Dutch page, or problem JSON under /api.
+pub async fn not_found(req: Request) -> Response {
+    AppError::NotFound(format!("de pagina {}", req.uri().path())).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_use_dots() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10.000");
+        assert_eq!(thousands(1_234_567), "1.234.567");
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/networks/wsv-noord"), "/networks/wsv-noord");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+}

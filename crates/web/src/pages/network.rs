@@ -1,0 +1,625 @@
+//! Network (WSV) pages: list, detail with members and the live patient
+//! total against the threshold, and the forms to change them.
+
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+// axum's own Form cannot read repeated keys (the wijk checkboxes); this one can.
+use axum_extra::extract::Form as MultiForm;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::date::{display_date, parse_date};
+use wijkregie_core::region::{
+    CoordinatorArrangement, HoursPerWeek, Membership, Module, Network, NetworkStatus, Practice,
+    DEFAULT_PATIENT_THRESHOLD,
+};
+use wijkregie_core::FieldError;
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::{render, thousands, Layout};
+use crate::service::region::{self, NetworkDetail};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/networks", get(list))
+        .route("/networks/new", get(new_form).post(create))
+        .route("/networks/{code}", get(show))
+        .route("/networks/{code}/edit", get(edit_form).post(update))
+        .route("/networks/{code}/registered-patients", get(total_fragment))
+        .route("/networks/{code}/practices", post(add_practice))
+        .route("/networks/{code}/partners", post(add_partner))
+        .route("/networks/{code}/end-membership", post(end_membership))
+}
+
+/// One line in a table of networks.
+pub struct NetworkRow {
+    pub code: String,
+    pub name: String,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub module: &'static str,
+    pub practice_count: usize,
+    pub patients: String,
+    pub meets_threshold: bool,
+    pub shortfall: String,
+    pub date: String,
+}
+
+impl NetworkRow {
+    pub fn new(n: &Network, practices: &[Practice], date: NaiveDate) -> Self {
+        let total = n.registered_patients_on(date, practices);
+        Self {
+            code: n.code.to_string(),
+            name: n.name.clone(),
+            status: n.status.label(),
+            status_code: n.status.code(),
+            module: n.module.label(),
+            practice_count: n.practices_on(date).count(),
+            patients: thousands(total),
+            meets_threshold: total >= DEFAULT_PATIENT_THRESHOLD,
+            shortfall: thousands(DEFAULT_PATIENT_THRESHOLD.saturating_sub(total)),
+            date: display_date(date),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "network_list.html")]
+struct ListPage {
+    layout: Layout,
+    networks: Vec<NetworkRow>,
+    may_create: bool,
+}
+
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    let visible = region::visible(&ctx).await?;
+    let today = region::today();
+    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
+    let may_create = ctx.principal.scope == wijkregie_core::access::Scope::Region;
+    render(ListPage { layout: Layout::new("Netwerken", &visit, "/networks"), networks, may_create })
+}
+
+struct MemberRow {
+    kind: &'static str,
+    id: String,
+    name: String,
+    href: String,
+    from: String,
+    from_iso: String,
+    until: String,
+    active: bool,
+    patients: String,
+}
+
+/// The total on a given date, shown on the page and refreshed by htmx.
+struct Total {
+    date: String,
+    date_iso: String,
+    patients: String,
+    patients_raw: u64,
+    threshold: String,
+    threshold_raw: u64,
+    meets: bool,
+    shortfall: String,
+}
+
+impl Total {
+    fn new(detail: &NetworkDetail, date: NaiveDate) -> Self {
+        let total = detail.registered_patients_on(date);
+        Total {
+            date: display_date(date),
+            date_iso: date.to_string(),
+            patients: thousands(total),
+            patients_raw: total,
+            threshold: thousands(DEFAULT_PATIENT_THRESHOLD),
+            threshold_raw: DEFAULT_PATIENT_THRESHOLD,
+            meets: total >= DEFAULT_PATIENT_THRESHOLD,
+            shortfall: thousands(DEFAULT_PATIENT_THRESHOLD.saturating_sub(total)),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "network_total.html")]
+struct TotalFragment {
+    t: Total,
+}
+
+#[derive(askama::Template)]
+#[template(path = "network_show.html")]
+struct ShowPage {
+    layout: Layout,
+    n: NetworkView,
+    total: Total,
+    members: Vec<MemberRow>,
+    may_edit: bool,
+    /// Choices for adding members: (value, label).
+    practice_choices: Vec<(String, String)>,
+    partner_choices: Vec<(String, String)>,
+    today: String,
+}
+
+/// A network as shown: every field already in Dutch words.
+struct NetworkView {
+    code: String,
+    name: String,
+    status: &'static str,
+    status_code: &'static str,
+    module: &'static str,
+    registered_on: String,
+    stopped_on: String,
+    coordinator: String,
+    wijken: Vec<(String, String)>,
+}
+
+impl NetworkView {
+    fn new(d: &NetworkDetail) -> Self {
+        let n = &d.network;
+        Self {
+            code: n.code.to_string(),
+            name: n.name.clone(),
+            status: n.status.label(),
+            status_code: n.status.code(),
+            module: n.module.label(),
+            registered_on: n.registered_on.map(display_date).unwrap_or_else(|| "nog niet aangemeld".into()),
+            stopped_on: n.stopped_on.map(display_date).unwrap_or_default(),
+            coordinator: match &n.coordinator {
+                None => "nog niet geregeld".into(),
+                Some(CoordinatorArrangement::ProvidedByRegion { name }) => format!("optie A: door de regio ({name})"),
+                Some(CoordinatorArrangement::Own { hours_per_week, start_date }) => format!(
+                    "optie B: eigen coördinator, {hours_per_week} uur per week sinds {}",
+                    display_date(*start_date)
+                ),
+            },
+            wijken: n
+                .wijken
+                .iter()
+                .map(|code| {
+                    let name =
+                        d.wijken.iter().find(|w| &w.code == code).map_or_else(|| code.to_string(), |w| w.name.clone());
+                    (code.to_string(), name)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn members(d: &NetworkDetail, today: NaiveDate) -> Vec<MemberRow> {
+    let practices = d.network.practices.iter().map(|m| {
+        let p = d.practices.iter().find(|p| p.agb == m.member);
+        row(
+            "praktijk",
+            m,
+            p.map_or_else(|| m.member.to_string(), |p| p.name.clone()),
+            format!("/practices/{}", m.member),
+            today,
+        )
+        .with_patients(p.and_then(|p| p.registered_patients_on(today)))
+    });
+    let partners = d.network.partners.iter().map(|m| {
+        let name = d
+            .organizations
+            .iter()
+            .find(|o| o.code == m.member)
+            .map_or_else(|| m.member.to_string(), |o| o.name.clone());
+        row("partner", m, name, format!("/organizations/{}", m.member), today)
+    });
+    practices.chain(partners).collect()
+}
+
+fn row<M: ToString>(kind: &'static str, m: &Membership<M>, name: String, href: String, today: NaiveDate) -> MemberRow {
+    MemberRow {
+        kind,
+        id: m.member.to_string(),
+        name,
+        href,
+        from: display_date(m.from),
+        from_iso: m.from.to_string(),
+        until: m.until.map(display_date).unwrap_or_default(),
+        active: m.active_on(today),
+        patients: String::new(),
+    }
+}
+
+impl MemberRow {
+    fn with_patients(mut self, count: Option<u32>) -> Self {
+        self.patients = count.map(|c| thousands(u64::from(c))).unwrap_or_else(|| "onbekend".into());
+        self
+    }
+}
+
+async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+    let code = parse_code(&code)?;
+    let detail = region::network(&ctx, &code).await?;
+    let today = region::today();
+    let (practice_choices, partner_choices) =
+        if detail.may_edit { choices(&ctx, &detail).await? } else { (vec![], vec![]) };
+    render(ShowPage {
+        layout: Layout::new(detail.network.name.clone(), &visit, "/networks"),
+        n: NetworkView::new(&detail),
+        total: Total::new(&detail, today),
+        members: members(&detail, today),
+        may_edit: detail.may_edit,
+        practice_choices,
+        partner_choices,
+        today: today.to_string(),
+    })
+}
+
+/// Practices and organisations that could be added as members.
+async fn choices(ctx: &Ctx, d: &NetworkDetail) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
+    let mut conn = ctx.state.store.conn().await?;
+    let practices = wijkregie_store::region::practices(&mut conn).await?;
+    let organizations = wijkregie_store::region::organizations(&mut conn).await?;
+    let today = region::today();
+    let current_practices: Vec<&AgbCode> = d.network.practices_on(today).collect();
+    let current_partners: Vec<&Code> =
+        d.network.partners.iter().filter(|m| m.active_on(today)).map(|m| &m.member).collect();
+    Ok((
+        practices
+            .into_iter()
+            .filter(|p| !current_practices.contains(&&p.agb))
+            .map(|p| (p.agb.to_string(), format!("{} ({})", p.name, p.address.city)))
+            .collect(),
+        organizations
+            .into_iter()
+            .filter(|o| !current_partners.contains(&&o.code))
+            .map(|o| (o.code.to_string(), format!("{} ({})", o.name, o.domain.label())))
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DateQuery {
+    #[serde(default)]
+    date: String,
+}
+
+async fn total_fragment(ctx: Ctx, Path(code): Path<String>, Query(q): Query<DateQuery>) -> Result<Response, AppError> {
+    let code = parse_code(&code)?;
+    let date = if q.date.trim().is_empty() {
+        region::today()
+    } else {
+        parse_date(&q.date).map_err(|e| AppError::Invalid(vec![e.at("date")]))?
+    };
+    let detail = region::network(&ctx, &code).await?;
+    render(TotalFragment { t: Total::new(&detail, date) })
+}
+
+fn parse_code(code: &str) -> Result<Code, AppError> {
+    code.parse().map_err(|_| AppError::NotFound(format!("netwerk '{code}'")))
+}
+
+/// The network form's fields, as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct NetworkForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    /// One entry per ticked wijk checkbox.
+    #[serde(default)]
+    wijken: Vec<String>,
+    #[serde(default)]
+    module: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    registered_on: String,
+    #[serde(default)]
+    stopped_on: String,
+    #[serde(default)]
+    coordinator_option: String,
+    #[serde(default)]
+    coordinator_name: String,
+    #[serde(default)]
+    coordinator_hours: String,
+    #[serde(default)]
+    coordinator_start: String,
+}
+
+fn opt_date(field: &str, value: &str, problems: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    parse_date(value).map_err(|e| problems.push(e.at(field))).ok()
+}
+
+impl NetworkForm {
+    fn from_network(n: &Network) -> Self {
+        let (option, name, hours, start) = match &n.coordinator {
+            None => ("", String::new(), String::new(), String::new()),
+            Some(CoordinatorArrangement::ProvidedByRegion { name }) => {
+                ("A", name.clone(), String::new(), String::new())
+            }
+            Some(CoordinatorArrangement::Own { hours_per_week, start_date }) => {
+                ("B", String::new(), hours_per_week.to_string(), start_date.to_string())
+            }
+        };
+        Self {
+            code: n.code.to_string(),
+            name: n.name.clone(),
+            wijken: n.wijken.iter().map(ToString::to_string).collect(),
+            module: n.module.code().into(),
+            status: n.status.code().into(),
+            registered_on: n.registered_on.map(|d| d.to_string()).unwrap_or_default(),
+            stopped_on: n.stopped_on.map(|d| d.to_string()).unwrap_or_default(),
+            coordinator_option: option.into(),
+            coordinator_name: name,
+            coordinator_hours: hours,
+            coordinator_start: start,
+        }
+    }
+
+    /// Applies the form to `base` (the stored network, or an empty one).
+    fn apply(&self, mut base: Network) -> Result<Network, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        base.name = self.name.trim().to_owned();
+        base.wijken = Vec::new();
+        for w in self.wijken.iter().filter(|w| !w.is_empty()) {
+            match w.parse() {
+                Ok(code) => base.wijken.push(code),
+                Err(e) => problems.push(wijkregie_core::error::Invalid::at(e, "wijken")),
+            }
+        }
+        match self.module.parse::<Module>() {
+            Ok(m) => base.module = m,
+            Err(e) => problems.push(e.at("module")),
+        }
+        match self.status.parse::<NetworkStatus>() {
+            Ok(s) => base.status = s,
+            Err(e) => problems.push(e.at("status")),
+        }
+        base.registered_on = opt_date("registered_on", &self.registered_on, &mut problems);
+        base.stopped_on = opt_date("stopped_on", &self.stopped_on, &mut problems);
+        base.coordinator = match self.coordinator_option.as_str() {
+            "" => None,
+            "A" => {
+                if self.coordinator_name.trim().is_empty() {
+                    problems.push(FieldError::new("coordinator_name", "vul de naam van de coördinator in"));
+                }
+                Some(CoordinatorArrangement::ProvidedByRegion { name: self.coordinator_name.trim().to_owned() })
+            }
+            "B" => {
+                let hours = HoursPerWeek::parse_hours(&self.coordinator_hours)
+                    .map_err(|e| problems.push(e.at("coordinator_hours")))
+                    .ok();
+                let start = opt_date("coordinator_start", &self.coordinator_start, &mut problems);
+                if start.is_none() && self.coordinator_start.trim().is_empty() {
+                    problems.push(FieldError::new("coordinator_start", "vul de startdatum van de coördinator in"));
+                }
+                match (hours, start) {
+                    (Some(hours_per_week), Some(start_date)) => {
+                        Some(CoordinatorArrangement::Own { hours_per_week, start_date })
+                    }
+                    _ => None,
+                }
+            }
+            other => {
+                problems
+                    .push(FieldError::new("coordinator_option", format!("'{other}' is geen keuze: kies A, B of geen")));
+                None
+            }
+        };
+        problems.extend(base.problems().into_iter().filter(|p| !p.field.contains('[')));
+        if problems.is_empty() {
+            Ok(base)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "network_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    is_new: bool,
+    may_edit_terms: bool,
+    form: NetworkForm,
+    errors: Vec<FieldError>,
+    wijk_choices: Vec<(String, String)>,
+    modules: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+impl FormPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    fn has_wijk(&self, code: &str) -> bool {
+        self.form.wijken.iter().any(|w| w == code)
+    }
+}
+
+async fn wijk_choices(ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
+    let mut conn = ctx.state.store.conn().await?;
+    Ok(wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code.to_string(), w.name)).collect())
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    visit: &Visit,
+    is_new: bool,
+    may_edit_terms: bool,
+    form: NetworkForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let (heading, action) = if is_new {
+        ("Nieuw netwerk".to_owned(), "/networks/new".to_owned())
+    } else {
+        (format!("{} bewerken", form.name), format!("/networks/{}/edit", form.code))
+    };
+    let status =
+        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let page = FormPage {
+        layout: Layout::new(heading.clone(), visit, "/networks"),
+        heading,
+        action,
+        is_new,
+        may_edit_terms,
+        form,
+        errors,
+        wijk_choices: wijk_choices(ctx).await?,
+        modules: Module::ALL.iter().map(|m| (m.code(), m.label())).collect(),
+        statuses: NetworkStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    if ctx.principal.scope != wijkregie_core::access::Scope::Region {
+        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+    }
+    let form = NetworkForm { module: "wijkmanagement".into(), status: "interesse".into(), ..NetworkForm::default() };
+    form_page(&ctx, &visit, true, true, form, vec![]).await
+}
+
+fn empty_network(code: Code) -> Network {
+    Network {
+        code,
+        name: String::new(),
+        wijken: vec![],
+        module: Module::Wijkmanagement,
+        status: NetworkStatus::Interesse,
+        registered_on: None,
+        stopped_on: None,
+        coordinator: None,
+        practices: vec![],
+        partners: vec![],
+    }
+}
+
+async fn create(ctx: Ctx, visit: Visit, MultiForm(form): MultiForm<NetworkForm>) -> Result<Response, AppError> {
+    let code = match form.code.parse::<Code>() {
+        Ok(c) => c,
+        Err(e) => return form_page(&ctx, &visit, true, true, form, vec![e.at("code")]).await,
+    };
+    let network = match form.apply(empty_network(code.clone())) {
+        Ok(n) => n,
+        Err(errors) => return form_page(&ctx, &visit, true, true, form, errors).await,
+    };
+    let mut conn = ctx.state.store.conn().await?;
+    let exists = wijkregie_store::region::network(&mut conn, &code).await?.is_some();
+    drop(conn);
+    if exists {
+        let errors = vec![FieldError::new("code", "er bestaat al een netwerk met deze code")];
+        return form_page(&ctx, &visit, true, true, form, errors).await;
+    }
+    match region::save_network(&ctx, network).await {
+        Ok(_) => Ok(Redirect::to(&format!("/networks/{code}")).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, true, true, form, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+    let detail = region::network(&ctx, &parse_code(&code)?).await?;
+    if !detail.may_edit {
+        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+    }
+    form_page(&ctx, &visit, false, detail.may_edit_terms, NetworkForm::from_network(&detail.network), vec![]).await
+}
+
+async fn update(
+    ctx: Ctx,
+    visit: Visit,
+    Path(code): Path<String>,
+    MultiForm(mut form): MultiForm<NetworkForm>,
+) -> Result<Response, AppError> {
+    let detail = region::network(&ctx, &parse_code(&code)?).await?;
+    form.code = detail.network.code.to_string();
+    if !detail.may_edit_terms {
+        // The fields are not on the form for this user; keep the stored terms.
+        let stored = NetworkForm::from_network(&detail.network);
+        form = NetworkForm { name: form.name, wijken: form.wijken, ..stored };
+    }
+    let network = match form.apply(detail.network.clone()) {
+        Ok(n) => n,
+        Err(errors) => return form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
+    };
+    match region::save_network(&ctx, network).await {
+        Ok(_) => Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    from: String,
+}
+
+fn member_date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
+    parse_date(value).map_err(|e| AppError::Invalid(vec![e.at(field)]))
+}
+
+async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, AppError> {
+    let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
+    let agb: AgbCode =
+        form.member.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::Invalid(vec![e.at("member")]))?;
+    let from = member_date(&form.from, "from")?;
+    detail.network.practices.push(Membership { member: agb, from, until: None });
+    region::save_network(&ctx, detail.network.clone()).await?;
+    Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response())
+}
+
+async fn add_partner(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, AppError> {
+    let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
+    let org: Code =
+        form.member.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::Invalid(vec![e.at("member")]))?;
+    let from = member_date(&form.from, "from")?;
+    detail.network.partners.push(Membership { member: org, from, until: None });
+    region::save_network(&ctx, detail.network.clone()).await?;
+    Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response())
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+}
+
+async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<EndForm>) -> Result<Response, AppError> {
+    let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
+    let from = member_date(&form.from, "from")?;
+    let until = member_date(&form.until, "until")?;
+    let found = match form.kind.as_str() {
+        "praktijk" => end(&mut detail.network.practices, &form.member, from, until),
+        "partner" => end(&mut detail.network.partners, &form.member, from, until),
+        _ => false,
+    };
+    if !found {
+        return Err(AppError::NotFound(format!("lidmaatschap van {}", form.member)));
+    }
+    region::save_network(&ctx, detail.network.clone()).await?;
+    Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response())
+}
+
+fn end<M: ToString>(members: &mut [Membership<M>], member: &str, from: NaiveDate, until: NaiveDate) -> bool {
+    match members.iter_mut().find(|m| m.member.to_string() == member && m.from == from) {
+        Some(m) => {
+            m.until = Some(until);
+            true
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,433 @@
+//! Reading and changing the region model on behalf of a user.
+
+use chrono::{NaiveDate, Utc};
+use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal, Scope};
+use wijkregie_core::audit::AuditAction;
+use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::region::{Network, Organization, PatientCount, Practice, RegionSnapshot, Wijk};
+use wijkregie_core::FieldError;
+use wijkregie_store::region as db;
+use wijkregie_store::WriteTx;
+
+use crate::audit::{record, Entry};
+use crate::error::{AppError, Result};
+use crate::service::Ctx;
+
+/// Networks (current or past) that a practice is or was a member of.
+fn networks_of_practice(networks: &[Network], agb: &AgbCode) -> Vec<Code> {
+    networks.iter().filter(|n| n.practices.iter().any(|m| &m.member == agb)).map(|n| n.code.clone()).collect()
+}
+
+fn networks_of_organization(networks: &[Network], code: &Code) -> Vec<Code> {
+    networks.iter().filter(|n| n.partners.iter().any(|m| &m.member == code)).map(|n| n.code.clone()).collect()
+}
+
+fn practices_of(n: &Network) -> Vec<AgbCode> {
+    n.practices.iter().map(|m| m.member.clone()).collect()
+}
+
+fn partners_of(n: &Network) -> Vec<Code> {
+    n.partners.iter().map(|m| m.member.clone()).collect()
+}
+
+pub fn can_view_network(ctx: &Ctx, n: &Network) -> Result<Grant, Refusal> {
+    authorize(
+        &ctx.principal,
+        Action::View,
+        Object::Network { code: &n.code, practices: &practices_of(n), partners: &partners_of(n) },
+    )
+}
+
+fn can_view_practice(ctx: &Ctx, networks: &[Network], p: &Practice) -> Result<Grant, Refusal> {
+    authorize(
+        &ctx.principal,
+        Action::View,
+        Object::Practice { agb: &p.agb, networks: &networks_of_practice(networks, &p.agb) },
+    )
+}
+
+/// Logs a read and commits it, then hands back the decision: refusals are
+/// kept in the log too.
+async fn log_read(
+    ctx: &Ctx,
+    event: &str,
+    object_type: &str,
+    id: Option<&str>,
+    decision: Result<Grant, Refusal>,
+) -> Result<Grant> {
+    let mut tx = ctx.state.store.begin().await?;
+    record(
+        &mut tx,
+        &ctx.state,
+        &ctx.actor,
+        Entry { event, action: AuditAction::Read, object_type, object_id: id },
+        decision,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(decision?)
+}
+
+/// Everything a page or API list needs about the region, filtered to what
+/// this user may see.
+pub struct Visible {
+    pub wijken: Vec<Wijk>,
+    pub practices: Vec<Practice>,
+    pub organizations: Vec<Organization>,
+    pub networks: Vec<Network>,
+}
+
+pub async fn visible(ctx: &Ctx) -> Result<Visible> {
+    let mut conn = ctx.state.store.conn().await?;
+    let snapshot = db::snapshot(&mut conn).await?;
+    drop(conn);
+    let all_networks = snapshot.networks.clone();
+    let networks: Vec<Network> = snapshot.networks.into_iter().filter(|n| can_view_network(ctx, n).is_ok()).collect();
+    let practices =
+        snapshot.practices.into_iter().filter(|p| can_view_practice(ctx, &all_networks, p).is_ok()).collect();
+    let wijken =
+        snapshot.wijken.into_iter().filter(|_| authorize(&ctx.principal, Action::View, Object::Wijk).is_ok()).collect();
+    let organizations = snapshot
+        .organizations
+        .into_iter()
+        .filter(|o| {
+            let networks = networks_of_organization(&all_networks, &o.code);
+            authorize(&ctx.principal, Action::View, Object::Organization { code: &o.code, networks: &networks }).is_ok()
+        })
+        .collect();
+    log_read(ctx, "region.list", "region", None, Ok(Grant { rule: "overzicht, gefilterd per object" })).await?;
+    Ok(Visible { wijken, practices, organizations, networks })
+}
+
+pub struct NetworkDetail {
+    pub network: Network,
+    pub practices: Vec<Practice>,
+    pub organizations: Vec<Organization>,
+    pub wijken: Vec<Wijk>,
+    pub may_edit: bool,
+    pub may_edit_terms: bool,
+}
+
+impl NetworkDetail {
+    pub fn registered_patients_on(&self, date: NaiveDate) -> u64 {
+        self.network.registered_patients_on(date, &self.practices)
+    }
+}
+
+pub async fn network(ctx: &Ctx, code: &Code) -> Result<NetworkDetail> {
+    let mut conn = ctx.state.store.conn().await?;
+    let snapshot = db::snapshot(&mut conn).await?;
+    drop(conn);
+    let network = snapshot
+        .networks
+        .iter()
+        .find(|n| &n.code == code)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("netwerk {code}")))?;
+    log_read(ctx, "network.view", "network", Some(code.as_str()), can_view_network(ctx, &network)).await?;
+    let object = Object::Network { code, practices: &practices_of(&network), partners: &partners_of(&network) };
+    let may_edit = authorize(&ctx.principal, Action::Edit, object).is_ok();
+    let may_edit_terms = authorize(&ctx.principal, Action::Edit, Object::NetworkTerms { code }).is_ok();
+    let members = practices_of(&network);
+    let partners = partners_of(&network);
+    Ok(NetworkDetail {
+        practices: snapshot.practices.into_iter().filter(|p| members.contains(&p.agb)).collect(),
+        organizations: snapshot.organizations.into_iter().filter(|o| partners.contains(&o.code)).collect(),
+        wijken: snapshot.wijken.into_iter().filter(|w| network.wijken.contains(&w.code)).collect(),
+        network,
+        may_edit,
+        may_edit_terms,
+    })
+}
+
+pub struct PracticeDetail {
+    pub practice: Practice,
+    pub networks: Vec<Network>,
+    pub may_edit: bool,
+    pub may_edit_counts: bool,
+    /// Whether the counts may be shown (the practice itself, its wijkmanager, the region).
+    pub sees_counts: bool,
+}
+
+pub async fn practice(ctx: &Ctx, agb: &AgbCode) -> Result<PracticeDetail> {
+    let mut conn = ctx.state.store.conn().await?;
+    let practice = db::practice(&mut conn, agb).await?.ok_or_else(|| AppError::NotFound(format!("praktijk {agb}")))?;
+    let networks = db::networks(&mut conn).await?;
+    drop(conn);
+    let member_of = networks_of_practice(&networks, agb);
+    log_read(ctx, "practice.view", "practice", Some(agb.as_str()), can_view_practice(ctx, &networks, &practice))
+        .await?;
+    let may_edit = authorize(&ctx.principal, Action::Edit, Object::Practice { agb, networks: &member_of }).is_ok();
+    let may_edit_counts = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb }).is_ok();
+    let sees_counts = !matches!(ctx.principal.scope, Scope::Organization(_));
+    let visible_networks =
+        networks.into_iter().filter(|n| member_of.contains(&n.code) && can_view_network(ctx, n).is_ok()).collect();
+    Ok(PracticeDetail { practice, networks: visible_networks, may_edit, may_edit_counts, sees_counts })
+}
+
+pub struct OrganizationDetail {
+    pub organization: Organization,
+    pub networks: Vec<Network>,
+    pub may_edit: bool,
+}
+
+pub async fn organization(ctx: &Ctx, code: &Code) -> Result<OrganizationDetail> {
+    let mut conn = ctx.state.store.conn().await?;
+    let organization =
+        db::organization(&mut conn, code).await?.ok_or_else(|| AppError::NotFound(format!("organisatie {code}")))?;
+    let networks = db::networks(&mut conn).await?;
+    drop(conn);
+    let partner_in = networks_of_organization(&networks, code);
+    let object = Object::Organization { code, networks: &partner_in };
+    log_read(
+        ctx,
+        "organization.view",
+        "organization",
+        Some(code.as_str()),
+        authorize(&ctx.principal, Action::View, object),
+    )
+    .await?;
+    let may_edit = authorize(&ctx.principal, Action::Edit, object).is_ok();
+    let networks =
+        networks.into_iter().filter(|n| partner_in.contains(&n.code) && can_view_network(ctx, n).is_ok()).collect();
+    Ok(OrganizationDetail { organization, networks, may_edit })
+}
+
+pub struct WijkDetail {
+    pub wijk: Wijk,
+    pub networks: Vec<Network>,
+    pub practices: Vec<Practice>,
+    pub may_edit: bool,
+}
+
+pub async fn wijk(ctx: &Ctx, code: &Code) -> Result<WijkDetail> {
+    let mut conn = ctx.state.store.conn().await?;
+    let wijk = db::wijk(&mut conn, code).await?.ok_or_else(|| AppError::NotFound(format!("wijk {code}")))?;
+    let networks = db::networks(&mut conn).await?;
+    let practices = db::practices(&mut conn).await?;
+    drop(conn);
+    log_read(ctx, "wijk.view", "wijk", Some(code.as_str()), authorize(&ctx.principal, Action::View, Object::Wijk))
+        .await?;
+    let may_edit = authorize(&ctx.principal, Action::Edit, Object::Wijk).is_ok();
+    Ok(WijkDetail {
+        practices: practices
+            .into_iter()
+            .filter(|p| p.wijk.as_ref() == Some(code) && can_view_practice(ctx, &networks, p).is_ok())
+            .collect(),
+        networks: networks
+            .into_iter()
+            .filter(|n| n.wijken.contains(code) && can_view_network(ctx, n).is_ok())
+            .collect(),
+        wijk,
+        may_edit,
+    })
+}
+
+/// Checks references between entities against the database as it will be.
+fn reference_problems(
+    snapshot: &RegionSnapshot,
+    network: Option<&Network>,
+    practice: Option<&Practice>,
+) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if let Some(n) = network {
+        problems.extend(n.problems());
+        for (i, w) in n.wijken.iter().enumerate() {
+            if !snapshot.wijken.iter().any(|x| &x.code == w) {
+                problems.push(FieldError::new(format!("wijken[{i}]"), format!("wijk '{w}' bestaat niet")));
+            }
+        }
+        for (i, m) in n.practices.iter().enumerate() {
+            if !snapshot.practices.iter().any(|x| x.agb == m.member) {
+                problems.push(FieldError::new(
+                    format!("practices[{i}].agb"),
+                    format!("praktijk {} bestaat niet", m.member),
+                ));
+            }
+        }
+        for (i, m) in n.partners.iter().enumerate() {
+            if !snapshot.organizations.iter().any(|x| x.code == m.member) {
+                problems.push(FieldError::new(
+                    format!("partners[{i}].organization"),
+                    format!("organisatie '{}' bestaat niet", m.member),
+                ));
+            }
+        }
+    }
+    if let Some(p) = practice {
+        if let Some(w) = &p.wijk {
+            if !snapshot.wijken.iter().any(|x| &x.code == w) {
+                problems.push(FieldError::new("wijk", format!("wijk '{w}' bestaat niet")));
+            }
+        }
+        if p.name.trim().is_empty() {
+            problems.push(FieldError::new("name", "de naam is verplicht"));
+        }
+    }
+    problems
+}
+
+/// How a save went: created or updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Created,
+    Updated,
+}
+
+/// Starts the transaction of a change with its audit entry. A refusal is
+/// logged and committed, then returned as the error.
+async fn begin_change(
+    ctx: &Ctx,
+    event_base: &str,
+    object_type: &str,
+    id: &str,
+    existed: bool,
+    decision: Result<Grant, Refusal>,
+) -> Result<(WriteTx, Saved)> {
+    let (action, event, saved) = if existed {
+        (AuditAction::Update, format!("{event_base}.update"), Saved::Updated)
+    } else {
+        (AuditAction::Create, format!("{event_base}.create"), Saved::Created)
+    };
+    let mut tx = ctx.state.store.begin().await?;
+    record(
+        &mut tx,
+        &ctx.state,
+        &ctx.actor,
+        Entry { event: &event, action, object_type, object_id: Some(id) },
+        decision,
+    )
+    .await?;
+    if let Err(refusal) = decision {
+        tx.commit().await?;
+        return Err(refusal.into());
+    }
+    Ok((tx, saved))
+}
+
+fn required_name(name: &str) -> Vec<FieldError> {
+    if name.trim().is_empty() {
+        vec![FieldError::new("name", "de naam is verplicht")]
+    } else {
+        vec![]
+    }
+}
+
+pub async fn save_wijk(ctx: &Ctx, wijk: Wijk) -> Result<Saved> {
+    let problems = required_name(&wijk.name);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let mut conn = ctx.state.store.conn().await?;
+    let existed = db::wijk(&mut conn, &wijk.code).await?.is_some();
+    drop(conn);
+    let action = if existed { Action::Edit } else { Action::Create };
+    let decision = authorize(&ctx.principal, action, Object::Wijk);
+    let (mut tx, saved) = begin_change(ctx, "wijk", "wijk", wijk.code.as_str(), existed, decision).await?;
+    db::save_wijk(tx.conn(), &wijk).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn save_organization(ctx: &Ctx, org: Organization) -> Result<Saved> {
+    let problems = required_name(&org.name);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let mut conn = ctx.state.store.conn().await?;
+    let existed = db::organization(&mut conn, &org.code).await?.is_some();
+    let networks = db::networks(&mut conn).await?;
+    drop(conn);
+    let partner_in = networks_of_organization(&networks, &org.code);
+    let action = if existed { Action::Edit } else { Action::Create };
+    let decision = authorize(&ctx.principal, action, Object::Organization { code: &org.code, networks: &partner_in });
+    let (mut tx, saved) =
+        begin_change(ctx, "organization", "organization", org.code.as_str(), existed, decision).await?;
+    db::save_organization(tx.conn(), &org).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Saves a practice. Users who may not change the counts keep the stored ones.
+pub async fn save_practice(ctx: &Ctx, mut practice: Practice) -> Result<Saved> {
+    let mut conn = ctx.state.store.conn().await?;
+    let snapshot = db::snapshot(&mut conn).await?;
+    drop(conn);
+    let existing = snapshot.practices.iter().find(|p| p.agb == practice.agb);
+    let member_of = networks_of_practice(&snapshot.networks, &practice.agb);
+    let action = if existing.is_some() { Action::Edit } else { Action::Create };
+    let decision = authorize(&ctx.principal, action, Object::Practice { agb: &practice.agb, networks: &member_of });
+    if decision.is_ok()
+        && authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb: &practice.agb }).is_err()
+    {
+        practice.registered_patients = existing.map(|p| p.registered_patients.clone()).unwrap_or_default();
+    }
+    practice.registered_patients.sort();
+    let problems = reference_problems(&snapshot, None, Some(&practice));
+    if decision.is_ok() && !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let (mut tx, saved) =
+        begin_change(ctx, "practice", "practice", practice.agb.as_str(), existing.is_some(), decision).await?;
+    db::save_practice(tx.conn(), &practice).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Adds or corrects one dated count of registered patients.
+pub async fn record_patient_count(ctx: &Ctx, agb: &AgbCode, count: PatientCount) -> Result<()> {
+    let mut conn = ctx.state.store.conn().await?;
+    let mut practice =
+        db::practice(&mut conn, agb).await?.ok_or_else(|| AppError::NotFound(format!("praktijk {agb}")))?;
+    drop(conn);
+    let decision = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb });
+    practice.registered_patients.retain(|c| c.date != count.date);
+    practice.registered_patients.push(count);
+    practice.registered_patients.sort();
+    let (mut tx, _) = begin_change(ctx, "registered_patients", "practice", agb.as_str(), true, decision).await?;
+    db::save_practice(tx.conn(), &practice).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves a network. Users who may not change the payment terms keep the
+/// stored ones; a new network needs the region.
+pub async fn save_network(ctx: &Ctx, mut network: Network) -> Result<Saved> {
+    let mut conn = ctx.state.store.conn().await?;
+    let snapshot = db::snapshot(&mut conn).await?;
+    drop(conn);
+    let existing = snapshot.networks.iter().find(|n| n.code == network.code);
+    let decision = match existing {
+        Some(old) => authorize(
+            &ctx.principal,
+            Action::Edit,
+            Object::Network { code: &old.code, practices: &practices_of(old), partners: &partners_of(old) },
+        ),
+        None => authorize(&ctx.principal, Action::Create, Object::NetworkTerms { code: &network.code }),
+    };
+    if let (Ok(_), Some(old)) = (decision, existing) {
+        if authorize(&ctx.principal, Action::Edit, Object::NetworkTerms { code: &network.code }).is_err() {
+            network.module = old.module;
+            network.status = old.status;
+            network.registered_on = old.registered_on;
+            network.stopped_on = old.stopped_on;
+            network.coordinator = old.coordinator.clone();
+        }
+    }
+    let problems = reference_problems(&snapshot, Some(&network), None);
+    if decision.is_ok() && !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let (mut tx, saved) =
+        begin_change(ctx, "network", "network", network.code.as_str(), existing.is_some(), decision).await?;
+    db::save_network(tx.conn(), &network).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Today's date in the Netherlands, for "members today" and live totals.
+pub fn today() -> NaiveDate {
+    // Europe/Amsterdam is UTC+1 or +2; a day boundary off by an hour or two
+    // at midnight does not matter for a dashboard total.
+    (Utc::now() + chrono::Duration::hours(1)).date_naive()
+}

@@ -1,1 +1,138 @@
-fn main() {}
+//! The `wijkregie` binary: one command for the server, the demo, imports and
+//! exports, accounts, the audit log and backups.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// wijkregie — software voor wijksamenwerkingsverbanden (WSV) in de
+/// eerstelijnszorg: regio, wijken, praktijken, netwerkpartners en netwerken.
+#[derive(Parser)]
+#[command(name = "wijkregie", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives. Every option also reads a WIJKREGIE_* variable.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Map voor de gegevens (SQLite-bestand, sleutels)
+    #[arg(long, env = "WIJKREGIE_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// Database-adres: sqlite://PAD of postgres://GEBRUIKER@HOST/DB (standaard: SQLite in de datamap)
+    #[arg(long = "database", env = "WIJKREGIE_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start de webserver (pagina's, JSON-API, /healthz en /metrics)
+    Serve(ServeArgs),
+    /// Vul een lege database met de fictieve demoregio en demo-accounts
+    Demo,
+    /// Lees gegevens in
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Schrijf gegevens weg
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Beheer gebruikers
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Het auditlog (NEN 7513)
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Maak een consistente back-up van een draaiende SQLite-database
+    Backup {
+        /// Nieuw bestand voor de back-up (wordt nooit overschreven)
+        file: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Adres en poort om op te luisteren
+    #[arg(long, env = "WIJKREGIE_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Vul een lege database eerst met de demoregio
+    #[arg(long)]
+    demo: bool,
+    /// Cookies zonder Secure-vlag, voor gewoon HTTP op een eigen machine.
+    /// Standaard aan bij --demo op een loopback-adres, anders uit.
+    #[arg(long, env = "WIJKREGIE_INSECURE_COOKIES")]
+    insecure_cookies: Option<bool>,
+    /// Hoe lang een inlog geldig blijft, in uren
+    #[arg(long, env = "WIJKREGIE_SESSION_HOURS", default_value_t = 8)]
+    session_hours: i64,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Laad of werk de hele regio bij uit een regiobestand (JSON, zie docs/region-file.md).
+    /// Alles of niets: bij één fout wordt niets geschreven en worden alle fouten getoond.
+    Region { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Schrijf de hele regio als regiobestand (naar standaarduitvoer, of naar --output)
+    Region {
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Maak een gebruiker aan. Het wachtwoord wordt gevraagd, of gelezen uit
+    /// WIJKREGIE_NEW_PASSWORD. Een regio-beheerder krijgt altijd een tweede factor (TOTP).
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// regio_beheerder, wijkmanager, praktijk of netwerkpartner
+    #[arg(long)]
+    role: String,
+    /// Waarvoor de rol geldt: netwerkcodes (komma's) voor een wijkmanager, een
+    /// AGB-code voor een praktijk, een organisatiecode voor een netwerkpartner
+    #[arg(long, default_value = "")]
+    scope: String,
+    /// Ook voor andere rollen een tweede factor instellen
+    #[arg(long)]
+    totp: bool,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Controleer de hash-keten van het auditlog; noemt de eerste gebroken regel
+    Verify,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wijkregie: kan niet starten: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wijkregie: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -5,6 +5,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod demo;
 pub mod error;
 mod metrics;
 mod ops;

@@ -431,3 +431,52 @@ pub fn today() -> NaiveDate {
     // at midnight does not matter for a dashboard total.
     (Utc::now() + chrono::Duration::hours(1)).date_naive()
 }
+
+/// Loads or updates the region from a region file, all or nothing, and logs
+/// it. Only operators on the server (the CLI) and the region may do this.
+pub async fn import_region(
+    state: &crate::AppState,
+    actor: &crate::audit::Actor,
+    file: wijkregie_formats::region_file::RegionFile,
+) -> Result<db::ApplyReport> {
+    let decision = match &actor.principal {
+        Some(p) => authorize(p, Action::Edit, Object::Wijk),
+        None => Ok(Grant { rule: "beheerder via de opdrachtregel op de server" }),
+    };
+    let snapshot = RegionSnapshot {
+        region: Some(file.region),
+        wijken: file.wijken,
+        practices: file.practices,
+        organizations: file.organizations,
+        networks: file.networks,
+    };
+    let mut tx = state.store.begin().await?;
+    let entry = Entry { event: "region.import", action: AuditAction::Execute, object_type: "region", object_id: None };
+    if let Err(refusal) = decision {
+        record(&mut tx, state, actor, entry, decision).await?;
+        tx.commit().await?;
+        return Err(refusal.into());
+    }
+    let report = db::apply_snapshot(tx.conn(), snapshot).await?;
+    if report.changed() {
+        record(&mut tx, state, actor, entry, decision).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The whole region as a region file, for `wijkregie export region`.
+pub async fn export_region(state: &crate::AppState) -> Result<wijkregie_formats::region_file::RegionFile> {
+    let mut conn = state.store.conn().await?;
+    let snapshot = db::snapshot(&mut conn).await?;
+    let region = snapshot.region.ok_or_else(|| {
+        AppError::NotFound("regio: de database bevat nog geen regio (importeer eerst een regiobestand)".into())
+    })?;
+    Ok(wijkregie_formats::region_file::RegionFile {
+        region,
+        wijken: snapshot.wijken,
+        practices: snapshot.practices,
+        organizations: snapshot.organizations,
+        networks: snapshot.networks,
+    })
+}

@@ -1,0 +1,267 @@
+//! What each subcommand does. Each one opens the database, calls the same
+//! services as the web side, and prints a Dutch summary.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use wijkregie_core::access::{Role, Scope};
+use wijkregie_store::audit::Verification;
+use wijkregie_store::Store;
+use wijkregie_web::audit::Actor;
+use wijkregie_web::error::AppError;
+use wijkregie_web::service::account::{create_user, UserSpec};
+use wijkregie_web::service::region::{export_region, import_region};
+use wijkregie_web::{AppState, Config};
+
+use crate::{AuditCommand, Cli, Command, DbArgs, ExportCommand, ImportCommand, UserAddArgs, UserCommand};
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Demo => {
+            let state = open(&cli.db, Config::default()).await?;
+            demo(&state).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(ImportCommand::Region { file }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            import(&state, &file).await
+        }
+        Command::Export(ExportCommand::Region { output }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            let file = export_region(&state).await.map_err(app)?;
+            let text = wijkregie_formats::region_file::render(&file);
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("kan {} niet schrijven", path.display()))?
+                }
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let state = open(&cli.db, Config::default()).await?;
+            add_user(&state, args).await
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let state = open(&cli.db, Config::default()).await?;
+            let mut conn = state.store.conn().await?;
+            match wijkregie_store::audit::verify(&mut conn).await? {
+                Verification::Intact { entries } => {
+                    println!("Auditlog in orde: {entries} regels, keten ongebroken.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken(b) => {
+                    eprintln!("{b}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let state = open(&cli.db, Config::default()).await?;
+            state.store.backup_to(&file).await?;
+            println!("Back-up geschreven naar {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn app(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(errors) => {
+            anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        }
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+fn database_url(db: &DbArgs) -> anyhow::Result<String> {
+    match &db.database_url {
+        Some(url) => Ok(url.clone()),
+        None => {
+            std::fs::create_dir_all(&db.data_dir)
+                .with_context(|| format!("kan de datamap {} niet aanmaken", db.data_dir.display()))?;
+            Ok(Store::sqlite_url(&db.data_dir))
+        }
+    }
+}
+
+async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
+    let url = database_url(db)?;
+    let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
+    Ok(AppState::new(store, config))
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("WIJKREGIE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = std::env::var("WIJKREGIE_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let started = Instant::now();
+    let insecure = args.insecure_cookies.unwrap_or(args.demo && args.addr.ip().is_loopback());
+    if args.session_hours < 1 || args.session_hours > 24 * 30 {
+        bail!("--session-hours moet tussen 1 en 720 liggen");
+    }
+    let config = Config {
+        addr: args.addr,
+        secure_cookies: !insecure,
+        session_lifetime: chrono::Duration::hours(args.session_hours),
+        ..Config::default()
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("kan niet luisteren op {}", args.addr))?;
+    let state = open(db, config).await?;
+    if args.demo {
+        demo(&state).await?;
+    }
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "klaar om verzoeken te beantwoorden");
+    wijkregie_web::serve(state, listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(state: &AppState) -> anyhow::Result<()> {
+    use wijkregie_web::demo::{self, Seeded};
+    match demo::seed(state).await.map_err(app)? {
+        Seeded::AlreadyFilled => {
+            eprintln!("De database bevat al een regio; de demo is niet opnieuw geladen.");
+        }
+        Seeded::Filled(report) => {
+            eprintln!(
+                "Demoregio geladen: {} wijken, {} praktijken, {} organisaties, {} netwerken.",
+                report.wijken.created, report.practices.created, report.organizations.created, report.networks.created
+            );
+            eprintln!("Demo-accounts (wachtwoord '{}'):", demo::PASSWORD);
+            for a in &demo::ACCOUNTS {
+                match a.totp_secret {
+                    Some(secret) => eprintln!("  {:<32} {} (TOTP-sleutel {secret})", a.email, a.role.label()),
+                    None => eprintln!("  {:<32} {}", a.email, a.role.label()),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn import(state: &AppState, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let file = match wijkregie_formats::region_file::parse(&text) {
+        Ok(f) => f,
+        Err(errors) => {
+            eprintln!(
+                "{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:",
+                path.display(),
+                errors.len()
+            );
+            for e in &errors {
+                eprintln!("  {}: {}", e.field, e.message);
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
+    match import_region(state, &actor, file).await {
+        Ok(report) => {
+            let line = |label: &str, c: wijkregie_core::region::ChangeCount| {
+                println!(
+                    "  {label:<14} {:>4} nieuw, {:>4} gewijzigd, {:>4} ongewijzigd",
+                    c.created, c.updated, c.unchanged
+                )
+            };
+            println!("{} ingelezen:", path.display());
+            line("wijken", report.wijken);
+            line("praktijken", report.practices);
+            line("organisaties", report.organizations);
+            line("netwerken", report.networks);
+            if !report.changed() {
+                println!("Niets veranderd: de database kwam al overeen met het bestand.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(AppError::Invalid(errors)) => {
+            eprintln!("{} is niet ingelezen; er is niets veranderd:", path.display());
+            for e in &errors {
+                eprintln!("  {e}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(app(e)),
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("WIJKREGIE_NEW_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Wachtwoord (minstens 12 tekens): ")?;
+        let second = rpassword::prompt_password("Nog een keer: ")?;
+        if first != second {
+            bail!("de wachtwoorden zijn niet gelijk");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_to_string(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
+
+fn parse_scope(role: Role, scope: &str) -> anyhow::Result<Scope> {
+    let parts: Vec<&str> = scope.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let one = || -> anyhow::Result<&str> {
+        match parts.as_slice() {
+            [one] => Ok(one),
+            _ => bail!("geef met --scope precies één code op voor de rol {}", role.code()),
+        }
+    };
+    Ok(match role {
+        Role::RegioBeheerder => Scope::Region,
+        Role::Wijkmanager => Scope::Networks(
+            parts
+                .iter()
+                .map(|p| p.parse())
+                .collect::<Result<_, _>>()
+                .map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--scope: {e}"))?,
+        ),
+        Role::Praktijk => Scope::Practice(
+            one()?.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--scope: {e}"))?,
+        ),
+        Role::Netwerkpartner => Scope::Organization(
+            one()?.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--scope: {e}"))?,
+        ),
+    })
+}
+
+async fn add_user(state: &AppState, args: UserAddArgs) -> anyhow::Result<ExitCode> {
+    let role: Role = args.role.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--role: {e}"))?;
+    let scope = parse_scope(role, &args.scope)?;
+    let password = read_password()?;
+    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
+    let spec = UserSpec { email: args.email.clone(), name: args.name, password, role, scope };
+    match create_user(state, &actor, spec, args.totp).await {
+        Ok(created) => {
+            println!("Gebruiker {} aangemaakt (id {}, rol {}).", args.email, created.id, role.label());
+            if let Some(secret) = created.totp_secret {
+                println!("Tweede factor: voeg deze sleutel toe in een authenticator-app: {secret}");
+                if let Some(url) = wijkregie_web::auth::totp::provisioning_url(&secret, &args.email) {
+                    println!("of open: {url}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(app(e)),
+    }
+}

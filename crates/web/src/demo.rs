@@ -1,0 +1,108 @@
+//! The demo: a fictional region and one account per role, so that a new
+//! user can start wijkregie and look around at once. Used by
+//! `wijkregie serve --demo`, `wijkregie demo` and the tests.
+
+use wijkregie_core::access::{Role, Scope};
+use wijkregie_core::region::NetworkStatus;
+use wijkregie_formats::region_file::RegionFile;
+use wijkregie_store::account::{self, NewUser};
+use wijkregie_store::region::ApplyReport;
+
+use crate::audit::Actor;
+use crate::auth::password;
+use crate::error::AppError;
+use crate::service::region::import_region;
+use crate::AppState;
+
+pub const PASSWORD: &str = "demo-wachtwoord";
+/// The regio-beheerder's TOTP secret (base32), printed in the README so that
+/// the demo can be tried with any authenticator app.
+pub const ADMIN_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub totp_secret: Option<&'static str>,
+}
+
+pub const ACCOUNTS: [DemoAccount; 4] = [
+    DemoAccount {
+        email: "beheer@demo.wijkregie.nl",
+        name: "Ilse Verbeek",
+        role: Role::RegioBeheerder,
+        totp_secret: Some(ADMIN_TOTP_SECRET),
+    },
+    DemoAccount {
+        email: "wijkmanager@demo.wijkregie.nl",
+        name: "Joris Ampt",
+        role: Role::Wijkmanager,
+        totp_secret: None,
+    },
+    DemoAccount {
+        email: "praktijk@demo.wijkregie.nl",
+        name: "Dr. Noor Haddou",
+        role: Role::Praktijk,
+        totp_secret: None,
+    },
+    DemoAccount {
+        email: "partner@demo.wijkregie.nl",
+        name: "Femke Rozendaal",
+        role: Role::Netwerkpartner,
+        totp_secret: None,
+    },
+];
+
+/// The scope each demo account gets within the demo region: the wijkmanager
+/// runs the first two active networks, the practice and the partner belong
+/// to the first of those.
+pub fn scope_for(role: Role, region: &RegionFile) -> Scope {
+    let mut active = region.networks.iter().filter(|n| n.status == NetworkStatus::Actief && !n.practices.is_empty());
+    let first = active.next().expect("the demo region has active networks");
+    let second = active.next().expect("the demo region has two active networks");
+    match role {
+        Role::RegioBeheerder => Scope::Region,
+        Role::Wijkmanager => Scope::Networks(vec![first.code.clone(), second.code.clone()]),
+        Role::Praktijk => Scope::Practice(
+            first.practices.iter().find(|m| m.until.is_none()).expect("a current member").member.clone(),
+        ),
+        Role::Netwerkpartner => Scope::Organization(
+            first.partners.iter().find(|m| m.until.is_none()).expect("a current partner").member.clone(),
+        ),
+    }
+}
+
+/// What seeding did.
+pub enum Seeded {
+    Filled(ApplyReport),
+    /// The database already holds a region; nothing was changed.
+    AlreadyFilled,
+}
+
+/// Fills an empty database with the demo region and accounts.
+pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
+    let mut conn = state.store.conn().await?;
+    if wijkregie_store::region::region(&mut conn).await?.is_some() {
+        return Ok(Seeded::AlreadyFilled);
+    }
+    drop(conn);
+    let region = wijkregie_formats::demo::region();
+    let actor = Actor::new(None, &state.config.instance, None);
+    let report = import_region(state, &actor, region.clone()).await?;
+    let hash = password::hash(PASSWORD)?;
+    let mut tx = state.store.begin().await?;
+    for a in &ACCOUNTS {
+        let scope = scope_for(a.role, &region);
+        let new = NewUser {
+            email: a.email,
+            name: a.name,
+            password_hash: &hash,
+            role: a.role,
+            scope: &scope,
+            totp_secret: a.totp_secret,
+        };
+        account::create_user(tx.conn(), &new, chrono::Utc::now()).await?;
+    }
+    tx.commit().await?;
+    Ok(Seeded::Filled(report))
+}

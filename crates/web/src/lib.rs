@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     let authenticated = Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::middleware));
     Router::new()
         .merge(authenticated)
@@ -54,6 +55,20 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Unknown paths: problem JSON under /api, a Dutch page elsewhere.
+async fn not_found(visit: auth::Visit, uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        api::problem::problem_response(
+            axum::http::StatusCode::NOT_FOUND,
+            "deze API-route bestaat niet".into(),
+            vec![],
+            uri.path(),
+        )
+    } else {
+        pages::not_found_page(&visit, uri.path())
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets running requests finish.

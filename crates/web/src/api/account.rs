@@ -106,3 +106,26 @@ pub async fn audit_log(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response
         .collect();
     Ok(Json(out).into_response())
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewToken {
+    /// What the token is for, e.g. "koppeling HIS".
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedToken {
+    /// Shown once; only a hash is stored.
+    token: String,
+}
+
+/// Creates an API token with the caller's own scope.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_token(ctx: Ctx, super::Body(body): super::Body) -> Result<Response, AppError> {
+    let request: NewToken = serde_json::from_value(body).map_err(|e| {
+        AppError::Invalid(vec![wijkregie_core::FieldError::new("$.name", format!("verwacht {{\"name\": \"…\"}}: {e}"))])
+    })?;
+    let token = crate::service::account::create_api_token(&ctx, &request.name).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(CreatedToken { token })).into_response())
+}

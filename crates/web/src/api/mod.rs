@@ -11,7 +11,6 @@ mod schema;
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -70,6 +69,7 @@ fn router_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(region::network_registered_patients))
         .routes(routes!(account::me))
         .routes(routes!(account::audit_log))
+        .routes(routes!(account::create_token))
         .split_for_parts()
 }
 
@@ -78,7 +78,6 @@ pub fn routes() -> Router<AppState> {
     let doc = Arc::new(doc);
     router
         .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
-        .fallback(|| async { AppError::NotFound("deze API-route".into()).into_response() })
         .layer(axum::middleware::from_fn(problem::render))
 }
 

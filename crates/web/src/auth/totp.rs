@@ -18,6 +18,11 @@ pub fn check(secret_base32: &str, code: &str) -> bool {
     code.len() == 6 && totp(secret_base32, "").is_some_and(|t| t.check_current(&code).unwrap_or(false))
 }
 
+/// The code an authenticator app shows now; for tests and the demo script.
+pub fn current_code(secret_base32: &str) -> Option<String> {
+    totp(secret_base32, "")?.generate_current().ok()
+}
+
 /// The `otpauth://` link an app scans or opens.
 pub fn provisioning_url(secret_base32: &str, account: &str) -> Option<String> {
     totp(secret_base32, account).map(|t| t.get_url())

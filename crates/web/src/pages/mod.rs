@@ -156,9 +156,17 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Fallback for unknown paths: a Dutch page, or problem JSON under /api.
-pub async fn not_found(req: Request) -> Response {
-    AppError::NotFound(format!("de pagina {}", req.uri().path())).into_response()
+/// The Dutch page for a path that does not exist.
+pub fn not_found_page(visit: &Visit, path: &str) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new("Niet gevonden", visit, ""),
+        title: "Niet gevonden",
+        detail: format!("De pagina {path} bestaat niet."),
+        errors: vec![],
+    };
+    let mut out = render(page).unwrap_or_else(|e| e.into_response());
+    *out.status_mut() = StatusCode::NOT_FOUND;
+    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,122 @@
+//! A running wijkregie for HTTP tests: the real router on a random port,
+//! on SQLite or PostgreSQL, filled with the demo region and accounts.
+
+#![allow(dead_code)] // Each test file uses part of this.
+
+use std::net::SocketAddr;
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use wijkregie_core::access::{Role, Scope};
+use wijkregie_store::testing::{self, TestDb};
+use wijkregie_store::Engine;
+use wijkregie_web::demo::{self, ACCOUNTS, PASSWORD};
+use wijkregie_web::{AppState, Config};
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub engine: Engine,
+    _db: TestDb,
+}
+
+pub const ENGINES: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
+
+impl TestApp {
+    pub async fn start(engine: Engine) -> TestApp {
+        let db = match engine {
+            Engine::Sqlite => testing::sqlite().await,
+            Engine::Postgres => testing::postgres().await,
+        };
+        let config = Config { secure_cookies: false, instance: "test".into(), ..Config::default() };
+        let state = AppState::new(db.store.clone(), config);
+        demo::seed(&state).await.expect("demo data loads");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let addr = listener.local_addr().expect("bound address");
+        let app = wijkregie_web::app(state.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("server runs");
+        });
+        TestApp { addr, state, engine, _db: db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, so
+    /// tests can see them.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client builds")
+    }
+
+    /// The CSRF token of the client's session, read from a page's form.
+    pub async fn csrf(&self, client: &Client, path: &str) -> String {
+        let html = client.get(self.url(path)).send().await.expect("page answers").text().await.expect("text");
+        csrf_in(&html).unwrap_or_else(|| panic!("no csrf field on {path}"))
+    }
+
+    /// Logs in with email and password (and the TOTP code where the account
+    /// has one); returns the client and the final status.
+    pub async fn login_as(&self, email: &str, password: &str, totp_secret: Option<&str>) -> (Client, StatusCode) {
+        let client = self.client();
+        let csrf = self.csrf(&client, "/login").await;
+        let response = client
+            .post(self.url("/login"))
+            .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password), ("next", "/")])
+            .send()
+            .await
+            .expect("login answers");
+        let status = response.status();
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        if !location.starts_with("/login/totp") {
+            return (client, status);
+        }
+        let secret = totp_secret.expect("this account needs a TOTP secret");
+        let csrf = self.csrf(&client, &location).await;
+        let code = wijkregie_web::auth::totp::current_code(secret).expect("a code");
+        let response = client
+            .post(self.url("/login/totp"))
+            .form(&[("csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")])
+            .send()
+            .await
+            .expect("totp answers");
+        (client, response.status())
+    }
+
+    /// A client logged in as the demo account of this role.
+    pub async fn login(&self, role: Role) -> Client {
+        let account = ACCOUNTS.iter().find(|a| a.role == role).expect("a demo account per role");
+        let (client, status) = self.login_as(account.email, PASSWORD, account.totp_secret).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "demo login as {role:?} succeeds");
+        client
+    }
+
+    /// The scope the demo account of this role has.
+    pub fn scope(&self, role: Role) -> Scope {
+        demo::scope_for(role, &wijkregie_formats::demo::region())
+    }
+
+    /// Creates an API token for the demo account of this role.
+    pub async fn token(&self, role: Role) -> String {
+        let client = self.login(role).await;
+        let csrf = self.csrf(&client, "/").await;
+        let response = client
+            .post(self.url("/api/v1/tokens"))
+            .header("x-csrf-token", csrf)
+            .json(&serde_json::json!({ "name": "test" }))
+            .send()
+            .await
+            .expect("token answers");
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token in body").to_owned()
+    }
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}

@@ -166,12 +166,31 @@ pub enum CoordinatorArrangement {
 
 /// Hours per week, kept in whole minutes so that `8` and `7.75` compare exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub struct HoursPerWeek(u32);
 
+impl TryFrom<u32> for HoursPerWeek {
+    type Error = Invalid;
+    fn try_from(minutes: u32) -> Result<Self, Invalid> {
+        Self::from_minutes(minutes)
+    }
+}
+
+impl From<HoursPerWeek> for u32 {
+    fn from(h: HoursPerWeek) -> u32 {
+        h.0
+    }
+}
+
 impl HoursPerWeek {
+    /// Only whole quarter hours, so every value can be written as hours
+    /// (`12,25`) and read back exactly.
     pub fn from_minutes(minutes: u32) -> Result<Self, Invalid> {
         if minutes == 0 || minutes > 60 * 60 {
             return Err(Invalid("het aantal uren per week moet tussen 0 en 60 liggen".into()));
+        }
+        if minutes % 15 != 0 {
+            return Err(Invalid("het aantal uren per week gaat per kwartier".into()));
         }
         Ok(Self(minutes))
     }
@@ -186,6 +205,9 @@ impl HoursPerWeek {
                 input.trim()
             ))
         };
+        if !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
         let whole: u32 = whole.parse().map_err(|_| bad())?;
         let minutes = match frac.trim_end_matches('0') {
             "" => 0,
@@ -210,7 +232,7 @@ impl fmt::Display for HoursPerWeek {
             15 => write!(f, "{h},25"),
             30 => write!(f, "{h},5"),
             45 => write!(f, "{h},75"),
-            _ => write!(f, "{h}:{m:02}"),
+            _ => unreachable!("from_minutes admits only quarter hours"),
         }
     }
 }
@@ -401,7 +423,8 @@ mod tests {
         assert_eq!(HoursPerWeek::parse_hours("8").unwrap().minutes(), 480);
         assert_eq!(HoursPerWeek::parse_hours("12,5").unwrap().minutes(), 750);
         assert_eq!(HoursPerWeek::parse_hours("7.75").unwrap().to_string(), "7,75");
-        for bad in ["", "0", "8.1", "x", "-3", "61", "99999999999"] {
+        assert!(HoursPerWeek::from_minutes(20).is_err());
+        for bad in ["", "0", "8.1", "x", "-3", "+8", "61", "99999999999"] {
             assert!(HoursPerWeek::parse_hours(bad).is_err(), "{bad}");
         }
     }

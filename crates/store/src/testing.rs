@@ -39,6 +39,14 @@ pub async fn postgres() -> TestDb {
     TestDb { store, engine: Engine::Postgres, url, _dir: None }
 }
 
+impl TestDb {
+    /// Opens an existing database, e.g. a backup a test made.
+    pub async fn from_url(url: &str) -> TestDb {
+        let store = Store::open(url).await.expect("database opens");
+        TestDb { engine: store.engine(), store, url: url.to_owned(), _dir: None }
+    }
+}
+
 /// Both engines, for a test body written once.
 pub async fn both() -> Vec<TestDb> {
     vec![sqlite().await, postgres().await]

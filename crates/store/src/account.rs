@@ -250,9 +250,30 @@ pub async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Ends every session of a user except the one given (by its stored hash):
+/// after a password change, a session opened with the old password must not
+/// live on elsewhere.
+pub async fn delete_other_sessions(conn: &mut AnyConnection, user_id: i64, keep_id_hash: &str) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM session WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep_id_hash)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
 pub async fn delete_expired_sessions(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM session WHERE expires_at <= $1")
         .bind(timestamp(now))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+/// Login attempts older than `before` no longer matter for throttling.
+pub async fn delete_login_attempts_before(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM login_attempt WHERE attempted_at < $1")
+        .bind(timestamp(before))
         .execute(&mut *conn)
         .await?
         .rows_affected())

@@ -76,12 +76,37 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "wijkregie luistert op http://{addr}");
     let store = state.store.clone();
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    housekeeping.abort();
     store.close().await;
     tracing::info!("wijkregie is gestopt");
     Ok(())
+}
+
+/// Removes expired sessions and login attempts that no longer count for
+/// throttling, so neither table grows without bound.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        let result = async {
+            let mut tx = state.store.begin().await?;
+            let sessions = wijkregie_store::account::delete_expired_sessions(tx.conn(), now).await?;
+            let attempts =
+                wijkregie_store::account::delete_login_attempts_before(tx.conn(), now - chrono::Duration::days(1)).await?;
+            tx.commit().await?;
+            Ok::<_, wijkregie_store::StoreError>((sessions, attempts))
+        }
+        .await;
+        match result {
+            Ok((sessions, attempts)) => tracing::debug!(sessions, attempts, "housekeeping done"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

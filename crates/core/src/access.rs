@@ -132,6 +132,8 @@ pub enum Object<'a> {
     /// A practice's registered patient counts: they drive payments.
     RegisteredPatients {
         agb: &'a AgbCode,
+        /// Networks the practice is or was a member of.
+        networks: &'a [Code],
     },
     /// A network's registration, module, status and coordinator arrangement:
     /// the terms payments are computed from, so only the region sets them.
@@ -204,7 +206,12 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
             grant("praktijk is lid van een netwerk van deze wijkmanager")
         }
         (O::Practice { agb, .. }, S::Practice(own), View | Edit) if agb == own => grant("eigen praktijk"),
-        (O::RegisteredPatients { agb }, S::Practice(own), View) if agb == own => grant("eigen praktijk"),
+        (O::RegisteredPatients { agb, .. }, S::Practice(own), View) if agb == own => grant("eigen praktijk"),
+        (O::RegisteredPatients { networks, .. }, S::Networks(mine), View)
+            if networks.iter().any(|n| mine.contains(n)) =>
+        {
+            grant("praktijk is lid van een netwerk van deze wijkmanager")
+        }
         (O::Organization { .. }, _, View) => grant("netwerkpartners zijn zichtbaar voor alle gebruikers"),
         (O::Organization { networks, .. }, S::Networks(mine), Edit) if networks.iter().any(|n| mine.contains(n)) => {
             grant("wijkmanager van een netwerk waarin deze organisatie partner is")
@@ -246,7 +253,7 @@ mod tests {
             .is_ok());
         let agb: AgbCode = "01000001".parse().unwrap();
         let p = who(Role::Praktijk, Scope::Practice(agb.clone()));
-        assert!(authorize(&p, Action::Edit, Object::RegisteredPatients { agb: &agb }).is_err());
+        assert!(authorize(&p, Action::Edit, Object::RegisteredPatients { agb: &agb, networks: &[] }).is_err());
     }
 
     #[test]
@@ -260,7 +267,7 @@ mod tests {
         assert!(authorize(&p, Action::Edit, member).is_err());
         assert!(authorize(&p, Action::Edit, Object::Practice { agb: &agb, networks: &[] }).is_ok());
         assert!(authorize(&p, Action::View, Object::Practice { agb: &other, networks: &[] }).is_err());
-        assert!(authorize(&p, Action::View, Object::RegisteredPatients { agb: &other }).is_err());
+        assert!(authorize(&p, Action::View, Object::RegisteredPatients { agb: &other, networks: &[] }).is_err());
     }
 
     #[test]
@@ -287,6 +294,26 @@ mod tests {
             assert!(authorize(&u, Action::View, Object::Wijk).is_ok());
         }
         assert!(authorize(&who(Role::RegioBeheerder, Scope::Region), Action::Create, Object::Users).is_ok());
+    }
+
+    #[test]
+    fn counts_are_for_the_practice_its_wijkmanager_and_the_region_only() {
+        let agb: AgbCode = "01000001".parse().unwrap();
+        let n = code("wsv-noord");
+        let networks = std::slice::from_ref(&n);
+        let object = Object::RegisteredPatients { agb: &agb, networks };
+        assert!(authorize(&who(Role::Wijkmanager, Scope::Networks(vec![n.clone()])), Action::View, object).is_ok());
+        assert!(
+            authorize(&who(Role::Wijkmanager, Scope::Networks(vec![code("wsv-zuid")])), Action::View, object).is_err()
+        );
+        assert!(
+            authorize(&who(Role::Netwerkpartner, Scope::Organization(code("welzijn"))), Action::View, object).is_err()
+        );
+        let peer = who(Role::Praktijk, Scope::Practice("01000002".parse().unwrap()));
+        assert!(
+            authorize(&peer, Action::View, object).is_err(),
+            "a fellow member sees the network total, not our count"
+        );
     }
 
     #[test]

@@ -192,14 +192,14 @@ impl NetworkView {
 fn members(d: &NetworkDetail, today: NaiveDate) -> Vec<MemberRow> {
     let practices = d.network.practices.iter().map(|m| {
         let p = d.practices.iter().find(|p| p.agb == m.member);
-        row(
-            "praktijk",
-            m,
-            p.map_or_else(|| m.member.to_string(), |p| p.name.clone()),
-            format!("/practices/{}", m.member),
-            today,
-        )
-        .with_patients(p.and_then(|p| p.registered_patients_on(today)))
+        let href =
+            if d.openable_practices.contains(&m.member) { format!("/practices/{}", m.member) } else { String::new() };
+        let row = row("praktijk", m, p.map_or_else(|| m.member.to_string(), |p| p.name.clone()), href, today);
+        if d.practices_with_visible_counts.contains(&m.member) {
+            row.with_patients(p.and_then(|p| p.registered_patients_on(today)))
+        } else {
+            row
+        }
     });
     let partners = d.network.partners.iter().map(|m| {
         let name = d

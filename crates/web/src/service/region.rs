@@ -1,7 +1,7 @@
 //! Reading and changing the region model on behalf of a user.
 
 use chrono::{NaiveDate, Utc};
-use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal, Scope};
+use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::region::{Network, Organization, PatientCount, Practice, RegionSnapshot, Wijk};
@@ -106,6 +106,10 @@ pub struct NetworkDetail {
     pub wijken: Vec<Wijk>,
     pub may_edit: bool,
     pub may_edit_terms: bool,
+    /// Member practices this user may open; the others are shown by name only.
+    pub openable_practices: Vec<AgbCode>,
+    /// Member practices whose own patient count this user may see.
+    pub practices_with_visible_counts: Vec<AgbCode>,
 }
 
 impl NetworkDetail {
@@ -130,7 +134,22 @@ pub async fn network(ctx: &Ctx, code: &Code) -> Result<NetworkDetail> {
     let may_edit_terms = authorize(&ctx.principal, Action::Edit, Object::NetworkTerms { code }).is_ok();
     let members = practices_of(&network);
     let partners = partners_of(&network);
+    let openable_practices = snapshot
+        .practices
+        .iter()
+        .filter(|p| members.contains(&p.agb) && can_view_practice(ctx, &snapshot.networks, p).is_ok())
+        .map(|p| p.agb.clone())
+        .collect();
     Ok(NetworkDetail {
+        openable_practices,
+        practices_with_visible_counts: members
+            .iter()
+            .filter(|agb| {
+                let networks = networks_of_practice(&snapshot.networks, agb);
+                authorize(&ctx.principal, Action::View, Object::RegisteredPatients { agb, networks: &networks }).is_ok()
+            })
+            .cloned()
+            .collect(),
         practices: snapshot.practices.into_iter().filter(|p| members.contains(&p.agb)).collect(),
         organizations: snapshot.organizations.into_iter().filter(|o| partners.contains(&o.code)).collect(),
         wijken: snapshot.wijken.into_iter().filter(|w| network.wijken.contains(&w.code)).collect(),
@@ -158,8 +177,9 @@ pub async fn practice(ctx: &Ctx, agb: &AgbCode) -> Result<PracticeDetail> {
     log_read(ctx, "practice.view", "practice", Some(agb.as_str()), can_view_practice(ctx, &networks, &practice))
         .await?;
     let may_edit = authorize(&ctx.principal, Action::Edit, Object::Practice { agb, networks: &member_of }).is_ok();
-    let may_edit_counts = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb }).is_ok();
-    let sees_counts = !matches!(ctx.principal.scope, Scope::Organization(_));
+    let counts = Object::RegisteredPatients { agb, networks: &member_of };
+    let may_edit_counts = authorize(&ctx.principal, Action::Edit, counts).is_ok();
+    let sees_counts = authorize(&ctx.principal, Action::View, counts).is_ok();
     let visible_networks =
         networks.into_iter().filter(|n| member_of.contains(&n.code) && can_view_network(ctx, n).is_ok()).collect();
     Ok(PracticeDetail { practice, networks: visible_networks, may_edit, may_edit_counts, sees_counts })
@@ -358,7 +378,12 @@ pub async fn save_practice(ctx: &Ctx, mut practice: Practice) -> Result<Saved> {
     let action = if existing.is_some() { Action::Edit } else { Action::Create };
     let decision = authorize(&ctx.principal, action, Object::Practice { agb: &practice.agb, networks: &member_of });
     if decision.is_ok()
-        && authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb: &practice.agb }).is_err()
+        && authorize(
+            &ctx.principal,
+            Action::Edit,
+            Object::RegisteredPatients { agb: &practice.agb, networks: &member_of },
+        )
+        .is_err()
     {
         practice.registered_patients = existing.map(|p| p.registered_patients.clone()).unwrap_or_default();
     }
@@ -380,7 +405,7 @@ pub async fn record_patient_count(ctx: &Ctx, agb: &AgbCode, count: PatientCount)
     let mut practice =
         db::practice(&mut conn, agb).await?.ok_or_else(|| AppError::NotFound(format!("praktijk {agb}")))?;
     drop(conn);
-    let decision = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb });
+    let decision = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb, networks: &[] });
     practice.registered_patients.retain(|c| c.date != count.date);
     practice.registered_patients.push(count);
     practice.registered_patients.sort();

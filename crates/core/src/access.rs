@@ -112,6 +112,9 @@ pub enum Action {
 /// loads those relations; this function only decides.
 #[derive(Debug, Clone, Copy)]
 pub enum Object<'a> {
+    /// The region as a whole: adding wijken, practices, organisations and
+    /// networks, and importing a region file.
+    Region,
     /// Lists and the dashboard: everyone signed in may open them; what they
     /// contain is filtered by [`can_see`] per item.
     Overview,
@@ -279,6 +282,13 @@ mod tests {
         let mut wm = who(Role::Wijkmanager, Scope::Networks(vec![]));
         wm.second_factor = true;
         assert_eq!(authorize(&wm, Action::View, Object::AuditLog), Err(Refusal::OutOfScope));
+    }
+
+    #[test]
+    fn only_the_region_adds_to_the_region() {
+        assert!(authorize(&who(Role::RegioBeheerder, Scope::Region), Action::Create, Object::Region).is_ok());
+        let wm = who(Role::Wijkmanager, Scope::Networks(vec![code("wsv-noord")]));
+        assert!(authorize(&wm, Action::Create, Object::Region).is_err());
     }
 
     #[test]

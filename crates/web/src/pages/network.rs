@@ -9,6 +9,7 @@ use axum::{Form, Router};
 use axum_extra::extract::Form as MultiForm;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::{
@@ -80,7 +81,7 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
     let visible = region::visible(&ctx).await?;
     let today = region::today();
     let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
-    let may_create = ctx.principal.scope == wijkregie_core::access::Scope::Region;
+    let may_create = authorize(&ctx.principal, Action::Create, Object::Region).is_ok();
     render(ListPage { layout: Layout::new("Netwerken", &visit, "/networks"), networks, may_create })
 }
 
@@ -477,9 +478,7 @@ async fn form_page(
 }
 
 async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
-    if ctx.principal.scope != wijkregie_core::access::Scope::Region {
-        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
-    }
+    authorize(&ctx.principal, Action::Create, Object::Region)?;
     let form = NetworkForm { module: "wijkmanagement".into(), status: "interesse".into(), ..NetworkForm::default() };
     form_page(&ctx, &visit, true, true, form, vec![]).await
 }

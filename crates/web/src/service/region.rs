@@ -465,7 +465,7 @@ pub async fn import_region(
     file: wijkregie_formats::region_file::RegionFile,
 ) -> Result<db::ApplyReport> {
     let decision = match &actor.principal {
-        Some(p) => authorize(p, Action::Edit, Object::Wijk),
+        Some(p) => authorize(p, Action::Edit, Object::Region),
         None => Ok(Grant { rule: "beheerder via de opdrachtregel op de server" }),
     };
     let snapshot = RegionSnapshot {

@@ -294,3 +294,44 @@ async fn applying_a_snapshot_twice_changes_nothing_the_second_time() {
         assert_eq!(region::snapshot(&mut conn).await.unwrap(), desired.normalized());
     }
 }
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_of_that_user_only() {
+    for db in testing::both().await {
+        let mut tx = db.store.begin().await.unwrap();
+        let mut ids = Vec::new();
+        for email in ["een@example.nl", "twee@example.nl"] {
+            let new = NewUser {
+                email,
+                name: "Test",
+                password_hash: "h",
+                role: Role::Praktijk,
+                scope: &Scope::Practice("01012345".parse().unwrap()),
+                totp_secret: None,
+            };
+            ids.push(account::create_user(tx.conn(), &new, now()).await.unwrap());
+        }
+        tx.commit().await.unwrap();
+        let mut conn = db.store.conn().await.unwrap();
+        for (cookie, user) in [("hier", ids[0]), ("elders", ids[0]), ("ander", ids[1])] {
+            account::create_session(
+                &mut conn,
+                cookie,
+                Some(user),
+                Stage::Complete,
+                false,
+                "c",
+                now(),
+                Duration::hours(8),
+            )
+            .await
+            .unwrap();
+        }
+        let keep = account::session(&mut conn, "hier", now()).await.unwrap().unwrap().id_hash;
+        let ended = account::delete_other_sessions(&mut conn, ids[0], &keep).await.unwrap();
+        assert_eq!(ended, 1, "{:?}", db.engine);
+        assert!(account::session(&mut conn, "hier", now()).await.unwrap().is_some());
+        assert!(account::session(&mut conn, "elders", now()).await.unwrap().is_none());
+        assert!(account::session(&mut conn, "ander", now()).await.unwrap().is_some(), "{:?}", db.engine);
+    }
+}

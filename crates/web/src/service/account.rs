@@ -226,3 +226,151 @@ pub async fn create_user(state: &AppState, actor: &Actor, spec: UserSpec, with_t
         Ok(CreatedUser { id, totp_secret })
     }
 }
+
+/// The signed-in user's own account, as the account page shows it.
+pub struct OwnAccount {
+    pub user: account::User,
+    pub tokens: Vec<account::ApiToken>,
+}
+
+pub async fn own_account(ctx: &Ctx) -> Result<OwnAccount> {
+    authorize(&ctx.principal, Action::View, Object::OwnAccount)?;
+    let mut conn = ctx.state.store.conn().await?;
+    let user = account::user(&mut conn, ctx.principal.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    let tokens = account::api_tokens(&mut conn, user.id).await?;
+    Ok(OwnAccount { user, tokens })
+}
+
+/// Logs a refused change of the user's own account, with the reason.
+async fn log_own_refusal(ctx: &Ctx, event: &str, reason: &str) -> Result<()> {
+    let mut tx = ctx.state.store.begin().await?;
+    let addr = ctx.actor.client_addr.clone().unwrap_or_default();
+    // A wrong password or code here is a guess like one at the login page, so
+    // it counts towards the same throttle.
+    if let Some(user) = account::user(tx.conn(), ctx.principal.user_id).await? {
+        account::record_login_attempt(tx.conn(), &user.email, &addr, false, Utc::now()).await?;
+    }
+    let id = ctx.principal.user_id.to_string();
+    let entry = Entry { event, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record_outcome(&mut tx, &ctx.state, &ctx.actor, entry, Outcome::Refused, Some(reason.into())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn own_user(ctx: &Ctx) -> Result<account::User> {
+    let mut conn = ctx.state.store.conn().await?;
+    let user = account::user(&mut conn, ctx.principal.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    drop(conn);
+    throttle(&ctx.state, &user.email, ctx.actor.client_addr.as_deref().unwrap_or_default()).await?;
+    Ok(user)
+}
+
+/// The fields of the change-password form.
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    pub repeat: &'a str,
+}
+
+/// Changes the user's own password after checking the current one, and ends
+/// the user's other sessions; `keep_session` is the stored hash of the one
+/// making the change.
+pub async fn change_password(ctx: &Ctx, change: PasswordChange<'_>, keep_session: Option<&str>) -> Result<()> {
+    const EVENT: &str = "user.password_change";
+    let user = own_user(ctx).await?;
+    let mut problems = Vec::new();
+    let current_ok = password::verify(change.current, &user.password_hash);
+    if !current_ok {
+        problems.push(FieldError::new("current_password", "uw huidige wachtwoord klopt niet"));
+    }
+    if let Err(e) = password::check_new(change.new) {
+        problems.push(FieldError::new("new_password", e));
+    } else if change.new != change.repeat {
+        problems.push(FieldError::new("repeat_password", "de herhaling is niet gelijk aan het nieuwe wachtwoord"));
+    } else if current_ok && change.new == change.current {
+        problems.push(FieldError::new("new_password", "kies een ander wachtwoord dan het huidige"));
+    }
+    if !current_ok {
+        log_own_refusal(ctx, EVENT, "huidig wachtwoord klopt niet").await?;
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
+    let hash = password::hash(change.new)?;
+    let mut tx = ctx.state.store.begin().await?;
+    account::set_password_hash(tx.conn(), user.id, &hash).await?;
+    if let Some(keep) = keep_session {
+        account::delete_other_sessions(tx.conn(), user.id, keep).await?;
+    }
+    let id = user.id.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+const WRONG_CODE: &str = "deze code klopt niet of is verlopen";
+
+/// Turns on the second factor with a secret the user's app has shown to
+/// produce `code`, so nobody is locked out by a mistyped secret.
+pub async fn enable_totp(ctx: &Ctx, secret: &str, code: &str) -> Result<()> {
+    const EVENT: &str = "user.totp_enable";
+    let user = own_user(ctx).await?;
+    if user.totp_secret.is_some() {
+        return Err(AppError::Conflict("er is al een tweede factor ingesteld".into()));
+    }
+    if !totp::check(secret, code) {
+        log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
+        return Err(AppError::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
+    }
+    let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
+    let mut tx = ctx.state.store.begin().await?;
+    account::set_totp_secret(tx.conn(), user.id, Some(secret)).await?;
+    let id = user.id.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns the second factor off after a valid code; not for roles that
+/// require one.
+pub async fn disable_totp(ctx: &Ctx, code: &str) -> Result<()> {
+    const EVENT: &str = "user.totp_disable";
+    let user = own_user(ctx).await?;
+    if user.role.requires_second_factor() {
+        return Err(AppError::Conflict(format!(
+            "voor de rol {} is een tweede factor verplicht; die kan niet uit",
+            user.role.label()
+        )));
+    }
+    let Some(secret) = user.totp_secret.as_deref() else {
+        return Err(AppError::Conflict("er is geen tweede factor ingesteld".into()));
+    };
+    if !totp::check(secret, code) {
+        log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
+        return Err(AppError::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
+    }
+    let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
+    let mut tx = ctx.state.store.begin().await?;
+    account::set_totp_secret(tx.conn(), user.id, None).await?;
+    let id = user.id.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// All user accounts, for the regio-beheerder; the read is logged, a
+/// refusal too.
+pub async fn users(ctx: &Ctx) -> Result<Vec<account::User>> {
+    let decision = authorize(&ctx.principal, Action::View, Object::Users);
+    let mut tx = ctx.state.store.begin().await?;
+    let entry = Entry { event: "user.list", action: AuditAction::Read, object_type: "user", object_id: None };
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    decision?;
+    let mut conn = ctx.state.store.conn().await?;
+    Ok(account::users(&mut conn).await?)
+}

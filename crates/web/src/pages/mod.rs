@@ -1,17 +1,24 @@
 //! Server-rendered Dutch pages. Each module renders one part of the site
 //! with askama templates; handlers extract, call a service and render.
 
+mod account;
 mod assets;
+mod audit_log;
+mod form;
 mod home;
 mod login;
 pub mod network;
+mod organization;
+mod practice;
+mod users;
+mod wijk;
 
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Router;
-use wijkregie_core::access::{Principal, Scope};
+use wijkregie_core::access::{authorize, Action, Object, Principal};
 
 use crate::auth::Visit;
 use crate::error::{AppError, ErrorReport};
@@ -22,6 +29,12 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(login::routes())
         .merge(network::routes())
+        .merge(wijk::routes())
+        .merge(practice::routes())
+        .merge(organization::routes())
+        .merge(account::routes())
+        .merge(users::routes())
+        .merge(audit_log::routes())
         .layer(axum::middleware::from_fn(render_errors))
         .merge(assets::routes())
 }
@@ -73,7 +86,7 @@ fn nav(p: &Principal, section: &str) -> Vec<NavItem> {
         ("/organizations", "Organisaties"),
         ("/wijken", "Wijken"),
     ];
-    if p.scope == Scope::Region {
+    if authorize(p, Action::View, Object::Users).is_ok() {
         items.push(("/users", "Gebruikers"));
         items.push(("/audit-log", "Auditlog"));
     }

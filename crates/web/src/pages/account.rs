@@ -1,0 +1,339 @@
+//! "Mijn account": the user's details, changing the password, setting up or
+//! turning off the second factor (TOTP) and managing API tokens.
+
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use wijkregie_core::access::{Refusal, Scope};
+use wijkregie_core::FieldError;
+
+use crate::auth::{totp, Visit};
+use crate::error::AppError;
+use crate::pages::form::Errors;
+use crate::pages::{render, Layout};
+use crate::service::account::{self, OwnAccount, PasswordChange};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/password", post(change_password))
+        .route("/account/totp/start", post(totp_start))
+        .route("/account/totp/confirm", post(totp_confirm))
+        .route("/account/totp/disable", post(totp_disable))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
+
+/// Changing one's own account takes a browser session: an API token that
+/// leaks must not be enough to change the password or the second factor.
+fn session_hash(visit: &Visit) -> Result<String, AppError> {
+    match (&visit.session, visit.via_token) {
+        (Some(session), false) => Ok(session.id_hash.clone()),
+        _ => Err(AppError::Forbidden(Refusal::OutOfScope)),
+    }
+}
+
+/// Where the scope of a role is shown in words.
+pub fn scope_label(scope: &Scope) -> String {
+    match scope {
+        Scope::Region => "de hele regio".into(),
+        Scope::Networks(codes) => {
+            format!("netwerken {}", codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))
+        }
+        Scope::Practice(agb) => format!("praktijk met AGB-code {agb}"),
+        Scope::Organization(code) => format!("organisatie {code}"),
+    }
+}
+
+/// A TOTP secret being set up. It travels in hidden fields between "start"
+/// and "confirm"; the MAC, keyed with this session's CSRF token, makes sure
+/// the secret confirmed is the one this page showed to this user.
+struct PendingTotp {
+    secret: String,
+    url: String,
+    mac: String,
+}
+
+impl PendingTotp {
+    fn new(secret: String, email: &str, csrf: &str, user_id: i64) -> Self {
+        let url = totp::provisioning_url(&secret, email).unwrap_or_default();
+        let mac = pending_mac(csrf, user_id, &secret);
+        Self { secret, url, mac }
+    }
+}
+
+fn pending_mac(key: &str, user_id: i64, secret: &str) -> String {
+    hex::encode(hmac_sha256(key.as_bytes(), format!("totp-pending\n{user_id}\n{secret}").as_bytes()))
+}
+
+/// HMAC-SHA-256 (RFC 2104) over the sha2 crate the workspace already uses.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut block_key = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block_key[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block_key[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block_key.map(|k| k ^ byte);
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize().into()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+fn moment(t: DateTime<Utc>) -> String {
+    t.format("%d-%m-%Y %H:%M UTC").to_string()
+}
+
+#[derive(askama::Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    name: String,
+    email: String,
+    role: &'static str,
+    scope: String,
+    totp_on: bool,
+    may_disable_totp: bool,
+    pending: Option<PendingTotp>,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+    token_name: String,
+    password_errors: Errors,
+    totp_errors: Errors,
+    token_errors: Errors,
+}
+
+impl AccountPage {
+    fn new(visit: &Visit, own: OwnAccount) -> Self {
+        let OwnAccount { user, tokens } = own;
+        AccountPage {
+            layout: Layout::new("Mijn account", visit, "/account"),
+            name: user.name,
+            email: user.email,
+            role: user.role.label(),
+            scope: scope_label(&user.scope),
+            totp_on: user.totp_secret.is_some(),
+            may_disable_totp: !user.role.requires_second_factor(),
+            pending: None,
+            tokens: tokens
+                .into_iter()
+                .map(|t| TokenRow {
+                    id: t.id,
+                    name: t.name,
+                    created: moment(t.created_at),
+                    last_used: t.last_used_at.map(moment).unwrap_or_else(|| "nooit".into()),
+                    revoked: t.revoked,
+                })
+                .collect(),
+            new_token: None,
+            token_name: String::new(),
+            password_errors: Errors::default(),
+            totp_errors: Errors::default(),
+            token_errors: Errors::default(),
+        }
+    }
+
+    fn respond(self) -> Result<Response, AppError> {
+        let status = [&self.password_errors, &self.totp_errors, &self.token_errors]
+            .iter()
+            .map(|e| e.status())
+            .max()
+            .unwrap_or_default();
+        Ok((status, render(self)?).into_response())
+    }
+}
+
+#[derive(Deserialize)]
+struct Notice {
+    #[serde(default)]
+    melding: String,
+}
+
+/// The message after a change; only these fixed texts, never the query.
+fn notice(key: &str) -> Option<String> {
+    let text = match key {
+        "wachtwoord" => "Uw wachtwoord is gewijzigd. Uw andere sessies zijn afgesloten.",
+        "totp-aan" => "De tweede factor staat aan. Bij de volgende keer inloggen vraagt wijkregie om een code.",
+        "totp-uit" => "De tweede factor staat uit.",
+        "token-ingetrokken" => "De token is ingetrokken en werkt niet meer.",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+async fn show(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, AppError> {
+    let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
+    page.layout = page.layout.with_flash(notice(&q.melding));
+    page.respond()
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat_password: String,
+}
+
+async fn change_password(ctx: Ctx, visit: Visit, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+    let keep = session_hash(&visit)?;
+    let change =
+        PasswordChange { current: &form.current_password, new: &form.new_password, repeat: &form.repeat_password };
+    match account::change_password(&ctx, change, Some(&keep)).await {
+        Ok(()) => Ok(Redirect::to("/account?melding=wachtwoord").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
+            page.password_errors = errors.into();
+            page.respond()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn totp_start(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    session_hash(&visit)?;
+    let own = account::own_account(&ctx).await?;
+    if own.user.totp_secret.is_some() {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    let pending = PendingTotp::new(totp::new_secret(), &own.user.email, visit.csrf_token(), own.user.id);
+    let mut page = AccountPage::new(&visit, own);
+    page.pending = Some(pending);
+    page.respond()
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    mac: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn totp_confirm(ctx: Ctx, visit: Visit, Form(form): Form<ConfirmForm>) -> Result<Response, AppError> {
+    session_hash(&visit)?;
+    let expected = pending_mac(visit.csrf_token(), ctx.principal.user_id, &form.secret);
+    if visit.csrf_token().is_empty() || !constant_time_eq(expected.as_bytes(), form.mac.as_bytes()) {
+        return Err(AppError::BadRequest(
+            "de instelling van de tweede factor is verlopen of gewijzigd: begin opnieuw".into(),
+        ));
+    }
+    match account::enable_totp(&ctx, &form.secret, &form.code).await {
+        Ok(()) => Ok(Redirect::to("/account?melding=totp-aan").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let own = account::own_account(&ctx).await?;
+            let pending = PendingTotp::new(form.secret, &own.user.email, visit.csrf_token(), own.user.id);
+            let mut page = AccountPage::new(&visit, own);
+            page.pending = Some(pending);
+            page.totp_errors = errors.into();
+            page.respond()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+async fn totp_disable(ctx: Ctx, visit: Visit, Form(form): Form<CodeForm>) -> Result<Response, AppError> {
+    session_hash(&visit)?;
+    match account::disable_totp(&ctx, &form.code).await {
+        Ok(()) => Ok(Redirect::to("/account?melding=totp-uit").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
+            page.totp_errors = errors.into();
+            page.respond()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    token_name: String,
+}
+
+async fn create_token(ctx: Ctx, visit: Visit, Form(form): Form<TokenForm>) -> Result<Response, AppError> {
+    session_hash(&visit)?;
+    match account::create_api_token(&ctx, &form.token_name).await {
+        // Shown on this response only: the store keeps just its hash.
+        Ok(token) => {
+            let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
+            page.new_token = Some(token);
+            page.respond()
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
+            page.token_errors = errors.into_iter().map(|e: FieldError| e.at("token_name")).collect::<Vec<_>>().into();
+            page.token_name = form.token_name;
+            page.respond()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn revoke_token(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+    session_hash(&visit)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound(format!("token {id}")))?;
+    account::revoke_api_token(&ctx, id).await?;
+    Ok(Redirect::to("/account?melding=token-ingetrokken").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test cases 2 and 6 (a key longer than one block).
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn the_pending_mac_binds_session_user_and_secret() {
+        let mac = pending_mac("csrf", 7, "SECRET");
+        assert_eq!(mac, pending_mac("csrf", 7, "SECRET"));
+        assert_ne!(mac, pending_mac("other-session", 7, "SECRET"));
+        assert_ne!(mac, pending_mac("csrf", 8, "SECRET"));
+        assert_ne!(mac, pending_mac("csrf", 7, "SECRET2"));
+    }
+
+    #[test]
+    fn only_known_notices_are_shown() {
+        assert!(notice("wachtwoord").is_some());
+        assert!(notice("<script>").is_none());
+    }
+}

@@ -1,0 +1,257 @@
+//! Organisation (netwerkpartner) pages: the list, one organisation with the
+//! networks it is a partner in, and the forms to add or change one.
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::access::{authorize, Action, Object, Principal, Refusal};
+use wijkregie_core::codes::Code;
+use wijkregie_core::date::display_date;
+use wijkregie_core::region::{Domain, Organization};
+use wijkregie_core::FieldError;
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::form::{parsed, required, Errors};
+use crate::pages::{render, Layout};
+use crate::service::region;
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/organizations", get(list))
+        .route("/organizations/new", get(new_form).post(create))
+        .route("/organizations/{code}", get(show))
+        .route("/organizations/{code}/edit", get(edit_form).post(update))
+}
+
+/// A new organisation has no code yet; whether one may be created depends
+/// on the user alone, so any code stands in for it.
+fn may_create(p: &Principal) -> bool {
+    let placeholder: Code = "nieuw".parse().expect("a valid code");
+    authorize(p, Action::Create, Object::Organization { code: &placeholder, networks: &[] }).is_ok()
+}
+
+struct OrganizationRow {
+    code: String,
+    name: String,
+    domain: &'static str,
+    networks: Vec<(String, String)>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "organization_list.html")]
+struct ListPage {
+    layout: Layout,
+    organizations: Vec<OrganizationRow>,
+    may_create: bool,
+}
+
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    let visible = region::visible(&ctx).await?;
+    let today = region::today();
+    let organizations = visible
+        .organizations
+        .iter()
+        .map(|o| OrganizationRow {
+            code: o.code.to_string(),
+            name: o.name.clone(),
+            domain: o.domain.label(),
+            networks: visible
+                .networks
+                .iter()
+                .filter(|n| n.partners.iter().any(|m| m.member == o.code && m.active_on(today)))
+                .map(|n| (n.code.to_string(), n.name.clone()))
+                .collect(),
+        })
+        .collect();
+    render(ListPage {
+        layout: Layout::new("Organisaties", &visit, "/organizations"),
+        organizations,
+        may_create: may_create(&ctx.principal),
+    })
+}
+
+struct PartnershipRow {
+    code: String,
+    name: String,
+    from: String,
+    until: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "organization_show.html")]
+struct ShowPage {
+    layout: Layout,
+    code: String,
+    name: String,
+    domain: &'static str,
+    networks: Vec<PartnershipRow>,
+    may_edit: bool,
+}
+
+fn parse_code(code: &str) -> Result<Code, AppError> {
+    code.parse().map_err(|_| AppError::NotFound(format!("organisatie '{code}'")))
+}
+
+async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+    let detail = region::organization(&ctx, &parse_code(&code)?).await?;
+    let o = &detail.organization;
+    let networks = detail
+        .networks
+        .iter()
+        .flat_map(|n| {
+            n.partners.iter().filter(|m| m.member == o.code).map(|m| PartnershipRow {
+                code: n.code.to_string(),
+                name: n.name.clone(),
+                from: display_date(m.from),
+                until: m.until.map(display_date).unwrap_or_default(),
+            })
+        })
+        .collect();
+    render(ShowPage {
+        layout: Layout::new(o.name.clone(), &visit, "/organizations"),
+        code: o.code.to_string(),
+        name: o.name.clone(),
+        domain: o.domain.label(),
+        networks,
+        may_edit: detail.may_edit,
+    })
+}
+
+/// The organisation form as typed.
+#[derive(Deserialize, Default)]
+struct OrganizationForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    domain: String,
+}
+
+impl OrganizationForm {
+    fn from_organization(o: &Organization) -> Self {
+        Self { code: o.code.to_string(), name: o.name.clone(), domain: o.domain.code().into() }
+    }
+
+    fn parts(&self) -> Result<(String, Domain), Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let name = required("name", &self.name, "de naam is verplicht", &mut problems);
+        let domain = self.domain.parse::<Domain>().map_err(|e| problems.push(e.at("domain"))).ok();
+        match domain {
+            Some(domain) if problems.is_empty() => Ok((name, domain)),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "organization_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    is_new: bool,
+    form: OrganizationForm,
+    domains: Vec<(&'static str, &'static str)>,
+    errors: Errors,
+}
+
+fn form_page(
+    visit: &Visit,
+    is_new: bool,
+    form: OrganizationForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let (heading, action, cancel) = if is_new {
+        ("Nieuwe organisatie".to_owned(), "/organizations/new".to_owned(), "/organizations".to_owned())
+    } else {
+        (
+            format!("{} bewerken", form.name),
+            format!("/organizations/{}/edit", form.code),
+            format!("/organizations/{}", form.code),
+        )
+    };
+    let errors = Errors::from(errors);
+    let status = errors.status();
+    let page = FormPage {
+        layout: Layout::new(heading.clone(), visit, "/organizations"),
+        heading,
+        action,
+        cancel,
+        is_new,
+        form,
+        domains: Domain::ALL.iter().map(|d| (d.code(), d.label())).collect(),
+        errors,
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    if !may_create(&ctx.principal) {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let form = OrganizationForm { domain: Domain::Welzijn.code().into(), ..OrganizationForm::default() };
+    form_page(&visit, true, form, vec![])
+}
+
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> Result<Response, AppError> {
+    if !may_create(&ctx.principal) {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let mut errors = Vec::new();
+    let code = parsed::<Code>("code", &form.code, "vul een code in, zoals welzijn-noord", &mut errors);
+    let parts = form.parts().map_err(|e| errors.extend(e)).ok();
+    let (Some(code), Some((name, domain))) = (code, parts) else {
+        return form_page(&visit, true, form, errors);
+    };
+    match region::organization(&ctx, &code).await {
+        Ok(_) => {
+            let errors = vec![FieldError::new("code", "er bestaat al een organisatie met deze code")];
+            return form_page(&visit, true, form, errors);
+        }
+        Err(AppError::NotFound(_)) => {}
+        Err(e) => return Err(e),
+    }
+    match region::save_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
+        Ok(_) => Ok(Redirect::to(&format!("/organizations/{code}")).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&visit, true, form, errors),
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+    let detail = region::organization(&ctx, &parse_code(&code)?).await?;
+    if !detail.may_edit {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    form_page(&visit, false, OrganizationForm::from_organization(&detail.organization), vec![])
+}
+
+async fn update(
+    ctx: Ctx,
+    visit: Visit,
+    Path(code): Path<String>,
+    Form(mut form): Form<OrganizationForm>,
+) -> Result<Response, AppError> {
+    let detail = region::organization(&ctx, &parse_code(&code)?).await?;
+    if !detail.may_edit {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let code = detail.organization.code.clone();
+    form.code = code.to_string();
+    let (name, domain) = match form.parts() {
+        Ok(parts) => parts,
+        Err(errors) => return form_page(&visit, false, form, errors),
+    };
+    match region::save_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
+        Ok(_) => Ok(Redirect::to(&format!("/organizations/{code}")).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&visit, false, form, errors),
+        Err(e) => Err(e),
+    }
+}

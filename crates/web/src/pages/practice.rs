@@ -1,0 +1,519 @@
+//! Practice pages: the list with the latest registered-patient counts, one
+//! practice with its address, networks and dated counts, the edit form
+//! (the practice keeps its own details current) and the form for a count.
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::access::{authorize, Action, Object, Principal, Refusal, Scope};
+use wijkregie_core::codes::{AgbCode, Code, Postcode};
+use wijkregie_core::date::{display_date, parse_date};
+use wijkregie_core::region::{Address, PatientCount, Practice};
+use wijkregie_core::FieldError;
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::form::{optional, parsed, required, Errors};
+use crate::pages::{render, thousands, Layout};
+use crate::service::region::{self, PracticeDetail};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/practices", get(list))
+        .route("/practices/new", get(new_form).post(create))
+        .route("/practices/{agb}", get(show))
+        .route("/practices/{agb}/edit", get(edit_form).post(update))
+        .route("/practices/{agb}/registered-patients", post(add_count))
+}
+
+/// Dutch house numbers have at most five digits (as in the region file).
+const HOUSE_NUMBERS: std::ops::RangeInclusive<u32> = 1..=99_999;
+
+/// Far above any real practice; a count beyond it is a typo.
+const MAX_PATIENTS: u32 = 100_000;
+
+/// Whether counts are shown in the list: the rule of
+/// `service::region::practice` (`sees_counts`), applied to every row.
+fn sees_counts(p: &Principal) -> bool {
+    !matches!(p.scope, Scope::Organization(_))
+}
+
+/// A new practice has no AGB code yet; whether one may be created depends
+/// on the user alone, so any code stands in for it.
+fn may_create(p: &Principal) -> bool {
+    let placeholder: AgbCode = "00000000".parse().expect("eight digits make an AGB code");
+    authorize(p, Action::Create, Object::Practice { agb: &placeholder, networks: &[] }).is_ok()
+}
+
+struct PracticeRow {
+    agb: String,
+    name: String,
+    city: String,
+    wijk: Option<(String, String)>,
+    patients: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "practice_list.html")]
+struct ListPage {
+    layout: Layout,
+    practices: Vec<PracticeRow>,
+    sees_counts: bool,
+    may_create: bool,
+    today: String,
+}
+
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    let visible = region::visible(&ctx).await?;
+    let today = region::today();
+    let practices = visible
+        .practices
+        .iter()
+        .map(|p| PracticeRow {
+            agb: p.agb.to_string(),
+            name: p.name.clone(),
+            city: p.address.city.clone(),
+            wijk: p.wijk.as_ref().map(|code| {
+                let name = visible
+                    .wijken
+                    .iter()
+                    .find(|w| &w.code == code)
+                    .map_or_else(|| code.to_string(), |w| w.name.clone());
+                (code.to_string(), name)
+            }),
+            patients: p.registered_patients_on(today).map_or_else(|| "onbekend".into(), |c| thousands(u64::from(c))),
+        })
+        .collect();
+    render(ListPage {
+        layout: Layout::new("Praktijken", &visit, "/practices"),
+        practices,
+        sees_counts: sees_counts(&ctx.principal),
+        may_create: may_create(&ctx.principal),
+        today: display_date(today),
+    })
+}
+
+struct MembershipRow {
+    code: String,
+    name: String,
+    from: String,
+    until: String,
+}
+
+struct CountRow {
+    date: String,
+    count: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "practice_show.html")]
+struct ShowPage {
+    layout: Layout,
+    agb: String,
+    name: String,
+    street: String,
+    postcode: String,
+    city: String,
+    wijk: Option<(String, String)>,
+    networks: Vec<MembershipRow>,
+    sees_counts: bool,
+    latest: String,
+    counts: Vec<CountRow>,
+    may_edit: bool,
+    may_edit_counts: bool,
+    count_form: CountForm,
+    errors: Errors,
+}
+
+fn parse_agb(agb: &str) -> Result<AgbCode, AppError> {
+    agb.parse().map_err(|_| AppError::NotFound(format!("praktijk '{agb}'")))
+}
+
+/// The wijk's name for a practice page; the code alone when the wijk is gone.
+async fn wijk_link(ctx: &Ctx, code: Option<&Code>) -> Result<Option<(String, String)>, AppError> {
+    let Some(code) = code else { return Ok(None) };
+    let name = match region::wijk(ctx, code).await {
+        Ok(detail) => detail.wijk.name,
+        Err(AppError::NotFound(_)) => code.to_string(),
+        Err(e) => return Err(e),
+    };
+    Ok(Some((code.to_string(), name)))
+}
+
+async fn show_page(
+    ctx: &Ctx,
+    visit: &Visit,
+    detail: PracticeDetail,
+    count_form: CountForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let PracticeDetail { practice: p, networks, may_edit, may_edit_counts, sees_counts, .. } = detail;
+    let today = region::today();
+    let a = &p.address;
+    let street = match &a.house_number_suffix {
+        Some(suffix) => format!("{} {}{suffix}", a.street, a.house_number),
+        None => format!("{} {}", a.street, a.house_number),
+    };
+    let networks = networks
+        .iter()
+        .flat_map(|n| {
+            n.practices.iter().filter(|m| m.member == p.agb).map(|m| MembershipRow {
+                code: n.code.to_string(),
+                name: n.name.clone(),
+                from: display_date(m.from),
+                until: m.until.map(display_date).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let errors = Errors::from(errors);
+    let status = errors.status();
+    let page = ShowPage {
+        layout: Layout::new(p.name.clone(), visit, "/practices"),
+        agb: p.agb.to_string(),
+        name: p.name.clone(),
+        street,
+        postcode: a.postcode.display(),
+        city: a.city.clone(),
+        wijk: wijk_link(ctx, p.wijk.as_ref()).await?,
+        networks,
+        sees_counts,
+        latest: p.registered_patients_on(today).map_or_else(|| "onbekend".into(), |c| thousands(u64::from(c))),
+        counts: if sees_counts {
+            p.registered_patients
+                .iter()
+                .rev()
+                .map(|c| CountRow { date: display_date(c.date), count: thousands(u64::from(c.count)) })
+                .collect()
+        } else {
+            vec![]
+        },
+        may_edit,
+        may_edit_counts,
+        count_form,
+        errors,
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+async fn show(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, AppError> {
+    let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
+    let form = CountForm { date: region::today().to_string(), count: String::new() };
+    show_page(&ctx, &visit, detail, form, vec![]).await
+}
+
+/// One dated count as typed.
+#[derive(Deserialize, Default)]
+struct CountForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    count: String,
+}
+
+impl CountForm {
+    fn parse(&self) -> Result<PatientCount, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let date = match self.date.trim() {
+            "" => {
+                problems.push(FieldError::new("date", "vul de peildatum in"));
+                None
+            }
+            text => parse_date(text).map_err(|e| problems.push(e.at("date"))).ok(),
+        };
+        let count = match self.count.trim() {
+            "" => {
+                problems.push(FieldError::new("count", "vul het aantal ingeschreven patiënten in"));
+                None
+            }
+            text => {
+                // People write 4.250 or 4 250 for four thousand two hundred and fifty.
+                let digits: String = text.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+                let count = digits.parse::<u32>().ok().filter(|c| *c <= MAX_PATIENTS);
+                if count.is_none() {
+                    problems.push(FieldError::new(
+                        "count",
+                        format!(
+                            "'{text}' is geen geldig aantal: vul een heel getal van 0 tot en met {} in",
+                            thousands(u64::from(MAX_PATIENTS))
+                        ),
+                    ));
+                }
+                count
+            }
+        };
+        match (date, count) {
+            (Some(date), Some(count)) => Ok(PatientCount { date, count }),
+            _ => Err(problems),
+        }
+    }
+}
+
+async fn add_count(
+    ctx: Ctx,
+    visit: Visit,
+    Path(agb): Path<String>,
+    Form(form): Form<CountForm>,
+) -> Result<Response, AppError> {
+    let agb = parse_agb(&agb)?;
+    let detail = region::practice(&ctx, &agb).await?;
+    let count = match form.parse() {
+        Ok(count) => count,
+        // Someone who may not change the counts learns nothing from the form.
+        Err(_) if !detail.may_edit_counts => return Err(AppError::Forbidden(Refusal::OutOfScope)),
+        Err(errors) => return show_page(&ctx, &visit, detail, form, errors).await,
+    };
+    region::record_patient_count(&ctx, &agb, count).await?;
+    Ok(Redirect::to(&format!("/practices/{agb}#aantallen")).into_response())
+}
+
+/// The practice form as typed.
+#[derive(Deserialize, Default)]
+struct PracticeForm {
+    #[serde(default)]
+    agb: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    house_number: String,
+    #[serde(default)]
+    house_number_suffix: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    wijk: String,
+}
+
+impl PracticeForm {
+    fn from_practice(p: &Practice) -> Self {
+        Self {
+            agb: p.agb.to_string(),
+            name: p.name.clone(),
+            street: p.address.street.clone(),
+            house_number: p.address.house_number.to_string(),
+            house_number_suffix: p.address.house_number_suffix.clone().unwrap_or_default(),
+            postcode: p.address.postcode.display(),
+            city: p.address.city.clone(),
+            wijk: p.wijk.as_ref().map(ToString::to_string).unwrap_or_default(),
+        }
+    }
+
+    /// The practice as the form describes it; the counts are not on the form
+    /// and are passed in.
+    fn to_practice(&self, agb: Option<AgbCode>, counts: Vec<PatientCount>) -> Result<Practice, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let name = required("name", &self.name, "de naam is verplicht", &mut problems);
+        let street = required("street", &self.street, "de straatnaam is verplicht", &mut problems);
+        let house_number = match self.house_number.trim() {
+            "" => {
+                problems.push(FieldError::new("house_number", "vul het huisnummer in"));
+                None
+            }
+            text => {
+                let number = text.parse::<u32>().ok().filter(|n| HOUSE_NUMBERS.contains(n));
+                if number.is_none() {
+                    problems.push(FieldError::new(
+                        "house_number",
+                        format!(
+                            "'{text}' is geen geldig huisnummer: vul een heel getal van {} tot en met {} in",
+                            HOUSE_NUMBERS.start(),
+                            HOUSE_NUMBERS.end()
+                        ),
+                    ));
+                }
+                number
+            }
+        };
+        let suffix = optional(&self.house_number_suffix);
+        if suffix.as_ref().is_some_and(|s| s.chars().count() > 10) {
+            problems.push(FieldError::new("house_number_suffix", "een toevoeging heeft hoogstens 10 tekens"));
+        }
+        let postcode = parsed::<Postcode>("postcode", &self.postcode, "vul de postcode in", &mut problems);
+        let city = required("city", &self.city, "de plaatsnaam is verplicht", &mut problems);
+        let wijk = match optional(&self.wijk) {
+            None => None,
+            Some(w) => w.parse::<Code>().map_err(|e| problems.push(e.at("wijk"))).ok(),
+        };
+        match (agb, house_number, postcode) {
+            (Some(agb), Some(house_number), Some(postcode)) if problems.is_empty() => Ok(Practice {
+                agb,
+                name,
+                address: Address { street, house_number, house_number_suffix: suffix, postcode, city },
+                wijk,
+                registered_patients: counts,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "practice_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    is_new: bool,
+    form: PracticeForm,
+    wijk_choices: Vec<(String, String)>,
+    errors: Errors,
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    visit: &Visit,
+    is_new: bool,
+    form: PracticeForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let (heading, action, cancel) = if is_new {
+        ("Nieuwe praktijk".to_owned(), "/practices/new".to_owned(), "/practices".to_owned())
+    } else {
+        (format!("{} bewerken", form.name), format!("/practices/{}/edit", form.agb), format!("/practices/{}", form.agb))
+    };
+    let mut wijk_choices = vec![(String::new(), "geen wijk".to_owned())];
+    wijk_choices.extend(region::visible(ctx).await?.wijken.into_iter().map(|w| (w.code.to_string(), w.name)));
+    let errors = Errors::from(errors);
+    let status = errors.status();
+    let page = FormPage {
+        layout: Layout::new(heading.clone(), visit, "/practices"),
+        heading,
+        action,
+        cancel,
+        is_new,
+        form,
+        wijk_choices,
+        errors,
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    if !may_create(&ctx.principal) {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    form_page(&ctx, &visit, true, PracticeForm::default(), vec![]).await
+}
+
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<PracticeForm>) -> Result<Response, AppError> {
+    if !may_create(&ctx.principal) {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let mut errors = Vec::new();
+    let agb = parsed::<AgbCode>("agb", &form.agb, "vul de AGB-code in", &mut errors);
+    let practice = match form.to_practice(agb, vec![]) {
+        Ok(p) if errors.is_empty() => p,
+        Ok(_) => return form_page(&ctx, &visit, true, form, errors).await,
+        Err(more) => {
+            errors.extend(more);
+            return form_page(&ctx, &visit, true, form, errors).await;
+        }
+    };
+    match region::practice(&ctx, &practice.agb).await {
+        Ok(_) => {
+            let errors = vec![FieldError::new("agb", "er bestaat al een praktijk met deze AGB-code")];
+            return form_page(&ctx, &visit, true, form, errors).await;
+        }
+        Err(AppError::NotFound(_)) => {}
+        Err(e) => return Err(e),
+    }
+    let agb = practice.agb.clone();
+    match region::save_practice(&ctx, practice).await {
+        Ok(_) => Ok(Redirect::to(&format!("/practices/{agb}")).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, true, form, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_form(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, AppError> {
+    let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
+    if !detail.may_edit {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    form_page(&ctx, &visit, false, PracticeForm::from_practice(&detail.practice), vec![]).await
+}
+
+async fn update(
+    ctx: Ctx,
+    visit: Visit,
+    Path(agb): Path<String>,
+    Form(mut form): Form<PracticeForm>,
+) -> Result<Response, AppError> {
+    let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
+    if !detail.may_edit {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let stored = detail.practice;
+    form.agb = stored.agb.to_string();
+    // The counts are not on this form; the service keeps them as stored for
+    // users who may not change them anyway.
+    let practice = match form.to_practice(Some(stored.agb.clone()), stored.registered_patients.clone()) {
+        Ok(p) => p,
+        Err(errors) => return form_page(&ctx, &visit, false, form, errors).await,
+    };
+    match region::save_practice(&ctx, practice).await {
+        Ok(_) => Ok(Redirect::to(&format!("/practices/{}", stored.agb)).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, false, form, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> PracticeForm {
+        PracticeForm {
+            agb: "01012345".into(),
+            name: "Huisartsenpraktijk De Linde".into(),
+            street: "Lindelaan".into(),
+            house_number: "12".into(),
+            house_number_suffix: " ".into(),
+            postcode: "1215 ek".into(),
+            city: "Hilversum".into(),
+            wijk: "noord".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_form_becomes_a_practice_with_a_normalised_postcode() {
+        let p = form().to_practice(Some("01012345".parse().unwrap()), vec![]).unwrap();
+        assert_eq!(p.address.postcode.as_str(), "1215EK");
+        assert_eq!(p.address.house_number_suffix, None);
+        assert_eq!(p.wijk.unwrap().as_str(), "noord");
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let bad = PracticeForm {
+            name: " ".into(),
+            house_number: "0".into(),
+            postcode: "0215EK".into(),
+            wijk: "Noord".into(),
+            ..form()
+        };
+        let fields: Vec<String> = bad.to_practice(None, vec![]).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "house_number", "postcode", "wijk"]);
+    }
+
+    #[test]
+    fn counts_accept_dutch_thousands_and_refuse_nonsense() {
+        let ok = CountForm { date: "1-4-2025".into(), count: "4.250".into() }.parse().unwrap();
+        assert_eq!((ok.date.to_string(), ok.count), ("2025-04-01".into(), 4250));
+        let errors = CountForm { date: "gisteren".into(), count: "-3".into() }.parse().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["date", "count"]);
+        assert!(CountForm { date: "2025-04-01".into(), count: "100001".into() }.parse().is_err());
+        let blank = CountForm::default().parse().unwrap_err();
+        assert_eq!(blank[0].message, "vul de peildatum in");
+        assert_eq!(blank[1].message, "vul het aantal ingeschreven patiënten in");
+    }
+}

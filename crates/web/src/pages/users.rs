@@ -1,0 +1,216 @@
+//! User accounts, for the regio-beheerder: the list, and the form to add a
+//! user with a role and what that role is about (networks, a practice or an
+//! organisation).
+
+use axum::extract::Query;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::access::{authorize, Action, Object, Refusal, Role, Scope};
+use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::FieldError;
+
+use crate::auth::{totp, Visit};
+use crate::error::AppError;
+use crate::pages::account::scope_label;
+use crate::pages::form::Errors;
+use crate::pages::{render, Layout};
+use crate::service::account::{self, UserSpec};
+use crate::service::region::{self, Visible};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/users", get(list)).route("/users/new", get(new_form).post(create))
+}
+
+struct UserRow {
+    name: String,
+    email: String,
+    role: &'static str,
+    scope: String,
+    totp_on: bool,
+    active: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "user_list.html")]
+struct ListPage {
+    layout: Layout,
+    users: Vec<UserRow>,
+    may_create: bool,
+}
+
+#[derive(Deserialize)]
+struct Notice {
+    #[serde(default)]
+    melding: String,
+}
+
+async fn list(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, AppError> {
+    let users = account::users(&ctx)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            scope: scope_label(&u.scope),
+            name: u.name,
+            email: u.email,
+            role: u.role.label(),
+            totp_on: u.totp_secret.is_some(),
+            active: u.active,
+        })
+        .collect();
+    let flash = (q.melding == "aangemaakt").then(|| "De gebruiker is aangemaakt.".to_owned());
+    render(ListPage {
+        layout: Layout::new("Gebruikers", &visit, "/users").with_flash(flash),
+        users,
+        may_create: authorize(&ctx.principal, Action::Create, Object::Users).is_ok(),
+    })
+}
+
+/// The new-user form as typed.
+#[derive(Deserialize, Default)]
+struct UserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    password: String,
+    /// A ticked checkbox sends a value; an unticked one sends nothing.
+    #[serde(default)]
+    with_totp: Option<String>,
+}
+
+/// Reads the scope field for the chosen role and checks that what it names
+/// exists in the region.
+fn parse_scope(role: Role, text: &str, region: &Visible) -> Result<Scope, FieldError> {
+    let text = text.trim();
+    let problem = |message: String| FieldError::new("scope", message);
+    match role {
+        Role::RegioBeheerder if text.is_empty() => Ok(Scope::Region),
+        Role::RegioBeheerder => {
+            Err(problem("laat de reikwijdte leeg: een regio-beheerder werkt voor de hele regio".into()))
+        }
+        Role::Wijkmanager => {
+            let mut codes: Vec<Code> = Vec::new();
+            for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let code: Code = part.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
+                if !region.networks.iter().any(|n| n.code == code) {
+                    return Err(problem(format!("netwerk '{code}' bestaat niet")));
+                }
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+            if codes.is_empty() {
+                return Err(problem("vul de code van minstens één netwerk in, zoals wsv-binnenstad".into()));
+            }
+            Ok(Scope::Networks(codes))
+        }
+        Role::Praktijk => {
+            let agb: AgbCode = text.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
+            if !region.practices.iter().any(|p| p.agb == agb) {
+                return Err(problem(format!("praktijk met AGB-code {agb} bestaat niet")));
+            }
+            Ok(Scope::Practice(agb))
+        }
+        Role::Netwerkpartner => {
+            let code: Code = text.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
+            if !region.organizations.iter().any(|o| o.code == code) {
+                return Err(problem(format!("organisatie '{code}' bestaat niet")));
+            }
+            Ok(Scope::Organization(code))
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "user_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: UserForm,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: Errors,
+}
+
+fn form_page(visit: &Visit, form: UserForm, errors: Vec<FieldError>) -> Result<Response, AppError> {
+    let errors = Errors::from(errors);
+    let status = errors.status();
+    let page = FormPage {
+        layout: Layout::new("Nieuwe gebruiker", visit, "/users"),
+        form,
+        roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        errors,
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+/// Accounts are made in a browser session, not with an API token.
+fn require_session(ctx: &Ctx, visit: &Visit) -> Result<(), AppError> {
+    authorize(&ctx.principal, Action::Create, Object::Users)?;
+    if visit.via_token || visit.session.is_none() {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    Ok(())
+}
+
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    require_session(&ctx, &visit)?;
+    form_page(&visit, UserForm { role: Role::Wijkmanager.code().into(), ..UserForm::default() }, vec![])
+}
+
+#[derive(askama::Template)]
+#[template(path = "user_created.html")]
+struct CreatedPage {
+    layout: Layout,
+    name: String,
+    email: String,
+    secret: String,
+    url: String,
+}
+
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<UserForm>) -> Result<Response, AppError> {
+    require_session(&ctx, &visit)?;
+    let mut errors = Vec::new();
+    let role = form.role.parse::<Role>().map_err(|e| errors.push(e.at("role"))).ok();
+    let scope = match role {
+        Some(role) => {
+            let region = region::visible(&ctx).await?;
+            parse_scope(role, &form.scope, &region).map_err(|e| errors.push(e)).ok()
+        }
+        None => None,
+    };
+    let (Some(role), Some(scope)) = (role, scope) else {
+        return form_page(&visit, form, errors);
+    };
+    let spec = UserSpec {
+        email: form.email.trim().to_owned(),
+        name: form.name.trim().to_owned(),
+        password: form.password.clone(),
+        role,
+        scope,
+    };
+    match account::create_user(&ctx.state, &ctx.actor, spec, form.with_totp.is_some()).await {
+        Ok(created) => match created.totp_secret {
+            Some(secret) => render(CreatedPage {
+                layout: Layout::new("Gebruiker aangemaakt", &visit, "/users"),
+                url: totp::provisioning_url(&secret, form.email.trim()).unwrap_or_default(),
+                name: form.name.trim().to_owned(),
+                email: form.email.trim().to_owned(),
+                secret,
+            }),
+            None => Ok(Redirect::to("/users?melding=aangemaakt").into_response()),
+        },
+        Err(AppError::Invalid(more)) => {
+            errors.extend(more);
+            form_page(&visit, form, errors)
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -192,6 +192,7 @@ async fn lists_and_details_show_only_what_is_in_scope() {
         let (_, list) = get(&app, &wm, "/practices").await;
         assert!(list.contains(&c.own_practice_name), "{engine:?}: the wijkmanager sees its networks' practices");
         assert!(!list.contains(&c.other_practice_name), "{engine:?}: but not another network's");
+        assert!(list.contains("Ingeschreven patiënten"), "{engine:?}: with their counts");
 
         let (_, list) = get(&app, &praktijk, "/practices").await;
         assert!(list.contains(&c.own_practice_name));

@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use wijkregie_core::access::{authorize, Action, Object, Principal, Refusal, Scope};
+use wijkregie_core::access::{authorize, Action, Object, Principal, Refusal};
 use wijkregie_core::codes::{AgbCode, Code, Postcode};
 use wijkregie_core::date::{display_date, parse_date};
-use wijkregie_core::region::{Address, PatientCount, Practice};
+use wijkregie_core::region::{Address, Network, PatientCount, Practice};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -36,17 +36,22 @@ const HOUSE_NUMBERS: std::ops::RangeInclusive<u32> = 1..=99_999;
 /// Far above any real practice; a count beyond it is a typo.
 const MAX_PATIENTS: u32 = 100_000;
 
-/// Whether counts are shown in the list: the rule of
-/// `service::region::practice` (`sees_counts`), applied to every row.
-fn sees_counts(p: &Principal) -> bool {
-    !matches!(p.scope, Scope::Organization(_))
+/// Whether this user may see the practice's counts. The networks come from
+/// the visible ones: the rule only looks for the user's own networks, and
+/// those are always visible to them.
+fn sees_counts(p: &Principal, practice: &Practice, visible: &[Network]) -> bool {
+    let networks: Vec<Code> = visible
+        .iter()
+        .filter(|n| n.practices.iter().any(|m| m.member == practice.agb))
+        .map(|n| n.code.clone())
+        .collect();
+    authorize(p, Action::View, Object::RegisteredPatients { agb: &practice.agb, networks: &networks }).is_ok()
 }
 
-/// A new practice has no AGB code yet; whether one may be created depends
-/// on the user alone, so any code stands in for it.
+/// Whether the new-item form is offered; saving is decided again by the
+/// service for the item itself.
 fn may_create(p: &Principal) -> bool {
-    let placeholder: AgbCode = "00000000".parse().expect("eight digits make an AGB code");
-    authorize(p, Action::Create, Object::Practice { agb: &placeholder, networks: &[] }).is_ok()
+    authorize(p, Action::Create, Object::Region).is_ok()
 }
 
 struct PracticeRow {
@@ -54,7 +59,8 @@ struct PracticeRow {
     name: String,
     city: String,
     wijk: Option<(String, String)>,
-    patients: String,
+    /// The latest count, when this user may see it.
+    patients: Option<String>,
 }
 
 #[derive(askama::Template)]
@@ -85,13 +91,15 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
                     .map_or_else(|| code.to_string(), |w| w.name.clone());
                 (code.to_string(), name)
             }),
-            patients: p.registered_patients_on(today).map_or_else(|| "onbekend".into(), |c| thousands(u64::from(c))),
+            patients: sees_counts(&ctx.principal, p, &visible.networks).then(|| {
+                p.registered_patients_on(today).map_or_else(|| "onbekend".into(), |c| thousands(u64::from(c)))
+            }),
         })
-        .collect();
+        .collect::<Vec<_>>();
     render(ListPage {
         layout: Layout::new("Praktijken", &visit, "/practices"),
+        sees_counts: practices.iter().any(|p| p.patients.is_some()),
         practices,
-        sees_counts: sees_counts(&ctx.principal),
         may_create: may_create(&ctx.principal),
         today: display_date(today),
     })

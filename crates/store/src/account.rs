@@ -189,6 +189,8 @@ pub struct Session {
     pub second_factor: bool,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// A second-factor secret shown but not yet confirmed.
+    pub pending_totp_secret: Option<String>,
 }
 
 pub async fn create_session(
@@ -220,7 +222,7 @@ pub async fn create_session(
 /// The session for a cookie value, if it exists and has not expired.
 pub async fn session(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
     let row = sqlx::query(
-        "SELECT id_hash, user_id, stage, second_factor, csrf_token, expires_at FROM session
+        "SELECT id_hash, user_id, stage, second_factor, csrf_token, expires_at, pending_totp_secret FROM session
          WHERE id_hash = $1 AND expires_at > $2",
     )
     .bind(hash_secret(id))
@@ -240,9 +242,20 @@ pub async fn session(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> 
             second_factor: r.try_get::<i64, _>("second_factor")? != 0,
             csrf_token: r.try_get("csrf_token")?,
             expires_at: parse_time("session", "expires_at", &r.try_get::<String, _>("expires_at")?)?,
+            pending_totp_secret: r.try_get("pending_totp_secret")?,
         })
     })
     .transpose()
+}
+
+/// Remembers (or forgets, with `None`) a second-factor secret awaiting confirmation.
+pub async fn set_pending_totp(conn: &mut AnyConnection, session_id_hash: &str, secret: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE session SET pending_totp_secret = $1 WHERE id_hash = $2")
+        .bind(secret.map(str::to_owned))
+        .bind(session_id_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result<()> {

@@ -150,6 +150,9 @@ async fn users_sessions_and_tokens_on_both_engines() {
         let s = account::session(&mut conn, "cookie-value", now()).await.unwrap().unwrap();
         assert_eq!((s.user_id, s.stage, s.csrf_token.as_str()), (Some(id), Stage::Complete, "csrf"));
         assert!(account::session(&mut conn, "cookie-value", now() + Duration::hours(9)).await.unwrap().is_none());
+        account::set_pending_totp(&mut conn, &s.id_hash, Some("PENDING")).await.unwrap();
+        let s = account::session(&mut conn, "cookie-value", now()).await.unwrap().unwrap();
+        assert_eq!(s.pending_totp_secret.as_deref(), Some("PENDING"));
         assert!(account::session(&mut conn, "other", now()).await.unwrap().is_none());
 
         let token_id = account::create_api_token(&mut conn, id, "koppeling", "secret-token", now()).await.unwrap();

@@ -71,7 +71,12 @@ async fn a_bad_region_file_is_refused_whole_with_every_error() {
         let out = wijkregie(&db, &["import", "region", file.to_str().unwrap()]);
         assert!(!out.status.success());
         let err = text(&out.stderr);
-        for path in ["$.wijken[0].areas[0].code", "$.practices[0].agb", "$.practices[0].address.postcode", "$.practices[0].wijk"] {
+        for path in [
+            "$.wijken[0].areas[0].code",
+            "$.practices[0].agb",
+            "$.practices[0].address.postcode",
+            "$.practices[0].wijk",
+        ] {
             assert!(err.contains(path), "{:?}: {path} not reported in\n{err}", db.engine);
         }
         assert!(err.contains("niets veranderd"));
@@ -85,7 +90,21 @@ async fn a_bad_region_file_is_refused_whole_with_every_error() {
 async fn audit_verify_passes_on_a_used_database_and_names_a_tampered_entry() {
     for db in both().await {
         ok(&db, &["demo"]);
-        ok(&db, &["user", "add", "--email", "wm2@example.nl", "--name", "Wim", "--role", "wijkmanager", "--scope", "wsv-lindenpark"]);
+        ok(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "wm2@example.nl",
+                "--name",
+                "Wim",
+                "--role",
+                "wijkmanager",
+                "--scope",
+                "wsv-lindenpark",
+            ],
+        );
         let verified = ok(&db, &["audit", "verify"]);
         assert!(verified.contains("in orde"), "{verified}");
 
@@ -95,7 +114,10 @@ async fn audit_verify_passes_on_a_used_database_and_names_a_tampered_entry() {
             Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
         };
         sqlx::query(drop_guard).execute(&mut *conn).await.unwrap();
-        sqlx::query("UPDATE audit_log SET object_id = 'iemand anders' WHERE seq = 2").execute(&mut *conn).await.unwrap();
+        sqlx::query("UPDATE audit_log SET object_id = 'iemand anders' WHERE seq = 2")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         let out = wijkregie(&db, &["audit", "verify"]);
         assert!(!out.status.success());
         assert!(text(&out.stderr).contains("regel 2"), "{:?}: {}", db.engine, text(&out.stderr));
@@ -111,7 +133,8 @@ async fn user_add_gives_the_region_a_second_factor_and_refuses_bad_input() {
     let bad_role = wijkregie(&db, &["user", "add", "--email", "x@example.nl", "--name", "X", "--role", "admin"]);
     assert!(!bad_role.status.success());
     assert!(text(&bad_role.stderr).contains("geen rol"));
-    let twice = wijkregie(&db, &["user", "add", "--email", "regio2@example.nl", "--name", "R", "--role", "regio_beheerder"]);
+    let twice =
+        wijkregie(&db, &["user", "add", "--email", "regio2@example.nl", "--name", "R", "--role", "regio_beheerder"]);
     assert!(text(&twice.stderr).contains("bestaat al"));
 }
 
@@ -132,7 +155,9 @@ async fn backup_copies_a_live_sqlite_database() {
 
 #[test]
 fn every_command_explains_itself() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["import", "region", "--help"], vec!["user", "add", "--help"]] {
+    for args in
+        [vec!["--help"], vec!["serve", "--help"], vec!["import", "region", "--help"], vec!["user", "add", "--help"]]
+    {
         let out = Command::new(env!("CARGO_BIN_EXE_wijkregie")).args(&args).output().unwrap();
         assert!(out.status.success());
         let help = text(&out.stdout);
@@ -143,4 +168,3 @@ fn every_command_explains_itself() {
         assert!(help.contains(sub), "{sub} missing from --help");
     }
 }
-

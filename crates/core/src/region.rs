@@ -189,7 +189,7 @@ impl HoursPerWeek {
         if minutes == 0 || minutes > 60 * 60 {
             return Err(Invalid("het aantal uren per week moet tussen 0 en 60 liggen".into()));
         }
-        if minutes % 15 != 0 {
+        if !minutes.is_multiple_of(15) {
             return Err(Invalid("het aantal uren per week gaat per kwartier".into()));
         }
         Ok(Self(minutes))

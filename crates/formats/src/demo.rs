@@ -576,8 +576,8 @@ fn partners(
         .iter()
         .enumerate()
         .filter(|(j, (_, _, _, works_in))| match works_in {
-            Some(m) => *m == municipality && (index + j) % 3 != 0,
-            None => (index + j) % 2 == 0,
+            Some(m) => *m == municipality && !(index + j).is_multiple_of(3),
+            None => (index + j).is_multiple_of(2),
         })
         .enumerate()
         .map(|(k, (_, (code, ..)))| {

@@ -193,16 +193,19 @@ pub struct Session {
     pub pending_totp_secret: Option<String>,
 }
 
-pub async fn create_session(
-    conn: &mut AnyConnection,
-    id: &str,
-    user_id: Option<i64>,
-    stage: Stage,
-    second_factor: bool,
-    csrf_token: &str,
-    now: DateTime<Utc>,
-    lifetime: Duration,
-) -> Result<()> {
+/// A session to create; `id` is the cookie value, stored only as a hash.
+#[derive(Clone, Copy)]
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub user_id: Option<i64>,
+    pub stage: Stage,
+    pub second_factor: bool,
+    pub csrf_token: &'a str,
+    pub lifetime: Duration,
+}
+
+pub async fn create_session(conn: &mut AnyConnection, new: &NewSession<'_>, now: DateTime<Utc>) -> Result<()> {
+    let NewSession { id, user_id, stage, second_factor, csrf_token, lifetime } = *new;
     sqlx::query(
         "INSERT INTO session (id_hash, user_id, stage, second_factor, csrf_token, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use wijkregie_core::access::{Role, Scope};
 use wijkregie_core::audit::{AuditAction, AuditEvent, Outcome};
 use wijkregie_core::region::*;
-use wijkregie_store::account::{self, NewUser, Stage};
+use wijkregie_store::account::{self, NewSession, NewUser, Stage};
 use wijkregie_store::audit::{self, Verification};
 use wijkregie_store::{region, testing};
 
@@ -137,13 +137,15 @@ async fn users_sessions_and_tokens_on_both_engines() {
 
         account::create_session(
             &mut conn,
-            "cookie-value",
-            Some(id),
-            Stage::Complete,
-            false,
-            "csrf",
+            &NewSession {
+                id: "cookie-value",
+                user_id: Some(id),
+                stage: Stage::Complete,
+                second_factor: false,
+                csrf_token: "csrf",
+                lifetime: Duration::hours(8),
+            },
             now(),
-            Duration::hours(8),
         )
         .await
         .unwrap();
@@ -319,13 +321,15 @@ async fn a_password_change_ends_the_other_sessions_of_that_user_only() {
         for (cookie, user) in [("hier", ids[0]), ("elders", ids[0]), ("ander", ids[1])] {
             account::create_session(
                 &mut conn,
-                cookie,
-                Some(user),
-                Stage::Complete,
-                false,
-                "c",
+                &NewSession {
+                    id: cookie,
+                    user_id: Some(user),
+                    stage: Stage::Complete,
+                    second_factor: false,
+                    csrf_token: "c",
+                    lifetime: Duration::hours(8),
+                },
                 now(),
-                Duration::hours(8),
             )
             .await
             .unwrap();

@@ -97,7 +97,8 @@ async fn housekeeping(state: AppState) {
             let mut tx = state.store.begin().await?;
             let sessions = wijkregie_store::account::delete_expired_sessions(tx.conn(), now).await?;
             let attempts =
-                wijkregie_store::account::delete_login_attempts_before(tx.conn(), now - chrono::Duration::days(1)).await?;
+                wijkregie_store::account::delete_login_attempts_before(tx.conn(), now - chrono::Duration::days(1))
+                    .await?;
             tx.commit().await?;
             Ok::<_, wijkregie_store::StoreError>((sessions, attempts))
         }

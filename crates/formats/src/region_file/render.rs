@@ -184,7 +184,7 @@ fn network(n: &Network) -> NetworkOut<'_> {
 /// hours are exact in binary floating point, so nothing is lost on the way.
 fn hours(h: HoursPerWeek) -> Value {
     let minutes = h.minutes();
-    if minutes % 60 == 0 {
+    if minutes.is_multiple_of(60) {
         Value::from(minutes / 60)
     } else {
         serde_json::Number::from_f64(f64::from(minutes) / 60.0)

@@ -87,8 +87,9 @@ pub async fn start_session(
         Stage::Complete => state.config.session_lifetime,
     };
     let mut tx = state.store.begin().await?;
-    account::create_session(tx.conn(), &id, user_id, stage, second_factor, &random_token(32), Utc::now(), lifetime)
-        .await?;
+    let csrf_token = random_token(32);
+    let new = account::NewSession { id: &id, user_id, stage, second_factor, csrf_token: &csrf_token, lifetime };
+    account::create_session(tx.conn(), &new, Utc::now()).await?;
     tx.commit().await?;
     let cookie = session_cookie(state, &id, lifetime.num_seconds());
     Ok((id, cookie))

@@ -358,7 +358,9 @@ async fn the_audit_log_pages_back_and_checks_its_chain() {
 
         let (status, body) = get(&app, &admin, "/audit-log").await;
         assert_eq!(status, 200, "{engine:?}");
-        assert!(body.contains("De keten is intact"), "{engine:?}");
+        assert!(!body.contains("De keten is intact"), "{engine:?}: the whole chain is checked only on request");
+        let (_, checked) = get(&app, &admin, "/audit-log?verify=1").await;
+        assert!(checked.contains("De keten is intact"), "{engine:?}");
         assert!(body.contains("wijk.view") && body.contains("wijk binnenstad"), "{engine:?}");
         assert!(body.contains("geweigerd"), "{engine:?}: the wijkmanager's refused read is listed");
         assert_eq!(body.matches("<tr>").count(), 101, "{engine:?}: a header row and 100 entries");
@@ -375,5 +377,20 @@ async fn the_audit_log_pages_back_and_checks_its_chain() {
         // Reading the log is itself logged.
         let (_, again) = get(&app, &admin, "/audit-log").await;
         assert!(again.contains("audit_log.read"), "{engine:?}");
+
+        // An entry altered by hand shows up as a broken chain, naming it.
+        let mut conn = app.state.store.conn().await.unwrap();
+        let drop_guard = match engine {
+            wijkregie_store::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+            wijkregie_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
+        };
+        sqlx::query(drop_guard).execute(&mut *conn).await.unwrap();
+        sqlx::query("UPDATE audit_log SET user_role = 'regio_beheerder' WHERE seq = 7")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let (_, broken) = get(&app, &admin, "/audit-log?verify=1").await;
+        assert!(broken.contains("De keten is gebroken bij regel 7"), "{engine:?}");
     }
 }

@@ -72,6 +72,20 @@ const ALL: [Who; 5] = [
 /// Expected status per caller: anonymous, regio, wijkmanager, praktijk, partner.
 type Row = (&'static str, [u16; 5]);
 
+/// Puts the demo codes into the path templates of a matrix.
+fn fill(rows: Vec<Row>, c: &Codes) -> Vec<(String, [u16; 5])> {
+    rows.into_iter()
+        .map(|(p, s)| {
+            let path = p
+                .replace("{own_network}", &c.own_network)
+                .replace("{other_network}", &c.other_network)
+                .replace("{own_practice}", &c.own_practice)
+                .replace("{other_practice}", &c.other_practice);
+            (path, s)
+        })
+        .collect()
+}
+
 fn page_matrix(c: &Codes) -> Vec<(String, [u16; 5])> {
     let rows: Vec<Row> = vec![
         ("/", [303, 200, 200, 200, 200]),
@@ -90,16 +104,7 @@ fn page_matrix(c: &Codes) -> Vec<(String, [u16; 5])> {
         ("/static/wijkregie.css", [200, 200, 200, 200, 200]),
         ("/no-such-page", [404, 404, 404, 404, 404]),
     ];
-    rows.into_iter()
-        .map(|(p, s)| {
-            let path = p
-                .replace("{own_network}", &c.own_network)
-                .replace("{other_network}", &c.other_network)
-                .replace("{own_practice}", &c.own_practice)
-                .replace("{other_practice}", &c.other_practice);
-            (path, s)
-        })
-        .collect()
+    fill(rows, c)
 }
 
 fn api_matrix(c: &Codes) -> Vec<(String, [u16; 5])> {
@@ -120,16 +125,7 @@ fn api_matrix(c: &Codes) -> Vec<(String, [u16; 5])> {
         ("/api/v1/openapi.json", [200, 200, 200, 200, 200]),
         ("/api/v1/nothing-here", [404, 404, 404, 404, 404]),
     ];
-    rows.into_iter()
-        .map(|(p, s)| {
-            let path = p
-                .replace("{own_network}", &c.own_network)
-                .replace("{other_network}", &c.other_network)
-                .replace("{own_practice}", &c.own_practice)
-                .replace("{other_practice}", &c.other_practice);
-            (path, s)
-        })
-        .collect()
+    fill(rows, c)
 }
 
 #[tokio::test]

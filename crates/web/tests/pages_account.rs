@@ -4,28 +4,10 @@
 
 mod common;
 
-use common::{csrf_in, TestApp, ENGINES};
-use reqwest::Client;
+use common::{TestApp, ENGINES};
 use wijkregie_core::access::Role;
 use wijkregie_web::auth::totp::current_code;
 use wijkregie_web::demo::{ACCOUNTS, PASSWORD};
-
-async fn get(app: &TestApp, client: &Client, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-/// Posts a form with the session's CSRF token; returns status, Location and body.
-async fn post(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-    let (_, page) = get(app, client, "/account").await;
-    let csrf = csrf_in(&page).expect("a csrf field on the account page");
-    let mut form = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    let response = client.post(app.url(path)).form(&form).send().await.unwrap();
-    let status = response.status().as_u16();
-    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap())
-}
 
 /// The value of the hidden or text input `name` in a page.
 fn input_value(html: &str, name: &str) -> Option<String> {
@@ -75,7 +57,7 @@ async fn account_users_and_audit_pages_answer_each_role_as_the_table_says() {
                 Some(role) => app.login(*role).await,
             };
             for (path, expected) in rows {
-                let (status, body) = get(&app, &client, path).await;
+                let (status, body) = app.get(&client, path).await;
                 assert_eq!(status, expected[i], "{engine:?} {who:?} GET {path}: {body:.300}");
                 if status >= 400 {
                     assert!(body.contains("lang=\"nl\""), "{who:?} {path}: a Dutch error page");
@@ -110,18 +92,18 @@ async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
             ),
         ];
         for (fields, message) in cases {
-            let (status, _, body) = post(&app, &me, "/account/password", &fields).await;
+            let (status, _, body) = app.post(&me, "/account/password", &fields).await;
             assert_eq!(status, 422, "{engine:?} {message}");
             assert!(body.contains(message) && body.contains("aria-invalid=\"true\""), "{engine:?}: {message}");
         }
 
         let fields = [("current_password", PASSWORD), ("new_password", new), ("repeat_password", new)];
-        let (status, location, _) = post(&app, &me, "/account/password", &fields).await;
+        let (status, location, _) = app.post(&me, "/account/password", &fields).await;
         assert_eq!((status, location.as_str()), (303, "/account?melding=wachtwoord"), "{engine:?}");
-        let (status, body) = get(&app, &me, "/account?melding=wachtwoord").await;
+        let (status, body) = app.get(&me, "/account?melding=wachtwoord").await;
         assert_eq!(status, 200);
         assert!(body.contains("Uw wachtwoord is gewijzigd"), "{engine:?}");
-        let (status, _) = get(&app, &elsewhere, "/account").await;
+        let (status, _) = app.get(&elsewhere, "/account").await;
         assert_eq!(status, 303, "{engine:?}: the other session has ended");
 
         let (_, status) = app.login_as(email(Role::Wijkmanager), PASSWORD, None).await;
@@ -130,7 +112,7 @@ async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
         assert_eq!(status.as_u16(), 303, "{engine:?}: the new one does");
 
         let admin = app.login(Role::RegioBeheerder).await;
-        let (_, log) = get(&app, &admin, "/audit-log").await;
+        let (_, log) = app.get(&admin, "/audit-log").await;
         assert!(log.contains("user.password_change"), "{engine:?}: the change is in the audit log");
     }
 }
@@ -140,10 +122,10 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let wm = app.login(Role::Wijkmanager).await;
-        let (_, page) = get(&app, &wm, "/account").await;
+        let (_, page) = app.get(&wm, "/account").await;
         assert!(page.contains("Tweede factor instellen"));
 
-        let (status, _, body) = post(&app, &wm, "/account/totp/start", &[]).await;
+        let (status, _, body) = app.post(&wm, "/account/totp/start", &[]).await;
         assert_eq!(status, 200, "{engine:?}");
         let start = body.find("<code>").expect("the pending secret is shown") + "<code>".len();
         let secret = body[start..].split('<').next().unwrap().to_owned();
@@ -159,24 +141,20 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         let other_secret = wijkregie_web::auth::totp::new_secret();
         let other_code = current_code(&other_secret).unwrap();
         if other_code != code {
-            let (status, _, _) = post(
-                &app,
-                &wm,
-                "/account/totp/confirm",
-                &[("secret", other_secret.as_str()), ("code", other_code.as_str())],
-            )
-            .await;
+            let (status, _, _) = app
+                .post(&wm, "/account/totp/confirm", &[("secret", other_secret.as_str()), ("code", other_code.as_str())])
+                .await;
             assert_eq!(status, 422, "{engine:?}: only the secret that was shown can be confirmed");
         }
 
         let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 500_000) % 1_000_000);
-        let (status, _, body) = post(&app, &wm, "/account/totp/confirm", &[("code", &wrong)]).await;
+        let (status, _, body) = app.post(&wm, "/account/totp/confirm", &[("code", &wrong)]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("deze code klopt niet of is verlopen") && body.contains(&secret), "{engine:?}");
 
-        let (status, location, _) = post(&app, &wm, "/account/totp/confirm", &[("code", &code)]).await;
+        let (status, location, _) = app.post(&wm, "/account/totp/confirm", &[("code", &code)]).await;
         assert_eq!((status, location.as_str()), (303, "/account?melding=totp-aan"), "{engine:?}");
-        let (_, page) = get(&app, &wm, "/account").await;
+        let (_, page) = app.get(&wm, "/account").await;
         assert!(page.contains("Tweede factor uitzetten") && !page.contains(&secret), "{engine:?}");
 
         let (_, next) = password_step(&app, email(Role::Wijkmanager), PASSWORD).await;
@@ -184,21 +162,21 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         let (_, status) = app.login_as(email(Role::Wijkmanager), PASSWORD, Some(&secret)).await;
         assert_eq!(status.as_u16(), 303, "{engine:?}: with the code it does");
 
-        let (status, _, body) = post(&app, &wm, "/account/totp/disable", &[("code", &wrong)]).await;
+        let (status, _, body) = app.post(&wm, "/account/totp/disable", &[("code", &wrong)]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("deze code klopt niet of is verlopen"));
         let code = current_code(&secret).unwrap();
-        let (status, location, _) = post(&app, &wm, "/account/totp/disable", &[("code", &code)]).await;
+        let (status, location, _) = app.post(&wm, "/account/totp/disable", &[("code", &code)]).await;
         assert_eq!((status, location.as_str()), (303, "/account?melding=totp-uit"), "{engine:?}");
-        let (_, page) = get(&app, &wm, "/account").await;
+        let (_, page) = app.get(&wm, "/account").await;
         assert!(page.contains("Tweede factor instellen"), "{engine:?}");
 
         // The regio-beheerder cannot turn it off.
         let admin = app.login(Role::RegioBeheerder).await;
-        let (_, page) = get(&app, &admin, "/account").await;
+        let (_, page) = app.get(&admin, "/account").await;
         assert!(page.contains("Voor uw rol is de tweede factor verplicht") && !page.contains("totp/disable"));
         let code = current_code(wijkregie_web::demo::ADMIN_TOTP_SECRET).unwrap();
-        let (status, _, _) = post(&app, &admin, "/account/totp/disable", &[("code", &code)]).await;
+        let (status, _, _) = app.post(&admin, "/account/totp/disable", &[("code", &code)]).await;
         assert_eq!(status, 409, "{engine:?}");
         let (_, next) = password_step(&app, email(Role::RegioBeheerder), PASSWORD).await;
         assert!(next.starts_with("/login/totp"), "{engine:?}: still needs the second factor");
@@ -210,16 +188,16 @@ async fn an_api_token_is_shown_once_and_can_be_revoked() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let me = app.login(Role::Praktijk).await;
-        let (status, _, body) = post(&app, &me, "/account/tokens", &[("token_name", " ")]).await;
+        let (status, _, body) = app.post(&me, "/account/tokens", &[("token_name", " ")]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("geef de token een naam") && body.contains("aria-describedby=\"token_name-error\""));
 
-        let (status, _, body) = post(&app, &me, "/account/tokens", &[("token_name", "koppeling HIS")]).await;
+        let (status, _, body) = app.post(&me, "/account/tokens", &[("token_name", "koppeling HIS")]).await;
         assert_eq!(status, 200, "{engine:?}");
         let start = body.find("<code>wr_").expect("the new token") + "<code>".len();
         let token = body[start..].split('<').next().unwrap().to_owned();
         assert!(body.contains("niet nog een keer getoond"));
-        let (_, page) = get(&app, &me, "/account").await;
+        let (_, page) = app.get(&me, "/account").await;
         assert!(page.contains("koppeling HIS") && page.contains("actief") && !page.contains(&token), "{engine:?}");
 
         let api = reqwest::Client::new();
@@ -250,17 +228,17 @@ async fn an_api_token_is_shown_once_and_can_be_revoked() {
 
         let id = page.split("/account/tokens/").nth(1).and_then(|t| t.split('/').next()).unwrap().to_owned();
         let other = app.login(Role::Netwerkpartner).await;
-        let (status, _, _) = post(&app, &other, &format!("/account/tokens/{id}/revoke"), &[]).await;
+        let (status, _, _) = app.post(&other, &format!("/account/tokens/{id}/revoke"), &[]).await;
         assert_eq!(status, 404, "{engine:?}: only the owner revokes a token");
-        let (status, location, _) = post(&app, &me, &format!("/account/tokens/{id}/revoke"), &[]).await;
+        let (status, location, _) = app.post(&me, &format!("/account/tokens/{id}/revoke"), &[]).await;
         assert_eq!((status, location.as_str()), (303, "/account?melding=token-ingetrokken"), "{engine:?}");
-        let (_, page) = get(&app, &me, "/account").await;
+        let (_, page) = app.get(&me, "/account").await;
         assert!(page.contains("ingetrokken"));
         let me_api = api.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(me_api.status().as_u16(), 401, "{engine:?}");
-        let (status, _, _) = post(&app, &me, &format!("/account/tokens/{id}/revoke"), &[]).await;
+        let (status, _, _) = app.post(&me, &format!("/account/tokens/{id}/revoke"), &[]).await;
         assert_eq!(status, 404);
-        let (status, _, _) = post(&app, &me, "/account/tokens/abc/revoke", &[]).await;
+        let (status, _, _) = app.post(&me, "/account/tokens/abc/revoke", &[]).await;
         assert_eq!(status, 404);
     }
 }
@@ -270,7 +248,7 @@ async fn the_region_adds_users_whose_scope_exists() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let admin = app.login(Role::RegioBeheerder).await;
-        let (_, list) = get(&app, &admin, "/users").await;
+        let (_, list) = app.get(&admin, "/users").await;
         for a in &ACCOUNTS {
             assert!(list.contains(a.email), "{engine:?}: {} listed", a.email);
         }
@@ -305,39 +283,39 @@ async fn the_region_adds_users_whose_scope_exists() {
             (user("a@example.nl", "baas", "", "lang genoeg wachtwoord"), "is geen rol"),
         ];
         for (fields, message) in &cases {
-            let (status, _, body) = post(&app, &admin, "/users/new", fields).await;
+            let (status, _, body) = app.post(&admin, "/users/new", fields).await;
             assert_eq!(status, 422, "{engine:?} {message}: {body:.300}");
             assert!(body.contains(message), "{engine:?}: expected '{message}'");
         }
 
         let fields = user("nieuw@example.nl", "wijkmanager", "wsv-binnenstad, wsv-zeggeveld", "lang genoeg wachtwoord");
-        let (status, location, _) = post(&app, &admin, "/users/new", &fields).await;
+        let (status, location, _) = app.post(&admin, "/users/new", &fields).await;
         assert_eq!((status, location.as_str()), (303, "/users?melding=aangemaakt"), "{engine:?}");
-        let (_, list) = get(&app, &admin, "/users?melding=aangemaakt").await;
+        let (_, list) = app.get(&admin, "/users?melding=aangemaakt").await;
         assert!(list.contains("nieuw@example.nl") && list.contains("wsv-binnenstad, wsv-zeggeveld"), "{engine:?}");
         let (client, status) = app.login_as("nieuw@example.nl", "lang genoeg wachtwoord", None).await;
         assert_eq!(status.as_u16(), 303, "{engine:?}: the new user can log in");
-        let (status, _) = get(&app, &client, "/networks/wsv-zeggeveld").await;
+        let (status, _) = app.get(&client, "/networks/wsv-zeggeveld").await;
         assert_eq!(status, 200, "{engine:?}: with the scope given");
 
         // A new regio-beheerder always gets a second factor, shown once.
         let fields = user("beheer2@example.nl", "regio_beheerder", "", "lang genoeg wachtwoord");
-        let (status, _, body) = post(&app, &admin, "/users/new", &fields).await;
+        let (status, _, body) = app.post(&admin, "/users/new", &fields).await;
         assert_eq!(status, 200, "{engine:?}");
         let start = body.find("Geheime sleutel: <code>").expect("the secret") + "Geheime sleutel: <code>".len();
         let secret = body[start..].split('<').next().unwrap().to_owned();
         let (_, status) = app.login_as("beheer2@example.nl", "lang genoeg wachtwoord", Some(&secret)).await;
         assert_eq!(status.as_u16(), 303, "{engine:?}");
-        let (_, list) = get(&app, &admin, "/users").await;
+        let (_, list) = app.get(&admin, "/users").await;
         assert!(!list.contains(&secret));
 
         // Nobody else may add users, however good the form.
         let wm = app.login(Role::Wijkmanager).await;
         let fields = user("stiekem@example.nl", "regio_beheerder", "", "lang genoeg wachtwoord");
-        let (status, _, body) = post(&app, &wm, "/users/new", &fields).await;
+        let (status, _, body) = app.post(&wm, "/users/new", &fields).await;
         assert_eq!(status, 403, "{engine:?}");
         assert!(!body.contains("nieuw@example.nl"));
-        let (_, list) = get(&app, &admin, "/users").await;
+        let (_, list) = app.get(&admin, "/users").await;
         assert!(!list.contains("stiekem@example.nl"), "{engine:?}");
     }
 }
@@ -350,16 +328,16 @@ async fn the_audit_log_pages_back_and_checks_its_chain() {
         let wm = app.login(Role::Wijkmanager).await;
         // Enough reads for more than one page.
         for _ in 0..110 {
-            let (status, _) = get(&app, &wm, "/wijken/binnenstad").await;
+            let (status, _) = app.get(&wm, "/wijken/binnenstad").await;
             assert_eq!(status, 200);
         }
-        let (status, _) = get(&app, &wm, "/audit-log").await;
+        let (status, _) = app.get(&wm, "/audit-log").await;
         assert_eq!(status, 403);
 
-        let (status, body) = get(&app, &admin, "/audit-log").await;
+        let (status, body) = app.get(&admin, "/audit-log").await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(!body.contains("De keten is intact"), "{engine:?}: the whole chain is checked only on request");
-        let (_, checked) = get(&app, &admin, "/audit-log?verify=1").await;
+        let (_, checked) = app.get(&admin, "/audit-log?verify=1").await;
         assert!(checked.contains("De keten is intact"), "{engine:?}");
         assert!(body.contains("wijk.view") && body.contains("wijk binnenstad"), "{engine:?}");
         assert!(body.contains("geweigerd"), "{engine:?}: the wijkmanager's refused read is listed");
@@ -368,14 +346,14 @@ async fn the_audit_log_pages_back_and_checks_its_chain() {
         let start = body.find(marker).expect("a link to older entries") + marker.len();
         let before: i64 = body[start..].split('"').next().unwrap().parse().unwrap();
 
-        let (status, older) = get(&app, &admin, &format!("/audit-log?before={before}")).await;
+        let (status, older) = app.get(&admin, &format!("/audit-log?before={before}")).await;
         assert_eq!(status, 200);
         assert!(older.contains("Nieuwste regels"));
         assert!(older.contains(&format!("<td class=\"num\">{}</td>", before - 1)), "{engine:?}");
         assert!(!older.contains(&format!("<td class=\"num\">{before}</td>")), "{engine:?}");
 
         // Reading the log is itself logged.
-        let (_, again) = get(&app, &admin, "/audit-log").await;
+        let (_, again) = app.get(&admin, "/audit-log").await;
         assert!(again.contains("audit_log.read"), "{engine:?}");
 
         // An entry altered by hand shows up as a broken chain, naming it.
@@ -390,7 +368,7 @@ async fn the_audit_log_pages_back_and_checks_its_chain() {
             .await
             .unwrap();
         drop(conn);
-        let (_, broken) = get(&app, &admin, "/audit-log?verify=1").await;
+        let (_, broken) = app.get(&admin, "/audit-log?verify=1").await;
         assert!(broken.contains("De keten is gebroken bij regel 7"), "{engine:?}");
     }
 }

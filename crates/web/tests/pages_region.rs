@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{csrf_in, TestApp, ENGINES};
-use reqwest::Client;
+use common::{TestApp, ENGINES};
 use wijkregie_core::access::{Role, Scope};
 
 /// Demo-region codes and names, chosen relative to the demo accounts' scopes.
@@ -85,23 +84,6 @@ fn codes(app: &TestApp) -> Codes {
     }
 }
 
-async fn get(app: &TestApp, client: &Client, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-/// Posts a form with the session's CSRF token; returns status, Location and body.
-async fn post(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-    let (_, page) = get(app, client, "/account").await;
-    let csrf = csrf_in(&page).expect("a csrf field on the account page");
-    let mut form = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    let response = client.post(app.url(path)).form(&form).send().await.unwrap();
-    let status = response.status().as_u16();
-    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap())
-}
-
 const WHO: [Option<Role>; 5] =
     [None, Some(Role::RegioBeheerder), Some(Role::Wijkmanager), Some(Role::Praktijk), Some(Role::Netwerkpartner)];
 
@@ -158,7 +140,7 @@ async fn region_pages_answer_each_role_as_the_table_says() {
                 Some(role) => app.login(*role).await,
             };
             for (path, expected) in matrix(&c) {
-                let (status, body) = get(&app, &client, &path).await;
+                let (status, body) = app.get(&client, &path).await;
                 assert_eq!(status, expected[i], "{engine:?} {who:?} GET {path}: {body:.400}");
                 if status >= 400 {
                     assert!(body.contains("lang=\"nl\""), "{who:?} {path}: error pages are Dutch pages");
@@ -185,42 +167,42 @@ async fn lists_and_details_show_only_what_is_in_scope() {
         let praktijk = app.login(Role::Praktijk).await;
         let partner = app.login(Role::Netwerkpartner).await;
 
-        let (_, all) = get(&app, &admin, "/practices").await;
+        let (_, all) = app.get(&admin, "/practices").await;
         assert!(all.contains(&c.other_practice_name) && all.contains(&c.own_practice_name), "{engine:?}");
         assert!(all.contains("Ingeschreven patiënten"), "the region sees the counts");
 
-        let (_, list) = get(&app, &wm, "/practices").await;
+        let (_, list) = app.get(&wm, "/practices").await;
         assert!(list.contains(&c.own_practice_name), "{engine:?}: the wijkmanager sees its networks' practices");
         assert!(!list.contains(&c.other_practice_name), "{engine:?}: but not another network's");
         assert!(list.contains("Ingeschreven patiënten"), "{engine:?}: with their counts");
 
-        let (_, list) = get(&app, &praktijk, "/practices").await;
+        let (_, list) = app.get(&praktijk, "/practices").await;
         assert!(list.contains(&c.own_practice_name));
         assert!(!list.contains(&c.other_practice_name));
 
-        let (_, list) = get(&app, &partner, "/practices").await;
+        let (_, list) = app.get(&partner, "/practices").await;
         assert!(!list.contains(&c.own_practice_name) && !list.contains("Ingeschreven patiënten"), "{engine:?}");
 
         // A wijk is public within the region, its practices are not.
         let path = format!("/wijken/{}", c.other_wijk);
-        let (status, body) = get(&app, &wm, &path).await;
+        let (status, body) = app.get(&wm, &path).await;
         assert_eq!(status, 200);
         assert!(body.contains("CBS-gebieden") && !body.contains(&c.other_wijk_practice_name), "{engine:?}");
         assert!(!body.contains("Wijk bewerken"), "only the region edits wijken");
-        let (_, body) = get(&app, &admin, &path).await;
+        let (_, body) = app.get(&admin, &path).await;
         assert!(body.contains("Wijk bewerken") && body.contains(&c.other_wijk_practice_name), "{engine:?}");
 
         // The practice sees its own counts but may not change them.
-        let (_, own) = get(&app, &praktijk, &format!("/practices/{}", c.own_practice)).await;
+        let (_, own) = app.get(&praktijk, &format!("/practices/{}", c.own_practice)).await;
         assert!(own.contains("Aantal ingeschreven patiënten per peildatum"), "{engine:?}");
         assert!(own.contains("Gegevens bewerken") && !own.contains("Aantal opslaan"), "{engine:?}");
-        let (_, own) = get(&app, &admin, &format!("/practices/{}", c.own_practice)).await;
+        let (_, own) = app.get(&admin, &format!("/practices/{}", c.own_practice)).await;
         assert!(own.contains("Aantal opslaan"), "{engine:?}: the region records counts");
 
         // Organisations are visible to all; editing is for its own people.
-        let (_, body) = get(&app, &partner, &format!("/organizations/{}", c.other_org)).await;
+        let (_, body) = app.get(&partner, &format!("/organizations/{}", c.other_org)).await;
         assert!(body.contains(&c.other_org_name) && !body.contains("Gegevens bewerken"), "{engine:?}");
-        let (_, body) = get(&app, &partner, &format!("/organizations/{}", c.own_org)).await;
+        let (_, body) = app.get(&partner, &format!("/organizations/{}", c.own_org)).await;
         assert!(body.contains(&c.own_org_name) && body.contains("Gegevens bewerken"), "{engine:?}");
         assert!(!body.contains(&c.other_network_name), "{engine:?}");
     }
@@ -234,7 +216,7 @@ async fn the_wijk_form_names_the_bad_line_and_saves_a_good_wijk() {
 
         let bad =
             [("code", "oostpolder"), ("name", "Oostpolder"), ("areas", "WK199101 2024\nWK19910 2024\nBU19930101 1980")];
-        let (status, _, body) = post(&app, &admin, "/wijken/new", &bad).await;
+        let (status, _, body) = app.post(&admin, "/wijken/new", &bad).await;
         assert_eq!(status, 422, "{engine:?}: {body:.400}");
         assert!(body.contains("regel 2: &#39;WK19910&#39; is geen geldige CBS-gebiedscode"), "{engine:?}: {body}");
         assert!(body.contains("regel 3: &#39;1980&#39; is geen geldig jaar"), "{engine:?}");
@@ -242,36 +224,34 @@ async fn the_wijk_form_names_the_bad_line_and_saves_a_good_wijk() {
         assert!(body.contains("WK19910 2024"), "the typed text comes back for correction");
 
         let (status, _, body) =
-            post(&app, &admin, "/wijken/new", &[("code", "binnenstad"), ("name", "X"), ("areas", "WK199101 2024")])
-                .await;
+            app.post(&admin, "/wijken/new", &[("code", "binnenstad"), ("name", "X"), ("areas", "WK199101 2024")]).await;
         assert_eq!(status, 422);
         assert!(body.contains("er bestaat al een wijk met deze code"), "{engine:?}");
 
         let good = [("code", "oostpolder"), ("name", "Oostpolder"), ("areas", "WK199101 2024\nbu19930101 2023")];
-        let (status, location, _) = post(&app, &admin, "/wijken/new", &good).await;
+        let (status, location, _) = app.post(&admin, "/wijken/new", &good).await;
         assert_eq!((status, location.as_str()), (303, "/wijken/oostpolder"), "{engine:?}");
-        let (_, body) = get(&app, &admin, "/wijken/oostpolder").await;
+        let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(body.contains("Oostpolder") && body.contains("BU19930101") && body.contains("buurt"), "{engine:?}");
 
-        let (status, _, body) = post(&app, &admin, "/wijken/oostpolder/edit", &[("name", " "), ("areas", "")]).await;
+        let (status, _, body) = app.post(&admin, "/wijken/oostpolder/edit", &[("name", " "), ("areas", "")]).await;
         assert_eq!(status, 422);
         assert!(body.contains("de naam is verplicht") && body.contains("vul minstens één CBS-gebied in"));
-        let (status, location, _) =
-            post(&app, &admin, "/wijken/oostpolder/edit", &[("name", "Oostpolder-Zuid"), ("areas", "WK199102 2024")])
-                .await;
+        let (status, location, _) = app
+            .post(&admin, "/wijken/oostpolder/edit", &[("name", "Oostpolder-Zuid"), ("areas", "WK199102 2024")])
+            .await;
         assert_eq!((status, location.as_str()), (303, "/wijken/oostpolder"));
-        let (_, body) = get(&app, &admin, "/wijken/oostpolder").await;
+        let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(body.contains("Oostpolder-Zuid") && body.contains("WK199102") && !body.contains("BU19930101"));
 
         let wm = app.login(Role::Wijkmanager).await;
         let (status, _, _) =
-            post(&app, &wm, "/wijken/new", &[("code", "stiekem"), ("name", "Stiekem"), ("areas", "WK199101 2024")])
-                .await;
+            app.post(&wm, "/wijken/new", &[("code", "stiekem"), ("name", "Stiekem"), ("areas", "WK199101 2024")]).await;
         assert_eq!(status, 403, "{engine:?}");
         let (status, _, _) =
-            post(&app, &wm, "/wijken/oostpolder/edit", &[("name", "Gekaapt"), ("areas", "WK199101 2024")]).await;
+            app.post(&wm, "/wijken/oostpolder/edit", &[("name", "Gekaapt"), ("areas", "WK199101 2024")]).await;
         assert_eq!(status, 403);
-        let (_, body) = get(&app, &admin, "/wijken/oostpolder").await;
+        let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(!body.contains("Gekaapt"));
     }
 }
@@ -284,7 +264,7 @@ async fn a_practice_keeps_its_details_and_the_region_its_counts() {
         let praktijk = app.login(Role::Praktijk).await;
         let edit = format!("/practices/{}/edit", c.own_practice);
         let show = format!("/practices/{}", c.own_practice);
-        let (_, before) = get(&app, &praktijk, &show).await;
+        let (_, before) = app.get(&praktijk, &show).await;
 
         let mut fields = vec![
             ("name", c.own_practice_name.as_str()),
@@ -295,15 +275,15 @@ async fn a_practice_keeps_its_details_and_the_region_its_counts() {
             ("city", "Kwartierstad"),
             ("wijk", "binnenstad"),
         ];
-        let (status, _, body) = post(&app, &praktijk, &edit, &fields).await;
+        let (status, _, body) = app.post(&praktijk, &edit, &fields).await;
         assert_eq!(status, 422, "{engine:?}: {body:.300}");
         assert!(body.contains("geen geldige postcode: een postcode begint niet met 0"), "{engine:?}");
         assert!(body.contains("aria-describedby=\"postcode-error\""));
 
         fields[4] = ("postcode", "1215ek");
-        let (status, location, _) = post(&app, &praktijk, &edit, &fields).await;
+        let (status, location, _) = app.post(&praktijk, &edit, &fields).await;
         assert_eq!((status, location.as_str()), (303, show.as_str()), "{engine:?}");
-        let (_, after) = get(&app, &praktijk, &show).await;
+        let (_, after) = app.get(&praktijk, &show).await;
         assert!(after.contains("Stationsstraat 12b") && after.contains("1215 EK"), "{engine:?}");
         let counts = |html: &str| {
             html.split("<caption>Aantal ingeschreven")
@@ -314,22 +294,21 @@ async fn a_practice_keeps_its_details_and_the_region_its_counts() {
 
         // Only the region records counts.
         let count_path = format!("/practices/{}/registered-patients", c.own_practice);
-        let (status, _, body) = post(&app, &praktijk, &count_path, &[("date", "2026-01-01"), ("count", "9999")]).await;
+        let (status, _, body) = app.post(&praktijk, &count_path, &[("date", "2026-01-01"), ("count", "9999")]).await;
         assert_eq!(status, 403, "{engine:?}");
         assert!(!body.contains("9.999"));
         let admin = app.login(Role::RegioBeheerder).await;
-        let (status, _, body) = post(&app, &admin, &count_path, &[("date", "2026-13-01"), ("count", "veel")]).await;
+        let (status, _, body) = app.post(&admin, &count_path, &[("date", "2026-13-01"), ("count", "veel")]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("geen geldige datum") && body.contains("geen geldig aantal"), "{engine:?}");
-        let (status, location, _) =
-            post(&app, &admin, &count_path, &[("date", "2026-01-01"), ("count", "4.321")]).await;
+        let (status, location, _) = app.post(&admin, &count_path, &[("date", "2026-01-01"), ("count", "4.321")]).await;
         assert_eq!((status, location.as_str()), (303, format!("{show}#aantallen").as_str()));
-        let (_, body) = get(&app, &praktijk, &show).await;
+        let (_, body) = app.get(&praktijk, &show).await;
         assert!(body.contains("1 januari 2026") && body.contains("4.321"), "{engine:?}");
 
         // Another practice's page is closed, form or not.
         let other_edit = format!("/practices/{}/edit", c.other_practice);
-        let (status, _, body) = post(&app, &praktijk, &other_edit, &fields).await;
+        let (status, _, body) = app.post(&praktijk, &other_edit, &fields).await;
         assert_eq!(status, 403, "{engine:?}");
         assert!(!body.contains(&c.other_practice_name));
     }
@@ -351,28 +330,28 @@ async fn the_region_adds_a_practice_with_a_valid_agb_code() {
             ("city", "Kwartierstad"),
             ("wijk", ""),
         ];
-        let (status, _, body) = post(&app, &admin, "/practices/new", &fields).await;
+        let (status, _, body) = app.post(&admin, "/practices/new", &fields).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("een AGB-code bestaat uit precies 8 cijfers"), "{engine:?}");
         assert!(body.contains("geen geldig huisnummer"), "{engine:?}");
 
         fields[0] = ("agb", c.own_practice.as_str());
         fields[3] = ("house_number", "7");
-        let (status, _, body) = post(&app, &admin, "/practices/new", &fields).await;
+        let (status, _, body) = app.post(&admin, "/practices/new", &fields).await;
         assert_eq!(status, 422);
         assert!(body.contains("er bestaat al een praktijk met deze AGB-code"), "{engine:?}");
 
         fields[0] = ("agb", "01999999");
-        let (status, location, _) = post(&app, &admin, "/practices/new", &fields).await;
+        let (status, location, _) = app.post(&admin, "/practices/new", &fields).await;
         assert_eq!((status, location.as_str()), (303, "/practices/01999999"), "{engine:?}");
-        let (_, body) = get(&app, &admin, "/practices/01999999").await;
+        let (_, body) = app.get(&admin, "/practices/01999999").await;
         assert!(body.contains("Huisartsenpraktijk Nieuwlicht") && body.contains("5811 AB"), "{engine:?}");
-        let (_, list) = get(&app, &admin, "/practices").await;
+        let (_, list) = app.get(&admin, "/practices").await;
         assert!(list.contains("Huisartsenpraktijk Nieuwlicht"));
 
         let wm = app.login(Role::Wijkmanager).await;
         fields[0] = ("agb", "01999998");
-        let (status, _, _) = post(&app, &wm, "/practices/new", &fields).await;
+        let (status, _, _) = app.post(&wm, "/practices/new", &fields).await;
         assert_eq!(status, 403, "{engine:?}");
     }
 }
@@ -385,33 +364,32 @@ async fn organisations_are_added_by_the_region_and_kept_by_themselves() {
         let admin = app.login(Role::RegioBeheerder).await;
 
         let (status, _, body) =
-            post(&app, &admin, "/organizations/new", &[("code", "Buurthuis!"), ("name", ""), ("domain", "sport")])
-                .await;
+            app.post(&admin, "/organizations/new", &[("code", "Buurthuis!"), ("name", ""), ("domain", "sport")]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("geen geldige code") && body.contains("de naam is verplicht"), "{engine:?}");
         assert!(body.contains("geen geldige waarde: kies uit zorg, welzijn"), "{engine:?}");
 
         let good = [("code", "buurthuis-de-kern"), ("name", "Buurthuis De Kern"), ("domain", "welzijn")];
-        let (status, location, _) = post(&app, &admin, "/organizations/new", &good).await;
+        let (status, location, _) = app.post(&admin, "/organizations/new", &good).await;
         assert_eq!((status, location.as_str()), (303, "/organizations/buurthuis-de-kern"), "{engine:?}");
-        let (_, body) = get(&app, &admin, "/organizations/buurthuis-de-kern").await;
+        let (_, body) = app.get(&admin, "/organizations/buurthuis-de-kern").await;
         assert!(body.contains("Buurthuis De Kern") && body.contains("welzijn"));
-        let (status, _, _) = post(&app, &admin, "/organizations/new", &good).await;
+        let (status, _, _) = app.post(&admin, "/organizations/new", &good).await;
         assert_eq!(status, 422, "a code is used once");
 
         let partner = app.login(Role::Netwerkpartner).await;
         let own_edit = format!("/organizations/{}/edit", c.own_org);
         let (status, location, _) =
-            post(&app, &partner, &own_edit, &[("name", "Nieuwe naam voor ons"), ("domain", "welzijn")]).await;
+            app.post(&partner, &own_edit, &[("name", "Nieuwe naam voor ons"), ("domain", "welzijn")]).await;
         assert_eq!((status, location.as_str()), (303, format!("/organizations/{}", c.own_org).as_str()), "{engine:?}");
-        let (_, body) = get(&app, &partner, &format!("/organizations/{}", c.own_org)).await;
+        let (_, body) = app.get(&partner, &format!("/organizations/{}", c.own_org)).await;
         assert!(body.contains("Nieuwe naam voor ons"), "{engine:?}");
 
         let other_edit = format!("/organizations/{}/edit", c.other_org);
-        let (status, _, body) = post(&app, &partner, &other_edit, &[("name", "Overgenomen"), ("domain", "zorg")]).await;
+        let (status, _, body) = app.post(&partner, &other_edit, &[("name", "Overgenomen"), ("domain", "zorg")]).await;
         assert_eq!(status, 403, "{engine:?}");
         assert!(!body.contains(&c.other_org_name));
-        let (_, body) = get(&app, &admin, &format!("/organizations/{}", c.other_org)).await;
+        let (_, body) = app.get(&admin, &format!("/organizations/{}", c.other_org)).await;
         assert!(!body.contains("Overgenomen") && body.contains(&c.other_org_name));
     }
 }

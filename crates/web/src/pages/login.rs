@@ -88,16 +88,22 @@ async fn login(
             };
             Ok(([(SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
         }
-        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests { .. })) => {
-            let status = e.status();
-            let errors = match e {
-                AppError::Invalid(errors) => errors,
-                other => vec![FieldError::new("", other.to_string())],
-            };
+        Err(e) => {
+            let (status, errors) = shown_on_form(e)?;
             let page = LoginPage { layout: Layout::new("Inloggen", &visit, ""), next, email: form.email, errors };
             Ok((status, render(page)?).into_response())
         }
-        Err(e) => Err(e),
+    }
+}
+
+/// Wrong credentials and throttling are shown on the form itself; anything
+/// else is a real error.
+fn shown_on_form(e: AppError) -> Result<(StatusCode, Vec<FieldError>), AppError> {
+    let status = e.status();
+    match e {
+        AppError::Invalid(errors) => Ok((status, errors)),
+        AppError::TooManyRequests { .. } => Ok((status, vec![FieldError::new("", e.to_string())])),
+        other => Err(other),
     }
 }
 
@@ -137,16 +143,11 @@ async fn totp(
             }
             Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
         }
-        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests { .. })) => {
-            let status = e.status();
-            let errors = match e {
-                AppError::Invalid(errors) => errors,
-                other => vec![FieldError::new("", other.to_string())],
-            };
-            Ok((status, render(TotpPage { layout: Layout::new("Tweede stap", &visit, ""), next, errors })?)
-                .into_response())
+        Err(e) => {
+            let (status, errors) = shown_on_form(e)?;
+            let page = TotpPage { layout: Layout::new("Tweede stap", &visit, ""), next, errors };
+            Ok((status, render(page)?).into_response())
         }
-        Err(e) => Err(e),
     }
 }
 

@@ -92,6 +92,23 @@ impl TestApp {
         client
     }
 
+    /// GETs a page; returns status and body.
+    pub async fn get(&self, client: &Client, path: &str) -> (u16, String) {
+        let response = client.get(self.url(path)).send().await.expect("page answers");
+        (response.status().as_u16(), response.text().await.expect("text"))
+    }
+
+    /// Posts a form with the session's CSRF token; returns status, Location and body.
+    pub async fn post(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let csrf = self.csrf(client, "/account").await;
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let response = client.post(self.url(path)).form(&form).send().await.expect("form answers");
+        let status = response.status().as_u16();
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        (status, location, response.text().await.expect("text"))
+    }
+
     /// The scope the demo account of this role has.
     pub fn scope(&self, role: Role) -> Scope {
         demo::scope_for(role, &wijkregie_formats::demo::region())

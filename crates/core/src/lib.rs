@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod codes;
 pub mod date;
+pub mod directory;
 pub mod error;
 pub mod region;
 

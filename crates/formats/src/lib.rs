@@ -6,3 +6,4 @@
 
 pub mod demo;
 pub mod region_file;
+pub mod taxonomy;

@@ -1,0 +1,537 @@
+//! The social map (sociale kaart): services, their locations, opening hours
+//! and the hulpvraag taxonomy, modelled on Open Referral HSDS 3.0 so that
+//! data can be exchanged with other directories. On top of HSDS: the domain,
+//! the five regional pathways a service serves, and the wijken and networks
+//! it serves.
+//!
+//! Organisations are the region's [`crate::region::Organization`]s: in the
+//! glossary a netwerkpartner *is* the HSDS organization.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{Code, Postcode};
+use crate::error::{FieldError, Invalid};
+use crate::region::Domain;
+
+/// HSDS identifiers are UUIDs; kept as lowercase text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct HsdsId(String);
+
+impl HsdsId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for HsdsId {
+    type Err = Invalid;
+
+    fn from_str(input: &str) -> Result<Self, Invalid> {
+        let s = input.trim().to_ascii_lowercase();
+        let groups: Vec<&str> = s.split('-').collect();
+        let shape = [8, 4, 4, 4, 12];
+        let valid = groups.len() == 5
+            && groups.iter().zip(shape).all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()));
+        if valid {
+            Ok(Self(s))
+        } else {
+            Err(Invalid(format!(
+                "'{}' is geen geldige id: verwacht een UUID zoals ac148810-d857-441c-9679-408f346de14b",
+                input.trim()
+            )))
+        }
+    }
+}
+
+impl TryFrom<String> for HsdsId {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        value.parse()
+    }
+}
+
+impl From<HsdsId> for String {
+    fn from(value: HsdsId) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for HsdsId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// HSDS service status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceStatus {
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "inactive")]
+    Inactive,
+    #[serde(rename = "defunct")]
+    Defunct,
+    #[serde(rename = "temporarily closed")]
+    TemporarilyClosed,
+}
+
+impl ServiceStatus {
+    pub const ALL: [ServiceStatus; 4] = [Self::Active, Self::Inactive, Self::Defunct, Self::TemporarilyClosed];
+
+    /// The HSDS code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Defunct => "defunct",
+            Self::TemporarilyClosed => "temporarily closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "actief",
+            Self::Inactive => "niet actief",
+            Self::Defunct => "opgeheven",
+            Self::TemporarilyClosed => "tijdelijk gesloten",
+        }
+    }
+}
+
+impl FromStr for ServiceStatus {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Self::ALL.into_iter().find(|x| x.code() == s.trim()).ok_or_else(|| {
+            Invalid(format!(
+                "'{}' is geen geldige status: kies uit active, inactive, defunct, temporarily closed",
+                s.trim()
+            ))
+        })
+    }
+}
+
+/// The five regional care pathways (ketenaanpakken).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pathway {
+    WelzijnOpRecept,
+    GliVolwassenen,
+    GliJeugd,
+    KansrijkeStart,
+    Valpreventie,
+}
+
+impl Pathway {
+    pub const ALL: [Pathway; 5] =
+        [Self::WelzijnOpRecept, Self::GliVolwassenen, Self::GliJeugd, Self::KansrijkeStart, Self::Valpreventie];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::WelzijnOpRecept => "welzijn_op_recept",
+            Self::GliVolwassenen => "gli_volwassenen",
+            Self::GliJeugd => "gli_jeugd",
+            Self::KansrijkeStart => "kansrijke_start",
+            Self::Valpreventie => "valpreventie",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::WelzijnOpRecept => "Welzijn op Recept",
+            Self::GliVolwassenen => "GLI volwassenen",
+            Self::GliJeugd => "GLI jeugd",
+            Self::KansrijkeStart => "Kansrijke Start",
+            Self::Valpreventie => "Valpreventie",
+        }
+    }
+}
+
+impl FromStr for Pathway {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Self::ALL.into_iter().find(|p| p.code() == s.trim()).ok_or_else(|| {
+            Invalid(format!(
+                "'{}' is geen ketenaanpak: kies uit welzijn_op_recept, gli_volwassenen, gli_jeugd, kansrijke_start, valpreventie",
+                s.trim()
+            ))
+        })
+    }
+}
+
+/// A language spoken at a service, as an ISO 639-1 code (`nl`, `en`, `tr`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LanguageCode(String);
+
+impl LanguageCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for LanguageCode {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        let code = s.trim().to_ascii_lowercase();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+            Ok(Self(code))
+        } else {
+            Err(Invalid(format!(
+                "'{}' is geen taalcode: gebruik twee letters volgens ISO 639-1, zoals nl of en",
+                s.trim()
+            )))
+        }
+    }
+}
+
+impl TryFrom<String> for LanguageCode {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        value.parse()
+    }
+}
+
+impl From<LanguageCode> for String {
+    fn from(value: LanguageCode) -> Self {
+        value.0
+    }
+}
+
+/// A point in WGS84.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl GeoPoint {
+    /// Only points in and around the Netherlands make sense for a region's
+    /// social map; anything else is a swapped or mistyped coordinate.
+    pub fn new(latitude: f64, longitude: f64) -> Result<Self, Invalid> {
+        if (50.0..=54.0).contains(&latitude) && (3.0..=7.5).contains(&longitude) {
+            Ok(Self { latitude, longitude })
+        } else {
+            Err(Invalid(format!(
+                "({latitude}, {longitude}) ligt niet in Nederland: controleer of breedte- en lengtegraad zijn verwisseld"
+            )))
+        }
+    }
+
+    /// Great-circle distance in kilometres (haversine).
+    pub fn distance_km(self, other: GeoPoint) -> f64 {
+        const EARTH_RADIUS_KM: f64 = 6371.0;
+        let (la1, la2) = (self.latitude.to_radians(), other.latitude.to_radians());
+        let dla = la2 - la1;
+        let dlo = (other.longitude - self.longitude).to_radians();
+        let a = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationAddress {
+    pub street: String,
+    pub house_number: u32,
+    pub house_number_suffix: Option<String>,
+    pub postcode: Postcode,
+    pub city: String,
+}
+
+/// A place where services are delivered (HSDS location). Locations belong
+/// to an organisation and can host several of its services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub id: HsdsId,
+    pub organization: Code,
+    pub name: String,
+    pub description: Option<String>,
+    pub address: Option<LocationAddress>,
+    pub point: Option<GeoPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    pub number: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// When a service can be visited. `slots` empty with `by_appointment` set
+/// means: only by appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Schedule {
+    pub slots: Vec<OpeningSlot>,
+    pub by_appointment: bool,
+    /// Free text such as "in schoolvakanties gesloten".
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OpeningSlot {
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+impl Schedule {
+    pub fn open_at(&self, weekday: u8, time: NaiveTime) -> bool {
+        self.slots.iter().any(|s| s.weekday == weekday && s.opens <= time && time < s.closes)
+    }
+}
+
+/// One hulpvraag category of the region's taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxonomyTerm {
+    pub code: Code,
+    pub name: String,
+    pub description: Option<String>,
+    pub parent: Option<Code>,
+    /// Words people search with that mean this term ("eenzaam" for eenzaamheid).
+    pub synonyms: Vec<String>,
+}
+
+/// A service of the social map (HSDS service, with its service_at_locations
+/// as `locations`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: HsdsId,
+    pub organization: Code,
+    pub name: String,
+    pub alternate_name: Option<String>,
+    pub description: String,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub status: ServiceStatus,
+    /// When the information was last checked (HSDS `assured_date`).
+    pub assured_date: Option<NaiveDate>,
+    pub application_process: Option<String>,
+    pub fees_description: Option<String>,
+    pub free_of_charge: bool,
+    pub eligibility_description: Option<String>,
+    pub minimum_age: Option<u8>,
+    pub maximum_age: Option<u8>,
+    pub languages: Vec<LanguageCode>,
+    pub domain: Domain,
+    pub pathways: Vec<Pathway>,
+    pub serves_wijken: Vec<Code>,
+    pub serves_networks: Vec<Code>,
+    pub taxonomy_terms: Vec<Code>,
+    pub phones: Vec<Phone>,
+    pub contacts: Vec<Contact>,
+    pub schedule: Schedule,
+    pub locations: Vec<HsdsId>,
+}
+
+/// After this many days without a check, an entry is flagged as stale.
+pub const DEFAULT_STALE_AFTER_DAYS: i64 = 180;
+
+impl Service {
+    /// The rules a service must satisfy on its own; field names are relative.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        if self.name.trim().is_empty() {
+            problems.push(FieldError::new("name", "de naam is verplicht"));
+        }
+        if let (Some(min), Some(max)) = (self.minimum_age, self.maximum_age) {
+            if min > max {
+                problems.push(FieldError::new("maximum_age", "de maximumleeftijd ligt onder de minimumleeftijd"));
+            }
+        }
+        if let Some(url) = &self.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+                problems.push(FieldError::new("url", format!("'{url}' is geen webadres: begin met https://")));
+            }
+        }
+        if let Some(email) = &self.email {
+            if !plausible_email(email) {
+                problems.push(FieldError::new("email", format!("'{email}' is geen geldig e-mailadres")));
+            }
+        }
+        for (i, slot) in self.schedule.slots.iter().enumerate() {
+            if !(1..=7).contains(&slot.weekday) {
+                problems.push(FieldError::new(
+                    format!("schedule.slots[{i}].weekday"),
+                    "kies een dag van 1 (maandag) tot 7 (zondag)",
+                ));
+            }
+            if slot.opens >= slot.closes {
+                problems.push(FieldError::new(
+                    format!("schedule.slots[{i}].closes"),
+                    "de sluitingstijd ligt niet na de openingstijd",
+                ));
+            }
+        }
+        problems
+    }
+
+    /// Whether the entry needs checking: never assured, or too long ago.
+    pub fn is_stale(&self, today: NaiveDate, stale_after_days: i64) -> bool {
+        self.assured_date.is_none_or(|d| (today - d).num_days() > stale_after_days)
+    }
+
+    pub fn serves_age(&self, age: u8) -> bool {
+        self.minimum_age.is_none_or(|min| age >= min) && self.maximum_age.is_none_or(|max| age <= max)
+    }
+}
+
+fn plausible_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
+        if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            && !email.contains(char::is_whitespace))
+}
+
+/// The key under which two entries count as likely duplicates: name, phone
+/// or address, each reduced to letters and digits in lower case, so that
+/// "Stichting Welzijn-Noord" and "stichting welzijn noord" meet.
+pub fn duplicate_key(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub fn sample() -> Service {
+        Service {
+            id: "ac148810-d857-441c-9679-408f346de14b".parse().unwrap(),
+            organization: "welzijn-noord".parse().unwrap(),
+            name: "Maatjesproject".into(),
+            alternate_name: None,
+            description: "Een vrijwilliger als maatje tegen eenzaamheid.".into(),
+            url: Some("https://welzijn-noord.example/maatjes".into()),
+            email: Some("maatjes@welzijn-noord.example".into()),
+            status: ServiceStatus::Active,
+            assured_date: Some(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),
+            application_process: None,
+            fees_description: None,
+            free_of_charge: true,
+            eligibility_description: None,
+            minimum_age: Some(18),
+            maximum_age: None,
+            languages: vec!["nl".parse().unwrap()],
+            domain: Domain::Welzijn,
+            pathways: vec![Pathway::WelzijnOpRecept],
+            serves_wijken: vec![],
+            serves_networks: vec![],
+            taxonomy_terms: vec!["eenzaamheid".parse().unwrap()],
+            phones: vec![],
+            contacts: vec![],
+            schedule: Schedule {
+                slots: vec![OpeningSlot {
+                    weekday: 2,
+                    opens: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                    closes: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+                }],
+                by_appointment: true,
+                notes: None,
+            },
+            locations: vec![],
+        }
+    }
+
+    #[test]
+    fn a_sound_service_has_no_problems() {
+        assert!(sample().problems().is_empty());
+    }
+
+    #[test]
+    fn service_rules_name_the_field() {
+        let mut s = sample();
+        s.name = " ".into();
+        s.minimum_age = Some(65);
+        s.maximum_age = Some(18);
+        s.url = Some("www.example.nl".into());
+        s.email = Some("geen-adres".into());
+        s.schedule.slots[0].closes = s.schedule.slots[0].opens;
+        s.schedule.slots.push(OpeningSlot { weekday: 8, ..s.schedule.slots[0] });
+        let fields: Vec<String> = s.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "maximum_age",
+                "url",
+                "email",
+                "schedule.slots[0].closes",
+                "schedule.slots[1].weekday",
+                "schedule.slots[1].closes"
+            ]
+        );
+    }
+
+    #[test]
+    fn staleness_counts_days_since_the_last_check() {
+        let s = sample();
+        let checked = s.assured_date.unwrap();
+        assert!(!s.is_stale(checked + chrono::Duration::days(180), 180));
+        assert!(s.is_stale(checked + chrono::Duration::days(181), 180));
+        let never = Service { assured_date: None, ..sample() };
+        assert!(never.is_stale(checked, 180));
+    }
+
+    #[test]
+    fn ages_have_open_ends() {
+        let s = sample();
+        assert!(!s.serves_age(17));
+        assert!(s.serves_age(18) && s.serves_age(99));
+    }
+
+    #[test]
+    fn open_at_respects_slots() {
+        let s = sample().schedule;
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert!(s.open_at(2, t(9, 0)) && s.open_at(2, t(11, 59)));
+        assert!(!s.open_at(2, t(12, 0)) && !s.open_at(3, t(10, 0)));
+    }
+
+    #[test]
+    fn codes_and_enums_parse_with_dutch_messages() {
+        assert_eq!(
+            "AC148810-D857-441C-9679-408F346DE14B".parse::<HsdsId>().unwrap().as_str(),
+            "ac148810-d857-441c-9679-408f346de14b"
+        );
+        assert!("ac148810-d857-441c-9679".parse::<HsdsId>().unwrap_err().0.contains("UUID"));
+        assert_eq!("temporarily closed".parse::<ServiceStatus>().unwrap(), ServiceStatus::TemporarilyClosed);
+        assert!("gesloten".parse::<ServiceStatus>().is_err());
+        assert_eq!("valpreventie".parse::<Pathway>().unwrap().label(), "Valpreventie");
+        assert!("NL".parse::<LanguageCode>().is_ok() && "nld".parse::<LanguageCode>().is_err());
+    }
+
+    #[test]
+    fn distance_is_haversine() {
+        // Utrecht Centraal to Amsterdam Centraal is about 35 km.
+        let utrecht = GeoPoint::new(52.0894, 5.1100).unwrap();
+        let amsterdam = GeoPoint::new(52.3789, 4.9003).unwrap();
+        let d = utrecht.distance_km(amsterdam);
+        assert!((34.0..36.0).contains(&d), "{d}");
+        assert!(GeoPoint::new(5.1, 52.0).is_err(), "swapped coordinates are refused");
+    }
+
+    #[test]
+    fn duplicate_keys_ignore_case_spaces_and_punctuation() {
+        assert_eq!(duplicate_key("Stichting Welzijn-Noord"), duplicate_key("stichting welzijn noord"));
+        assert_eq!(duplicate_key("030 - 123 45 67"), duplicate_key("0301234567"));
+    }
+
+    proptest! {
+        #[test]
+        fn id_parsing_never_panics(s in ".{0,40}") {
+            let _ = s.parse::<HsdsId>();
+        }
+    }
+}

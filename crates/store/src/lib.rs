@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 mod db;
+pub mod directory;
 mod error;
 pub mod region;
 mod text;

@@ -1,0 +1,160 @@
+//! The social map's storage, each test body on SQLite and on PostgreSQL.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use wijkregie_core::directory::*;
+use wijkregie_core::region::{Domain, Organization};
+use wijkregie_store::directory::{self, ServiceChange};
+use wijkregie_store::{region, testing};
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_764_000_000, 0).unwrap()
+}
+
+fn change(summary: &str) -> ServiceChange {
+    ServiceChange { changed_at: now(), user_id: Some(7), summary: summary.into() }
+}
+
+fn term(code: &str, synonyms: &[&str]) -> TaxonomyTerm {
+    TaxonomyTerm {
+        code: code.parse().unwrap(),
+        name: code.to_uppercase(),
+        description: None,
+        parent: None,
+        synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn location() -> Location {
+    Location {
+        id: "5b0e1b4e-4c2f-4f5e-9a39-3a3b8e0c0d01".parse().unwrap(),
+        organization: "welzijn-noord".parse().unwrap(),
+        name: "Buurthuis De Linde".into(),
+        description: None,
+        address: Some(LocationAddress {
+            street: "Lindelaan".into(),
+            house_number: 4,
+            house_number_suffix: Some("b".into()),
+            postcode: "1215EK".parse().unwrap(),
+            city: "Hilversum".into(),
+        }),
+        point: Some(GeoPoint::new(52.2292, 5.1669).unwrap()),
+    }
+}
+
+fn service() -> Service {
+    Service {
+        id: "ac148810-d857-441c-9679-408f346de14b".parse().unwrap(),
+        organization: "welzijn-noord".parse().unwrap(),
+        name: "Maatjesproject".into(),
+        alternate_name: Some("Maatje in de wijk".into()),
+        description: "Een vrijwilliger als maatje.".into(),
+        url: Some("https://welzijn-noord.example/maatjes".into()),
+        email: Some("maatjes@welzijn-noord.example".into()),
+        status: ServiceStatus::TemporarilyClosed,
+        assured_date: Some(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),
+        application_process: Some("Bel of mail ons.".into()),
+        fees_description: None,
+        free_of_charge: true,
+        eligibility_description: Some("Volwassenen".into()),
+        minimum_age: Some(18),
+        maximum_age: Some(99),
+        languages: vec!["nl".parse().unwrap(), "tr".parse().unwrap()],
+        domain: Domain::Welzijn,
+        pathways: vec![Pathway::WelzijnOpRecept, Pathway::Valpreventie],
+        serves_wijken: vec![],
+        serves_networks: vec![],
+        taxonomy_terms: vec!["eenzaamheid".parse().unwrap(), "bewegen".parse().unwrap()],
+        phones: vec![Phone { number: "035 123 45 67".into(), description: Some("ma–vr".into()) }],
+        contacts: vec![Contact { name: "Sanne".into(), title: Some("coördinator".into()), email: None, phone: None }],
+        schedule: Schedule {
+            slots: vec![
+                OpeningSlot {
+                    weekday: 1,
+                    opens: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                    closes: NaiveTime::from_hms_opt(12, 30, 0).unwrap(),
+                },
+                OpeningSlot {
+                    weekday: 3,
+                    opens: NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+                    closes: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+                },
+            ],
+            by_appointment: true,
+            notes: Some("In de zomer gesloten".into()),
+        },
+        locations: vec![location().id],
+    }
+}
+
+async fn setup(db: &testing::TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let org =
+        Organization { code: "welzijn-noord".parse().unwrap(), name: "Welzijn Noord".into(), domain: Domain::Welzijn };
+    region::save_organization(tx.conn(), &org).await.unwrap();
+    for t in [term("eenzaamheid", &["eenzaam", "alleen"]), term("bewegen", &[])] {
+        directory::save_taxonomy_term(tx.conn(), &t).await.unwrap();
+    }
+    directory::save_location(tx.conn(), &location()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn services_round_trip_with_every_part() {
+    for db in testing::both().await {
+        setup(&db).await;
+        let mut tx = db.store.begin().await.unwrap();
+        directory::save_service(tx.conn(), &service(), &change("aangemaakt")).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.store.conn().await.unwrap();
+        assert_eq!(directory::services(&mut conn).await.unwrap(), vec![service()], "{:?}", db.engine);
+        assert_eq!(directory::locations(&mut conn).await.unwrap(), vec![location()], "{:?}", db.engine);
+        let terms = directory::taxonomy_terms(&mut conn).await.unwrap();
+        assert_eq!(terms.iter().find(|t| t.code.as_str() == "eenzaamheid").unwrap().synonyms, ["eenzaam", "alleen"]);
+
+        // A save replaces the parts instead of adding to them.
+        let mut fewer = service();
+        fewer.phones.clear();
+        fewer.schedule.slots.truncate(1);
+        fewer.taxonomy_terms.truncate(1);
+        directory::save_service(&mut conn, &fewer, &change("telefoon weg")).await.unwrap();
+        assert_eq!(directory::service(&mut conn, &fewer.id).await.unwrap(), Some(fewer.clone()), "{:?}", db.engine);
+    }
+}
+
+#[tokio::test]
+async fn every_change_is_kept_and_a_check_is_one_click() {
+    for db in testing::both().await {
+        setup(&db).await;
+        let mut conn = db.store.conn().await.unwrap();
+        let mut s = service();
+        s.assured_date = None;
+        directory::save_service(&mut conn, &s, &change("aangemaakt")).await.unwrap();
+        assert!(directory::assure(&mut conn, &s.id, &change("nog juist")).await.unwrap());
+        let stored = directory::service(&mut conn, &s.id).await.unwrap().unwrap();
+        assert_eq!(stored.assured_date, Some(now().date_naive()), "{:?}", db.engine);
+        let history = directory::service_history(&mut conn, &s.id).await.unwrap();
+        let summaries: Vec<&str> = history.iter().map(|c| c.summary.as_str()).collect();
+        assert_eq!(summaries, ["aangemaakt", "nog juist"]);
+        assert_eq!(history[1].user_id, Some(7));
+        let unknown: HsdsId = "00000000-0000-0000-0000-000000000000".parse().unwrap();
+        assert!(!directory::assure(&mut conn, &unknown, &change("x")).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn references_to_unknown_terms_organisations_or_locations_are_refused() {
+    for db in testing::both().await {
+        setup(&db).await;
+        for broken in [
+            Service { taxonomy_terms: vec!["bestaat-niet".parse().unwrap()], ..service() },
+            Service { organization: "onbekend".parse().unwrap(), ..service() },
+            Service { locations: vec!["00000000-0000-0000-0000-000000000001".parse().unwrap()], ..service() },
+        ] {
+            let mut tx = db.store.begin().await.unwrap();
+            let result = directory::save_service(tx.conn(), &broken, &change("fout")).await;
+            assert!(result.is_err(), "{:?}: {broken:?}", db.engine);
+        }
+        let mut conn = db.store.conn().await.unwrap();
+        assert!(directory::services(&mut conn).await.unwrap().is_empty(), "nothing half-written stays behind");
+    }
+}

@@ -91,6 +91,7 @@ fn database_url(db: &DbArgs) -> anyhow::Result<String> {
 async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
     let url = database_url(db)?;
     let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
+    wijkregie_web::prepare(&store).await.with_context(|| "kan de startgegevens niet laden")?;
     Ok(AppState::new(store, config))
 }
 

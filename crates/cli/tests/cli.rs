@@ -153,6 +153,17 @@ async fn backup_copies_a_live_sqlite_database() {
     assert!(text(&out.stderr).contains("pg_dump"));
 }
 
+#[tokio::test]
+async fn every_database_starts_with_the_shipped_taxonomy() {
+    for db in both().await {
+        ok(&db, &["audit", "verify"]);
+        let mut conn = db.store.conn().await.unwrap();
+        let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await.unwrap();
+        assert!(terms.iter().any(|t| t.code.as_str() == "eenzaamheid"), "{:?}", db.engine);
+        assert_eq!(terms.len(), wijkregie_formats::taxonomy::shipped().len());
+    }
+}
+
 #[test]
 fn every_command_explains_itself() {
     for args in

@@ -63,6 +63,34 @@ pub async fn save_taxonomy_term(conn: &mut AnyConnection, t: &TaxonomyTerm) -> R
     Ok(())
 }
 
+/// Loads the shipped taxonomy into an empty database; a taxonomy the region
+/// has already edited is never touched. Returns how many terms were added.
+pub async fn seed_taxonomy(conn: &mut AnyConnection, terms: &[TaxonomyTerm]) -> Result<usize> {
+    let existing: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM taxonomy_term").fetch_one(&mut *conn).await?.try_get("n")?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    // Parents first, so the foreign key holds whatever order the file has.
+    let mut saved: Vec<&Code> = Vec::new();
+    let mut pending: Vec<&TaxonomyTerm> = terms.iter().collect();
+    while !pending.is_empty() {
+        let (ready, rest): (Vec<&TaxonomyTerm>, Vec<&TaxonomyTerm>) =
+            pending.into_iter().partition(|t| t.parent.as_ref().is_none_or(|p| saved.contains(&p)));
+        if ready.is_empty() {
+            return Err(StoreError::Unsupported(
+                "de taxonomie bevat een kringverwijzing of een onbekende ouder".into(),
+            ));
+        }
+        for t in ready {
+            save_taxonomy_term(conn, t).await?;
+            saved.push(&t.code);
+        }
+        pending = rest;
+    }
+    Ok(saved.len())
+}
+
 fn corrupt(table: &'static str, column: &'static str, message: impl ToString) -> StoreError {
     StoreError::Corrupt { table, column, message: message.to_string() }
 }

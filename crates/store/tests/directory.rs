@@ -158,3 +158,23 @@ async fn references_to_unknown_terms_organisations_or_locations_are_refused() {
         assert!(directory::services(&mut conn).await.unwrap().is_empty(), "nothing half-written stays behind");
     }
 }
+
+#[tokio::test]
+async fn the_shipped_taxonomy_is_loaded_once_and_parents_first() {
+    for db in testing::both().await {
+        let mut conn = db.store.conn().await.unwrap();
+        let child = TaxonomyTerm { parent: Some("ouder".parse().unwrap()), ..term("kind", &["klein"]) };
+        let terms = vec![child, term("ouder", &[])];
+        assert_eq!(directory::seed_taxonomy(&mut conn, &terms).await.unwrap(), 2, "{:?}", db.engine);
+        assert_eq!(
+            directory::seed_taxonomy(&mut conn, &[term("later", &[])]).await.unwrap(),
+            0,
+            "an edited taxonomy stays"
+        );
+        assert_eq!(directory::taxonomy_terms(&mut conn).await.unwrap().len(), 2);
+        let loop_ = vec![TaxonomyTerm { parent: Some("b2".parse().unwrap()), ..term("a1", &[]) }];
+        let fresh = testing::sqlite().await;
+        let mut conn = fresh.store.conn().await.unwrap();
+        assert!(directory::seed_taxonomy(&mut conn, &loop_).await.is_err());
+    }
+}

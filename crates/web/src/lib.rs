@@ -39,6 +39,18 @@ impl AppState {
     }
 }
 
+/// Data every database starts with: the shipped taxonomy of hulpvragen,
+/// loaded once into an empty database (the region edits it from then on).
+pub async fn prepare(store: &Store) -> Result<(), wijkregie_store::StoreError> {
+    let mut tx = store.begin().await?;
+    let added = wijkregie_store::directory::seed_taxonomy(tx.conn(), &wijkregie_formats::taxonomy::shipped()).await?;
+    tx.commit().await?;
+    if added > 0 {
+        tracing::info!(terms = added, "taxonomie van hulpvragen geladen");
+    }
+    Ok(())
+}
+
 /// The whole application as one router: pages, API, operations.
 pub fn app(state: AppState) -> Router {
     let authenticated = Router::new()

@@ -29,6 +29,7 @@ impl TestApp {
             Engine::Postgres => testing::postgres().await,
         };
         let config = Config { secure_cookies: false, instance: "test".into(), ..Config::default() };
+        wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
         let state = AppState::new(db.store.clone(), config);
         demo::seed(&state).await.expect("demo data loads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");

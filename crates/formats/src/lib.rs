@@ -5,5 +5,6 @@
 //! tests can all use the same parsers without touching files or sockets.
 
 pub mod demo;
+pub mod demo_directory;
 pub mod region_file;
 pub mod taxonomy;

@@ -79,7 +79,8 @@ pub enum Seeded {
     AlreadyFilled,
 }
 
-/// Fills an empty database with the demo region and accounts.
+/// Fills an empty database with the demo region, its social map and the
+/// accounts. The taxonomy must be loaded first (`crate::prepare`).
 pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
     let mut conn = state.store.conn().await?;
     if wijkregie_store::region::region(&mut conn).await?.is_some() {
@@ -91,6 +92,18 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
     let report = import_region(state, &actor, region.clone()).await?;
     let hash = password::hash(PASSWORD)?;
     let mut tx = state.store.begin().await?;
+    let directory = wijkregie_formats::demo_directory::directory();
+    for l in &directory.locations {
+        wijkregie_store::directory::save_location(tx.conn(), l).await?;
+    }
+    let change = wijkregie_store::directory::ServiceChange {
+        changed_at: chrono::Utc::now(),
+        user_id: None,
+        summary: "demo geladen".into(),
+    };
+    for s in &directory.services {
+        wijkregie_store::directory::save_service(tx.conn(), s, &change).await?;
+    }
     for a in &ACCOUNTS {
         let scope = scope_for(a.role, &region);
         let new = NewUser {

@@ -1,0 +1,635 @@
+//! Writing HSDS: the tabular datapackage and one fully nested service. Both
+//! come from the same rows, so the two shapes cannot drift apart. Every id
+//! that wijkregie has no id for of its own (organisations, phones,
+//! attributes, …) is a version 5 UUID of what it describes, so the same data
+//! always exports the same files.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{json, Map, Value};
+use wijkregie_core::codes::Code;
+use wijkregie_core::directory::{Pathway, Service};
+use wijkregie_core::region::Domain;
+
+use super::csv;
+use super::{
+    derived_id, organization_id, Directory, IDENTIFIER_SCHEME, IDENTIFIER_TYPE, KENMERK_OP_AFSPRAAK, TAXONOMY_DOMEIN,
+    TAXONOMY_HULPVRAAG, TAXONOMY_KENMERK, TAXONOMY_KETENAANPAK, TAXONOMY_NETWERK, TAXONOMY_WIJK,
+};
+
+type Row = Map<String, Value>;
+
+/// Each table with its columns, in the order of the HSDS 3 schema.
+const TABLES: &[(&str, &[&str])] = &[
+    (
+        "organizations.csv",
+        &[
+            "id",
+            "name",
+            "alternate_name",
+            "description",
+            "email",
+            "website",
+            "legal_status",
+            "logo",
+            "uri",
+            "parent_organization_id",
+        ],
+    ),
+    ("organization_identifiers.csv", &["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"]),
+    (
+        "services.csv",
+        &[
+            "id",
+            "organization_id",
+            "program_id",
+            "name",
+            "alternate_name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "interpretation_services",
+            "application_process",
+            "fees_description",
+            "accreditations",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "assured_date",
+            "assurer_email",
+            "alert",
+        ],
+    ),
+    ("attributes.csv", &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"]),
+    ("service_at_location.csv", &["id", "service_id", "location_id", "description"]),
+    (
+        "locations.csv",
+        &[
+            "id",
+            "location_type",
+            "url",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+            "transportation",
+            "latitude",
+            "longitude",
+            "external_identifier",
+            "external_identifier_type",
+        ],
+    ),
+    (
+        "phones.csv",
+        &[
+            "id",
+            "location_id",
+            "service_id",
+            "organization_id",
+            "contact_id",
+            "service_at_location_id",
+            "number",
+            "extension",
+            "type",
+            "description",
+        ],
+    ),
+    (
+        "contacts.csv",
+        &[
+            "id",
+            "organization_id",
+            "service_id",
+            "service_at_location_id",
+            "location_id",
+            "name",
+            "title",
+            "department",
+            "email",
+        ],
+    ),
+    (
+        "addresses.csv",
+        &[
+            "id",
+            "location_id",
+            "attention",
+            "address_1",
+            "address_2",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
+    ),
+    (
+        "schedules.csv",
+        &[
+            "id",
+            "service_id",
+            "location_id",
+            "service_at_location_id",
+            "valid_from",
+            "valid_to",
+            "dtstart",
+            "timezone",
+            "until",
+            "count",
+            "wkst",
+            "freq",
+            "interval",
+            "byday",
+            "byweekno",
+            "bymonthday",
+            "byyearday",
+            "description",
+            "opens_at",
+            "closes_at",
+            "schedule_link",
+            "attending_type",
+            "notes",
+        ],
+    ),
+    ("service_areas.csv", &["id", "service_id", "name", "description", "extent", "extent_type", "uri"]),
+    ("languages.csv", &["id", "service_id", "location_id", "phone_id", "name", "code", "note"]),
+    (
+        "taxonomy_terms.csv",
+        &["id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri"],
+    ),
+    ("taxonomies.csv", &["id", "name", "description", "uri", "version"]),
+    (
+        "cost_options.csv",
+        &["id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description"],
+    ),
+];
+
+const NUMBER_COLUMNS: &[&str] =
+    &["minimum_age", "maximum_age", "latitude", "longitude", "amount", "interval", "timezone", "count", "extension"];
+const DATE_COLUMNS: &[&str] = &["assured_date", "valid_from", "valid_to", "dtstart", "until"];
+
+const WEEKDAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+fn row(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Row {
+    pairs.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn opt(value: &Option<String>) -> Value {
+    value.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+}
+
+fn id(name: &str) -> Value {
+    Value::String(derived_id(name).to_string())
+}
+
+fn taxonomy_id(taxonomy: &str) -> Value {
+    id(&format!("taxonomy:{taxonomy}"))
+}
+
+fn term_id(taxonomy: &str, code: &str) -> Value {
+    id(&format!("taxonomy_term:{taxonomy}:{code}"))
+}
+
+#[derive(Default)]
+struct Tables {
+    rows: BTreeMap<&'static str, Vec<Row>>,
+}
+
+impl Tables {
+    fn push(&mut self, table: &'static str, row: Row) {
+        self.rows.entry(table).or_default().push(row);
+    }
+
+    fn get(&self, table: &str) -> &[Row] {
+        self.rows.get(table).map_or(&[], Vec::as_slice)
+    }
+}
+
+struct Taxonomies {
+    terms: Vec<Row>,
+    seen: HashSet<(String, String)>,
+}
+
+impl Taxonomies {
+    fn add(&mut self, taxonomy: &str, code: &str, name: &str, description: Option<&str>, parent: Option<&str>) {
+        if !self.seen.insert((taxonomy.to_owned(), code.to_owned())) {
+            return;
+        }
+        self.terms.push(row([
+            ("id", term_id(taxonomy, code)),
+            ("code", json!(code)),
+            ("name", json!(name)),
+            // HSDS requires a description; the name is the best we have when there is none.
+            ("description", json!(description.unwrap_or(name))),
+            ("parent_id", parent.map_or(Value::Null, |p| term_id(taxonomy, p))),
+            ("taxonomy", json!(taxonomy)),
+            ("language", json!("nl")),
+            ("taxonomy_id", taxonomy_id(taxonomy)),
+        ]));
+    }
+}
+
+fn taxonomy_rows() -> Vec<Row> {
+    [
+        (TAXONOMY_HULPVRAAG, "De hulpvragen van de sociale kaart van de regio"),
+        (TAXONOMY_DOMEIN, "Het domein van een dienst of organisatie: zorg, welzijn, sociaal domein, informele zorg"),
+        (TAXONOMY_KETENAANPAK, "De regionale ketenaanpakken waaraan een dienst bijdraagt"),
+        (TAXONOMY_WIJK, "De wijken die een dienst bedient, met de wijkcode van wijkregie"),
+        (TAXONOMY_NETWERK, "De wijksamenwerkingsverbanden die een dienst bedient, met de netwerkcode van wijkregie"),
+        (TAXONOMY_KENMERK, "Overige kenmerken, zoals alleen op afspraak"),
+    ]
+    .into_iter()
+    .map(|(name, description)| {
+        row([
+            ("id", taxonomy_id(name)),
+            ("name", json!(name)),
+            ("description", json!(description)),
+            ("version", json!("1")),
+        ])
+    })
+    .collect()
+}
+
+fn build(directory: &Directory, services: &[&Service], every_organization: bool) -> (Tables, Taxonomies) {
+    let mut t = Tables::default();
+    let mut tax = Taxonomies { terms: Vec::new(), seen: HashSet::new() };
+    for term in &directory.taxonomy {
+        tax.add(
+            TAXONOMY_HULPVRAAG,
+            term.code.as_str(),
+            &term.name,
+            term.description.as_deref(),
+            term.parent.as_ref().map(Code::as_str),
+        );
+    }
+    for d in Domain::ALL {
+        tax.add(TAXONOMY_DOMEIN, d.code(), d.label(), None, None);
+    }
+    for p in Pathway::ALL {
+        tax.add(TAXONOMY_KETENAANPAK, p.code(), p.label(), None, None);
+    }
+    for (code, name) in &directory.wijken {
+        tax.add(TAXONOMY_WIJK, code.as_str(), name, None, None);
+    }
+    for (code, name) in &directory.networks {
+        tax.add(TAXONOMY_NETWERK, code.as_str(), name, None, None);
+    }
+    tax.add(TAXONOMY_KENMERK, KENMERK_OP_AFSPRAAK, "alleen op afspraak", None, None);
+    // Codes that services use but the directory has no name for still get a term.
+    for s in services {
+        for c in &s.serves_wijken {
+            tax.add(TAXONOMY_WIJK, c.as_str(), c.as_str(), None, None);
+        }
+        for c in &s.serves_networks {
+            tax.add(TAXONOMY_NETWERK, c.as_str(), c.as_str(), None, None);
+        }
+        for c in &s.taxonomy_terms {
+            tax.add(TAXONOMY_HULPVRAAG, c.as_str(), c.as_str(), None, None);
+        }
+    }
+
+    let wanted_orgs: HashSet<&Code> = services.iter().map(|s| &s.organization).collect();
+    for o in directory.organizations.iter().filter(|o| every_organization || wanted_orgs.contains(&o.code)) {
+        let oid = organization_id(&o.code).to_string();
+        t.push("organizations.csv", row([("id", json!(oid)), ("name", json!(o.name)), ("description", json!(o.name))]));
+        t.push(
+            "organization_identifiers.csv",
+            row([
+                ("id", id(&format!("organization_identifier:{}", o.code))),
+                ("organization_id", json!(oid)),
+                ("identifier_scheme", json!(IDENTIFIER_SCHEME)),
+                ("identifier_type", json!(IDENTIFIER_TYPE)),
+                ("identifier", json!(o.code.as_str())),
+            ]),
+        );
+        t.push(
+            "attributes.csv",
+            row([
+                ("id", id(&format!("attribute:organization:{}:{TAXONOMY_DOMEIN}", o.code))),
+                ("link_id", json!(oid)),
+                ("taxonomy_term_id", term_id(TAXONOMY_DOMEIN, o.domain.code())),
+                ("link_type", json!("domein")),
+                ("link_entity", json!("organization")),
+            ]),
+        );
+    }
+
+    let wanted_locations: HashSet<&str> =
+        services.iter().flat_map(|s| s.locations.iter().map(|l| l.as_str())).collect();
+    for l in directory.locations.iter().filter(|l| every_organization || wanted_locations.contains(l.id.as_str())) {
+        let lid = l.id.as_str();
+        t.push(
+            "locations.csv",
+            row([
+                ("id", json!(lid)),
+                ("location_type", json!("physical")),
+                ("organization_id", json!(organization_id(&l.organization).to_string())),
+                ("name", json!(l.name)),
+                ("description", opt(&l.description)),
+                ("latitude", l.point.map_or(Value::Null, |p| json!(p.latitude))),
+                ("longitude", l.point.map_or(Value::Null, |p| json!(p.longitude))),
+            ]),
+        );
+        if let Some(a) = &l.address {
+            t.push(
+                "addresses.csv",
+                row([
+                    ("id", id(&format!("address:{lid}"))),
+                    ("location_id", json!(lid)),
+                    (
+                        "address_1",
+                        json!(format!(
+                            "{} {}{}",
+                            a.street,
+                            a.house_number,
+                            a.house_number_suffix.as_deref().unwrap_or("")
+                        )),
+                    ),
+                    ("city", json!(a.city)),
+                    // HSDS requires a province; the postcode already says where it is.
+                    ("state_province", json!("")),
+                    ("postal_code", json!(a.postcode.display())),
+                    ("country", json!("NL")),
+                    ("address_type", json!("physical")),
+                ]),
+            );
+        }
+    }
+
+    for s in services {
+        let sid = s.id.as_str();
+        t.push(
+            "services.csv",
+            row([
+                ("id", json!(sid)),
+                ("organization_id", json!(organization_id(&s.organization).to_string())),
+                ("name", json!(s.name)),
+                ("alternate_name", opt(&s.alternate_name)),
+                ("description", json!(s.description)),
+                ("url", opt(&s.url)),
+                ("email", opt(&s.email)),
+                ("status", json!(s.status.code())),
+                ("application_process", opt(&s.application_process)),
+                ("fees_description", opt(&s.fees_description)),
+                ("eligibility_description", opt(&s.eligibility_description)),
+                ("minimum_age", s.minimum_age.map_or(Value::Null, |a| json!(a))),
+                ("maximum_age", s.maximum_age.map_or(Value::Null, |a| json!(a))),
+                ("assured_date", s.assured_date.map_or(Value::Null, |d| json!(d.format("%Y-%m-%d").to_string()))),
+            ]),
+        );
+        for l in &s.locations {
+            t.push(
+                "service_at_location.csv",
+                row([
+                    ("id", id(&format!("service_at_location:{sid}:{l}"))),
+                    ("service_id", json!(sid)),
+                    ("location_id", json!(l.as_str())),
+                ]),
+            );
+        }
+        for (i, p) in s.phones.iter().enumerate() {
+            t.push(
+                "phones.csv",
+                row([
+                    ("id", id(&format!("phone:{sid}:{i}"))),
+                    ("service_id", json!(sid)),
+                    ("number", json!(p.number)),
+                    ("description", opt(&p.description)),
+                ]),
+            );
+        }
+        for (i, c) in s.contacts.iter().enumerate() {
+            let cid = id(&format!("contact:{sid}:{i}"));
+            t.push(
+                "contacts.csv",
+                row([
+                    ("id", cid.clone()),
+                    ("service_id", json!(sid)),
+                    ("name", json!(c.name)),
+                    ("title", opt(&c.title)),
+                    ("email", opt(&c.email)),
+                ]),
+            );
+            if let Some(number) = &c.phone {
+                t.push(
+                    "phones.csv",
+                    row([
+                        ("id", id(&format!("contact_phone:{sid}:{i}"))),
+                        ("contact_id", cid),
+                        ("number", json!(number)),
+                    ]),
+                );
+            }
+        }
+        for (i, slot) in s.schedule.slots.iter().enumerate() {
+            t.push(
+                "schedules.csv",
+                row([
+                    ("id", id(&format!("schedule:{sid}:{i}"))),
+                    ("service_id", json!(sid)),
+                    ("freq", json!("WEEKLY")),
+                    ("byday", json!(WEEKDAYS.get(usize::from(slot.weekday).wrapping_sub(1)).copied().unwrap_or("MO"))),
+                    ("opens_at", json!(slot.opens.format("%H:%M").to_string())),
+                    ("closes_at", json!(slot.closes.format("%H:%M").to_string())),
+                ]),
+            );
+        }
+        if let Some(notes) = &s.schedule.notes {
+            t.push(
+                "schedules.csv",
+                row([
+                    ("id", id(&format!("schedule_notes:{sid}"))),
+                    ("service_id", json!(sid)),
+                    ("notes", json!(notes)),
+                ]),
+            );
+        }
+        for l in &s.languages {
+            t.push(
+                "languages.csv",
+                row([
+                    ("id", id(&format!("language:{sid}:{}", l.as_str()))),
+                    ("service_id", json!(sid)),
+                    ("name", json!(language_name(l.as_str()))),
+                    ("code", json!(l.as_str())),
+                ]),
+            );
+        }
+        if s.free_of_charge {
+            t.push(
+                "cost_options.csv",
+                row([
+                    ("id", id(&format!("cost_option:{sid}"))),
+                    ("service_id", json!(sid)),
+                    ("option", json!("gratis")),
+                    ("currency", json!("EUR")),
+                    ("amount", json!(0)),
+                ]),
+            );
+        }
+        let mut attributes: Vec<(&str, String)> = vec![(TAXONOMY_DOMEIN, s.domain.code().to_owned())];
+        attributes.extend(s.pathways.iter().map(|p| (TAXONOMY_KETENAANPAK, p.code().to_owned())));
+        attributes.extend(s.serves_wijken.iter().map(|c| (TAXONOMY_WIJK, c.as_str().to_owned())));
+        attributes.extend(s.serves_networks.iter().map(|c| (TAXONOMY_NETWERK, c.as_str().to_owned())));
+        if s.schedule.by_appointment {
+            attributes.push((TAXONOMY_KENMERK, KENMERK_OP_AFSPRAAK.to_owned()));
+        }
+        attributes.extend(s.taxonomy_terms.iter().map(|c| (TAXONOMY_HULPVRAAG, c.as_str().to_owned())));
+        for (taxonomy, code) in attributes {
+            t.push(
+                "attributes.csv",
+                row([
+                    ("id", id(&format!("attribute:{sid}:{taxonomy}:{code}"))),
+                    ("link_id", json!(sid)),
+                    ("taxonomy_term_id", term_id(taxonomy, &code)),
+                    ("link_type", json!(taxonomy.trim_start_matches("wijkregie-"))),
+                    ("link_entity", json!("service")),
+                ]),
+            );
+        }
+    }
+    (t, tax)
+}
+
+fn language_name(code: &str) -> &str {
+    match code {
+        "nl" => "Nederlands",
+        "en" => "Engels",
+        "de" => "Duits",
+        "fr" => "Frans",
+        "es" => "Spaans",
+        "tr" => "Turks",
+        "ar" => "Arabisch",
+        "pl" => "Pools",
+        "uk" => "Oekraïens",
+        "fy" => "Fries",
+        other => other,
+    }
+}
+
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
+    let services: Vec<&Service> = directory.services.iter().collect();
+    let (mut tables, tax) = build(directory, &services, true);
+    tables.rows.insert("taxonomy_terms.csv", tax.terms);
+    tables.rows.insert("taxonomies.csv", taxonomy_rows());
+    let mut files = BTreeMap::new();
+    let mut resources = Vec::new();
+    for (name, columns) in TABLES {
+        let mut out = String::new();
+        csv::write_record(&mut out, &columns.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+        for r in tables.get(name) {
+            let fields: Vec<String> = columns.iter().map(|c| cell(r.get(*c))).collect();
+            csv::write_record(&mut out, &fields);
+        }
+        files.insert((*name).to_owned(), out);
+        let fields: Vec<Value> = columns
+            .iter()
+            .map(|c| {
+                let kind = if NUMBER_COLUMNS.contains(c) {
+                    "number"
+                } else if DATE_COLUMNS.contains(c) {
+                    "date"
+                } else {
+                    "string"
+                };
+                json!({"name": c, "type": kind})
+            })
+            .collect();
+        let resource = name.trim_end_matches(".csv").trim_end_matches('s');
+        resources.push(json!({
+            "name": resource,
+            "path": name,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": fields, "primaryKey": "id"},
+        }));
+    }
+    let package = json!({
+        "name": "wijkregie-sociale-kaart",
+        "title": "Sociale kaart (wijkregie)",
+        "description": "De sociale kaart van de regio als Open Referral HSDS 3.0-datapackage; \
+                        domein, ketenaanpakken, wijken en netwerken staan als attributes met de taxonomieën wijkregie-*.",
+        "profile": "tabular-data-package",
+        "version": "3.0",
+        "resources": resources,
+    });
+    let text = serde_json::to_string_pretty(&package).unwrap_or_default();
+    files.insert("datapackage.json".to_owned(), text + "\n");
+    files
+}
+
+fn children(rows: &[Row], key: &str, id: &Value) -> Vec<Row> {
+    rows.iter().filter(|r| r.get(key) == Some(id)).cloned().collect()
+}
+
+fn with_terms(mut attributes: Vec<Row>, tax: &Taxonomies) -> Vec<Value> {
+    for a in &mut attributes {
+        let term = tax.terms.iter().find(|t| t.get("id") == a.get("taxonomy_term_id")).cloned();
+        if let Some(term) = term {
+            a.insert("taxonomy_term".into(), Value::Object(term));
+        }
+    }
+    attributes.into_iter().map(Value::Object).collect()
+}
+
+pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
+    let (t, tax) = build(directory, &[service], false);
+    let sid = json!(service.id.as_str());
+    let mut s = t.get("services.csv").first().cloned().unwrap_or_default();
+    let oid = json!(organization_id(&service.organization).to_string());
+    if let Some(mut org) = t.get("organizations.csv").iter().find(|o| o.get("id") == Some(&oid)).cloned() {
+        let ids = children(t.get("organization_identifiers.csv"), "organization_id", &oid);
+        org.insert("organization_identifiers".into(), Value::Array(ids.into_iter().map(Value::Object).collect()));
+        org.insert(
+            "attributes".into(),
+            Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", &oid), &tax)),
+        );
+        s.insert("organization".into(), Value::Object(org));
+    }
+    let sals: Vec<Value> = children(t.get("service_at_location.csv"), "service_id", &sid)
+        .into_iter()
+        .map(|mut sal| {
+            let lid = sal.get("location_id").cloned().unwrap_or(Value::Null);
+            if let Some(mut location) = t.get("locations.csv").iter().find(|l| l.get("id") == Some(&lid)).cloned() {
+                let addresses = children(t.get("addresses.csv"), "location_id", &lid);
+                location.insert("addresses".into(), Value::Array(addresses.into_iter().map(Value::Object).collect()));
+                sal.insert("location".into(), Value::Object(location));
+            }
+            Value::Object(sal)
+        })
+        .collect();
+    s.insert("service_at_locations".into(), Value::Array(sals));
+    let phones = children(t.get("phones.csv"), "service_id", &sid);
+    s.insert("phones".into(), Value::Array(phones.into_iter().map(Value::Object).collect()));
+    let contacts: Vec<Value> = children(t.get("contacts.csv"), "service_id", &sid)
+        .into_iter()
+        .map(|mut c| {
+            let cid = c.get("id").cloned().unwrap_or(Value::Null);
+            let phones = children(t.get("phones.csv"), "contact_id", &cid);
+            c.insert("phones".into(), Value::Array(phones.into_iter().map(Value::Object).collect()));
+            Value::Object(c)
+        })
+        .collect();
+    s.insert("contacts".into(), Value::Array(contacts));
+    for (key, table) in
+        [("schedules", "schedules.csv"), ("languages", "languages.csv"), ("cost_options", "cost_options.csv")]
+    {
+        let rows = children(t.get(table), "service_id", &sid);
+        s.insert(key.into(), Value::Array(rows.into_iter().map(Value::Object).collect()));
+    }
+    s.insert("service_areas".into(), Value::Array(Vec::new()));
+    s.insert("attributes".into(), Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", &sid), &tax)));
+    Value::Object(s)
+}

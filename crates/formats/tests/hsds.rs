@@ -1,0 +1,291 @@
+//! HSDS 3.0 import and export against fixtures: nested JSON, API pages, a
+//! hand-made datapackage, a file full of mistakes, round trips, and random
+//! input that must never panic.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+use wijkregie_core::codes::Code;
+use wijkregie_core::directory::{Pathway, ServiceStatus};
+use wijkregie_core::region::{Domain, Organization};
+use wijkregie_formats::hsds::{self, CodeOrigin, Directory, Imported, Known};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds").join(name)).unwrap()
+}
+
+fn folder(name: &str) -> BTreeMap<String, Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds").join(name);
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+struct World {
+    taxonomy: Vec<wijkregie_core::directory::TaxonomyTerm>,
+    organizations: Vec<Organization>,
+    wijken: Vec<Code>,
+    networks: Vec<Code>,
+}
+
+fn world() -> World {
+    let region = wijkregie_formats::demo::region();
+    World {
+        taxonomy: wijkregie_formats::taxonomy::shipped(),
+        organizations: region.organizations.clone(),
+        wijken: region.wijken.iter().map(|w| w.code.clone()).collect(),
+        networks: region.networks.iter().map(|n| n.code.clone()).collect(),
+    }
+}
+
+fn known(w: &World) -> Known<'_> {
+    Known { taxonomy: &w.taxonomy, organizations: &w.organizations, wijken: &w.wijken, networks: &w.networks }
+}
+
+fn directory(w: &World, imported: &Imported) -> Directory {
+    let region = wijkregie_formats::demo::region();
+    Directory {
+        organizations: imported.organizations.clone(),
+        locations: imported.locations.clone(),
+        services: imported.services.clone(),
+        taxonomy: w.taxonomy.clone(),
+        wijken: region.wijken.iter().map(|x| (x.code.clone(), x.name.clone())).collect(),
+        networks: region.networks.iter().map(|x| (x.code.clone(), x.name.clone())).collect(),
+    }
+}
+
+fn files(rendered: BTreeMap<String, String>) -> BTreeMap<String, Vec<u8>> {
+    rendered.into_iter().map(|(k, v)| (k, v.into_bytes())).collect()
+}
+
+#[test]
+fn nested_json_maps_onto_the_social_map() {
+    let w = world();
+    let imported = hsds::parse_json(&fixture("services.json"), &known(&w)).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(imported.organizations.len(), 1);
+    assert_eq!(imported.organizations[0].code.as_str(), "stichting-welzijn-lindenpark");
+    assert_eq!(imported.organization_codes[0].origin, CodeOrigin::Derived);
+    assert_eq!(imported.organizations[0].domain, Domain::Welzijn, "taken from its service");
+    assert_eq!(imported.locations.len(), 1, "one location, used by two services");
+    let l = &imported.locations[0];
+    let a = l.address.as_ref().unwrap();
+    assert_eq!((a.street.as_str(), a.house_number, a.house_number_suffix.as_deref()), ("Lindelaan", 12, Some("a")));
+    assert_eq!(a.postcode.as_str(), "3512AB");
+
+    let [maatje, balans] = imported.services.as_slice() else { panic!("two services") };
+    assert_eq!(maatje.status, ServiceStatus::Active);
+    assert!(maatje.free_of_charge);
+    assert_eq!(maatje.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>(), ["nl", "tr"]);
+    assert_eq!(maatje.pathways, [Pathway::WelzijnOpRecept]);
+    assert_eq!(maatje.taxonomy_terms[0].as_str(), "eenzaamheid");
+    assert_eq!(maatje.schedule.slots.iter().map(|s| s.weekday).collect::<Vec<_>>(), [1, 3]);
+    assert!(maatje.schedule.notes.as_deref().unwrap().contains("freq=MONTHLY"), "{:?}", maatje.schedule.notes);
+    assert_eq!(maatje.contacts[0].phone.as_deref(), Some("06 12345678"));
+    assert_eq!(balans.taxonomy_terms[0].as_str(), "valrisico", "matched by name");
+    assert!(balans.schedule.by_appointment);
+    assert_eq!(balans.schedule.notes.as_deref(), Some("In de schoolvakanties geen les."));
+    assert_eq!(balans.domain, Domain::Welzijn, "from its organisation");
+    assert_eq!(balans.locations, maatje.locations);
+
+    let warned: Vec<&str> = imported.warnings.iter().map(|w| w.field.as_str()).collect();
+    for path in
+        ["$[0].wait_time", "$[0].x_bron", "$[0].service_areas", "$[0].organization.description", "$[0].schedules[0]"]
+    {
+        assert!(warned.contains(&path), "{path} not warned in {warned:?}");
+    }
+}
+
+#[test]
+fn pages_read_like_the_array() {
+    let w = world();
+    let array = hsds::parse_json(&fixture("services.json"), &known(&w)).unwrap();
+    let pages = hsds::parse_json(&fixture("pages.json"), &known(&w)).unwrap();
+    assert_eq!(array.services, pages.services);
+    assert_eq!(array.locations, pages.locations);
+    // A single page is read too.
+    let one: serde_json::Value = serde_json::from_str(&fixture("pages.json")).unwrap();
+    let first = hsds::parse_json(&one[0].to_string(), &known(&w)).unwrap();
+    assert_eq!(first.services.len(), 1);
+}
+
+#[test]
+fn a_foreign_datapackage_is_read() {
+    let w = world();
+    let imported = hsds::parse_datapackage(&folder("datapackage"), &known(&w)).unwrap_or_else(|e| panic!("{e:#?}"));
+    let s = &imported.services[0];
+    assert_eq!(s.name, "Spreekuur geldzorgen");
+    assert_eq!(s.organization.as_str(), "schuldhulp-elzenmonde");
+    assert_eq!(s.taxonomy_terms[0].as_str(), "schulden");
+    assert_eq!(s.schedule.slots.len(), 2, "opening hours of the service at its location");
+    assert_eq!(s.phones[0].number, "0348 765 432");
+    assert!(s.free_of_charge);
+    assert_eq!(imported.locations[0].address.as_ref().unwrap().postcode.display(), "3451 AA");
+    let warned: Vec<&str> = imported.warnings.iter().map(|w| w.field.as_str()).collect();
+    assert!(warned.contains(&"organizations.csv regel 2, kolom website"), "{warned:?}");
+}
+
+#[test]
+fn every_mistake_is_listed_with_its_position() {
+    let w = world();
+    let errors = hsds::parse_json(&fixture("mistakes.json"), &known(&w)).unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "$[0].name",
+            "$[0].status",
+            "$[0].assured_date",
+            "$[0].maximum_age",
+            "$[0].phones[0].number",
+            "$[0].languages[0].code",
+            "$[0].schedules[0].byday",
+            "$[0].schedules[1].closes_at",
+            "$[0].service_at_locations[0].location.latitude",
+            "$[0].service_at_locations[0].location.addresses[0].postal_code",
+            "$[0].service_at_locations[0].location.addresses[0].country",
+            "$[0].service_at_locations[0].location.addresses[0].address_1",
+            "$[0].attributes[0].taxonomy_term.code",
+            "$[0].attributes[1].taxonomy_term.code",
+            "$[0].email",
+            "$[1].id",
+            "$[2]",
+            "$[1].organization_id",
+            "$[0].service_at_locations[1].location_id",
+        ],
+        "{errors:#?}"
+    );
+    assert!(errors.iter().all(|e| !e.message.is_empty()));
+    let csv_errors = {
+        let mut f = folder("datapackage");
+        f.insert(
+            "services.csv".into(),
+            b"id,organization_id,name,status,email\nx,org-schuldhulp,,actief,nee\n".to_vec(),
+        );
+        f.insert("phones.csv".into(), b"id,service_id,number\np,onbekend,1\n".to_vec());
+        hsds::parse_datapackage(&f, &known(&w)).unwrap_err()
+    };
+    let fields: Vec<&str> = csv_errors.iter().map(|e| e.field.as_str()).collect();
+    assert!(fields.contains(&"phones.csv regel 2, kolom service_id"), "{fields:?}");
+}
+
+#[test]
+fn export_then_import_gives_the_same_values() {
+    let w = world();
+    let first = hsds::parse_json(&fixture("services.json"), &known(&w)).unwrap();
+    let dir = directory(&w, &first);
+    let package = hsds::render_datapackage(&dir);
+    assert!(hsds::DATAPACKAGE_FILES.iter().all(|f| package.contains_key(*f)), "{:?}", package.keys());
+    // A fresh database: nothing known but the taxonomy, wijken and networks.
+    let fresh = World { organizations: Vec::new(), ..world() };
+    let again = hsds::parse_datapackage(&files(package.clone()), &known(&fresh)).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(again.services, first.services);
+    assert_eq!(again.locations, first.locations);
+    assert_eq!(again.organizations, first.organizations);
+    assert_eq!(again.organization_codes[0].origin, CodeOrigin::Identifier);
+    assert!(again.warnings.is_empty(), "{:#?}", again.warnings);
+    // Exporting again writes the same files.
+    assert_eq!(hsds::render_datapackage(&directory(&w, &again)), package);
+    assert!(package["addresses.csv"].contains("3512 AB,NL"), "{}", package["addresses.csv"]);
+}
+
+#[test]
+fn nested_service_json_reads_back() {
+    let w = world();
+    let first = hsds::parse_json(&fixture("services.json"), &known(&w)).unwrap();
+    let dir = directory(&w, &first);
+    let array: Vec<serde_json::Value> = first.services.iter().map(|s| hsds::service_json(s, &dir)).collect();
+    let text = serde_json::to_string(&array).unwrap();
+    assert!(!text.contains("null"), "HSDS schemas do not allow null strings");
+    let again = hsds::parse_json(&text, &known(&w)).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(again.services, first.services);
+    assert_eq!(again.locations, first.locations);
+    assert!(again.warnings.is_empty(), "{:#?}", again.warnings);
+}
+
+#[test]
+fn our_own_ids_map_back_to_existing_codes() {
+    let w = world();
+    let org = &w.organizations[0];
+    let json = format!(
+        r#"[{{"id": "{}", "name": "X", "status": "active", "organization_id": "{}"}}]"#,
+        hsds::derived_id("test"),
+        hsds::organization_id(&org.code)
+    );
+    let imported = hsds::parse_json(&json, &known(&w)).unwrap();
+    assert_eq!(imported.services[0].organization, org.code);
+    assert_eq!(imported.services[0].domain, org.domain);
+    assert!(imported.organizations.is_empty(), "an existing organisation is only referred to");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let w = world();
+        let _ = hsds::parse_json(&String::from_utf8_lossy(&bytes), &known(&w));
+        let mut f = BTreeMap::new();
+        f.insert("services.csv".to_owned(), bytes.clone());
+        f.insert("phones.csv".to_owned(), bytes);
+        let _ = hsds::parse_datapackage(&f, &known(&w));
+    }
+
+    #[test]
+    fn random_json_shapes_never_panic(value in json_value()) {
+        let w = world();
+        let text = serde_json::to_string(&serde_json::json!([value.clone(), {"contents": [value]}])).unwrap();
+        let _ = hsds::parse_json(&text, &known(&w));
+    }
+}
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let keys = prop::sample::select(vec![
+        "id",
+        "name",
+        "status",
+        "organization",
+        "organization_id",
+        "service_at_locations",
+        "location",
+        "addresses",
+        "postal_code",
+        "address_1",
+        "latitude",
+        "longitude",
+        "schedules",
+        "freq",
+        "byday",
+        "opens_at",
+        "closes_at",
+        "attributes",
+        "taxonomy_term",
+        "code",
+        "taxonomy",
+        "languages",
+        "phones",
+        "number",
+        "minimum_age",
+        "contents",
+    ]);
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::json!(f)),
+        any::<i64>().prop_map(serde_json::Value::from),
+        prop::sample::select(vec!["active", "WEEKLY", "MO,TU", "09:00", "1234 AB", "Straat 1", "nl", "x", ""])
+            .prop_map(serde_json::Value::from),
+        "[a-z0-9 -]{0,12}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 40, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map(keys.clone(), inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}

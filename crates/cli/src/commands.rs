@@ -29,6 +29,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = open(&cli.db, Config::default()).await?;
             import(&state, &file).await
         }
+        Command::Import(ImportCommand::Hsds { path }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::hsds::import(&state, &path).await
+        }
+        Command::Export(ExportCommand::Hsds { dir }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::hsds::export(&state, &dir).await
+        }
         Command::Export(ExportCommand::Region { output }) => {
             let state = open(&cli.db, Config::default()).await?;
             let file = export_region(&state).await.map_err(app)?;

@@ -2,6 +2,7 @@
 //! exports, accounts, the audit log and backups.
 
 mod commands;
+mod hsds;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -77,6 +78,9 @@ enum ImportCommand {
     /// Laad of werk de hele regio bij uit een regiobestand (JSON, zie docs/region-file.md).
     /// Alles of niets: bij één fout wordt niets geschreven en worden alle fouten getoond.
     Region { file: PathBuf },
+    /// Lees de sociale kaart in uit Open Referral HSDS 3.0: een JSON-bestand (lijst van diensten of
+    /// API-pagina's) of een map met datapackage.json en CSV's (zie docs/hsds.md). Alles of niets.
+    Hsds { path: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +90,8 @@ enum ExportCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Schrijf de sociale kaart als HSDS 3.0-datapackage naar een nieuwe of lege map
+    Hsds { dir: PathBuf },
 }
 
 #[derive(Subcommand)]

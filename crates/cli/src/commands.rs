@@ -100,7 +100,7 @@ async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
     let url = database_url(db)?;
     let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
     wijkregie_web::prepare(&store).await.with_context(|| "kan de startgegevens niet laden")?;
-    Ok(AppState::new(store, config))
+    AppState::new(store, config)
 }
 
 fn init_logging() {
@@ -136,6 +136,8 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
     if args.demo {
         demo(&state).await?;
     }
+    let indexed = wijkregie_web::service::directory::rebuild_index(&state).await.map_err(app)?;
+    tracing::info!(services = indexed, "zoekindex van de sociale kaart opgebouwd");
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "klaar om verzoeken te beantwoorden");
     wijkregie_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)

@@ -143,6 +143,12 @@ pub enum Object<'a> {
     NetworkTerms {
         code: &'a Code,
     },
+    /// A service of the social map, with the networks its organisation is
+    /// a partner in.
+    Service {
+        organization: &'a Code,
+        partner_in: &'a [Code],
+    },
     AuditLog,
     Users,
     /// The user's own account: password, TOTP, API tokens.
@@ -216,6 +222,15 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
             grant("praktijk is lid van een netwerk van deze wijkmanager")
         }
         (O::Organization { .. }, _, View) => grant("netwerkpartners zijn zichtbaar voor alle gebruikers"),
+        (O::Service { .. }, _, View) => grant("de sociale kaart is zichtbaar voor alle gebruikers"),
+        (O::Service { partner_in, .. }, S::Networks(mine), Edit | Create)
+            if partner_in.iter().any(|n| mine.contains(n)) =>
+        {
+            grant("wijkmanager van een netwerk waarin de aanbieder partner is")
+        }
+        (O::Service { organization, .. }, S::Organization(own), Edit | Create) if organization == own => {
+            grant("eigen organisatie")
+        }
         (O::Organization { networks, .. }, S::Networks(mine), Edit) if networks.iter().any(|n| mine.contains(n)) => {
             grant("wijkmanager van een netwerk waarin deze organisatie partner is")
         }
@@ -324,6 +339,24 @@ mod tests {
             authorize(&peer, Action::View, object).is_err(),
             "a fellow member sees the network total, not our count"
         );
+    }
+
+    #[test]
+    fn services_are_kept_by_their_organisation_and_its_networks_coordinators() {
+        let org = code("welzijn-noord");
+        let n = code("wsv-noord");
+        let service = Object::Service { organization: &org, partner_in: std::slice::from_ref(&n) };
+        let own_partner = who(Role::Netwerkpartner, Scope::Organization(org.clone()));
+        let other_partner = who(Role::Netwerkpartner, Scope::Organization(code("fysio-zuid")));
+        let coordinator = who(Role::Wijkmanager, Scope::Networks(vec![n.clone()]));
+        let other_coordinator = who(Role::Wijkmanager, Scope::Networks(vec![code("wsv-zuid")]));
+        let practice = who(Role::Praktijk, Scope::Practice("01000001".parse().unwrap()));
+        assert!(authorize(&own_partner, Action::Edit, service).is_ok());
+        assert!(authorize(&coordinator, Action::Edit, service).is_ok());
+        for refused in [&other_partner, &other_coordinator, &practice] {
+            assert!(authorize(refused, Action::Edit, service).is_err());
+            assert!(authorize(refused, Action::View, service).is_ok(), "everyone signed in reads the social map");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! tests can all use the same parsers without touching files or sockets.
 
 pub mod demo;
-pub mod hsds;
 pub mod demo_directory;
+pub mod hsds;
 pub mod region_file;
 pub mod taxonomy;

@@ -30,12 +30,20 @@ pub use config::Config;
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    /// The social map's search index: rebuilt from the database at start
+    /// (`service::directory::rebuild_index`) and updated on every change.
+    pub search: Arc<wijkregie_search::Index>,
     metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> Self {
-        Self { store, config: Arc::new(config), metrics: Arc::new(metrics::Metrics::default()) }
+    pub fn new(store: Store, config: Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            store,
+            config: Arc::new(config),
+            search: Arc::new(wijkregie_search::Index::new()?),
+            metrics: Arc::new(metrics::Metrics::default()),
+        })
     }
 }
 

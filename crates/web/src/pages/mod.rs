@@ -4,6 +4,7 @@
 mod account;
 mod assets;
 mod audit_log;
+mod directory;
 mod form;
 mod home;
 mod login;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(login::routes())
         .merge(network::routes())
+        .merge(directory::routes())
         .merge(wijk::routes())
         .merge(practice::routes())
         .merge(organization::routes())
@@ -81,6 +83,7 @@ impl Layout {
 fn nav(p: &Principal, section: &str) -> Vec<NavItem> {
     let mut items = vec![
         ("/", "Overzicht"),
+        ("/directory", "Sociale kaart"),
         ("/networks", "Netwerken"),
         ("/practices", "Praktijken"),
         ("/organizations", "Organisaties"),

@@ -30,8 +30,9 @@ impl TestApp {
         };
         let config = Config { secure_cookies: false, instance: "test".into(), ..Config::default() };
         wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
-        let state = AppState::new(db.store.clone(), config);
+        let state = AppState::new(db.store.clone(), config).expect("app state");
         demo::seed(&state).await.expect("demo data loads");
+        wijkregie_web::service::directory::rebuild_index(&state).await.expect("the search index builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let addr = listener.local_addr().expect("bound address");
         let app = wijkregie_web::app(state.clone());

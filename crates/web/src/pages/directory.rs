@@ -1,0 +1,330 @@
+//! The social map (sociale kaart) pages: one search box with filters, a
+//! page per service, and the "check now" list that keeps entries current.
+
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::date::display_date;
+use wijkregie_core::directory::{HsdsId, Pathway, Service, ServiceStatus};
+use wijkregie_core::region::Domain;
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::{render, safe_next, urlencode, Layout};
+use crate::service::directory::{self, Found, SearchRequest, PAGE_SIZE};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/directory", get(search))
+        .route("/directory/check", get(check))
+        .route("/directory/services/{id}", get(show))
+        .route("/directory/services/{id}/assure", post(assure))
+}
+
+const WEEKDAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
+
+/// One result as shown in a list.
+struct Row {
+    id: String,
+    name: String,
+    organization: String,
+    summary: String,
+    why: Vec<String>,
+    distance: String,
+    status: Option<&'static str>,
+    stale: bool,
+    checked: String,
+}
+
+impl Row {
+    fn new(f: Found) -> Self {
+        let s = f.service;
+        Row {
+            id: s.id.to_string(),
+            summary: first_sentence(&s.description),
+            status: (s.status != ServiceStatus::Active).then(|| s.status.label()),
+            checked: s.assured_date.map(display_date).unwrap_or_else(|| "nooit".into()),
+            name: s.name,
+            organization: f.organization,
+            why: f.why,
+            distance: f.distance_km.map(|d| format!("{:.1} km", d).replace('.', ",")).unwrap_or_default(),
+            stale: f.stale,
+        }
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    text[..end].to_owned()
+}
+
+#[derive(Deserialize, Default)]
+struct SearchForm {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    domein: String,
+    #[serde(default)]
+    ketenaanpak: String,
+    #[serde(default)]
+    hulpvraag: String,
+    #[serde(default)]
+    leeftijd: String,
+    #[serde(default)]
+    gratis: String,
+    #[serde(default)]
+    taal: String,
+    #[serde(default)]
+    nu_open: String,
+    #[serde(default)]
+    ook_inactief: String,
+    #[serde(default)]
+    pagina: String,
+}
+
+fn choice(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+#[derive(askama::Template)]
+#[template(path = "directory_search.html")]
+struct SearchPage {
+    layout: Layout,
+    form: SearchForm,
+    age_error: Option<String>,
+    searched: bool,
+    total: usize,
+    rows: Vec<Row>,
+    domains: Vec<(&'static str, &'static str)>,
+    pathways: Vec<(&'static str, &'static str)>,
+    terms: Vec<(String, String)>,
+    languages: Vec<(&'static str, &'static str)>,
+    previous: Option<String>,
+    next: Option<String>,
+    page_number: usize,
+}
+
+const LANGUAGES: [(&str, &str); 8] = [
+    ("nl", "Nederlands"),
+    ("en", "Engels"),
+    ("ar", "Arabisch"),
+    ("tr", "Turks"),
+    ("pl", "Pools"),
+    ("uk", "Oekraïens"),
+    ("ti", "Tigrinya"),
+    ("de", "Duits"),
+];
+
+async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Result<Response, AppError> {
+    let (age, age_error) = match form.leeftijd.trim() {
+        "" => (None, None),
+        text => match text.parse::<u8>() {
+            Ok(a) if a <= 120 => (Some(a), None),
+            _ => (None, Some(format!("'{text}' is geen leeftijd: vul een getal van 0 tot 120 in"))),
+        },
+    };
+    let page = form.pagina.trim().parse::<usize>().unwrap_or(1).clamp(1, 10_000) - 1;
+    let request = SearchRequest {
+        text: form.q.chars().take(200).collect(),
+        domain: choice(&form.domein),
+        pathway: choice(&form.ketenaanpak),
+        term: choice(&form.hulpvraag),
+        age,
+        free_only: !form.gratis.is_empty(),
+        language: choice(&form.taal),
+        open_now: !form.nu_open.is_empty(),
+        network: None,
+        include_inactive: !form.ook_inactief.is_empty(),
+        page,
+    };
+    let result = directory::search(&ctx, &request).await?;
+    let mut conn = ctx.state.store.conn().await?;
+    let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
+    drop(conn);
+    let link = |p: usize| {
+        let mut params: Vec<(&str, &str)> = vec![
+            ("q", &form.q),
+            ("domein", &form.domein),
+            ("ketenaanpak", &form.ketenaanpak),
+            ("hulpvraag", &form.hulpvraag),
+            ("leeftijd", &form.leeftijd),
+            ("gratis", &form.gratis),
+            ("taal", &form.taal),
+            ("nu_open", &form.nu_open),
+            ("ook_inactief", &form.ook_inactief),
+        ];
+        params.retain(|(_, v)| !v.is_empty());
+        let mut query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+        query.push(format!("pagina={p}"));
+        format!("/directory?{}", query.join("&"))
+    };
+    let shown_until = (page + 1) * PAGE_SIZE;
+    render(SearchPage {
+        layout: Layout::new("Sociale kaart", &visit, "/directory"),
+        searched: !form.q.trim().is_empty()
+            || request.domain.is_some()
+            || request.pathway.is_some()
+            || request.term.is_some()
+            || age.is_some()
+            || request.free_only
+            || request.language.is_some()
+            || request.open_now,
+        age_error,
+        total: result.total,
+        rows: result.found.into_iter().map(Row::new).collect(),
+        domains: Domain::ALL.iter().map(|d| (d.code(), d.label())).collect(),
+        pathways: Pathway::ALL.iter().map(|p| (p.code(), p.label())).collect(),
+        terms: terms.into_iter().map(|t| (t.code.to_string(), t.name)).collect(),
+        languages: LANGUAGES.to_vec(),
+        previous: (page > 0).then(|| link(page)),
+        next: (shown_until < result.total).then(|| link(page + 2)),
+        page_number: page + 1,
+        form,
+    })
+}
+
+fn parse_id(id: &str) -> Result<HsdsId, AppError> {
+    id.parse().map_err(|_| AppError::NotFound(format!("voorziening '{id}'")))
+}
+
+struct Slot {
+    day: &'static str,
+    hours: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "directory_service.html")]
+struct ServicePage {
+    layout: Layout,
+    s: Service,
+    organization: String,
+    organization_code: String,
+    status: &'static str,
+    active: bool,
+    checked: String,
+    stale: bool,
+    ages: String,
+    cost: String,
+    languages: String,
+    pathways: Vec<&'static str>,
+    terms: Vec<String>,
+    slots: Vec<Slot>,
+    addresses: Vec<(String, String)>,
+    history: Vec<(String, String)>,
+    may_edit: bool,
+    this_page: String,
+}
+
+fn ages(s: &Service) -> String {
+    match (s.minimum_age, s.maximum_age) {
+        (None, None) => "alle leeftijden".into(),
+        (Some(min), None) => format!("vanaf {min} jaar"),
+        (None, Some(max)) => format!("tot en met {max} jaar"),
+        (Some(min), Some(max)) => format!("{min} tot en met {max} jaar"),
+    }
+}
+
+async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let d = directory::service(&ctx, &id).await?;
+    let s = d.service;
+    render(ServicePage {
+        layout: Layout::new(s.name.clone(), &visit, "/directory"),
+        organization: d.organization.as_ref().map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
+        organization_code: s.organization.to_string(),
+        status: s.status.label(),
+        active: s.status == ServiceStatus::Active,
+        checked: s.assured_date.map(display_date).unwrap_or_else(|| "nog nooit".into()),
+        stale: d.stale,
+        ages: ages(&s),
+        cost: if s.free_of_charge {
+            "gratis".into()
+        } else {
+            s.fees_description.clone().unwrap_or_else(|| "niet gratis".into())
+        },
+        languages: s
+            .languages
+            .iter()
+            .map(|l| LANGUAGES.iter().find(|(c, _)| *c == l.as_str()).map_or(l.as_str(), |(_, n)| n))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pathways: s.pathways.iter().map(|p| p.label()).collect(),
+        terms: d.terms.iter().map(|t| t.name.clone()).collect(),
+        slots: s
+            .schedule
+            .slots
+            .iter()
+            .map(|slot| Slot {
+                day: WEEKDAYS[usize::from(slot.weekday.clamp(1, 7) - 1)],
+                hours: format!("{} – {}", slot.opens.format("%H:%M"), slot.closes.format("%H:%M")),
+            })
+            .collect(),
+        addresses: d
+            .locations
+            .iter()
+            .map(|l| {
+                let address = l
+                    .address
+                    .as_ref()
+                    .map(|a| {
+                        format!(
+                            "{} {}{}, {} {}",
+                            a.street,
+                            a.house_number,
+                            a.house_number_suffix.clone().unwrap_or_default(),
+                            a.postcode,
+                            a.city
+                        )
+                    })
+                    .unwrap_or_default();
+                (l.name.clone(), address)
+            })
+            .collect(),
+        history: d
+            .history
+            .iter()
+            .rev()
+            .map(|c| (c.changed_at.format("%d-%m-%Y %H:%M UTC").to_string(), c.summary.clone()))
+            .collect(),
+        may_edit: d.may_edit,
+        this_page: format!("/directory/services/{}", s.id),
+        s,
+    })
+}
+
+#[derive(Deserialize)]
+struct AssureForm {
+    #[serde(default)]
+    next: String,
+}
+
+async fn assure(ctx: Ctx, Path(id): Path<String>, Form(form): Form<AssureForm>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    directory::assure(&ctx, &id).await?;
+    let back =
+        if form.next.is_empty() { format!("/directory/services/{id}") } else { safe_next(&form.next).to_owned() };
+    Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "directory_check.html")]
+struct CheckPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    duplicates: Vec<Vec<(String, String)>>,
+}
+
+async fn check(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    let rows = directory::to_check(&ctx).await?.into_iter().map(Row::new).collect();
+    let duplicates = directory::likely_duplicates(&ctx)
+        .await?
+        .into_iter()
+        .map(|g| g.into_iter().map(|s| (s.id.to_string(), s.name)).collect())
+        .collect();
+    render(CheckPage { layout: Layout::new("Sociale kaart controleren", &visit, "/directory"), rows, duplicates })
+}

@@ -1,0 +1,318 @@
+//! The social map on behalf of a user: search, a service's page, and the
+//! "check now" workflow that keeps entries current.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Timelike, Utc};
+use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
+use wijkregie_core::audit::AuditAction;
+use wijkregie_core::codes::Code;
+use wijkregie_core::directory::{HsdsId, Location, Service, TaxonomyTerm, DEFAULT_STALE_AFTER_DAYS};
+use wijkregie_core::region::{Network, Organization};
+use wijkregie_search as search;
+use wijkregie_store::directory::{self as db, ServiceChange};
+
+use crate::audit::{record, Entry};
+use crate::error::{AppError, Result};
+use crate::service::Ctx;
+use crate::AppState;
+
+/// Everything a service needs from around it to be indexed or shown.
+struct Context {
+    organizations: Vec<Organization>,
+    networks: Vec<Network>,
+    terms: Vec<TaxonomyTerm>,
+    locations: Vec<Location>,
+}
+
+async fn context(state: &AppState) -> Result<Context> {
+    let mut conn = state.store.conn().await?;
+    Ok(Context {
+        organizations: wijkregie_store::region::organizations(&mut conn).await?,
+        networks: wijkregie_store::region::networks(&mut conn).await?,
+        terms: db::taxonomy_terms(&mut conn).await?,
+        locations: db::locations(&mut conn).await?,
+    })
+}
+
+impl Context {
+    fn partner_in(&self, organization: &Code) -> Vec<Code> {
+        self.networks
+            .iter()
+            .filter(|n| n.partners.iter().any(|m| &m.member == organization))
+            .map(|n| n.code.clone())
+            .collect()
+    }
+
+    fn doc(&self, s: &Service) -> search::ServiceDoc {
+        search::ServiceDoc {
+            id: s.id.to_string(),
+            name: s.name.clone(),
+            alternate_name: s.alternate_name.clone(),
+            description: s.description.clone(),
+            organization_name: self
+                .organizations
+                .iter()
+                .find(|o| o.code == s.organization)
+                .map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
+            taxonomy_terms: s
+                .taxonomy_terms
+                .iter()
+                .filter_map(|code| self.terms.iter().find(|t| &t.code == code))
+                .map(|t| search::TermDoc { id: t.code.to_string(), name: t.name.clone(), synonyms: t.synonyms.clone() })
+                .collect(),
+            domain: s.domain.code().to_owned(),
+            pathways: s.pathways.iter().map(|p| p.code().to_owned()).collect(),
+            languages: s.languages.iter().map(|l| l.as_str().to_owned()).collect(),
+            free_of_charge: s.free_of_charge,
+            min_age: s.minimum_age,
+            max_age: s.maximum_age,
+            wijken: s.serves_wijken.iter().map(ToString::to_string).collect(),
+            networks: s.serves_networks.iter().map(ToString::to_string).collect(),
+            status: s.status.code().to_owned(),
+            locations: s
+                .locations
+                .iter()
+                .filter_map(|id| self.locations.iter().find(|l| &l.id == id))
+                .filter_map(|l| l.point)
+                .map(|p| search::GeoPoint { lat: p.latitude, lon: p.longitude })
+                .collect(),
+            opening: s
+                .schedule
+                .slots
+                .iter()
+                .map(|slot| search::OpeningSlot {
+                    weekday: slot.weekday,
+                    opens_minute: minute_of_day(slot.opens),
+                    closes_minute: minute_of_day(slot.closes),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn minute_of_day(t: chrono::NaiveTime) -> u16 {
+    // At most 23 * 60 + 59, so it fits.
+    (t.hour() * 60 + t.minute()) as u16
+}
+
+/// Builds the index from the database; at start and after bulk imports.
+pub async fn rebuild_index(state: &AppState) -> Result<usize> {
+    let cx = context(state).await?;
+    let mut conn = state.store.conn().await?;
+    let services = db::services(&mut conn).await?;
+    drop(conn);
+    let count = services.len();
+    state.search.rebuild(services.iter().map(|s| cx.doc(s))).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(count)
+}
+
+/// The current time in the Netherlands, for "open now" and "checked today".
+/// Europe/Amsterdam is UTC+1 in winter and +2 in summer; the rule below (last
+/// Sunday of March to last Sunday of October) is the EU's.
+pub fn local_now() -> chrono::NaiveDateTime {
+    let utc = Utc::now().naive_utc();
+    let year = utc.year();
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
+        while d.weekday() != chrono::Weekday::Sun {
+            d = d.pred_opt().expect("not the first day of the calendar");
+        }
+        d.and_hms_opt(1, 0, 0).expect("01:00 UTC exists")
+    };
+    let summer = utc >= last_sunday(3) && utc < last_sunday(10);
+    utc + chrono::Duration::hours(if summer { 2 } else { 1 })
+}
+
+/// What the search form asks, already parsed.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    pub domain: Option<String>,
+    pub pathway: Option<String>,
+    pub term: Option<String>,
+    pub age: Option<u8>,
+    pub free_only: bool,
+    pub language: Option<String>,
+    pub open_now: bool,
+    pub network: Option<String>,
+    pub include_inactive: bool,
+    pub page: usize,
+}
+
+pub const PAGE_SIZE: usize = 20;
+
+pub struct Found {
+    pub service: Service,
+    pub organization: String,
+    pub distance_km: Option<f64>,
+    pub why: Vec<String>,
+    pub stale: bool,
+}
+
+pub struct SearchResult {
+    pub total: usize,
+    pub found: Vec<Found>,
+}
+
+pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> {
+    let now = local_now();
+    let query = search::Query {
+        text: request.text.clone(),
+        domain: request.domain.clone(),
+        pathway: request.pathway.clone(),
+        taxonomy_term: request.term.clone(),
+        age: request.age,
+        free_only: request.free_only,
+        language: request.language.clone(),
+        open_at: request.open_now.then(|| (now.weekday().number_from_monday() as u8, minute_of_day(now.time()))),
+        network: request.network.clone(),
+        include_inactive: request.include_inactive,
+        offset: request.page.saturating_mul(PAGE_SIZE),
+        limit: PAGE_SIZE,
+        ..search::Query::default()
+    };
+    let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
+    let mut conn = ctx.state.store.conn().await?;
+    let services: BTreeMap<String, Service> =
+        db::services(&mut conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    let organizations = wijkregie_store::region::organizations(&mut conn).await?;
+    drop(conn);
+    let today = now.date();
+    let found = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let service = services.get(&hit.id)?.clone();
+            let organization = organizations
+                .iter()
+                .find(|o| o.code == service.organization)
+                .map_or_else(|| service.organization.to_string(), |o| o.name.clone());
+            Some(Found {
+                stale: service.is_stale(today, DEFAULT_STALE_AFTER_DAYS),
+                organization,
+                distance_km: hit.distance_km,
+                why: hit.why,
+                service,
+            })
+        })
+        .collect();
+    Ok(SearchResult { total: results.total, found })
+}
+
+pub struct ServiceDetail {
+    pub service: Service,
+    pub organization: Option<Organization>,
+    pub locations: Vec<Location>,
+    pub terms: Vec<TaxonomyTerm>,
+    pub history: Vec<ServiceChange>,
+    pub may_edit: bool,
+    pub stale: bool,
+}
+
+fn decision(ctx: &Ctx, cx: &Context, s: &Service, action: Action) -> std::result::Result<Grant, Refusal> {
+    let partner_in = cx.partner_in(&s.organization);
+    authorize(&ctx.principal, action, Object::Service { organization: &s.organization, partner_in: &partner_in })
+}
+
+pub async fn service(ctx: &Ctx, id: &HsdsId) -> Result<ServiceDetail> {
+    let cx = context(&ctx.state).await?;
+    let mut conn = ctx.state.store.conn().await?;
+    let service = db::service(&mut conn, id).await?.ok_or_else(|| AppError::NotFound(format!("voorziening {id}")))?;
+    let history = db::service_history(&mut conn, id).await?;
+    drop(conn);
+    decision(ctx, &cx, &service, Action::View)?;
+    Ok(ServiceDetail {
+        may_edit: decision(ctx, &cx, &service, Action::Edit).is_ok(),
+        stale: service.is_stale(local_now().date(), DEFAULT_STALE_AFTER_DAYS),
+        organization: cx.organizations.iter().find(|o| o.code == service.organization).cloned(),
+        locations: cx.locations.iter().filter(|l| service.locations.contains(&l.id)).cloned().collect(),
+        terms: cx.terms.iter().filter(|t| service.taxonomy_terms.contains(&t.code)).cloned().collect(),
+        history,
+        service,
+    })
+}
+
+/// "Still correct": stamps today's check, keeps it in the history, logs it
+/// and updates the index at once.
+pub async fn assure(ctx: &Ctx, id: &HsdsId) -> Result<()> {
+    let cx = context(&ctx.state).await?;
+    let mut tx = ctx.state.store.begin().await?;
+    let service = db::service(tx.conn(), id).await?.ok_or_else(|| AppError::NotFound(format!("voorziening {id}")))?;
+    let decision = decision(ctx, &cx, &service, Action::Edit);
+    let entry = Entry {
+        event: "service.assure",
+        action: AuditAction::Update,
+        object_type: "service",
+        object_id: Some(id.as_str()),
+    };
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    if let Err(refusal) = decision {
+        tx.commit().await?;
+        return Err(refusal.into());
+    }
+    let change = ServiceChange {
+        changed_at: Utc::now(),
+        user_id: Some(ctx.principal.user_id),
+        summary: "gecontroleerd: nog juist".into(),
+    };
+    db::assure(tx.conn(), id, &change).await?;
+    let updated = db::service(tx.conn(), id).await?.ok_or_else(|| AppError::NotFound(format!("voorziening {id}")))?;
+    tx.commit().await?;
+    ctx.state.search.upsert(cx.doc(&updated)).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(())
+}
+
+/// Entries this user keeps that are due for a check, oldest check first.
+pub async fn to_check(ctx: &Ctx) -> Result<Vec<Found>> {
+    let cx = context(&ctx.state).await?;
+    let mut conn = ctx.state.store.conn().await?;
+    let services = db::services(&mut conn).await?;
+    drop(conn);
+    let today = local_now().date();
+    let mut due: Vec<Found> = services
+        .into_iter()
+        .filter(|s| s.is_stale(today, DEFAULT_STALE_AFTER_DAYS))
+        .filter(|s| decision(ctx, &cx, s, Action::Edit).is_ok())
+        .map(|s| Found {
+            organization: cx
+                .organizations
+                .iter()
+                .find(|o| o.code == s.organization)
+                .map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
+            distance_km: None,
+            why: vec![],
+            stale: true,
+            service: s,
+        })
+        .collect();
+    due.sort_by_key(|f| f.service.assured_date);
+    Ok(due)
+}
+
+/// Groups of services that are likely the same entry (same name, phone or
+/// address once normalised), among those this user keeps.
+pub async fn likely_duplicates(ctx: &Ctx) -> Result<Vec<Vec<Service>>> {
+    let cx = context(&ctx.state).await?;
+    let mut conn = ctx.state.store.conn().await?;
+    let services: Vec<Service> =
+        db::services(&mut conn).await?.into_iter().filter(|s| decision(ctx, &cx, s, Action::Edit).is_ok()).collect();
+    drop(conn);
+    let mut groups: BTreeMap<String, Vec<Service>> = BTreeMap::new();
+    for s in &services {
+        let mut keys = vec![format!("naam:{}", wijkregie_core::directory::duplicate_key(&s.name))];
+        keys.extend(
+            s.phones.iter().map(|p| format!("telefoon:{}", wijkregie_core::directory::duplicate_key(&p.number))),
+        );
+        for key in keys {
+            groups.entry(key).or_default().push(s.clone());
+        }
+    }
+    let mut out: Vec<Vec<Service>> = Vec::new();
+    for group in groups.into_values().filter(|g| g.len() > 1) {
+        if !out.iter().any(|o| o.iter().map(|s| &s.id).eq(group.iter().map(|s| &s.id))) {
+            out.push(group);
+        }
+    }
+    Ok(out)
+}

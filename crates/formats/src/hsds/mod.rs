@@ -178,6 +178,16 @@ pub fn organization_id(code: &Code) -> HsdsId {
     derived_id(code.as_str())
 }
 
+/// The HSDS id of one of our taxonomies (e.g. [`TAXONOMY_HULPVRAAG`]).
+pub fn taxonomy_id(taxonomy: &str) -> HsdsId {
+    derived_id(&format!("taxonomy:{taxonomy}"))
+}
+
+/// The HSDS id of a term in one of our taxonomies: the same in exports and the API.
+pub fn taxonomy_term_id(taxonomy: &str, code: &str) -> HsdsId {
+    derived_id(&format!("taxonomy_term:{taxonomy}:{code}"))
+}
+
 /// A UUID version 5 in [`WIJKREGIE_NAMESPACE`] (RFC 4122 §4.3).
 pub fn derived_id(name: &str) -> HsdsId {
     let mut hasher = Sha1::new();

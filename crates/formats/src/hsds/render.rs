@@ -185,11 +185,11 @@ fn id(name: &str) -> Value {
 }
 
 fn taxonomy_id(taxonomy: &str) -> Value {
-    id(&format!("taxonomy:{taxonomy}"))
+    Value::String(super::taxonomy_id(taxonomy).to_string())
 }
 
 fn term_id(taxonomy: &str, code: &str) -> Value {
-    id(&format!("taxonomy_term:{taxonomy}:{code}"))
+    Value::String(super::taxonomy_term_id(taxonomy, code).to_string())
 }
 
 #[derive(Default)]

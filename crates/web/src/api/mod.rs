@@ -3,6 +3,7 @@
 //! it describes. Bodies use the region file's shapes (docs/region-file.md).
 
 mod account;
+mod hsds;
 mod pagination;
 pub mod problem;
 mod region;
@@ -78,6 +79,7 @@ pub fn routes() -> Router<AppState> {
     let doc = Arc::new(doc);
     router
         .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .merge(hsds::routes())
         .layer(axum::middleware::from_fn(problem::render))
 }
 

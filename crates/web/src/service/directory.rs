@@ -155,9 +155,9 @@ pub struct SearchResult {
     pub found: Vec<Found>,
 }
 
-pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> {
+fn query(request: &SearchRequest, offset: usize, limit: usize) -> search::Query {
     let now = local_now();
-    let query = search::Query {
+    search::Query {
         text: request.text.clone(),
         domain: request.domain.clone(),
         pathway: request.pathway.clone(),
@@ -168,10 +168,26 @@ pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> 
         open_at: request.open_now.then(|| (now.weekday().number_from_monday() as u8, minute_of_day(now.time()))),
         network: request.network.clone(),
         include_inactive: request.include_inactive,
-        offset: request.page.saturating_mul(PAGE_SIZE),
-        limit: PAGE_SIZE,
+        offset,
+        limit,
         ..search::Query::default()
-    };
+    }
+}
+
+/// Every service matching the request, best first, for callers that page
+/// themselves (the HSDS API). A region has hundreds of services, not more.
+pub async fn search_all(ctx: &Ctx, request: &SearchRequest) -> Result<Vec<Service>> {
+    const ALL: usize = 100_000;
+    let results = ctx.state.search.search(&query(request, 0, ALL)).map_err(|e| AppError::Internal(e.into()))?;
+    let mut conn = ctx.state.store.conn().await?;
+    let mut services: BTreeMap<String, Service> =
+        db::services(&mut conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    Ok(results.hits.into_iter().filter_map(|hit| services.remove(&hit.id)).collect())
+}
+
+pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> {
+    let now = local_now();
+    let query = query(request, request.page.saturating_mul(PAGE_SIZE), PAGE_SIZE);
     let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
     let mut conn = ctx.state.store.conn().await?;
     let services: BTreeMap<String, Service> =

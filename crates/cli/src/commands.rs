@@ -29,6 +29,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = open(&cli.db, Config::default()).await?;
             import(&state, &file).await
         }
+        Command::Import(ImportCommand::Postcodes { file }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            import_postcodes(&state, &file).await
+        }
         Command::Import(ImportCommand::Hsds { path }) => {
             let state = open(&cli.db, Config::default()).await?;
             crate::hsds::import(&state, &path).await
@@ -210,6 +214,29 @@ async fn import(state: &AppState, path: &std::path::Path) -> anyhow::Result<Exit
         }
         Err(e) => Err(app(e)),
     }
+}
+
+async fn import_postcodes(state: &AppState, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let centroids = match wijkregie_formats::postcodes::parse(&text) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!(
+                "{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:",
+                path.display(),
+                errors.len()
+            );
+            for e in &errors {
+                eprintln!("  {}: {}", e.field, e.message);
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let changed = wijkregie_store::directory::save_postcode_centroids(tx.conn(), &centroids).await?;
+    tx.commit().await?;
+    println!("{} ingelezen: {} postcodes, waarvan {changed} nieuw of gewijzigd.", path.display(), centroids.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -81,6 +81,9 @@ enum ImportCommand {
     /// Lees de sociale kaart in uit Open Referral HSDS 3.0: een JSON-bestand (lijst van diensten of
     /// API-pagina's) of een map met datapackage.json en CSV's (zie docs/hsds.md). Alles of niets.
     Hsds { path: PathBuf },
+    /// Lees zwaartepunten van postcodegebieden in (CSV met postcode;latitude;longitude, PC6 of
+    /// PC4), voor afstanden tot het aanbod op de sociale kaart. Alles of niets.
+    Postcodes { file: PathBuf },
 }
 
 #[derive(Subcommand)]

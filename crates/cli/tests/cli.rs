@@ -164,6 +164,27 @@ async fn every_database_starts_with_the_shipped_taxonomy() {
     }
 }
 
+#[tokio::test]
+async fn postcode_centroids_import_all_or_nothing() {
+    for db in both().await {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("pc.csv");
+        std::fs::write(&good, "postcode;latitude;longitude\n1215 EK;52,231;5,171\n1216;52,24;5,18\n").unwrap();
+        let out = ok(&db, &["import", "postcodes", good.to_str().unwrap()]);
+        assert!(out.contains("2 postcodes, waarvan 2 nieuw"), "{:?}: {out}", db.engine);
+        assert!(ok(&db, &["import", "postcodes", good.to_str().unwrap()]).contains("waarvan 0 nieuw"));
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "postcode;latitude;longitude\n1217AA;52;5\n0123AB;52;5\n1218;x;5\n").unwrap();
+        let out = wijkregie(&db, &["import", "postcodes", bad.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let err = text(&out.stderr);
+        assert!(err.contains("regel 3, kolom postcode") && err.contains("regel 4, kolom latitude"), "{err}");
+        let mut conn = db.store.conn().await.unwrap();
+        let unseen = wijkregie_store::directory::postcode_point(&mut conn, &"1217AA".parse().unwrap()).await.unwrap();
+        assert_eq!(unseen, None, "{:?}: the good row of a bad file is not written", db.engine);
+    }
+}
+
 #[test]
 fn every_command_explains_itself() {
     for args in

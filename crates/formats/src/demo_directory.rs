@@ -219,6 +219,34 @@ fn domain_of(org: &str) -> Domain {
         .expect("demo services belong to demo organisations")
 }
 
+/// PC4 centroids for every postcode area the demo uses (practices and
+/// service locations), so that distance search works in the demo. Each
+/// area lies near its organisations, or near its town's centre.
+pub fn postcode_centroids() -> Vec<(String, GeoPoint)> {
+    let region = crate::demo::region();
+    let mut out: Vec<(String, GeoPoint)> = Vec::new();
+    for (_, _, _, postcode, _, lat, lon) in PLACES {
+        let pc4 = postcode[..4].to_owned();
+        if !out.iter().any(|(p, _)| p == &pc4) {
+            out.push((pc4, GeoPoint::new(lat, lon).expect("demo points lie in the Netherlands")));
+        }
+    }
+    for p in &region.practices {
+        let pc4 = p.address.postcode.pc4().to_owned();
+        if out.iter().any(|(q, _)| q == &pc4) {
+            continue;
+        }
+        // The town's places, averaged, moved a little per area so that areas differ.
+        let town: Vec<(f64, f64)> = PLACES.iter().filter(|pl| pl.4 == p.address.city).map(|pl| (pl.5, pl.6)).collect();
+        let n = town.len().max(1) as f64;
+        let (lat, lon) = town.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+        let shift = f64::from(p.address.postcode.pc4().as_bytes()[3] - b'0') * 0.003;
+        out.push((pc4, GeoPoint::new(lat + shift, lon - shift).expect("near the demo towns")));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +269,19 @@ mod tests {
         }
         for l in &d.locations {
             assert!(region.organizations.iter().any(|o| o.code == l.organization));
+        }
+    }
+
+    #[test]
+    fn every_demo_postcode_area_has_a_centroid() {
+        let centroids = postcode_centroids();
+        let region = crate::demo::region();
+        for p in &region.practices {
+            assert!(centroids.iter().any(|(pc, _)| pc == p.address.postcode.pc4()), "{}", p.address.postcode);
+        }
+        for l in directory().locations {
+            let pc4 = l.address.unwrap().postcode.pc4().to_owned();
+            assert!(centroids.iter().any(|(pc, _)| pc == &pc4), "{pc4}");
         }
     }
 

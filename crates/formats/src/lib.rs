@@ -7,5 +7,6 @@
 pub mod demo;
 pub mod demo_directory;
 pub mod hsds;
+pub mod postcodes;
 pub mod region_file;
 pub mod taxonomy;

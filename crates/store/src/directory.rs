@@ -452,3 +452,54 @@ pub async fn assure(conn: &mut AnyConnection, id: &HsdsId, change: &ServiceChang
     save_service(conn, &s, change).await?;
     Ok(true)
 }
+
+/// Stores centroids of PC6 (`1215EK`) or PC4 (`1215`) areas, replacing
+/// existing ones. Returns how many were new or changed.
+pub async fn save_postcode_centroids(conn: &mut AnyConnection, centroids: &[(String, GeoPoint)]) -> Result<usize> {
+    let mut changed = 0;
+    for (postcode, point) in centroids {
+        let existing = sqlx::query("SELECT latitude, longitude FROM postcode_centroid WHERE postcode = $1")
+            .bind(postcode)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let same = match existing {
+            Some(r) => {
+                r.try_get::<f64, _>("latitude")? == point.latitude
+                    && r.try_get::<f64, _>("longitude")? == point.longitude
+            }
+            None => false,
+        };
+        if same {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO postcode_centroid (postcode, latitude, longitude) VALUES ($1, $2, $3)
+             ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude",
+        )
+        .bind(postcode)
+        .bind(point.latitude)
+        .bind(point.longitude)
+        .execute(&mut *conn)
+        .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// Where a postcode lies: its own PC6 centroid if known, else its PC4 area's.
+pub async fn postcode_point(
+    conn: &mut AnyConnection,
+    postcode: &wijkregie_core::codes::Postcode,
+) -> Result<Option<GeoPoint>> {
+    for key in [postcode.as_str(), postcode.pc4()] {
+        if let Some(r) = sqlx::query("SELECT latitude, longitude FROM postcode_centroid WHERE postcode = $1")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?
+        {
+            let (lat, lon): (f64, f64) = (r.try_get("latitude")?, r.try_get("longitude")?);
+            return Ok(Some(GeoPoint::new(lat, lon).map_err(|e| corrupt("postcode_centroid", "latitude", e))?));
+        }
+    }
+    Ok(None)
+}

@@ -178,3 +178,24 @@ async fn the_shipped_taxonomy_is_loaded_once_and_parents_first() {
         assert!(directory::seed_taxonomy(&mut conn, &loop_).await.is_err());
     }
 }
+
+#[tokio::test]
+async fn postcodes_find_their_pc6_centroid_or_else_their_pc4_area() {
+    for db in testing::both().await {
+        let mut conn = db.store.conn().await.unwrap();
+        let centroids = vec![
+            ("1215".to_owned(), GeoPoint::new(52.23, 5.17).unwrap()),
+            ("1215EK".to_owned(), GeoPoint::new(52.231, 5.171).unwrap()),
+        ];
+        assert_eq!(directory::save_postcode_centroids(&mut conn, &centroids).await.unwrap(), 2, "{:?}", db.engine);
+        assert_eq!(
+            directory::save_postcode_centroids(&mut conn, &centroids).await.unwrap(),
+            0,
+            "a repeat changes nothing"
+        );
+        let at = |pc: &str| pc.parse::<wijkregie_core::codes::Postcode>().unwrap();
+        assert_eq!(directory::postcode_point(&mut conn, &at("1215EK")).await.unwrap(), Some(centroids[1].1));
+        assert_eq!(directory::postcode_point(&mut conn, &at("1215 AB")).await.unwrap(), Some(centroids[0].1));
+        assert_eq!(directory::postcode_point(&mut conn, &at("9999ZZ")).await.unwrap(), None);
+    }
+}

@@ -104,6 +104,11 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
     for s in &directory.services {
         wijkregie_store::directory::save_service(tx.conn(), s, &change).await?;
     }
+    wijkregie_store::directory::save_postcode_centroids(
+        tx.conn(),
+        &wijkregie_formats::demo_directory::postcode_centroids(),
+    )
+    .await?;
     for a in &ACCOUNTS {
         let scope = scope_for(a.role, &region);
         let new = NewUser {

@@ -54,6 +54,11 @@ async fn services_come_in_hsds_pages_and_are_found_the_dutch_way() {
         mine.sort();
         assert_eq!(mine, ["In Balans", "Ontmoetingscentrum De Kade", "Ouderenadviseur"], "{engine:?}");
 
+        let (status, near) = get(&app, &token, "/api/hsds/services?postcode=5961GH&radius_km=3").await;
+        assert_eq!(status, StatusCode::OK, "{engine:?}");
+        assert!(names(&near).contains(&"Buurthuis Heiderloo".to_owned()), "{engine:?}");
+        assert!(!names(&near).contains(&"Inloopspreekuur Geldzaken".to_owned()), "{engine:?}");
+
         let id = by_org["contents"][0]["id"].as_str().unwrap().to_owned();
         let (status, one) = get(&app, &token, &format!("/api/hsds/services/{id}")).await;
         assert_eq!(status, StatusCode::OK);
@@ -81,6 +86,8 @@ async fn bad_requests_get_problem_details() {
         ("/api/hsds/services?per_page=0", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/services?page=twee", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/services?organization_id=geen-uuid", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/hsds/services?postcode=9999ZZ", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/hsds/services?radius_km=5", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/services/00000000-0000-4000-8000-999999999999", StatusCode::NOT_FOUND),
         ("/api/hsds/services/niet-een-id", StatusCode::NOT_FOUND),
     ] {

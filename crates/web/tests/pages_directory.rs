@@ -82,3 +82,28 @@ async fn unknown_or_malformed_service_ids_are_404() {
         assert!(body.contains("lang=\"nl\""));
     }
 }
+
+#[tokio::test]
+async fn distance_from_a_postcode_ranks_and_limits_results() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let practice = app.login(Role::Praktijk).await;
+        // 5961 lies in Heiderloo, about ten kilometres from Kwartierstad.
+        let (status, near) = app.get(&practice, "/directory?postcode=5961+GH&straal=3").await;
+        assert_eq!(status, 200, "{engine:?}");
+        assert!(near.contains("Buurthuis Heiderloo") && near.contains(" km"), "{engine:?}");
+        assert!(!near.contains("Inloopspreekuur Geldzaken"), "{engine:?}: Kwartierstad is outside 3 km");
+        let (_, wide) = app.get(&practice, "/directory?postcode=5961GH&q=schulden").await;
+        assert!(wide.contains("Inloopspreekuur Geldzaken"), "{engine:?}: without a radius, far services stay");
+        for (query, message) in [
+            ("postcode=9999ZZ", "geen ligging bekend"),
+            ("postcode=12345", "geen geldige postcode"),
+            ("straal=5", "vul ook een postcode in"),
+            ("postcode=5961GH&straal=ver", "geen straal"),
+        ] {
+            let (status, body) = app.get(&practice, &format!("/directory?{query}")).await;
+            assert_eq!(status, 200, "{engine:?} {query}");
+            assert!(body.contains(message), "{engine:?} {query}");
+        }
+    }
+}

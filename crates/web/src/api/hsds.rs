@@ -46,6 +46,12 @@ struct ServicesQuery {
     taxonomy_term_id: String,
     #[serde(default)]
     organization_id: String,
+    /// Our extension: distance from a postcode (PC6 or PC4 centroid) ...
+    #[serde(default)]
+    postcode: String,
+    /// ... within this many kilometres.
+    #[serde(default)]
+    radius_km: String,
     #[serde(default)]
     page: String,
     #[serde(default)]
@@ -111,12 +117,40 @@ async fn services(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, 
             }
         },
     };
+    let near = match q.postcode.trim() {
+        "" => None,
+        text => match text.parse::<wijkregie_core::codes::Postcode>() {
+            Err(e) => {
+                problems.push(e.at("postcode"));
+                None
+            }
+            Ok(pc) => {
+                let point = service::postcode_point(&ctx, &pc).await?;
+                if point.is_none() {
+                    problems.push(FieldError::new("postcode", format!("van postcode {pc} is geen ligging bekend")));
+                }
+                point
+            }
+        },
+    };
+    let radius_km = match q.radius_km.trim() {
+        "" => None,
+        text => match text.parse::<f64>() {
+            Ok(r) if (0.5..=100.0).contains(&r) && !q.postcode.trim().is_empty() => Some(r),
+            _ => {
+                problems.push(FieldError::new("radius_km", "een straal van 0,5 tot 100 km, samen met postcode"));
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
     let request = service::SearchRequest {
         text: q.search.chars().take(200).collect(),
         term: (!q.taxonomy_term_id.trim().is_empty()).then(|| q.taxonomy_term_id.trim().to_owned()),
+        near,
+        radius_km,
         ..service::SearchRequest::default()
     };
     let found = service::search_all(&ctx, &request).await?;

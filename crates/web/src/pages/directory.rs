@@ -83,6 +83,10 @@ struct SearchForm {
     #[serde(default)]
     ook_inactief: String,
     #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    straal: String,
+    #[serde(default)]
     pagina: String,
 }
 
@@ -97,6 +101,8 @@ struct SearchPage {
     layout: Layout,
     form: SearchForm,
     age_error: Option<String>,
+    postcode_error: Option<String>,
+    radius_error: Option<String>,
     searched: bool,
     total: usize,
     rows: Vec<Row>,
@@ -129,6 +135,26 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
         },
     };
     let page = form.pagina.trim().parse::<usize>().unwrap_or(1).clamp(1, 10_000) - 1;
+    let (near, postcode_error) = match form.postcode.trim() {
+        "" => (None, None),
+        text => match text.parse::<wijkregie_core::codes::Postcode>() {
+            Err(e) => (None, Some(e.0)),
+            Ok(pc) => match directory::postcode_point(&ctx, &pc).await? {
+                Some(point) => (Some(point), None),
+                None => (None, Some(format!("van postcode {pc} is geen ligging bekend; zoek zonder afstand of vraag de beheerder de postcodes in te lezen"))),
+            },
+        },
+    };
+    let (radius_km, radius_error) = match form.straal.trim() {
+        "" => (None, None),
+        text => match text.replace(',', ".").parse::<f64>() {
+            Ok(r) if (0.5..=100.0).contains(&r) && near.is_some() => (Some(r), None),
+            Ok(r) if (0.5..=100.0).contains(&r) => {
+                (None, Some("vul ook een postcode in om binnen een straal te zoeken".to_owned()))
+            }
+            _ => (None, Some(format!("'{text}' is geen straal: vul een aantal kilometers van 0,5 tot 100 in"))),
+        },
+    };
     let request = SearchRequest {
         text: form.q.chars().take(200).collect(),
         domain: choice(&form.domein),
@@ -140,6 +166,8 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
         open_now: !form.nu_open.is_empty(),
         network: None,
         include_inactive: !form.ook_inactief.is_empty(),
+        near,
+        radius_km,
         page,
     };
     let result = directory::search(&ctx, &request).await?;
@@ -157,6 +185,8 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
             ("taal", &form.taal),
             ("nu_open", &form.nu_open),
             ("ook_inactief", &form.ook_inactief),
+            ("postcode", &form.postcode),
+            ("straal", &form.straal),
         ];
         params.retain(|(_, v)| !v.is_empty());
         let mut query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
@@ -173,8 +203,11 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
             || age.is_some()
             || request.free_only
             || request.language.is_some()
-            || request.open_now,
+            || request.open_now
+            || near.is_some(),
         age_error,
+        postcode_error,
+        radius_error,
         total: result.total,
         rows: result.found.into_iter().map(Row::new).collect(),
         domains: Domain::ALL.iter().map(|d| (d.code(), d.label())).collect(),

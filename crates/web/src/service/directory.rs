@@ -137,7 +137,19 @@ pub struct SearchRequest {
     pub open_now: bool,
     pub network: Option<String>,
     pub include_inactive: bool,
+    /// Where the patient is, and how far they can go.
+    pub near: Option<wijkregie_core::directory::GeoPoint>,
+    pub radius_km: Option<f64>,
     pub page: usize,
+}
+
+/// Where a postcode lies, from the imported centroids (PC6, else PC4).
+pub async fn postcode_point(
+    ctx: &Ctx,
+    postcode: &wijkregie_core::codes::Postcode,
+) -> Result<Option<wijkregie_core::directory::GeoPoint>> {
+    let mut conn = ctx.state.store.conn().await?;
+    Ok(db::postcode_point(&mut conn, postcode).await?)
 }
 
 pub const PAGE_SIZE: usize = 20;
@@ -168,6 +180,8 @@ fn query(request: &SearchRequest, offset: usize, limit: usize) -> search::Query 
         open_at: request.open_now.then(|| (now.weekday().number_from_monday() as u8, minute_of_day(now.time()))),
         network: request.network.clone(),
         include_inactive: request.include_inactive,
+        near: request.near.map(|p| search::GeoPoint { lat: p.latitude, lon: p.longitude }),
+        radius_km: request.radius_km,
         offset,
         limit,
         ..search::Query::default()

@@ -8,12 +8,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use wijkregie_core::access::Role;
 
-async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
-    let r = reqwest::Client::new().get(app.url(path)).bearer_auth(token).send().await.unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap())
-}
-
 fn names(page: &Value) -> Vec<String> {
     page["contents"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_owned()).collect()
 }
@@ -24,7 +18,7 @@ async fn services_come_in_hsds_pages_and_are_found_the_dutch_way() {
         let app = TestApp::start(engine).await;
         let token = app.token(Role::Praktijk).await;
 
-        let (status, all) = get(&app, &token, "/api/hsds/services?per_page=5&page=2").await;
+        let (status, all) = app.api_get(&token, "/api/hsds/services?per_page=5&page=2").await;
         assert_eq!(status, StatusCode::OK, "{engine:?}");
         for key in ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"]
         {
@@ -42,30 +36,30 @@ async fn services_come_in_hsds_pages_and_are_found_the_dutch_way() {
             assert!(["active", "inactive", "defunct", "temporarily closed"].contains(&s["status"].as_str().unwrap()));
         }
 
-        let (_, found) = get(&app, &token, "/api/hsds/services?search=eenzaam").await;
+        let (_, found) = app.api_get(&token, "/api/hsds/services?search=eenzaam").await;
         assert!(names(&found).contains(&"Maatjesproject Elzenmonde".to_owned()), "{engine:?}: {:?}", names(&found));
-        let (_, by_term) = get(&app, &token, "/api/hsds/services?taxonomy_term_id=valrisico").await;
+        let (_, by_term) = app.api_get(&token, "/api/hsds/services?taxonomy_term_id=valrisico").await;
         assert!(names(&by_term).contains(&"In Balans".to_owned()), "{engine:?}");
         assert!(!names(&by_term).contains(&"Taalcafé Heiderloo".to_owned()));
 
         let org = wijkregie_formats::hsds::organization_id(&"ouderenwerk-zilveren-draad".parse().unwrap());
-        let (_, by_org) = get(&app, &token, &format!("/api/hsds/services?organization_id={org}")).await;
+        let (_, by_org) = app.api_get(&token, &format!("/api/hsds/services?organization_id={org}")).await;
         let mut mine = names(&by_org);
         mine.sort();
         assert_eq!(mine, ["In Balans", "Ontmoetingscentrum De Kade", "Ouderenadviseur"], "{engine:?}");
 
-        let (status, near) = get(&app, &token, "/api/hsds/services?postcode=5961GH&radius_km=3").await;
+        let (status, near) = app.api_get(&token, "/api/hsds/services?postcode=5961GH&radius_km=3").await;
         assert_eq!(status, StatusCode::OK, "{engine:?}");
         assert!(names(&near).contains(&"Buurthuis Heiderloo".to_owned()), "{engine:?}");
         assert!(!names(&near).contains(&"Inloopspreekuur Geldzaken".to_owned()), "{engine:?}");
 
         let id = by_org["contents"][0]["id"].as_str().unwrap().to_owned();
-        let (status, one) = get(&app, &token, &format!("/api/hsds/services/{id}")).await;
+        let (status, one) = app.api_get(&token, &format!("/api/hsds/services/{id}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(one["id"], id.as_str());
         assert!(one["organization"].is_object(), "{engine:?}: the service is fully nested");
 
-        let (status, terms) = get(&app, &token, "/api/hsds/taxonomy_terms?per_page=200").await;
+        let (status, terms) = app.api_get(&token, "/api/hsds/taxonomy_terms?per_page=200").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(terms["total_items"].as_u64().unwrap() as usize, wijkregie_formats::taxonomy::shipped().len());
         let lonely = terms["contents"].as_array().unwrap().iter().find(|t| t["code"] == "eenzaamheid").unwrap();
@@ -97,7 +91,7 @@ async fn bad_requests_get_problem_details() {
     }
     let anonymous = reqwest::get(app.url("/api/hsds/services")).await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-    let (status, odd) = get(&app, &token, "/api/hsds/services?search=AND%20(%22%20OR").await;
+    let (status, odd) = app.api_get(&token, "/api/hsds/services?search=AND%20(%22%20OR").await;
     assert_eq!(status, StatusCode::OK, "query syntax is never exposed");
     assert!(odd["contents"].is_array());
 }

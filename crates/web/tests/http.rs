@@ -196,41 +196,17 @@ async fn lists_show_only_what_is_in_scope() {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
         let token = app.token(Role::Wijkmanager).await;
-        let page: Value = reqwest::Client::new()
-            .get(app.url("/api/v1/networks?per_page=200"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: Value = app.api_get(&token, "/api/v1/networks?per_page=200").await.1;
         let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { unreachable!() };
         let codes_seen: Vec<&str> =
             page["items"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap()).collect();
         assert_eq!(codes_seen.len(), mine.len(), "{engine:?}: {codes_seen:?}");
         assert!(!codes_seen.contains(&c.other_network.as_str()));
-        let practices: Value = reqwest::Client::new()
-            .get(app.url("/api/v1/practices?per_page=200"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let practices: Value = app.api_get(&token, "/api/v1/practices?per_page=200").await.1;
         assert!(!practices.to_string().contains(&c.other_practice));
 
         let admin = app.token(Role::RegioBeheerder).await;
-        let all: Value = reqwest::Client::new()
-            .get(app.url("/api/v1/practices?per_page=10&page=2"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let all: Value = app.api_get(&admin, "/api/v1/practices?per_page=10&page=2").await.1;
         assert_eq!(all["total_items"], 42);
         assert_eq!(all["total_pages"], 5);
         assert_eq!(all["items"].as_array().unwrap().len(), 10);
@@ -269,15 +245,7 @@ async fn api_writes_validate_authorise_and_keep_payment_terms_with_the_region() 
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
         // The wijkmanager renames their own network, but cannot stop it.
-        let mut own: Value = http
-            .get(app.url(&format!("/api/v1/networks/{}", c.own_network)))
-            .bearer_auth(&wm)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let mut own: Value = app.api_get(&wm, &format!("/api/v1/networks/{}", c.own_network)).await.1;
         let status_before = own["status"].clone();
         own["name"] = json!("Nieuwe naam");
         own["status"] = json!("gestopt");
@@ -295,15 +263,7 @@ async fn api_writes_validate_authorise_and_keep_payment_terms_with_the_region() 
         assert_eq!(after["status"], status_before, "payment terms stay the region's");
 
         // ...and cannot touch another network at all.
-        let other: Value = http
-            .get(app.url(&format!("/api/v1/networks/{}", c.other_network)))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let other: Value = app.api_get(&admin, &format!("/api/v1/networks/{}", c.other_network)).await.1;
         let r = http
             .put(app.url(&format!("/api/v1/networks/{}", c.other_network)))
             .bearer_auth(&wm)

@@ -111,6 +111,13 @@ impl TestApp {
         (status, location, response.text().await.expect("text"))
     }
 
+    /// GETs an API route with a bearer token; returns status and JSON body.
+    pub async fn api_get(&self, token: &str, path: &str) -> (StatusCode, serde_json::Value) {
+        let r = Client::new().get(self.url(path)).bearer_auth(token).send().await.expect("API answers");
+        let status = r.status();
+        (status, r.json().await.expect("a JSON body"))
+    }
+
     /// The scope the demo account of this role has.
     pub fn scope(&self, role: Role) -> Scope {
         demo::scope_for(role, &wijkregie_formats::demo::region())

@@ -19,32 +19,9 @@ struct Codes {
 }
 
 fn codes(app: &TestApp) -> Codes {
-    let region = wijkregie_formats::demo::region();
     let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!("wijkmanager has networks") };
     let Scope::Practice(own_practice) = app.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
-    let Scope::Organization(own_org) = app.scope(Role::Netwerkpartner) else { panic!("partner has an organisation") };
-    let other = region
-        .networks
-        .iter()
-        .find(|n| {
-            !mine.contains(&n.code)
-                && !n.practices.iter().any(|m| m.member == own_practice)
-                && !n.partners.iter().any(|m| m.member == own_org)
-        })
-        .expect("a network outside every demo scope");
-    // A practice only in networks outside the wijkmanager's scope.
-    let other_practice = region
-        .practices
-        .iter()
-        .find(|p| {
-            region
-                .networks
-                .iter()
-                .filter(|n| n.practices.iter().any(|m| m.member == p.agb))
-                .all(|n| !mine.contains(&n.code))
-                && p.agb != own_practice
-        })
-        .expect("a practice outside the wijkmanager's networks");
+    let (other, other_practice) = app.outside_scopes();
     Codes {
         own_network: mine[0].to_string(),
         other_network: other.code.to_string(),

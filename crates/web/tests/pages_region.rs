@@ -31,17 +31,7 @@ fn codes(app: &TestApp) -> Codes {
     let in_my_networks = |agb: &wijkregie_core::codes::AgbCode| {
         region.networks.iter().any(|n| mine.contains(&n.code) && n.practices.iter().any(|m| &m.member == agb))
     };
-    let other_practice =
-        region.practices.iter().find(|p| !in_my_networks(&p.agb) && p.agb != own_practice).expect("another practice");
-    let other_network = region
-        .networks
-        .iter()
-        .find(|n| {
-            !mine.contains(&n.code)
-                && !n.practices.iter().any(|m| m.member == own_practice)
-                && !n.partners.iter().any(|m| m.member == own_org)
-        })
-        .expect("a network outside every demo scope");
+    let (other_network, other_practice) = app.outside_scopes();
     let other_org = region
         .organizations
         .iter()

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use wijkregie_core::access::{Role, Scope};
+use wijkregie_core::region::{Network, Practice};
 use wijkregie_store::testing::{self, TestDb};
 use wijkregie_store::Engine;
 use wijkregie_web::demo::{self, ACCOUNTS, PASSWORD};
@@ -121,6 +122,41 @@ impl TestApp {
     /// The scope the demo account of this role has.
     pub fn scope(&self, role: Role) -> Scope {
         demo::scope_for(role, &wijkregie_formats::demo::region())
+    }
+
+    /// A demo network outside every demo account's scope, and a practice
+    /// outside the wijkmanager's networks: what "never another's data" tests
+    /// look for.
+    pub fn outside_scopes(&self) -> (Network, Practice) {
+        let region = wijkregie_formats::demo::region();
+        let Scope::Networks(mine) = self.scope(Role::Wijkmanager) else { panic!("wijkmanager has networks") };
+        let Scope::Practice(own_practice) = self.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
+        let Scope::Organization(own_org) = self.scope(Role::Netwerkpartner) else {
+            panic!("partner has an organisation")
+        };
+        let network = region
+            .networks
+            .iter()
+            .find(|n| {
+                !mine.contains(&n.code)
+                    && !n.practices.iter().any(|m| m.member == own_practice)
+                    && !n.partners.iter().any(|m| m.member == own_org)
+            })
+            .expect("a network outside every demo scope")
+            .clone();
+        let practice = region
+            .practices
+            .iter()
+            .find(|p| {
+                p.agb != own_practice
+                    && !region
+                        .networks
+                        .iter()
+                        .any(|n| mine.contains(&n.code) && n.practices.iter().any(|m| m.member == p.agb))
+            })
+            .expect("a practice outside the wijkmanager's networks")
+            .clone();
+        (network, practice)
     }
 
     /// Creates an API token for the demo account of this role.

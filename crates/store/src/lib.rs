@@ -11,6 +11,7 @@ pub mod directory;
 mod error;
 pub mod region;
 mod text;
+pub mod upkeep;
 
 pub use db::{Engine, Store, WriteTx};
 pub use error::StoreError;

@@ -199,3 +199,61 @@ async fn postcodes_find_their_pc6_centroid_or_else_their_pc4_area() {
         assert_eq!(directory::postcode_point(&mut conn, &at("9999ZZ")).await.unwrap(), None);
     }
 }
+
+async fn user(db: &testing::TestDb, email: &str, role: wijkregie_core::access::Role) -> i64 {
+    use wijkregie_core::access::Scope;
+    let scope = match role {
+        wijkregie_core::access::Role::Netwerkpartner => Scope::Organization("welzijn-noord".parse().unwrap()),
+        _ => Scope::Networks(vec![]),
+    };
+    let mut conn = db.store.conn().await.unwrap();
+    let new = wijkregie_store::account::NewUser {
+        email,
+        name: email.split('@').next().unwrap(),
+        password_hash: "x",
+        role,
+        scope: &scope,
+        totp_secret: None,
+    };
+    wijkregie_store::account::create_user(&mut conn, &new, now()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_partners_change_waits_until_a_coordinator_has_seen_it() {
+    use wijkregie_core::access::Role;
+    use wijkregie_store::upkeep;
+    for db in testing::both().await {
+        setup(&db).await;
+        let partner = user(&db, "partner@example.nl", Role::Netwerkpartner).await;
+        let coordinator = user(&db, "wm@example.nl", Role::Wijkmanager).await;
+        let mut conn = db.store.conn().await.unwrap();
+        let by = |user_id, summary: &str| ServiceChange {
+            changed_at: now(),
+            user_id: Some(user_id),
+            summary: summary.into(),
+        };
+        directory::save_service(&mut conn, &service(), &by(coordinator, "aangemaakt")).await.unwrap();
+        directory::save_service(&mut conn, &service(), &by(partner, "gewijzigd: naam")).await.unwrap();
+        let pending = upkeep::partner_changes(&mut conn).await.unwrap();
+        assert_eq!(pending.len(), 1, "only the partner's change waits ({:?})", db.engine);
+        assert_eq!((pending[0].user_name.as_str(), pending[0].summary.as_str()), ("partner", "gewijzigd: naam"));
+        assert_eq!(upkeep::change_service(&mut conn, pending[0].change_id).await.unwrap(), Some(service().id));
+        assert!(upkeep::mark_seen(&mut conn, pending[0].change_id, coordinator, now()).await.unwrap());
+        assert!(!upkeep::mark_seen(&mut conn, pending[0].change_id, coordinator, now()).await.unwrap(), "seen once");
+        assert!(upkeep::partner_changes(&mut conn).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn two_services_decided_different_are_one_pair_either_way_round() {
+    use wijkregie_store::upkeep;
+    for db in testing::both().await {
+        let coordinator = user(&db, "wm@example.nl", wijkregie_core::access::Role::Wijkmanager).await;
+        let a: HsdsId = "00000000-0000-0000-0000-00000000000b".parse().unwrap();
+        let b: HsdsId = "00000000-0000-0000-0000-00000000000a".parse().unwrap();
+        let mut conn = db.store.conn().await.unwrap();
+        upkeep::mark_distinct(&mut conn, &a, &b, coordinator, now()).await.unwrap();
+        upkeep::mark_distinct(&mut conn, &b, &a, coordinator, now()).await.unwrap();
+        assert_eq!(upkeep::distinct_pairs(&mut conn).await.unwrap(), vec![(b.clone(), a.clone())], "{:?}", db.engine);
+    }
+}

@@ -387,6 +387,81 @@ impl Service {
     }
 }
 
+/// What changed between two versions of a service, in Dutch, for its history
+/// and for the coordinator who checks a partner's change.
+pub fn changed_fields(old: &Service, new: &Service) -> Vec<&'static str> {
+    let checks: [(&'static str, bool); 22] = [
+        ("aanbieder", old.organization != new.organization),
+        ("naam", old.name != new.name),
+        ("andere naam", old.alternate_name != new.alternate_name),
+        ("beschrijving", old.description != new.description),
+        ("website", old.url != new.url),
+        ("e-mail", old.email != new.email),
+        ("status", old.status != new.status),
+        ("aanmelden", old.application_process != new.application_process),
+        ("kosten", old.fees_description != new.fees_description || old.free_of_charge != new.free_of_charge),
+        ("voorwaarden", old.eligibility_description != new.eligibility_description),
+        ("leeftijd", old.minimum_age != new.minimum_age || old.maximum_age != new.maximum_age),
+        ("talen", old.languages != new.languages),
+        ("domein", old.domain != new.domain),
+        ("ketenaanpakken", old.pathways != new.pathways),
+        ("wijken", old.serves_wijken != new.serves_wijken),
+        ("netwerken", old.serves_networks != new.serves_networks),
+        ("hulpvragen", old.taxonomy_terms != new.taxonomy_terms),
+        ("telefoon", old.phones != new.phones),
+        ("contactpersonen", old.contacts != new.contacts),
+        ("openingstijden", old.schedule != new.schedule),
+        ("locaties", old.locations != new.locations),
+        ("gecontroleerd", old.assured_date != new.assured_date),
+    ];
+    checks.into_iter().filter_map(|(label, changed)| changed.then_some(label)).collect()
+}
+
+/// Folds a duplicate into the entry that stays: text the survivor lacks is
+/// taken over and lists are joined, so merging never loses what either
+/// entry knew. The survivor's own values win where both have one.
+pub fn merge_into(survivor: &mut Service, duplicate: &Service) {
+    fn fill<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
+        if mine.is_none() {
+            mine.clone_from(theirs);
+        }
+    }
+    fn join<T: Clone + PartialEq>(mine: &mut Vec<T>, theirs: &[T]) {
+        for item in theirs {
+            if !mine.contains(item) {
+                mine.push(item.clone());
+            }
+        }
+    }
+    fill(&mut survivor.alternate_name, &duplicate.alternate_name);
+    if survivor.description.trim().is_empty() {
+        survivor.description.clone_from(&duplicate.description);
+    }
+    fill(&mut survivor.url, &duplicate.url);
+    fill(&mut survivor.email, &duplicate.email);
+    fill(&mut survivor.application_process, &duplicate.application_process);
+    fill(&mut survivor.fees_description, &duplicate.fees_description);
+    fill(&mut survivor.eligibility_description, &duplicate.eligibility_description);
+    fill(&mut survivor.minimum_age, &duplicate.minimum_age);
+    fill(&mut survivor.maximum_age, &duplicate.maximum_age);
+    join(&mut survivor.languages, &duplicate.languages);
+    join(&mut survivor.pathways, &duplicate.pathways);
+    join(&mut survivor.serves_wijken, &duplicate.serves_wijken);
+    join(&mut survivor.serves_networks, &duplicate.serves_networks);
+    join(&mut survivor.taxonomy_terms, &duplicate.taxonomy_terms);
+    let known: Vec<String> = survivor.phones.iter().map(|p| duplicate_key(&p.number)).collect();
+    survivor.phones.extend(duplicate.phones.iter().filter(|p| !known.contains(&duplicate_key(&p.number))).cloned());
+    join(&mut survivor.contacts, &duplicate.contacts);
+    join(&mut survivor.locations, &duplicate.locations);
+    if survivor.schedule.slots.is_empty() {
+        survivor.schedule.slots.clone_from(&duplicate.schedule.slots);
+    }
+    survivor.schedule.by_appointment |= duplicate.schedule.by_appointment;
+    fill(&mut survivor.schedule.notes, &duplicate.schedule.notes);
+    // The merged entry is only as recently checked as its freshest part.
+    survivor.assured_date = survivor.assured_date.max(duplicate.assured_date);
+}
+
 fn plausible_email(email: &str) -> bool {
     let mut parts = email.split('@');
     matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
@@ -442,6 +517,42 @@ mod tests {
             },
             locations: vec![],
         }
+    }
+
+    #[test]
+    fn changes_are_named_in_dutch_and_only_real_ones() {
+        let old = sample();
+        assert!(changed_fields(&old, &old).is_empty());
+        let mut new = sample();
+        new.name = "Maatjes".into();
+        new.schedule.by_appointment = false;
+        new.phones.push(Phone { number: "035 000 00 00".into(), description: None });
+        assert_eq!(changed_fields(&old, &new), ["naam", "telefoon", "openingstijden"]);
+    }
+
+    #[test]
+    fn merging_keeps_what_either_entry_knew_and_the_survivors_own_values() {
+        let mut survivor = sample();
+        survivor.url = None;
+        survivor.phones = vec![Phone { number: "035-1234567".into(), description: None }];
+        let mut duplicate = sample();
+        duplicate.id = "bc148810-d857-441c-9679-408f346de14b".parse().unwrap();
+        duplicate.name = "Maatjes (oud)".into();
+        duplicate.url = Some("https://oud.example".into());
+        duplicate.languages.push("tr".parse().unwrap());
+        duplicate.phones = vec![
+            Phone { number: "035 123 45 67".into(), description: Some("zelfde nummer".into()) },
+            Phone { number: "06 1111 2222".into(), description: None },
+        ];
+        duplicate.assured_date = NaiveDate::from_ymd_opt(2026, 9, 1);
+        merge_into(&mut survivor, &duplicate);
+        assert_eq!(survivor.name, "Maatjesproject", "the survivor's own value wins");
+        assert_eq!(survivor.url.as_deref(), Some("https://oud.example"), "a gap is filled");
+        assert_eq!(survivor.languages.len(), 2);
+        let numbers: Vec<&str> = survivor.phones.iter().map(|p| p.number.as_str()).collect();
+        assert_eq!(numbers, ["035-1234567", "06 1111 2222"], "the same number written differently is kept once");
+        assert_eq!(survivor.assured_date, NaiveDate::from_ymd_opt(2026, 9, 1));
+        assert_eq!(survivor.id, sample().id);
     }
 
     #[test]

@@ -131,6 +131,7 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
         addr: args.addr,
         secure_cookies: !insecure,
         session_lifetime: chrono::Duration::hours(args.session_hours),
+        stale_after_days: args.stale_after_days,
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -71,6 +71,9 @@ pub struct ServeArgs {
     /// Hoe lang een inlog geldig blijft, in uren
     #[arg(long, env = "WIJKREGIE_SESSION_HOURS", default_value_t = 8)]
     session_hours: i64,
+    /// Na hoeveel dagen zonder controle een vermelding op de sociale kaart verouderd heet
+    #[arg(long, env = "WIJKREGIE_STALE_AFTER_DAYS", default_value_t = 180, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    stale_after_days: i64,
 }
 
 #[derive(Subcommand)]

@@ -134,6 +134,7 @@ const SPECS: &[Spec] = &[
     Spec { free: false, ..spec("thuiszorg-zuiderkwartier", "Huishoudelijke hulp", "Hulp bij het huishouden via de Wmo of particulier.", &["zorg-thuis"]) },
     Spec { ..spec("apotheek-de-vijzel", "Medicatiebeoordeling Apotheek De Vijzel", "Jaarlijks gesprek over alle medicijnen voor wie vijf of meer geneesmiddelen gebruikt; ook over valrisico door medicijnen.", &["medicatie", "valrisico"]) },
     Spec { ..spec("apotheek-elzenmonde", "Stoppen met roken in de apotheek", "Begeleiding en hulpmiddelen om te stoppen met roken.", &["verslaving"]) },
+    Spec { by_appointment: true, ..spec("apotheek-haventoren", "Inhalatie-instructie Apotheek Haventoren", "Uitleg en controle van het gebruik van de inhalator bij astma en COPD, op afspraak aan de balie of thuis.", &["medicatie", "chronische-aandoening"]) },
 ];
 
 /// The demo's social map, in the same order every time.

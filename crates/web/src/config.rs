@@ -20,6 +20,8 @@ pub struct Config {
     /// Failed logins allowed per client address within the window.
     pub max_failed_logins_per_address: i64,
     pub throttle_window: Duration,
+    /// Days after its last check that a social-map entry counts as stale.
+    pub stale_after_days: i64,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             max_failed_logins_per_account: 5,
             max_failed_logins_per_address: 20,
             throttle_window: Duration::minutes(15),
+            stale_after_days: wijkregie_core::directory::DEFAULT_STALE_AFTER_DAYS,
         }
     }
 }

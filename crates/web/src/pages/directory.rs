@@ -1,11 +1,12 @@
 //! The social map (sociale kaart) pages: one search box with filters, a
 //! page per service, and the "check now" list that keeps entries current.
 
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, RawQuery};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use wijkregie_core::access::Scope;
 use wijkregie_core::date::display_date;
 use wijkregie_core::directory::{HsdsId, Pathway, Service, ServiceStatus};
 use wijkregie_core::region::Domain;
@@ -14,34 +15,34 @@ use crate::auth::Visit;
 use crate::error::AppError;
 use crate::pages::{render, safe_next, urlencode, Layout};
 use crate::service::directory::{self, Found, SearchRequest, PAGE_SIZE};
+use crate::service::directory_edit;
 use crate::service::Ctx;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/directory", get(search))
-        .route("/directory/check", get(check))
         .route("/directory/services/{id}", get(show))
         .route("/directory/services/{id}/assure", post(assure))
 }
 
-const WEEKDAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
 
 /// One result as shown in a list.
-struct Row {
-    id: String,
-    name: String,
-    organization: String,
-    summary: String,
-    why: Vec<String>,
-    distance: String,
-    status: Option<&'static str>,
-    stale: bool,
-    checked: String,
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) organization: String,
+    pub(crate) summary: String,
+    pub(crate) why: Vec<String>,
+    pub(crate) distance: String,
+    pub(crate) status: Option<&'static str>,
+    pub(crate) stale: bool,
+    pub(crate) checked: String,
 }
 
 impl Row {
-    fn new(f: Found) -> Self {
+    pub(crate) fn new(f: Found) -> Self {
         let s = f.service;
         Row {
             id: s.id.to_string(),
@@ -83,6 +84,10 @@ struct SearchForm {
     #[serde(default)]
     ook_inactief: String,
     #[serde(default)]
+    wijk: String,
+    #[serde(default)]
+    netwerk: String,
+    #[serde(default)]
     postcode: String,
     #[serde(default)]
     straal: String,
@@ -110,12 +115,17 @@ struct SearchPage {
     pathways: Vec<(&'static str, &'static str)>,
     terms: Vec<(String, String)>,
     languages: Vec<(&'static str, &'static str)>,
+    wijken: Vec<(String, String)>,
+    networks: Vec<(String, String)>,
+    /// Shown when the postcode was filled in from the user's own practice.
+    practice_postcode: bool,
+    may_add: bool,
     previous: Option<String>,
     next: Option<String>,
     page_number: usize,
 }
 
-const LANGUAGES: [(&str, &str); 8] = [
+pub(crate) const LANGUAGES: [(&str, &str); 8] = [
     ("nl", "Nederlands"),
     ("en", "Engels"),
     ("ar", "Arabisch"),
@@ -126,7 +136,22 @@ const LANGUAGES: [(&str, &str); 8] = [
     ("de", "Duits"),
 ];
 
-async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Result<Response, AppError> {
+async fn search(
+    ctx: Ctx,
+    visit: Visit,
+    RawQuery(raw): RawQuery,
+    Query(mut form): Query<SearchForm>,
+) -> Result<Response, AppError> {
+    // A practice searches from its own door: on a fresh page the postcode is
+    // the practice's, so distances show without typing it.
+    let mut practice_postcode = false;
+    if let (None, Scope::Practice(agb)) = (&raw, &ctx.principal.scope) {
+        let mut conn = ctx.state.store.conn().await?;
+        if let Some(practice) = wijkregie_store::region::practice(&mut conn, agb).await? {
+            form.postcode = practice.address.postcode.to_string();
+            practice_postcode = true;
+        }
+    }
     let (age, age_error) = match form.leeftijd.trim() {
         "" => (None, None),
         text => match text.parse::<u8>() {
@@ -164,7 +189,8 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
         free_only: !form.gratis.is_empty(),
         language: choice(&form.taal),
         open_now: !form.nu_open.is_empty(),
-        network: None,
+        wijk: choice(&form.wijk),
+        network: choice(&form.netwerk),
         include_inactive: !form.ook_inactief.is_empty(),
         near,
         radius_km,
@@ -173,7 +199,11 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
     let result = directory::search(&ctx, &request).await?;
     let mut conn = ctx.state.store.conn().await?;
     let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
+    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
+    let mut networks = wijkregie_store::region::networks(&mut conn).await?;
     drop(conn);
+    networks.sort_by(|a, b| a.name.cmp(&b.name));
+    let may_add = !directory_edit::organizations_for_new_service(&ctx).await?.is_empty();
     let link = |p: usize| {
         let mut params: Vec<(&str, &str)> = vec![
             ("q", &form.q),
@@ -183,6 +213,8 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
             ("leeftijd", &form.leeftijd),
             ("gratis", &form.gratis),
             ("taal", &form.taal),
+            ("wijk", &form.wijk),
+            ("netwerk", &form.netwerk),
             ("nu_open", &form.nu_open),
             ("ook_inactief", &form.ook_inactief),
             ("postcode", &form.postcode),
@@ -203,6 +235,8 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
             || age.is_some()
             || request.free_only
             || request.language.is_some()
+            || request.wijk.is_some()
+            || request.network.is_some()
             || request.open_now
             || near.is_some(),
         age_error,
@@ -214,6 +248,10 @@ async fn search(ctx: Ctx, visit: Visit, Query(form): Query<SearchForm>) -> Resul
         pathways: Pathway::ALL.iter().map(|p| (p.code(), p.label())).collect(),
         terms: terms.into_iter().map(|t| (t.code.to_string(), t.name)).collect(),
         languages: LANGUAGES.to_vec(),
+        wijken: wijken.into_iter().map(|w| (w.code.to_string(), w.name)).collect(),
+        networks: networks.into_iter().map(|n| (n.code.to_string(), n.name)).collect(),
+        practice_postcode,
+        may_add,
         previous: (page > 0).then(|| link(page)),
         next: (shown_until < result.total).then(|| link(page + 2)),
         page_number: page + 1,
@@ -247,7 +285,7 @@ struct ServicePage {
     pathways: Vec<&'static str>,
     terms: Vec<String>,
     slots: Vec<Slot>,
-    addresses: Vec<(String, String)>,
+    addresses: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
     may_edit: bool,
     this_page: String,
@@ -315,7 +353,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response
                         )
                     })
                     .unwrap_or_default();
-                (l.name.clone(), address)
+                (l.name.clone(), address, l.id.to_string())
             })
             .collect(),
         history: d
@@ -342,22 +380,4 @@ async fn assure(ctx: Ctx, Path(id): Path<String>, Form(form): Form<AssureForm>) 
     let back =
         if form.next.is_empty() { format!("/directory/services/{id}") } else { safe_next(&form.next).to_owned() };
     Ok(Redirect::to(&back).into_response())
-}
-
-#[derive(askama::Template)]
-#[template(path = "directory_check.html")]
-struct CheckPage {
-    layout: Layout,
-    rows: Vec<Row>,
-    duplicates: Vec<Vec<(String, String)>>,
-}
-
-async fn check(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
-    let rows = directory::to_check(&ctx).await?.into_iter().map(Row::new).collect();
-    let duplicates = directory::likely_duplicates(&ctx)
-        .await?
-        .into_iter()
-        .map(|g| g.into_iter().map(|s| (s.id.to_string(), s.name)).collect())
-        .collect();
-    render(CheckPage { layout: Layout::new("Sociale kaart controleren", &visit, "/directory"), rows, duplicates })
 }

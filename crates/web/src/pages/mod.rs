@@ -5,12 +5,15 @@ mod account;
 mod assets;
 mod audit_log;
 mod directory;
+mod directory_edit;
+mod directory_upkeep;
 mod form;
 mod home;
 mod login;
 pub mod network;
 mod organization;
 mod practice;
+mod taxonomy;
 mod users;
 mod wijk;
 
@@ -31,6 +34,9 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(network::routes())
         .merge(directory::routes())
+        .merge(directory_edit::routes())
+        .merge(directory_upkeep::routes())
+        .merge(taxonomy::routes())
         .merge(wijk::routes())
         .merge(practice::routes())
         .merge(organization::routes())
@@ -120,7 +126,7 @@ async fn render_errors(req: Request, next: Next) -> Response {
     let is_get = req.method() == axum::http::Method::GET;
     let response = next.run(req).await;
     let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
-        return response;
+        return dutch_rejection(response, &visit);
     };
     if report.status == StatusCode::UNAUTHORIZED {
         let target = if is_get { format!("/login?next={}", urlencode(&path)) } else { "/login".into() };
@@ -142,6 +148,32 @@ async fn render_errors(req: Request, next: Next) -> Response {
             out.headers_mut().insert(h, v.clone());
         }
     }
+    out
+}
+
+/// axum's own refusals of a request it cannot read (a form body with a
+/// repeated or malformed field, say) come as English plain text; pages show
+/// a Dutch page instead, with the same status.
+fn dutch_rejection(response: Response, visit: &Visit) -> Response {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let status = response.status();
+    if !(plain && status.is_client_error()) || status == StatusCode::NOT_FOUND {
+        return response;
+    }
+    let page = ErrorPage {
+        layout: Layout::new("Ongeldige invoer", visit, ""),
+        title: "Ongeldige invoer",
+        detail: "Het formulier of de link kon niet worden gelezen. Ga terug, vul het formulier opnieuw in en \
+                 probeer het nog eens."
+            .into(),
+        errors: vec![],
+    };
+    let mut out = render(page).unwrap_or_else(|e| e.into_response());
+    *out.status_mut() = status;
     out
 }
 

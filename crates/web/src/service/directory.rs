@@ -18,14 +18,14 @@ use crate::service::Ctx;
 use crate::AppState;
 
 /// Everything a service needs from around it to be indexed or shown.
-struct Context {
-    organizations: Vec<Organization>,
-    networks: Vec<Network>,
-    terms: Vec<TaxonomyTerm>,
-    locations: Vec<Location>,
+pub(crate) struct Context {
+    pub organizations: Vec<Organization>,
+    pub networks: Vec<Network>,
+    pub terms: Vec<TaxonomyTerm>,
+    pub locations: Vec<Location>,
 }
 
-async fn context(state: &AppState) -> Result<Context> {
+pub(crate) async fn context(state: &AppState) -> Result<Context> {
     let mut conn = state.store.conn().await?;
     Ok(Context {
         organizations: wijkregie_store::region::organizations(&mut conn).await?,
@@ -36,7 +36,7 @@ async fn context(state: &AppState) -> Result<Context> {
 }
 
 impl Context {
-    fn partner_in(&self, organization: &Code) -> Vec<Code> {
+    pub(crate) fn partner_in(&self, organization: &Code) -> Vec<Code> {
         self.networks
             .iter()
             .filter(|n| n.partners.iter().any(|m| &m.member == organization))
@@ -44,7 +44,7 @@ impl Context {
             .collect()
     }
 
-    fn doc(&self, s: &Service) -> search::ServiceDoc {
+    pub(crate) fn doc(&self, s: &Service) -> search::ServiceDoc {
         search::ServiceDoc {
             id: s.id.to_string(),
             name: s.name.clone(),
@@ -68,7 +68,17 @@ impl Context {
             min_age: s.minimum_age,
             max_age: s.maximum_age,
             wijken: s.serves_wijken.iter().map(ToString::to_string).collect(),
-            networks: s.serves_networks.iter().map(ToString::to_string).collect(),
+            // A service belongs to the networks it says it serves and to
+            // those its organisation is a partner in.
+            networks: s
+                .serves_networks
+                .iter()
+                .cloned()
+                .chain(self.partner_in(&s.organization))
+                .map(|c| c.to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             status: s.status.code().to_owned(),
             locations: s
                 .locations
@@ -135,6 +145,7 @@ pub struct SearchRequest {
     pub free_only: bool,
     pub language: Option<String>,
     pub open_now: bool,
+    pub wijk: Option<String>,
     pub network: Option<String>,
     pub include_inactive: bool,
     /// Where the patient is, and how far they can go.
@@ -178,13 +189,13 @@ fn query(request: &SearchRequest, offset: usize, limit: usize) -> search::Query 
         free_only: request.free_only,
         language: request.language.clone(),
         open_at: request.open_now.then(|| (now.weekday().number_from_monday() as u8, minute_of_day(now.time()))),
+        wijk: request.wijk.clone(),
         network: request.network.clone(),
         include_inactive: request.include_inactive,
         near: request.near.map(|p| search::GeoPoint { lat: p.latitude, lon: p.longitude }),
         radius_km: request.radius_km,
         offset,
         limit,
-        ..search::Query::default()
     }
 }
 
@@ -240,7 +251,7 @@ pub struct ServiceDetail {
     pub stale: bool,
 }
 
-fn decision(ctx: &Ctx, cx: &Context, s: &Service, action: Action) -> std::result::Result<Grant, Refusal> {
+pub(crate) fn decision(ctx: &Ctx, cx: &Context, s: &Service, action: Action) -> std::result::Result<Grant, Refusal> {
     let partner_in = cx.partner_in(&s.organization);
     authorize(&ctx.principal, action, Object::Service { organization: &s.organization, partner_in: &partner_in })
 }
@@ -254,7 +265,7 @@ pub async fn service(ctx: &Ctx, id: &HsdsId) -> Result<ServiceDetail> {
     decision(ctx, &cx, &service, Action::View)?;
     Ok(ServiceDetail {
         may_edit: decision(ctx, &cx, &service, Action::Edit).is_ok(),
-        stale: service.is_stale(local_now().date(), DEFAULT_STALE_AFTER_DAYS),
+        stale: service.is_stale(local_now().date(), ctx.state.config.stale_after_days),
         organization: cx.organizations.iter().find(|o| o.code == service.organization).cloned(),
         locations: cx.locations.iter().filter(|l| service.locations.contains(&l.id)).cloned().collect(),
         terms: cx.terms.iter().filter(|t| service.taxonomy_terms.contains(&t.code)).cloned().collect(),
@@ -291,58 +302,4 @@ pub async fn assure(ctx: &Ctx, id: &HsdsId) -> Result<()> {
     tx.commit().await?;
     ctx.state.search.upsert(cx.doc(&updated)).map_err(|e| AppError::Internal(e.into()))?;
     Ok(())
-}
-
-/// Entries this user keeps that are due for a check, oldest check first.
-pub async fn to_check(ctx: &Ctx) -> Result<Vec<Found>> {
-    let cx = context(&ctx.state).await?;
-    let mut conn = ctx.state.store.conn().await?;
-    let services = db::services(&mut conn).await?;
-    drop(conn);
-    let today = local_now().date();
-    let mut due: Vec<Found> = services
-        .into_iter()
-        .filter(|s| s.is_stale(today, DEFAULT_STALE_AFTER_DAYS))
-        .filter(|s| decision(ctx, &cx, s, Action::Edit).is_ok())
-        .map(|s| Found {
-            organization: cx
-                .organizations
-                .iter()
-                .find(|o| o.code == s.organization)
-                .map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
-            distance_km: None,
-            why: vec![],
-            stale: true,
-            service: s,
-        })
-        .collect();
-    due.sort_by_key(|f| f.service.assured_date);
-    Ok(due)
-}
-
-/// Groups of services that are likely the same entry (same name, phone or
-/// address once normalised), among those this user keeps.
-pub async fn likely_duplicates(ctx: &Ctx) -> Result<Vec<Vec<Service>>> {
-    let cx = context(&ctx.state).await?;
-    let mut conn = ctx.state.store.conn().await?;
-    let services: Vec<Service> =
-        db::services(&mut conn).await?.into_iter().filter(|s| decision(ctx, &cx, s, Action::Edit).is_ok()).collect();
-    drop(conn);
-    let mut groups: BTreeMap<String, Vec<Service>> = BTreeMap::new();
-    for s in &services {
-        let mut keys = vec![format!("naam:{}", wijkregie_core::directory::duplicate_key(&s.name))];
-        keys.extend(
-            s.phones.iter().map(|p| format!("telefoon:{}", wijkregie_core::directory::duplicate_key(&p.number))),
-        );
-        for key in keys {
-            groups.entry(key).or_default().push(s.clone());
-        }
-    }
-    let mut out: Vec<Vec<Service>> = Vec::new();
-    for group in groups.into_values().filter(|g| g.len() > 1) {
-        if !out.iter().any(|o| o.iter().map(|s| &s.id).eq(group.iter().map(|s| &s.id))) {
-            out.push(group);
-        }
-    }
-    Ok(out)
 }

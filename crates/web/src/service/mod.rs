@@ -3,7 +3,10 @@
 
 pub mod account;
 pub mod directory;
+pub mod directory_edit;
 pub mod region;
+pub mod taxonomy;
+pub mod upkeep;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;

@@ -296,7 +296,7 @@ pub enum Saved {
 
 /// Starts the transaction of a change with its audit entry. A refusal is
 /// logged and committed, then returned as the error.
-async fn begin_change(
+pub(crate) async fn begin_change(
     ctx: &Ctx,
     event_base: &str,
     object_type: &str,

@@ -1,0 +1,202 @@
+//! The taxonomy of hulpvragen: everyone sees it (it is what the search
+//! understands), the regio-beheerder changes it.
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::access::Refusal;
+use wijkregie_core::codes::Code;
+use wijkregie_core::directory::TaxonomyTerm;
+use wijkregie_core::FieldError;
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::form::{optional, parsed, Errors};
+use crate::pages::{render, Layout};
+use crate::service::taxonomy;
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/directory/taxonomy", get(list))
+        .route("/directory/taxonomy/new", get(new_form).post(create))
+        .route("/directory/taxonomy/{code}/edit", get(edit_form).post(update))
+}
+
+struct TermRow {
+    code: String,
+    name: String,
+    parent: String,
+    synonyms: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "taxonomy_list.html")]
+struct ListPage {
+    layout: Layout,
+    terms: Vec<TermRow>,
+    may_edit: bool,
+}
+
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    let terms = taxonomy::terms(&ctx).await?;
+    let name_of =
+        |code: &Code| terms.iter().find(|t| &t.code == code).map_or_else(|| code.to_string(), |t| t.name.clone());
+    let rows = terms
+        .iter()
+        .map(|t| TermRow {
+            code: t.code.to_string(),
+            name: t.name.clone(),
+            parent: t.parent.as_ref().map(name_of).unwrap_or_default(),
+            synonyms: t.synonyms.join(", "),
+        })
+        .collect();
+    render(ListPage {
+        layout: Layout::new("Hulpvragen", &visit, "/directory"),
+        terms: rows,
+        may_edit: taxonomy::may_edit(&ctx),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct TermForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    beschrijving: String,
+    #[serde(default)]
+    bovenliggend: String,
+    #[serde(default)]
+    synoniemen: String,
+}
+
+impl TermForm {
+    fn from_term(t: &TaxonomyTerm) -> Self {
+        TermForm {
+            code: t.code.to_string(),
+            naam: t.name.clone(),
+            beschrijving: t.description.clone().unwrap_or_default(),
+            bovenliggend: t.parent.as_ref().map(ToString::to_string).unwrap_or_default(),
+            synoniemen: t.synonyms.join(", "),
+        }
+    }
+
+    fn to_term(&self) -> Result<TaxonomyTerm, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let code = parsed::<Code>("code", &self.code, "vul een code in, zoals eenzaamheid", &mut problems);
+        let parent = match self.bovenliggend.trim() {
+            "" => None,
+            p => p.parse::<Code>().map_err(|e| problems.push(e.at("bovenliggend"))).ok(),
+        };
+        let mut synonyms: Vec<String> = Vec::new();
+        for s in self.synoniemen.split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+            if !synonyms.iter().any(|x| x.eq_ignore_ascii_case(s)) {
+                synonyms.push(s.to_owned());
+            }
+        }
+        match code {
+            Some(code) if problems.is_empty() => Ok(TaxonomyTerm {
+                code,
+                name: self.naam.trim().to_owned(),
+                description: optional(&self.beschrijving),
+                parent,
+                synonyms,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "taxonomy_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    is_new: bool,
+    form: TermForm,
+    parents: Vec<(String, String)>,
+    errors: Errors,
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    visit: &Visit,
+    is_new: bool,
+    form: TermForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    if !taxonomy::may_edit(ctx) {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let mut parents = vec![(String::new(), "geen (hoofdcategorie)".to_owned())];
+    parents.extend(
+        taxonomy::terms(ctx)
+            .await?
+            .into_iter()
+            .filter(|t| t.code.as_str() != form.code)
+            .map(|t| (t.code.to_string(), t.name)),
+    );
+    let (heading, action) = if is_new {
+        ("Nieuwe hulpvraag".to_owned(), "/directory/taxonomy/new".to_owned())
+    } else {
+        (format!("{} bewerken", form.naam), format!("/directory/taxonomy/{}/edit", form.code))
+    };
+    let errors = Errors::from(errors);
+    let status = errors.status();
+    let page = FormPage {
+        layout: Layout::new(heading.clone(), visit, "/directory"),
+        heading,
+        action,
+        is_new,
+        form,
+        parents,
+        errors,
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    form_page(&ctx, &visit, true, TermForm::default(), vec![]).await
+}
+
+async fn save(ctx: &Ctx, visit: &Visit, is_new: bool, form: TermForm) -> Result<Response, AppError> {
+    let term = match form.to_term() {
+        Ok(t) => t,
+        Err(errors) => return form_page(ctx, visit, is_new, form, errors).await,
+    };
+    match taxonomy::save(ctx, term, is_new).await {
+        Ok(_) => Ok(Redirect::to("/directory/taxonomy").into_response()),
+        Err(AppError::Invalid(errors)) => form_page(ctx, visit, is_new, form, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<TermForm>) -> Result<Response, AppError> {
+    save(&ctx, &visit, true, form).await
+}
+
+fn parse_code(code: &str) -> Result<Code, AppError> {
+    code.parse().map_err(|_| AppError::NotFound(format!("hulpvraag '{code}'")))
+}
+
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+    let term = taxonomy::term(&ctx, &parse_code(&code)?).await?;
+    form_page(&ctx, &visit, false, TermForm::from_term(&term), vec![]).await
+}
+
+async fn update(
+    ctx: Ctx,
+    visit: Visit,
+    Path(code): Path<String>,
+    Form(mut form): Form<TermForm>,
+) -> Result<Response, AppError> {
+    let term = taxonomy::term(&ctx, &parse_code(&code)?).await?;
+    form.code = term.code.to_string();
+    save(&ctx, &visit, false, form).await
+}

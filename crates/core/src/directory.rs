@@ -387,7 +387,7 @@ impl Service {
     }
 }
 
-fn plausible_email(email: &str) -> bool {
+pub(crate) fn plausible_email(email: &str) -> bool {
     let mut parts = email.split('@');
     matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
         if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')

@@ -433,6 +433,23 @@ mod tests {
         assert_eq!(protect(&[5, 0, 9], 14), [Exact(5), Exact(0), Exact(9)]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn protection_shows_only_the_truth_and_pins_nothing(values in proptest::collection::vec(0u32..15, 1..8)) {
+            let total: u32 = values.iter().sum();
+            let cells = protect(&values, total);
+            for (v, c) in values.iter().zip(&cells) {
+                match c {
+                    Exact(shown) => proptest::prop_assert_eq!(shown, v),
+                    Small => proptest::prop_assert!((1..=4).contains(v)),
+                    Hidden => proptest::prop_assert!(*v >= 5, "only cells of five or more are hidden"),
+                }
+            }
+            let more_to_hide = cells.iter().any(|c| c.visible().is_some_and(|v| v > 0));
+            proptest::prop_assert!(total < 5 || !pinned(&values, &cells, total) || !more_to_hide);
+        }
+    }
+
     #[test]
     fn a_hidden_cell_of_five_beside_one_small_is_pinned_too() {
         // "< 5" + "x" = 6 allows only 1 + 5: hide another.

@@ -317,6 +317,11 @@ impl ReferralFacts {
             .map(|c| c.with_message)
     }
 
+    /// The last day for the partner's decision, shown as "reageren vóór".
+    pub fn reaction_due(&self, working_days: u32) -> chrono::NaiveDate {
+        calendar::reaction_due(calendar::dutch_local_time(self.sent_at).date(), working_days)
+    }
+
     /// No decision within `working_days` working days of sending (Dutch
     /// local days).
     pub fn is_overdue(&self, now: DateTime<Utc>, working_days: u32) -> bool {

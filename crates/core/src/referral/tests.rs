@@ -208,6 +208,7 @@ fn the_referrer_only_cancels() {
 #[test]
 fn undecided_after_five_working_days_is_overdue() {
     let mut r = sent(); // Monday 2 March 2026, 10:00 in Amsterdam
+    assert_eq!(r.facts.reaction_due(DEFAULT_REACTION_WORKING_DAYS).to_string(), "2026-03-09");
     assert!(!r.facts.is_overdue(at("2026-03-09T22:59:00Z"), DEFAULT_REACTION_WORKING_DAYS));
     assert!(r.facts.is_overdue(at("2026-03-09T23:00:00Z"), DEFAULT_REACTION_WORKING_DAYS), "Tuesday in Amsterdam");
     r.apply(Step::Open, Side::Receiver, 20, at("2026-03-03T09:00:00Z"), None).unwrap();
@@ -247,6 +248,44 @@ fn the_side_follows_the_scope() {
     assert_eq!(side_of(&p(Role::RegioBeheerder, Scope::Region), &agb, &org), None);
     let other: AgbCode = "01000002".parse().unwrap();
     assert_eq!(side_of(&p(Role::Praktijk, Scope::Practice(other)), &agb, &org), None);
+}
+
+fn any_step() -> impl proptest::strategy::Strategy<Value = (Step, Side)> {
+    let steps: Vec<Step> = [Step::Open, Step::Accept, Step::Start, Step::Resume, Step::Cancel]
+        .into_iter()
+        .chain(RejectionReason::ALL.map(|reason| Step::Reject { reason }))
+        .chain(HoldReason::ALL.map(|reason| Step::Hold { reason }))
+        .chain(CompletionOutcome::ALL.map(|outcome| Step::Complete { outcome }))
+        .collect();
+    (proptest::sample::select(steps), proptest::sample::select(Side::ALL.to_vec()))
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_sequence_of_steps_keeps_the_history_lawful(steps in proptest::collection::vec(any_step(), 0..30)) {
+        use proptest::prop_assert;
+        let mut r = sent();
+        let mut t = r.facts.sent_at;
+        for (step, side) in steps {
+            t += Duration::hours(1);
+            let before = r.facts.clone();
+            if r.apply(step, side, 1, t, Some("bericht")).is_err() {
+                prop_assert!(r.facts == before, "a refused step changes nothing");
+            }
+            prop_assert!(!before.status.is_terminal() || r.facts == before, "nobody leaves a final state");
+        }
+        let mut status = ReferralStatus::Requested;
+        for change in &r.facts.history {
+            prop_assert!(allowed_side(status, change.status) == Some(change.side));
+            status = change.status;
+        }
+        prop_assert!(status == r.facts.status);
+        prop_assert!(r.personal.as_ref().unwrap().messages.len() == r.facts.history.len());
+        if let (Some(reaction), Some(done)) = (r.facts.first_reaction_at(), r.facts.completed_at()) {
+            prop_assert!(reaction <= done);
+        }
+        prop_assert!(r.facts.completed_at().is_some() == (r.facts.status == ReferralStatus::Completed));
+    }
 }
 
 /// A referral of the fixture: sent at `sent`, then `steps` as (step, hours

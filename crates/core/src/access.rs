@@ -149,6 +149,16 @@ pub enum Object<'a> {
         organization: &'a Code,
         partner_in: &'a [Code],
     },
+    /// One verwijzing: it holds a patient's contact details and question,
+    /// so only its two parties may open it.
+    Referral {
+        referring_practice: &'a AgbCode,
+        receiving_organization: &'a Code,
+    },
+    /// Counts of referrals of these networks, never persons.
+    ReferralFigures {
+        networks: &'a [Code],
+    },
     AuditLog,
     Users,
     /// The user's own account: password, TOTP, API tokens.
@@ -194,6 +204,25 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
     if let O::Overview = object {
         return if action == View { grant("overzicht voor ingelogde gebruikers") } else { Err(Refusal::OutOfScope) };
     }
+    if let O::Referral { referring_practice, receiving_organization } = object {
+        // Personal data of a patient: the two parties of the referral and
+        // nobody else, not even the region (NEN 7510 need-to-know). Deleting
+        // is not a user action: erasure after the retention period is.
+        return match (&who.scope, action) {
+            (S::Practice(own), View | Edit) if own == referring_practice => grant("verwijzende praktijk"),
+            (S::Practice(own), Create) if own == referring_practice => grant("praktijk verwijst eigen patiënt"),
+            (S::Organization(own), View | Edit) if own == receiving_organization => grant("ontvangende netwerkpartner"),
+            _ => Err(Refusal::OutOfScope),
+        };
+    }
+    if let (O::ReferralFigures { .. }, S::Region) = (object, &who.scope) {
+        // Figures are computed, never edited.
+        return if action == View {
+            grant("regio-beheerder ziet verwijscijfers van de regio")
+        } else {
+            Err(Refusal::OutOfScope)
+        };
+    }
     if who.scope == S::Region {
         return grant("regio-beheerder beheert de regio");
     }
@@ -235,6 +264,13 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
             grant("wijkmanager van een netwerk waarin deze organisatie partner is")
         }
         (O::Organization { code, .. }, S::Organization(own), Edit) if code == own => grant("eigen organisatie"),
+        // Practices and partners follow their own referrals in full in their
+        // worklists; network figures are for coordinators and the region.
+        (O::ReferralFigures { networks }, S::Networks(mine), View)
+            if !networks.is_empty() && networks.iter().all(|n| mine.contains(n)) =>
+        {
+            grant("wijkmanager ziet verwijscijfers van eigen netwerken")
+        }
         _ => Err(Refusal::OutOfScope),
     }
 }
@@ -367,6 +403,62 @@ mod tests {
         assert!(authorize(&p, Action::Edit, Object::Organization { code: &own, networks: &[] }).is_ok());
         assert!(authorize(&p, Action::Edit, Object::Organization { code: &other, networks: &[] }).is_err());
         assert!(authorize(&p, Action::View, Object::Organization { code: &other, networks: &[] }).is_ok());
+    }
+
+    #[test]
+    fn only_the_two_parties_open_a_referral() {
+        let (agb, other_agb): (AgbCode, AgbCode) = ("01000001".parse().unwrap(), "01000002".parse().unwrap());
+        let (org, other_org) = (code("welzijn-noord"), code("fysio-zuid"));
+        let n = code("wsv-noord");
+        let referral = Object::Referral { referring_practice: &agb, receiving_organization: &org };
+        let mut region = who(Role::RegioBeheerder, Scope::Region);
+        region.second_factor = true;
+        // (who, actions allowed); every other action is refused.
+        let table: Vec<(Principal, &[Action])> = vec![
+            (who(Role::Praktijk, Scope::Practice(agb.clone())), &[Action::View, Action::Edit, Action::Create]),
+            (who(Role::Praktijk, Scope::Practice(other_agb)), &[]),
+            (who(Role::Netwerkpartner, Scope::Organization(org.clone())), &[Action::View, Action::Edit]),
+            (who(Role::Netwerkpartner, Scope::Organization(other_org)), &[]),
+            (who(Role::Wijkmanager, Scope::Networks(vec![n])), &[]),
+            (region, &[]),
+        ];
+        for (principal, allowed) in &table {
+            for action in [Action::View, Action::Edit, Action::Create, Action::Delete] {
+                let result = authorize(principal, action, referral);
+                assert_eq!(result.is_ok(), allowed.contains(&action), "{:?} {action:?}", principal.scope);
+            }
+        }
+        let practice = &table[0].0;
+        assert_eq!(authorize(practice, Action::View, referral).unwrap().rule, "verwijzende praktijk");
+        assert_eq!(authorize(&table[2].0, Action::Edit, referral).unwrap().rule, "ontvangende netwerkpartner");
+    }
+
+    #[test]
+    fn referral_figures_are_for_the_region_and_the_networks_coordinator() {
+        let (noord, zuid) = (code("wsv-noord"), code("wsv-zuid"));
+        let both = [noord.clone(), zuid.clone()];
+        let own = Object::ReferralFigures { networks: std::slice::from_ref(&noord) };
+        let mixed = Object::ReferralFigures { networks: &both };
+        let region = who(Role::RegioBeheerder, Scope::Region);
+        let coordinator = who(Role::Wijkmanager, Scope::Networks(vec![noord.clone()]));
+        let other_coordinator = who(Role::Wijkmanager, Scope::Networks(vec![zuid.clone()]));
+        let practice = who(Role::Praktijk, Scope::Practice("01000001".parse().unwrap()));
+        let partner = who(Role::Netwerkpartner, Scope::Organization(code("welzijn-noord")));
+        assert_eq!(
+            authorize(&region, Action::View, mixed).unwrap().rule,
+            "regio-beheerder ziet verwijscijfers van de regio"
+        );
+        assert!(authorize(&region, Action::Edit, mixed).is_err());
+        assert_eq!(
+            authorize(&coordinator, Action::View, own).unwrap().rule,
+            "wijkmanager ziet verwijscijfers van eigen netwerken"
+        );
+        assert!(authorize(&coordinator, Action::View, mixed).is_err(), "a network of another coordinator is in it");
+        assert!(authorize(&coordinator, Action::Edit, own).is_err());
+        assert!(authorize(&coordinator, Action::View, Object::ReferralFigures { networks: &[] }).is_err());
+        for refused in [&other_coordinator, &practice, &partner] {
+            assert!(authorize(refused, Action::View, own).is_err(), "{:?}", refused.scope);
+        }
     }
 
     #[test]

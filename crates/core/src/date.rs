@@ -19,22 +19,24 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, Invalid> {
         })
 }
 
+/// Dutch month names, January first.
+pub const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// How a date is shown on pages: `1 april 2025`.
 pub fn display_date(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     use chrono::Datelike;
     format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }

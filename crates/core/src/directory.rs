@@ -462,7 +462,7 @@ pub fn merge_into(survivor: &mut Service, duplicate: &Service) {
     survivor.assured_date = survivor.assured_date.max(duplicate.assured_date);
 }
 
-fn plausible_email(email: &str) -> bool {
+pub(crate) fn plausible_email(email: &str) -> bool {
     let mut parts = email.split('@');
     matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
         if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')

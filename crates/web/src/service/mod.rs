@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod directory;
+pub mod hsds;
 pub mod region;
 
 use axum::extract::{FromRef, FromRequestParts};

@@ -210,3 +210,186 @@ async fn sals_total(app: &TestApp, token: &str) -> u64 {
     let (_, all) = app.api_get(token, "/api/hsds/service_at_locations?per_page=1").await;
     all["total_items"].as_u64().unwrap()
 }
+
+/// Our JSON Schemas for the HSDS 3.0 objects (`tests/data/hsds-schema`,
+/// written by us from the specification, see `docs/hsds.md`), compiled with
+/// format checks on and no network: every `$ref` is one of these files.
+struct Schemas {
+    validators: std::collections::BTreeMap<String, jsonschema::Validator>,
+}
+
+impl Schemas {
+    const BASE: &'static str = "https://wijkregie.invalid/schema/hsds-3.0/";
+
+    fn load() -> Schemas {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hsds-schema");
+        let mut registry = jsonschema::Registry::new();
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("the schema folder exists") {
+            let path = entry.expect("a readable entry").path();
+            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert_eq!(schema["$id"], format!("{}{name}.json", Self::BASE), "{name}: $id names the file");
+            assert!(schema["$comment"].as_str().unwrap().contains("not copied"), "{name}: provenance note");
+            registry = registry.add(format!("{}{name}.json", Self::BASE), schema).expect("a valid schema");
+            names.push(name);
+        }
+        let registry = registry.prepare().expect("every $ref resolves");
+        let validators = names
+            .into_iter()
+            .map(|name| {
+                let validator = jsonschema::options()
+                    .with_registry(&registry)
+                    .should_validate_formats(true)
+                    .build(&serde_json::json!({ "$ref": format!("{}{name}.json", Self::BASE) }))
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                (name, validator)
+            })
+            .collect();
+        Schemas { validators }
+    }
+
+    /// Every way `body` breaks the schema `name`, each with where it is.
+    fn problems(&self, name: &str, body: &Value) -> Vec<String> {
+        let validator = self.validators.get(name).unwrap_or_else(|| panic!("no schema {name}"));
+        validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    }
+
+    fn check(&self, name: &str, body: &Value, context: &str) {
+        let problems = self.problems(name, body);
+        assert!(problems.is_empty(), "{context} is not a valid HSDS {name}:\n{}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn the_schemas_reject_what_hsds_forbids() {
+    let schemas = Schemas::load();
+    let service = serde_json::json!({
+        "id": "2f7e4c2a-0c1b-4d7e-9a55-3b1f0e6d9c01",
+        "name": "Taalcafé",
+        "status": "active",
+        "assured_date": "2026-01-31",
+        "service_at_locations": [{
+            "id": "7d0e1f2a-3b4c-4d5e-8f60-718293a4b5c6",
+            "location": {
+                "id": "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d",
+                "location_type": "physical",
+                "addresses": [{
+                    "id": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e", "address_1": "Lindelaan 12a", "city": "Heiderloo",
+                    "state_province": "", "postal_code": "1215 EK", "country": "NL", "address_type": "physical"
+                }]
+            }
+        }]
+    });
+    schemas.check("service", &service, "the sample");
+    let broken = |pointer: &str, value: Option<Value>| {
+        let mut body = service.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let object = body.pointer_mut(parent).unwrap().as_object_mut().unwrap();
+        match value {
+            Some(v) => object.insert(key.to_owned(), v),
+            None => object.remove(key),
+        };
+        schemas.problems("service", &body)
+    };
+    for (pointer, value) in [
+        ("/status", Some("open".into())),
+        ("/id", None),
+        ("/id", Some("42".into())),
+        ("/assured_date", Some("31-01-2026".into())),
+        ("/email", Some("geen-adres".into())),
+        ("/url", Some("niet een url".into())),
+        ("/opening_hours", Some("ma-vr".into())),
+        ("/minimum_age", Some("12".into())),
+        ("/service_at_locations/0/location/addresses/0/country", None),
+        ("/service_at_locations/0/location/location_type", Some("building".into())),
+        ("/service_at_locations/0/location/addresses/0/id", Some(Value::Null)),
+    ] {
+        assert!(!broken(pointer, value.clone()).is_empty(), "{pointer} = {value:?} must be rejected");
+    }
+    let mut page = serde_json::json!({
+        "total_items": 0, "total_pages": 1, "page_number": 1, "size": 0,
+        "first_page": true, "last_page": true, "empty": true, "contents": []
+    });
+    schemas.check("page", &page, "an empty page");
+    page.as_object_mut().unwrap().remove("empty");
+    assert!(!schemas.problems("page", &page).is_empty(), "HSDS requires 'empty'");
+}
+
+/// Every page of a list, following `page` until `last_page`, each page
+/// checked against the envelope and each item against `item`.
+async fn every_page(app: &TestApp, token: &str, schemas: &Schemas, path: &str, item: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    for number in 1.. {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let url = format!("{path}{separator}page={number}&per_page=20");
+        let (status, page) = app.api_get(token, &url).await;
+        assert_eq!(status, StatusCode::OK, "{:?} {url}: {page}", app.engine);
+        schemas.check("page", &page, &url);
+        for (i, body) in page["contents"].as_array().unwrap().iter().enumerate() {
+            schemas.check(item, body, &format!("{:?} {url} contents[{i}]", app.engine));
+        }
+        items.extend(page["contents"].as_array().unwrap().iter().cloned());
+        if page["last_page"] == true {
+            assert_eq!(page["total_items"].as_u64().unwrap() as usize, items.len(), "{url}");
+            break;
+        }
+    }
+    assert!(!items.is_empty(), "{:?} {path}: the demo directory has some", app.engine);
+    items
+}
+
+async fn one(app: &TestApp, token: &str, schemas: &Schemas, path: &str, schema: &str) -> Value {
+    let (status, body) = app.api_get(token, path).await;
+    assert_eq!(status, StatusCode::OK, "{:?} {path}: {body}", app.engine);
+    schemas.check(schema, &body, &format!("{:?} {path}", app.engine));
+    body
+}
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn every_endpoint_validates_against_our_hsds_schemas() {
+    let schemas = Schemas::load();
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let token = app.token(Role::Netwerkpartner).await;
+
+        let services = every_page(&app, &token, &schemas, "/api/hsds/services", "service").await;
+        assert!(services.len() > 10, "{engine:?}: the demo directory is served");
+        // The check bites on a real body too, not only on the hand-made sample.
+        let mut broken = services[0].clone();
+        broken["status"] = "open".into();
+        broken.as_object_mut().unwrap().remove("id");
+        assert_eq!(schemas.problems("service", &broken).len(), 2, "{engine:?}: status and id");
+        for id in ids(&services) {
+            one(&app, &token, &schemas, &format!("/api/hsds/services/{id}"), "service").await;
+        }
+
+        let organizations = every_page(&app, &token, &schemas, "/api/hsds/organizations", "organization").await;
+        for id in ids(&organizations) {
+            one(&app, &token, &schemas, &format!("/api/hsds/organizations/{id}"), "organization").await;
+            let path = format!("/api/hsds/organizations/{id}?full_service=true");
+            one(&app, &token, &schemas, &path, "organization").await;
+        }
+
+        let taxonomies = every_page(&app, &token, &schemas, "/api/hsds/taxonomies", "taxonomy").await;
+        for id in ids(&taxonomies) {
+            one(&app, &token, &schemas, &format!("/api/hsds/taxonomies/{id}"), "taxonomy").await;
+        }
+        let terms = every_page(&app, &token, &schemas, "/api/hsds/taxonomy_terms", "taxonomy_term").await;
+        for id in ids(&terms) {
+            one(&app, &token, &schemas, &format!("/api/hsds/taxonomy_terms/{id}"), "taxonomy_term").await;
+        }
+
+        let at_locations =
+            every_page(&app, &token, &schemas, "/api/hsds/service_at_locations", "service_at_location").await;
+        let full = "/api/hsds/service_at_locations?full=true";
+        assert_eq!(ids(&every_page(&app, &token, &schemas, full, "service_at_location").await), ids(&at_locations));
+        for id in ids(&at_locations) {
+            one(&app, &token, &schemas, &format!("/api/hsds/service_at_locations/{id}"), "service_at_location").await;
+        }
+    }
+}

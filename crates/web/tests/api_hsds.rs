@@ -93,6 +93,7 @@ async fn bad_requests_get_problem_details() {
             "/api/hsds/organizations/00000000-0000-4000-8000-999999999999?full_service=ja",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        ("/api/hsds/organizations?full=1", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/taxonomies?page=0", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/taxonomies/wijkregie-hulpvraag", StatusCode::NOT_FOUND),
         ("/api/hsds/taxonomy_terms?taxonomy_id=hulpvraag", StatusCode::UNPROCESSABLE_ENTITY),
@@ -374,6 +375,9 @@ async fn every_endpoint_validates_against_our_hsds_schemas() {
             let path = format!("/api/hsds/organizations/{id}?full_service=true");
             one(&app, &token, &schemas, &path, "organization").await;
         }
+
+        let full = "/api/hsds/organizations?full=true&full_service=true";
+        assert_eq!(ids(&every_page(&app, &token, &schemas, full, "organization").await), ids(&organizations));
 
         let taxonomies = every_page(&app, &token, &schemas, "/api/hsds/taxonomies", "taxonomy").await;
         for id in ids(&taxonomies) {

@@ -204,12 +204,13 @@ fn id_parameter(value: &str, field: &str, problems: &mut Vec<FieldError>) -> Opt
     }
 }
 
-/// Does `search` occur in any of these texts, ignoring case? The plain
-/// match of the small lists (organisations, taxonomies), where the social
-/// map's Dutch search has nothing to add.
-fn matches(search: &str, texts: &[Option<&Value>]) -> bool {
+/// Does `search` occur in one of these fields of `item`, ignoring case?
+/// The plain match of the small lists (organisations, taxonomies), where the
+/// social map's Dutch search has nothing to add.
+fn matches(search: &str, item: &Value, fields: &[&str]) -> bool {
     let needle = search.trim().to_lowercase();
-    needle.is_empty() || texts.iter().flatten().filter_map(|v| v.as_str()).any(|t| t.to_lowercase().contains(&needle))
+    needle.is_empty()
+        || fields.iter().filter_map(|f| item.get(f)?.as_str()).any(|text| text.to_lowercase().contains(&needle))
 }
 
 fn not_found(what: &str, id: &str) -> AppError {
@@ -249,7 +250,7 @@ async fn taxonomy_terms(ctx: Ctx, Query(q): Query<TermsQuery>) -> Result<Respons
         // `top_only`: terms without a parent. The OpenAPI text ("that have not child terms")
         // reads both ways; the parameter's name decides.
         .filter(|t| !top_only || t.get("parent_id").is_none())
-        .filter(|t| matches(&q.search, &[t.get("name"), t.get("code"), t.get("description")]))
+        .filter(|t| matches(&q.search, t, &["name", "code", "description"]))
         .cloned()
         .collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
@@ -275,10 +276,8 @@ async fn taxonomies(_ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response,
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let items = hsds::taxonomies_json()
-        .into_iter()
-        .filter(|t| matches(&q.search, &[t.get("name"), t.get("description")]))
-        .collect();
+    let items =
+        hsds::taxonomies_json().into_iter().filter(|t| matches(&q.search, t, &["name", "description"])).collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 
@@ -290,18 +289,37 @@ async fn one_taxonomy(_ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
     Ok(Json(taxonomy).into_response())
 }
 
+#[derive(Deserialize, Default)]
+struct OrganizationsQuery {
+    #[serde(default)]
+    search: String,
+    /// Each organisation nested as `/organizations/{id}` serves it ...
+    #[serde(default)]
+    full: String,
+    /// ... and its services nested too.
+    #[serde(default)]
+    full_service: String,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
 /// Every organisation of the region's directory, whether or not it offers
 /// services yet, with the ids the export gives them.
-async fn organizations(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<Response, AppError> {
     let mut problems = Vec::new();
     let (page_number, per_page) = q.paging.parse(&mut problems);
+    let full = flag(&q.full, "full", &mut problems);
+    let full_service = flag(&q.full_service, "full_service", &mut problems);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let items = hsds::organizations_json(&directory(&ctx).await?)
-        .into_iter()
-        .filter(|o| matches(&q.search, &[o.get("name")]))
-        .collect();
+    let dir = directory(&ctx).await?;
+    let bodies = if full || full_service {
+        dir.organizations.iter().filter_map(|o| hsds::organization_json(&o.code, &dir, full_service)).collect()
+    } else {
+        hsds::organizations_json(&dir)
+    };
+    let items = bodies.into_iter().filter(|o| matches(&q.search, o, &["name"])).collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 

@@ -94,6 +94,8 @@ async fn bad_requests_get_problem_details() {
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         ("/api/hsds/organizations?full=1", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/hsds/organizations?taxonomy_term_id=welzijn", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/hsds/service_at_locations?taxonomy_id=domein", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/taxonomies?page=0", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/taxonomies/wijkregie-hulpvraag", StatusCode::NOT_FOUND),
         ("/api/hsds/taxonomy_terms?taxonomy_id=hulpvraag", StatusCode::UNPROCESSABLE_ENTITY),
@@ -200,6 +202,21 @@ async fn organizations_taxonomies_and_service_at_locations_use_the_export_ids() 
         let (_, near_km) = app.api_get(&token, "/api/hsds/service_at_locations?postcode=5961GH&radius_km=3").await;
         assert_eq!(near["contents"], near_km["contents"], "proximity is metres, radius_km kilometres");
         assert!(near["total_items"].as_u64().unwrap() < sals_total(&app, &token).await, "{engine:?}");
+
+        // taxonomy_term_id and taxonomy_id read the records' attributes.
+        let welzijn = hsds::taxonomy_term_id(hsds::TAXONOMY_DOMEIN, "welzijn");
+        let (_, welfare) = app.api_get(&token, &format!("/api/hsds/organizations?taxonomy_term_id={welzijn}")).await;
+        assert!(names(&welfare).contains(&"Ouderenwerk De Zilveren Draad".to_owned()), "{engine:?}");
+        assert!(welfare["total_items"].as_u64().unwrap() < all["total_items"].as_u64().unwrap());
+        let domains = hsds::taxonomy_id(hsds::TAXONOMY_DOMEIN);
+        let (_, with_domain) = app.api_get(&token, &format!("/api/hsds/organizations?taxonomy_id={domains}")).await;
+        assert_eq!(with_domain["total_items"], all["total_items"], "{engine:?}: every organisation has a domain");
+        let pathways = hsds::taxonomy_id(hsds::TAXONOMY_KETENAANPAK);
+        let (_, on_pathway) =
+            app.api_get(&token, &format!("/api/hsds/service_at_locations?taxonomy_id={pathways}&full=true")).await;
+        let on_pathway = on_pathway["contents"].as_array().unwrap();
+        assert!(!on_pathway.is_empty() && (on_pathway.len() as u64) < sals_total(&app, &token).await, "{engine:?}");
+        assert!(on_pathway.iter().all(|sal| sal["service"].to_string().contains(&pathways.to_string())));
 
         let (status, past) = app.api_get(&token, "/api/hsds/organizations?page=999").await;
         assert_eq!(status, StatusCode::OK);

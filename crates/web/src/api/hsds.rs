@@ -4,6 +4,8 @@
 //! `last_page`, `empty`, `contents`). Bodies come from `formats::hsds`, the
 //! same code that writes the datapackage export.
 
+use std::collections::HashSet;
+
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -213,6 +215,18 @@ fn matches(search: &str, item: &Value, fields: &[&str]) -> bool {
         || fields.iter().filter_map(|f| item.get(f)?.as_str()).any(|text| text.to_lowercase().contains(&needle))
 }
 
+/// Does this body carry an attribute with this term, and with a term of
+/// this taxonomy? How HSDS's `taxonomy_term_id` and `taxonomy_id` filters
+/// read on records that carry their terms as attributes.
+fn has_attribute(body: &Value, term: Option<&HsdsId>, taxonomy: Option<&HsdsId>) -> bool {
+    body["attributes"].as_array().is_some_and(|attributes| {
+        attributes.iter().any(|a| {
+            term.is_none_or(|t| a["taxonomy_term_id"] == t.as_str())
+                && taxonomy.is_none_or(|t| a["taxonomy_term"]["taxonomy_id"] == t.as_str())
+        })
+    })
+}
+
 fn not_found(what: &str, id: &str) -> AppError {
     AppError::NotFound(format!("{what} '{id}'"))
 }
@@ -299,6 +313,10 @@ struct OrganizationsQuery {
     /// ... and its services nested too.
     #[serde(default)]
     full_service: String,
+    #[serde(default)]
+    taxonomy_term_id: String,
+    #[serde(default)]
+    taxonomy_id: String,
     #[serde(flatten)]
     paging: Paging,
 }
@@ -310,16 +328,33 @@ async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<
     let (page_number, per_page) = q.paging.parse(&mut problems);
     let full = flag(&q.full, "full", &mut problems);
     let full_service = flag(&q.full_service, "full_service", &mut problems);
+    let term = id_parameter(&q.taxonomy_term_id, "taxonomy_term_id", &mut problems);
+    let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
     let dir = directory(&ctx).await?;
+    // An organisation's own attributes (its domain) decide, not its services'.
+    let tagged: HashSet<String> = dir
+        .organizations
+        .iter()
+        .filter(|o| {
+            (term.is_none() && taxonomy.is_none())
+                || hsds::organization_json(&o.code, &dir, false)
+                    .is_some_and(|body| has_attribute(&body, term.as_ref(), taxonomy.as_ref()))
+        })
+        .map(|o| hsds::organization_id(&o.code).to_string())
+        .collect();
     let bodies = if full || full_service {
         dir.organizations.iter().filter_map(|o| hsds::organization_json(&o.code, &dir, full_service)).collect()
     } else {
         hsds::organizations_json(&dir)
     };
-    let items = bodies.into_iter().filter(|o| matches(&q.search, o, &["name"])).collect();
+    let items = bodies
+        .into_iter()
+        .filter(|o| o["id"].as_str().is_some_and(|id| tagged.contains(id)))
+        .filter(|o| matches(&q.search, o, &["name"]))
+        .collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 
@@ -355,6 +390,8 @@ struct AtLocationsQuery {
     /// HSDS's name for a radius, in metres; `radius_km` is ours.
     #[serde(default)]
     proximity: String,
+    #[serde(default)]
+    taxonomy_id: String,
     #[serde(default)]
     full: String,
 }
@@ -424,13 +461,18 @@ async fn service_at_locations(ctx: Ctx, Query(q): Query<AtLocationsQuery>) -> Re
     let page_number = number(&q.filters.page, "page", 1, 1_000_000, &mut problems);
     let per_page = number(&q.filters.per_page, "per_page", 50, MAX_PER_PAGE, &mut problems);
     let full = flag(&q.full, "full", &mut problems);
+    let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
     let (request, organization) = filters(&ctx, &q.filters, &q.proximity, &mut problems).await?;
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
     let dir = directory(&ctx).await?;
     let found = crate::service::hsds::at_locations(&ctx, &request, organization.as_ref(), &dir).await?;
-    let items = found.iter().flat_map(|s| hsds::service_at_locations_json(s, &dir, full)).collect();
+    let items = found
+        .iter()
+        .filter(|s| taxonomy.is_none() || has_attribute(&hsds::service_json(s, &dir), None, taxonomy.as_ref()))
+        .flat_map(|s| hsds::service_at_locations_json(s, &dir, full))
+        .collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 

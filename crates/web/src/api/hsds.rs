@@ -202,7 +202,13 @@ fn flag(value: &str, field: &str, problems: &mut Vec<FieldError>) -> bool {
 fn id_parameter(value: &str, field: &str, problems: &mut Vec<FieldError>) -> Option<HsdsId> {
     match value.trim() {
         "" => None,
-        v => v.parse::<HsdsId>().map_err(|e| problems.push(e.at(field))).ok(),
+        v => match v.parse::<HsdsId>() {
+            Ok(id) => Some(id),
+            Err(e) => {
+                problems.push(e.at(field));
+                None
+            }
+        },
     }
 }
 
@@ -435,14 +441,7 @@ async fn filters(
         radius(&q.radius_km, "radius_km", 1.0, problems).or(radius(proximity, "proximity", 1000.0, problems));
     let term = match q.taxonomy_term_id.trim() {
         "" => None,
-        text => {
-            let mut conn = ctx.state.store.conn().await?;
-            let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
-            let by_id = terms
-                .iter()
-                .find(|t| hsds::taxonomy_term_id(hsds::TAXONOMY_HULPVRAAG, t.code.as_str()).as_str() == text);
-            Some(by_id.map_or_else(|| text.to_owned(), |t| t.code.to_string()))
-        }
+        text => Some(crate::service::hsds::term_code(ctx, text).await?),
     };
     let request = service::SearchRequest {
         text: q.search.chars().take(200).collect(),

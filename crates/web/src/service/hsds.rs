@@ -29,6 +29,17 @@ pub fn organization<'a>(directory: &'a Directory, id: &HsdsId) -> Option<&'a Org
     directory.organizations.iter().find(|o| &hsds::organization_id(&o.code) == id)
 }
 
+/// The hulpvraag code behind a `taxonomy_term_id`: HSDS means the term's
+/// id, the social map page and `/services` use its code; both are taken.
+pub async fn term_code(ctx: &Ctx, id_or_code: &str) -> Result<String> {
+    let mut conn = ctx.state.store.conn().await?;
+    let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
+    Ok(terms
+        .iter()
+        .find(|t| hsds::taxonomy_term_id(hsds::TAXONOMY_HULPVRAAG, t.code.as_str()).as_str() == id_or_code)
+        .map_or_else(|| id_or_code.to_owned(), |t| t.code.to_string()))
+}
+
 /// The services the request finds, best first, of one organisation if
 /// given, each keeping only the locations within the request's radius: a
 /// service with a far location and a near one is near only at the near one.

@@ -208,6 +208,36 @@ fn nested_service_json_reads_back() {
 }
 
 #[test]
+fn the_api_shapes_use_the_ids_of_the_export() {
+    let w = world();
+    let first = hsds::parse_json(&fixture("services.json"), &known(&w)).unwrap();
+    let dir = directory(&w, &first);
+    let package = hsds::render_datapackage(&dir);
+    let column = |file: &str| -> Vec<String> {
+        package[file].lines().skip(1).map(|l| l.split(',').next().unwrap().to_owned()).collect()
+    };
+    let id_of = |v: &serde_json::Value| v["id"].as_str().unwrap().to_owned();
+
+    let organizations: Vec<String> = hsds::organizations_json(&dir).iter().map(id_of).collect();
+    assert_eq!(organizations, column("organizations.csv"));
+    assert_eq!(hsds::taxonomies_json().iter().map(id_of).collect::<Vec<_>>(), column("taxonomies.csv"));
+    assert_eq!(hsds::taxonomy_terms_json(&dir).iter().map(id_of).collect::<Vec<_>>(), column("taxonomy_terms.csv"));
+    let at_locations: Vec<String> =
+        dir.services.iter().flat_map(|s| hsds::service_at_locations_json(s, &dir, false)).map(|v| id_of(&v)).collect();
+    assert_eq!(at_locations, column("service_at_location.csv"));
+
+    let owner = &first.services[0].organization;
+    let org = hsds::organization_json(owner, &dir, false).unwrap();
+    assert_eq!(org["id"], hsds::organization_id(owner).to_string());
+    let mine: Vec<&str> = dir.services.iter().filter(|s| &s.organization == owner).map(|s| s.id.as_str()).collect();
+    let nested: Vec<&str> = org["services"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(nested, mine);
+    let full = hsds::organization_json(owner, &dir, true).unwrap();
+    assert!(full["services"][0]["service_at_locations"].is_array() && full["services"][0]["organization"].is_null());
+    assert!(hsds::organization_json(&"bestaat-niet".parse().unwrap(), &dir, false).is_none());
+}
+
+#[test]
 fn our_own_ids_map_back_to_existing_codes() {
     let w = world();
     let org = &w.organizations[0];

@@ -173,6 +173,35 @@ pub fn service_json(service: &Service, directory: &Directory) -> serde_json::Val
     render::service_json(service, directory)
 }
 
+/// Every organisation with its one-to-one fields, as `/organizations` lists them.
+pub fn organizations_json(directory: &Directory) -> Vec<serde_json::Value> {
+    render::organizations_json(directory)
+}
+
+/// One organisation nested as `/organizations/{id}` serves it, with its
+/// services (fully nested when `full_service`); `None` if the directory has
+/// no organisation with this code.
+pub fn organization_json(code: &Code, directory: &Directory, full_service: bool) -> Option<serde_json::Value> {
+    render::organization_json(code, directory, full_service)
+}
+
+/// The service at each of its locations, as `/service_at_locations` lists
+/// them (fully nested when `full`), with the ids the export writes.
+pub fn service_at_locations_json(service: &Service, directory: &Directory, full: bool) -> Vec<serde_json::Value> {
+    render::service_at_locations_json(service, directory, full)
+}
+
+/// Our taxonomies, as `taxonomies.csv` and `/taxonomies` hold them.
+pub fn taxonomies_json() -> Vec<serde_json::Value> {
+    render::taxonomies_json()
+}
+
+/// Every term of our taxonomies that the directory uses, as
+/// `taxonomy_terms.csv` and `/taxonomy_terms` hold them.
+pub fn taxonomy_terms_json(directory: &Directory) -> Vec<serde_json::Value> {
+    render::taxonomy_terms_json(directory)
+}
+
 /// The HSDS id of one of our organisations.
 pub fn organization_id(code: &Code) -> HsdsId {
     derived_id(code.as_str())
@@ -186,6 +215,11 @@ pub fn taxonomy_id(taxonomy: &str) -> HsdsId {
 /// The HSDS id of a term in one of our taxonomies: the same in exports and the API.
 pub fn taxonomy_term_id(taxonomy: &str, code: &str) -> HsdsId {
     derived_id(&format!("taxonomy_term:{taxonomy}:{code}"))
+}
+
+/// The HSDS id of a service at one of its locations: the same in exports and the API.
+pub fn service_at_location_id(service: &HsdsId, location: &HsdsId) -> HsdsId {
+    derived_id(&format!("service_at_location:{service}:{location}"))
 }
 
 /// A UUID version 5 in [`WIJKREGIE_NAMESPACE`] (RFC 4122 §4.3).

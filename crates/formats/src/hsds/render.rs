@@ -252,8 +252,8 @@ fn taxonomy_rows() -> Vec<Row> {
     .collect()
 }
 
-fn build(directory: &Directory, services: &[&Service], every_organization: bool) -> (Tables, Taxonomies) {
-    let mut t = Tables::default();
+/// Every term of our taxonomies that the directory and these services use.
+fn terms(directory: &Directory, services: &[&Service]) -> Taxonomies {
     let mut tax = Taxonomies { terms: Vec::new(), seen: HashSet::new() };
     for term in &directory.taxonomy {
         tax.add(
@@ -289,7 +289,12 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             tax.add(TAXONOMY_HULPVRAAG, c.as_str(), c.as_str(), None, None);
         }
     }
+    tax
+}
 
+fn build(directory: &Directory, services: &[&Service], every_organization: bool) -> (Tables, Taxonomies) {
+    let mut t = Tables::default();
+    let tax = terms(directory, services);
     let wanted_orgs: HashSet<&Code> = services.iter().map(|s| &s.organization).collect();
     for o in directory.organizations.iter().filter(|o| every_organization || wanted_orgs.contains(&o.code)) {
         let oid = organization_id(&o.code).to_string();
@@ -383,7 +388,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             t.push(
                 "service_at_location.csv",
                 row([
-                    ("id", id(&format!("service_at_location:{sid}:{l}"))),
+                    ("id", json!(super::service_at_location_id(&s.id, l).to_string())),
                     ("service_id", json!(sid)),
                     ("location_id", json!(l.as_str())),
                 ]),
@@ -584,27 +589,42 @@ fn with_terms(mut attributes: Vec<Row>, tax: &Taxonomies) -> Vec<Value> {
     attributes.into_iter().map(Value::Object).collect()
 }
 
+fn objects(rows: Vec<Row>) -> Value {
+    Value::Array(rows.into_iter().map(Value::Object).collect())
+}
+
+/// An organisation with its identifiers and attributes, as a service and
+/// `/organizations/{id}` nest it.
+fn organization_nested(t: &Tables, tax: &Taxonomies, oid: &Value) -> Option<Row> {
+    let mut org = t.get("organizations.csv").iter().find(|o| o.get("id") == Some(oid)).cloned()?;
+    org.insert(
+        "organization_identifiers".into(),
+        objects(children(t.get("organization_identifiers.csv"), "organization_id", oid)),
+    );
+    org.insert("attributes".into(), Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", oid), tax)));
+    Some(org)
+}
+
+/// A location with its addresses.
+fn location_nested(t: &Tables, lid: &Value) -> Option<Row> {
+    let mut location = t.get("locations.csv").iter().find(|l| l.get("id") == Some(lid)).cloned()?;
+    location.insert("addresses".into(), objects(children(t.get("addresses.csv"), "location_id", lid)));
+    Some(location)
+}
+
 pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
     let (t, tax) = build(directory, &[service], false);
     let sid = json!(service.id.as_str());
     let mut s = t.get("services.csv").first().cloned().unwrap_or_default();
     let oid = json!(organization_id(&service.organization).to_string());
-    if let Some(mut org) = t.get("organizations.csv").iter().find(|o| o.get("id") == Some(&oid)).cloned() {
-        let ids = children(t.get("organization_identifiers.csv"), "organization_id", &oid);
-        org.insert("organization_identifiers".into(), Value::Array(ids.into_iter().map(Value::Object).collect()));
-        org.insert(
-            "attributes".into(),
-            Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", &oid), &tax)),
-        );
+    if let Some(org) = organization_nested(&t, &tax, &oid) {
         s.insert("organization".into(), Value::Object(org));
     }
     let sals: Vec<Value> = children(t.get("service_at_location.csv"), "service_id", &sid)
         .into_iter()
         .map(|mut sal| {
             let lid = sal.get("location_id").cloned().unwrap_or(Value::Null);
-            if let Some(mut location) = t.get("locations.csv").iter().find(|l| l.get("id") == Some(&lid)).cloned() {
-                let addresses = children(t.get("addresses.csv"), "location_id", &lid);
-                location.insert("addresses".into(), Value::Array(addresses.into_iter().map(Value::Object).collect()));
+            if let Some(location) = location_nested(&t, &lid) {
                 sal.insert("location".into(), Value::Object(location));
             }
             Value::Object(sal)
@@ -612,13 +632,12 @@ pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
         .collect();
     s.insert("service_at_locations".into(), Value::Array(sals));
     let phones = children(t.get("phones.csv"), "service_id", &sid);
-    s.insert("phones".into(), Value::Array(phones.into_iter().map(Value::Object).collect()));
+    s.insert("phones".into(), objects(phones));
     let contacts: Vec<Value> = children(t.get("contacts.csv"), "service_id", &sid)
         .into_iter()
         .map(|mut c| {
             let cid = c.get("id").cloned().unwrap_or(Value::Null);
-            let phones = children(t.get("phones.csv"), "contact_id", &cid);
-            c.insert("phones".into(), Value::Array(phones.into_iter().map(Value::Object).collect()));
+            c.insert("phones".into(), objects(children(t.get("phones.csv"), "contact_id", &cid)));
             Value::Object(c)
         })
         .collect();
@@ -626,10 +645,106 @@ pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
     for (key, table) in
         [("schedules", "schedules.csv"), ("languages", "languages.csv"), ("cost_options", "cost_options.csv")]
     {
-        let rows = children(t.get(table), "service_id", &sid);
-        s.insert(key.into(), Value::Array(rows.into_iter().map(Value::Object).collect()));
+        s.insert(key.into(), objects(children(t.get(table), "service_id", &sid)));
     }
     s.insert("service_areas".into(), Value::Array(Vec::new()));
     s.insert("attributes".into(), Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", &sid), &tax)));
     Value::Object(s)
+}
+
+/// Every organisation with its one-to-one fields only: the rows of
+/// `organizations.csv`, as HSDS's `/organizations` list holds them.
+pub(super) fn organizations_json(directory: &Directory) -> Vec<Value> {
+    let (t, _) = build(directory, &[], true);
+    t.get("organizations.csv").iter().cloned().map(Value::Object).collect()
+}
+
+/// One organisation, nested as `/organizations/{id}`: identifiers,
+/// attributes, its locations with addresses and its services. Services carry
+/// their one-to-one fields, or everything (without the organisation they
+/// sit in) when `full_service`.
+pub(super) fn organization_json(code: &Code, directory: &Directory, full_service: bool) -> Option<Value> {
+    let services: Vec<&Service> = directory.services.iter().filter(|s| &s.organization == code).collect();
+    // Every organisation, so that one without services is still rendered.
+    let (t, tax) = build(directory, &services, true);
+    let oid = json!(organization_id(code).to_string());
+    let mut org = organization_nested(&t, &tax, &oid)?;
+    let nested: Vec<Value> = if full_service {
+        services
+            .iter()
+            .map(|s| {
+                let mut full = service_json(s, directory);
+                if let Some(object) = full.as_object_mut() {
+                    object.remove("organization");
+                }
+                full
+            })
+            .collect()
+    } else {
+        t.get("services.csv").iter().cloned().map(Value::Object).collect()
+    };
+    org.insert("services".into(), Value::Array(nested));
+    let locations: Vec<Value> = t
+        .get("locations.csv")
+        .iter()
+        .filter(|l| l.get("organization_id") == Some(&oid))
+        .filter_map(|l| location_nested(&t, l.get("id")?))
+        .map(Value::Object)
+        .collect();
+    org.insert("locations".into(), Value::Array(locations));
+    Some(Value::Object(org))
+}
+
+/// The service at each of its locations, as `/service_at_locations` lists
+/// them: the link with the location and the service's one-to-one fields
+/// (with its organisation's). When `full`, the location comes with its
+/// addresses and the service with everything `/services/{id}` holds except
+/// its other locations.
+pub(super) fn service_at_locations_json(service: &Service, directory: &Directory, full: bool) -> Vec<Value> {
+    let (t, _) = build(directory, &[service], false);
+    let sid = json!(service.id.as_str());
+    let one_to_one = || {
+        let mut s = t.get("services.csv").first().cloned().unwrap_or_default();
+        let oid = json!(organization_id(&service.organization).to_string());
+        if let Some(org) = t.get("organizations.csv").iter().find(|o| o.get("id") == Some(&oid)) {
+            s.insert("organization".into(), Value::Object(org.clone()));
+        }
+        Value::Object(s)
+    };
+    let nested_service = if full {
+        let mut s = service_json(service, directory);
+        if let Some(object) = s.as_object_mut() {
+            object.remove("service_at_locations");
+        }
+        s
+    } else {
+        one_to_one()
+    };
+    children(t.get("service_at_location.csv"), "service_id", &sid)
+        .into_iter()
+        .map(|mut sal| {
+            let lid = sal.get("location_id").cloned().unwrap_or(Value::Null);
+            let location = if full {
+                location_nested(&t, &lid)
+            } else {
+                t.get("locations.csv").iter().find(|l| l.get("id") == Some(&lid)).cloned()
+            };
+            if let Some(location) = location {
+                sal.insert("location".into(), Value::Object(location));
+            }
+            sal.insert("service".into(), nested_service.clone());
+            Value::Object(sal)
+        })
+        .collect()
+}
+
+/// The taxonomies of `taxonomies.csv`.
+pub(super) fn taxonomies_json() -> Vec<Value> {
+    taxonomy_rows().into_iter().map(Value::Object).collect()
+}
+
+/// Every term of `taxonomy_terms.csv`, in the same order.
+pub(super) fn taxonomy_terms_json(directory: &Directory) -> Vec<Value> {
+    let services: Vec<&Service> = directory.services.iter().collect();
+    terms(directory, &services).terms.into_iter().map(Value::Object).collect()
 }

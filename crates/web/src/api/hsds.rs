@@ -4,6 +4,8 @@
 //! `last_page`, `empty`, `contents`). Bodies come from `formats::hsds`, the
 //! same code that writes the datapackage export.
 
+use std::collections::HashSet;
+
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,10 +14,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wijkregie_core::directory::HsdsId;
 use wijkregie_core::FieldError;
-use wijkregie_formats::hsds::{self, Directory};
+use wijkregie_formats::hsds;
 
 use crate::error::AppError;
 use crate::service::directory as service;
+use crate::service::hsds::directory;
 use crate::service::Ctx;
 use crate::AppState;
 
@@ -25,6 +28,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/hsds/services", get(services))
         .route("/api/hsds/services/{id}", get(one_service))
         .route("/api/hsds/taxonomy_terms", get(taxonomy_terms))
+        .route("/api/hsds/taxonomy_terms/{id}", get(one_taxonomy_term))
+        .route("/api/hsds/taxonomies", get(taxonomies))
+        .route("/api/hsds/taxonomies/{id}", get(one_taxonomy))
+        .route("/api/hsds/organizations", get(organizations))
+        .route("/api/hsds/organizations/{id}", get(one_organization))
+        .route("/api/hsds/service_at_locations", get(service_at_locations))
+        .route("/api/hsds/service_at_locations/{id}", get(one_service_at_location))
 }
 
 const MAX_PER_PAGE: usize = 200;
@@ -85,18 +95,6 @@ fn page(items: Vec<Value>, page_number: usize, per_page: usize) -> Value {
         "last_page": page_number >= total_pages,
         "empty": contents.is_empty(),
         "contents": contents,
-    })
-}
-
-async fn directory(ctx: &Ctx) -> Result<Directory, AppError> {
-    let mut conn = ctx.state.store.conn().await?;
-    Ok(Directory {
-        organizations: wijkregie_store::region::organizations(&mut conn).await?,
-        locations: wijkregie_store::directory::locations(&mut conn).await?,
-        services: wijkregie_store::directory::services(&mut conn).await?,
-        taxonomy: wijkregie_store::directory::taxonomy_terms(&mut conn).await?,
-        wijken: wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code, w.name)).collect(),
-        networks: wijkregie_store::region::networks(&mut conn).await?.into_iter().map(|n| (n.code, n.name)).collect(),
     })
 }
 
@@ -170,31 +168,326 @@ async fn one_service(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
     Ok(Json(hsds::service_json(&detail.service, &dir)).into_response())
 }
 
-async fn taxonomy_terms(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, AppError> {
+/// `page` and `per_page`, as every HSDS list takes them.
+#[derive(Deserialize, Default)]
+struct Paging {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    per_page: String,
+}
+
+impl Paging {
+    fn parse(&self, problems: &mut Vec<FieldError>) -> (usize, usize) {
+        (
+            number(&self.page, "page", 1, 1_000_000, problems),
+            number(&self.per_page, "per_page", 50, MAX_PER_PAGE, problems),
+        )
+    }
+}
+
+/// HSDS's boolean query parameters (`full`, `full_service`, `top_only`).
+fn flag(value: &str, field: &str, problems: &mut Vec<FieldError>) -> bool {
+    match value.trim() {
+        "" | "false" => false,
+        "true" => true,
+        v => {
+            problems.push(FieldError::new(field, format!("'{v}' is geen geldige waarde: true of false")));
+            false
+        }
+    }
+}
+
+/// An HSDS id in a query parameter; an empty one is no filter.
+fn id_parameter(value: &str, field: &str, problems: &mut Vec<FieldError>) -> Option<HsdsId> {
+    match value.trim() {
+        "" => None,
+        v => match v.parse::<HsdsId>() {
+            Ok(id) => Some(id),
+            Err(e) => {
+                problems.push(e.at(field));
+                None
+            }
+        },
+    }
+}
+
+/// Does `search` occur in one of these fields of `item`, ignoring case?
+/// The plain match of the small lists (organisations, taxonomies), where the
+/// social map's Dutch search has nothing to add.
+fn matches(search: &str, item: &Value, fields: &[&str]) -> bool {
+    let needle = search.trim().to_lowercase();
+    needle.is_empty()
+        || fields.iter().filter_map(|f| item.get(f)?.as_str()).any(|text| text.to_lowercase().contains(&needle))
+}
+
+/// Does this body carry an attribute with this term, and with a term of
+/// this taxonomy? How HSDS's `taxonomy_term_id` and `taxonomy_id` filters
+/// read on records that carry their terms as attributes.
+fn has_attribute(body: &Value, term: Option<&HsdsId>, taxonomy: Option<&HsdsId>) -> bool {
+    body["attributes"].as_array().is_some_and(|attributes| {
+        attributes.iter().any(|a| {
+            term.is_none_or(|t| a["taxonomy_term_id"] == t.as_str())
+                && taxonomy.is_none_or(|t| a["taxonomy_term"]["taxonomy_id"] == t.as_str())
+        })
+    })
+}
+
+fn not_found(what: &str, id: &str) -> AppError {
+    AppError::NotFound(format!("{what} '{id}'"))
+}
+
+#[derive(Deserialize, Default)]
+struct TermsQuery {
+    #[serde(default)]
+    search: String,
+    #[serde(default)]
+    taxonomy_id: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    top_only: String,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+/// The terms of all our taxonomies, exactly as the export's
+/// `taxonomy_terms.csv`: service attributes point at every one of them.
+async fn taxonomy_terms(ctx: Ctx, Query(q): Query<TermsQuery>) -> Result<Response, AppError> {
     let mut problems = Vec::new();
-    let page_number = number(&q.page, "page", 1, 1_000_000, &mut problems);
-    let per_page = number(&q.per_page, "per_page", 50, MAX_PER_PAGE, &mut problems);
+    let (page_number, per_page) = q.paging.parse(&mut problems);
+    let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
+    let parent = id_parameter(&q.parent_id, "parent_id", &mut problems);
+    let top_only = flag(&q.top_only, "top_only", &mut problems);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let mut conn = ctx.state.store.conn().await?;
-    let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
+    let terms = hsds::taxonomy_terms_json(&directory(&ctx).await?);
+    let is = |term: &Value, key: &str, id: &Option<HsdsId>| id.as_ref().is_none_or(|id| term[key] == id.as_str());
     let items = terms
-        .into_iter()
-        .map(|t| {
-            json!({
-                "id": hsds::taxonomy_term_id(hsds::TAXONOMY_HULPVRAAG, t.code.as_str()).to_string(),
-                "code": t.code.to_string(),
-                "name": t.name,
-                "description": t.description.unwrap_or_else(|| t.synonyms.join(", ")),
-                "parent_id": t.parent.map(|p| hsds::taxonomy_term_id(hsds::TAXONOMY_HULPVRAAG, p.as_str()).to_string()),
-                "taxonomy": hsds::TAXONOMY_HULPVRAAG,
-                "taxonomy_id": hsds::taxonomy_id(hsds::TAXONOMY_HULPVRAAG).to_string(),
-                "language": "nl",
-            })
-        })
+        .iter()
+        .filter(|t| is(t, "taxonomy_id", &taxonomy) && is(t, "parent_id", &parent))
+        // `top_only`: terms without a parent. The OpenAPI text ("that have not child terms")
+        // reads both ways; the parameter's name decides.
+        .filter(|t| !top_only || t.get("parent_id").is_none())
+        .filter(|t| matches(&q.search, t, &["name", "code", "description"]))
+        .cloned()
         .collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
+}
+
+async fn one_taxonomy_term(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let terms = hsds::taxonomy_terms_json(&directory(&ctx).await?);
+    let term = terms.into_iter().find(|t| t["id"] == id.as_str()).ok_or_else(|| not_found("term", &id))?;
+    Ok(Json(term).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct SearchQuery {
+    #[serde(default)]
+    search: String,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+async fn taxonomies(_ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+    let mut problems = Vec::new();
+    let (page_number, per_page) = q.paging.parse(&mut problems);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let items =
+        hsds::taxonomies_json().into_iter().filter(|t| matches(&q.search, t, &["name", "description"])).collect();
+    Ok(Json(page(items, page_number, per_page)).into_response())
+}
+
+async fn one_taxonomy(_ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let taxonomy = hsds::taxonomies_json()
+        .into_iter()
+        .find(|t| t["id"] == id.as_str())
+        .ok_or_else(|| not_found("taxonomie", &id))?;
+    Ok(Json(taxonomy).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct OrganizationsQuery {
+    #[serde(default)]
+    search: String,
+    /// Each organisation nested as `/organizations/{id}` serves it ...
+    #[serde(default)]
+    full: String,
+    /// ... and its services nested too.
+    #[serde(default)]
+    full_service: String,
+    #[serde(default)]
+    taxonomy_term_id: String,
+    #[serde(default)]
+    taxonomy_id: String,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+/// Every organisation of the region's directory, whether or not it offers
+/// services yet, with the ids the export gives them.
+async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<Response, AppError> {
+    let mut problems = Vec::new();
+    let (page_number, per_page) = q.paging.parse(&mut problems);
+    let full = flag(&q.full, "full", &mut problems);
+    let full_service = flag(&q.full_service, "full_service", &mut problems);
+    let term = id_parameter(&q.taxonomy_term_id, "taxonomy_term_id", &mut problems);
+    let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let dir = directory(&ctx).await?;
+    // An organisation's own attributes (its domain) decide, not its services'.
+    let tagged: HashSet<String> = dir
+        .organizations
+        .iter()
+        .filter(|o| {
+            (term.is_none() && taxonomy.is_none())
+                || hsds::organization_json(&o.code, &dir, false)
+                    .is_some_and(|body| has_attribute(&body, term.as_ref(), taxonomy.as_ref()))
+        })
+        .map(|o| hsds::organization_id(&o.code).to_string())
+        .collect();
+    let bodies = if full || full_service {
+        dir.organizations.iter().filter_map(|o| hsds::organization_json(&o.code, &dir, full_service)).collect()
+    } else {
+        hsds::organizations_json(&dir)
+    };
+    let items = bodies
+        .into_iter()
+        .filter(|o| o["id"].as_str().is_some_and(|id| tagged.contains(id)))
+        .filter(|o| matches(&q.search, o, &["name"]))
+        .collect();
+    Ok(Json(page(items, page_number, per_page)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct OrganizationQuery {
+    #[serde(default)]
+    full_service: String,
+}
+
+async fn one_organization(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OrganizationQuery>,
+) -> Result<Response, AppError> {
+    let mut problems = Vec::new();
+    let full_service = flag(&q.full_service, "full_service", &mut problems);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let hsds_id: HsdsId = id.parse().map_err(|_| not_found("organisatie", &id))?;
+    let dir = directory(&ctx).await?;
+    let organization =
+        crate::service::hsds::organization(&dir, &hsds_id).ok_or_else(|| not_found("organisatie", &id))?;
+    let body = hsds::organization_json(&organization.code, &dir, full_service)
+        .expect("an organisation of the directory renders");
+    Ok(Json(body).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct AtLocationsQuery {
+    #[serde(flatten)]
+    filters: ServicesQuery,
+    /// HSDS's name for a radius, in metres; `radius_km` is ours.
+    #[serde(default)]
+    proximity: String,
+    #[serde(default)]
+    taxonomy_id: String,
+    #[serde(default)]
+    full: String,
+}
+
+/// The filters `/service_at_locations` shares with `/services`, parsed.
+/// `taxonomy_term_id` is the term's HSDS id, as HSDS means it, or its code.
+async fn filters(
+    ctx: &Ctx,
+    q: &ServicesQuery,
+    proximity: &str,
+    problems: &mut Vec<FieldError>,
+) -> Result<(service::SearchRequest, Option<HsdsId>), AppError> {
+    let organization = id_parameter(&q.organization_id, "organization_id", problems);
+    let near = match q.postcode.trim() {
+        "" => None,
+        text => match text.parse::<wijkregie_core::codes::Postcode>() {
+            Err(e) => {
+                problems.push(e.at("postcode"));
+                None
+            }
+            Ok(pc) => {
+                let point = service::postcode_point(ctx, &pc).await?;
+                if point.is_none() {
+                    problems.push(FieldError::new("postcode", format!("van postcode {pc} is geen ligging bekend")));
+                }
+                point
+            }
+        },
+    };
+    let radius = |text: &str, field: &str, unit: f64, problems: &mut Vec<FieldError>| match text.trim() {
+        "" => None,
+        text => match text.parse::<f64>().map(|r| r / unit) {
+            Ok(km) if (0.5..=100.0).contains(&km) && !q.postcode.trim().is_empty() => Some(km),
+            _ => {
+                problems.push(FieldError::new(field, "een straal van 0,5 tot 100 km, samen met postcode"));
+                None
+            }
+        },
+    };
+    let radius_km =
+        radius(&q.radius_km, "radius_km", 1.0, problems).or(radius(proximity, "proximity", 1000.0, problems));
+    let term = match q.taxonomy_term_id.trim() {
+        "" => None,
+        text => Some(crate::service::hsds::term_code(ctx, text).await?),
+    };
+    let request = service::SearchRequest {
+        text: q.search.chars().take(200).collect(),
+        term,
+        near,
+        radius_km,
+        ..service::SearchRequest::default()
+    };
+    Ok((request, organization))
+}
+
+/// Each found service at each of its locations, best first; with a
+/// postcode and radius, only the locations within it.
+async fn service_at_locations(ctx: Ctx, Query(q): Query<AtLocationsQuery>) -> Result<Response, AppError> {
+    let mut problems = Vec::new();
+    let page_number = number(&q.filters.page, "page", 1, 1_000_000, &mut problems);
+    let per_page = number(&q.filters.per_page, "per_page", 50, MAX_PER_PAGE, &mut problems);
+    let full = flag(&q.full, "full", &mut problems);
+    let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
+    let (request, organization) = filters(&ctx, &q.filters, &q.proximity, &mut problems).await?;
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let dir = directory(&ctx).await?;
+    let found = crate::service::hsds::at_locations(&ctx, &request, organization.as_ref(), &dir).await?;
+    let items = found
+        .iter()
+        .filter(|s| taxonomy.is_none() || has_attribute(&hsds::service_json(s, &dir), None, taxonomy.as_ref()))
+        .flat_map(|s| hsds::service_at_locations_json(s, &dir, full))
+        .collect();
+    Ok(Json(page(items, page_number, per_page)).into_response())
+}
+
+async fn one_service_at_location(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let hsds_id: HsdsId = id.parse().map_err(|_| not_found("voorziening op locatie", &id))?;
+    let dir = directory(&ctx).await?;
+    let (found, location) = crate::service::hsds::service_at_location(&dir, &hsds_id)
+        .ok_or_else(|| not_found("voorziening op locatie", &id))?;
+    // The same access rule as /services/{id}.
+    let mut here = service::service(&ctx, &found.id).await?.service;
+    here.locations.retain(|l| l == location);
+    let body = hsds::service_at_locations_json(&here, &dir, true)
+        .into_iter()
+        .next()
+        .ok_or_else(|| not_found("voorziening op locatie", &id))?;
+    Ok(Json(body).into_response())
 }
 
 #[cfg(test)]

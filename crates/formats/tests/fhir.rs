@@ -258,7 +258,13 @@ fn statuses_follow_the_table() {
         assert_eq!(request["priority"], r.facts.urgency.code());
         let business = r.facts.history.last().map_or("sent", |c| c.step.business_status().code);
         assert_eq!(task["businessStatus"]["coding"][0]["code"], business);
-        assert_eq!(task["businessStatus"]["coding"][0]["system"], fhir::BUSINESS_STATUS_SYSTEM);
+        let system = match r.facts.history.last().map(|c| c.step) {
+            Some(Step::Reject { .. }) => fhir::REJECTION_REASON_SYSTEM,
+            Some(Step::Hold { .. }) => fhir::HOLD_REASON_SYSTEM,
+            Some(Step::Complete { .. }) => fhir::OUTCOME_SYSTEM,
+            _ => fhir::BUSINESS_STATUS_SYSTEM,
+        };
+        assert_eq!(task["businessStatus"]["coding"][0]["system"], system);
     }
     for status in ReferralStatus::ALL {
         assert!(fhir::statuses_for_request_status(fhir::request_status(status)).contains(&status));

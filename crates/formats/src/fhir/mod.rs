@@ -50,13 +50,14 @@ pub const PATHWAY_EXTENSION: &str = "https://wijkregie.nl/fhir/StructureDefiniti
 pub const AGE_BAND_EXTENSION: &str = "https://wijkregie.nl/fhir/StructureDefinition/age-band";
 /// Age bands (`AgeBand::code`).
 pub const AGE_BAND_SYSTEM: &str = "https://wijkregie.nl/fhir/CodeSystem/leeftijdscategorie";
-/// Task.businessStatus codes (`Step::business_status`).
+/// Task.businessStatus codes of the steps without a reason or outcome
+/// (`Step::business_status`: sent, opened, accepted, first-contact, resumed, withdrawn).
 pub const BUSINESS_STATUS_SYSTEM: &str = "https://wijkregie.nl/fhir/CodeSystem/business-status";
-/// Task.statusReason codes when a partner rejects (`RejectionReason`).
+/// Task.statusReason and businessStatus codes when a partner rejects (`RejectionReason`).
 pub const REJECTION_REASON_SYSTEM: &str = "https://wijkregie.nl/fhir/CodeSystem/reden-afwijzing";
-/// Task.statusReason codes when a partner waits (`HoldReason`).
+/// Task.statusReason and businessStatus codes when a partner waits (`HoldReason`).
 pub const HOLD_REASON_SYSTEM: &str = "https://wijkregie.nl/fhir/CodeSystem/reden-wachten";
-/// Task.output value codes: how a completed referral ended (`CompletionOutcome`).
+/// Task.output and businessStatus codes: how a completed referral ended (`CompletionOutcome`).
 pub const OUTCOME_SYSTEM: &str = "https://wijkregie.nl/fhir/CodeSystem/uitkomst";
 /// Task.output type codes (so far only `outcome`).
 pub const OUTPUT_TYPE_SYSTEM: &str = "https://wijkregie.nl/fhir/CodeSystem/task-output";

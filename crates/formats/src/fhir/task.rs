@@ -18,7 +18,6 @@ use super::{
 pub fn task(id: &str, service_request_id: &str, r: &Referral, refs: &FhirRefs) -> Value {
     let facts = &r.facts;
     let last_step = facts.history.last().map(|c| c.step);
-    let business = last_step.map_or(SENT, Step::business_status);
     let focus = json!({ "reference": format!("ServiceRequest/{service_request_id}"), "type": "ServiceRequest" });
     object(vec![
         ("resourceType", Some(json!("Task"))),
@@ -28,7 +27,7 @@ pub fn task(id: &str, service_request_id: &str, r: &Referral, refs: &FhirRefs) -
         ("basedOn", Some(json!([focus.clone()]))),
         ("status", Some(json!(facts.status.code()))),
         ("statusReason", status_reason(facts.status, last_step)),
-        ("businessStatus", Some(concept(BUSINESS_STATUS_SYSTEM, business.code, business.label))),
+        ("businessStatus", Some(business_status(last_step))),
         // The partner is asked to carry out the practice's order.
         ("intent", Some(json!("order"))),
         ("priority", Some(json!(priority(facts.urgency)))),
@@ -43,6 +42,21 @@ pub fn task(id: &str, service_request_id: &str, r: &Referral, refs: &FhirRefs) -
         ("note", notes(r, refs)),
         ("output", output(r)),
     ])
+}
+
+/// The last step's business status. A reason or an outcome is coded in its
+/// own code system, the one `statusReason` and `output` use: the plain codes
+/// repeat across them (`other`, `patient-unreachable`) with different
+/// meanings, and a code system must give each code one meaning.
+fn business_status(last_step: Option<Step>) -> Value {
+    let system = match last_step {
+        Some(Step::Reject { .. }) => REJECTION_REASON_SYSTEM,
+        Some(Step::Hold { .. }) => HOLD_REASON_SYSTEM,
+        Some(Step::Complete { .. }) => OUTCOME_SYSTEM,
+        _ => BUSINESS_STATUS_SYSTEM,
+    };
+    let business = last_step.map_or(SENT, Step::business_status);
+    concept(system, business.code, business.label)
 }
 
 /// Why the Task is rejected or waits; the step that led there carries it.

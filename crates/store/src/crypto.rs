@@ -132,6 +132,12 @@ impl FieldKey {
         Ok((Self::from_bytes(&bytes), text))
     }
 
+    /// A new random key that lives only in memory: for tests and throwaway
+    /// demo databases, whose personal data need not survive a restart.
+    pub fn ephemeral() -> Result<Self, KeyError> {
+        Self::generate().map(|(key, _)| key)
+    }
+
     /// The key from `WIJKREGIE_SECRET_KEY`'s value.
     pub fn from_env_value(value: &str) -> Result<Self, KeyError> {
         parse_key(value).map(|bytes| Self::from_bytes(&bytes)).map_err(|found| KeyError::BadEnvironmentKey { found })

@@ -12,6 +12,10 @@ pub enum StoreError {
     Corrupt { table: &'static str, column: &'static str, message: String },
     #[error("{0}")]
     Unsupported(String),
+    /// An encrypted value does not open with this key: another key, or a
+    /// value moved or altered outside wijkregie.
+    #[error("versleutelde gegevens ({table}): {source}")]
+    Crypto { table: &'static str, source: crate::crypto::CryptoError },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

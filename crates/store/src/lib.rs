@@ -10,6 +10,7 @@ pub mod crypto;
 mod db;
 pub mod directory;
 mod error;
+pub mod referral;
 pub mod region;
 mod text;
 pub mod upkeep;

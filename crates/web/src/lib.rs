@@ -4,6 +4,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod chart;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -71,6 +71,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Audit(AuditCommand::Subject { referral, json }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            audit_subject(&state, &referral, json).await
+        }
         Command::Backup { file } => {
             let state = open(&cli.db, Config::default()).await?;
             state.store.backup_to(&file).await?;
@@ -104,7 +108,18 @@ async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
     let url = database_url(db)?;
     let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
     wijkregie_web::prepare(&store).await.with_context(|| "kan de startgegevens niet laden")?;
-    AppState::new(store, config)
+    std::fs::create_dir_all(&db.data_dir)
+        .with_context(|| format!("kan de datamap {} niet aanmaken", db.data_dir.display()))?;
+    let (key, source) = wijkregie_store::crypto::FieldKey::from_environment_or_file(&db.data_dir)?;
+    if let wijkregie_store::crypto::KeySource::CreatedFile(path) = source {
+        // Without this key the personal data of referrals cannot be read
+        // back, also not from a backup of the database.
+        tracing::warn!(
+            path = %path.display(),
+            "nieuwe sleutel voor persoonsgegevens aangemaakt: bewaar een kopie veilig, apart van de databaseback-up"
+        );
+    }
+    AppState::new(store, config, key)
 }
 
 fn init_logging() {
@@ -132,6 +147,10 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
         secure_cookies: !insecure,
         session_lifetime: chrono::Duration::hours(args.session_hours),
         stale_after_days: args.stale_after_days,
+        reaction_working_days: args.reaction_working_days,
+        retention_months: args.retention_months,
+        smtp: args.smtp_url.clone().map(|url| wijkregie_web::Smtp { url, from: args.smtp_from.clone() }),
+        public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -303,4 +322,69 @@ async fn add_user(state: &AppState, args: UserAddArgs) -> anyhow::Result<ExitCod
         }
         Err(e) => Err(app(e)),
     }
+}
+
+/// The access overview of one referral, for a patient who asks who saw it.
+async fn audit_subject(state: &AppState, referral: &str, json: bool) -> anyhow::Result<ExitCode> {
+    use wijkregie_core::audit::{AuditAction, Outcome};
+    let id: wijkregie_core::directory::HsdsId =
+        referral.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!(e.0))?;
+    let mut conn = state.store.conn().await?;
+    if wijkregie_store::referral::parties(&mut conn, &id).await?.is_none() {
+        bail!("verwijzing {id} bestaat niet");
+    }
+    let entries = wijkregie_store::audit::for_object(&mut conn, "referral", id.as_str()).await?;
+    let users = wijkregie_store::account::users(&mut conn).await?;
+    drop(conn);
+    // Producing the overview is itself an access to the referral's record.
+    let operator = wijkregie_web::audit::Actor::new(None, &format!("{} (cli)", state.config.instance), None);
+    let mut tx = state.store.begin().await?;
+    let entry = wijkregie_web::audit::Entry {
+        event: "referral.access_overview",
+        action: AuditAction::Read,
+        object_type: "referral",
+        object_id: Some(id.as_str()),
+    };
+    let rule = Some("beheerder levert inzageoverzicht op verzoek van de patiënt".to_owned());
+    wijkregie_web::audit::record_outcome(&mut tx, state, &operator, entry, Outcome::Success, rule)
+        .await
+        .map_err(app)?;
+    tx.commit().await?;
+    let name = |user: Option<i64>| {
+        user.and_then(|u| users.iter().find(|x| x.id == u))
+            .map_or_else(|| "wijkregie (automatisch)".to_owned(), |u| u.name.clone())
+    };
+    if json {
+        let rows: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                let ev = &e.event;
+                serde_json::json!({
+                    "time": wijkregie_core::audit::canonical_time(ev.time),
+                    "event": ev.event,
+                    "user": name(ev.user_id),
+                    "role": ev.user_role,
+                    "on_behalf_of": ev.on_behalf_of,
+                    "access_rule": ev.access_rule,
+                    "outcome": ev.outcome,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        println!("Inzage in verwijzing {id}: {} regels", entries.len());
+        for e in &entries {
+            let ev = &e.event;
+            println!(
+                "{}  {:<28} {:<24} {:<16} {:<12} {}",
+                wijkregie_core::referral::calendar::dutch_local_time(ev.time).format("%d-%m-%Y %H:%M"),
+                ev.event,
+                name(ev.user_id),
+                ev.user_role.as_deref().unwrap_or("-"),
+                if ev.outcome == Outcome::Success { "toegestaan" } else { "geweigerd" },
+                ev.access_rule.as_deref().unwrap_or(""),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

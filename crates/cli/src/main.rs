@@ -74,6 +74,22 @@ pub struct ServeArgs {
     /// Na hoeveel dagen zonder controle een vermelding op de sociale kaart verouderd heet
     #[arg(long, env = "WIJKREGIE_STALE_AFTER_DAYS", default_value_t = 180, value_parser = clap::value_parser!(i64).range(1..=3650))]
     stale_after_days: i64,
+    /// Werkdagen waarbinnen een netwerkpartner op een verwijzing reageert; daarna staat ze als te laat
+    #[arg(long, env = "WIJKREGIE_REACTION_WORKING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
+    reaction_working_days: u32,
+    /// Maanden na afsluiten waarna de persoonsgegevens van een verwijzing worden verwijderd
+    #[arg(long, env = "WIJKREGIE_RETENTION_MONTHS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    retention_months: u32,
+    /// SMTP-server voor meldingen, zoals smtps://gebruiker:wachtwoord@mail.example.nl:465; zonder dit ziet
+    /// de regio-beheerder de uitgaande mail in de app
+    #[arg(long, env = "WIJKREGIE_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Afzender van meldingen, zoals "wijkregie <noreply@example.nl>"
+    #[arg(long, env = "WIJKREGIE_SMTP_FROM", default_value = "wijkregie <noreply@localhost>")]
+    smtp_from: String,
+    /// Het adres waarop gebruikers wijkregie bereiken, voor links in meldingen
+    #[arg(long, env = "WIJKREGIE_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -129,6 +145,15 @@ pub struct UserAddArgs {
 enum AuditCommand {
     /// Controleer de hash-keten van het auditlog; noemt de eerste gebroken regel
     Verify,
+    /// Inzageoverzicht voor een patiënt: wie een verwijzing opende, zag of wijzigde, wanneer, namens wie en
+    /// op welke grond (NEN 7513). Het opvragen wordt zelf ook gelogd.
+    Subject {
+        /// De id van de verwijzing
+        referral: String,
+        /// Als JSON in plaats van een tabel
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {

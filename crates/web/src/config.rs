@@ -22,6 +22,25 @@ pub struct Config {
     pub throttle_window: Duration,
     /// Days after its last check that a social-map entry counts as stale.
     pub stale_after_days: i64,
+    /// Working days a partner has to react to a referral before it shows as
+    /// overdue on both sides.
+    pub reaction_working_days: u32,
+    /// Months after a referral closes that its personal data is erased.
+    pub retention_months: u32,
+    /// Where notification mail goes out; without it the regio-beheerder
+    /// sees the outbox in the app.
+    pub smtp: Option<Smtp>,
+    /// The address people use to reach this server, for links in mail.
+    pub public_url: String,
+}
+
+/// An SMTP relay for notification mail.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    /// `smtps://user:password@host:465` or `smtp://host:25?tls=required`
+    /// (lettre's connection URL).
+    pub url: String,
+    pub from: String,
 }
 
 impl Default for Config {
@@ -35,6 +54,10 @@ impl Default for Config {
             max_failed_logins_per_address: 20,
             throttle_window: Duration::minutes(15),
             stale_after_days: wijkregie_core::directory::DEFAULT_STALE_AFTER_DAYS,
+            reaction_working_days: wijkregie_core::referral::DEFAULT_REACTION_WORKING_DAYS,
+            retention_months: wijkregie_core::referral::DEFAULT_RETENTION_MONTHS,
+            smtp: None,
+            public_url: "http://localhost:8080".into(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod mail;
 mod metrics;
 mod ops;
 pub mod pages;
@@ -24,7 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use wijkregie_store::Store;
 
-pub use config::Config;
+pub use config::{Config, Smtp};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -34,15 +35,18 @@ pub struct AppState {
     /// The social map's search index: rebuilt from the database at start
     /// (`service::directory::rebuild_index`) and updated on every change.
     pub search: Arc<wijkregie_search::Index>,
+    /// Seals the personal data of referrals (see `store::crypto`).
+    pub field_key: Arc<wijkregie_store::crypto::FieldKey>,
     metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> anyhow::Result<Self> {
+    pub fn new(store: Store, config: Config, field_key: wijkregie_store::crypto::FieldKey) -> anyhow::Result<Self> {
         Ok(Self {
             store,
             config: Arc::new(config),
             search: Arc::new(wijkregie_search::Index::new()?),
+            field_key: Arc::new(field_key),
             metrics: Arc::new(metrics::Metrics::default()),
         })
     }
@@ -65,10 +69,12 @@ pub fn app(state: AppState) -> Router {
     let authenticated = Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(api::fhir::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::middleware));
     Router::new()
         .merge(authenticated)
+        .layer(axum::middleware::from_fn(api::fhir::outcomes))
         .merge(ops::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
@@ -80,6 +86,12 @@ pub fn app(state: AppState) -> Router {
 
 /// Unknown paths: problem JSON under /api, a Dutch page elsewhere.
 async fn not_found(visit: auth::Visit, uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/fhir/") {
+        return axum::response::IntoResponse::into_response(error::AppError::NotFound(format!(
+            "FHIR-route {}",
+            uri.path()
+        )));
+    }
     if uri.path().starts_with("/api/") {
         api::problem::problem_response(
             axum::http::StatusCode::NOT_FOUND,
@@ -107,10 +119,12 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
     Ok(())
 }
 
-/// Removes expired sessions and login attempts that no longer count for
-/// throttling, so neither table grows without bound.
+/// Every minute: removes expired sessions and login attempts that no longer
+/// count for throttling, erases the personal data of referrals past their
+/// retention period, and sends waiting notification mail.
 async fn housekeeping(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+    // Mail waits at most a minute; the rest of the work is cheap when idle.
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
         let now = chrono::Utc::now();
@@ -127,6 +141,18 @@ async fn housekeeping(state: AppState) {
         match result {
             Ok((sessions, attempts)) => tracing::debug!(sessions, attempts, "housekeeping done"),
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        match service::referral::erase_due(&state).await {
+            Ok(0) => {}
+            Ok(erased) => tracing::info!(erased, "persoonsgegevens van afgesloten verwijzingen verwijderd"),
+            Err(e) => tracing::warn!(error = %e, "verwijderen na bewaartermijn mislukt"),
+        }
+        if let Some(smtp) = &state.config.smtp {
+            match mail::send_outbox(&state, smtp).await {
+                Ok((0, 0)) => {}
+                Ok((sent, failed)) => tracing::info!(sent, failed, "meldingen verstuurd"),
+                Err(e) => tracing::warn!(error = %e, "versturen van meldingen mislukt"),
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 //! it describes. Bodies use the region file's shapes (docs/region-file.md).
 
 mod account;
+pub mod fhir;
 mod hsds;
 mod pagination;
 pub mod problem;

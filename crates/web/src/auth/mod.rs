@@ -29,6 +29,8 @@ pub struct Visit {
     /// Set once fully logged in (session) or by a valid bearer token.
     pub principal: Option<Principal>,
     pub via_token: bool,
+    /// Referrals with news the user has not opened: the menu's badge.
+    pub referral_news: i64,
 }
 
 impl Visit {
@@ -147,6 +149,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             visit.cookie = Some(cookie);
             visit.session = Some(session);
         }
+    }
+    if let (Some(p), true) = (&visit.principal, is_page_get(&req)) {
+        visit.referral_news = crate::service::referral::news_count(&state, &p.scope).await?;
     }
 
     let mut new_cookie = None;

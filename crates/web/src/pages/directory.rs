@@ -288,6 +288,8 @@ struct ServicePage {
     addresses: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
     may_edit: bool,
+    /// A practice refers from here; only to active services.
+    may_refer: bool,
     this_page: String,
 }
 
@@ -363,6 +365,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response
             .map(|c| (c.changed_at.format("%d-%m-%Y %H:%M UTC").to_string(), c.summary.clone()))
             .collect(),
         may_edit: d.may_edit,
+        may_refer: matches!(ctx.principal.scope, Scope::Practice(_)) && s.status == ServiceStatus::Active,
         this_page: format!("/directory/services/{}", s.id),
         s,
     })

@@ -12,7 +12,10 @@ mod home;
 mod login;
 pub mod network;
 mod organization;
+mod outbox;
 mod practice;
+mod referral;
+pub mod referral_figures;
 mod taxonomy;
 mod users;
 mod wijk;
@@ -37,6 +40,9 @@ pub fn routes() -> Router<AppState> {
         .merge(directory_edit::routes())
         .merge(directory_upkeep::routes())
         .merge(taxonomy::routes())
+        .merge(referral::routes())
+        .merge(referral_figures::routes())
+        .merge(outbox::routes())
         .merge(wijk::routes())
         .merge(practice::routes())
         .merge(organization::routes())
@@ -51,6 +57,8 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub current: bool,
+    /// A count of news, shown next to the label.
+    pub badge: i64,
 }
 
 pub struct UserBadge {
@@ -73,7 +81,7 @@ impl Layout {
         let principal = visit.principal.as_ref();
         Self {
             title: title.into(),
-            nav: principal.map(|p| nav(p, section)).unwrap_or_default(),
+            nav: principal.map(|p| nav(p, section, visit.referral_news)).unwrap_or_default(),
             user: principal.map(|p| UserBadge { name: p.name.clone(), role: p.role.label() }),
             csrf: visit.csrf_token().to_owned(),
             flash: None,
@@ -86,10 +94,11 @@ impl Layout {
     }
 }
 
-fn nav(p: &Principal, section: &str) -> Vec<NavItem> {
+fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
     let mut items = vec![
         ("/", "Overzicht"),
         ("/directory", "Sociale kaart"),
+        ("/referrals", "Verwijzingen"),
         ("/networks", "Netwerken"),
         ("/practices", "Praktijken"),
         ("/organizations", "Organisaties"),
@@ -98,9 +107,18 @@ fn nav(p: &Principal, section: &str) -> Vec<NavItem> {
     if authorize(p, Action::View, Object::Users).is_ok() {
         items.push(("/users", "Gebruikers"));
         items.push(("/audit-log", "Auditlog"));
+        items.push(("/outbox", "Uitgaande mail"));
     }
     items.push(("/account", "Mijn account"));
-    items.into_iter().map(|(href, label)| NavItem { href, label, current: href == section }).collect()
+    items
+        .into_iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            current: href == section,
+            badge: if href == "/referrals" { referral_news } else { 0 },
+        })
+        .collect()
 }
 
 /// Renders a template into a response; a template error is our bug, never

@@ -134,6 +134,7 @@ struct TotalFragment {
 #[derive(askama::Template)]
 #[template(path = "network_show.html")]
 struct ShowPage {
+    referrals: Option<crate::pages::referral_figures::PathwayChart>,
     layout: Layout,
     n: NetworkView,
     total: Total,
@@ -240,8 +241,16 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
     let today = region::today();
     let (practice_choices, partner_choices) =
         if detail.may_edit { choices(&ctx, &detail).await? } else { (vec![], vec![]) };
+    // Coordinators and the region see the network's referrals in figures.
+    let referrals = match crate::pages::referral_figures::pathway_chart(&ctx, Some(&code), "verwijzingen-netwerk").await
+    {
+        Ok(chart) => chart,
+        Err(AppError::Forbidden(_)) => None,
+        Err(e) => return Err(e),
+    };
     render(ShowPage {
         layout: Layout::new(detail.network.name.clone(), &visit, "/networks"),
+        referrals,
         n: NetworkView::new(&detail),
         total: Total::new(&detail, today),
         members: members(&detail, today),

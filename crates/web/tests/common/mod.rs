@@ -31,7 +31,8 @@ impl TestApp {
         };
         let config = Config { secure_cookies: false, instance: "test".into(), ..Config::default() };
         wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
-        let state = AppState::new(db.store.clone(), config).expect("app state");
+        let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
+        let state = AppState::new(db.store.clone(), config, key).expect("app state");
         demo::seed(&state).await.expect("demo data loads");
         wijkregie_web::service::directory::rebuild_index(&state).await.expect("the search index builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
@@ -157,6 +158,25 @@ impl TestApp {
             .expect("a practice outside the wijkmanager's networks")
             .clone();
         (network, practice)
+    }
+
+    /// The SQLite database file behind this app (SQLite only).
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        let path = self._db.url.strip_prefix("sqlite://")?;
+        Some(std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
+    }
+
+    /// A plain-SQL `pg_dump` of this test's schema (PostgreSQL only).
+    pub fn pg_dump(&self) -> Vec<u8> {
+        let url = &self._db.url;
+        let schema = url.rsplit("search_path%3D").next().expect("the test URL names its schema");
+        let base = url.split('?').next().expect("a URL");
+        let output = std::process::Command::new("pg_dump")
+            .args(["--no-owner", "--schema", schema, base])
+            .output()
+            .expect("pg_dump runs (PostgreSQL client tools are installed by .ci/run)");
+        assert!(output.status.success(), "pg_dump: {}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
     }
 
     /// Creates an API token for the demo account of this role.

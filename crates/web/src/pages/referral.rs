@@ -1,0 +1,530 @@
+//! Referral pages: the form a practice fills from the social map, the
+//! worklist of each party (sent or received, with what needs attention),
+//! one referral with its steps and messages, the patient's access overview,
+//! and the figures for coordinators and the region.
+
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use wijkregie_core::codes::Code;
+use wijkregie_core::date::display_date;
+use wijkregie_core::directory::HsdsId;
+use wijkregie_core::referral::{
+    allowed_side, AgeBand, CompletionOutcome, HoldReason, NewReferral, ReferralStatus, RejectionReason, Side, Step,
+    Urgency,
+};
+use wijkregie_core::FieldError;
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::form::Errors;
+use crate::pages::{render, Layout};
+use crate::service::referral::{self as service, is_party};
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/referrals", get(worklist))
+        .route("/referrals/new", get(new_form).post(create))
+        .route("/referrals/{id}", get(show))
+        .route("/referrals/{id}/step", post(step))
+        .route("/referrals/{id}/message", post(message))
+        .route("/referrals/{id}/access", get(access))
+}
+
+fn parse_id(id: &str) -> Result<HsdsId, AppError> {
+    id.parse().map_err(|_| AppError::NotFound(format!("verwijzing '{id}'")))
+}
+
+fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    wijkregie_core::referral::calendar::dutch_local_time(t).format("%d-%m-%Y %H:%M").to_string()
+}
+
+/// The referral form as typed.
+#[derive(Deserialize, Default)]
+struct ReferralForm {
+    #[serde(default)]
+    dienst: String,
+    #[serde(default)]
+    netwerk: String,
+    #[serde(default)]
+    locatie: String,
+    #[serde(default)]
+    ketenaanpak: String,
+    #[serde(default)]
+    hulpvraag: String,
+    #[serde(default)]
+    urgentie: String,
+    #[serde(default)]
+    vraag: String,
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    telefoon: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    geboortejaar: String,
+    #[serde(default)]
+    leeftijdsgroep: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    toestemming: String,
+}
+
+impl ReferralForm {
+    fn to_new(&self) -> Result<NewReferral, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let opt = |value: &str| -> Option<String> {
+            let v = value.trim();
+            (!v.is_empty()).then(|| v.to_owned())
+        };
+        let location =
+            opt(&self.locatie).and_then(|v| v.parse::<HsdsId>().map_err(|e| problems.push(e.at("locatie"))).ok());
+        let pathway = opt(&self.ketenaanpak).and_then(|v| {
+            v.parse().map_err(|e: wijkregie_core::error::Invalid| problems.push(e.at("ketenaanpak"))).ok()
+        });
+        let hulpvraag =
+            opt(&self.hulpvraag).and_then(|v| v.parse::<Code>().map_err(|e| problems.push(e.at("hulpvraag"))).ok());
+        let urgency =
+            opt(&self.urgentie).and_then(|v| v.parse::<Urgency>().map_err(|e| problems.push(e.at("urgentie"))).ok());
+        let age_band = opt(&self.leeftijdsgroep)
+            .and_then(|v| v.parse::<AgeBand>().map_err(|e| problems.push(e.at("leeftijdsgroep"))).ok());
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(NewReferral {
+            location,
+            pathway,
+            hulpvraag,
+            urgency,
+            question: self.vraag.clone(),
+            name: self.naam.clone(),
+            phone: self.telefoon.clone(),
+            email: self.email.clone(),
+            birth_year: self.geboortejaar.clone(),
+            age_band,
+            postcode: self.postcode.clone(),
+            consent: !self.toestemming.is_empty(),
+        })
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "referral_form.html")]
+struct FormPage {
+    layout: Layout,
+    service_name: String,
+    organization: String,
+    form: ReferralForm,
+    networks: Vec<(String, String)>,
+    locations: Vec<(String, String)>,
+    pathways: Vec<(String, String)>,
+    terms: Vec<(String, String)>,
+    urgencies: Vec<(&'static str, &'static str)>,
+    age_bands: Vec<(&'static str, String)>,
+    errors: Errors,
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    visit: &Visit,
+    form: ReferralForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let id: HsdsId = form.dienst.parse().map_err(|_| AppError::NotFound(format!("voorziening '{}'", form.dienst)))?;
+    let cx = service::send_context(ctx, &id).await?;
+    let mut pathways = vec![(String::new(), "geen".to_owned())];
+    pathways.extend(cx.service.pathways.iter().map(|p| (p.code().to_owned(), p.label().to_owned())));
+    let mut terms: Vec<(String, String)> = vec![(String::new(), "kies een hulpvraag".to_owned())];
+    // The service's own hulpvragen first: the likely ones.
+    let (own, rest): (Vec<_>, Vec<_>) = cx.terms.iter().partition(|t| cx.service.taxonomy_terms.contains(&t.code));
+    terms.extend(own.iter().chain(rest.iter()).map(|t| (t.code.to_string(), t.name.clone())));
+    let mut locations = vec![(String::new(), "maakt niet uit".to_owned())];
+    locations.extend(cx.locations.iter().map(|l| (l.id.to_string(), l.name.clone())));
+    let mut age_bands = vec![("", "niet van toepassing (geboortejaar ingevuld)".to_owned())];
+    age_bands.extend(AgeBand::ALL.iter().map(|b| (b.code(), b.label())));
+    let errors = Errors::from(errors);
+    let status = errors.status();
+    let page = FormPage {
+        layout: Layout::new(format!("Verwijzen naar {}", cx.service.name), visit, "/referrals"),
+        service_name: cx.service.name.clone(),
+        organization: cx.organization.name.clone(),
+        networks: cx.networks.iter().map(|n| (n.code.to_string(), n.name.clone())).collect(),
+        locations,
+        pathways,
+        terms,
+        urgencies: Urgency::ALL.iter().map(|u| (u.code(), u.label())).collect(),
+        age_bands,
+        form,
+        errors,
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    #[serde(default)]
+    dienst: String,
+}
+
+async fn new_form(ctx: Ctx, visit: Visit, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
+    let id: HsdsId = q.dienst.parse().map_err(|_| AppError::NotFound(format!("voorziening '{}'", q.dienst)))?;
+    let cx = service::send_context(&ctx, &id).await?;
+    let form = ReferralForm {
+        dienst: q.dienst,
+        // One pathway or hulpvraag on the service: a sensible default.
+        ketenaanpak: match cx.service.pathways.as_slice() {
+            [one] => one.code().to_owned(),
+            _ => String::new(),
+        },
+        hulpvraag: cx.service.taxonomy_terms.first().map(ToString::to_string).unwrap_or_default(),
+        urgentie: Urgency::Routine.code().to_owned(),
+        ..ReferralForm::default()
+    };
+    form_page(&ctx, &visit, form, vec![]).await
+}
+
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<ReferralForm>) -> Result<Response, AppError> {
+    let service_id: HsdsId =
+        form.dienst.parse().map_err(|_| AppError::NotFound(format!("voorziening '{}'", form.dienst)))?;
+    let new = match form.to_new() {
+        Ok(n) => n,
+        Err(errors) => return form_page(&ctx, &visit, form, errors).await,
+    };
+    let network: Option<Code> = form.netwerk.parse().ok();
+    match service::send(&ctx, &service_id, network.as_ref(), new).await {
+        Ok(id) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, form, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+struct Row {
+    id: String,
+    name: String,
+    service: String,
+    counterpart: String,
+    sent: String,
+    status: String,
+    news: bool,
+    overdue: bool,
+}
+
+struct Tab {
+    heading: &'static str,
+    id: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "referral_list.html")]
+struct ListPage {
+    layout: Layout,
+    referrer: bool,
+    tabs: Vec<Tab>,
+}
+
+async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    if !is_party(ctx.principal.role) {
+        return Ok(Redirect::to("/referrals/figures").into_response());
+    }
+    let list = service::worklist(&ctx).await?;
+    let referrer = list.side == Side::Referrer;
+    let mut tabs = if referrer {
+        vec![
+            Tab { heading: "Wacht op reactie", id: "wacht", rows: vec![] },
+            Tab { heading: "Loopt", id: "loopt", rows: vec![] },
+            Tab { heading: "Afgerond", id: "afgerond", rows: vec![] },
+        ]
+    } else {
+        vec![
+            Tab { heading: "Nieuw", id: "nieuw", rows: vec![] },
+            Tab { heading: "In behandeling", id: "loopt", rows: vec![] },
+            Tab { heading: "Wacht", id: "wacht", rows: vec![] },
+            Tab { heading: "Afgerond", id: "afgerond", rows: vec![] },
+        ]
+    };
+    for item in list.items {
+        let f = &item.referral.facts;
+        let slot = match (referrer, f.status) {
+            (_, s) if s.is_terminal() => tabs.len() - 1,
+            (true, s) if s.needs_reaction() => 0,
+            (true, _) => 1,
+            (false, ReferralStatus::Requested | ReferralStatus::Received) => 0,
+            (false, ReferralStatus::OnHold) => 2,
+            (false, _) => 1,
+        };
+        tabs[slot].rows.push(Row {
+            id: item.id.to_string(),
+            name: item
+                .referral
+                .personal
+                .as_ref()
+                .map_or_else(|| "(gegevens verwijderd)".to_owned(), |p| p.contact.name.clone()),
+            service: item.service,
+            counterpart: if referrer { item.organization } else { item.practice },
+            sent: display_date(f.sent_at.date_naive()),
+            status: f.status.label().to_owned(),
+            news: item.news,
+            overdue: item.overdue,
+        });
+    }
+    render(ListPage { layout: Layout::new("Verwijzingen", &visit, "/referrals"), referrer, tabs })
+}
+
+/// A step this side may take now, as a button (with a choice of reason or
+/// outcome where the step needs one).
+struct Action {
+    step: &'static str,
+    label: &'static str,
+    choices: Vec<(&'static str, &'static str)>,
+    choice_label: &'static str,
+}
+
+fn actions(status: ReferralStatus, side: Side) -> Vec<Action> {
+    let plain = |step, label| Action { step, label, choices: vec![], choice_label: "" };
+    let candidates = [
+        (Step::Accept, plain("accept", "Accepteren")),
+        (
+            Step::Reject { reason: RejectionReason::Other },
+            Action {
+                step: "reject",
+                label: "Afwijzen",
+                choices: RejectionReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+                choice_label: "Reden",
+            },
+        ),
+        (Step::Start, plain("start", "Gestart: eerste contact gehad")),
+        (
+            Step::Hold { reason: HoldReason::Other },
+            Action {
+                step: "hold",
+                label: "In de wacht zetten",
+                choices: HoldReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+                choice_label: "Reden",
+            },
+        ),
+        (Step::Resume, plain("resume", "Weer oppakken")),
+        (
+            Step::Complete { outcome: CompletionOutcome::Other },
+            Action {
+                step: "complete",
+                label: "Afronden",
+                choices: CompletionOutcome::ALL.iter().map(|o| (o.code(), o.label())).collect(),
+                choice_label: "Uitkomst",
+            },
+        ),
+        (Step::Cancel, plain("cancel", "Verwijzing intrekken")),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(s, _)| allowed_side(status, s.target()) == Some(side))
+        // Start follows acceptance and resume follows a hold; both lead to in-progress.
+        .filter(|(s, _)| match s {
+            Step::Start => status == ReferralStatus::Accepted,
+            Step::Resume => status == ReferralStatus::OnHold,
+            _ => true,
+        })
+        .map(|(_, action)| action)
+        .collect()
+}
+
+struct HistoryRow {
+    when: String,
+    what: String,
+    by: &'static str,
+}
+
+struct MessageRow {
+    when: String,
+    by: &'static str,
+    text: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "referral_show.html")]
+struct ShowPage {
+    layout: Layout,
+    id: String,
+    referrer: bool,
+    status: String,
+    service: String,
+    organization: String,
+    practice: String,
+    location: Option<String>,
+    hulpvraag: String,
+    pathway: Option<&'static str>,
+    urgency: &'static str,
+    sent: String,
+    overdue: bool,
+    reaction_due: String,
+    awaiting_reaction: bool,
+    personal: Option<(String, String, String, String, String)>,
+    question: String,
+    erased: Option<String>,
+    history: Vec<HistoryRow>,
+    messages: Vec<MessageRow>,
+    actions: Vec<Action>,
+}
+
+fn side_label(side: Side) -> &'static str {
+    match side {
+        Side::Referrer => "praktijk",
+        Side::Receiver => "netwerkpartner",
+    }
+}
+
+async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let d = service::open(&ctx, &id).await?;
+    let f = &d.referral.facts;
+    let personal = d.referral.personal.as_ref();
+    render(ShowPage {
+        layout: Layout::new("Verwijzing", &visit, "/referrals"),
+        id: d.id.to_string(),
+        referrer: d.side == Side::Referrer,
+        status: f.status.label().to_owned(),
+        service: d.service.clone(),
+        organization: d.organization.clone(),
+        practice: d.practice.clone(),
+        location: d.location.clone(),
+        hulpvraag: d.hulpvraag.clone(),
+        pathway: f.pathway.map(|p| p.label()),
+        urgency: f.urgency.label(),
+        sent: time(f.sent_at),
+        overdue: d.overdue,
+        reaction_due: display_date(d.reaction_due),
+        awaiting_reaction: f.status.needs_reaction(),
+        personal: personal.map(|p| {
+            let c = &p.contact;
+            (
+                c.name.clone(),
+                c.phone.as_ref().map(|x| x.as_str().to_owned()).unwrap_or_default(),
+                c.email.clone().unwrap_or_default(),
+                match c.age {
+                    wijkregie_core::referral::Age::BirthYear(y) => format!("geboren in {y}"),
+                    wijkregie_core::referral::Age::Band(b) => b.label(),
+                },
+                c.postcode.to_string(),
+            )
+        }),
+        question: personal.map(|p| p.question.clone()).unwrap_or_default(),
+        erased: f.erased_at.map(|t| display_date(t.date_naive())),
+        history: f
+            .history
+            .iter()
+            .map(|h| HistoryRow {
+                when: time(h.at),
+                what: h.step.business_status().label.to_owned(),
+                by: side_label(h.side),
+            })
+            .collect(),
+        messages: personal
+            .map(|p| {
+                p.messages
+                    .iter()
+                    .map(|m| MessageRow { when: time(m.at), by: side_label(m.side), text: m.text.clone() })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        actions: actions(f.status, d.side),
+    })
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    #[serde(default)]
+    stap: String,
+    #[serde(default)]
+    keuze: String,
+    #[serde(default)]
+    bericht: String,
+}
+
+fn parse_step(form: &StepForm) -> Result<Step, AppError> {
+    let choice = |what: &str| AppError::Invalid(vec![FieldError::new("keuze", format!("kies een {what}"))]);
+    Ok(match form.stap.as_str() {
+        "accept" => Step::Accept,
+        "reject" => Step::Reject { reason: form.keuze.parse().map_err(|_| choice("reden"))? },
+        "start" => Step::Start,
+        "hold" => Step::Hold { reason: form.keuze.parse().map_err(|_| choice("reden"))? },
+        "resume" => Step::Resume,
+        "complete" => Step::Complete { outcome: form.keuze.parse().map_err(|_| choice("uitkomst"))? },
+        "cancel" => Step::Cancel,
+        other => return Err(AppError::BadRequest(format!("'{other}' is geen stap van een verwijzing"))),
+    })
+}
+
+async fn step(ctx: Ctx, Path(id): Path<String>, Form(form): Form<StepForm>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let step = parse_step(&form)?;
+    service::take_step(&ctx, &id, step, Some(&form.bericht)).await?;
+    Ok(Redirect::to(&format!("/referrals/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct MessageForm {
+    #[serde(default)]
+    bericht: String,
+}
+
+async fn message(ctx: Ctx, Path(id): Path<String>, Form(form): Form<MessageForm>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    service::add_message(&ctx, &id, &form.bericht).await?;
+    Ok(Redirect::to(&format!("/referrals/{id}#berichten")).into_response())
+}
+
+struct AccessRow {
+    when: String,
+    who: String,
+    role: String,
+    what: String,
+    rule: String,
+    outcome: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "referral_access.html")]
+struct AccessPage {
+    layout: Layout,
+    id: String,
+    rows: Vec<AccessRow>,
+}
+
+async fn access(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let entries = service::access_overview(&ctx, &id).await?;
+    let mut conn = ctx.state.store.conn().await?;
+    let users = wijkregie_store::account::users(&mut conn).await?;
+    drop(conn);
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let ev = &e.event;
+            AccessRow {
+                when: time(ev.time),
+                who: ev
+                    .user_id
+                    .and_then(|u| users.iter().find(|x| x.id == u))
+                    .map_or_else(|| "wijkregie (automatisch)".to_owned(), |u| u.name.clone()),
+                role: ev.user_role.clone().unwrap_or_default(),
+                what: ev.event.clone(),
+                rule: ev.access_rule.clone().unwrap_or_default(),
+                outcome: match ev.outcome {
+                    wijkregie_core::audit::Outcome::Success => "toegestaan",
+                    _ => "geweigerd",
+                },
+            }
+        })
+        .collect();
+    render(AccessPage {
+        layout: Layout::new("Wie zag deze verwijzing", &visit, "/referrals"),
+        id: id.to_string(),
+        rows,
+    })
+}

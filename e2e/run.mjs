@@ -575,6 +575,105 @@ async function keyboardCheck(page, w, origin) {
 }
 
 // ---------------------------------------------------------------------------
+// The closed loop, as people do it: the practice refers from the social map,
+// the partner accepts, starts and completes with a message, and the practice
+// sees the outcome. Every page on the way is checked like a crawled page.
+
+const PATIENT = 'Berendina Testpersoon';
+
+async function referralFlow(newContext, origin) {
+  const byRole = Object.fromEntries(ACCOUNTS.map((a) => [a.role, a]));
+  const open = async (role) => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(NAV_TIMEOUT_MS);
+    const w = watch(page);
+    const problems = await login(page, w, origin, byRole[role]);
+    if (problems.length) throw new Error(`login ${role}: ${problems[0]}`);
+    return { ctx, page, w };
+  };
+  const step = async (name, role, { page, w }, action) => {
+    try {
+      const res = await action();
+      record(role, `verwijzen: ${name}`, await checkPage(page, w, {
+        role, response: res, url: page.url(), loggedIn: true, shotName: `verwijzen-${slugify(name)}`,
+      }));
+    } catch (e) {
+      if (e instanceof ServerDied) throw e;
+      record(role, `verwijzen: ${name}`, [e.message.split('\n')[0]]);
+      throw e;
+    }
+  };
+  const submit = async (page, button) => {
+    const [res] = await Promise.all([
+      page.waitForNavigation({ timeout: NAV_TIMEOUT_MS }),
+      page.getByRole('button', { name: button }).first().click(),
+    ]);
+    return res;
+  };
+
+  const practice = await open('praktijk');
+  const partner = await open('netwerkpartner');
+  try {
+    let referralUrl;
+    await step('zoeken en verwijzen', 'praktijk', practice, async () => {
+      await visit(practice.page, practice.w, `${origin}/directory?q=inhalatie&postcode=`);
+      await practice.page.getByRole('link', { name: /Inhalatie-instructie/ }).first().click();
+      await practice.page.getByRole('link', { name: /Verwijzen naar/ }).click();
+      await practice.page.waitForSelector('input[name="naam"]');
+      await practice.page.fill('textarea[name="vraag"]', 'Wilt u de inhalator nog eens uitleggen?');
+      await practice.page.fill('input[name="naam"]', PATIENT);
+      await practice.page.fill('input[name="telefoon"]', '06 1234 5678');
+      await practice.page.fill('input[name="geboortejaar"]', '1949');
+      await practice.page.fill('input[name="postcode"]', '5821 CD');
+      await practice.page.check('input[name="toestemming"]');
+      const res = await submit(practice.page, 'Verwijzing versturen');
+      referralUrl = practice.page.url();
+      if (!/\/referrals\/[0-9a-f-]{36}$/.test(referralUrl)) throw new Error(`after sending: at ${referralUrl}`);
+      return res;
+    });
+    await step('inbox met badge', 'netwerkpartner', partner, async () => {
+      const res = await visit(partner.page, partner.w, `${origin}/referrals`);
+      if (!(await partner.page.locator('.nav-badge').count())) throw new Error('no news badge in the menu');
+      if (!(await partner.page.getByText(PATIENT).count())) throw new Error('the referral is not in the inbox');
+      return res;
+    });
+    await step('openen en accepteren', 'netwerkpartner', partner, async () => {
+      await partner.page.getByRole('link', { name: PATIENT }).first().click();
+      await partner.page.waitForSelector('text=Accepteren');
+      return submit(partner.page, 'Accepteren');
+    });
+    await step('gestart', 'netwerkpartner', partner, () => submit(partner.page, /^Gestart/));
+    await step('afronden met uitkomst', 'netwerkpartner', partner, async () => {
+      await partner.page.selectOption('#keuze-complete', 'goal-reached');
+      await partner.page.fill('#bericht-complete', 'Mevrouw inhaleert nu goed.');
+      return submit(partner.page, 'Afronden');
+    });
+    await step('uitkomst bij de praktijk', 'praktijk', practice, async () => {
+      const res = await visit(practice.page, practice.w, referralUrl);
+      const text = await practice.page.textContent('main');
+      if (!text.includes('afgerond') || !text.includes('Mevrouw inhaleert nu goed.')) {
+        throw new Error('the practice does not see the outcome and the message');
+      }
+      return res;
+    });
+    await step('inzageoverzicht', 'praktijk', practice, async () => {
+      const res = await visit(practice.page, practice.w, `${referralUrl}/access`);
+      if (!(await practice.page.getByText('ontvangende netwerkpartner').count())) {
+        throw new Error("the partner's access is not listed");
+      }
+      return res;
+    });
+  } catch (e) {
+    // A failed step is already recorded; the rest of the flow depends on it.
+    if (e instanceof ServerDied) throw e;
+  } finally {
+    await practice.ctx.close();
+    await partner.ctx.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Main
 
 async function main() {
@@ -704,6 +803,8 @@ async function main() {
       }
       await ctx.close();
     }
+
+    await referralFlow(newContext, origin);
 
     assertServerAlive();
   } catch (e) {

@@ -108,8 +108,11 @@ async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
     let url = database_url(db)?;
     let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
     wijkregie_web::prepare(&store).await.with_context(|| "kan de startgegevens niet laden")?;
-    std::fs::create_dir_all(&db.data_dir)
-        .with_context(|| format!("kan de datamap {} niet aanmaken", db.data_dir.display()))?;
+    if std::env::var("WIJKREGIE_SECRET_KEY").ok().is_none_or(|v| v.trim().is_empty()) {
+        // The key file lives in the data directory, also with PostgreSQL.
+        std::fs::create_dir_all(&db.data_dir)
+            .with_context(|| format!("kan de datamap {} niet aanmaken", db.data_dir.display()))?;
+    }
     let (key, source) = wijkregie_store::crypto::FieldKey::from_environment_or_file(&db.data_dir)?;
     if let wijkregie_store::crypto::KeySource::CreatedFile(path) = source {
         // Without this key the personal data of referrals cannot be read

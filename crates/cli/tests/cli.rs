@@ -12,6 +12,8 @@ fn wijkregie(db: &TestDb, args: &[&str]) -> Output {
         .arg(&db.url)
         .args(args)
         .env_remove("WIJKREGIE_DATA_DIR")
+        // A fixed key, so no key file is written into the working directory.
+        .env("WIJKREGIE_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
         .env("WIJKREGIE_NEW_PASSWORD", "een lang genoeg wachtwoord")
         .output()
         .expect("the binary runs")
@@ -83,6 +85,25 @@ async fn a_bad_region_file_is_refused_whole_with_every_error() {
         let export = wijkregie(&db, &["export", "region"]);
         assert!(!export.status.success(), "nothing was written, so there is no region to export");
         assert!(text(&export.stderr).contains("nog geen regio"));
+    }
+}
+
+#[tokio::test]
+async fn audit_subject_lists_who_saw_a_referral_and_is_itself_logged() {
+    for db in both().await {
+        ok(&db, &["demo"]);
+        let id = "00000000-0000-4000-8000-000300000001";
+        let table = ok(&db, &["audit", "subject", id]);
+        assert!(table.contains(&format!("Inzage in verwijzing {id}")), "{:?}: {table}", db.engine);
+        let json: serde_json::Value = serde_json::from_str(&ok(&db, &["audit", "subject", id, "--json"])).unwrap();
+        let rows = json.as_array().unwrap();
+        assert_eq!(rows.len(), 1, "{:?}: the first overview is on record: {json}", db.engine);
+        assert_eq!(rows[0]["event"], "referral.access_overview");
+        assert!(rows[0]["access_rule"].as_str().unwrap().contains("inzageoverzicht"));
+        let out = wijkregie(&db, &["audit", "subject", "00000000-0000-4000-8000-0000000000ff"]);
+        assert!(!out.status.success() && text(&out.stderr).contains("bestaat niet"), "{:?}", db.engine);
+        let out = wijkregie(&db, &["audit", "subject", "geen-id"]);
+        assert!(!out.status.success() && text(&out.stderr).contains("geen geldige id"), "{:?}", db.engine);
     }
 }
 

@@ -109,6 +109,7 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
         &wijkregie_formats::demo_directory::postcode_centroids(),
     )
     .await?;
+    let mut user_ids = std::collections::BTreeMap::new();
     for a in &ACCOUNTS {
         let scope = scope_for(a.role, &region);
         let new = NewUser {
@@ -119,8 +120,46 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
             scope: &scope,
             totp_secret: a.totp_secret,
         };
-        account::create_user(tx.conn(), &new, chrono::Utc::now()).await?;
+        user_ids.insert(a.role.code(), account::create_user(tx.conn(), &new, chrono::Utc::now()).await?);
     }
+    seed_referrals(state, &mut tx, &region, &directory, &user_ids).await?;
     tx.commit().await?;
     Ok(Seeded::Filled(report))
+}
+
+/// A year of fictional referrals from the demo practice to the partners of
+/// its network, so worklists, figures and the chart show something.
+async fn seed_referrals(
+    state: &AppState,
+    tx: &mut wijkregie_store::WriteTx,
+    region: &RegionFile,
+    directory: &wijkregie_formats::demo_directory::DemoDirectory,
+    user_ids: &std::collections::BTreeMap<&str, i64>,
+) -> Result<(), AppError> {
+    let Scope::Practice(agb) = scope_for(Role::Praktijk, region) else { return Ok(()) };
+    let today = chrono::Utc::now().date_naive();
+    let Some(network) =
+        region.networks.iter().find(|n| n.practices.iter().any(|m| m.member == agb && m.active_on(today)))
+    else {
+        return Ok(());
+    };
+    let partners: Vec<&wijkregie_core::codes::Code> =
+        network.partners.iter().filter(|m| m.active_on(today)).map(|m| &m.member).collect();
+    let services: Vec<&wijkregie_core::directory::Service> =
+        directory.services.iter().filter(|s| partners.contains(&&s.organization)).collect();
+    let parties = wijkregie_formats::demo_referrals::Parties {
+        practice: agb.clone(),
+        network: network.code.clone(),
+        wijk: region.practices.iter().find(|p| p.agb == agb).and_then(|p| p.wijk.clone()),
+        practice_user: user_ids.get(Role::Praktijk.code()).copied().unwrap_or_default(),
+        partner_user: user_ids.get(Role::Netwerkpartner.code()).copied().unwrap_or_default(),
+    };
+    for (id, referral) in wijkregie_formats::demo_referrals::referrals(&parties, &services, chrono::Utc::now()) {
+        wijkregie_store::referral::insert(tx.conn(), &state.field_key, &id, &referral).await?;
+        // Only referrals the partner has not opened yet are news.
+        if !referral.facts.history.is_empty() {
+            wijkregie_store::referral::mark_read(tx.conn(), &id, wijkregie_core::referral::Side::Receiver).await?;
+        }
+    }
+    Ok(())
 }

@@ -46,6 +46,13 @@ async fn post(app: &TestApp, client: &Client, path: &str, fields: &[(&str, Strin
     app.post(client, path, &borrowed).await
 }
 
+/// The part of a worklist page under the heading with this id.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("<h2 id=\"{id}\"")).expect("the section");
+    let rest = &html[start + 1..];
+    &rest[..rest.find("<h2 id=").unwrap_or(rest.len())]
+}
+
 /// Sends a referral as the demo practice; returns its path.
 async fn refer(app: &TestApp, practice: &Client) -> String {
     let service = partner_service(app);
@@ -94,7 +101,7 @@ async fn refer_accept_complete_and_the_practice_hears_back() {
         // The partner has news: a badge, the referral under "Nieuw".
         let (_, inbox) = app.get(&partner, "/referrals").await;
         assert!(inbox.contains("nav-badge") && inbox.contains(PATIENT), "{engine:?}");
-        assert!(inbox.contains("Nieuw (1)"), "{engine:?}");
+        assert!(section(&inbox, "nieuw").contains(PATIENT), "{engine:?}: under Nieuw");
         let (status, page) = app.get(&partner, &path).await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(page.contains(PATIENT) && page.contains("Accepteren"), "{engine:?}");
@@ -113,7 +120,7 @@ async fn refer_accept_complete_and_the_practice_hears_back() {
         assert!(done.contains("Afgerond") || done.contains("afgerond"), "{engine:?}");
         assert!(done.contains("stap complete"), "{engine:?}: the partner's feedback reaches the practice");
         let (_, list) = app.get(&practice, "/referrals").await;
-        assert!(list.contains("Afgerond (1)"), "{engine:?}");
+        assert!(section(&list, "afgerond").contains(PATIENT), "{engine:?}: under Afgerond");
 
         // Nothing more can happen to a closed referral; the reason is given.
         let (status, _, body) = post(&app, &partner, &format!("{path}/step"), &[("stap", "accept".into())]).await;
@@ -262,7 +269,8 @@ async fn personal_data_is_erased_after_the_retention_period_and_the_facts_stay()
     assert_eq!(wijkregie_web::service::referral::erase_due(&state).await.unwrap(), 0, "not yet");
     config.retention_months = 0;
     state.config = std::sync::Arc::new(config);
-    assert_eq!(wijkregie_web::service::referral::erase_due(&state).await.unwrap(), 1);
+    // The demo's closed referrals go too; all of them were closed less than a year ago.
+    assert!(wijkregie_web::service::referral::erase_due(&state).await.unwrap() >= 1);
     let (_, page) = app.get(&practice, &path).await;
     assert!(!page.contains(PATIENT) && page.contains("persoonsgegevens zijn verwijderd"));
     let id = path.trim_start_matches("/referrals/");

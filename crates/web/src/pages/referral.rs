@@ -148,6 +148,26 @@ async fn form_page(
     locations.extend(cx.locations.iter().map(|l| (l.id.to_string(), l.name.clone())));
     let mut age_bands = vec![("", "niet van toepassing (geboortejaar ingevuld)".to_owned())];
     age_bands.extend(AgeBand::ALL.iter().map(|b| (b.code(), b.label())));
+    // The domain names its fields in English; the form's fields are Dutch.
+    let errors: Vec<FieldError> = errors
+        .into_iter()
+        .map(|mut e| {
+            let id = match e.field.as_str() {
+                "question" => "vraag",
+                "name" => "naam",
+                "phone" => "telefoon",
+                "birth_year" | "age" => "geboortejaar",
+                "consent" => "toestemming",
+                "location" => "locatie",
+                "pathway" => "ketenaanpak",
+                "age_band" => "leeftijdsgroep",
+                "service" => "",
+                other => other,
+            };
+            e.field = id.to_owned();
+            e
+        })
+        .collect();
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = FormPage {

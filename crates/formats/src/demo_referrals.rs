@@ -1,0 +1,118 @@
+//! The demo's referrals: a year of fictional referrals from the demo
+//! practice to the partners of its network, across the five pathways and in
+//! every state, so worklists, figures and the chart have something to show.
+//! Names are invented; no person is real.
+
+use chrono::{DateTime, Duration, Utc};
+use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::directory::{HsdsId, Pathway, Service, ServiceStatus};
+use wijkregie_core::referral::{
+    CompletionOutcome, HoldReason, NewReferral, Referral, RejectionReason, Sender, Side, Step, Urgency,
+};
+
+const NAMES: [&str; 12] = [
+    "Anna de Wit",
+    "Bram Hoekstra",
+    "Cor van Dijk",
+    "Dina Bakker",
+    "Eef Jansen",
+    "Fatima el Amrani",
+    "Gerrit Smit",
+    "Hanneke Vos",
+    "Ilse Mulder",
+    "Jan Peeters",
+    "Kees de Groot",
+    "Lotte Visser",
+];
+
+/// Who sends and who answers in the demo.
+pub struct Parties {
+    pub practice: AgbCode,
+    pub network: Code,
+    pub wijk: Option<Code>,
+    pub practice_user: i64,
+    pub partner_user: i64,
+}
+
+/// How a demo referral went, by its index: most are done, recent ones open.
+fn course(n: usize, age_days: i64) -> Vec<Step> {
+    let done = match n % 6 {
+        0 | 3 => {
+            vec![Step::Open, Step::Accept, Step::Start, Step::Complete { outcome: CompletionOutcome::GoalReached }]
+        }
+        1 => vec![Step::Open, Step::Reject { reason: RejectionReason::NoCapacity }],
+        2 => {
+            vec![Step::Open, Step::Accept, Step::Start, Step::Complete { outcome: CompletionOutcome::StoppedByPatient }]
+        }
+        4 => vec![
+            Step::Open,
+            Step::Accept,
+            Step::Hold { reason: HoldReason::WaitingList },
+            Step::Resume,
+            Step::Complete { outcome: CompletionOutcome::ReferredOn },
+        ],
+        _ => vec![Step::Cancel],
+    };
+    match age_days {
+        0..=6 => vec![],
+        7..=13 => vec![Step::Open],
+        14..=30 => done.into_iter().take(3).collect(),
+        _ => done,
+    }
+}
+
+/// Referrals to the active services of the network's partners, one every
+/// ten days over the past year before `now`, each with its history.
+pub fn referrals(parties: &Parties, services: &[&Service], now: DateTime<Utc>) -> Vec<(HsdsId, Referral)> {
+    let active: Vec<&&Service> = services.iter().filter(|s| s.status == ServiceStatus::Active).collect();
+    if active.is_empty() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for n in 0..37usize {
+        let age_days = (n as i64) * 10 + 2;
+        let sent_at = now - Duration::days(age_days) - Duration::hours((n % 5) as i64);
+        // Prefer a service with a pathway so the chart per pathway fills up.
+        let service = active[(n * 7) % active.len()];
+        let pathway: Option<Pathway> = service.pathways.first().copied();
+        let Some(hulpvraag) = service.taxonomy_terms.first().cloned() else { continue };
+        let form = NewReferral {
+            location: None,
+            pathway,
+            hulpvraag: Some(hulpvraag),
+            urgency: Some(if n % 9 == 0 { Urgency::Urgent } else { Urgency::Routine }),
+            question: "Graag contact opnemen voor een kennismaking; de patiënt weet dat u belt.".into(),
+            name: NAMES[n % NAMES.len()].into(),
+            phone: format!("06 {:08}", 20_000_000 + n * 7_919),
+            email: String::new(),
+            birth_year: format!("{}", 1940 + (n * 3) % 60),
+            age_band: None,
+            postcode: "5811 AB".into(),
+            consent: true,
+        };
+        let sender = Sender {
+            practice: parties.practice.clone(),
+            network: parties.network.clone(),
+            wijk: parties.wijk.clone(),
+            user_id: parties.practice_user,
+        };
+        let Ok(mut referral) = form.validate(service, sender, sent_at) else { continue };
+        let mut at = sent_at;
+        for (i, step) in course(n, age_days).into_iter().enumerate() {
+            at += Duration::hours(20 + (n as i64 % 4) * 13 + i as i64 * 30);
+            let (side, by) = if step == Step::Cancel {
+                (Side::Referrer, parties.practice_user)
+            } else {
+                (Side::Receiver, parties.partner_user)
+            };
+            let message = matches!(step, Step::Complete { .. } | Step::Reject { .. })
+                .then_some("Dank voor de verwijzing; zie de uitkomst hierboven.");
+            if referral.apply(step, side, by, at, message).is_err() {
+                break;
+            }
+        }
+        let id: HsdsId = format!("00000000-0000-4000-8000-0003{:08x}", n).parse().expect("a valid UUID");
+        out.push((id, referral));
+    }
+    out
+}

@@ -61,20 +61,45 @@ fn course(n: usize, age_days: i64) -> Vec<Step> {
     }
 }
 
-/// Referrals to the active services of the network's partners, one every
-/// ten days over the past year before `now`, each with its history.
+/// How many: about one every working day, as a busy network sends.
+const REFERRALS: usize = 240;
+
+/// Referrals to the active services of the network's partners, spread over
+/// the past year before `now`, each with its history.
 pub fn referrals(parties: &Parties, services: &[&Service], now: DateTime<Utc>) -> Vec<(HsdsId, Referral)> {
     let active: Vec<&&Service> = services.iter().filter(|s| s.status == ServiceStatus::Active).collect();
     if active.is_empty() {
         return vec![];
     }
+    // Welzijn op Recept is the busiest pathway in most regions, GLI jeugd
+    // and Kansrijke Start the quietest; one in eight referrals has none.
+    const MIX: [Option<Pathway>; 16] = [
+        Some(Pathway::WelzijnOpRecept),
+        Some(Pathway::Valpreventie),
+        Some(Pathway::WelzijnOpRecept),
+        Some(Pathway::GliVolwassenen),
+        Some(Pathway::WelzijnOpRecept),
+        Some(Pathway::Valpreventie),
+        None,
+        Some(Pathway::KansrijkeStart),
+        Some(Pathway::WelzijnOpRecept),
+        Some(Pathway::GliVolwassenen),
+        Some(Pathway::Valpreventie),
+        Some(Pathway::GliJeugd),
+        Some(Pathway::WelzijnOpRecept),
+        None,
+        Some(Pathway::Valpreventie),
+        Some(Pathway::GliVolwassenen),
+    ];
     let mut out = Vec::new();
-    for n in 0..37usize {
-        let age_days = (n as i64) * 10 + 2;
-        let sent_at = now - Duration::days(age_days) - Duration::hours((n % 5) as i64);
-        // Prefer a service with a pathway so the chart per pathway fills up.
-        let service = active[(n * 7) % active.len()];
-        let pathway: Option<Pathway> = service.pathways.first().copied();
+    for n in 0..REFERRALS {
+        let age_days = (n as i64 * 365) / REFERRALS as i64 + 1;
+        let sent_at = now - Duration::days(age_days) - Duration::hours((n % 7) as i64);
+        let wanted = MIX[n % MIX.len()];
+        let fitting: Vec<&&&Service> =
+            active.iter().filter(|s| wanted.is_none_or(|p| s.pathways.contains(&p))).collect();
+        let service: &Service = if fitting.is_empty() { active[n % active.len()] } else { fitting[n % fitting.len()] };
+        let pathway = wanted.filter(|p| service.pathways.contains(p));
         let Some(hulpvraag) = service.taxonomy_terms.first().cloned() else { continue };
         let form = NewReferral {
             location: None,

@@ -303,11 +303,34 @@ async fn fhir_reads_and_searches_follow_the_same_rules() {
         assert_eq!(task["status"], "received", "{engine:?}: the partner's read counts as opening it");
         assert_eq!(task["focus"]["reference"], format!("ServiceRequest/{id}"));
 
-        let (status, _, bundle) = fhir_get(partner.clone(), "/fhir/Task?status=received".into()).await;
-        assert_eq!(status, 200, "{engine:?}");
-        assert_eq!((bundle["resourceType"].as_str(), bundle["total"].as_u64()), (Some("Bundle"), Some(1)));
-        let (_, _, none) = fhir_get(partner.clone(), "/fhir/Task?status=completed".into()).await;
-        assert_eq!(none["total"], 0, "{engine:?}");
+        // Searches return the partner's own referrals in that status, and only those.
+        let ids = |bundle: &serde_json::Value| -> Vec<(String, String)> {
+            bundle["entry"]
+                .as_array()
+                .map(|e| {
+                    e.iter()
+                        .map(|x| {
+                            (
+                                x["resource"]["id"].as_str().unwrap().to_owned(),
+                                x["resource"]["status"].as_str().unwrap().to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (status, _, bundle) = fhir_get(partner.clone(), "/fhir/Task?status=received&_count=200".into()).await;
+        assert_eq!((status, bundle["resourceType"].as_str()), (200, Some("Bundle")), "{engine:?}");
+        let received = ids(&bundle);
+        assert!(received.iter().any(|(i, _)| i == &id), "{engine:?}: ours is received");
+        assert!(received.iter().all(|(_, s)| s == "received"), "{engine:?}");
+        assert_eq!(bundle["total"].as_u64(), Some(received.len() as u64));
+        let (_, _, completed) = fhir_get(partner.clone(), "/fhir/Task?status=completed&_count=200".into()).await;
+        let completed = ids(&completed);
+        assert!(completed.iter().all(|(i, s)| i != &id && s == "completed"), "{engine:?}");
+        let (_, _, paged) = fhir_get(partner.clone(), "/fhir/Task?_count=1".into()).await;
+        assert_eq!(paged["entry"].as_array().map(Vec::len), Some(1), "{engine:?}: _count pages");
+        assert!(paged["link"].to_string().contains("next"), "{engine:?}: with a next link");
         let (_, _, request) = fhir_get(app.token(Role::Praktijk).await, format!("/fhir/ServiceRequest/{id}")).await;
         assert_eq!(request["resourceType"], "ServiceRequest", "{engine:?}");
         assert!(request.to_string().contains(PATIENT), "{engine:?}: the parties see the patient");

@@ -175,7 +175,7 @@ async fn search(ctx: Ctx, q: SearchQuery, kind: Kind, path: &str) -> Result<Resp
     let owner = token(if q.owner.is_empty() { &q.performer } else { &q.owner });
     let requester = token(&q.requester);
     // Only the user's own referrals: a practice's sent, a partner's received.
-    let list = service::worklist(&ctx).await?;
+    let list = service::worklist(&ctx, None).await?;
     let matching: Vec<&Listed> = list
         .items
         .iter()
@@ -184,10 +184,10 @@ async fn search(ctx: Ctx, q: SearchQuery, kind: Kind, path: &str) -> Result<Resp
         .filter(|l| requester.as_ref().is_none_or(|r| l.referral.facts.referring_practice.as_str() == r))
         .collect();
     let total = matching.len();
-    let entries = matching
+    let page: Vec<&Listed> = matching.into_iter().skip(offset).take(count).collect();
+    service::log_shown(&ctx, "referral.fhir.search", &page).await?;
+    let entries = page
         .iter()
-        .skip(offset)
-        .take(count)
         .map(|l| match kind {
             Kind::Request => fhir::service_request(l.id.as_str(), &l.referral, &refs(&ctx, l)),
             Kind::Task => fhir::task(l.id.as_str(), l.id.as_str(), &l.referral, &refs(&ctx, l)),

@@ -73,7 +73,13 @@ async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Re
         .into_iter()
         .filter(|g| only.is_none() || g.network.as_ref().map(|n| &n.0) == only.as_ref())
         .map(|g| Group {
-            heading: g.network.map_or_else(|| "Niet aan een netwerk van u gekoppeld".to_owned(), |n| n.1),
+            heading: g.network.map_or_else(
+                || match ctx.principal.role {
+                    wijkregie_core::access::Role::Netwerkpartner => "Aanbod van uw organisatie".to_owned(),
+                    _ => "Niet aan een netwerk van u gekoppeld".to_owned(),
+                },
+                |n| n.1,
+            ),
             rows: g.found.into_iter().map(Row::new).collect(),
         })
         .collect();

@@ -224,6 +224,10 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<ReferralForm>) -> Resul
     }
 }
 
+/// Closed referrals shown in a worklist; older ones stay out of sight (and
+/// out of the audit log) until someone needs them.
+const CLOSED_SHOWN: usize = 50;
+
 struct Row {
     id: String,
     name: String,
@@ -247,13 +251,15 @@ struct ListPage {
     layout: Layout,
     referrer: bool,
     tabs: Vec<Tab>,
+    older_closed: usize,
 }
 
 async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
     if !is_party(ctx.principal.role) {
         return Ok(Redirect::to("/referrals/figures").into_response());
     }
-    let list = service::worklist(&ctx).await?;
+    let list = service::worklist(&ctx, Some(CLOSED_SHOWN)).await?;
+    service::log_shown(&ctx, "referral.list", &list.items.iter().collect::<Vec<_>>()).await?;
     let referrer = list.side == Side::Referrer;
     let mut tabs = if referrer {
         vec![
@@ -294,7 +300,12 @@ async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
             overdue: item.overdue,
         });
     }
-    render(ListPage { layout: Layout::new("Verwijzingen", &visit, "/referrals"), referrer, tabs })
+    render(ListPage {
+        layout: Layout::new("Verwijzingen", &visit, "/referrals"),
+        referrer,
+        tabs,
+        older_closed: list.older_closed,
+    })
 }
 
 /// A step this side may take now, as a button (with a choice of reason or

@@ -188,9 +188,14 @@ pub struct Listed {
 pub struct Worklist {
     pub side: Side,
     pub items: Vec<Listed>,
+    /// Closed referrals left out by the limit.
+    pub older_closed: usize,
 }
 
-pub async fn worklist(ctx: &Ctx) -> Result<Worklist> {
+/// The user's referrals, newest change first: every open one, and the most
+/// recent `closed_limit` closed ones (all with `None`). Nothing is logged
+/// here: the caller logs what it shows, with [`log_shown`].
+pub async fn worklist(ctx: &Ctx, closed_limit: Option<usize>) -> Result<Worklist> {
     let key = &ctx.state.field_key;
     let mut conn = ctx.state.store.conn().await?;
     let (side, stored) = match &ctx.principal.scope {
@@ -198,6 +203,20 @@ pub async fn worklist(ctx: &Ctx) -> Result<Worklist> {
         Scope::Organization(org) => (Side::Receiver, db::received_by(&mut conn, key, org).await?),
         _ => return Err(AppError::Forbidden(Refusal::OutOfScope)),
     };
+    let mut closed_seen = 0;
+    let mut older_closed = 0;
+    let stored: Vec<StoredReferral> = stored
+        .into_iter()
+        .filter(|s| {
+            if !s.referral.facts.status.is_terminal() {
+                return true;
+            }
+            closed_seen += 1;
+            let keep = closed_limit.is_none_or(|limit| closed_seen <= limit);
+            older_closed += usize::from(!keep);
+            keep
+        })
+        .collect();
     let services: BTreeMap<HsdsId, String> =
         wijkregie_store::directory::services(&mut conn).await?.into_iter().map(|s| (s.id, s.name)).collect();
     let organizations: BTreeMap<Code, String> =
@@ -209,20 +228,6 @@ pub async fn worklist(ctx: &Ctx) -> Result<Worklist> {
     let locations: BTreeMap<HsdsId, String> =
         wijkregie_store::directory::locations(&mut conn).await?.into_iter().map(|l| (l.id, l.name)).collect();
     drop(conn);
-    // A list shows names: every referral on it is an access, logged as such.
-    let mut tx = ctx.state.store.begin().await?;
-    for s in &stored {
-        let f = &s.referral.facts;
-        let decision = decide(ctx, &f.referring_practice, &f.receiving_organization, Action::View);
-        let entry = Entry {
-            event: "referral.list",
-            action: AuditAction::Read,
-            object_type: "referral",
-            object_id: Some(s.id.as_str()),
-        };
-        record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
-    }
-    tx.commit().await?;
     let now = Utc::now();
     let days = ctx.state.config.reaction_working_days;
     let items = stored
@@ -251,7 +256,21 @@ pub async fn worklist(ctx: &Ctx) -> Result<Worklist> {
             }
         })
         .collect();
-    Ok(Worklist { side, items })
+    Ok(Worklist { side, items, older_closed })
+}
+
+/// Logs the referrals a list or search showed: each one shown with the
+/// patient's name is an access, on record as such (NEN 7513).
+pub async fn log_shown(ctx: &Ctx, event: &str, shown: &[&Listed]) -> Result<()> {
+    let mut tx = ctx.state.store.begin().await?;
+    for l in shown {
+        let f = &l.referral.facts;
+        let decision = decide(ctx, &f.referring_practice, &f.receiving_organization, Action::View);
+        let entry = Entry { event, action: AuditAction::Read, object_type: "referral", object_id: Some(l.id.as_str()) };
+        record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// How many of the user's referrals have unopened news: the badge.

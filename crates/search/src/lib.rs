@@ -21,8 +21,8 @@
 //!
 //! Modules: `analysis` (words and matching rules), `query` (the question, the
 //! answer, the tantivy query), `rank` (ranking and the age, opening-hour and
-//! radius filters), `explain` (the "why" lines), `schema` (fields), `doc`
-//! (the input type).
+//! radius filters), `geo` (grid cells that pre-filter a radius search),
+//! `explain` (the "why" lines), `schema` (fields), `doc` (the input type).
 //!
 //! ```
 //! use wijkregie_search::{Index, Query, ServiceDoc};
@@ -38,6 +38,7 @@ mod analysis;
 mod doc;
 mod error;
 mod explain;
+mod geo;
 mod query;
 mod rank;
 mod schema;

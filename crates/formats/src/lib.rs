@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod demo_directory;
+pub mod demo_national;
 pub mod hsds;
 pub mod postcodes;
 pub mod region_file;

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+mod batch;
 mod db;
 pub mod directory;
 mod error;

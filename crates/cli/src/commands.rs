@@ -15,14 +15,17 @@ use wijkregie_web::service::account::{create_user, UserSpec};
 use wijkregie_web::service::region::{export_region, import_region};
 use wijkregie_web::{AppState, Config};
 
-use crate::{AuditCommand, Cli, Command, DbArgs, ExportCommand, ImportCommand, UserAddArgs, UserCommand};
+use crate::{AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, ImportCommand, UserAddArgs, UserCommand};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, args).await,
-        Command::Demo => {
+        Command::Demo(args) => {
             let state = open(&cli.db, Config::default()).await?;
             demo(&state).await?;
+            if args.scale == DemoScale::Landelijk {
+                crate::hsds::national(&state).await?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(ImportCommand::Region { file }) => {

@@ -309,7 +309,7 @@ pub fn directory(scale: Scale) -> NationalDirectory {
     let mut rng = Rng(0x6e61_7469_6f6e_616c);
     let weights: Vec<u32> = REGIONS.iter().map(|r| r.3).collect();
     let total_weight: u32 = weights.iter().sum();
-    let mut region = |rng: &mut Rng| {
+    let region = |rng: &mut Rng| {
         let mut w = rng.below(total_weight as usize) as u32;
         for (i, &weight) in weights.iter().enumerate() {
             if w < weight {

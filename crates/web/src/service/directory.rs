@@ -1,7 +1,7 @@
 //! The social map on behalf of a user: search, a service's page, and the
 //! "check now" workflow that keeps entries current.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
@@ -45,6 +45,29 @@ impl Context {
     }
 
     fn doc(&self, s: &Service) -> search::ServiceDoc {
+        Lookup::new(self).doc(s)
+    }
+}
+
+/// The context by key, so that turning 100,000 services into index
+/// documents does not search 30,000 organisations and 45,000 locations for
+/// each one.
+struct Lookup<'a> {
+    organizations: HashMap<&'a Code, &'a Organization>,
+    terms: HashMap<&'a Code, &'a TaxonomyTerm>,
+    locations: HashMap<&'a HsdsId, &'a Location>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(cx: &'a Context) -> Self {
+        Lookup {
+            organizations: cx.organizations.iter().map(|o| (&o.code, o)).collect(),
+            terms: cx.terms.iter().map(|t| (&t.code, t)).collect(),
+            locations: cx.locations.iter().map(|l| (&l.id, l)).collect(),
+        }
+    }
+
+    fn doc(&self, s: &Service) -> search::ServiceDoc {
         search::ServiceDoc {
             id: s.id.to_string(),
             name: s.name.clone(),
@@ -52,13 +75,17 @@ impl Context {
             description: s.description.clone(),
             organization_name: self
                 .organizations
-                .iter()
-                .find(|o| o.code == s.organization)
+                .get(&s.organization)
                 .map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
+            // The code for pages, the HSDS id for the HSDS API's organization_id.
+            organization_ids: vec![
+                s.organization.to_string(),
+                wijkregie_formats::hsds::organization_id(&s.organization).to_string(),
+            ],
             taxonomy_terms: s
                 .taxonomy_terms
                 .iter()
-                .filter_map(|code| self.terms.iter().find(|t| &t.code == code))
+                .filter_map(|code| self.terms.get(code))
                 .map(|t| search::TermDoc { id: t.code.to_string(), name: t.name.clone(), synonyms: t.synonyms.clone() })
                 .collect(),
             domain: s.domain.code().to_owned(),
@@ -73,7 +100,7 @@ impl Context {
             locations: s
                 .locations
                 .iter()
-                .filter_map(|id| self.locations.iter().find(|l| &l.id == id))
+                .filter_map(|id| self.locations.get(id))
                 .filter_map(|l| l.point)
                 .map(|p| search::GeoPoint { lat: p.latitude, lon: p.longitude })
                 .collect(),
@@ -103,7 +130,8 @@ pub async fn rebuild_index(state: &AppState) -> Result<usize> {
     let services = db::services(&mut conn).await?;
     drop(conn);
     let count = services.len();
-    state.search.rebuild(services.iter().map(|s| cx.doc(s))).map_err(|e| AppError::Internal(e.into()))?;
+    let lookup = Lookup::new(&cx);
+    state.search.rebuild(services.iter().map(|s| lookup.doc(s))).map_err(|e| AppError::Internal(e.into()))?;
     Ok(count)
 }
 
@@ -188,15 +216,30 @@ fn query(request: &SearchRequest, offset: usize, limit: usize) -> search::Query 
     }
 }
 
-/// Every service matching the request, best first, for callers that page
-/// themselves (the HSDS API). A region has hundreds of services, not more.
-pub async fn search_all(ctx: &Ctx, request: &SearchRequest) -> Result<Vec<Service>> {
-    const ALL: usize = 100_000;
-    let results = ctx.state.search.search(&query(request, 0, ALL)).map_err(|e| AppError::Internal(e.into()))?;
+/// One page of the services matching the request, best first, and how many
+/// match in all: for the HSDS API, which pages itself. `organization` is an
+/// organisation's code or HSDS id. Only the page's services are read from
+/// the database.
+pub async fn search_all(
+    ctx: &Ctx,
+    request: &SearchRequest,
+    organization: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<Service>)> {
+    let mut query = query(request, offset, limit);
+    query.organization = organization.map(str::to_owned);
+    let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
     let mut conn = ctx.state.store.conn().await?;
-    let mut services: BTreeMap<String, Service> =
-        db::services(&mut conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
-    Ok(results.hits.into_iter().filter_map(|hit| services.remove(&hit.id)).collect())
+    let services = db::services_by_ids(&mut conn, &hit_ids(&results)).await?;
+    Ok((results.total, services))
+}
+
+/// The ids of the hits, in rank order. The index only holds ids the
+/// database gave it, so one that does not parse is left out like a
+/// service deleted since.
+fn hit_ids(results: &search::Results) -> Vec<HsdsId> {
+    results.hits.iter().filter_map(|hit| hit.id.parse().ok()).collect()
 }
 
 pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> {
@@ -204,9 +247,12 @@ pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> 
     let query = query(request, request.page.saturating_mul(PAGE_SIZE), PAGE_SIZE);
     let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
     let mut conn = ctx.state.store.conn().await?;
-    let services: BTreeMap<String, Service> =
-        db::services(&mut conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
-    let organizations = wijkregie_store::region::organizations(&mut conn).await?;
+    let services: HashMap<String, Service> =
+        db::services_by_ids(&mut conn, &hit_ids(&results)).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    let mut codes: Vec<Code> = services.values().map(|s| s.organization.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let organizations = wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?;
     drop(conn);
     let today = now.date();
     let found = results

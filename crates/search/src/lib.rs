@@ -111,6 +111,13 @@ impl Index {
     /// searches see the old content until the new one is complete, and keep
     /// it if the rebuild fails. When an id occurs twice, the last one counts.
     pub fn rebuild(&self, docs: impl IntoIterator<Item = ServiceDoc>) -> Result<(), SearchError> {
+        self.try_rebuild(docs.into_iter().map(Ok))
+    }
+
+    /// [`Index::rebuild`] from a source that may fail halfway, such as pages
+    /// read from a database while indexing runs: at the first `Err` nothing
+    /// changes and the error is [`SearchError::SourceFailed`].
+    pub fn try_rebuild(&self, docs: impl IntoIterator<Item = Result<ServiceDoc, String>>) -> Result<(), SearchError> {
         // A rebuild resets all bookkeeping, so it is the one change that may
         // recover from a panic halfway through an earlier one, after rolling
         // back whatever that change left pending.
@@ -129,6 +136,7 @@ impl Index {
         w.writer.delete_all_documents()?;
         let add_all = || {
             for doc in docs {
+                let doc = doc.map_err(SearchError::SourceFailed)?;
                 let id = checked_id(&doc)?;
                 let key = match keys.get(&id) {
                     Some(&key) => {

@@ -233,6 +233,8 @@ struct Children {
 enum Which<'a> {
     All,
     Ids(&'a [String]),
+    /// Ids after the first and up to and including the second.
+    Range(&'a str, &'a str),
 }
 
 impl<'a> Which<'a> {
@@ -241,15 +243,20 @@ impl<'a> Which<'a> {
         match self {
             Which::All => String::new(),
             Which::Ids(ids) => format!("WHERE {column} IN ({})", batch::list(ids.len())),
+            Which::Range(..) => format!("WHERE {column} > $1 AND {column} <= $2"),
         }
     }
 
     fn query(self, sql: &'a str) -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments<'a>> {
         let mut q = sqlx::query(sql);
-        if let Which::Ids(ids) = self {
-            for id in ids {
-                q = q.bind(id.as_str());
+        match self {
+            Which::All => {}
+            Which::Ids(ids) => {
+                for id in ids {
+                    q = q.bind(id.as_str());
+                }
             }
+            Which::Range(after, last) => q = q.bind(after).bind(last),
         }
         q
     }
@@ -332,17 +339,34 @@ fn age(value: Option<i64>, column: &'static str) -> Result<Option<u8>> {
     value.map(|v| u8::try_from(v).map_err(|e| corrupt("service", column, e))).transpose()
 }
 
+const SERVICE_COLUMNS: &str = "id, organization_code, name, alternate_name, description, url, email, status,
+    assured_date, application_process, fees_description, free_of_charge, eligibility_description, minimum_age,
+    maximum_age, domain, by_appointment, schedule_notes";
+
 /// Services with all their parts, ordered by name.
 async fn load(conn: &mut AnyConnection, which: Which<'_>) -> Result<Vec<Service>> {
-    let sql = format!(
-        "SELECT id, organization_code, name, alternate_name, description, url, email, status, assured_date,
-                application_process, fees_description, free_of_charge, eligibility_description, minimum_age,
-                maximum_age, domain, by_appointment, schedule_notes
-         FROM service {} ORDER BY name, id",
-        which.clause("id")
-    );
+    let sql = format!("SELECT {SERVICE_COLUMNS} FROM service {} ORDER BY name, id", which.clause("id"));
     let rows = which.query(&sql).fetch_all(&mut *conn).await?;
-    let mut c = children(conn, which).await?;
+    let c = children(conn, which).await?;
+    assemble(rows, c)
+}
+
+/// A page of services in id order, after `after` (from the start when
+/// `None`): for reading every service without holding all of them, as the
+/// index rebuild at start does. An empty page is the end.
+pub async fn services_page(conn: &mut AnyConnection, after: Option<&HsdsId>, limit: usize) -> Result<Vec<Service>> {
+    // Every id sorts after the empty string, in both engines.
+    let after = after.map_or("", HsdsId::as_str);
+    let sql = format!("SELECT {SERVICE_COLUMNS} FROM service WHERE id > $1 ORDER BY id LIMIT $2");
+    let rows = sqlx::query(&sql).bind(after).bind(limit as i64).fetch_all(&mut *conn).await?;
+    let Some(last) = rows.last().map(|r| r.try_get::<String, _>("id")).transpose()? else {
+        return Ok(Vec::new());
+    };
+    let c = children(conn, Which::Range(after, &last)).await?;
+    assemble(rows, c)
+}
+
+fn assemble(rows: Vec<sqlx::any::AnyRow>, mut c: Children) -> Result<Vec<Service>> {
     rows.into_iter()
         .map(|r| {
             let id: String = r.try_get("id")?;
@@ -427,8 +451,10 @@ const CHILD_TABLES: [&str; 9] = [
     "service_schedule",
 ];
 
-/// How many services one round of a bulk save writes before their children.
-const SERVICES_PER_ROUND: usize = 400;
+/// How many services one round of a bulk save writes before their
+/// children; also the length of the `IN` list that deletes their old
+/// children (see [`batch`] on why lists stay short).
+const SERVICES_PER_ROUND: usize = 100;
 
 /// Writes services with all their parts and records the change in each
 /// one's history, in multi-row statements (see [`batch`]): an import of

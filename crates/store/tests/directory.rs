@@ -220,6 +220,18 @@ async fn a_bulk_save_round_trips_and_pages_of_services_are_read_by_id() {
         assert!(directory::services(&mut conn).await.unwrap() == expected, "{:?}: all services round trip", db.engine);
         assert_eq!(directory::locations(&mut conn).await.unwrap().len(), d.locations.len());
 
+        // Page by page in id order, every service once.
+        let (mut paged, mut after) = (Vec::new(), None);
+        loop {
+            let page = directory::services_page(&mut conn, after.as_ref(), 97).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            paged.extend(page);
+        }
+        let mut by_id = d.services.clone();
+        by_id.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        assert!(paged == by_id, "{:?}: pages cover every service once, with all parts", db.engine);
+
         // By id: in the order asked, unknown ids left out.
         let unknown: HsdsId = "00000000-0000-0000-0000-000000000000".parse().unwrap();
         let asked = vec![d.services[900].id.clone(), unknown, d.services[3].id.clone()];

@@ -123,15 +123,52 @@ fn minute_of_day(t: chrono::NaiveTime) -> u16 {
     (t.hour() * 60 + t.minute()) as u16
 }
 
+/// Services read per round while rebuilding: enough to keep the indexing
+/// threads busy, few enough that a national directory is never in memory
+/// whole (which would more than double the server's resident memory).
+const REBUILD_PAGE: usize = 2_000;
+
 /// Builds the index from the database; at start and after bulk imports.
+/// Reading pages of services and indexing them run side by side: tantivy
+/// indexes on its own threads while the next page is read.
 pub async fn rebuild_index(state: &AppState) -> Result<usize> {
     let cx = context(state).await?;
-    let mut conn = state.store.conn().await?;
-    let services = db::services(&mut conn).await?;
-    drop(conn);
-    let count = services.len();
     let lookup = Lookup::new(&cx);
-    state.search.rebuild(services.iter().map(|s| lookup.doc(s))).map_err(|e| AppError::Internal(e.into()))?;
+    // Pages, not single documents, go through the channel: a wake-up of the
+    // indexing thread per document cost more than the reading.
+    type Page = std::result::Result<Vec<search::ServiceDoc>, String>;
+    let (pages, mut received) = tokio::sync::mpsc::channel::<Page>(2);
+    let index = std::sync::Arc::clone(&state.search);
+    let indexing = tokio::task::spawn_blocking(move || {
+        let docs = std::iter::from_fn(move || received.blocking_recv()).flat_map(|page| match page {
+            Ok(docs) => docs.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        });
+        index.try_rebuild(docs)
+    });
+    let mut conn = state.store.conn().await?;
+    let (mut count, mut after) = (0, None);
+    loop {
+        let page = match db::services_page(&mut conn, after.as_ref(), REBUILD_PAGE).await {
+            Ok(page) => page,
+            Err(e) => {
+                // Makes the rebuild fail, so the index keeps what it had.
+                let _ = pages.send(Err(e.to_string())).await;
+                break;
+            }
+        };
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        count += page.len();
+        // A closed channel means indexing stopped with an error of its own,
+        // which `indexing` returns below.
+        if pages.send(Ok(page.iter().map(|s| lookup.doc(s)).collect())).await.is_err() {
+            break;
+        }
+    }
+    drop(pages);
+    drop(conn);
+    indexing.await.map_err(|e| AppError::Internal(e.into()))?.map_err(|e| AppError::Internal(e.into()))?;
     Ok(count)
 }
 

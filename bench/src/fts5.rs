@@ -1,5 +1,5 @@
-//! The baseline: the same services in SQLite, searched with FTS5, an R*Tree
-//! for the radius's bounding box and the same filters, ranked like our
+//! The baseline: the same services in SQLite, searched with FTS5, the
+//! radius's bounding box (an R*Tree when there is no text) and the same filters, ranked like our
 //! index (BM25 with the same field weights × `1 / (1 + d / 5 km)`), in one
 //! SQL statement per question, with the total count as a window function.
 //!
@@ -38,9 +38,12 @@ impl Fts5 {
         conn.execute_batch(
             "CREATE TABLE service (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, domain TEXT NOT NULL,
                  free INTEGER NOT NULL, status TEXT NOT NULL, located INTEGER NOT NULL);
+             CREATE INDEX service_unlocated ON service (located);
              CREATE VIRTUAL TABLE service_fts USING fts5(name, alternate_name, organization, description, terms,
                  tokenize = 'unicode61 remove_diacritics 2', prefix = '4 6 8');
-             CREATE VIRTUAL TABLE location USING rtree(id, min_lat, max_lat, min_lon, max_lon, +service_rowid);",
+             CREATE VIRTUAL TABLE location USING rtree(id, min_lat, max_lat, min_lon, max_lon, +service_rowid);
+             CREATE TABLE place (service_rowid INTEGER NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL);
+             CREATE INDEX place_service ON place (service_rowid);",
         )?;
         let tx = conn.transaction()?;
         {
@@ -54,6 +57,7 @@ impl Fts5 {
             let mut location = tx.prepare(
                 "INSERT INTO location (min_lat, max_lat, min_lon, max_lon, service_rowid) VALUES (?1, ?1, ?2, ?2, ?3)",
             )?;
+            let mut place = tx.prepare("INSERT INTO place (service_rowid, lat, lon) VALUES (?1, ?2, ?3)")?;
             for (rowid, d) in docs.iter().enumerate() {
                 let rowid = rowid as i64 + 1;
                 service.execute(params![rowid, d.id, d.domain, d.free_of_charge, d.status, !d.locations.is_empty()])?;
@@ -73,6 +77,7 @@ impl Fts5 {
                 ])?;
                 for p in &d.locations {
                     location.execute(params![p.lat, p.lon, rowid])?;
+                    place.execute(params![rowid, p.lat, p.lon])?;
                 }
             }
         }
@@ -102,33 +107,42 @@ impl Fts5 {
         let radius = q.radius_km.expect("and a radius");
         let half_lat = (radius / EARTH_RADIUS_KM).to_degrees();
         let half_lon = half_lat / near.lat.to_radians().cos();
-        let near_cte = "WITH near (service_rowid, km) AS (
+        // Materialised: evaluated once per question, then joined by rowid.
+        let near_cte = "WITH near (service_rowid, km) AS MATERIALIZED (
                 SELECT service_rowid, min(km(?1, ?2, min_lat, min_lon)) FROM location
                 WHERE min_lat >= ?3 AND max_lat <= ?4 AND min_lon >= ?5 AND max_lon <= ?6
                 GROUP BY service_rowid)";
-        let filters = "s.status = 'active' AND (?7 IS NULL OR s.domain = ?7) AND (?8 = 0 OR s.free = 1)
-                AND (near.km <= ?9 OR (near.km IS NULL AND s.located = 0))";
+        let filters = "s.status = 'active' AND (?7 IS NULL OR s.domain = ?7) AND (?8 = 0 OR s.free = 1)";
         let sql = match Self::match_expression(&q.text) {
-            // bm25() only works where the FTS5 table is scanned directly,
-            // not under the window function, so the match is its own step.
+            // With text the match drives: each matching service's own
+            // locations, by index, checked against the bounding box and
+            // measured. bm25() only works where the FTS5 table is scanned
+            // directly, not under the window function, so the match is a
+            // step of its own.
             Some(_) => format!(
-                "{near_cte},
-                 matched (rowid, relevance) AS MATERIALIZED (
+                "WITH matched (rowid, relevance) AS MATERIALIZED (
                      SELECT rowid, bm25(service_fts, 3.0, 2.0, 1.5, 1.0, 2.5) FROM service_fts
                      WHERE service_fts MATCH ?10)
-                 SELECT s.id, m.relevance / (1 + coalesce(near.km, ?9) / 5.0) AS score, near.km,
-                        count(*) OVER () AS total
-                 FROM matched m JOIN service s ON s.rowid = m.rowid
-                 LEFT JOIN near ON near.service_rowid = s.rowid
-                 WHERE {filters}
+                 SELECT id, relevance / (1 + coalesce(km, ?9) / 5.0) AS score, km, count(*) OVER () AS total FROM (
+                     SELECT s.id, s.located, m.relevance,
+                            (SELECT min(km(?1, ?2, p.lat, p.lon)) FROM place p WHERE p.service_rowid = s.rowid
+                             AND p.lat BETWEEN ?3 AND ?4 AND p.lon BETWEEN ?5 AND ?6) AS km
+                     FROM matched m JOIN service s ON s.rowid = m.rowid
+                     WHERE {filters})
+                 WHERE km <= ?9 OR (km IS NULL AND located = 0)
                  ORDER BY score LIMIT ?11"
             ),
+            // Without text the radius drives: the services of the R*Tree's
+            // hits, and those without a location, which the radius keeps.
             None => format!(
                 "{near_cte}
-                 SELECT s.id, coalesce(near.km, ?9) AS score, near.km, count(*) OVER () AS total
-                 FROM service s LEFT JOIN near ON near.service_rowid = s.rowid
-                 WHERE ?10 IS NULL AND {filters}
-                 ORDER BY score, s.id LIMIT ?11"
+                 SELECT id, score, km, count(*) OVER () AS total FROM (
+                     SELECT s.id, near.km AS score, near.km FROM near JOIN service s ON s.rowid = near.service_rowid
+                     WHERE near.km <= ?9 AND {filters}
+                     UNION ALL
+                     SELECT s.id, ?9, NULL FROM service s WHERE s.located = 0 AND {filters})
+                 WHERE ?10 IS NULL
+                 ORDER BY score, id LIMIT ?11"
             ),
         };
         let mut statement = self.conn.prepare_cached(&sql)?;

@@ -143,8 +143,10 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
     if args.demo {
         demo(&state).await?;
     }
+    let rebuild_started = Instant::now();
     let indexed = wijkregie_web::service::directory::rebuild_index(&state).await.map_err(app)?;
-    tracing::info!(services = indexed, "zoekindex van de sociale kaart opgebouwd");
+    let rebuild_ms = rebuild_started.elapsed().as_millis() as u64;
+    tracing::info!(services = indexed, rebuild_ms, "zoekindex van de sociale kaart opgebouwd");
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "klaar om verzoeken te beantwoorden");
     wijkregie_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)

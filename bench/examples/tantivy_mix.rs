@@ -13,7 +13,15 @@ fn main() {
     let index = Index::new().expect("an empty index");
     index.rebuild(docs).expect("the national services index");
     eprintln!("built in {:.2} s", start.elapsed().as_secs_f64());
-    let mix = query_mix(&centroids);
+    let mut mix = query_mix(&centroids);
+    // WIJKREGIE_MIX=nohits: the same questions without a page (no
+    // explanations); WIJKREGIE_MIX=notext / text: one kind only.
+    match std::env::var("WIJKREGIE_MIX").as_deref() {
+        Ok("nohits") => mix.iter_mut().for_each(|q| q.limit = 0),
+        Ok("notext") => mix.retain(|q| q.text.is_empty()),
+        Ok("text") => mix.retain(|q| !q.text.is_empty()),
+        _ => {}
+    }
     for round in 0..5 {
         let mut times = Vec::new();
         for q in &mix {

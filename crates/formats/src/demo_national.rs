@@ -373,7 +373,7 @@ pub fn directory(scale: Scale) -> NationalDirectory {
         let town = locations[places.start].address.as_ref().map(|a| a.city.clone()).unwrap_or_default();
         let mut terms: Vec<Code> = Vec::new();
         for _ in 0..1 + rng.below(3) {
-            let t = code(*rng.pick(TERMS));
+            let t = code(rng.pick::<&str>(TERMS));
             if !terms.contains(&t) {
                 terms.push(t);
             }

@@ -112,7 +112,7 @@ pub async fn import(state: &AppState, path: &Path) -> anyhow::Result<ExitCode> {
         }
     };
 
-    let mut tx = state.store.begin().await?;
+    let mut tx = state.store.begin_bulk().await?;
     let old_orgs: HashMap<_, _> =
         region_db::organizations(tx.conn()).await?.into_iter().map(|o| (o.code.clone(), o)).collect();
     let old_locations: HashMap<_, _> =
@@ -218,7 +218,7 @@ pub async fn national(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     drop(conn);
-    let mut tx = state.store.begin().await?;
+    let mut tx = state.store.begin_bulk().await?;
     region_db::save_organizations(tx.conn(), &d.organizations).await?;
     dir_db::save_locations(tx.conn(), &d.locations).await?;
     let change = ServiceChange { changed_at: Utc::now(), user_id: None, summary: "landelijke demo geladen".into() };

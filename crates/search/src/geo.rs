@@ -82,25 +82,6 @@ pub(crate) fn covering(near: GeoPoint, radius_km: f64) -> Option<Vec<String>> {
     None
 }
 
-/// Where a service sorts on the map: the Z-order (Morton) number of the
-/// finest cell of its first location, so that services near each other
-/// mostly get numbers near each other; unlocated services sort last.
-pub(crate) fn map_order(doc: &crate::ServiceDoc) -> u64 {
-    let Some(p) = doc.locations.iter().copied().find(|p| p.is_valid()) else {
-        return u64::MAX;
-    };
-    let (row, column) = cell(0, p.lat, p.lon);
-    // Rows and columns of 0.02° cells fit in 16 bits (9,000 and 18,000).
-    let spread = |v: i64| {
-        let mut v = (v.clamp(0, 0xffff) as u64) & 0xffff;
-        v = (v | (v << 8)) & 0x00ff_00ff;
-        v = (v | (v << 4)) & 0x0f0f_0f0f;
-        v = (v | (v << 2)) & 0x3333_3333;
-        (v | (v << 1)) & 0x5555_5555
-    };
-    (spread(row) << 1) | spread(column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,14 +103,6 @@ mod tests {
         let level = |r: f64| covering(p, r).expect("coverable")[1].split('/').next().map(str::to_owned);
         assert_eq!(level(1.0).as_deref(), Some("0"));
         assert_eq!(level(100.0).as_deref(), Some("3"));
-    }
-
-    #[test]
-    fn nearby_services_sort_together_and_unlocated_ones_last() {
-        let at = |lat, lon| crate::ServiceDoc { locations: vec![GeoPoint { lat, lon }], ..Default::default() };
-        let (a, b, far) = (map_order(&at(52.0, 5.0)), map_order(&at(52.001, 5.001)), map_order(&at(53.2, 6.5)));
-        assert!(a.abs_diff(b) < a.abs_diff(far));
-        assert_eq!(map_order(&crate::ServiceDoc::default()), u64::MAX);
     }
 
     #[test]

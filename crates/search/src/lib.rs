@@ -135,26 +135,8 @@ impl Index {
         let mut metas: Vec<Option<Arc<Meta>>> = Vec::new();
         w.writer.delete_all_documents()?;
         let add_all = || {
-            // Services are added in the order of their place on the map
-            // (unlocated last), so that a radius's services sit together in
-            // doc-id order and tantivy skips whole blocks of the text match
-            // instead of scoring every matching service in the country.
-            // That needs them all at hand first; the last of an id counts.
-            let mut all: Vec<ServiceDoc> = Vec::new();
-            let mut at: HashMap<String, usize> = HashMap::new();
             for doc in docs {
                 let doc = doc.map_err(SearchError::SourceFailed)?;
-                match at.get(checked_id(&doc)?.as_str()) {
-                    Some(&i) => all[i] = doc,
-                    None => {
-                        at.insert(checked_id(&doc)?, all.len());
-                        all.push(doc);
-                    }
-                }
-            }
-            drop(at);
-            all.sort_by_cached_key(geo::map_order);
-            for doc in all {
                 let id = checked_id(&doc)?;
                 let key = match keys.get(&id) {
                     Some(&key) => {

@@ -266,12 +266,90 @@ fn time(value: &str, column: &'static str) -> Result<NaiveTime> {
     NaiveTime::parse_from_str(value, "%H:%M").map_err(|e| corrupt("service_schedule", column, e))
 }
 
-/// The child rows of the services `which` selects, in one statement: a
-/// page of search hits needs one round trip for its children instead of
-/// nine, and each round trip through sqlx costs more than the rows.
-/// Every child table becomes rows of (kind, service id, position or
-/// weekday, up to four texts).
+/// The child rows of the services `which` selects. A few services by id
+/// (a page of search hits) are read in one statement, because each round
+/// trip through sqlx costs more than their rows; many (all, or a range of
+/// ids while rebuilding the index) table by table, because the one
+/// statement's seven columns per row cost more than the round trips.
 async fn children(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
+    match which {
+        Which::Ids(_) => children_at_once(conn, which).await,
+        Which::All | Which::Range(..) => children_by_table(conn, which).await,
+    }
+}
+
+/// Reads a two-column child table (service id, value) in position order.
+async fn codes<T: std::str::FromStr>(
+    conn: &mut AnyConnection,
+    which: Which<'_>,
+    table: &'static str,
+    column: &'static str,
+) -> Result<BTreeMap<String, Vec<T>>>
+where
+    T::Err: std::fmt::Display,
+{
+    // Table and column come from the fixed calls below, never from input.
+    let sql = format!(
+        "SELECT service_id, {column} FROM {table} {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
+    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+        out.entry(r.try_get("service_id")?).or_default().push(parse(table, column, &r.try_get::<String, _>(column)?)?);
+    }
+    Ok(out)
+}
+
+async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
+    let mut c = Children {
+        locations: codes(conn, which, "service_location", "location_id").await?,
+        languages: codes(conn, which, "service_language", "language").await?,
+        pathways: codes(conn, which, "service_pathway", "pathway").await?,
+        wijken: codes(conn, which, "service_wijk", "wijk_code").await?,
+        networks: codes(conn, which, "service_network", "network_code").await?,
+        terms: codes(conn, which, "service_term", "term_code").await?,
+        ..Children::default()
+    };
+    let sql = format!(
+        "SELECT service_id, number, description FROM service_phone {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+        c.phones
+            .entry(r.try_get("service_id")?)
+            .or_default()
+            .push(Phone { number: r.try_get("number")?, description: r.try_get("description")? });
+    }
+    let sql = format!(
+        "SELECT service_id, name, title, email, phone FROM service_contact {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+        c.contacts.entry(r.try_get("service_id")?).or_default().push(Contact {
+            name: r.try_get("name")?,
+            title: r.try_get("title")?,
+            email: r.try_get("email")?,
+            phone: r.try_get("phone")?,
+        });
+    }
+    let sql = format!(
+        "SELECT service_id, weekday, opens, closes FROM service_schedule {} ORDER BY service_id, weekday, opens",
+        which.clause("service_id")
+    );
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+        let weekday: i64 = r.try_get("weekday")?;
+        c.slots.entry(r.try_get("service_id")?).or_default().push(OpeningSlot {
+            weekday: u8::try_from(weekday).map_err(|e| corrupt("service_schedule", "weekday", e))?,
+            opens: time(&r.try_get::<String, _>("opens")?, "opens")?,
+            closes: time(&r.try_get::<String, _>("closes")?, "closes")?,
+        });
+    }
+    Ok(c)
+}
+
+/// Every child table as rows of (kind, service id, position or weekday, up
+/// to four texts), in one statement.
+async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
     // Table and column names are fixed here, never input; `which` only
     // adds placeholders, the same ones in every part.
     let w = which.clause("service_id");

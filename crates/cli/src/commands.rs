@@ -15,14 +15,17 @@ use wijkregie_web::service::account::{create_user, UserSpec};
 use wijkregie_web::service::region::{export_region, import_region};
 use wijkregie_web::{AppState, Config};
 
-use crate::{AuditCommand, Cli, Command, DbArgs, ExportCommand, ImportCommand, UserAddArgs, UserCommand};
+use crate::{AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, ImportCommand, UserAddArgs, UserCommand};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, args).await,
-        Command::Demo => {
+        Command::Demo(args) => {
             let state = open(&cli.db, Config::default()).await?;
             demo(&state).await?;
+            if args.scale == DemoScale::Landelijk {
+                crate::hsds::national(&state).await?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(ImportCommand::Region { file }) => {
@@ -163,11 +166,27 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
     if args.demo {
         demo(&state).await?;
     }
+    let rebuild_started = Instant::now();
     let indexed = wijkregie_web::service::directory::rebuild_index(&state).await.map_err(app)?;
-    tracing::info!(services = indexed, "zoekindex van de sociale kaart opgebouwd");
+    let rebuild_ms = rebuild_started.elapsed().as_millis() as u64;
+    release_freed_memory();
+    tracing::info!(services = indexed, rebuild_ms, "zoekindex van de sociale kaart opgebouwd");
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "klaar om verzoeken te beantwoorden");
     wijkregie_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Hands the memory the rebuild freed back to the system: pages of
+/// services read from the database, tantivy's indexing buffers and the
+/// segments merged away. glibc keeps freed pages inside its arenas, so
+/// without this the server would stay near its start-up peak for good.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of glibc's heap to the
+    // kernel; it touches no memory in use and has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 async fn demo(state: &AppState) -> anyhow::Result<()> {

@@ -4,7 +4,7 @@
 //! is written in one transaction, and only what differs is written, so a
 //! second import of the same file changes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -112,29 +112,29 @@ pub async fn import(state: &AppState, path: &Path) -> anyhow::Result<ExitCode> {
         }
     };
 
-    let mut tx = state.store.begin().await?;
-    let old_orgs = region_db::organizations(tx.conn()).await?;
-    let old_locations = dir_db::locations(tx.conn()).await?;
-    let old_services = dir_db::services(tx.conn()).await?;
+    let mut tx = state.store.begin_bulk().await?;
+    let old_orgs: HashMap<_, _> =
+        region_db::organizations(tx.conn()).await?.into_iter().map(|o| (o.code.clone(), o)).collect();
+    let old_locations: HashMap<_, _> =
+        dir_db::locations(tx.conn()).await?.into_iter().map(|l| (l.id.clone(), l)).collect();
+    let old_services: HashMap<_, _> =
+        dir_db::services(tx.conn()).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
     let (mut orgs, mut locations, mut services) = (Count::default(), Count::default(), Count::default());
-    // Parents before children, as the foreign keys require.
-    for o in &imported.organizations {
-        if orgs.add(old_orgs.iter().find(|x| x.code == o.code), o) {
-            region_db::save_organization(tx.conn(), o).await?;
-        }
-    }
-    for l in &imported.locations {
-        if locations.add(old_locations.iter().find(|x| x.id == l.id), l) {
-            dir_db::save_location(tx.conn(), l).await?;
-        }
-    }
-    let bar = progress(imported.services.len() as u64, "diensten");
+    // Parents before children, as the foreign keys require; each kind in
+    // multi-row statements, because a national export has 100,000 services.
+    let new_orgs: Vec<_> =
+        imported.organizations.iter().filter(|o| orgs.add(old_orgs.get(&o.code), *o)).cloned().collect();
+    region_db::save_organizations(tx.conn(), &new_orgs).await?;
+    let new_locations: Vec<_> =
+        imported.locations.iter().filter(|l| locations.add(old_locations.get(&l.id), *l)).cloned().collect();
+    dir_db::save_locations(tx.conn(), &new_locations).await?;
     let change = ServiceChange { changed_at: Utc::now(), user_id: None, summary: SUMMARY.to_owned() };
-    for s in &imported.services {
-        bar.inc(1);
-        if services.add(old_services.iter().find(|x| x.id == s.id), s) {
-            dir_db::save_service(tx.conn(), s, &change).await?;
-        }
+    let new_services: Vec<_> =
+        imported.services.iter().filter(|s| services.add(old_services.get(&s.id), *s)).cloned().collect();
+    let bar = progress(new_services.len() as u64, "diensten");
+    for chunk in new_services.chunks(2_000) {
+        dir_db::save_services(tx.conn(), chunk, &change).await?;
+        bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
     let changed = [&orgs, &locations, &services].iter().any(|c| c.created + c.updated > 0);
@@ -203,4 +203,40 @@ pub async fn export(state: &AppState, dir: &Path) -> anyhow::Result<ExitCode> {
         directory.services.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `wijkregie demo --scale landelijk`: adds the generated national social
+/// map (`formats::demo_national`) to the demo, for the benchmarks in
+/// `bench/`. Written like an import, in one transaction; loaded once.
+pub async fn national(state: &AppState) -> anyhow::Result<()> {
+    use wijkregie_formats::demo_national::{self, NATIONAL};
+    let started = std::time::Instant::now();
+    let d = demo_national::directory(NATIONAL);
+    let mut conn = state.store.conn().await?;
+    if dir_db::service(&mut conn, &d.services[0].id).await?.is_some() {
+        eprintln!("De landelijke sociale kaart is al geladen.");
+        return Ok(());
+    }
+    drop(conn);
+    let mut tx = state.store.begin_bulk().await?;
+    region_db::save_organizations(tx.conn(), &d.organizations).await?;
+    dir_db::save_locations(tx.conn(), &d.locations).await?;
+    let change = ServiceChange { changed_at: Utc::now(), user_id: None, summary: "landelijke demo geladen".into() };
+    dir_db::save_services(tx.conn(), &d.services, &change).await?;
+    dir_db::save_postcode_centroids(tx.conn(), &d.postcodes).await?;
+    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
+    let entry =
+        Entry { event: "directory.import", action: AuditAction::Execute, object_type: "directory", object_id: None };
+    let grant = Grant { rule: "beheerder via de opdrachtregel op de server" };
+    record(&mut tx, state, &actor, entry, Ok(grant)).await.map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    tx.commit().await?;
+    eprintln!(
+        "Landelijke sociale kaart geladen in {:.1} s: {} diensten, {} organisaties, {} locaties, {} postcodes.",
+        started.elapsed().as_secs_f64(),
+        d.services.len(),
+        d.organizations.len(),
+        d.locations.len(),
+        d.postcodes.len()
+    );
+    Ok(())
 }

@@ -36,7 +36,7 @@ enum Command {
     /// Start de webserver (pagina's, JSON-API, /healthz en /metrics)
     Serve(ServeArgs),
     /// Vul een lege database met de fictieve demoregio en demo-accounts
-    Demo,
+    Demo(DemoArgs),
     /// Lees gegevens in
     #[command(subcommand)]
     Import(ImportCommand),
@@ -90,6 +90,22 @@ pub struct ServeArgs {
     /// Het adres waarop gebruikers wijkregie bereiken, voor links in meldingen
     #[arg(long, env = "WIJKREGIE_PUBLIC_URL")]
     public_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// regio: de demoregio met een kleine sociale kaart. landelijk: daarbovenop een fictieve
+    /// landelijke sociale kaart (100.000 diensten, 30.000 organisaties, alle PC4-postcodes),
+    /// voor de prestatiemetingen in bench/
+    #[arg(long, value_enum, default_value = "regio")]
+    scale: DemoScale,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScale {
+    Regio,
+    #[value(alias = "national")]
+    Landelijk,
 }
 
 #[derive(Subcommand)]

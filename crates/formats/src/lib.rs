@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod demo_directory;
+pub mod demo_national;
 pub mod demo_referrals;
 pub mod fhir;
 pub mod hsds;

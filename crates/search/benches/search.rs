@@ -159,6 +159,7 @@ fn services(n: usize) -> Vec<ServiceDoc> {
                 id: format!("svc-{i:05}"),
                 name: format!("{} {}", rng.pick(KINDS), rng.pick(NAMES)),
                 alternate_name: None,
+                organization_ids: Vec::new(),
                 description: (0..2 + rng.below(3)).map(|_| rng.pick(SENTENCES)).collect::<Vec<_>>().join(" "),
                 organization_name: format!(
                     "{} {}",

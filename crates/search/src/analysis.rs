@@ -177,17 +177,38 @@ pub(crate) struct Word {
 pub(crate) struct Analyzers {
     raw: TextAnalyzer,
     stemmed: TextAnalyzer,
+    /// Texts already analysed, when remembering is on (see [`Analyzers::remembering`]).
+    memo: Option<std::collections::HashMap<String, Vec<Word>>>,
 }
 
 impl Analyzers {
     pub(crate) fn new() -> Self {
-        Analyzers { raw: analyzer(false), stemmed: analyzer(true) }
+        Analyzers { raw: analyzer(false), stemmed: analyzer(true), memo: None }
+    }
+
+    /// Analyzers that remember every text they analysed, for one search:
+    /// explaining a page of hits analyses the same taxonomy names and
+    /// synonyms (and often the same sentences) for hit after hit, and
+    /// stemming was most of a national search's time.
+    pub(crate) fn remembering() -> Self {
+        Analyzers { memo: Some(std::collections::HashMap::new()), ..Analyzers::new() }
     }
 
     /// The words of `text`, in order. The raw and stemmed analyzers share
     /// their tokenizer and filters up to the stemmer, which never drops a
     /// token, so the n-th raw token and the n-th stem belong together.
     pub(crate) fn words(&mut self, text: &str) -> Vec<Word> {
+        if let Some(words) = self.memo.as_ref().and_then(|memo| memo.get(text)) {
+            return words.clone();
+        }
+        let words = self.analyse(text);
+        if let Some(memo) = &mut self.memo {
+            memo.insert(text.to_owned(), words.clone());
+        }
+        words
+    }
+
+    fn analyse(&mut self, text: &str) -> Vec<Word> {
         let mut words = Vec::new();
         let mut raw = self.raw.token_stream(text);
         while let Some(token) = raw.next() {

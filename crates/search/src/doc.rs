@@ -17,6 +17,9 @@ pub struct ServiceDoc {
     pub alternate_name: Option<String>,
     pub description: String,
     pub organization_name: String,
+    /// Identifiers of the organisation (say its code and its HSDS id), any
+    /// of which [`crate::Query::organization`] may name.
+    pub organization_ids: Vec<String>,
     /// The hulpvraag categories the service is tagged with. Their names and
     /// synonyms are searchable text.
     pub taxonomy_terms: Vec<TermDoc>,
@@ -56,6 +59,7 @@ impl Default for ServiceDoc {
             alternate_name: None,
             description: String::new(),
             organization_name: String::new(),
+            organization_ids: Vec::new(),
             taxonomy_terms: Vec::new(),
             domain: String::new(),
             pathways: Vec::new(),

@@ -17,6 +17,10 @@ pub enum SearchError {
     /// A stored document could not be read back; the index is corrupt.
     #[error("zoekindex: opgeslagen voorziening onleesbaar: {0}")]
     Stored(#[from] serde_json::Error),
+    /// The source of a rebuild failed halfway (say the database); the index
+    /// kept its old content.
+    #[error("zoekindex: opbouw afgebroken: {0}")]
+    SourceFailed(String),
     /// An earlier index change panicked halfway; the index must be rebuilt.
     #[error("zoekindex: een eerdere wijziging is halverwege afgebroken; bouw de index opnieuw op")]
     Poisoned,

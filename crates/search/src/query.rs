@@ -13,13 +13,14 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
     AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery,
-    EnableScoring, FuzzyTermQuery, Occur, TermQuery, Weight,
+    EnableScoring, FuzzyTermQuery, Occur, TermQuery, TermSetQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::analysis::QueryWord;
 use crate::doc::GeoPoint;
+use crate::geo;
 use crate::rank::minute_of_week;
 use crate::schema::{code, keyword, Fields};
 use crate::SearchError;
@@ -60,6 +61,8 @@ pub struct Query {
     pub open_at: Option<(u8, u16)>,
     pub wijk: Option<String>,
     pub network: Option<String>,
+    /// One of the organisation's identifiers ([`crate::ServiceDoc::organization_ids`]).
+    pub organization: Option<String>,
     /// Where the patient is; enables distance ranking and `distance_km`.
     pub near: Option<GeoPoint>,
     /// Leaves out services whose nearest location is farther; services
@@ -84,6 +87,7 @@ impl Default for Query {
             open_at: None,
             wijk: None,
             network: None,
+            organization: None,
             near: None,
             radius_km: None,
             include_inactive: false,
@@ -148,7 +152,8 @@ impl Query {
         self.open_at.map(|(weekday, minute)| minute_of_week(weekday, minute))
     }
 
-    /// The tantivy query: the text match (if any words) and the keyword filters.
+    /// The tantivy query: the text match (if any words), the keyword filters
+    /// and the radius's grid cells.
     pub(crate) fn to_tantivy(
         &self,
         words: &[QueryWord],
@@ -183,12 +188,21 @@ impl Query {
         if let Some(v) = given(&self.network) {
             filter(f.network, keyword(v));
         }
+        if let Some(v) = given(&self.organization) {
+            filter(f.organization_id, keyword(v));
+        }
         if !self.include_inactive {
             filter(f.status, "active".to_string());
         }
         if self.free_only {
             let term = TermQuery::new(Term::from_field_bool(f.free, true), IndexRecordOption::Basic);
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+        }
+        if let (Some(near), Some(radius_km)) = (self.near, self.radius_km) {
+            if let Some(cells) = geo::covering(near, radius_km) {
+                let terms = cells.iter().map(|c| Term::from_field_text(f.geo_cell, c));
+                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0))));
+            }
         }
         if clauses.is_empty() {
             return Ok(Box::new(AllQuery));

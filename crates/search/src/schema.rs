@@ -3,9 +3,10 @@
 //! Text fields exist three times: stemmed, as prefixes and raw (see
 //! [`crate::analysis`]).
 //! Filters that are plain codes (domain, pathway, term, language, wijk,
-//! network, status, free of charge) are indexed keywords so that tantivy
-//! intersects them with the text match; age, opening hours and distance are
-//! checked while collecting, from [`Meta`].
+//! network, status, free of charge, organisation) are indexed keywords so
+//! that tantivy intersects them with the text match, and so are the grid
+//! cells of the radius pre-filter; age, opening hours and the exact distance
+//! are checked while collecting, from [`Meta`].
 
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
@@ -14,6 +15,7 @@ use tantivy::TantivyDocument;
 
 use crate::analysis::{PREFIXES, RAW, STEMMED};
 use crate::doc::ServiceDoc;
+use crate::geo;
 use crate::rank::{week_ranges, Meta, Point};
 
 /// Handles to every field of the schema.
@@ -55,6 +57,10 @@ pub(crate) struct Fields {
     pub network: Field,
     pub status: Field,
     pub free: Field,
+    /// The organisation's identifiers, lowercased, so a filter may name any.
+    pub organization_id: Field,
+    /// Grid cells of the locations, or "unlocated" (see [`crate::geo`]).
+    pub geo_cell: Field,
 }
 
 impl Fields {
@@ -96,6 +102,8 @@ impl Fields {
             network: b.add_text_field("network", STRING),
             status: b.add_text_field("status", STRING),
             free: b.add_bool_field("free", INDEXED),
+            organization_id: b.add_text_field("organization_id", STRING),
+            geo_cell: b.add_text_field("geo_cell", STRING),
         };
         (b.build(), fields)
     }
@@ -146,6 +154,19 @@ impl Fields {
         }
         d.add_text(self.status, keyword(&doc.status));
         d.add_bool(self.free, doc.free_of_charge);
+        for id in &doc.organization_ids {
+            d.add_text(self.organization_id, keyword(id));
+        }
+        let mut located = false;
+        for point in doc.locations.iter().copied().filter(|p| p.is_valid()) {
+            located = true;
+            for cell in geo::cell_tokens(point) {
+                d.add_text(self.geo_cell, cell);
+            }
+        }
+        if !located {
+            d.add_text(self.geo_cell, geo::UNLOCATED);
+        }
 
         let meta = Meta {
             id: doc.id.trim().to_string(),

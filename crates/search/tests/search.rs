@@ -334,6 +334,17 @@ fn a_rebuild_replaces_everything() {
 }
 
 #[test]
+fn a_rebuild_whose_source_fails_halfway_keeps_the_old_content() {
+    let index = fresh();
+    let before = index.search(&Query::default()).expect("valid").total;
+    let only = ServiceDoc { id: "svc-only".into(), name: "Repair Café".into(), ..ServiceDoc::default() };
+    let failed = index.try_rebuild([Ok(only), Err("de database antwoordt niet".to_string())]);
+    assert!(matches!(failed, Err(SearchError::SourceFailed(_))), "{failed:?}");
+    assert_eq!(index.search(&Query::default()).expect("valid").total, before);
+    assert_eq!(index.search(&text("repair")).expect("valid").total, 0, "the fixture has no Repair Café");
+}
+
+#[test]
 fn a_service_without_id_is_refused_and_the_index_stays_usable() {
     let index = fresh();
     let err = index.upsert(ServiceDoc { id: "  ".into(), name: "Naamloos".into(), ..ServiceDoc::default() });

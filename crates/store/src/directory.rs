@@ -2,7 +2,7 @@
 //! reads return whole core aggregates and a save replaces a service's child
 //! rows; every save of a service also appends to its history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveTime, Utc};
 use sqlx::{AnyConnection, Row};
@@ -11,6 +11,7 @@ use wijkregie_core::directory::{
     Contact, GeoPoint, HsdsId, Location, LocationAddress, OpeningSlot, Phone, Schedule, Service, TaxonomyTerm,
 };
 
+use crate::batch::{self, Rows};
 use crate::error::{Result, StoreError};
 use crate::text::{opt_date, parse, parse_opt, parse_time, timestamp};
 
@@ -96,75 +97,121 @@ fn corrupt(table: &'static str, column: &'static str, message: impl ToString) ->
 }
 
 pub async fn locations(conn: &mut AnyConnection) -> Result<Vec<Location>> {
-    sqlx::query(
+    load_locations(conn, Which::All).await
+}
+
+/// The locations with these ids (in name order); unknown ids are left out.
+pub async fn locations_by_ids(conn: &mut AnyConnection, ids: &[HsdsId]) -> Result<Vec<Location>> {
+    let keys: Vec<String> = ids.iter().map(|id| id.as_str().to_owned()).collect();
+    let mut out = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(batch::MAX_KEYS) {
+        out.extend(load_locations(conn, Which::Ids(chunk)).await?);
+    }
+    Ok(out)
+}
+
+async fn load_locations(conn: &mut AnyConnection, which: Which<'_>) -> Result<Vec<Location>> {
+    let sql = format!(
         "SELECT id, organization_code, name, description, street, house_number, house_number_suffix, postcode, city,
                 latitude, longitude
-         FROM location ORDER BY name, id",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| {
-        let street: Option<String> = r.try_get("street")?;
-        let address = match street {
-            None => None,
-            Some(street) => {
-                let number: Option<i64> = r.try_get("house_number")?;
-                Some(LocationAddress {
-                    street,
-                    house_number: u32::try_from(number.unwrap_or(0))
-                        .map_err(|e| corrupt("location", "house_number", e))?,
-                    house_number_suffix: r.try_get("house_number_suffix")?,
-                    postcode: parse(
-                        "location",
-                        "postcode",
-                        &r.try_get::<Option<String>, _>("postcode")?.unwrap_or_default(),
-                    )?,
-                    city: r.try_get::<Option<String>, _>("city")?.unwrap_or_default(),
-                })
-            }
-        };
-        let point = match (r.try_get::<Option<f64>, _>("latitude")?, r.try_get::<Option<f64>, _>("longitude")?) {
-            (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon).map_err(|e| corrupt("location", "latitude", e))?),
-            _ => None,
-        };
-        Ok(Location {
-            id: parse("location", "id", &r.try_get::<String, _>("id")?)?,
-            organization: parse("location", "organization_code", &r.try_get::<String, _>("organization_code")?)?,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            address,
-            point,
+         FROM location {} ORDER BY name, id",
+        which.clause("id")
+    );
+    which
+        .query(&sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let street: Option<String> = r.try_get("street")?;
+            let address = match street {
+                None => None,
+                Some(street) => {
+                    let number: Option<i64> = r.try_get("house_number")?;
+                    Some(LocationAddress {
+                        street,
+                        house_number: u32::try_from(number.unwrap_or(0))
+                            .map_err(|e| corrupt("location", "house_number", e))?,
+                        house_number_suffix: r.try_get("house_number_suffix")?,
+                        postcode: parse(
+                            "location",
+                            "postcode",
+                            &r.try_get::<Option<String>, _>("postcode")?.unwrap_or_default(),
+                        )?,
+                        city: r.try_get::<Option<String>, _>("city")?.unwrap_or_default(),
+                    })
+                }
+            };
+            let point = match (r.try_get::<Option<f64>, _>("latitude")?, r.try_get::<Option<f64>, _>("longitude")?) {
+                (Some(lat), Some(lon)) => {
+                    Some(GeoPoint::new(lat, lon).map_err(|e| corrupt("location", "latitude", e))?)
+                }
+                _ => None,
+            };
+            Ok(Location {
+                id: parse("location", "id", &r.try_get::<String, _>("id")?)?,
+                organization: parse("location", "organization_code", &r.try_get::<String, _>("organization_code")?)?,
+                name: r.try_get("name")?,
+                description: r.try_get("description")?,
+                address,
+                point,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 pub async fn save_location(conn: &mut AnyConnection, l: &Location) -> Result<()> {
-    let a = l.address.as_ref();
-    sqlx::query(
-        "INSERT INTO location (id, organization_code, name, description, street, house_number, house_number_suffix,
-                               postcode, city, latitude, longitude)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (id) DO UPDATE SET organization_code = excluded.organization_code, name = excluded.name,
+    save_locations(conn, std::slice::from_ref(l)).await
+}
+
+/// Writes locations, replacing those with the same id, in multi-row
+/// statements. When an id occurs twice, the last one counts.
+pub async fn save_locations(conn: &mut AnyConnection, locations: &[Location]) -> Result<()> {
+    let mut last: HashMap<&HsdsId, usize> = HashMap::with_capacity(locations.len());
+    for (i, l) in locations.iter().enumerate() {
+        last.insert(&l.id, i);
+    }
+    let mut rows = Rows::new(
+        "location",
+        &[
+            "id",
+            "organization_code",
+            "name",
+            "description",
+            "street",
+            "house_number",
+            "house_number_suffix",
+            "postcode",
+            "city",
+            "latitude",
+            "longitude",
+        ],
+        "ON CONFLICT (id) DO UPDATE SET organization_code = excluded.organization_code, name = excluded.name,
              description = excluded.description, street = excluded.street, house_number = excluded.house_number,
              house_number_suffix = excluded.house_number_suffix, postcode = excluded.postcode, city = excluded.city,
              latitude = excluded.latitude, longitude = excluded.longitude",
-    )
-    .bind(l.id.as_str())
-    .bind(l.organization.as_str())
-    .bind(&l.name)
-    .bind(l.description.clone())
-    .bind(a.map(|a| a.street.clone()))
-    .bind(a.map(|a| i64::from(a.house_number)))
-    .bind(a.and_then(|a| a.house_number_suffix.clone()))
-    .bind(a.map(|a| a.postcode.as_str().to_owned()))
-    .bind(a.map(|a| a.city.clone()))
-    .bind(l.point.map(|p| p.latitude))
-    .bind(l.point.map(|p| p.longitude))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    );
+    for (i, l) in locations.iter().enumerate() {
+        if last[&l.id] != i {
+            continue;
+        }
+        let a = l.address.as_ref();
+        rows.push([
+            l.id.as_str().into(),
+            l.organization.as_str().into(),
+            l.name.clone().into(),
+            l.description.clone().into(),
+            a.map(|a| a.street.clone()).into(),
+            a.map(|a| i64::from(a.house_number)).into(),
+            a.and_then(|a| a.house_number_suffix.clone()).into(),
+            a.map(|a| a.postcode.as_str().to_owned()).into(),
+            a.map(|a| a.city.clone()).into(),
+            l.point.map(|p| p.latitude).into(),
+            l.point.map(|p| p.longitude).into(),
+        ]);
+        rows.write_full(conn).await?;
+    }
+    rows.write_all(conn).await
 }
 
 /// Child rows of all services, grouped by service id.
@@ -181,9 +228,60 @@ struct Children {
     slots: BTreeMap<String, Vec<OpeningSlot>>,
 }
 
+/// Which services a read is for: all of them, or those with these ids.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    All,
+    Ids(&'a [String]),
+    /// Ids after the first and up to and including the second.
+    Range(&'a str, &'a str),
+}
+
+impl<'a> Which<'a> {
+    /// The `WHERE` clause on `column`; the ids are bound by [`Which::query`].
+    fn clause(self, column: &str) -> String {
+        match self {
+            Which::All => String::new(),
+            Which::Ids(ids) => format!("WHERE {column} IN ({})", batch::list(ids.len())),
+            Which::Range(..) => format!("WHERE {column} > $1 AND {column} <= $2"),
+        }
+    }
+
+    fn query(self, sql: &'a str) -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments<'a>> {
+        let mut q = sqlx::query(sql);
+        match self {
+            Which::All => {}
+            Which::Ids(ids) => {
+                for id in ids {
+                    q = q.bind(id.as_str());
+                }
+            }
+            Which::Range(after, last) => q = q.bind(after).bind(last),
+        }
+        q
+    }
+}
+
+fn time(value: &str, column: &'static str) -> Result<NaiveTime> {
+    NaiveTime::parse_from_str(value, "%H:%M").map_err(|e| corrupt("service_schedule", column, e))
+}
+
+/// The child rows of the services `which` selects. A few services by id
+/// (a page of search hits) are read in one statement, because each round
+/// trip through sqlx costs more than their rows; many (all, or a range of
+/// ids while rebuilding the index) table by table, because the one
+/// statement's seven columns per row cost more than the round trips.
+async fn children(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
+    match which {
+        Which::Ids(_) => children_at_once(conn, which).await,
+        Which::All | Which::Range(..) => children_by_table(conn, which).await,
+    }
+}
+
 /// Reads a two-column child table (service id, value) in position order.
 async fn codes<T: std::str::FromStr>(
     conn: &mut AnyConnection,
+    which: Which<'_>,
     table: &'static str,
     column: &'static str,
 ) -> Result<BTreeMap<String, Vec<T>>>
@@ -191,42 +289,42 @@ where
     T::Err: std::fmt::Display,
 {
     // Table and column come from the fixed calls below, never from input.
-    let sql = format!("SELECT service_id, {column} FROM {table} ORDER BY service_id, position");
+    let sql = format!(
+        "SELECT service_id, {column} FROM {table} {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
     let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
         out.entry(r.try_get("service_id")?).or_default().push(parse(table, column, &r.try_get::<String, _>(column)?)?);
     }
     Ok(out)
 }
 
-fn time(value: &str, column: &'static str) -> Result<NaiveTime> {
-    NaiveTime::parse_from_str(value, "%H:%M").map_err(|e| corrupt("service_schedule", column, e))
-}
-
-async fn children(conn: &mut AnyConnection) -> Result<Children> {
+async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
     let mut c = Children {
-        locations: codes(conn, "service_location", "location_id").await?,
-        languages: codes(conn, "service_language", "language").await?,
-        pathways: codes(conn, "service_pathway", "pathway").await?,
-        wijken: codes(conn, "service_wijk", "wijk_code").await?,
-        networks: codes(conn, "service_network", "network_code").await?,
-        terms: codes(conn, "service_term", "term_code").await?,
+        locations: codes(conn, which, "service_location", "location_id").await?,
+        languages: codes(conn, which, "service_language", "language").await?,
+        pathways: codes(conn, which, "service_pathway", "pathway").await?,
+        wijken: codes(conn, which, "service_wijk", "wijk_code").await?,
+        networks: codes(conn, which, "service_network", "network_code").await?,
+        terms: codes(conn, which, "service_term", "term_code").await?,
         ..Children::default()
     };
-    for r in sqlx::query("SELECT service_id, number, description FROM service_phone ORDER BY service_id, position")
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    let sql = format!(
+        "SELECT service_id, number, description FROM service_phone {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
         c.phones
             .entry(r.try_get("service_id")?)
             .or_default()
             .push(Phone { number: r.try_get("number")?, description: r.try_get("description")? });
     }
-    for r in
-        sqlx::query("SELECT service_id, name, title, email, phone FROM service_contact ORDER BY service_id, position")
-            .fetch_all(&mut *conn)
-            .await?
-    {
+    let sql = format!(
+        "SELECT service_id, name, title, email, phone FROM service_contact {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
         c.contacts.entry(r.try_get("service_id")?).or_default().push(Contact {
             name: r.try_get("name")?,
             title: r.try_get("title")?,
@@ -234,12 +332,11 @@ async fn children(conn: &mut AnyConnection) -> Result<Children> {
             phone: r.try_get("phone")?,
         });
     }
-    for r in sqlx::query(
-        "SELECT service_id, weekday, opens, closes FROM service_schedule ORDER BY service_id, weekday, opens",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    let sql = format!(
+        "SELECT service_id, weekday, opens, closes FROM service_schedule {} ORDER BY service_id, weekday, opens",
+        which.clause("service_id")
+    );
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
         let weekday: i64 = r.try_get("weekday")?;
         c.slots.entry(r.try_get("service_id")?).or_default().push(OpeningSlot {
             weekday: u8::try_from(weekday).map_err(|e| corrupt("service_schedule", "weekday", e))?,
@@ -250,21 +347,121 @@ async fn children(conn: &mut AnyConnection) -> Result<Children> {
     Ok(c)
 }
 
+/// Every child table as rows of (kind, service id, position or weekday, up
+/// to four texts), in one statement.
+async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
+    // Table and column names are fixed here, never input; `which` only
+    // adds placeholders, the same ones in every part.
+    let w = which.clause("service_id");
+    let sql = format!(
+        "SELECT 'l' AS kind, service_id, position AS n, location_id AS a, NULL AS b, NULL AS c, NULL AS d
+             FROM service_location {w}
+         UNION ALL SELECT 'g', service_id, position, language, NULL, NULL, NULL FROM service_language {w}
+         UNION ALL SELECT 'p', service_id, position, pathway, NULL, NULL, NULL FROM service_pathway {w}
+         UNION ALL SELECT 'w', service_id, position, wijk_code, NULL, NULL, NULL FROM service_wijk {w}
+         UNION ALL SELECT 'n', service_id, position, network_code, NULL, NULL, NULL FROM service_network {w}
+         UNION ALL SELECT 't', service_id, position, term_code, NULL, NULL, NULL FROM service_term {w}
+         UNION ALL SELECT 'f', service_id, position, number, description, NULL, NULL FROM service_phone {w}
+         UNION ALL SELECT 'c', service_id, position, name, title, email, phone FROM service_contact {w}
+         UNION ALL SELECT 's', service_id, weekday, opens, closes, NULL, NULL FROM service_schedule {w}
+         ORDER BY service_id, kind, n, a"
+    );
+    let mut c = Children::default();
+    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+        let kind: String = r.try_get("kind")?;
+        let id: String = r.try_get("service_id")?;
+        let a: Option<String> = r.try_get("a")?;
+        let text =
+            |table: &'static str, column: &'static str| a.clone().ok_or_else(|| corrupt(table, column, "ontbreekt"));
+        match kind.as_str() {
+            "l" => c.locations.entry(id).or_default().push(parse(
+                "service_location",
+                "location_id",
+                &text("service_location", "location_id")?,
+            )?),
+            "g" => c.languages.entry(id).or_default().push(parse(
+                "service_language",
+                "language",
+                &text("service_language", "language")?,
+            )?),
+            "p" => c.pathways.entry(id).or_default().push(parse(
+                "service_pathway",
+                "pathway",
+                &text("service_pathway", "pathway")?,
+            )?),
+            "w" => c.wijken.entry(id).or_default().push(parse(
+                "service_wijk",
+                "wijk_code",
+                &text("service_wijk", "wijk_code")?,
+            )?),
+            "n" => c.networks.entry(id).or_default().push(parse(
+                "service_network",
+                "network_code",
+                &text("service_network", "network_code")?,
+            )?),
+            "t" => c.terms.entry(id).or_default().push(parse(
+                "service_term",
+                "term_code",
+                &text("service_term", "term_code")?,
+            )?),
+            "f" => c
+                .phones
+                .entry(id)
+                .or_default()
+                .push(Phone { number: text("service_phone", "number")?, description: r.try_get("b")? }),
+            "c" => c.contacts.entry(id).or_default().push(Contact {
+                name: text("service_contact", "name")?,
+                title: r.try_get("b")?,
+                email: r.try_get("c")?,
+                phone: r.try_get("d")?,
+            }),
+            "s" => {
+                let weekday: i64 = r.try_get("n")?;
+                let closes: Option<String> = r.try_get("b")?;
+                c.slots.entry(id).or_default().push(OpeningSlot {
+                    weekday: u8::try_from(weekday).map_err(|e| corrupt("service_schedule", "weekday", e))?,
+                    opens: time(&text("service_schedule", "opens")?, "opens")?,
+                    closes: time(&closes.unwrap_or_default(), "closes")?,
+                });
+            }
+            other => return Err(corrupt("service", "kind", format!("onbekend soort onderdeel '{other}'"))),
+        }
+    }
+    Ok(c)
+}
+
 fn age(value: Option<i64>, column: &'static str) -> Result<Option<u8>> {
     value.map(|v| u8::try_from(v).map_err(|e| corrupt("service", column, e))).transpose()
 }
 
-/// Every service, with all its parts.
-pub async fn services(conn: &mut AnyConnection) -> Result<Vec<Service>> {
-    let rows = sqlx::query(
-        "SELECT id, organization_code, name, alternate_name, description, url, email, status, assured_date,
-                application_process, fees_description, free_of_charge, eligibility_description, minimum_age,
-                maximum_age, domain, by_appointment, schedule_notes
-         FROM service ORDER BY name, id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut c = children(conn).await?;
+const SERVICE_COLUMNS: &str = "id, organization_code, name, alternate_name, description, url, email, status,
+    assured_date, application_process, fees_description, free_of_charge, eligibility_description, minimum_age,
+    maximum_age, domain, by_appointment, schedule_notes";
+
+/// Services with all their parts, ordered by name.
+async fn load(conn: &mut AnyConnection, which: Which<'_>) -> Result<Vec<Service>> {
+    let sql = format!("SELECT {SERVICE_COLUMNS} FROM service {} ORDER BY name, id", which.clause("id"));
+    let rows = which.query(&sql).fetch_all(&mut *conn).await?;
+    let c = children(conn, which).await?;
+    assemble(rows, c)
+}
+
+/// A page of services in id order, after `after` (from the start when
+/// `None`): for reading every service without holding all of them, as the
+/// index rebuild at start does. An empty page is the end.
+pub async fn services_page(conn: &mut AnyConnection, after: Option<&HsdsId>, limit: usize) -> Result<Vec<Service>> {
+    // Every id sorts after the empty string, in both engines.
+    let after = after.map_or("", HsdsId::as_str);
+    let sql = format!("SELECT {SERVICE_COLUMNS} FROM service WHERE id > $1 ORDER BY id LIMIT $2");
+    let rows = sqlx::query(&sql).bind(after).bind(limit as i64).fetch_all(&mut *conn).await?;
+    let Some(last) = rows.last().map(|r| r.try_get::<String, _>("id")).transpose()? else {
+        return Ok(Vec::new());
+    };
+    let c = children(conn, Which::Range(after, &last)).await?;
+    assemble(rows, c)
+}
+
+fn assemble(rows: Vec<sqlx::any::AnyRow>, mut c: Children) -> Result<Vec<Service>> {
     rows.into_iter()
         .map(|r| {
             let id: String = r.try_get("id")?;
@@ -303,8 +500,24 @@ pub async fn services(conn: &mut AnyConnection) -> Result<Vec<Service>> {
         .collect()
 }
 
+/// Every service, with all its parts.
+pub async fn services(conn: &mut AnyConnection) -> Result<Vec<Service>> {
+    load(conn, Which::All).await
+}
+
+/// The services with these ids, in the order asked; unknown ids are left
+/// out. For turning search hits into services without reading them all.
+pub async fn services_by_ids(conn: &mut AnyConnection, ids: &[HsdsId]) -> Result<Vec<Service>> {
+    let keys: Vec<String> = ids.iter().map(|id| id.as_str().to_owned()).collect();
+    let mut found: HashMap<HsdsId, Service> = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(batch::MAX_KEYS) {
+        found.extend(load(conn, Which::Ids(chunk)).await?.into_iter().map(|s| (s.id.clone(), s)));
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 pub async fn service(conn: &mut AnyConnection, id: &HsdsId) -> Result<Option<Service>> {
-    Ok(services(conn).await?.into_iter().find(|s| &s.id == id))
+    Ok(services_by_ids(conn, std::slice::from_ref(id)).await?.pop())
 }
 
 /// Who changed a service, when, and in a few words what.
@@ -317,114 +530,194 @@ pub struct ServiceChange {
 
 /// Writes a service with all its parts and records the change in its history.
 pub async fn save_service(conn: &mut AnyConnection, s: &Service, change: &ServiceChange) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO service (id, organization_code, name, alternate_name, description, url, email, status, assured_date,
-                              application_process, fees_description, free_of_charge, eligibility_description,
-                              minimum_age, maximum_age, domain, by_appointment, schedule_notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-         ON CONFLICT (id) DO UPDATE SET organization_code = excluded.organization_code, name = excluded.name,
+    save_services(conn, std::slice::from_ref(s), change).await
+}
+
+/// The child tables of a service, replaced whole on every save.
+const CHILD_TABLES: [&str; 9] = [
+    "service_location",
+    "service_language",
+    "service_pathway",
+    "service_wijk",
+    "service_network",
+    "service_term",
+    "service_phone",
+    "service_contact",
+    "service_schedule",
+];
+
+/// How many services one round of a bulk save writes before their
+/// children; also the length of the `IN` list that deletes their old
+/// children (see [`batch`] on why lists stay short).
+const SERVICES_PER_ROUND: usize = 100;
+
+/// Writes services with all their parts and records the change in each
+/// one's history, in multi-row statements (see [`batch`]): an import of
+/// 100,000 services is a few thousand statements instead of millions.
+/// When an id occurs twice, the last one counts.
+pub async fn save_services(conn: &mut AnyConnection, services: &[Service], change: &ServiceChange) -> Result<()> {
+    let mut last: HashMap<&HsdsId, usize> = HashMap::with_capacity(services.len());
+    for (i, s) in services.iter().enumerate() {
+        last.insert(&s.id, i);
+    }
+    let services: Vec<&Service> =
+        services.iter().enumerate().filter(|(i, s)| last[&s.id] == *i).map(|(_, s)| s).collect();
+
+    let mut rows = Rows::new(
+        "service",
+        &[
+            "id",
+            "organization_code",
+            "name",
+            "alternate_name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "assured_date",
+            "application_process",
+            "fees_description",
+            "free_of_charge",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "domain",
+            "by_appointment",
+            "schedule_notes",
+        ],
+        "ON CONFLICT (id) DO UPDATE SET organization_code = excluded.organization_code, name = excluded.name,
              alternate_name = excluded.alternate_name, description = excluded.description, url = excluded.url,
              email = excluded.email, status = excluded.status, assured_date = excluded.assured_date,
              application_process = excluded.application_process, fees_description = excluded.fees_description,
              free_of_charge = excluded.free_of_charge, eligibility_description = excluded.eligibility_description,
              minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, domain = excluded.domain,
              by_appointment = excluded.by_appointment, schedule_notes = excluded.schedule_notes",
-    )
-    .bind(s.id.as_str())
-    .bind(s.organization.as_str())
-    .bind(&s.name)
-    .bind(s.alternate_name.clone())
-    .bind(&s.description)
-    .bind(s.url.clone())
-    .bind(s.email.clone())
-    .bind(s.status.code())
-    .bind(opt_date(s.assured_date))
-    .bind(s.application_process.clone())
-    .bind(s.fees_description.clone())
-    .bind(i64::from(s.free_of_charge))
-    .bind(s.eligibility_description.clone())
-    .bind(s.minimum_age.map(i64::from))
-    .bind(s.maximum_age.map(i64::from))
-    .bind(s.domain.code())
-    .bind(i64::from(s.schedule.by_appointment))
-    .bind(s.schedule.notes.clone())
-    .execute(&mut *conn)
-    .await?;
-    let id = s.id.as_str();
-    for table in [
-        "service_location",
-        "service_language",
-        "service_pathway",
-        "service_wijk",
-        "service_network",
-        "service_term",
-        "service_phone",
-        "service_contact",
-        "service_schedule",
-    ] {
-        // The table name comes from the fixed list above, never from input.
-        sqlx::query(&format!("DELETE FROM {table} WHERE service_id = $1")).bind(id).execute(&mut *conn).await?;
-    }
-    let lists: [(&str, &str, Vec<String>); 6] = [
-        ("service_location", "location_id", s.locations.iter().map(|l| l.as_str().to_owned()).collect()),
-        ("service_language", "language", s.languages.iter().map(|l| l.as_str().to_owned()).collect()),
-        ("service_pathway", "pathway", s.pathways.iter().map(|p| p.code().to_owned()).collect()),
-        ("service_wijk", "wijk_code", s.serves_wijken.iter().map(|c| c.as_str().to_owned()).collect()),
-        ("service_network", "network_code", s.serves_networks.iter().map(|c| c.as_str().to_owned()).collect()),
-        ("service_term", "term_code", s.taxonomy_terms.iter().map(|c| c.as_str().to_owned()).collect()),
-    ];
-    for (table, column, values) in lists {
-        for (position, value) in values.iter().enumerate() {
-            sqlx::query(&format!("INSERT INTO {table} (service_id, {column}, position) VALUES ($1, $2, $3)"))
-                .bind(id)
-                .bind(value)
-                .bind(position as i64)
-                .execute(&mut *conn)
-                .await?;
+    );
+    let list = |table: &str, column: &str| Rows::new(table, &["service_id", column, "position"], "");
+    let mut locations = list("service_location", "location_id");
+    let mut languages = list("service_language", "language");
+    let mut pathways = list("service_pathway", "pathway");
+    let mut wijken = list("service_wijk", "wijk_code");
+    let mut networks = list("service_network", "network_code");
+    let mut terms = list("service_term", "term_code");
+    let mut phones = Rows::new("service_phone", &["service_id", "position", "number", "description"], "");
+    let mut contacts = Rows::new("service_contact", &["service_id", "position", "name", "title", "email", "phone"], "");
+    let mut slots = Rows::new("service_schedule", &["service_id", "weekday", "opens", "closes"], "");
+    let mut history = Rows::new("service_change", &["service_id", "changed_at", "user_id", "summary", "snapshot"], "");
+    let changed_at = timestamp(change.changed_at);
+
+    for round in services.chunks(SERVICES_PER_ROUND) {
+        for s in round {
+            rows.push([
+                s.id.as_str().into(),
+                s.organization.as_str().into(),
+                s.name.clone().into(),
+                s.alternate_name.clone().into(),
+                s.description.clone().into(),
+                s.url.clone().into(),
+                s.email.clone().into(),
+                s.status.code().into(),
+                opt_date(s.assured_date).into(),
+                s.application_process.clone().into(),
+                s.fees_description.clone().into(),
+                i64::from(s.free_of_charge).into(),
+                s.eligibility_description.clone().into(),
+                s.minimum_age.map(i64::from).into(),
+                s.maximum_age.map(i64::from).into(),
+                s.domain.code().into(),
+                i64::from(s.schedule.by_appointment).into(),
+                s.schedule.notes.clone().into(),
+            ]);
+        }
+        // Parents before children, as the foreign keys require; children
+        // of earlier rounds may still wait in their buffers, which is fine
+        // because their services are already written.
+        rows.write_all(conn).await?;
+        let ids: Vec<String> = round.iter().map(|s| s.id.as_str().to_owned()).collect();
+        for table in CHILD_TABLES {
+            // The table name comes from the fixed list above, never from input.
+            let sql = format!("DELETE FROM {table} WHERE service_id IN ({})", batch::list(ids.len()));
+            Which::Ids(&ids).query(&sql).execute(&mut *conn).await?;
+        }
+        for s in round {
+            let id = s.id.as_str();
+            let values: [(&mut Rows, Vec<String>); 6] = [
+                (&mut locations, s.locations.iter().map(|l| l.as_str().to_owned()).collect()),
+                (&mut languages, s.languages.iter().map(|l| l.as_str().to_owned()).collect()),
+                (&mut pathways, s.pathways.iter().map(|p| p.code().to_owned()).collect()),
+                (&mut wijken, s.serves_wijken.iter().map(|c| c.as_str().to_owned()).collect()),
+                (&mut networks, s.serves_networks.iter().map(|c| c.as_str().to_owned()).collect()),
+                (&mut terms, s.taxonomy_terms.iter().map(|c| c.as_str().to_owned()).collect()),
+            ];
+            for (table, values) in values {
+                for (position, value) in values.into_iter().enumerate() {
+                    table.push([id.into(), value.into(), (position as i64).into()]);
+                }
+            }
+            for (position, p) in s.phones.iter().enumerate() {
+                phones.push([
+                    id.into(),
+                    (position as i64).into(),
+                    p.number.clone().into(),
+                    p.description.clone().into(),
+                ]);
+            }
+            for (position, c) in s.contacts.iter().enumerate() {
+                contacts.push([
+                    id.into(),
+                    (position as i64).into(),
+                    c.name.clone().into(),
+                    c.title.clone().into(),
+                    c.email.clone().into(),
+                    c.phone.clone().into(),
+                ]);
+            }
+            for slot in &s.schedule.slots {
+                slots.push([
+                    id.into(),
+                    i64::from(slot.weekday).into(),
+                    slot.opens.format("%H:%M").to_string().into(),
+                    slot.closes.format("%H:%M").to_string().into(),
+                ]);
+            }
+            let snapshot = serde_json::to_string(s).map_err(|e| corrupt("service_change", "snapshot", e))?;
+            history.push([
+                id.into(),
+                changed_at.clone().into(),
+                change.user_id.into(),
+                change.summary.clone().into(),
+                snapshot.into(),
+            ]);
+        }
+        for table in [
+            &mut locations,
+            &mut languages,
+            &mut pathways,
+            &mut wijken,
+            &mut networks,
+            &mut terms,
+            &mut phones,
+            &mut contacts,
+            &mut slots,
+            &mut history,
+        ] {
+            table.write_full(conn).await?;
         }
     }
-    for (position, p) in s.phones.iter().enumerate() {
-        sqlx::query("INSERT INTO service_phone (service_id, position, number, description) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(position as i64)
-            .bind(&p.number)
-            .bind(p.description.clone())
-            .execute(&mut *conn)
-            .await?;
+    for table in [
+        &mut locations,
+        &mut languages,
+        &mut pathways,
+        &mut wijken,
+        &mut networks,
+        &mut terms,
+        &mut phones,
+        &mut contacts,
+        &mut slots,
+        &mut history,
+    ] {
+        table.write_all(conn).await?;
     }
-    for (position, c) in s.contacts.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO service_contact (service_id, position, name, title, email, phone) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(position as i64)
-        .bind(&c.name)
-        .bind(c.title.clone())
-        .bind(c.email.clone())
-        .bind(c.phone.clone())
-        .execute(&mut *conn)
-        .await?;
-    }
-    for slot in &s.schedule.slots {
-        sqlx::query("INSERT INTO service_schedule (service_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(i64::from(slot.weekday))
-            .bind(slot.opens.format("%H:%M").to_string())
-            .bind(slot.closes.format("%H:%M").to_string())
-            .execute(&mut *conn)
-            .await?;
-    }
-    let snapshot = serde_json::to_string(s).map_err(|e| corrupt("service_change", "snapshot", e))?;
-    sqlx::query(
-        "INSERT INTO service_change (service_id, changed_at, user_id, summary, snapshot) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(timestamp(change.changed_at))
-    .bind(change.user_id)
-    .bind(&change.summary)
-    .bind(snapshot)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 
@@ -456,33 +749,39 @@ pub async fn assure(conn: &mut AnyConnection, id: &HsdsId, change: &ServiceChang
 /// Stores centroids of PC6 (`1215EK`) or PC4 (`1215`) areas, replacing
 /// existing ones. Returns how many were new or changed.
 pub async fn save_postcode_centroids(conn: &mut AnyConnection, centroids: &[(String, GeoPoint)]) -> Result<usize> {
-    let mut changed = 0;
+    let mut existing: HashMap<String, (f64, f64)> = HashMap::new();
+    for r in sqlx::query("SELECT postcode, latitude, longitude FROM postcode_centroid").fetch_all(&mut *conn).await? {
+        existing.insert(r.try_get("postcode")?, (r.try_get("latitude")?, r.try_get("longitude")?));
+    }
+    let mut rows = Rows::new(
+        "postcode_centroid",
+        &["postcode", "latitude", "longitude"],
+        "ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude",
+    );
+    // The last line for a postcode counts; PostgreSQL's upsert refuses the
+    // same key twice in one statement, so duplicates go first.
+    let mut wanted: Vec<(&str, (f64, f64))> = Vec::with_capacity(centroids.len());
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(centroids.len());
     for (postcode, point) in centroids {
-        let existing = sqlx::query("SELECT latitude, longitude FROM postcode_centroid WHERE postcode = $1")
-            .bind(postcode)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let same = match existing {
-            Some(r) => {
-                r.try_get::<f64, _>("latitude")? == point.latitude
-                    && r.try_get::<f64, _>("longitude")? == point.longitude
+        let value = (point.latitude, point.longitude);
+        match at.get(postcode.as_str()) {
+            Some(&i) => wanted[i].1 = value,
+            None => {
+                at.insert(postcode, wanted.len());
+                wanted.push((postcode, value));
             }
-            None => false,
-        };
-        if same {
+        }
+    }
+    let mut changed = 0;
+    for (postcode, (latitude, longitude)) in wanted {
+        if existing.get(postcode) == Some(&(latitude, longitude)) {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO postcode_centroid (postcode, latitude, longitude) VALUES ($1, $2, $3)
-             ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude",
-        )
-        .bind(postcode)
-        .bind(point.latitude)
-        .bind(point.longitude)
-        .execute(&mut *conn)
-        .await?;
+        rows.push([postcode.into(), Some(latitude).into(), Some(longitude).into()]);
         changed += 1;
+        rows.write_full(conn).await?;
     }
+    rows.write_all(conn).await?;
     Ok(changed)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+mod batch;
 pub mod crypto;
 mod db;
 pub mod directory;

@@ -11,6 +11,7 @@ use wijkregie_core::region::{
     Organization, PatientCount, Practice, Region, RegionSnapshot, Wijk,
 };
 
+use crate::batch::{self, Rows};
 use crate::error::{Result, StoreError};
 use crate::text::{date, opt_date, parse, parse_opt};
 
@@ -172,32 +173,65 @@ pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()>
 pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>> {
     let rows =
         sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code").fetch_all(&mut *conn).await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Organization {
-                code: parse("organization", "code", &r.try_get::<String, _>("code")?)?,
-                name: r.try_get("name")?,
-                domain: parse("organization", "domain", &r.try_get::<String, _>("domain")?)?,
-            })
-        })
-        .collect()
+    rows.iter().map(organization_row).collect()
+}
+
+fn organization_row(r: &sqlx::any::AnyRow) -> Result<Organization> {
+    Ok(Organization {
+        code: parse("organization", "code", &r.try_get::<String, _>("code")?)?,
+        name: r.try_get("name")?,
+        domain: parse("organization", "domain", &r.try_get::<String, _>("domain")?)?,
+    })
+}
+
+/// The organisations with these codes (in name order); unknown codes are
+/// left out. For showing a page of services without reading every
+/// organisation of a national directory.
+pub async fn organizations_by_codes(conn: &mut AnyConnection, codes: &[Code]) -> Result<Vec<Organization>> {
+    let mut out = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(batch::MAX_KEYS) {
+        let sql = format!(
+            "SELECT code, name, domain FROM organization WHERE code IN ({}) ORDER BY name, code",
+            batch::list(chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for code in chunk {
+            q = q.bind(code.as_str());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            out.push(organization_row(&r)?);
+        }
+    }
+    Ok(out)
 }
 
 pub async fn organization(conn: &mut AnyConnection, code: &Code) -> Result<Option<Organization>> {
-    Ok(organizations(conn).await?.into_iter().find(|o| &o.code == code))
+    Ok(organizations_by_codes(conn, std::slice::from_ref(code)).await?.pop())
 }
 
 pub async fn save_organization(conn: &mut AnyConnection, o: &Organization) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO organization (code, name, domain) VALUES ($1, $2, $3)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, domain = excluded.domain",
-    )
-    .bind(o.code.as_str())
-    .bind(&o.name)
-    .bind(o.domain.code())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    save_organizations(conn, std::slice::from_ref(o)).await
+}
+
+/// Writes organisations, replacing those with the same code, in multi-row
+/// statements. When a code occurs twice, the last one counts.
+pub async fn save_organizations(conn: &mut AnyConnection, organizations: &[Organization]) -> Result<()> {
+    let mut last: std::collections::HashMap<&Code, usize> = std::collections::HashMap::new();
+    for (i, o) in organizations.iter().enumerate() {
+        last.insert(&o.code, i);
+    }
+    let mut rows = Rows::new(
+        "organization",
+        &["code", "name", "domain"],
+        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, domain = excluded.domain",
+    );
+    for (i, o) in organizations.iter().enumerate() {
+        if last[&o.code] == i {
+            rows.push([o.code.as_str().into(), o.name.clone().into(), o.domain.code().into()]);
+            rows.write_full(conn).await?;
+        }
+    }
+    rows.write_all(conn).await
 }
 
 pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {

@@ -257,3 +257,64 @@ async fn two_services_decided_different_are_one_pair_either_way_round() {
         assert_eq!(upkeep::distinct_pairs(&mut conn).await.unwrap(), vec![(b.clone(), a.clone())], "{:?}", db.engine);
     }
 }
+
+#[tokio::test]
+async fn a_bulk_save_round_trips_and_pages_of_services_are_read_by_id() {
+    use wijkregie_formats::demo_national::{directory as national, Scale};
+    let d = national(Scale { services: 1_300, organizations: 250 });
+    for db in testing::both().await {
+        let mut tx = db.store.begin().await.unwrap();
+        for t in wijkregie_formats::taxonomy::shipped() {
+            directory::save_taxonomy_term(tx.conn(), &t).await.unwrap();
+        }
+        region::save_organizations(tx.conn(), &d.organizations).await.unwrap();
+        directory::save_locations(tx.conn(), &d.locations).await.unwrap();
+        directory::save_services(tx.conn(), &d.services, &change("geïmporteerd")).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut conn = db.store.conn().await.unwrap();
+        let mut expected = d.services.clone();
+        expected.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        assert!(directory::services(&mut conn).await.unwrap() == expected, "{:?}: all services round trip", db.engine);
+        assert_eq!(directory::locations(&mut conn).await.unwrap().len(), d.locations.len());
+
+        // Page by page in id order, every service once.
+        let (mut paged, mut after) = (Vec::new(), None);
+        loop {
+            let page = directory::services_page(&mut conn, after.as_ref(), 97).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            paged.extend(page);
+        }
+        let mut by_id = d.services.clone();
+        by_id.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        assert!(paged == by_id, "{:?}: pages cover every service once, with all parts", db.engine);
+
+        // By id: in the order asked, unknown ids left out.
+        let unknown: HsdsId = "00000000-0000-0000-0000-000000000000".parse().unwrap();
+        let asked = vec![d.services[900].id.clone(), unknown, d.services[3].id.clone()];
+        let found = directory::services_by_ids(&mut conn, &asked).await.unwrap();
+        assert_eq!(found, vec![d.services[900].clone(), d.services[3].clone()], "{:?}", db.engine);
+        let locations = directory::locations_by_ids(&mut conn, &[d.locations[7].id.clone()]).await.unwrap();
+        assert_eq!(locations, vec![d.locations[7].clone()]);
+        let codes = [d.organizations[5].code.clone(), d.organizations[1].code.clone()];
+        let mut orgs = region::organizations_by_codes(&mut conn, &codes).await.unwrap();
+        orgs.sort_by(|a, b| a.code.cmp(&b.code));
+        assert_eq!(orgs, vec![d.organizations[1].clone(), d.organizations[5].clone()]);
+
+        // A second save replaces the parts; of an id given twice the last counts.
+        let mut changed = d.services[10].clone();
+        changed.phones.clear();
+        changed.schedule.slots.truncate(1);
+        let mut twice = d.services[11].clone();
+        twice.name = "Eerste versie".into();
+        let mut last = twice.clone();
+        last.name = "Laatste versie".into();
+        directory::save_services(&mut conn, &[twice, changed.clone(), last.clone()], &change("bijgewerkt"))
+            .await
+            .unwrap();
+        let found = directory::services_by_ids(&mut conn, &[changed.id.clone(), last.id.clone()]).await.unwrap();
+        assert_eq!(found, vec![changed, last], "{:?}", db.engine);
+        assert_eq!(directory::service_history(&mut conn, &d.services[11].id).await.unwrap().len(), 2);
+    }
+}

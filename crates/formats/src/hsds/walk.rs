@@ -1323,14 +1323,19 @@ impl<'k> Walker<'k> {
         // Domains: said in the file, else as already known, else from the services.
         let mut org_domains: HashMap<Code, Domain> =
             known.organizations.iter().map(|o| (o.code.clone(), o.domain)).collect();
+        // The first service's domain per organisation, and the codes already
+        // listed, by key: a national export has 30,000 organisations and
+        // 100,000 services, too many to search one by one per organisation.
+        let mut from_services: HashMap<&Code, Domain> = HashMap::new();
+        for (record, code) in self.services.iter().zip(&service_orgs) {
+            if let (Some(code), Some(domain)) = (code, record.domain) {
+                from_services.entry(code).or_insert(domain);
+            }
+        }
+        let mut listed: HashSet<Code> = HashSet::with_capacity(self.orgs.len());
         let mut organizations = Vec::with_capacity(self.orgs.len());
         for (org, map) in self.orgs.iter().zip(&mapping) {
-            let from_services = self
-                .services
-                .iter()
-                .zip(&service_orgs)
-                .find(|(s, code)| code.as_ref() == Some(&map.code) && s.domain.is_some())
-                .and_then(|(s, _)| s.domain);
+            let from_services = from_services.get(&map.code).copied();
             let domain = match org.domain.or(org_domains.get(&map.code).copied()).or(from_services) {
                 Some(d) => d,
                 None => {
@@ -1339,7 +1344,7 @@ impl<'k> Walker<'k> {
                 }
             };
             org_domains.insert(map.code.clone(), domain);
-            if !organizations.iter().any(|o: &Organization| o.code == map.code) {
+            if listed.insert(map.code.clone()) {
                 organizations.push(Organization { code: map.code.clone(), name: org.name.trim().to_owned(), domain });
             }
         }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wijkregie_core::directory::HsdsId;
 use wijkregie_core::FieldError;
-use wijkregie_formats::hsds;
+use wijkregie_formats::hsds::{self, Directory};
 
 use crate::error::AppError;
 use crate::service::directory as service;
@@ -151,14 +151,39 @@ async fn services(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, 
         radius_km,
         ..service::SearchRequest::default()
     };
-    let found = service::search_all(&ctx, &request).await?;
-    let dir = directory(&ctx).await?;
-    let items: Vec<Value> = found
-        .iter()
-        .filter(|s| organization.as_ref().is_none_or(|id| &hsds::organization_id(&s.organization) == id))
-        .map(|s| hsds::service_json(s, &dir))
-        .collect();
-    Ok(Json(page(items, page_number, per_page)).into_response())
+    // Paged in the index, and only the page's services, organisations and
+    // locations are read: a national directory has 100,000 services.
+    let organization_id = organization.as_ref().map(ToString::to_string);
+    let offset = (page_number - 1).saturating_mul(per_page);
+    let (total_items, found) =
+        service::search_all(&ctx, &request, organization_id.as_deref(), offset, per_page).await?;
+    let mut codes: Vec<_> = found.iter().map(|s| s.organization.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let location_ids: Vec<HsdsId> = found.iter().flat_map(|s| s.locations.iter().cloned()).collect();
+    let mut conn = ctx.state.store.conn().await?;
+    let dir = Directory {
+        organizations: wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?,
+        locations: wijkregie_store::directory::locations_by_ids(&mut conn, &location_ids).await?,
+        services: Vec::new(),
+        taxonomy: wijkregie_store::directory::taxonomy_terms(&mut conn).await?,
+        wijken: wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code, w.name)).collect(),
+        networks: wijkregie_store::region::networks(&mut conn).await?.into_iter().map(|n| (n.code, n.name)).collect(),
+    };
+    drop(conn);
+    let contents: Vec<Value> = found.iter().map(|s| hsds::service_json(s, &dir)).collect();
+    let total_pages = total_items.div_ceil(per_page).max(1);
+    Ok(Json(json!({
+        "total_items": total_items,
+        "total_pages": total_pages,
+        "page_number": page_number,
+        "size": contents.len(),
+        "first_page": page_number == 1,
+        "last_page": page_number >= total_pages,
+        "empty": contents.is_empty(),
+        "contents": contents,
+    }))
+    .into_response())
 }
 
 async fn one_service(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {

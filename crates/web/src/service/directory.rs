@@ -1,7 +1,7 @@
 //! The social map on behalf of a user: search, a service's page, and the
 //! "check now" workflow that keeps entries current.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
@@ -45,6 +45,37 @@ impl Context {
     }
 
     pub(crate) fn doc(&self, s: &Service) -> search::ServiceDoc {
+        Lookup::new(self).doc(s)
+    }
+}
+
+/// The context by key, so that turning 100,000 services into index
+/// documents does not search 30,000 organisations and 45,000 locations for
+/// each one.
+struct Lookup<'a> {
+    organizations: HashMap<&'a Code, &'a Organization>,
+    terms: HashMap<&'a Code, &'a TaxonomyTerm>,
+    locations: HashMap<&'a HsdsId, &'a Location>,
+    /// The networks each organisation is a partner in.
+    partner_in: HashMap<&'a Code, Vec<&'a Code>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(cx: &'a Context) -> Self {
+        Lookup {
+            organizations: cx.organizations.iter().map(|o| (&o.code, o)).collect(),
+            terms: cx.terms.iter().map(|t| (&t.code, t)).collect(),
+            locations: cx.locations.iter().map(|l| (&l.id, l)).collect(),
+            partner_in: cx.networks.iter().fold(HashMap::new(), |mut map, n| {
+                for m in &n.partners {
+                    map.entry(&m.member).or_insert_with(Vec::new).push(&n.code);
+                }
+                map
+            }),
+        }
+    }
+
+    fn doc(&self, s: &Service) -> search::ServiceDoc {
         search::ServiceDoc {
             id: s.id.to_string(),
             name: s.name.clone(),
@@ -52,13 +83,17 @@ impl Context {
             description: s.description.clone(),
             organization_name: self
                 .organizations
-                .iter()
-                .find(|o| o.code == s.organization)
+                .get(&s.organization)
                 .map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
+            // The code for pages, the HSDS id for the HSDS API's organization_id.
+            organization_ids: vec![
+                s.organization.to_string(),
+                wijkregie_formats::hsds::organization_id(&s.organization).to_string(),
+            ],
             taxonomy_terms: s
                 .taxonomy_terms
                 .iter()
-                .filter_map(|code| self.terms.iter().find(|t| &t.code == code))
+                .filter_map(|code| self.terms.get(code))
                 .map(|t| search::TermDoc { id: t.code.to_string(), name: t.name.clone(), synonyms: t.synonyms.clone() })
                 .collect(),
             domain: s.domain.code().to_owned(),
@@ -74,7 +109,7 @@ impl Context {
                 .serves_networks
                 .iter()
                 .cloned()
-                .chain(self.partner_in(&s.organization))
+                .chain(self.partner_in.get(&s.organization).into_iter().flatten().map(|c| (*c).clone()))
                 .map(|c| c.to_string())
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
@@ -83,7 +118,7 @@ impl Context {
             locations: s
                 .locations
                 .iter()
-                .filter_map(|id| self.locations.iter().find(|l| &l.id == id))
+                .filter_map(|id| self.locations.get(id))
                 .filter_map(|l| l.point)
                 .map(|p| search::GeoPoint { lat: p.latitude, lon: p.longitude })
                 .collect(),
@@ -106,14 +141,52 @@ fn minute_of_day(t: chrono::NaiveTime) -> u16 {
     (t.hour() * 60 + t.minute()) as u16
 }
 
+/// Services read per round while rebuilding: enough to keep the indexing
+/// threads busy, few enough that a national directory is never in memory
+/// whole (which would more than double the server's resident memory).
+const REBUILD_PAGE: usize = 2_000;
+
 /// Builds the index from the database; at start and after bulk imports.
+/// Reading pages of services and indexing them run side by side: tantivy
+/// indexes on its own threads while the next page is read.
 pub async fn rebuild_index(state: &AppState) -> Result<usize> {
     let cx = context(state).await?;
+    let lookup = Lookup::new(&cx);
+    // Pages, not single documents, go through the channel: a wake-up of the
+    // indexing thread per document cost more than the reading.
+    type Page = std::result::Result<Vec<search::ServiceDoc>, String>;
+    let (pages, mut received) = tokio::sync::mpsc::channel::<Page>(2);
+    let index = std::sync::Arc::clone(&state.search);
+    let indexing = tokio::task::spawn_blocking(move || {
+        let docs = std::iter::from_fn(move || received.blocking_recv()).flat_map(|page| match page {
+            Ok(docs) => docs.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        });
+        index.try_rebuild(docs)
+    });
     let mut conn = state.store.conn().await?;
-    let services = db::services(&mut conn).await?;
+    let (mut count, mut after) = (0, None);
+    loop {
+        let page = match db::services_page(&mut conn, after.as_ref(), REBUILD_PAGE).await {
+            Ok(page) => page,
+            Err(e) => {
+                // Makes the rebuild fail, so the index keeps what it had.
+                let _ = pages.send(Err(e.to_string())).await;
+                break;
+            }
+        };
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        count += page.len();
+        // A closed channel means indexing stopped with an error of its own,
+        // which `indexing` returns below.
+        if pages.send(Ok(page.iter().map(|s| lookup.doc(s)).collect())).await.is_err() {
+            break;
+        }
+    }
+    drop(pages);
     drop(conn);
-    let count = services.len();
-    state.search.rebuild(services.iter().map(|s| cx.doc(s))).map_err(|e| AppError::Internal(e.into()))?;
+    indexing.await.map_err(|e| AppError::Internal(e.into()))?.map_err(|e| AppError::Internal(e.into()))?;
     Ok(count)
 }
 
@@ -194,20 +267,36 @@ fn query(request: &SearchRequest, offset: usize, limit: usize) -> search::Query 
         include_inactive: request.include_inactive,
         near: request.near.map(|p| search::GeoPoint { lat: p.latitude, lon: p.longitude }),
         radius_km: request.radius_km,
+        organization: None,
         offset,
         limit,
     }
 }
 
-/// Every service matching the request, best first, for callers that page
-/// themselves (the HSDS API). A region has hundreds of services, not more.
-pub async fn search_all(ctx: &Ctx, request: &SearchRequest) -> Result<Vec<Service>> {
-    const ALL: usize = 100_000;
-    let results = ctx.state.search.search(&query(request, 0, ALL)).map_err(|e| AppError::Internal(e.into()))?;
+/// One page of the services matching the request, best first, and how many
+/// match in all: for the HSDS API, which pages itself. `organization` is an
+/// organisation's code or HSDS id. Only the page's services are read from
+/// the database.
+pub async fn search_all(
+    ctx: &Ctx,
+    request: &SearchRequest,
+    organization: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<Service>)> {
+    let mut query = query(request, offset, limit);
+    query.organization = organization.map(str::to_owned);
+    let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
     let mut conn = ctx.state.store.conn().await?;
-    let mut services: BTreeMap<String, Service> =
-        db::services(&mut conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
-    Ok(results.hits.into_iter().filter_map(|hit| services.remove(&hit.id)).collect())
+    let services = db::services_by_ids(&mut conn, &hit_ids(&results)).await?;
+    Ok((results.total, services))
+}
+
+/// The ids of the hits, in rank order. The index only holds ids the
+/// database gave it, so one that does not parse is left out like a
+/// service deleted since.
+fn hit_ids(results: &search::Results) -> Vec<HsdsId> {
+    results.hits.iter().filter_map(|hit| hit.id.parse().ok()).collect()
 }
 
 pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> {
@@ -215,9 +304,12 @@ pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> 
     let query = query(request, request.page.saturating_mul(PAGE_SIZE), PAGE_SIZE);
     let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
     let mut conn = ctx.state.store.conn().await?;
-    let services: BTreeMap<String, Service> =
-        db::services(&mut conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
-    let organizations = wijkregie_store::region::organizations(&mut conn).await?;
+    let services: HashMap<String, Service> =
+        db::services_by_ids(&mut conn, &hit_ids(&results)).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    let mut codes: Vec<Code> = services.values().map(|s| s.organization.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let organizations = wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?;
     drop(conn);
     let today = now.date();
     let found = results

@@ -49,7 +49,10 @@ pub async fn at_locations(
     organization: Option<&HsdsId>,
     directory: &Directory,
 ) -> Result<Vec<Service>> {
-    let found = social_map::search_all(ctx, request).await?;
+    // Every match: service-at-location pages are cut from this list, not
+    // from the index (a service stands in it once per nearby location).
+    const ALL: usize = 100_000;
+    let (_, found) = social_map::search_all(ctx, request, organization.map(|id| id.as_str()), 0, ALL).await?;
     let near = |location: &HsdsId| match (request.near, request.radius_km) {
         (Some(centre), Some(radius_km)) => directory
             .locations

@@ -366,19 +366,27 @@ pub async fn create_api_token(
     .try_get("id")?)
 }
 
-/// The user a live token belongs to; marks the token as used.
+/// The user a live token belongs to; marks the token as used, at most once
+/// a minute so that a busy API client does not write on every request.
 pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<Option<(i64, i64)>> {
-    let row = sqlx::query("SELECT id, user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(hash_secret(token))
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, user_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(hash_secret(token))
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let (id, user_id): (i64, i64) = (row.try_get("id")?, row.try_get("user_id")?);
-    sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2")
-        .bind(timestamp(now))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let last_used = row
+        .try_get::<Option<String>, _>("last_used_at")?
+        .map(|t| parse_time("api_token", "last_used_at", &t))
+        .transpose()?;
+    if last_used.is_none_or(|t| now - t >= chrono::Duration::minutes(1)) {
+        sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2")
+            .bind(timestamp(now))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(Some((id, user_id)))
 }
 

@@ -15,7 +15,6 @@ use crate::auth::Visit;
 use crate::error::AppError;
 use crate::pages::{render, safe_next, urlencode, Layout};
 use crate::service::directory::{self, Found, SearchRequest, PAGE_SIZE};
-use crate::service::directory_edit;
 use crate::service::Ctx;
 use crate::AppState;
 
@@ -203,7 +202,13 @@ async fn search(
     let mut networks = wijkregie_store::region::networks(&mut conn).await?;
     drop(conn);
     networks.sort_by(|a, b| a.name.cmp(&b.name));
-    let may_add = !directory_edit::organizations_for_new_service(&ctx).await?.is_empty();
+    // Whether to offer "Nieuwe voorziening": decided from the scope alone,
+    // because the search page must stay cheap; the form itself asks again.
+    let may_add = match &ctx.principal.scope {
+        Scope::Region | Scope::Organization(_) => true,
+        Scope::Networks(mine) => !mine.is_empty(),
+        Scope::Practice(_) => false,
+    };
     let link = |p: usize| {
         let mut params: Vec<(&str, &str)> = vec![
             ("q", &form.q),

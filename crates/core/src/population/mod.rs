@@ -1,0 +1,23 @@
+//! Population figures (CBS Kerncijfers wijken en buurten, RIVM/GGD health
+//! estimates) per CBS area, aggregated to wijken and networks, compared with
+//! the region or the Netherlands, and followed over the years.
+//!
+//! Everything here is a pure function of the figures it is given: the store
+//! reads them, `formats` parses them, pages show what comes out.
+//! - [`number`]: exact fixed-point numbers (no floats in figures)
+//! - [`indicator`]: what each figure measures and how it combines
+//! - [`aggregate`]: the aggregation rules and a wijkprofiel ([`Profile`])
+//! - [`compare`]: comparison with a reference and trends with the boundary caveat
+
+pub mod aggregate;
+pub mod compare;
+pub mod indicator;
+pub mod number;
+
+#[cfg(test)]
+mod tests;
+
+pub use aggregate::{aggregate, Aggregate, AreaFigure, Completeness, Interval, Profile, Source, Value};
+pub use compare::{compare, trend, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
+pub use indicator::{Base, Indicator, Measure, Unit};
+pub use number::Number;

@@ -1,4 +1,5 @@
-//! The hand-computed fixture and the properties of aggregation and comparison.
+//! The hand-computed fixture and the properties of aggregation, comparison
+//! and theme suggestions.
 //!
 //! Fixture: four buurten of Hilversum (GM0402) in the 2024 boundaries, 2024
 //! figures. Buurt C is tiny, so CBS suppressed its household breakdown and
@@ -312,6 +313,187 @@ fn a_trend_uses_only_the_areas_own_boundaries_and_names_the_gaps() {
     assert!(caveat.contains("Voor 2022 zijn er alleen cijfers in een andere gebiedsindeling"), "{caveat}");
     assert!(caveat.contains("Voor 2023 zijn er geen cijfers"), "{caveat}");
     assert!(caveat.contains("1 jaar of jaren berusten niet op alle gebieden"), "{caveat}");
+}
+
+#[test]
+fn the_fixture_suggests_loneliness_children_and_falls() {
+    let profile = Profile::build(&fixture(), &wijk(), YEAR);
+    let suggestions = suggest(&default_rules(), &profile, &region());
+    let ids: Vec<&str> = suggestions.iter().map(|s| s.rule_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "ernstige-eenzaamheid",
+            "kinderen-laag-inkomen-gli-jeugd",
+            "kinderen-laag-inkomen-kansrijke-start",
+            "ouderen-alleenwonend"
+        ]
+    );
+
+    // Every trigger is reproducible from the figures above.
+    let lonely = &suggestions[0].because[0];
+    assert_eq!(suggestions[0].pathway, crate::directory::Pathway::WelzijnOpRecept);
+    assert_eq!((lonely.value, lonely.reference_value, lonely.difference), (n("14.062"), n("12"), n("2.062")));
+    assert_eq!((lonely.known_parts, lonely.total_parts), (3, 4));
+    assert_eq!(lonely.sources, [cbs(), rivm()]);
+    assert_eq!(
+        lonely.explanation(),
+        "ernstig eenzaam 2024: 14,062%, de regio 12%: 2,062 procentpunt hoger (drempel: meer dan 1 procentpunt). \
+         Let op: berust op 3 van de 4 gebieden; van de andere is het cijfer onbekend. \
+         Bron: CBS, Kerncijfers wijken en buurten 2024 (2025); RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2024 (2025)."
+    );
+
+    let children: Vec<(Indicator, Number, Number)> =
+        suggestions[1].because.iter().map(|t| (t.indicator, t.value, t.reference_value)).collect();
+    // 12% against 9900 / 90000 = 11%; 16,49% against 15%.
+    assert_eq!(
+        children,
+        [(Indicator::Share0To14, n("12"), n("11")), (Indicator::LowIncomeHouseholds, n("16.49"), n("15"))]
+    );
+    let falls: Vec<Number> = suggestions[3].because.iter().map(|t| t.difference).collect();
+    // 19,4 − 18 and 40 − 4860 / 16200 = 40 − 30
+    assert_eq!(falls, [n("1.4"), n("10")]);
+}
+
+#[test]
+fn suggestions_do_not_depend_on_the_order_of_figures() {
+    let mut reversed = fixture();
+    reversed.reverse();
+    let mut areas = wijk();
+    areas.reverse();
+    let a = suggest(&default_rules(), &Profile::build(&fixture(), &wijk(), YEAR), &region());
+    let b = suggest(&default_rules(), &Profile::build(&reversed, &areas, YEAR), &region());
+    assert_eq!(a, b);
+}
+
+fn rule(json: &str) -> ThemeRule {
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn unknown_figures_never_trigger_and_every_condition_must_hold() {
+    let profile = Profile::build(&fixture(), &wijk(), YEAR);
+    let smokers = rule(
+        r#"{"id": "roken", "title": "Stoppen met roken", "pathway": "gli_volwassenen",
+            "conditions": [{"indicator": "smoker", "comparison": {"kind": "above_value", "value": 0}}]}"#,
+    );
+    let both = rule(
+        r#"{"id": "beide", "title": "Beide", "pathway": "valpreventie",
+            "conditions": [{"indicator": "share_65_plus", "comparison": {"kind": "above_value", "value": "19"}},
+                           {"indicator": "share_65_plus", "comparison": {"kind": "above_value", "value": "19.4"}}]}"#,
+    );
+    assert!(suggest(&[smokers, both], &profile, &region()).is_empty());
+}
+
+#[test]
+fn fixed_values_and_standing_out_explain_themselves() {
+    let profile = Profile::build(&fixture(), &wijk(), YEAR);
+    let rules = [
+        rule(
+            r#"{"id": "veel-ouderen", "title": "Ouderen", "pathway": "valpreventie", "goal": "zorg_op_de_juiste_plek",
+                "conditions": [{"indicator": "share_65_plus", "comparison": {"kind": "above_value", "value": "19"}}]}"#,
+        ),
+        rule(
+            r#"{"id": "eenzaam-valt-op", "title": "Eenzaamheid", "pathway": "welzijn_op_recept",
+                "conditions": [{"indicator": "severely_lonely", "comparison": {"kind": "stands_out_above"}}]}"#,
+        ),
+    ];
+    // Against the region (12%) loneliness does not stand out; against a
+    // country at 11% it does, because 11 lies below [11,834; 16,291].
+    let found = suggest(&rules, &profile, &region());
+    assert_eq!(found.len(), 1);
+    let t = &found[0].because[0];
+    assert_eq!((t.reference, t.difference), (None, n("0.4")));
+    assert_eq!(
+        t.explanation(),
+        "aandeel inwoners van 65 jaar en ouder 2024: 19,4%, boven de grens van 19%. \
+         Bron: CBS, Kerncijfers wijken en buurten 2024 (2025)."
+    );
+
+    let nl = Reference {
+        level: ReferenceLevel::Netherlands,
+        profile: Profile::published(
+            YEAR,
+            vec![Aggregate::published(Indicator::SeverelyLonely, YEAR, Value::Known(n("11")), None, rivm())],
+        ),
+    };
+    let found = suggest(&rules, &profile, &nl);
+    assert_eq!(found.len(), 2);
+    let explanation = found[1].because[0].explanation();
+    assert!(
+        explanation.starts_with(
+            "ernstig eenzaam 2024: 14,062%, 95%-interval (11,834–16,291%) ligt geheel boven Nederland (11%)."
+        ),
+        "{explanation}"
+    );
+}
+
+#[test]
+fn below_reference_reads_as_lower() {
+    let profile = Profile::build(&fixture(), &wijk(), YEAR);
+    let low_income = rule(
+        r#"{"id": "laag-inkomen", "title": "Inkomen", "pathway": "kansrijke_start",
+            "conditions": [{"indicator": "income_per_inhabitant", "comparison": {"kind": "below_reference", "by_points": "2"}}]}"#,
+    );
+    // 26,586 against 29: 2,414 lower, more than 2.
+    let found = suggest(std::slice::from_ref(&low_income), &profile, &region());
+    assert_eq!(found[0].because[0].difference, n("-2.414"));
+    assert_eq!(
+        found[0].because[0].explanation(),
+        "gemiddeld inkomen per inwoner 2024: 26,586 × € 1.000, de regio 29 × € 1.000: 2,414 × € 1.000 lager \
+         (drempel: meer dan 2 × € 1.000). Let op: berust op 3 van de 4 gebieden; van de andere is het cijfer onbekend. \
+         Bron: CBS, Kerncijfers wijken en buurten 2024 (2025)."
+    );
+    let mut stricter = low_income;
+    stricter.conditions[0].comparison = Threshold::BelowReference { by_points: n("2.414") };
+    assert!(suggest(&[stricter], &profile, &region()).is_empty(), "differences are strict");
+}
+
+#[test]
+fn the_default_rules_are_valid_and_cover_every_pathway() {
+    let rules = default_rules();
+    assert_eq!(theme::rule_set_problems(&rules), []);
+    for pathway in crate::directory::Pathway::ALL {
+        assert!(rules.iter().any(|r| r.pathway == pathway), "{pathway:?}");
+    }
+    let written = serde_json::to_string(&rules).unwrap();
+    assert_eq!(serde_json::from_str::<Vec<ThemeRule>>(&written).unwrap(), rules);
+}
+
+#[test]
+fn rule_problems_name_the_field() {
+    let mut rules = vec![
+        rule(
+            r#"{"id": "a1", "title": "", "pathway": "gli_jeugd", "conditions": [
+                {"indicator": "share_0_14", "comparison": {"kind": "stands_out_above"}},
+                {"indicator": "lonely", "comparison": {"kind": "above_reference", "by_points": "-1"}}]}"#,
+        ),
+        rule(r#"{"id": "a1", "title": "Leeg", "pathway": "gli_jeugd", "conditions": []}"#),
+    ];
+    let fields: Vec<String> = theme::rule_set_problems(&rules).into_iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "[0].title",
+            "[0].conditions[0].comparison",
+            "[0].conditions[1].comparison.by_points",
+            "[1].conditions",
+            "[1].id"
+        ]
+    );
+    rules.truncate(0);
+    assert_eq!(theme::rule_set_problems(&rules), []);
+}
+
+#[test]
+fn rule_files_refuse_typos_and_floats() {
+    let typo =
+        r#"{"id": "x1", "title": "X", "pathway": "gli_jeugd", "goals": "gezondheid_bevorderen", "conditions": []}"#;
+    assert!(serde_json::from_str::<ThemeRule>(typo).is_err());
+    let float = r#"{"indicator": "lonely", "comparison": {"kind": "above_value", "value": 12.5}}"#;
+    assert!(serde_json::from_str::<Condition>(float).is_err());
+    let unknown = r#"{"indicator": "happiness", "comparison": {"kind": "stands_out_above"}}"#;
+    assert!(serde_json::from_str::<Condition>(unknown).is_err());
 }
 
 /// A random figure set over up to five buurten, unique per area and indicator.

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use super::indicator::{Base, Indicator, Measure};
 use super::number::Number;
 use crate::codes::CbsCode;
-use crate::region::Area;
+use crate::region::{Area, Network, Wijk};
 
 /// A figure's value: known exactly, or unknown (suppressed or not published).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +160,16 @@ impl Aggregate {
 /// vintage. Duplicate areas count once.
 pub fn aggregate(figures: &[AreaFigure], areas: &[Area], year: i32, indicator: Indicator) -> Aggregate {
     aggregate_sorted(figures.iter(), &sorted_areas(areas), year, indicator)
+}
+
+/// The areas of a network: those of its wijken, each once. Wijken of other
+/// networks in `wijken` are ignored, as are codes no wijk has.
+pub fn network_areas(network: &Network, wijken: &[Wijk]) -> Vec<Area> {
+    let mut areas: Vec<Area> =
+        wijken.iter().filter(|w| network.wijken.contains(&w.code)).flat_map(|w| w.areas.iter().cloned()).collect();
+    areas.sort();
+    areas.dedup();
+    areas
 }
 
 pub(crate) fn sorted_areas(areas: &[Area]) -> Vec<&Area> {

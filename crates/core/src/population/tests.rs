@@ -249,6 +249,37 @@ fn an_area_listed_twice_counts_once() {
 }
 
 #[test]
+fn a_network_aggregates_the_areas_of_its_wijken_once() {
+    use crate::region::{Module, Network, NetworkStatus, Wijk};
+    let named = |code: &str, areas: &[&str]| Wijk {
+        code: code.parse().unwrap(),
+        name: code.into(),
+        areas: areas.iter().map(|a| area(a)).collect(),
+    };
+    // Two wijken that share buurt B, and one of another network.
+    let wijken = [
+        named("noord", &["BU04020001", "BU04020002"]),
+        named("oost", &["BU04020002", "BU04020003", "BU04020004"]),
+        named("zuid", &["BU04029999"]),
+    ];
+    let network = Network {
+        code: "wsv-noord-oost".parse().unwrap(),
+        name: "WSV Noord-Oost".into(),
+        wijken: vec!["noord".parse().unwrap(), "oost".parse().unwrap()],
+        module: Module::Wijkmanagement,
+        status: NetworkStatus::Interesse,
+        registered_on: None,
+        stopped_on: None,
+        coordinator: None,
+        practices: vec![],
+        partners: vec![],
+    };
+    let areas = network_areas(&network, &wijken);
+    assert_eq!(areas, wijk());
+    assert_eq!(aggregate(&fixture(), &areas, YEAR, Indicator::Inhabitants).value, Value::Known(n("5000")));
+}
+
+#[test]
 fn every_base_fits_an_aggregates_slots() {
     for base in [Base::Inhabitants, Base::Adults, Base::Elderly, Base::Households] {
         assert!(base.parts().len() <= aggregate::MAX_BASE_PARTS, "{base:?}");

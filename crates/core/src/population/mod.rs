@@ -24,4 +24,4 @@ pub use aggregate::{aggregate, network_areas, Aggregate, AreaFigure, Completenes
 pub use compare::{compare, trend, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
 pub use indicator::{Base, Indicator, Measure, Unit};
 pub use number::Number;
-pub use theme::{default_rules, suggest, Condition, Suggestion, ThemeRule, Threshold, Trigger};
+pub use theme::{default_rules, rule_set_problems, suggest, Condition, Suggestion, ThemeRule, Threshold, Trigger};

@@ -25,6 +25,7 @@ const SCALE: i64 = 1000;
 impl Number {
     pub const ZERO: Number = Number(0);
 
+    /// `n` must lie within ±9·10^15, far beyond any population figure.
     pub const fn from_int(n: i64) -> Self {
         Self(n * SCALE)
     }

@@ -1,6 +1,6 @@
 //! The domain of wijkregie: region, wijken, practices, partner organisations,
-//! networks (WSV), the social map, verwijzingen (referrals), who may do what,
-//! and the audit chain.
+//! networks (WSV), the social map, verwijzingen (referrals), population
+//! figures and theme suggestions, who may do what, and the audit chain.
 //!
 //! This crate does no I/O and knows no framework, so every rule here can be
 //! tested quickly and reused by the store, the web layer and the CLI alike.
@@ -11,6 +11,8 @@ pub mod codes;
 pub mod date;
 pub mod directory;
 pub mod error;
+pub mod plan;
+pub mod population;
 pub mod referral;
 pub mod region;
 

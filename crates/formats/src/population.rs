@@ -248,6 +248,9 @@ pub(crate) fn parse_value(text: &str, indicator: Indicator) -> Result<Value, Str
     if indicator.kind() == Kind::Count && number.as_integer().is_none() {
         return Err(format!("'{t}' is geen geheel aantal"));
     }
+    if indicator.kind() == Kind::Percentage && number > Decimal::new(100, 0) {
+        return Err(format!("{} is meer dan 100%", number.to_dutch()));
+    }
     Ok(Value::Known(number))
 }
 

@@ -273,3 +273,32 @@ proptest! {
         let _ = parse_health(text.as_bytes(), "x.json", Some(2022));
     }
 }
+
+#[test]
+fn json_records_are_reported_at_their_own_line() {
+    let text = "{\"value\": [\n  {\"WijkenEnBuurten\": \"GM0014    \", \"AantalInwoners_5\": 10},\n  \
+                {\"WijkenEnBuurten\": \"XX0014    \", \"AantalInwoners_5\": 10},\n  \
+                {\"WijkenEnBuurten\": \"GM0034    \", \"AantalInwoners_5\": 10.5}\n]}\n";
+    let errors = parse_kwb(text.as_bytes(), "85984NED.json", Some(2024)).unwrap_err();
+    let found: Vec<(Option<usize>, Option<&str>)> = errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
+    assert_eq!(found, [(Some(3), Some("WijkenEnBuurten")), (Some(4), Some("AantalInwoners_5"))]);
+}
+
+#[test]
+fn older_downloads_in_windows_1252_keep_their_letters() {
+    let mut bytes = b"gwb_code_10;regio;a_inw\nGM0363;".to_vec();
+    bytes.extend_from_slice(b"Caf\xe9buurt;5\n");
+    let import = parse_kwb(&bytes, "kwb-2019.csv", None).unwrap();
+    assert_eq!(import.areas[0].name.as_deref(), Some("Caf\u{e9}buurt"));
+}
+
+#[test]
+fn intervals_are_checked_by_value_whatever_the_decimals() {
+    let ok = "WijkenEnBuurten;Perioden;Marges;Roker_11\nWK036300;2022JJ00;MW00000;14,3\n\
+              WK036300;2022JJ00;MOG0095;9,5\nWK036300;2022JJ00;MBG0095;100\n";
+    let import = parse_health(ok.as_bytes(), "50120NED.csv", None).unwrap();
+    assert_eq!(import.figures[0].interval, Some((dec("9.5"), dec("100"))));
+    assert_eq!(import.figures[0].age_group, None);
+    let wrong = ok.replace("9,5", "14,35");
+    assert_eq!(lines(&parse_health(wrong.as_bytes(), "50120NED.csv", None).unwrap_err()), [Some(3)]);
+}

@@ -8,7 +8,8 @@ use std::str::FromStr;
 
 /// `mantissa × 10^-scale`, kept normalised (no trailing zeros in the
 /// fraction), so two equal numbers are equal values whatever their spelling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Ordered by value, not by its parts (14.3 is less than 100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Decimal {
     mantissa: i64,
     scale: u8,
@@ -43,6 +44,21 @@ impl Decimal {
     /// Written as Dutch readers expect: `32,6`.
     pub fn to_dutch(self) -> String {
         self.to_string().replace('.', ",")
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // At most 6 fraction digits on an i64: the scaled values fit in an i128.
+        let scale = self.scale.max(other.scale);
+        let widen = |d: &Self| i128::from(d.mantissa) * 10i128.pow(u32::from(scale - d.scale));
+        widen(self).cmp(&widen(other))
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -109,7 +125,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn orders_by_value() {
+        assert!("14.3".parse::<Decimal>().unwrap() < Decimal::new(100, 0));
+        assert!("-0.5".parse::<Decimal>().unwrap() < Decimal::new(0, 0));
+        assert!("2.05".parse::<Decimal>().unwrap() > "2".parse().unwrap());
+    }
+
     proptest! {
+        #[test]
+        fn orders_like_the_numbers(a in -1_000_000i64..1_000_000, sa in 0u8..=6, b in -1_000_000i64..1_000_000, sb in 0u8..=6) {
+            let exact = |m: i64, s: u8| i128::from(m) * 10i128.pow(u32::from(6 - s));
+            prop_assert_eq!(Decimal::new(a, sa).cmp(&Decimal::new(b, sb)), exact(a, sa).cmp(&exact(b, sb)));
+        }
+
         #[test]
         fn display_reads_back(m in -1_000_000_000i64..1_000_000_000, s in 0u8..=6) {
             let d = Decimal::new(m, s);

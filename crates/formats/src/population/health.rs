@@ -10,8 +10,7 @@ use super::indicator::stem;
 use super::kwb::{area_kind, Columns};
 use super::table;
 use super::{
-    parse_value, year_in_file_name, year_of_period, AreaCode, Decimal, Figure, Indicator, LineError, Publisher, Source,
-    Value,
+    parse_value, year_in_file_name, year_of_period, AreaCode, Figure, Indicator, LineError, Publisher, Source, Value,
 };
 
 /// The StatLine id under which RIVM publishes the figures.
@@ -116,10 +115,6 @@ pub fn parse_health(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<
         let age_group = age.map(|i| cell(i).trim().to_owned()).filter(|a| !a.is_empty());
         for &(index, indicator) in &columns.indicators {
             let value = match parse_value(cell(index), indicator) {
-                Ok(Value::Known(d)) if d > Decimal::new(100, 0) => {
-                    problems.push(LineError::at(row.line, Some(column_name(index)), format!("{d} is meer dan 100%")));
-                    continue;
-                }
                 Ok(value) => value,
                 Err(message) => {
                     problems.push(LineError::at(row.line, Some(column_name(index)), message));

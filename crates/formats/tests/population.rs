@@ -302,3 +302,17 @@ fn intervals_are_checked_by_value_whatever_the_decimals() {
     let wrong = ok.replace("9,5", "14,35");
     assert_eq!(lines(&parse_health(wrong.as_bytes(), "50120NED.csv", None).unwrap_err()), [Some(3)]);
 }
+
+#[test]
+fn problems_with_columns_point_at_the_header_under_any_title() {
+    let text = "Kerncijfers wijken en buurten 2024\n\ngwb_code_10;a_inw;AantalInwoners_7\nGM0014;1;1\n";
+    let errors = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap_err();
+    assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(3), Some("AantalInwoners_7")));
+}
+
+#[test]
+fn blank_lines_do_not_shift_the_line_numbers() {
+    let text = "gwb_code_10;a_inw\r\n\r\nGM0014;1\r\n\r\n\r\nGM0034;veel\r\n";
+    let errors = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap_err();
+    assert_eq!(lines(&errors), [Some(6)]);
+}

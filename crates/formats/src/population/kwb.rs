@@ -160,7 +160,7 @@ impl Columns {
         // code columns will do; `WijkenEnBuurten` is StatLine's key, `Codering` its copy.
         let Some(code) = by_name(&["gwb_code_10", "gwb_code"], &["wijkenenbuurten", "codering"]) else {
             return Err(vec![LineError::at(
-                1,
+                table.header_line,
                 None,
                 "geen kolom met de gebiedscode gevonden (gwb_code_10, gwb_code of WijkenEnBuurten)",
             )]);
@@ -171,7 +171,7 @@ impl Columns {
             let Some(indicator) = indicator_of(column) else { continue };
             if let Some((earlier, _)) = indicators.iter().find(|(_, i)| *i == indicator) {
                 problems.push(LineError::at(
-                    1,
+                    table.header_line,
                     Some(column),
                     format!("kolom {} bevat hetzelfde cijfer ({})", table.columns[*earlier], indicator.key()),
                 ));
@@ -181,7 +181,7 @@ impl Columns {
         }
         if indicators.is_empty() {
             problems.push(LineError::at(
-                1,
+                table.header_line,
                 None,
                 "geen enkele bekende kolom met cijfers gevonden (zoals a_inw, AantalInwoners of Eenzaam)",
             ));

@@ -36,6 +36,8 @@ pub(crate) struct Row {
 
 #[derive(Debug)]
 pub(crate) struct Table {
+    /// Where the column names stand, for problems with a column as a whole.
+    pub header_line: usize,
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     pub problems: Vec<LineError>,
@@ -70,30 +72,40 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
 }
 
 fn read_csv(text: &str) -> Result<Table, Vec<LineError>> {
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    // The CBS download uses `;` (with a decimal comma), StatLine offers `,` and `;`.
-    let delimiter =
-        [b';', b'\t', b','].into_iter().max_by_key(|d| first_line.bytes().filter(|b| b == d).count()).unwrap_or(b';');
+    // The CBS download uses `;` (with a decimal comma), StatLine offers `,`
+    // and `;`. Counted over the first lines, so a title above the header
+    // does not decide it.
+    let head: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(5).collect();
+    let delimiter = [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| head.iter().map(|l| l.bytes().filter(|b| b == d).count()).sum::<usize>())
+        .unwrap_or(b';');
+    // The csv crate miscounts lines after blank ones; its byte offsets are exact.
+    let lines = LineIndex::new(text);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut columns: Option<Vec<String>> = None;
+    let mut header_line = 1;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| lines.of_offset(p.byte() as usize));
                 problems.push(LineError::at(line, None, "deze regel is geen geldige CSV (staat er een \" te veel?)"));
                 break;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| lines.of_offset(p.byte() as usize));
         if record.iter().all(|f| f.trim().is_empty()) || columns.is_none() && is_title(record.iter()) {
             continue;
         }
         match &columns {
-            None => columns = Some(record.iter().map(|c| c.trim().to_owned()).collect()),
+            None => {
+                header_line = line;
+                columns = Some(record.iter().map(|c| c.trim().to_owned()).collect());
+            }
             Some(header) => {
                 if record.len() != header.len() {
                     problems.push(LineError::at(
@@ -110,7 +122,7 @@ fn read_csv(text: &str) -> Result<Table, Vec<LineError>> {
     let Some(columns) = columns else {
         return Err(vec![LineError::file("het bestand is leeg")]);
     };
-    Ok(Table { columns, rows, problems })
+    Ok(Table { header_line, columns, rows, problems })
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
@@ -122,6 +134,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
         .map_err(|_| vec![LineError::file("het eerste werkblad van het XLSX-bestand is niet leesbaar")])?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let mut columns: Option<Vec<String>> = None;
+    let mut header_line = 1;
     let mut rows = Vec::new();
     for (index, cells) in range.rows().enumerate() {
         let line = first_row + index + 1;
@@ -132,12 +145,15 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
             continue;
         }
         match &columns {
-            None => columns = Some(cells.iter().map(|c| c.text().trim().to_owned()).collect()),
+            None => {
+                header_line = line;
+                columns = Some(cells.iter().map(|c| c.text().trim().to_owned()).collect());
+            }
             Some(_) => rows.push(Row { line, cells }),
         }
     }
     let columns = columns.ok_or_else(|| vec![LineError::file("het werkblad is leeg")])?;
-    Ok(Table { columns, rows, problems: Vec::new() })
+    Ok(Table { header_line, columns, rows, problems: Vec::new() })
 }
 
 /// A line above the header with at most one filled cell: a title such as
@@ -250,10 +266,10 @@ fn read_json(text: &str) -> Result<Table, Vec<LineError>> {
                 .collect(),
         })
         .collect();
-    Ok(Table { columns, rows, problems: Vec::new() })
+    Ok(Table { header_line: 1, columns, rows, problems: Vec::new() })
 }
 
-/// Finds the line of a slice of the text, for records read as raw JSON.
+/// Finds the 1-based line of a byte offset or of a slice of the text.
 struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
@@ -265,8 +281,17 @@ impl<'t> LineIndex<'t> {
         Self { text, starts }
     }
 
+    /// The line of a slice of the text.
     fn of(&self, part: &str) -> usize {
-        let offset = (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.of_offset((part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize))
+    }
+
+    /// The line of the first thing at or after `offset` that is not a line
+    /// break (csv reports a record after blank lines at the first blank one).
+    fn of_offset(&self, offset: usize) -> usize {
+        let skipped =
+            self.text.get(offset..).map_or(0, |rest| rest.len() - rest.trim_start_matches(['\r', '\n']).len());
+        let offset = offset + skipped;
         match self.starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,

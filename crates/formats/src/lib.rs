@@ -10,6 +10,7 @@ pub mod demo_national;
 pub mod demo_referrals;
 pub mod fhir;
 pub mod hsds;
+pub mod population;
 pub mod postcodes;
 pub mod region_file;
 pub mod taxonomy;

@@ -1,0 +1,318 @@
+//! The CBS and RIVM parsers on fixtures that reproduce the quirks of the real
+//! files (tests/data/population/): padded codes, hidden figures, `;` with a
+//! decimal comma, BOM, quotes, XLSX, OData pages and margins rows.
+
+use proptest::prelude::*;
+use wijkregie_formats::population::{
+    parse_health, parse_kwb, AreaCode, AreaKind, Decimal, Figure, Indicator, Kind, LineError, Publisher, Value,
+};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/population/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture exists")
+}
+
+fn code(text: &str) -> AreaCode {
+    AreaCode::parse(text).expect("valid code")
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().expect("valid decimal")
+}
+
+fn value_of(figures: &[Figure], area: &str, indicator: Indicator) -> Value {
+    figures
+        .iter()
+        .find(|f| f.area == code(area) && f.indicator == indicator)
+        .unwrap_or_else(|| panic!("{area} {indicator:?}"))
+        .value
+}
+
+fn lines(errors: &[LineError]) -> Vec<Option<usize>> {
+    errors.iter().map(|e| e.line).collect()
+}
+
+#[test]
+fn the_cbs_download_with_bom_semicolons_decimal_commas_and_padded_codes() {
+    let import = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", None).unwrap();
+    assert_eq!(import.year, 2023);
+    assert_eq!(import.source.table, "Kerncijfers wijken en buurten 2023");
+    assert_eq!(import.source.publisher, Publisher::Cbs);
+    let f = &import.figures;
+    assert_eq!(value_of(f, "WK0363AA", Indicator::Inhabitants), Value::Known(dec("4170")));
+    assert_eq!(value_of(f, "GM0363", Indicator::AverageHouseholdSize), Value::Known(dec("1.76")));
+    assert_eq!(value_of(f, "NL00", Indicator::IncomePerInhabitant), Value::Known(dec("32.6")));
+    // Hidden and rounded-away figures stay unknown, whatever CBS wrote for them.
+    assert_eq!(value_of(f, "BU0363AA02", Indicator::Age0To14), Value::Unknown); // -99999999
+    assert_eq!(value_of(f, "BU0363AA02", Indicator::Age15To24), Value::Unknown); // empty
+    assert_eq!(value_of(f, "BU0363AA02", Indicator::Age25To44), Value::Unknown); // .
+    assert_eq!(value_of(f, "BU0363AA02", Indicator::Age45To64), Value::Unknown); // -99997
+    assert_eq!(value_of(f, "BU0363AA01", Indicator::LowIncomeHouseholds), Value::Unknown);
+
+    let kinds: Vec<(String, AreaKind)> = import.areas.iter().map(|a| (a.code.to_string(), a.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("NL00".to_owned(), AreaKind::Land),
+            ("GM0363".to_owned(), AreaKind::Gemeente),
+            ("WK0363AA".to_owned(), AreaKind::Wijk),
+            ("BU0363AA01".to_owned(), AreaKind::Buurt),
+            ("BU0363AA02".to_owned(), AreaKind::Buurt),
+        ]
+    );
+    let buurt = &import.areas[3];
+    assert_eq!(buurt.name.as_deref(), Some("Kop Zeedijk; \"De Wallen\""));
+    assert_eq!(buurt.gemeente_name.as_deref(), Some("Amsterdam"));
+    let inhabitants = f.iter().find(|f| f.indicator == Indicator::Inhabitants).unwrap();
+    assert_eq!((inhabitants.kind, inhabitants.year, inhabitants.interval), (Kind::Count, 2023, None));
+    assert_eq!(f.len(), 5 * 15);
+}
+
+#[test]
+fn statline_pages_with_other_suffixes_give_the_same_figures_as_the_download() {
+    let download = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", None).unwrap();
+    let odata = parse_kwb(&fixture("85618NED-two-pages.json"), "85618NED-two-pages.json", Some(2023)).unwrap();
+    assert_eq!(odata.figures, download.figures);
+    // StatLine's table has no area names, only the municipality's.
+    assert_eq!(odata.areas[2].name, None);
+    assert_eq!(odata.areas[2].gemeente_name.as_deref(), Some("Amsterdam"));
+}
+
+#[test]
+fn comma_csv_with_a_year_column_and_the_same_rows_as_xlsx() {
+    let csv = parse_kwb(&fixture("kwb-2024.csv"), "kwb-2024.csv", None).unwrap();
+    let xlsx = parse_kwb(&fixture("kwb-2024.xlsx"), "kwb-2024.xlsx", None).unwrap();
+    assert_eq!(csv.year, 2024);
+    assert_eq!(xlsx, csv);
+    assert_eq!(value_of(&csv.figures, "GM0014", Indicator::IncomePerInhabitant), Value::Known(dec("26.9")));
+    assert_eq!(value_of(&csv.figures, "WK001401", Indicator::IncomePerInhabitant), Value::Unknown);
+    assert_eq!(value_of(&csv.figures, "BU00140100", Indicator::DistanceToGp), Value::Unknown);
+    assert_eq!(csv.areas[1].name.as_deref(), Some("Centrum, Binnenstad"));
+}
+
+#[test]
+fn the_year_must_be_known_and_agree() {
+    let odata = fixture("85618NED-two-pages.json");
+    let unknown = parse_kwb(&odata, "85618NED.json", None).unwrap_err();
+    assert!(unknown[0].message.contains("jaar is onbekend"), "{unknown:?}");
+    let conflict = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", Some(2024)).unwrap_err();
+    assert!(conflict[0].message.contains("wijkt af"), "{conflict:?}");
+    let renamed = parse_kwb(&fixture("kwb-2024.csv"), "kwb-2023.csv", None).unwrap_err();
+    assert!(renamed[0].message.contains("2023"), "{renamed:?}");
+    // A row of another year in a file of one year is refused with its line.
+    let mixed = "jaar,gwb_code_10,a_inw\n2024,GM0014,100\n2023,GM0034,50\n";
+    let errors = parse_kwb(mixed.as_bytes(), "kwb.csv", None).unwrap_err();
+    assert_eq!(lines(&errors), [Some(3)]);
+}
+
+#[test]
+fn a_file_that_stops_before_its_next_page_is_refused() {
+    let errors = parse_kwb(&fixture("85984NED-incomplete.json"), "85984NED.json", Some(2024)).unwrap_err();
+    assert_eq!(lines(&errors), [None]);
+    assert!(errors[0].message.contains("niet compleet"), "{errors:?}");
+}
+
+#[test]
+fn every_bad_row_is_reported_with_its_line_and_nothing_is_imported() {
+    let text = "\u{feff}gwb_code_10;recs;a_inw;g_ink_pi;a_hh\n\
+                GM0014;Gemeente;100;30,1;50\n\
+                GM14;Gemeente;100;30,1;50\n\
+                WK001401;Buurt;100;30,1;50\n\
+                BU00140100;Buurt;honderd;30,1;-5\n\
+                GM0014;Gemeente;101;30,1;50\n\
+                BU00140101;Buurt;12,5;1.234,5;50\n\
+                BU00140102;Buurt;1;2\n";
+    let errors = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap_err();
+    let found: Vec<(Option<usize>, Option<&str>)> = errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
+    assert_eq!(
+        found,
+        [
+            (Some(3), Some("gwb_code_10")),
+            (Some(4), Some("recs")),
+            (Some(5), Some("a_inw")),
+            (Some(5), Some("a_hh")),
+            (Some(6), Some("a_inw")),
+            (Some(7), Some("a_inw")),
+            (Some(7), Some("g_ink_pi")),
+            (Some(8), None),
+        ]
+    );
+    assert!(errors.iter().all(|e| !e.to_string().is_empty()));
+    assert_eq!(errors[0].to_string().split(':').next(), Some("regel 3, kolom gwb_code_10"));
+    assert!(errors[4].message.contains("regel 2"), "{}", errors[4]);
+}
+
+#[test]
+fn files_that_are_not_population_figures_are_refused_whole() {
+    assert_eq!(lines(&parse_kwb(b"", "kwb-2024.csv", None).unwrap_err()), [None]);
+    assert!(parse_kwb(b"naam;adres\nx;y\n", "kwb-2024.csv", None).is_err());
+    assert!(parse_kwb(b"gwb_code_10;mannen\nGM0014;5\n", "kwb-2024.csv", None).is_err());
+    assert!(parse_kwb(b"{\"value\": [1, 2]}", "kwb-2024.json", None).is_err());
+    assert!(parse_kwb(b"{\"value\": [", "kwb-2024.json", None).is_err());
+    assert!(parse_kwb(b"PK\x03\x04rest", "kwb-2024.xlsx", None).is_err());
+    let twice = "gwb_code_10,a_inw,AantalInwoners_5\nGM0014,1,1\n";
+    assert!(parse_kwb(twice.as_bytes(), "kwb-2024.csv", None).is_err());
+    let broken_quote = "gwb_code_10;a_inw\n\"GM0014;1\nGM0034;2\n";
+    assert!(parse_kwb(broken_quote.as_bytes(), "kwb-2024.csv", None).is_err());
+}
+
+#[test]
+fn repeats_are_dropped_so_the_same_input_gives_the_same_result() {
+    let once = "gwb_code_10;a_inw\nWK001401;10\nGM0014;20\n";
+    let repeated = "gwb_code_10;a_inw\nGM0014;20\nWK001401  ;10\nGM0014;20\n";
+    let a = parse_kwb(once.as_bytes(), "kwb-2024.csv", None).unwrap();
+    let b = parse_kwb(repeated.as_bytes(), "kwb-2024.csv", None).unwrap();
+    assert_eq!(a, b);
+    let bytes = fixture("85618NED-two-pages.json");
+    assert_eq!(parse_kwb(&bytes, "x.json", Some(2023)), parse_kwb(&bytes, "x.json", Some(2023)));
+}
+
+#[test]
+fn health_values_are_paired_with_their_interval() {
+    let import = parse_health(&fixture("50120NED.json"), "50120NED.json", None).unwrap();
+    assert_eq!(import.years, [2020, 2022]);
+    let find = |area: &str, year: i32, age: &str, indicator: Indicator| {
+        import
+            .figures
+            .iter()
+            .find(|f| {
+                f.area == code(area)
+                    && f.year == year
+                    && f.age_group.as_deref() == Some(age)
+                    && f.indicator == indicator
+            })
+            .unwrap_or_else(|| panic!("{area} {year} {age} {indicator:?}"))
+    };
+    let lonely = find("WK0363AA", 2022, "20300", Indicator::Lonely);
+    assert_eq!(lonely.value, Value::Known(dec("58")));
+    assert_eq!(lonely.interval, Some((dec("53"), dec("63"))));
+    assert_eq!(lonely.kind, Kind::Percentage);
+    assert_eq!(
+        (lonely.source.publisher, lonely.source.table.as_str(), lonely.source.year),
+        (Publisher::Rivm, "50120NED", 2022)
+    );
+    let older = find("WK0363AA", 2022, "53950", Indicator::SeverelyLonely);
+    assert_eq!(older.interval, Some((dec("7"), dec("18"))));
+    let without_margins = find("GM0363", 2020, "20300", Indicator::Overweight);
+    assert_eq!((without_margins.value, without_margins.interval), (Value::Known(dec("45")), None));
+    let hidden = find("BU0363AA02", 2022, "20300", Indicator::Smoker);
+    assert_eq!((hidden.value, hidden.interval), (Value::Unknown, None));
+    // 3 area-period-age groups with margins, 2 without, a hidden buurt; 10 indicators each.
+    assert_eq!(import.figures.len(), 5 * 10);
+}
+
+#[test]
+fn the_statline_csv_export_reads_like_the_odata() {
+    let json = parse_health(&fixture("50120NED.json"), "50120NED.json", None).unwrap();
+    let csv = parse_health(&fixture("50120NED.csv"), "50120NED.csv", None).unwrap();
+    assert_eq!(csv, json);
+    assert!(parse_health(&fixture("50120NED.csv"), "50120NED.csv", Some(2022)).is_err());
+}
+
+#[test]
+fn bad_health_rows_are_reported_with_their_line() {
+    let text = "WijkenEnBuurten;Perioden;Leeftijd;Marges;Eenzaam_27;Roker_11\n\
+                WK036300;2022JJ00;20300;MW00000;50;20\n\
+                WK036300;2022JJ00;20300;MOG0095;55;15\n\
+                WK036300;2022JJ00;20300;MBG0095;60;25\n\
+                WK036301;2022;20300;MOG0095;10;10\n\
+                WK036302;2022JJ00;20300;MX00000;10;10\n\
+                WK036303;2022JJ00;20300;MW00000;101;10\n\
+                WK036304;2022QQ;20300;MW00000;1;1\n";
+    let errors = parse_health(text.as_bytes(), "50120NED.csv", None).unwrap_err();
+    assert_eq!(lines(&errors), [Some(3), Some(5), Some(6), Some(7), Some(8)]);
+    assert!(errors[0].message.contains("ligt niet tussen"), "{errors:?}");
+    assert!(errors[1].message.contains("zonder waarde"), "{errors:?}");
+}
+
+/// Writes the 2023 download as StatLine would: codes padded to ten positions
+/// and the numbers after each key shifted by `shift`, as a new year's table does.
+fn as_odata(padding: usize, shift: usize) -> String {
+    let value = serde_json::from_slice::<serde_json::Value>(&fixture("85618NED-two-pages.json")[..]).ok();
+    assert!(value.is_none(), "two pages are two documents, not one");
+    let text = String::from_utf8(fixture("85618NED-two-pages.json")).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        let renamed = match line.trim_start().strip_prefix('"').and_then(|l| l.split_once("\": ")) {
+            Some((key, rest)) if key.rsplit_once('_').is_some_and(|(_, n)| n.parse::<usize>().is_ok()) => {
+                let (stem, number) = key.rsplit_once('_').unwrap();
+                format!(" \"{stem}_{}\": {rest}", number.parse::<usize>().unwrap() + shift)
+            }
+            _ => line.to_owned(),
+        };
+        let repadded = match renamed.split_once("\"WijkenEnBuurten\": \"") {
+            Some((head, rest)) => {
+                let (code, tail) = rest.split_once('"').unwrap();
+                format!("{head}\"WijkenEnBuurten\": \"{:<padding$}\"{tail}", code.trim())
+            }
+            None => renamed,
+        };
+        out.push_str(&repadded);
+        out.push('\n');
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn padding_and_suffix_numbers_do_not_change_the_figures(padding in 0usize..14, shift in 0usize..40) {
+        let expected = parse_kwb(&fixture("85618NED-two-pages.json"), "x.json", Some(2023)).unwrap();
+        let changed = parse_kwb(as_odata(padding, shift).as_bytes(), "x.json", Some(2023)).unwrap();
+        prop_assert_eq!(changed.figures, expected.figures);
+    }
+
+    #[test]
+    fn nothing_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let _ = parse_kwb(&bytes, "kwb-2024.csv", None);
+        let _ = parse_health(&bytes, "50120NED.csv", None);
+    }
+
+    #[test]
+    fn no_text_panics(text in "(?s)[{}\\[\\]\",;:.0-9A-Za-z_ \n-]{0,200}") {
+        let _ = parse_kwb(text.as_bytes(), "kwb-2024.csv", None);
+        let _ = parse_health(text.as_bytes(), "x.json", Some(2022));
+    }
+}
+
+#[test]
+fn json_records_are_reported_at_their_own_line() {
+    let text = "{\"value\": [\n  {\"WijkenEnBuurten\": \"GM0014    \", \"AantalInwoners_5\": 10},\n  \
+                {\"WijkenEnBuurten\": \"XX0014    \", \"AantalInwoners_5\": 10},\n  \
+                {\"WijkenEnBuurten\": \"GM0034    \", \"AantalInwoners_5\": 10.5}\n]}\n";
+    let errors = parse_kwb(text.as_bytes(), "85984NED.json", Some(2024)).unwrap_err();
+    let found: Vec<(Option<usize>, Option<&str>)> = errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
+    assert_eq!(found, [(Some(3), Some("WijkenEnBuurten")), (Some(4), Some("AantalInwoners_5"))]);
+}
+
+#[test]
+fn older_downloads_in_windows_1252_keep_their_letters() {
+    let mut bytes = b"gwb_code_10;regio;a_inw\nGM0363;".to_vec();
+    bytes.extend_from_slice(b"Caf\xe9buurt;5\n");
+    let import = parse_kwb(&bytes, "kwb-2019.csv", None).unwrap();
+    assert_eq!(import.areas[0].name.as_deref(), Some("Caf\u{e9}buurt"));
+}
+
+#[test]
+fn intervals_are_checked_by_value_whatever_the_decimals() {
+    let ok = "WijkenEnBuurten;Perioden;Marges;Roker_11\nWK036300;2022JJ00;MW00000;14,3\n\
+              WK036300;2022JJ00;MOG0095;9,5\nWK036300;2022JJ00;MBG0095;100\n";
+    let import = parse_health(ok.as_bytes(), "50120NED.csv", None).unwrap();
+    assert_eq!(import.figures[0].interval, Some((dec("9.5"), dec("100"))));
+    assert_eq!(import.figures[0].age_group, None);
+    let wrong = ok.replace("9,5", "14,35");
+    assert_eq!(lines(&parse_health(wrong.as_bytes(), "50120NED.csv", None).unwrap_err()), [Some(3)]);
+}
+
+#[test]
+fn problems_with_columns_point_at_the_header_under_any_title() {
+    let text = "Kerncijfers wijken en buurten 2024\n\ngwb_code_10;a_inw;AantalInwoners_7\nGM0014;1;1\n";
+    let errors = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap_err();
+    assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(3), Some("AantalInwoners_7")));
+}
+
+#[test]
+fn blank_lines_do_not_shift_the_line_numbers() {
+    let text = "gwb_code_10;a_inw\r\n\r\nGM0014;1\r\n\r\n\r\nGM0034;veel\r\n";
+    let errors = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap_err();
+    assert_eq!(lines(&errors), [Some(6)]);
+}

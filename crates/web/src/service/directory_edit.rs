@@ -76,8 +76,8 @@ fn reference_problems(cx: &Context, s: &Service) -> Vec<FieldError> {
     problems
 }
 
-/// Adds (`existing` is `None`) or changes a service. Returns whether it was
-/// new; a save that changes nothing leaves no history entry.
+/// Adds a service (no service has its id yet) or changes one, and says
+/// which; a save that changes nothing leaves no history entry.
 pub async fn save_service(ctx: &Ctx, mut service: Service) -> Result<Saved> {
     let cx = context(&ctx.state).await?;
     let mut conn = ctx.state.store.conn().await?;

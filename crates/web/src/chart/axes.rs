@@ -55,8 +55,9 @@ impl Plot {
     }
 
     /// Category labels under the plot: on one line, on two, or turned when
-    /// they do not fit; then the axis title. Returns the y below it all.
-    pub fn category_axis(&self, out: &mut String, categories: &[String], title: &str) -> f64 {
+    /// they do not fit; then the axis title. Returns the y below it all and
+    /// the leftmost x drawn (below 0 when a turned first label hangs out).
+    pub fn category_axis(&self, out: &mut String, categories: &[String], title: &str) -> (f64, f64) {
         let band = self.band() - 4.0;
         let fits = |s: &str| text_width(s, FONT) <= band;
         let split = |s: &str| s.rsplit_once(' ').map(|(a, b)| (a.to_string(), b.to_string()));
@@ -69,6 +70,7 @@ impl Plot {
         };
         let base = self.bottom + 16.0;
         let mut below = base;
+        let mut leftmost: f64 = 0.0;
         for (c, label) in categories.iter().enumerate() {
             let x = self.band_left(c) + self.band() / 2.0;
             match layout {
@@ -90,12 +92,13 @@ impl Plot {
                         escape(label)
                     );
                     below = below.max(base + text_width(label, FONT) * 0.71);
+                    leftmost = leftmost.min(x - text_width(label, FONT) * 0.71 - 4.0);
                 }
             }
         }
         let title_y = below + 22.0;
         text(out, (self.left + self.right) / 2.0, title_y, "middle", MUTED, title);
-        title_y + 8.0
+        (title_y + 8.0, leftmost)
     }
 }
 

@@ -5,7 +5,7 @@
 use super::axes::Plot;
 use super::scale::Scale;
 use super::svg::{
-    chart_id, defs, document, escape, legend, no_data, series_fill, suppressed_fill, text_width, Key, INK, SMALL,
+    chart_id, defs, document_from, escape, legend, no_data, series_fill, suppressed_fill, text_width, Key, INK, SMALL,
 };
 use super::{BarChart, Value};
 use crate::pages::thousands;
@@ -112,11 +112,11 @@ fn bars(chart: &BarChart, stacked: bool) -> String {
             }
         }
     }
-    let height = plot.category_axis(&mut body, &chart.categories, &chart.category_title);
+    let (height, min_x) = plot.category_axis(&mut body, &chart.categories, &chart.category_title);
 
     let mut patterns = String::new();
     defs(&mut patterns, &id, n_series);
-    document(&id, &chart.title, &describe(chart, stacked), height, &patterns, &body)
+    document_from(min_x, &id, &chart.title, &describe(chart, stacked), height, &patterns, &body)
 }
 
 /// A chart has data when at least one value is not missing.

@@ -6,7 +6,7 @@
 use super::axes::Plot;
 use super::number::dutch_number;
 use super::scale::Scale;
-use super::svg::{chart_id, defs, document, legend, marker, no_data, style, text, Key, INK};
+use super::svg::{chart_id, defs, document_from, legend, marker, no_data, style, text, Key, INK};
 use super::{LineChart, Value};
 
 pub fn line_chart(chart: &LineChart) -> String {
@@ -65,10 +65,10 @@ pub fn line_chart(chart: &LineChart) -> String {
             }
         }
     }
-    let height = plot.category_axis(&mut body, &chart.categories, &chart.category_title);
+    let (height, min_x) = plot.category_axis(&mut body, &chart.categories, &chart.category_title);
     let mut patterns = String::new();
     defs(&mut patterns, &id, 0);
-    document(&id, &chart.title, &describe(chart), height, &patterns, &body)
+    document_from(min_x, &id, &chart.title, &describe(chart), height, &patterns, &body)
 }
 
 /// Per series the first and last known value: the trend in one sentence.

@@ -265,13 +265,29 @@ pub(crate) fn legend(out: &mut String, id: &str, items: &[(Key, String)], top: f
 /// The root element around `body`: named by its title and described by a
 /// Dutch summary, scaled by its viewBox, in the page's own font.
 pub(crate) fn document(id: &str, title: &str, desc: &str, height: f64, defs: &str, body: &str) -> String {
+    document_from(0.0, id, title, desc, height, defs, body)
+}
+
+/// As [`document`], with the view starting at `min_x` (≤ 0) so that turned
+/// labels left of the plot are not cut off.
+pub(crate) fn document_from(
+    min_x: f64,
+    id: &str,
+    title: &str,
+    desc: &str,
+    height: f64,
+    defs: &str,
+    body: &str,
+) -> String {
+    let min_x = min_x.min(0.0).floor();
     format!(
         concat!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h:.0}" role="img" "#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="{x} 0 {w} {h:.0}" role="img" "#,
             r#"aria-labelledby="{id}-title {id}-desc" font-family="inherit" font-size="{f}" fill="{ink}">"#,
             r#"<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{defs}{body}</svg>"#
         ),
-        w = WIDTH,
+        x = min_x,
+        w = WIDTH - min_x,
         h = height.ceil(),
         id = id,
         f = FONT,

@@ -465,3 +465,26 @@ fn pyramid_sides_mirror_and_shares_compare_unequal_sizes() {
     assert!((sum - 100.0).abs() < 0.5, "{sum}");
     assert!(texts(&parse(&pyramid(&shares))).iter().any(|t| t.ends_with('%')));
 }
+
+#[test]
+fn turned_labels_left_of_the_plot_stay_in_view() {
+    // Twelve month labels do not fit side by side, so they are turned; the
+    // first hangs left of the plot and the view must start far enough left.
+    let mut chart = referrals();
+    chart.categories.insert(0, "september 2024".into());
+    // Small counts make a narrow value axis, so the plot starts far left.
+    for s in &mut chart.series {
+        s.values = vec![Value::Exact(3); chart.categories.len()];
+    }
+    let svg = grouped_bars(&chart);
+    let doc = parse(&svg);
+    let view: Vec<f64> =
+        doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+    let first = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.attribute("transform").is_some_and(|t| t.starts_with("rotate(-45")))
+        .expect("turned labels");
+    let reach = num(first, "x") - super::svg::text_width(&text_of(first), super::svg::FONT) * 0.71;
+    assert!(view[0] <= reach, "the view starts at {} but the first label reaches {reach}", view[0]);
+    assert!(view[0] < 0.0 && (view[2] + view[0] - super::svg::WIDTH).abs() < 1e-9, "{view:?}");
+}

@@ -8,8 +8,13 @@
 //! repeats, so importing the same file twice stores the same thing twice.
 //! CBS hides small areas and rounds counts; what it hides stays
 //! [`Value::Unknown`] here and is never turned into zero.
+//!
+//! Figures come out in `core::population`'s terms ([`Indicator`], [`Number`],
+//! [`Value`], [`Interval`], [`Source`]); only what a file says beyond an
+//! [`wijkregie_core::population::AreaFigure`] is kept here: the country as an
+//! area ([`AreaCode::Nederland`]), the area's kind and name, and RIVM's age
+//! group. The vintage of the boundaries is the importer's to decide.
 
-mod decimal;
 mod health;
 mod indicator;
 mod kwb;
@@ -18,11 +23,16 @@ mod table;
 use std::fmt;
 
 use wijkregie_core::codes::CbsCode;
+pub use wijkregie_core::population::{Indicator, Interval, Number, Source, Value};
+use wijkregie_core::population::{Measure, Unit};
 
-pub use decimal::Decimal;
 pub use health::{parse_health, HealthImport, HEALTH_TABLE};
-pub use indicator::{Indicator, Kind};
 pub use kwb::{parse_kwb, AreaInfo, KwbImport};
+
+/// [`Source::publisher`] of the Kerncijfers.
+pub const CBS: &str = "CBS";
+/// [`Source::publisher`] of the health estimates.
+pub const RIVM: &str = "RIVM";
 
 /// The level of an area, including the whole country, which CBS files carry
 /// as `NL00` next to the `GM`/`WK`/`BU` codes.
@@ -109,59 +119,23 @@ impl fmt::Display for AreaCode {
     }
 }
 
-/// A figure as published, or the fact that the publisher withheld it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Value {
-    Known(Decimal),
-    Unknown,
-}
-
-impl Value {
-    pub fn known(self) -> Option<Decimal> {
-        match self {
-            Self::Known(d) => Some(d),
-            Self::Unknown => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Publisher {
-    Cbs,
-    Rivm,
-}
-
-impl Publisher {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Cbs => "CBS",
-            Self::Rivm => "RIVM",
-        }
-    }
-}
-
-/// Where a figure comes from, kept with every figure so a chart can cite it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Source {
-    pub publisher: Publisher,
-    /// The table's name (`Kerncijfers wijken en buurten 2024`) or StatLine id (`50120NED`).
-    pub table: String,
-    pub year: i32,
-}
-
-/// One number about one area in one year.
+/// One number about one area in one year, as the file published it: an
+/// [`wijkregie_core::population::AreaFigure`] before the importer ties it to
+/// a vintage, and with what that cannot hold (the country, an age group).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Figure {
+pub struct PublishedFigure {
     pub area: AreaCode,
-    pub area_kind: AreaKind,
     pub year: i32,
     pub indicator: Indicator,
     pub value: Value,
-    pub kind: Kind,
-    /// The 95% interval (lower, upper) of an estimate; health figures only.
-    pub interval: Option<(Decimal, Decimal)>,
-    /// StatLine's code of the age group (`Leeftijd`), trimmed; health figures only.
+    /// The 95% interval of an estimate; health figures only.
+    pub interval: Option<Interval>,
+    /// StatLine's code of the age group (`Leeftijd`), trimmed; health
+    /// figures only. RIVM gives one estimate per age group (18+, 65+, …),
+    /// so the importer decides which indicator each group's figure is.
     pub age_group: Option<String>,
+    /// Publisher `CBS` with the table's name (`Kerncijfers wijken en buurten
+    /// 2024`), or `RIVM` with the StatLine id (`50120NED`).
     pub source: Source,
 }
 
@@ -241,17 +215,44 @@ pub(crate) fn parse_value(text: &str, indicator: Indicator) -> Result<Value, Str
     if matches!(t, "" | "." | "x" | "X" | "?" | "-99999999" | "-99997" | "-99999999.0" | "-99997.0") {
         return Ok(Value::Unknown);
     }
-    let number: Decimal = t.parse()?;
-    if number.mantissa() < 0 {
-        return Err(format!("'{t}' is negatief; {} kan dat niet zijn", indicator.key()));
+    let number = parse_number(t)?;
+    if number < Number::ZERO {
+        return Err(format!("'{t}' is negatief; {} kan dat niet zijn", indicator.code()));
     }
-    if indicator.kind() == Kind::Count && number.as_integer().is_none() {
+    if indicator.measure() == Measure::Count && number != Number::from_int(number.round()) {
         return Err(format!("'{t}' is geen geheel aantal"));
     }
-    if indicator.kind() == Kind::Percentage && number > Decimal::new(100, 0) {
-        return Err(format!("{} is meer dan 100%", number.to_dutch()));
+    if indicator.unit() == Unit::Percent && number > Number::from_int(100) {
+        return Err(format!("{number} is meer dan 100%"));
     }
     Ok(Value::Known(number))
+}
+
+/// A number with a decimal point or comma. [`Number`] holds thousandths;
+/// CBS and RIVM publish at most two decimals, so a value with more (a
+/// spreadsheet cell holding a computed float, say) is refused rather than
+/// rounded, which would silently store another figure than the file's.
+/// Trailing zeros (`32,600`) change nothing and are allowed.
+fn parse_number(text: &str) -> Result<Number, String> {
+    let significant = match text.split_once(['.', ',']) {
+        Some((whole, fraction)) => {
+            let fraction = fraction.trim_end_matches('0');
+            if fraction.len() > 3 && fraction.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "'{text}' heeft meer dan drie cijfers achter de komma; CBS en RIVM publiceren er hoogstens \
+                     twee, dus dit is geen gepubliceerd cijfer"
+                ));
+            }
+            // `12.` and `12.0` are whole numbers, which `Number` wants without a mark.
+            if fraction.is_empty() {
+                whole.to_owned()
+            } else {
+                format!("{whole},{fraction}")
+            }
+        }
+        None => text.to_owned(),
+    };
+    significant.parse::<Number>().map_err(|_| format!("'{text}' is geen getal"))
 }
 
 #[cfg(test)]
@@ -266,6 +267,34 @@ mod tests {
         assert_eq!(year_in_file_name("kwb-2023-2024.csv"), None);
         assert_eq!(year_of_period("2022JJ00"), Some(2022));
         assert_eq!(year_of_period("2022KW01"), None);
+    }
+
+    #[test]
+    fn values_read_both_decimal_marks_and_keep_hidden_figures_unknown() {
+        let known = |text: &str, indicator| parse_value(text, indicator).map(|v| v.known().map(Number::thousandths));
+        assert_eq!(known("32,6", Indicator::IncomePerInhabitant), Ok(Some(32_600)));
+        assert_eq!(known("32.60", Indicator::IncomePerInhabitant), Ok(Some(32_600)));
+        assert_eq!(known("1,76", Indicator::AverageHouseholdSize), Ok(Some(1_760)));
+        assert_eq!(known("12.0", Indicator::Inhabitants), Ok(Some(12_000)));
+        assert_eq!(known("4170", Indicator::Inhabitants), Ok(Some(4_170_000)));
+        assert_eq!(known("0,125", Indicator::DistanceToGp), Ok(Some(125)));
+        assert_eq!(known("0,1250000", Indicator::DistanceToGp), Ok(Some(125)));
+        for hidden in ["", " . ", "x", "?", "-99999999", "-99997", "-99997.0"] {
+            assert_eq!(known(hidden, Indicator::Inhabitants), Ok(None), "{hidden}");
+        }
+    }
+
+    #[test]
+    fn values_the_publishers_cannot_have_written_are_refused() {
+        let refused = |text: &str, indicator| parse_value(text, indicator).unwrap_err();
+        assert!(refused("1,2345", Indicator::Lonely).contains("meer dan drie cijfers achter de komma"));
+        assert!(refused("32.600000000000001", Indicator::IncomePerInhabitant).contains("drie cijfers"));
+        assert!(refused("12,5", Indicator::Inhabitants).contains("geen geheel aantal"));
+        assert!(refused("-5", Indicator::Households).contains("negatief"));
+        assert_eq!(refused("100,5", Indicator::Smoker), "100,5 is meer dan 100%");
+        for bad in ["1.234,5", "1e3", "twaalf", "1.2.3", "-", ",", "12.,", "1,2,3456"] {
+            assert!(parse_value(bad, Indicator::Inhabitants).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! decimal comma, BOM, quotes, XLSX, OData pages and margins rows.
 
 use proptest::prelude::*;
+use wijkregie_core::population::{Measure, Unit};
 use wijkregie_formats::population::{
-    parse_health, parse_kwb, AreaCode, AreaKind, Decimal, Figure, Indicator, Kind, LineError, Publisher, Value,
+    parse_health, parse_kwb, AreaCode, AreaKind, Indicator, Interval, LineError, Number, PublishedFigure, Value, CBS,
+    RIVM,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -15,11 +17,15 @@ fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).expect("valid code")
 }
 
-fn dec(text: &str) -> Decimal {
-    text.parse().expect("valid decimal")
+fn num(text: &str) -> Number {
+    text.parse().expect("valid number")
 }
 
-fn value_of(figures: &[Figure], area: &str, indicator: Indicator) -> Value {
+fn interval(low: &str, high: &str) -> Option<Interval> {
+    Some(Interval { low: num(low), high: num(high) })
+}
+
+fn value_of(figures: &[PublishedFigure], area: &str, indicator: Indicator) -> Value {
     figures
         .iter()
         .find(|f| f.area == code(area) && f.indicator == indicator)
@@ -36,11 +42,11 @@ fn the_cbs_download_with_bom_semicolons_decimal_commas_and_padded_codes() {
     let import = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", None).unwrap();
     assert_eq!(import.year, 2023);
     assert_eq!(import.source.table, "Kerncijfers wijken en buurten 2023");
-    assert_eq!(import.source.publisher, Publisher::Cbs);
+    assert_eq!(import.source.publisher, CBS);
     let f = &import.figures;
-    assert_eq!(value_of(f, "WK0363AA", Indicator::Inhabitants), Value::Known(dec("4170")));
-    assert_eq!(value_of(f, "GM0363", Indicator::AverageHouseholdSize), Value::Known(dec("1.76")));
-    assert_eq!(value_of(f, "NL00", Indicator::IncomePerInhabitant), Value::Known(dec("32.6")));
+    assert_eq!(value_of(f, "WK0363AA", Indicator::Inhabitants), Value::Known(num("4170")));
+    assert_eq!(value_of(f, "GM0363", Indicator::AverageHouseholdSize), Value::Known(num("1.76")));
+    assert_eq!(value_of(f, "NL00", Indicator::IncomePerInhabitant), Value::Known(num("32.6")));
     // Hidden and rounded-away figures stay unknown, whatever CBS wrote for them.
     assert_eq!(value_of(f, "BU0363AA02", Indicator::Age0To14), Value::Unknown); // -99999999
     assert_eq!(value_of(f, "BU0363AA02", Indicator::Age15To24), Value::Unknown); // empty
@@ -63,7 +69,7 @@ fn the_cbs_download_with_bom_semicolons_decimal_commas_and_padded_codes() {
     assert_eq!(buurt.name.as_deref(), Some("Kop Zeedijk; \"De Wallen\""));
     assert_eq!(buurt.gemeente_name.as_deref(), Some("Amsterdam"));
     let inhabitants = f.iter().find(|f| f.indicator == Indicator::Inhabitants).unwrap();
-    assert_eq!((inhabitants.kind, inhabitants.year, inhabitants.interval), (Kind::Count, 2023, None));
+    assert_eq!((inhabitants.indicator.measure(), inhabitants.year, inhabitants.interval), (Measure::Count, 2023, None));
     assert_eq!(f.len(), 5 * 15);
 }
 
@@ -83,7 +89,7 @@ fn comma_csv_with_a_year_column_and_the_same_rows_as_xlsx() {
     let xlsx = parse_kwb(&fixture("kwb-2024.xlsx"), "kwb-2024.xlsx", None).unwrap();
     assert_eq!(csv.year, 2024);
     assert_eq!(xlsx, csv);
-    assert_eq!(value_of(&csv.figures, "GM0014", Indicator::IncomePerInhabitant), Value::Known(dec("26.9")));
+    assert_eq!(value_of(&csv.figures, "GM0014", Indicator::IncomePerInhabitant), Value::Known(num("26.9")));
     assert_eq!(value_of(&csv.figures, "WK001401", Indicator::IncomePerInhabitant), Value::Unknown);
     assert_eq!(value_of(&csv.figures, "BU00140100", Indicator::DistanceToGp), Value::Unknown);
     assert_eq!(csv.areas[1].name.as_deref(), Some("Centrum, Binnenstad"));
@@ -183,17 +189,17 @@ fn health_values_are_paired_with_their_interval() {
             .unwrap_or_else(|| panic!("{area} {year} {age} {indicator:?}"))
     };
     let lonely = find("WK0363AA", 2022, "20300", Indicator::Lonely);
-    assert_eq!(lonely.value, Value::Known(dec("58")));
-    assert_eq!(lonely.interval, Some((dec("53"), dec("63"))));
-    assert_eq!(lonely.kind, Kind::Percentage);
+    assert_eq!(lonely.value, Value::Known(num("58")));
+    assert_eq!(lonely.interval, interval("53", "63"));
+    assert_eq!((lonely.indicator.is_estimate(), lonely.indicator.unit()), (true, Unit::Percent));
     assert_eq!(
-        (lonely.source.publisher, lonely.source.table.as_str(), lonely.source.year),
-        (Publisher::Rivm, "50120NED", 2022)
+        (lonely.source.publisher.as_str(), lonely.source.table.as_str(), lonely.source.year),
+        (RIVM, "50120NED", 2022)
     );
     let older = find("WK0363AA", 2022, "53950", Indicator::SeverelyLonely);
-    assert_eq!(older.interval, Some((dec("7"), dec("18"))));
+    assert_eq!(older.interval, interval("7", "18"));
     let without_margins = find("GM0363", 2020, "20300", Indicator::Overweight);
-    assert_eq!((without_margins.value, without_margins.interval), (Value::Known(dec("45")), None));
+    assert_eq!((without_margins.value, without_margins.interval), (Value::Known(num("45")), None));
     let hidden = find("BU0363AA02", 2022, "20300", Indicator::Smoker);
     assert_eq!((hidden.value, hidden.interval), (Value::Unknown, None));
     // 3 area-period-age groups with margins, 2 without, a hidden buurt; 10 indicators each.
@@ -297,7 +303,7 @@ fn intervals_are_checked_by_value_whatever_the_decimals() {
     let ok = "WijkenEnBuurten;Perioden;Marges;Roker_11\nWK036300;2022JJ00;MW00000;14,3\n\
               WK036300;2022JJ00;MOG0095;9,5\nWK036300;2022JJ00;MBG0095;100\n";
     let import = parse_health(ok.as_bytes(), "50120NED.csv", None).unwrap();
-    assert_eq!(import.figures[0].interval, Some((dec("9.5"), dec("100"))));
+    assert_eq!(import.figures[0].interval, interval("9.5", "100"));
     assert_eq!(import.figures[0].age_group, None);
     let wrong = ok.replace("9,5", "14,35");
     assert_eq!(lines(&parse_health(wrong.as_bytes(), "50120NED.csv", None).unwrap_err()), [Some(3)]);

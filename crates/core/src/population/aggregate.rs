@@ -10,6 +10,8 @@
 //!   weighted by the population they describe (households, inhabitants of 15
 //!   and over, of 65 and over, all inhabitants; see [`Base`]), which is the
 //!   same as turning them back into counts and dividing again.
+//! - A density is the summed population over the summed land area, each
+//!   area's land area recovered as its population over its density.
 //! - A part is one area. It is unknown when CBS or RIVM suppressed the figure
 //!   (small numbers), when it is missing, or when a count it needs (a
 //!   denominator, a weight) is unknown. The aggregate is then computed from
@@ -210,9 +212,10 @@ impl Roles {
             Measure::Share { numerator, denominator } => {
                 Roles { main: numerator, denominator: Some(denominator), weight: &[] }
             }
-            Measure::Percentage { base } | Measure::Estimate { base } | Measure::Amount { base } => {
-                Roles { main: indicator, denominator: None, weight: base.parts() }
-            }
+            Measure::Percentage { base }
+            | Measure::Estimate { base }
+            | Measure::Amount { base }
+            | Measure::Density { base } => Roles { main: indicator, denominator: None, weight: base.parts() },
         }
     }
 
@@ -248,7 +251,12 @@ fn known(figure: Option<&AreaFigure>) -> Option<i128> {
     figure.and_then(|f| f.value.known()).map(|n| i128::from(n.thousandths()))
 }
 
-/// One area's contribution, in thousandths (products in millionths).
+/// Land areas are kept in billionths of a km², so that rounding the
+/// recovered area of a buurt of a few inhabitants changes nothing shown.
+const AREA_SCALE: i128 = 1_000_000_000;
+
+/// One area's contribution, in thousandths (products in millionths, land
+/// areas in [`AREA_SCALE`]).
 struct Part {
     numerator: i128,
     denominator: i128,
@@ -270,6 +278,20 @@ fn part(slot: &Slot, measure: Measure, weight_parts: usize) -> Option<Part> {
                 .and_then(|f| f.interval)
                 .map(|i| (i128::from(i.low.thousandths()) * weight, i128::from(i.high.thousandths()) * weight));
             Some(Part { numerator: value * weight, denominator: weight, interval })
+        }
+        Measure::Density { .. } => {
+            let mut population = 0;
+            for w in &slot.weight[..weight_parts] {
+                population += known(*w)?;
+            }
+            // A density of 0 (no inhabitants, or a few on a large area that
+            // CBS rounded down) says nothing about the land area, so the
+            // area counts as an unknown part rather than as no land at all.
+            if value <= 0 {
+                return None;
+            }
+            let land_area = super::number::div_round(population * AREA_SCALE, value);
+            Some(Part { numerator: population, denominator: land_area, interval: None })
         }
     }
 }
@@ -340,6 +362,7 @@ pub(crate) fn aggregate_sorted<'a>(
         match measure {
             Measure::Count => Some(Number::saturating(numerator)),
             Measure::Share { .. } => Number::ratio(numerator, denominator, 100_000),
+            Measure::Density { .. } => Number::ratio(numerator, denominator, AREA_SCALE),
             _ => Number::ratio(numerator, denominator, 1),
         }
     };
@@ -391,7 +414,10 @@ impl Profile {
 /// The population a weighted figure is taken over, for showing next to it.
 pub fn weighted_by(indicator: Indicator) -> Option<Base> {
     match indicator.measure() {
-        Measure::Percentage { base } | Measure::Estimate { base } | Measure::Amount { base } => Some(base),
+        Measure::Percentage { base }
+        | Measure::Estimate { base }
+        | Measure::Amount { base }
+        | Measure::Density { base } => Some(base),
         Measure::Count | Measure::Share { .. } => None,
     }
 }

@@ -43,6 +43,7 @@ indicators! {
     OnePersonHouseholds => "one_person_households", "eenpersoonshuishoudens";
     OnePersonHouseholds65Plus => "one_person_households_65_plus", "alleenwonende 65-plussers";
     HouseholdsWithChildren => "households_with_children", "huishoudens met kinderen";
+    HouseholdsWithoutChildren => "households_without_children", "huishoudens zonder kinderen";
     Share0To14 => "share_0_14", "aandeel inwoners van 0 tot 15 jaar";
     Share65Plus => "share_65_plus", "aandeel inwoners van 65 jaar en ouder";
     ShareOnePersonHouseholds => "share_one_person_households", "aandeel eenpersoonshuishoudens";
@@ -50,11 +51,16 @@ indicators! {
     ShareLivingAlone65Plus => "share_living_alone_65_plus", "aandeel alleenwonenden onder 65-plussers";
     LowIncomeHouseholds => "low_income_households", "huishoudens met een laag inkomen";
     IncomePerInhabitant => "income_per_inhabitant", "gemiddeld inkomen per inwoner";
+    AverageHouseholdSize => "average_household_size", "gemiddelde huishoudensgrootte";
+    PopulationDensity => "population_density", "bevolkingsdichtheid";
+    DistanceToGp => "distance_to_gp", "afstand tot de huisartsenpraktijk";
+    GoodPerceivedHealth => "good_perceived_health", "ervaren gezondheid goed of zeer goed";
     Overweight => "overweight", "overgewicht";
     SevereObesity => "severe_obesity", "ernstig overgewicht (obesitas)";
     Lonely => "lonely", "eenzaam";
     SeverelyLonely => "severely_lonely", "ernstig eenzaam";
     ChronicCondition => "chronic_condition", "een of meer langdurige aandoeningen";
+    AnxietyDepressionRisk => "anxiety_depression_risk", "hoog risico op angststoornis of depressie";
     InformalCarer => "informal_carer", "mantelzorger";
     DifficultyMakingEndsMeet => "difficulty_making_ends_meet", "moeite met rondkomen";
     MeetsExerciseGuideline => "meets_exercise_guideline", "voldoet aan de beweegrichtlijn";
@@ -79,9 +85,16 @@ pub enum Measure {
     /// a percentage with a 95% interval, weighted by the population of the
     /// age group it describes.
     Estimate { base: Base },
-    /// An average amount per unit of its base (income per inhabitant),
-    /// weighted by that base.
+    /// An average amount per unit of its base (income per inhabitant,
+    /// persons per household, distance to the GP per inhabitant), weighted
+    /// by that base.
     Amount { base: Base },
+    /// Members of the base per km² (population density). CBS publishes no
+    /// land area next to it in what we import, so each area's land area is
+    /// recovered as base ÷ density and the aggregate is the summed base over
+    /// the summed land area, never a mean of densities: a dense buurt of a
+    /// tenth of a km² must not outweigh a rural one of ten.
+    Density { base: Base },
 }
 
 /// The population a percentage or average is taken over, built from counts.
@@ -129,6 +142,9 @@ pub enum Unit {
     Percent,
     /// CBS publishes incomes in thousands of euros.
     ThousandEuros,
+    PersonsPerHousehold,
+    InhabitantsPerKm2,
+    Kilometres,
 }
 
 impl Unit {
@@ -138,6 +154,9 @@ impl Unit {
             Unit::Count => "",
             Unit::Percent => "%",
             Unit::ThousandEuros => " × € 1.000",
+            Unit::PersonsPerHousehold => " personen per huishouden",
+            Unit::InhabitantsPerKm2 => " inwoners per km²",
+            Unit::Kilometres => " km",
         }
     }
 
@@ -147,6 +166,9 @@ impl Unit {
             Unit::Count => "",
             Unit::Percent => " procentpunt",
             Unit::ThousandEuros => " × € 1.000",
+            Unit::PersonsPerHousehold => " personen per huishouden",
+            Unit::InhabitantsPerKm2 => " inwoners per km²",
+            Unit::Kilometres => " km",
         }
     }
 }
@@ -164,7 +186,8 @@ impl Indicator {
             | Households
             | OnePersonHouseholds
             | OnePersonHouseholds65Plus
-            | HouseholdsWithChildren => Measure::Count,
+            | HouseholdsWithChildren
+            | HouseholdsWithoutChildren => Measure::Count,
             Share0To14 => Measure::Share { numerator: Age0To14, denominator: Inhabitants },
             Share65Plus => Measure::Share { numerator: Age65Plus, denominator: Inhabitants },
             ShareOnePersonHouseholds => Measure::Share { numerator: OnePersonHouseholds, denominator: Households },
@@ -177,11 +200,18 @@ impl Indicator {
             // count is the nearest base it publishes per buurt.
             LowIncomeHouseholds => Measure::Percentage { base: Base::Households },
             IncomePerInhabitant => Measure::Amount { base: Base::Inhabitants },
-            Overweight
+            // CBS: the mean number of persons per private household.
+            AverageHouseholdSize => Measure::Amount { base: Base::Households },
+            PopulationDensity => Measure::Density { base: Base::Inhabitants },
+            // CBS: the mean road distance over all inhabitants of the area.
+            DistanceToGp => Measure::Amount { base: Base::Inhabitants },
+            GoodPerceivedHealth
+            | Overweight
             | SevereObesity
             | Lonely
             | SeverelyLonely
             | ChronicCondition
+            | AnxietyDepressionRisk
             | InformalCarer
             | DifficultyMakingEndsMeet
             | MeetsExerciseGuideline
@@ -191,10 +221,17 @@ impl Indicator {
     }
 
     pub fn unit(self) -> Unit {
-        match self.measure() {
-            Measure::Count => Unit::Count,
-            Measure::Share { .. } | Measure::Percentage { .. } | Measure::Estimate { .. } => Unit::Percent,
-            Measure::Amount { .. } => Unit::ThousandEuros,
+        match self {
+            Indicator::IncomePerInhabitant => Unit::ThousandEuros,
+            Indicator::AverageHouseholdSize => Unit::PersonsPerHousehold,
+            Indicator::PopulationDensity => Unit::InhabitantsPerKm2,
+            Indicator::DistanceToGp => Unit::Kilometres,
+            _ => match self.measure() {
+                Measure::Count => Unit::Count,
+                Measure::Share { .. } | Measure::Percentage { .. } | Measure::Estimate { .. } => Unit::Percent,
+                // Every amount and density is named above, with its own unit.
+                Measure::Amount { .. } | Measure::Density { .. } => Unit::Count,
+            },
         }
     }
 
@@ -239,13 +276,23 @@ mod tests {
         for indicator in Indicator::ALL {
             let counts: Vec<Indicator> = match indicator.measure() {
                 Measure::Share { numerator, denominator } => vec![numerator, denominator],
-                Measure::Percentage { base } | Measure::Estimate { base } | Measure::Amount { base } => {
-                    base.parts().to_vec()
-                }
+                Measure::Percentage { base }
+                | Measure::Estimate { base }
+                | Measure::Amount { base }
+                | Measure::Density { base } => base.parts().to_vec(),
                 Measure::Count => vec![],
             };
             for c in counts {
                 assert_eq!(c.measure(), Measure::Count, "{indicator:?} rests on {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn amounts_and_densities_each_name_their_unit() {
+        for indicator in Indicator::ALL {
+            if let Measure::Amount { .. } | Measure::Density { .. } = indicator.measure() {
+                assert_ne!(indicator.unit(), Unit::Count, "{indicator:?}");
             }
         }
     }

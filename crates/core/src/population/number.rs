@@ -1,7 +1,8 @@
 //! Exact fixed-point numbers for population figures.
 //!
-//! CBS and RIVM publish counts, percentages with one decimal and amounts in
-//! thousands of euros with one decimal. Thousandths hold all of those exactly,
+//! CBS and RIVM publish counts, percentages with one decimal, amounts in
+//! thousands of euros with one decimal and averages such as the household
+//! size with two. Thousandths hold all of those exactly,
 //! and recomputed percentages keep two more digits than are ever shown, so
 //! rounding for display never shows a different figure than the sums imply.
 //! We keep our own `i64` newtype rather than adding `rust_decimal`: the scale

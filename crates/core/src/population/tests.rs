@@ -203,6 +203,23 @@ fn published_percentages_and_amounts_are_weighted_by_their_base() {
 }
 
 #[test]
+fn a_density_is_the_summed_population_over_the_summed_land_area() {
+    let mut figures = fixture();
+    // A: 1000 on 0,1 km², B: 3000 on 10 km², C: 50 at density 0 (area
+    // unknown), D: density unknown.
+    for (buurt, density) in [("BU04020001", Some("10000")), ("BU04020002", Some("300")), ("BU04020003", Some("0"))] {
+        figures.push(figure(buurt, Indicator::PopulationDensity, density));
+    }
+    figures.push(figure("BU04020004", Indicator::PopulationDensity, None));
+    let a = aggregate(&figures, &wijk(), YEAR, Indicator::PopulationDensity);
+    // 4000 / 10,1 km² = 396,0396… → 396,04; the mean of the densities (5150) would be wrong.
+    assert_eq!(a.value, Value::Known(n("396.04")));
+    assert_eq!(a.completeness.missing_areas, [code("BU04020003"), code("BU04020004")]);
+    assert_eq!(a.completeness.missing_population, Some(1000));
+    assert_eq!(a.interval, None);
+}
+
+#[test]
 fn nothing_known_is_unknown_and_an_empty_set_is_not_complete() {
     let a = aggregate(&fixture(), &[area("BU04020003")], YEAR, Indicator::OnePersonHouseholds);
     assert_eq!(a.value, Value::Unknown);

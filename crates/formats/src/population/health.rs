@@ -10,7 +10,8 @@ use super::indicator::stem;
 use super::kwb::{area_kind, Columns};
 use super::table;
 use super::{
-    parse_value, year_in_file_name, year_of_period, AreaCode, Figure, Indicator, LineError, Publisher, Source, Value,
+    parse_value, year_in_file_name, year_of_period, AreaCode, Indicator, Interval, LineError, PublishedFigure, Source,
+    Value, RIVM,
 };
 
 /// The StatLine id under which RIVM publishes the figures.
@@ -21,7 +22,7 @@ pub const HEALTH_TABLE: &str = "50120NED";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthImport {
     pub years: Vec<i32>,
-    pub figures: Vec<Figure>,
+    pub figures: Vec<PublishedFigure>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -156,23 +157,21 @@ pub fn parse_health(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<
                     problems.push(LineError::at(
                         line,
                         None,
-                        format!("{area} {year} {}: de waarde {v} ligt niet tussen {lo} en {hi}", indicator.key()),
+                        format!("{area} {year} {}: de waarde {v} ligt niet tussen {lo} en {hi}", indicator.code()),
                     ));
                 }
-                Some((lo, hi))
+                Some(Interval { low: lo, high: hi })
             }
             _ => None,
         };
-        figures.push(Figure {
-            area_kind: area.kind(),
+        figures.push(PublishedFigure {
             area,
             year,
             indicator,
             value,
-            kind: indicator.kind(),
             interval,
             age_group,
-            source: Source { publisher: Publisher::Rivm, table: HEALTH_TABLE.to_owned(), year },
+            source: Source { publisher: RIVM.to_owned(), table: HEALTH_TABLE.to_owned(), year },
         });
     }
     if !problems.is_empty() {

@@ -1,84 +1,10 @@
-//! The figures wijkregie keeps, each under a stable key of its own, and the
-//! column names CBS and RIVM give them. StatLine keys carry a number
+//! The column names CBS and RIVM give the figures wijkregie keeps, mapped
+//! onto `core::population`'s [`Indicator`]. StatLine keys carry a number
 //! (`AantalInwoners_5`) that moves when a year's table gains or loses a
 //! column, so those are matched on their stem; the short names of the CBS
 //! download (`a_inw`, `a_00_14`) have no such number and are matched whole.
 
-/// What sort of number a figure is, which decides how it is aggregated:
-/// counts are summed, percentages and amounts are recomputed or left alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Count,
-    Percentage,
-    Amount,
-}
-
-macro_rules! indicators {
-    ($($variant:ident => $key:literal, $kind:ident, $unit:literal;)*) => {
-        /// A figure wijkregie knows, by its internal key.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Indicator {
-            $($variant,)*
-        }
-
-        impl Indicator {
-            pub const ALL: &'static [Indicator] = &[$(Indicator::$variant,)*];
-
-            /// The stable key under which the figure is stored.
-            pub fn key(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $key,)*
-                }
-            }
-
-            pub fn kind(self) -> Kind {
-                match self {
-                    $(Self::$variant => Kind::$kind,)*
-                }
-            }
-
-            /// The unit as the publisher gives it, in Dutch.
-            pub fn unit(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $unit,)*
-                }
-            }
-
-            pub fn from_key(key: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|i| i.key() == key)
-            }
-        }
-    };
-}
-
-indicators! {
-    Inhabitants => "inhabitants", Count, "aantal";
-    Age0To14 => "age_0_14", Count, "aantal";
-    Age15To24 => "age_15_24", Count, "aantal";
-    Age25To44 => "age_25_44", Count, "aantal";
-    Age45To64 => "age_45_64", Count, "aantal";
-    Age65Plus => "age_65_plus", Count, "aantal";
-    Households => "households", Count, "aantal";
-    OnePersonHouseholds => "one_person_households", Count, "aantal";
-    HouseholdsWithoutChildren => "households_without_children", Count, "aantal";
-    HouseholdsWithChildren => "households_with_children", Count, "aantal";
-    AverageHouseholdSize => "average_household_size", Amount, "personen";
-    PopulationDensity => "population_density", Amount, "inwoners per km²";
-    IncomePerInhabitant => "income_per_inhabitant", Amount, "x 1.000 euro";
-    LowIncomeHouseholds => "low_income_households", Percentage, "%";
-    DistanceToGp => "distance_to_gp", Amount, "km";
-    GoodPerceivedHealth => "good_perceived_health", Percentage, "%";
-    MeetsExerciseGuideline => "meets_exercise_guideline", Percentage, "%";
-    Overweight => "overweight", Percentage, "%";
-    SevereObesity => "severe_obesity", Percentage, "%";
-    Smoker => "smoker", Percentage, "%";
-    ChronicCondition => "chronic_condition", Percentage, "%";
-    AnxietyDepressionRisk => "anxiety_depression_risk", Percentage, "%";
-    Lonely => "lonely", Percentage, "%";
-    SeverelyLonely => "severely_lonely", Percentage, "%";
-    InformalCarer => "informal_carer", Percentage, "%";
-    DifficultyMakingEndsMeet => "difficulty_making_ends_meet", Percentage, "%";
-}
+use wijkregie_core::population::Indicator;
 
 /// Short column names of the CBS download (`kwb-YYYY.csv`/`.xlsx`).
 const SHORT_NAMES: &[(&str, Indicator)] = &[
@@ -165,9 +91,18 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_unique_and_read_back() {
-        for indicator in Indicator::ALL {
-            assert_eq!(Indicator::from_key(indicator.key()), Some(*indicator));
+    fn no_two_columns_of_one_table_fill_the_same_indicator() {
+        for table in [SHORT_NAMES, STEMS] {
+            for (i, (name, indicator)) in table.iter().enumerate() {
+                assert!(table[..i].iter().all(|(n, other)| other != indicator && n != name), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_download_and_statline_know_the_same_cbs_figures() {
+        for (name, indicator) in SHORT_NAMES {
+            assert!(STEMS.iter().any(|(_, other)| other == indicator), "{name} has no StatLine stem");
         }
     }
 }

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use super::indicator::{indicator_of, stem};
 use super::table::{self, Table};
 use super::{
-    parse_value, year_in_file_name, year_of_period, AreaCode, AreaKind, Figure, Indicator, LineError, Publisher,
-    Source, Value,
+    parse_value, year_in_file_name, year_of_period, AreaCode, AreaKind, Indicator, LineError, PublishedFigure, Source,
+    Value, CBS,
 };
 
 /// An area as the file names it.
@@ -30,7 +30,7 @@ pub struct KwbImport {
     pub year: i32,
     pub source: Source,
     pub areas: Vec<AreaInfo>,
-    pub figures: Vec<Figure>,
+    pub figures: Vec<PublishedFigure>,
 }
 
 /// Reads a Kerncijfers file (CSV, XLSX or OData JSON, told apart by content).
@@ -40,7 +40,7 @@ pub fn parse_kwb(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<Kwb
     let mut table = table::read(bytes)?;
     let columns = Columns::find(&table)?;
     let year = file_year(&table, &columns, file_name, year)?;
-    let source = Source { publisher: Publisher::Cbs, table: format!("Kerncijfers wijken en buurten {year}"), year };
+    let source = Source { publisher: CBS.to_owned(), table: format!("Kerncijfers wijken en buurten {year}"), year };
 
     let mut problems = std::mem::take(&mut table.problems);
     let mut areas: BTreeMap<AreaCode, AreaInfo> = BTreeMap::new();
@@ -121,13 +121,11 @@ pub fn parse_kwb(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<Kwb
     }
     let figures = figures
         .into_iter()
-        .map(|((area, indicator), (value, _))| Figure {
-            area_kind: area.kind(),
+        .map(|((area, indicator), (value, _))| PublishedFigure {
             area,
             year,
             indicator,
             value,
-            kind: indicator.kind(),
             interval: None,
             age_group: None,
             source: source.clone(),
@@ -173,7 +171,7 @@ impl Columns {
                 problems.push(LineError::at(
                     table.header_line,
                     Some(column),
-                    format!("kolom {} bevat hetzelfde cijfer ({})", table.columns[*earlier], indicator.key()),
+                    format!("kolom {} bevat hetzelfde cijfer ({})", table.columns[*earlier], indicator.code()),
                 ));
             } else {
                 indicators.push((index, indicator));

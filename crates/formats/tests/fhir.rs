@@ -468,3 +468,45 @@ fn messages_keep_their_side_and_time() {
         json!([{ "authorString": "ontvangende netwerkpartner", "time": "2026-03-02T09:20:00Z", "text": "Wanneer is mevrouw thuis?" }])
     );
 }
+
+/// The demo's whole social map as HealthcareService, Organization and
+/// Location, checked by the same R4 validator, plus a search Bundle of them.
+#[test]
+fn the_social_map_is_valid_r4() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = wijkregie_formats::demo::region();
+    let demo = wijkregie_formats::demo_directory::directory();
+    let directory = wijkregie_formats::hsds::Directory {
+        organizations: region.organizations.clone(),
+        locations: demo.locations.clone(),
+        services: demo.services.clone(),
+        taxonomy: wijkregie_formats::taxonomy::shipped(),
+        wijken: region.wijken.iter().map(|w| (w.code.clone(), w.name.clone())).collect(),
+        networks: region.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
+    };
+    let mut resources = Vec::new();
+    for s in &directory.services {
+        resources.push(fhir::healthcare_service(s, &directory));
+    }
+    for o in &directory.organizations {
+        resources.push(fhir::organization(o));
+    }
+    for l in &directory.locations {
+        resources.push(fhir::location(l, None));
+    }
+    for (n, r) in resources.iter().enumerate() {
+        write(dir.path(), &format!("{}-{n}", r["resourceType"].as_str().unwrap()), r);
+    }
+    let services: Vec<Value> = resources.iter().filter(|r| r["resourceType"] == "HealthcareService").cloned().collect();
+    let count = services.len();
+    write(dir.path(), "Bundle-services", &fhir::search_bundle(BASE, services, count, BASE, None));
+    let (code, report) = validate(&[dir.path()]);
+    assert_eq!(code, 0, "FHIR R4 validation failed:\n{report}");
+    let expected = format!("fhir-validate: {} resources checked against FHIR R4, 0 with issues", resources.len() + 1);
+    assert!(report.contains(&expected), "{report}");
+    // Every kind of value the demo has is in there: closed services are
+    // inactive, a free service says so, opening hours are grouped.
+    assert!(resources.iter().any(|r| r["active"] == false));
+    assert!(resources.iter().any(|r| r["serviceProvisionCode"][0]["coding"][0]["code"] == "free"));
+    assert!(resources.iter().any(|r| r["availableTime"][0]["daysOfWeek"].as_array().is_some_and(|d| d.len() == 5)));
+}

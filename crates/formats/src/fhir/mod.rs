@@ -16,6 +16,7 @@
 //! (`scripts/fhir-validate.mjs`).
 
 mod bundle;
+pub mod directory;
 mod request;
 mod task;
 
@@ -26,6 +27,7 @@ use wijkregie_core::directory::HsdsId;
 use wijkregie_core::referral::{Age, PersonalData, Referral, ReferralStatus, Urgency};
 
 pub use bundle::{operation_outcome, search_bundle, IssueSeverity, IssueType};
+pub use directory::{healthcare_service, location, organization};
 pub use request::service_request;
 pub use task::task;
 

@@ -737,7 +737,7 @@ async function main() {
       const page = await ctx.newPage();
       page.setDefaultTimeout(NAV_TIMEOUT_MS);
       const w = watch(page);
-      await crawl(page, w, origin, 'anoniem', { start: ['/login'], loggedIn: false });
+      await crawl(page, w, origin, 'anoniem', { start: ['/login', '/sociale-kaart', '/sociale-kaart?q=eenzaam&postcode=5961GH'], loggedIn: false });
 
       try {
         record('anoniem', 'toetsenbord /login', await keyboardCheck(page, w, origin));

@@ -35,6 +35,22 @@ pub async fn save_region(conn: &mut AnyConnection, region: &Region) -> Result<()
     Ok(())
 }
 
+/// Whether the public social map is on; off for a region not yet set up.
+pub async fn public_map(conn: &mut AnyConnection) -> Result<bool> {
+    let row = sqlx::query("SELECT public_map FROM region WHERE id = 1").fetch_optional(&mut *conn).await?;
+    Ok(match row {
+        Some(r) => r.try_get::<i64, _>("public_map")? != 0,
+        None => false,
+    })
+}
+
+/// Turns the public social map on or off; false when there is no region yet.
+pub async fn set_public_map(conn: &mut AnyConnection, on: bool) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE region SET public_map = $1 WHERE id = 1").bind(i64::from(on)).execute(&mut *conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn wijken(conn: &mut AnyConnection) -> Result<Vec<Wijk>> {
     let rows = sqlx::query("SELECT code, name FROM wijk ORDER BY name, code").fetch_all(&mut *conn).await?;
     let areas = sqlx::query("SELECT wijk_code, area_code, area_year FROM wijk_area ORDER BY area_code, area_year")

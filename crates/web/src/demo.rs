@@ -92,6 +92,8 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
     let report = import_region(state, &actor, region.clone()).await?;
     let hash = password::hash(PASSWORD)?;
     let mut tx = state.store.begin().await?;
+    // The demo shows the public social map, so it can be tried without login.
+    wijkregie_store::region::set_public_map(tx.conn(), true).await?;
     let directory = wijkregie_formats::demo_directory::directory();
     for l in &directory.locations {
         wijkregie_store::directory::save_location(tx.conn(), l).await?;

@@ -123,7 +123,7 @@ async fn services(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, 
                 None
             }
             Ok(pc) => {
-                let point = service::postcode_point(&ctx, &pc).await?;
+                let point = service::postcode_point(&ctx.state, &pc).await?;
                 if point.is_none() {
                     problems.push(FieldError::new("postcode", format!("van postcode {pc} is geen ligging bekend")));
                 }
@@ -444,7 +444,7 @@ async fn filters(
                 None
             }
             Ok(pc) => {
-                let point = service::postcode_point(ctx, &pc).await?;
+                let point = service::postcode_point(&ctx.state, &pc).await?;
                 if point.is_none() {
                     problems.push(FieldError::new("postcode", format!("van postcode {pc} is geen ligging bekend")));
                 }

@@ -14,7 +14,7 @@ use wijkregie_core::region::Domain;
 use crate::auth::Visit;
 use crate::error::AppError;
 use crate::pages::{render, safe_next, urlencode, Layout};
-use crate::service::directory::{self, Found, SearchRequest, PAGE_SIZE};
+use crate::service::directory::{self, Found, SearchRequest, ServiceDetail, PAGE_SIZE};
 use crate::service::Ctx;
 use crate::AppState;
 
@@ -63,7 +63,7 @@ fn first_sentence(text: &str) -> String {
 }
 
 #[derive(Deserialize, Default)]
-struct SearchForm {
+pub(crate) struct SearchForm {
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -103,6 +103,11 @@ fn choice(value: &str) -> Option<String> {
 #[template(path = "directory_search.html")]
 struct SearchPage {
     layout: Layout,
+    /// The public map: no coordinator links, no network filter, no stale marks.
+    public: bool,
+    /// Where the form posts and the pages link to.
+    base: &'static str,
+    service_base: &'static str,
     form: SearchForm,
     age_error: Option<String>,
     postcode_error: Option<String>,
@@ -119,6 +124,8 @@ struct SearchPage {
     /// Shown when the postcode was filled in from the user's own practice.
     practice_postcode: bool,
     may_add: bool,
+    /// For the regio-beheerder: whether the public map is on, to switch it.
+    public_on: Option<bool>,
     previous: Option<String>,
     next: Option<String>,
     page_number: usize,
@@ -151,6 +158,41 @@ async fn search(
             practice_postcode = true;
         }
     }
+    // Whether to offer "Nieuwe voorziening": decided from the scope alone,
+    // because the search page must stay cheap; the form itself asks again.
+    let may_add = match &ctx.principal.scope {
+        Scope::Region | Scope::Organization(_) => true,
+        Scope::Networks(mine) => !mine.is_empty(),
+        Scope::Practice(_) => false,
+    };
+    let public_on = match ctx.principal.scope {
+        Scope::Region => Some(crate::service::public_map::enabled(&ctx.state).await?),
+        _ => None,
+    };
+    let audience = Audience::SignedIn { may_add, public_on };
+    search_page(&ctx.state, &visit, form, practice_postcode, audience).await
+}
+
+/// Who the search page is for: the signed-in map, or the public one that
+/// shows active services only and leaves out the network filter.
+#[derive(Clone, Copy)]
+pub(crate) enum Audience {
+    SignedIn { may_add: bool, public_on: Option<bool> },
+    Public,
+}
+
+pub(crate) async fn search_page(
+    state: &AppState,
+    visit: &Visit,
+    mut form: SearchForm,
+    practice_postcode: bool,
+    audience: Audience,
+) -> Result<Response, AppError> {
+    let public = matches!(audience, Audience::Public);
+    if public {
+        form.netwerk.clear();
+        form.ook_inactief.clear();
+    }
     let (age, age_error) = match form.leeftijd.trim() {
         "" => (None, None),
         text => match text.parse::<u8>() {
@@ -163,7 +205,7 @@ async fn search(
         "" => (None, None),
         text => match text.parse::<wijkregie_core::codes::Postcode>() {
             Err(e) => (None, Some(e.0)),
-            Ok(pc) => match directory::postcode_point(&ctx, &pc).await? {
+            Ok(pc) => match directory::postcode_point(state, &pc).await? {
                 Some(point) => (Some(point), None),
                 None => (None, Some(format!("van postcode {pc} is geen ligging bekend; zoek zonder afstand of vraag de beheerder de postcodes in te lezen"))),
             },
@@ -195,20 +237,14 @@ async fn search(
         radius_km,
         page,
     };
-    let result = directory::search(&ctx, &request).await?;
-    let mut conn = ctx.state.store.conn().await?;
+    let result = directory::search(state, &request).await?;
+    let mut conn = state.store.conn().await?;
     let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
     let wijken = wijkregie_store::region::wijken(&mut conn).await?;
-    let mut networks = wijkregie_store::region::networks(&mut conn).await?;
+    let mut networks = if public { Vec::new() } else { wijkregie_store::region::networks(&mut conn).await? };
     drop(conn);
     networks.sort_by(|a, b| a.name.cmp(&b.name));
-    // Whether to offer "Nieuwe voorziening": decided from the scope alone,
-    // because the search page must stay cheap; the form itself asks again.
-    let may_add = match &ctx.principal.scope {
-        Scope::Region | Scope::Organization(_) => true,
-        Scope::Networks(mine) => !mine.is_empty(),
-        Scope::Practice(_) => false,
-    };
+    let base = if public { PUBLIC_BASE } else { "/directory" };
     let link = |p: usize| {
         let mut params: Vec<(&str, &str)> = vec![
             ("q", &form.q),
@@ -228,11 +264,18 @@ async fn search(
         params.retain(|(_, v)| !v.is_empty());
         let mut query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
         query.push(format!("pagina={p}"));
-        format!("/directory?{}", query.join("&"))
+        format!("{base}?{}", query.join("&"))
     };
     let shown_until = (page + 1) * PAGE_SIZE;
+    let (may_add, public_on) = match audience {
+        Audience::SignedIn { may_add, public_on } => (may_add, public_on),
+        Audience::Public => (false, None),
+    };
     render(SearchPage {
-        layout: Layout::new("Sociale kaart", &visit, "/directory"),
+        layout: Layout::new(if public { "Openbare sociale kaart" } else { "Sociale kaart" }, visit, "/directory"),
+        public,
+        base,
+        service_base: if public { PUBLIC_SERVICE_BASE } else { "/directory/services" },
         searched: !form.q.trim().is_empty()
             || request.domain.is_some()
             || request.pathway.is_some()
@@ -257,6 +300,7 @@ async fn search(
         networks: networks.into_iter().map(|n| (n.code.to_string(), n.name)).collect(),
         practice_postcode,
         may_add,
+        public_on,
         previous: (page > 0).then(|| link(page)),
         next: (shown_until < result.total).then(|| link(page + 2)),
         page_number: page + 1,
@@ -264,7 +308,11 @@ async fn search(
     })
 }
 
-fn parse_id(id: &str) -> Result<HsdsId, AppError> {
+/// Where the public social map lives: no login, switched on per region.
+pub(crate) const PUBLIC_BASE: &str = "/sociale-kaart";
+pub(crate) const PUBLIC_SERVICE_BASE: &str = "/sociale-kaart/aanbod";
+
+pub(crate) fn parse_id(id: &str) -> Result<HsdsId, AppError> {
     id.parse().map_err(|_| AppError::NotFound(format!("voorziening '{id}'")))
 }
 
@@ -275,8 +323,9 @@ struct Slot {
 
 #[derive(askama::Template)]
 #[template(path = "directory_service.html")]
-struct ServicePage {
+pub(crate) struct ServicePage {
     layout: Layout,
+    public: bool,
     s: Service,
     organization: String,
     organization_code: String,
@@ -310,15 +359,24 @@ fn ages(s: &Service) -> String {
 async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let d = directory::service(&ctx, &id).await?;
+    // A practice refers from here; only to active services.
+    let may_refer = matches!(ctx.principal.scope, Scope::Practice(_)) && d.service.status == ServiceStatus::Active;
+    render(service_page(&visit, d, may_refer, false))
+}
+
+/// The page of one service; `public` leaves out what only the network
+/// needs: the stale warning, the edit and check buttons and the history.
+pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, may_refer: bool, public: bool) -> ServicePage {
     let s = d.service;
-    render(ServicePage {
-        layout: Layout::new(s.name.clone(), &visit, "/directory"),
+    ServicePage {
+        layout: Layout::new(s.name.clone(), visit, "/directory"),
+        public,
         organization: d.organization.as_ref().map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
         organization_code: s.organization.to_string(),
         status: s.status.label(),
         active: s.status == ServiceStatus::Active,
         checked: s.assured_date.map(display_date).unwrap_or_else(|| "nog nooit".into()),
-        stale: d.stale,
+        stale: d.stale && !public,
         ages: ages(&s),
         cost: if s.free_of_charge {
             "gratis".into()
@@ -369,11 +427,11 @@ async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response
             .rev()
             .map(|c| (c.changed_at.format("%d-%m-%Y %H:%M UTC").to_string(), c.summary.clone()))
             .collect(),
-        may_edit: d.may_edit,
-        may_refer: matches!(ctx.principal.scope, Scope::Practice(_)) && s.status == ServiceStatus::Active,
+        may_edit: d.may_edit && !public,
+        may_refer: may_refer && !public,
         this_page: format!("/directory/services/{}", s.id),
         s,
-    })
+    }
 }
 
 #[derive(Deserialize)]

@@ -14,6 +14,7 @@ pub mod network;
 mod organization;
 mod outbox;
 mod practice;
+mod public_map;
 mod referral;
 pub mod referral_figures;
 mod taxonomy;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(directory_edit::routes())
         .merge(directory_upkeep::routes())
+        .merge(public_map::routes())
         .merge(taxonomy::routes())
         .merge(referral::routes())
         .merge(referral_figures::routes())

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::{HsdsId, Location, Service, TaxonomyTerm, DEFAULT_STALE_AFTER_DAYS};
+use wijkregie_core::directory::{HsdsId, Location, Service, ServiceStatus, TaxonomyTerm};
 use wijkregie_core::region::{Network, Organization};
 use wijkregie_search as search;
 use wijkregie_store::directory::{self as db, ServiceChange};
@@ -229,10 +229,10 @@ pub struct SearchRequest {
 
 /// Where a postcode lies, from the imported centroids (PC6, else PC4).
 pub async fn postcode_point(
-    ctx: &Ctx,
+    state: &AppState,
     postcode: &wijkregie_core::codes::Postcode,
 ) -> Result<Option<wijkregie_core::directory::GeoPoint>> {
-    let mut conn = ctx.state.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     Ok(db::postcode_point(&mut conn, postcode).await?)
 }
 
@@ -299,11 +299,14 @@ fn hit_ids(results: &search::Results) -> Vec<HsdsId> {
     results.hits.iter().filter_map(|hit| hit.id.parse().ok()).collect()
 }
 
-pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> {
+/// A page of the search: the social map holds no personal data and every
+/// signed-in user sees all of it, so no principal is needed (the public map
+/// uses this too, and only ever asks for active services).
+pub async fn search(state: &AppState, request: &SearchRequest) -> Result<SearchResult> {
     let now = local_now();
     let query = query(request, request.page.saturating_mul(PAGE_SIZE), PAGE_SIZE);
-    let results = ctx.state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
-    let mut conn = ctx.state.store.conn().await?;
+    let results = state.search.search(&query).map_err(|e| AppError::Internal(e.into()))?;
+    let mut conn = state.store.conn().await?;
     let services: HashMap<String, Service> =
         db::services_by_ids(&mut conn, &hit_ids(&results)).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
     let mut codes: Vec<Code> = services.values().map(|s| s.organization.clone()).collect();
@@ -322,7 +325,7 @@ pub async fn search(ctx: &Ctx, request: &SearchRequest) -> Result<SearchResult> 
                 .find(|o| o.code == service.organization)
                 .map_or_else(|| service.organization.to_string(), |o| o.name.clone());
             Some(Found {
-                stale: service.is_stale(today, DEFAULT_STALE_AFTER_DAYS),
+                stale: service.is_stale(today, state.config.stale_after_days),
                 organization,
                 distance_km: hit.distance_km,
                 why: hit.why,
@@ -362,6 +365,27 @@ pub async fn service(ctx: &Ctx, id: &HsdsId) -> Result<ServiceDetail> {
         locations: cx.locations.iter().filter(|l| service.locations.contains(&l.id)).cloned().collect(),
         terms: cx.terms.iter().filter(|t| service.taxonomy_terms.contains(&t.code)).cloned().collect(),
         history,
+        service,
+    })
+}
+
+/// An active service as the public map shows it: no history and nothing to
+/// edit. Inactive, defunct and closed services do not exist publicly.
+pub async fn public_service(state: &AppState, id: &HsdsId) -> Result<ServiceDetail> {
+    let cx = context(state).await?;
+    let mut conn = state.store.conn().await?;
+    let service = db::service(&mut conn, id)
+        .await?
+        .filter(|s| s.status == ServiceStatus::Active)
+        .ok_or_else(|| AppError::NotFound(format!("voorziening {id}")))?;
+    drop(conn);
+    Ok(ServiceDetail {
+        may_edit: false,
+        stale: false,
+        organization: cx.organizations.iter().find(|o| o.code == service.organization).cloned(),
+        locations: cx.locations.iter().filter(|l| service.locations.contains(&l.id)).cloned().collect(),
+        terms: cx.terms.iter().filter(|t| service.taxonomy_terms.contains(&t.code)).cloned().collect(),
+        history: Vec::new(),
         service,
     })
 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod directory;
 pub mod directory_edit;
 pub mod hsds;
+pub mod public_map;
 pub mod referral;
 pub mod region;
 pub mod taxonomy;

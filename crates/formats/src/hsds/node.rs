@@ -4,8 +4,55 @@
 //! path (`$[3].service_at_locations[0].location.addresses[0].postal_code`) or
 //! a line and column (`services.csv regel 12, kolom email`).
 
+use std::fmt;
+use std::sync::Arc;
+
 use serde_json::Value;
 use wijkregie_core::error::FieldError;
+
+/// Where a value came from. A CSV cell keeps its row's position and its
+/// column's name as shared text and writes "regel 12, kolom email" only when
+/// an error needs it: a datapackage of 100,000 services has millions of
+/// cells, and a formatted position for each was most of the import's time
+/// and memory.
+#[derive(Debug, Clone)]
+pub(super) enum Pos {
+    Text(Arc<str>),
+    Cell { row: Arc<str>, column: Arc<str> },
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pos::Text(t) => f.write_str(t),
+            Pos::Cell { row, column } => write!(f, "{row}, kolom {column}"),
+        }
+    }
+}
+
+impl From<String> for Pos {
+    fn from(text: String) -> Self {
+        Pos::Text(text.into())
+    }
+}
+
+impl From<&str> for Pos {
+    fn from(text: &str) -> Self {
+        Pos::Text(text.into())
+    }
+}
+
+impl From<Pos> for String {
+    fn from(pos: Pos) -> Self {
+        pos.to_string()
+    }
+}
+
+impl From<&Pos> for String {
+    fn from(pos: &Pos) -> Self {
+        pos.to_string()
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Style {
@@ -20,23 +67,23 @@ pub(super) enum V {
     Number(serde_json::Number),
     Text(String),
     List(Vec<Node>),
-    Object(Vec<(String, Node)>, Style),
+    Object(Vec<(Arc<str>, Node)>, Style),
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct Node {
-    pub at: String,
+    pub at: Pos,
     pub v: V,
 }
 
 impl Node {
-    pub fn new(at: impl Into<String>, v: V) -> Self {
+    pub fn new(at: impl Into<Pos>, v: V) -> Self {
         Self { at: at.into(), v }
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.v {
-            V::Object(fields, _) => fields.iter().find(|(k, _)| k == key).map(|(_, n)| n),
+            V::Object(fields, _) => fields.iter().find(|(k, _)| &**k == key).map(|(_, n)| n),
             _ => None,
         }
     }
@@ -44,11 +91,11 @@ impl Node {
     /// The position of a field of this object, present or not.
     pub fn at_of(&self, key: &str) -> String {
         if let Some(n) = self.get(key) {
-            return n.at.clone();
+            return n.at.to_string();
         }
         match &self.v {
             V::Object(_, Style::Csv) => format!("{}, kolom {key}", self.at),
-            _ => field(&self.at, key),
+            _ => field(&self.at.to_string(), key),
         }
     }
 
@@ -77,9 +124,9 @@ impl Node {
     /// Adds or replaces a field (the datapackage attaches child rows this way).
     pub fn set(&mut self, key: &str, child: Node) {
         if let V::Object(fields, _) = &mut self.v {
-            match fields.iter_mut().find(|(k, _)| k == key) {
+            match fields.iter_mut().find(|(k, _)| &**k == key) {
                 Some((_, slot)) => *slot = child,
-                None => fields.push((key.to_owned(), child)),
+                None => fields.push((key.into(), child)),
             }
         }
     }
@@ -97,13 +144,13 @@ impl Node {
                 map.into_iter()
                     .map(|(k, item)| {
                         let child_at = field(&at, &k);
-                        (k, Node::from_json(item, child_at))
+                        (Arc::from(k), Node::from_json(item, child_at))
                     })
                     .collect(),
                 Style::Json,
             ),
         };
-        Node { at, v }
+        Node { at: at.into(), v }
     }
 }
 

@@ -4,12 +4,13 @@
 //! line (`phones.csv regel 7, kolom service_id`) for the messages.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use wijkregie_core::directory::HsdsId;
 use wijkregie_core::error::FieldError;
 
 use super::csv;
-use super::node::{Node, Style, V};
+use super::node::{Node, Pos, Style, V};
 use super::walk::Input;
 
 /// Tables that wijkregie reads.
@@ -47,13 +48,13 @@ fn read_table(files: &BTreeMap<String, Vec<u8>>, name: &str, errors: &mut Vec<Fi
     };
     let mut records = records.into_iter();
     let Some(header) = records.next() else { return Vec::new() };
-    let header: Vec<String> = header.fields.iter().map(|h| h.trim().to_owned()).collect();
+    let header: Vec<Arc<str>> = header.fields.iter().map(|h| Arc::from(h.trim())).collect();
     let mut rows = Vec::new();
     for record in records {
-        let at = format!("{name} regel {}", record.line);
+        let at: Arc<str> = format!("{name} regel {}", record.line).into();
         if record.fields.len() != header.len() {
             errors.push(FieldError::new(
-                at,
+                &*at,
                 format!("verwacht {} kolommen, zoals de kopregel, maar vond {}", header.len(), record.fields.len()),
             ));
             continue;
@@ -63,10 +64,10 @@ fn read_table(files: &BTreeMap<String, Vec<u8>>, name: &str, errors: &mut Vec<Fi
             .zip(record.fields)
             .map(|(h, value)| {
                 let v = if value.is_empty() { V::Null } else { V::Text(value) };
-                (h.clone(), Node::new(format!("{at}, kolom {h}"), v))
+                (h.clone(), Node { at: Pos::Cell { row: at.clone(), column: h.clone() }, v })
             })
             .collect();
-        rows.push(Node::new(at, V::Object(fields, Style::Csv)));
+        rows.push(Node { at: Pos::Text(at), v: V::Object(fields, Style::Csv) });
     }
     rows
 }

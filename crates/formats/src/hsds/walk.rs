@@ -477,7 +477,7 @@ impl<'k> Walker<'k> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let found = node.describe();
-        self.error(&node.at, format!("verwacht {expected}, maar vond {found}"));
+        self.error(&node.at.to_string(), format!("verwacht {expected}, maar vond {found}"));
     }
 
     /// The node must be an object; its fields are compared with what HSDS
@@ -488,12 +488,12 @@ impl<'k> Walker<'k> {
             return false;
         };
         for (key, child) in fields {
-            if !known.contains(&key.as_str()) {
+            if !known.contains(&&**key) {
                 if !child.is_empty() {
-                    self.warnings.add(&child.at, "onbekend veld (geen HSDS 3.0): genegeerd");
+                    self.warnings.add(&child.at.to_string(), "onbekend veld (geen HSDS 3.0): genegeerd");
                 }
-            } else if !used.contains(&key.as_str()) && !child.is_empty() {
-                self.warnings.add(&child.at, "HSDS-veld dat wijkregie niet bewaart: niet overgenomen");
+            } else if !used.contains(&&**key) && !child.is_empty() {
+                self.warnings.add(&child.at.to_string(), "HSDS-veld dat wijkregie niet bewaart: niet overgenomen");
             }
         }
         true
@@ -537,7 +537,7 @@ impl<'k> Walker<'k> {
                 V::Text(s) => format!("'{s}'"),
                 _ => child.describe().to_owned(),
             };
-            self.error(&child.at, format!("verwacht een getal, maar vond {found}"));
+            self.error(&child.at.to_string(), format!("verwacht een getal, maar vond {found}"));
         }
         value
     }
@@ -618,7 +618,7 @@ impl<'k> Walker<'k> {
                     identifier = Some((code, item.at_of("identifier")));
                 }
             } else if !item.is_empty() {
-                self.warnings.add(&item.at, "identificatie van een ander register: niet overgenomen");
+                self.warnings.add(&item.at.to_string(), "identificatie van een ander register: niet overgenomen");
             }
         }
         let mut domain = None;
@@ -627,12 +627,12 @@ impl<'k> Walker<'k> {
             if term.taxonomy.as_deref() == Some(TAXONOMY_DOMEIN) {
                 domain = self.domain(&term);
             } else {
-                self.warnings.add(&item.at, "kenmerk van een organisatie: niet overgenomen");
+                self.warnings.add(&item.at.to_string(), "kenmerk van een organisatie: niet overgenomen");
             }
         }
         let index = self.orgs.len();
         self.org_index.insert(id.clone(), index);
-        self.orgs.push(OrgRecord { hsds_id: id.clone(), name: name?, identifier, domain, at: node.at.clone() });
+        self.orgs.push(OrgRecord { hsds_id: id.clone(), name: name?, identifier, domain, at: node.at.to_string() });
         for item in self.list(node, "locations") {
             self.location(item, Some(id.clone()));
         }
@@ -706,7 +706,7 @@ impl<'k> Walker<'k> {
         };
         let location = Location { id, organization: self.placeholder.clone(), name, description, address, point };
         self.location_index.insert(key.clone(), self.locations.len());
-        self.locations.push(LocationRecord { location, org_ref, default_org, at: node.at.clone() });
+        self.locations.push(LocationRecord { location, org_ref, default_org, at: node.at.to_string() });
         Some(key)
     }
 
@@ -757,7 +757,7 @@ impl<'k> Walker<'k> {
             postcode: postcode?,
             city: city?.trim().to_owned(),
         };
-        Some((address, kind, node.at.clone()))
+        Some((address, kind, node.at.to_string()))
     }
 
     fn service(&mut self, node: &Node) {
@@ -815,7 +815,7 @@ impl<'k> Walker<'k> {
                         );
                     }
                 }
-                nested.map(|id| (id, org.at.clone()))
+                nested.map(|id| (id, org.at.to_string()))
             }
             None => match org_id_field {
                 Some(id) => Some((id, node.at_of("organization_id"))),
@@ -922,7 +922,7 @@ impl<'k> Walker<'k> {
         match node.get("location").filter(|n| !n.is_empty()) {
             Some(location) => {
                 if let Some(key) = self.location(location, org) {
-                    refs.push((key, location.at.clone()));
+                    refs.push((key, location.at.to_string()));
                 }
             }
             None => match self.text(node, "location_id") {
@@ -962,8 +962,10 @@ impl<'k> Walker<'k> {
             if i == 0 {
                 phone = p.map(|p| p.number);
             } else {
-                self.warnings
-                    .add(&item.at, "wijkregie bewaart één telefoonnummer per contactpersoon: niet overgenomen");
+                self.warnings.add(
+                    &item.at.to_string(),
+                    "wijkregie bewaart één telefoonnummer per contactpersoon: niet overgenomen",
+                );
             }
         }
         Some(Contact { name, title, email, phone })
@@ -1097,7 +1099,7 @@ impl<'k> Walker<'k> {
         }
         text.extend(description.into_iter().chain(notes).map(|s| s.trim().to_owned()));
         parts.notes.push(text.join(", "));
-        self.warnings.add(&node.at, "geen wekelijks openingsschema: als tekst bij het schema bewaard");
+        self.warnings.add(&node.at.to_string(), "geen wekelijks openingsschema: als tekst bij het schema bewaard");
     }
 
     fn cost_option(&mut self, node: &Node) -> bool {
@@ -1150,7 +1152,7 @@ impl<'k> Walker<'k> {
         {
             Ok(d) => Some(d),
             Err(e) => {
-                self.error(&term.at, format!("domein: {}", e.0));
+                self.error(&term.at.to_string(), format!("domein: {}", e.0));
                 None
             }
         }
@@ -1170,23 +1172,27 @@ impl<'k> Walker<'k> {
                                 format!("een dienst heeft één domein; {at} noemt al {}", first.code()),
                             );
                         }
-                        _ => ext.domain = Some((d, term.at.clone())),
+                        _ => ext.domain = Some((d, term.at.to_string())),
                     }
                 }
             }
             Some(TAXONOMY_KETENAANPAK) => match Pathway::from_str(&value) {
                 Ok(p) => push_unique(&mut ext.pathways, p),
-                Err(e) => self.error(&term.at, e.0),
+                Err(e) => self.error(&term.at.to_string(), e.0),
             },
             Some(TAXONOMY_WIJK) => match Code::from_str(&value) {
                 Ok(c) if self.known.wijken.contains(&c) => push_unique(&mut ext.wijken, c),
-                Ok(c) => self.error(&term.at, format!("onbekende wijk '{c}': die bestaat niet in wijkregie")),
-                Err(e) => self.error(&term.at, e.0),
+                Ok(c) => {
+                    self.error(&term.at.to_string(), format!("onbekende wijk '{c}': die bestaat niet in wijkregie"))
+                }
+                Err(e) => self.error(&term.at.to_string(), e.0),
             },
             Some(TAXONOMY_NETWERK) => match Code::from_str(&value) {
                 Ok(c) if self.known.networks.contains(&c) => push_unique(&mut ext.networks, c),
-                Ok(c) => self.error(&term.at, format!("onbekend netwerk '{c}': dat bestaat niet in wijkregie")),
-                Err(e) => self.error(&term.at, e.0),
+                Ok(c) => {
+                    self.error(&term.at.to_string(), format!("onbekend netwerk '{c}': dat bestaat niet in wijkregie"))
+                }
+                Err(e) => self.error(&term.at.to_string(), e.0),
             },
             Some(TAXONOMY_KENMERK) => {
                 if value == KENMERK_OP_AFSPRAAK {
@@ -1307,7 +1313,7 @@ impl<'k> Walker<'k> {
                 (None, Some(id)) => resolve(id),
                 (None, None) => {
                     self.errors.push(FieldError::new(
-                        record.at.clone(),
+                        record.at.to_string(),
                         "van wie is deze locatie? geef organization_id of gebruik de locatie bij een dienst",
                     ));
                     None
@@ -1339,7 +1345,8 @@ impl<'k> Walker<'k> {
             let domain = match org.domain.or(org_domains.get(&map.code).copied()).or(from_services) {
                 Some(d) => d,
                 None => {
-                    self.warnings.add(&org.at, "geen domein (kenmerk wijkregie-domein) bekend: aangenomen is zorg");
+                    self.warnings
+                        .add(&org.at.to_string(), "geen domein (kenmerk wijkregie-domein) bekend: aangenomen is zorg");
                     Domain::Zorg
                 }
             };

@@ -10,6 +10,7 @@ mod batch;
 pub mod crypto;
 mod db;
 pub mod directory;
+pub mod directory_filter;
 mod error;
 pub mod referral;
 pub mod region;

@@ -10,15 +10,17 @@ use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
-use wijkregie_core::directory::{HsdsId, Location, Service, ServiceStatus};
+use wijkregie_core::codes::Code;
+use wijkregie_core::directory::{HsdsId, Location};
 use wijkregie_core::region::{Domain, Organization};
 use wijkregie_formats::fhir;
 use wijkregie_formats::fhir::directory::{self as map, StringMatch};
 use wijkregie_formats::hsds::Directory;
+use wijkregie_store::directory as db;
+use wijkregie_store::directory_filter::{self as filter, Category, ServiceFilter};
 
 use super::{base_url, fhir_json, number, MAX_COUNT};
 use crate::error::AppError;
-use crate::service::hsds::directory;
 use crate::service::Ctx;
 
 type Params = &'static [(&'static str, &'static str)];
@@ -186,30 +188,47 @@ fn any_token(conditions: &[Vec<Token>], codings: &[(&str, &str)]) -> bool {
     conditions.iter().all(|alternatives| alternatives.iter().any(|t| codings.iter().any(|(s, c)| t.matches(s, c))))
 }
 
-fn service_codings(service: &Service) -> Vec<(&'static str, &'static str)> {
-    map::categories(service).into_iter().map(|(s, c, _)| (s, c)).collect()
+/// The codes of the tokens that may be in `system`.
+fn codes_in(tokens: &[Token], system: &str) -> Vec<String> {
+    tokens.iter().filter(|t| t.system.as_deref().is_none_or(|s| s == system)).map(|t| t.code.clone()).collect()
 }
 
-/// What the `type` parameter of an Organization matches: its domain and
-/// HL7's organisation type it is rendered with.
+/// The conditions the database can decide: everything but the names.
+fn service_filter(search: &Search) -> ServiceFilter {
+    ServiceFilter {
+        ids: search.ids.clone(),
+        categories: search
+            .categories
+            .iter()
+            .map(|alternatives| Category {
+                domains: codes_in(alternatives, map::DOMAIN_SYSTEM),
+                pathways: codes_in(alternatives, fhir::PATHWAY_SYSTEM),
+            })
+            .collect(),
+        terms: search.types.iter().map(|alternatives| codes_in(alternatives, fhir::HULPVRAAG_SYSTEM)).collect(),
+        organizations: search.organizations.clone(),
+        locations: search.locations.clone(),
+        active: search.active,
+    }
+}
+
+/// What `type` of an Organization matches: its domain and the HL7
+/// organisation type it is rendered with.
 fn organization_types(org: &Organization) -> Vec<(&'static str, &'static str)> {
     let hl7 = if org.domain == Domain::Zorg { "prov" } else { "cg" };
     vec![(map::DOMAIN_SYSTEM, org.domain.code()), (map::ORGANIZATION_TYPE_SYSTEM, hl7)]
 }
 
-/// Services that match the `service-category` conditions; Organization and
-/// Location use it to find who offers, and where, such a service.
-fn in_categories<'a>(dir: &'a Directory, search: &Search) -> Vec<&'a Service> {
-    dir.services
-        .iter()
-        .filter(|s| s.status == ServiceStatus::Active && any_token(&search.categories, &service_codings(s)))
-        .collect()
+/// `service-category` on Organization and Location: active services of
+/// that category, to find who offers them and where.
+fn offered(search: &Search) -> ServiceFilter {
+    ServiceFilter { categories: service_filter(search).categories, active: Some(true), ..ServiceFilter::default() }
 }
 
-fn bundle(ctx: &Ctx, resource: &str, query: Option<&str>, search: &Search, matching: Vec<Value>) -> Response {
+/// The bundle of one page: `total` matches in all, `page` the resources of
+/// this page (already cut at `_offset` and `_count`).
+fn bundle(ctx: &Ctx, resource: &str, query: Option<&str>, search: &Search, total: usize, page: Vec<Value>) -> Response {
     let base = base_url(ctx);
-    let total = matching.len();
-    let page: Vec<Value> = matching.into_iter().skip(search.offset).take(search.count).collect();
     let others: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .into_owned()
         .filter(|(k, _)| k != "_count" && k != "_offset")
@@ -225,102 +244,128 @@ fn bundle(ctx: &Ctx, resource: &str, query: Option<&str>, search: &Search, match
     fhir_json(StatusCode::OK, fhir::search_bundle(&base, page, total, &link(search.offset), next.as_deref()))
 }
 
+/// The services with these ids, and what their resources name: their
+/// organisations, locations and hulpvragen. Only these are read.
+async fn services_with_names(ctx: &Ctx, ids: &[HsdsId]) -> Result<Directory, AppError> {
+    let mut conn = ctx.state.store.conn().await?;
+    let services = db::services_by_ids(&mut conn, ids).await?;
+    let mut codes: Vec<Code> = services.iter().map(|s| s.organization.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let location_ids: Vec<HsdsId> = services.iter().flat_map(|s| s.locations.iter().cloned()).collect();
+    Ok(Directory {
+        organizations: wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?,
+        locations: db::locations_by_ids(&mut conn, &location_ids).await?,
+        taxonomy: db::taxonomy_terms(&mut conn).await?,
+        services,
+        wijken: Vec::new(),
+        networks: Vec::new(),
+    })
+}
+
 pub(super) async fn search_services(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let search = parse(query.as_deref(), SERVICE_PARAMS, "HealthcareService")?;
-    let dir = directory(&ctx).await?;
-    let matching = dir
-        .services
-        .iter()
-        .filter(|s| any_of(&search.ids, s.id.as_str()))
-        .filter(|s| any_string(&search.names, Some(&s.name)))
-        .filter(|s| any_token(&search.categories, &service_codings(s)))
-        .filter(|s| {
-            let types: Vec<(&str, &str)> =
-                s.taxonomy_terms.iter().map(|t| (fhir::HULPVRAAG_SYSTEM, t.as_str())).collect();
-            any_token(&search.types, &types)
-        })
-        .filter(|s| any_of(&search.organizations, s.organization.as_str()))
-        .filter(|s| {
-            search.locations.iter().all(|alts| s.locations.iter().any(|l| alts.iter().any(|a| a == l.as_str())))
-        })
-        .filter(|s| search.active.is_none_or(|a| a == (s.status == ServiceStatus::Active)))
-        .map(|s| map::healthcare_service(s, &dir))
-        .collect();
-    Ok(bundle(&ctx, "HealthcareService", query.as_deref(), &search, matching))
+    let mut conn = ctx.state.store.conn().await?;
+    let candidates = filter::service_names(&mut conn, &service_filter(&search)).await?;
+    drop(conn);
+    let matching: Vec<HsdsId> =
+        candidates.into_iter().filter(|(_, name)| any_string(&search.names, Some(name))).map(|(id, _)| id).collect();
+    let page: Vec<HsdsId> = matching.iter().skip(search.offset).take(search.count).cloned().collect();
+    let dir = services_with_names(&ctx, &page).await?;
+    let resources = dir.services.iter().map(|s| map::healthcare_service(s, &dir)).collect();
+    Ok(bundle(&ctx, "HealthcareService", query.as_deref(), &search, matching.len(), resources))
 }
 
 pub(super) async fn search_organizations(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let search = parse(query.as_deref(), ORGANIZATION_PARAMS, "Organization")?;
-    let dir = directory(&ctx).await?;
-    let offering: Option<HashSet<&str>> = (!search.categories.is_empty())
-        .then(|| in_categories(&dir, &search).into_iter().map(|s| s.organization.as_str()).collect());
-    let matching = dir
-        .organizations
+    let mut conn = ctx.state.store.conn().await?;
+    let organizations = wijkregie_store::region::organizations(&mut conn).await?;
+    let offering: Option<HashSet<Code>> = if search.categories.is_empty() {
+        None
+    } else {
+        Some(filter::organizations_offering(&mut conn, &offered(&search)).await?.into_iter().collect())
+    };
+    drop(conn);
+    let matching: Vec<&Organization> = organizations
         .iter()
         .filter(|o| any_of(&search.ids, o.code.as_str()))
         .filter(|o| any_string(&search.names, Some(&o.name)))
         .filter(|o| any_token(&search.types, &organization_types(o)))
-        .filter(|o| offering.as_ref().is_none_or(|set| set.contains(o.code.as_str())))
+        .filter(|o| offering.as_ref().is_none_or(|set| set.contains(&o.code)))
         // Every organisation on the map is active; `active=false` finds none.
         .filter(|_| search.active != Some(false))
-        .map(map::organization)
         .collect();
-    Ok(bundle(&ctx, "Organization", query.as_deref(), &search, matching))
+    let page = matching.iter().skip(search.offset).take(search.count).map(|o| map::organization(o)).collect();
+    Ok(bundle(&ctx, "Organization", query.as_deref(), &search, matching.len(), page))
 }
 
-fn location_json(loc: &Location, dir: &Directory) -> Value {
-    let org = dir.organizations.iter().find(|o| o.code == loc.organization);
-    map::location(loc, org.map(|o| o.name.as_str()))
+/// Locations as resources, with the names of the organisations managing them.
+async fn locations_json(ctx: &Ctx, locations: &[&Location]) -> Result<Vec<Value>, AppError> {
+    let mut codes: Vec<Code> = locations.iter().map(|l| l.organization.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let mut conn = ctx.state.store.conn().await?;
+    let organizations = wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?;
+    Ok(locations
+        .iter()
+        .map(|l| {
+            let name = organizations.iter().find(|o| o.code == l.organization).map(|o| o.name.as_str());
+            map::location(l, name)
+        })
+        .collect())
 }
 
 pub(super) async fn search_locations(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let search = parse(query.as_deref(), LOCATION_PARAMS, "Location")?;
-    let dir = directory(&ctx).await?;
-    let hosting: Option<HashSet<&str>> = (!search.categories.is_empty()).then(|| {
-        in_categories(&dir, &search).into_iter().flat_map(|s| s.locations.iter().map(HsdsId::as_str)).collect()
-    });
-    let matching = dir
-        .locations
+    let mut conn = ctx.state.store.conn().await?;
+    let locations = db::locations(&mut conn).await?;
+    let hosting: Option<HashSet<HsdsId>> = if search.categories.is_empty() {
+        None
+    } else {
+        Some(filter::locations_hosting(&mut conn, &offered(&search)).await?.into_iter().collect())
+    };
+    drop(conn);
+    let matching: Vec<&Location> = locations
         .iter()
         .filter(|l| any_of(&search.ids, l.id.as_str()))
         .filter(|l| any_string(&search.names, Some(&l.name)))
         .filter(|l| any_string(&search.postcodes, l.address.as_ref().map(|a| a.postcode.as_str())))
         .filter(|l| any_string(&search.cities, l.address.as_ref().map(|a| a.city.as_str())))
         .filter(|l| any_of(&search.organizations, l.organization.as_str()))
-        .filter(|l| hosting.as_ref().is_none_or(|set| set.contains(l.id.as_str())))
-        .map(|l| location_json(l, &dir))
+        .filter(|l| hosting.as_ref().is_none_or(|set| set.contains(&l.id)))
         .collect();
-    Ok(bundle(&ctx, "Location", query.as_deref(), &search, matching))
+    let page: Vec<&Location> = matching.iter().skip(search.offset).take(search.count).copied().collect();
+    let resources = locations_json(&ctx, &page).await?;
+    Ok(bundle(&ctx, "Location", query.as_deref(), &search, matching.len(), resources))
+}
+
+fn not_found(resource: &str, id: &str) -> AppError {
+    AppError::NotFound(format!("{resource} '{id}'"))
 }
 
 pub(super) async fn read_service(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let dir = directory(&ctx).await?;
-    let service = dir
-        .services
-        .iter()
-        .find(|s| s.id.as_str() == id)
-        .ok_or_else(|| AppError::NotFound(format!("HealthcareService '{id}'")))?;
+    let key: HsdsId = id.parse().map_err(|_| not_found("HealthcareService", &id))?;
+    let dir = services_with_names(&ctx, std::slice::from_ref(&key)).await?;
+    let service = dir.services.first().ok_or_else(|| not_found("HealthcareService", &id))?;
     Ok(fhir_json(StatusCode::OK, map::healthcare_service(service, &dir)))
 }
 
 pub(super) async fn read_organization(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let dir = directory(&ctx).await?;
-    let org = dir
-        .organizations
-        .iter()
-        .find(|o| o.code.as_str() == id)
-        .ok_or_else(|| AppError::NotFound(format!("Organization '{id}'")))?;
+    let code: Code = id.parse().map_err(|_| not_found("Organization", &id))?;
+    let mut conn = ctx.state.store.conn().await?;
+    let found = wijkregie_store::region::organizations_by_codes(&mut conn, std::slice::from_ref(&code)).await?;
+    let org = found.first().ok_or_else(|| not_found("Organization", &id))?;
     Ok(fhir_json(StatusCode::OK, map::organization(org)))
 }
 
 pub(super) async fn read_location(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let dir = directory(&ctx).await?;
-    let loc = dir
-        .locations
-        .iter()
-        .find(|l| l.id.as_str() == id)
-        .ok_or_else(|| AppError::NotFound(format!("Location '{id}'")))?;
-    Ok(fhir_json(StatusCode::OK, location_json(loc, &dir)))
+    let key: HsdsId = id.parse().map_err(|_| not_found("Location", &id))?;
+    let mut conn = ctx.state.store.conn().await?;
+    let found = db::locations_by_ids(&mut conn, std::slice::from_ref(&key)).await?;
+    drop(conn);
+    let loc = found.first().ok_or_else(|| not_found("Location", &id))?;
+    let mut resources = locations_json(&ctx, &[loc]).await?;
+    Ok(fhir_json(StatusCode::OK, resources.remove(0)))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use wijkregie_formats::hsds::{self, Directory};
 
 use crate::error::AppError;
 use crate::service::directory as service;
-use crate::service::hsds::directory;
+use crate::service::hsds::{directory, directory_without_services, services_of};
 use crate::service::Ctx;
 use crate::AppState;
 
@@ -364,7 +364,10 @@ async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let dir = directory(&ctx).await?;
+    // The plain list shows only the organisations' own fields: no need to
+    // read every service of the map for it.
+    let plain = !full && !full_service && term.is_none() && taxonomy.is_none();
+    let dir = if plain { directory_without_services(&ctx).await? } else { directory(&ctx).await? };
     // An organisation's own attributes (its domain) decide, not its services'.
     let tagged: HashSet<String> = dir
         .organizations
@@ -406,9 +409,10 @@ async fn one_organization(
         return Err(AppError::Invalid(problems));
     }
     let hsds_id: HsdsId = id.parse().map_err(|_| not_found("organisatie", &id))?;
-    let dir = directory(&ctx).await?;
+    let mut dir = directory_without_services(&ctx).await?;
     let organization =
-        crate::service::hsds::organization(&dir, &hsds_id).ok_or_else(|| not_found("organisatie", &id))?;
+        crate::service::hsds::organization(&dir, &hsds_id).ok_or_else(|| not_found("organisatie", &id))?.clone();
+    dir.services = services_of(&ctx, &organization.code).await?;
     let body = hsds::organization_json(&organization.code, &dir, full_service)
         .expect("an organisation of the directory renders");
     Ok(Json(body).into_response())

@@ -3,9 +3,11 @@
 //! `formats::hsds`, so the API and the datapackage export give the same ids
 //! and shapes.
 
+use wijkregie_core::codes::Code;
 use wijkregie_core::directory::{GeoPoint, HsdsId, Service};
 use wijkregie_core::region::Organization;
 use wijkregie_formats::hsds::{self, Directory};
+use wijkregie_store::directory_filter::ServiceFilter;
 
 use crate::error::Result;
 use crate::service::directory::{self as social_map, SearchRequest};
@@ -14,10 +16,37 @@ use crate::service::Ctx;
 /// The social map with the names it refers to: what the export writes.
 pub async fn directory(ctx: &Ctx) -> Result<Directory> {
     let mut conn = ctx.state.store.conn().await?;
+    let services = wijkregie_store::directory::services(&mut conn).await?;
+    drop(conn);
+    with_services(ctx, services).await
+}
+
+/// The services of one organisation: with [`directory_without_services`]
+/// everything `/organizations/{id}` renders, without reading every service
+/// of the map (100,000 at national scale).
+pub async fn services_of(ctx: &Ctx, organization: &Code) -> Result<Vec<Service>> {
+    let mut conn = ctx.state.store.conn().await?;
+    let filter = ServiceFilter { organizations: vec![vec![organization.to_string()]], ..ServiceFilter::default() };
+    let ids: Vec<HsdsId> = wijkregie_store::directory_filter::service_names(&mut conn, &filter)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    Ok(wijkregie_store::directory::services_by_ids(&mut conn, &ids).await?)
+}
+
+/// The directory without services: enough for the list of organisations,
+/// whose rows hold only the organisations' own fields.
+pub async fn directory_without_services(ctx: &Ctx) -> Result<Directory> {
+    with_services(ctx, Vec::new()).await
+}
+
+async fn with_services(ctx: &Ctx, services: Vec<Service>) -> Result<Directory> {
+    let mut conn = ctx.state.store.conn().await?;
     Ok(Directory {
         organizations: wijkregie_store::region::organizations(&mut conn).await?,
         locations: wijkregie_store::directory::locations(&mut conn).await?,
-        services: wijkregie_store::directory::services(&mut conn).await?,
+        services,
         taxonomy: wijkregie_store::directory::taxonomy_terms(&mut conn).await?,
         wijken: wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code, w.name)).collect(),
         networks: wijkregie_store::region::networks(&mut conn).await?.into_iter().map(|n| (n.code, n.name)).collect(),

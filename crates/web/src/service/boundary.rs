@@ -20,6 +20,17 @@ type Result<T> = std::result::Result<T, AppError>;
 /// Stores a parsed boundary file in one transaction; only outlines that
 /// differ are written, and the audit log gets an entry when anything changed.
 pub async fn import(state: &AppState, actor: &Actor, file: BoundaryFile) -> Result<SaveReport> {
+    import_with_progress(state, actor, file, &|_| {}).await
+}
+
+/// As [`import`], telling `progress` how many outlines are done so far
+/// (the CLI's progress bar).
+pub async fn import_with_progress(
+    state: &AppState,
+    actor: &Actor,
+    file: BoundaryFile,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<SaveReport> {
     let decision = match &actor.principal {
         Some(p) => authorize(p, Action::Edit, Object::Region),
         None => Ok(Grant { rule: "beheerder via de opdrachtregel op de server" }),
@@ -32,17 +43,25 @@ pub async fn import(state: &AppState, actor: &Actor, file: BoundaryFile) -> Resu
         tx.commit().await?;
         return Err(refusal.into());
     }
-    let rows: Vec<StoredBoundary> = file
-        .boundaries
-        .into_iter()
-        .map(|b| StoredBoundary {
-            geometry: boundaries::geometry_to_geojson(&b.geometry),
-            code: b.code,
-            year: b.year,
-            name: b.name,
-        })
-        .collect();
-    let report = db::save(tx.conn(), &rows).await?;
+    let mut report = SaveReport::default();
+    let mut done = 0;
+    for chunk in file.boundaries.chunks(500) {
+        let rows: Vec<StoredBoundary> = chunk
+            .iter()
+            .map(|b| StoredBoundary {
+                geometry: boundaries::geometry_to_geojson(&b.geometry),
+                code: b.code.clone(),
+                year: b.year,
+                name: b.name.clone(),
+            })
+            .collect();
+        let part = db::save(tx.conn(), &rows).await?;
+        report.added += part.added;
+        report.changed += part.changed;
+        report.unchanged += part.unchanged;
+        done += chunk.len();
+        progress(done);
+    }
     if report.added + report.changed > 0 {
         record(&mut tx, state, actor, entry, decision).await?;
     }

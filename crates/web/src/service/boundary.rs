@@ -125,7 +125,8 @@ pub fn map_areas(
         .filter_map(|a| {
             Some(MapArea {
                 code: a.area.code.to_string(),
-                name: format!("{} ({})", a.name, a.wijk),
+                // A buurt is named with its wijk; a CBS wijk that is the wijk needs no repeat.
+                name: if a.name == a.wijk { a.name.clone() } else { format!("{} ({})", a.name, a.wijk) },
                 geometry: a.outline.clone()?,
                 value: value(a),
             })

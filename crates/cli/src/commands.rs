@@ -36,6 +36,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = open(&cli.db, Config::default()).await?;
             import_postcodes(&state, &file).await
         }
+        Command::Import(ImportCommand::Boundaries { file, year }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::boundaries::import(&state, &file, year).await
+        }
         Command::Import(ImportCommand::Hsds { path }) => {
             let state = open(&cli.db, Config::default()).await?;
             crate::hsds::import(&state, &path).await

@@ -1,6 +1,7 @@
 //! The `wijkregie` binary: one command for the server, the demo, imports and
 //! exports, accounts, the audit log and backups.
 
+mod boundaries;
 mod commands;
 mod hsds;
 
@@ -119,6 +120,14 @@ enum ImportCommand {
     /// Lees zwaartepunten van postcodegebieden in (CSV met postcode;latitude;longitude, PC6 of
     /// PC4), voor afstanden tot het aanbod op de sociale kaart. Alles of niets.
     Postcodes { file: PathBuf },
+    /// Lees grenzen van CBS-gebieden in (GeoJSON zoals PDOK ze publiceert: statcode, statnaam,
+    /// jrstatcode; WGS84 of RD New EPSG:28992). Het jaar komt uit jrstatcode, of uit --year.
+    /// Alles of niets; nogmaals hetzelfde bestand inlezen verandert niets.
+    Boundaries {
+        file: PathBuf,
+        #[arg(long)]
+        year: Option<u16>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -4,7 +4,9 @@
 //! types (or a list of every problem found), so the CLI, the web layer and the
 //! tests can all use the same parsers without touching files or sockets.
 
+pub mod boundaries;
 pub mod demo;
+pub mod demo_boundaries;
 pub mod demo_directory;
 pub mod demo_national;
 pub mod demo_referrals;

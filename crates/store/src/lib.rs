@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 mod batch;
+pub mod boundary;
 pub mod crypto;
 mod db;
 pub mod directory;

@@ -9,9 +9,11 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod mail;
+pub mod map;
 mod metrics;
 mod ops;
 pub mod pages;
+pub mod png;
 pub mod service;
 
 use std::net::SocketAddr;

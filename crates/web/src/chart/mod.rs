@@ -36,6 +36,7 @@ pub use interval::horizontal_bars_with_interval;
 pub use line::line_chart;
 pub use number::dutch_number;
 pub use pyramid::pyramid;
+pub(crate) use svg::chart_id;
 pub use svg::escape;
 pub use table::{interval_table, line_table, pyramid_table, table_rows, Table, MISSING_TEXT};
 

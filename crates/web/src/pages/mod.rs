@@ -10,6 +10,7 @@ mod directory_upkeep;
 mod form;
 mod home;
 mod login;
+pub mod map;
 pub mod network;
 mod organization;
 mod outbox;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(referral_figures::routes())
         .merge(outbox::routes())
         .merge(wijk::routes())
+        .merge(map::routes())
         .merge(practice::routes())
         .merge(organization::routes())
         .merge(account::routes())
@@ -105,6 +107,7 @@ fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
         ("/practices", "Praktijken"),
         ("/organizations", "Organisaties"),
         ("/wijken", "Wijken"),
+        ("/kaart", "Kaart"),
     ];
     if authorize(p, Action::View, Object::Users).is_ok() {
         items.push(("/users", "Gebruikers"));

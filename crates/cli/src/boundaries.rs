@@ -1,0 +1,65 @@
+//! `wijkregie import boundaries FILE [--year Y]`: CBS area outlines from a
+//! PDOK GeoJSON file. The file is checked whole first; then everything is
+//! written in one transaction, and only outlines that differ.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use wijkregie_formats::boundaries::{self, Crs};
+use wijkregie_web::audit::Actor;
+use wijkregie_web::AppState;
+
+fn progress(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("gebieden");
+    bar
+}
+
+pub async fn import(state: &AppState, path: &Path, year: Option<u16>) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let file = match boundaries::parse(&text, year) {
+        Ok(f) => f,
+        Err(problems) => {
+            eprintln!(
+                "{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:",
+                path.display(),
+                problems.len()
+            );
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let crs = match file.crs {
+        Crs::Wgs84 => "WGS84",
+        Crs::RdNew => "RD New (EPSG:28992), omgerekend naar WGS84",
+    };
+    let total = file.boundaries.len();
+    let bar = progress(total as u64);
+    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
+    let report = wijkregie_web::service::boundary::import_with_progress(state, &actor, file, &|done| {
+        bar.set_position(done as u64)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    bar.finish_and_clear();
+    println!("{} ingelezen ({crs}): {total} gebieden", path.display());
+    println!(
+        "  grenzen        {:>5} nieuw, {:>5} gewijzigd, {:>5} ongewijzigd",
+        report.added, report.changed, report.unchanged
+    );
+    if report.added + report.changed == 0 {
+        println!("Niets veranderd: de database kwam al overeen met de invoer.");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -6,6 +6,7 @@
 //! tested quickly and reused by the store, the web layer and the CLI alike.
 
 pub mod access;
+pub mod application;
 pub mod audit;
 pub mod codes;
 pub mod date;

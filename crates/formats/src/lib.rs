@@ -5,6 +5,7 @@
 //! tests can all use the same parsers without touching files or sockets.
 
 pub mod demo;
+pub mod demo_applications;
 pub mod demo_directory;
 pub mod demo_national;
 pub mod demo_referrals;

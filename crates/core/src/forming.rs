@@ -198,17 +198,24 @@ pub fn propose<Id: Clone + Ord>(candidates: &[Candidate<Id>], settings: Settings
 
     improve(&mut groups[first_small..], &cost, &within, &patients, settings.threshold);
 
-    // Leftovers join the nearest group whose centre is within reach.
+    // Leftovers join the nearest group that still has a centre within
+    // reach of every member once they are in.
     let mut unplaced = Vec::new();
     for i in (0..c.len()).filter(|&i| free[i]) {
-        let target = groups
+        let mut near: Vec<(usize, usize)> = groups
             .iter()
             .enumerate()
-            .map(|(g, members)| (g, medoid(members, &cost)))
-            .filter(|&(_, centre)| within(i, centre))
-            .min_by(|a, b| cmp_f64(cost(i, a.1), cost(i, b.1)).then(a.0.cmp(&b.0)));
+            .filter_map(|(g, members)| centre(members, &cost, &within).map(|m| (g, m)))
+            .filter(|&(_, m)| within(i, m))
+            .collect();
+        near.sort_by(|a, b| cmp_f64(cost(i, a.1), cost(i, b.1)).then(a.0.cmp(&b.0)));
+        let target = near.into_iter().map(|(g, _)| g).find(|&g| {
+            let mut with_i = groups[g].clone();
+            with_i.push(i);
+            centre(&with_i, &cost, &within).is_some()
+        });
         match target {
-            Some((g, _)) => groups[g].push(i),
+            Some(g) => groups[g].push(i),
             None => unplaced.push(c[i].id.clone()),
         }
     }
@@ -216,7 +223,7 @@ pub fn propose<Id: Clone + Ord>(candidates: &[Candidate<Id>], settings: Settings
     let mut proposals: Vec<Proposal<Id>> = groups
         .iter()
         .map(|members| {
-            let centre = medoid(members, &cost);
+            let centre = centre(members, &cost, &within).expect("every group keeps a centre within reach");
             let mut rest: Vec<usize> = members.iter().copied().filter(|&m| m != centre).collect();
             rest.sort_by(|&a, &b| {
                 cmp_f64(c[centre].point.distance_km(c[a].point), c[centre].point.distance_km(c[b].point))
@@ -237,23 +244,34 @@ pub fn propose<Id: Clone + Ord>(candidates: &[Candidate<Id>], settings: Settings
     Outcome { proposals, unplaced }
 }
 
-/// The member with the smallest summed distance to the others (ties: the
-/// lowest index, i.e. the lowest id).
-fn medoid(members: &[usize], cost: &impl Fn(usize, usize) -> f64) -> usize {
-    let mut best = (f64::INFINITY, usize::MAX);
+/// The member from which every other member is within reach and whose
+/// summed distance to them is smallest (ties: the lowest index, i.e. the
+/// lowest id); `None` when no member has all others within reach.
+fn centre(
+    members: &[usize],
+    cost: &impl Fn(usize, usize) -> f64,
+    within: &impl Fn(usize, usize) -> bool,
+) -> Option<usize> {
+    let mut best: Option<(f64, usize)> = None;
     for &m in members {
+        if !members.iter().all(|&o| within(m, o)) {
+            continue;
+        }
         let s: f64 = members.iter().map(|&o| cost(m, o)).sum();
-        if s < best.0 || (s == best.0 && m < best.1) {
-            best = (s, m);
+        if best.is_none_or(|(b, at)| s < b || (s == b && m < at)) {
+            best = Some((s, m));
         }
     }
-    best.1
+    best.map(|(_, m)| m)
 }
 
-/// Summed distance from the group's medoid to its members.
-fn spread(members: &[usize], cost: &impl Fn(usize, usize) -> f64) -> f64 {
-    let centre = medoid(members, cost);
-    members.iter().map(|&m| cost(centre, m)).sum()
+/// Summed distance from the group's centre to its members; infinite when
+/// the group has no centre within reach.
+fn spread(members: &[usize], cost: &impl Fn(usize, usize) -> f64, within: &impl Fn(usize, usize) -> bool) -> f64 {
+    match centre(members, cost, within) {
+        Some(c) => members.iter().map(|&m| cost(c, m)).sum(),
+        None => f64::INFINITY,
+    }
 }
 
 /// Moves and swaps between groups while they lower the total spread, every
@@ -268,39 +286,51 @@ fn improve(
 ) {
     // Gains smaller than a metre are noise, not improvement.
     const EPSILON: f64 = 1e-3;
-    let fits = |g: &[usize]| {
-        let centre = medoid(g, cost);
-        patients(g) >= threshold && g.iter().all(|&m| within(centre, m))
-    };
+    let fits = |g: &[usize]| patients(g) >= threshold && centre(g, cost, within).is_some();
+    let spread = |g: &[usize]| spread(g, cost, within);
+    let mut centres: Vec<usize> =
+        groups.iter().map(|g| centre(g, cost, within).expect("greedy groups have their seed as centre")).collect();
     for _ in 0..20 {
         let mut improved = false;
         for a in 0..groups.len() {
             for b in 0..groups.len() {
-                if a == b || !within(medoid(&groups[a], cost), medoid(&groups[b], cost)) {
+                // Only neighbouring groups can trade members.
+                if a == b || !within(centres[a], centres[b]) {
                     continue;
                 }
-                let before = spread(&groups[a], cost) + spread(&groups[b], cost);
+                let before = spread(&groups[a]) + spread(&groups[b]);
                 let mut best: Option<(f64, Vec<usize>, Vec<usize>)> = None;
+                let mut consider = |from: Vec<usize>, to: Vec<usize>| {
+                    let after = spread(&from) + spread(&to);
+                    if after < before - EPSILON
+                        && best.as_ref().is_none_or(|(b, ..)| after < *b)
+                        && fits(&from)
+                        && fits(&to)
+                    {
+                        best = Some((after, from, to));
+                    }
+                };
                 for (i, &x) in groups[a].iter().enumerate() {
                     let mut from = groups[a].clone();
                     from.remove(i);
-                    if from.is_empty() {
-                        continue;
+                    if !from.is_empty() {
+                        // Move x from a to b.
+                        let mut to = groups[b].clone();
+                        to.push(x);
+                        consider(from, to);
                     }
-                    // Move x from a to b.
-                    let mut to = groups[b].clone();
-                    to.push(x);
-                    consider(&from, &to, before, &mut best, cost, &fits, EPSILON);
                     // Swap x with each y of b.
                     for (j, &y) in groups[b].iter().enumerate() {
                         let mut from = groups[a].clone();
                         from[i] = y;
                         let mut to = groups[b].clone();
                         to[j] = x;
-                        consider(&from, &to, before, &mut best, cost, &fits, EPSILON);
+                        consider(from, to);
                     }
                 }
                 if let Some((_, from, to)) = best {
+                    centres[a] = centre(&from, cost, within).expect("fits");
+                    centres[b] = centre(&to, cost, within).expect("fits");
                     groups[a] = from;
                     groups[b] = to;
                     improved = true;
@@ -310,21 +340,6 @@ fn improve(
         if !improved {
             break;
         }
-    }
-}
-
-fn consider(
-    from: &[usize],
-    to: &[usize],
-    before: f64,
-    best: &mut Option<(f64, Vec<usize>, Vec<usize>)>,
-    cost: &impl Fn(usize, usize) -> f64,
-    fits: &impl Fn(&[usize]) -> bool,
-    epsilon: f64,
-) {
-    let after = spread(from, cost) + spread(to, cost);
-    if after < before - epsilon && best.as_ref().is_none_or(|(b, ..)| after < *b) && fits(from) && fits(to) {
-        *best = Some((after, from.to_vec(), to.to_vec()));
     }
 }
 

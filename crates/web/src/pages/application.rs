@@ -104,8 +104,16 @@ fn form_response(
     errors: Errors,
     notice: Option<&'static str>,
     status: StatusCode,
+    posted_stamp: Option<&str>,
 ) -> Result<Response, AppError> {
-    let stamp = service::issue_stamp(state, visit.csrf_token(), Utc::now())?;
+    // A form shown again keeps the time it was first shown, so a person who
+    // corrects a field need not wait again; a stamp that does not open is
+    // replaced.
+    let now = Utc::now();
+    let stamp = match posted_stamp {
+        Some(s) if service::stamp_age(state, visit.csrf_token(), s, now).is_some_and(|age| age >= 0) => s.to_owned(),
+        _ => service::issue_stamp(state, visit.csrf_token(), now)?,
+    };
     let rows = practice_rows(&form, &errors);
     let page = FormPage {
         layout: Layout::new("Aanmelden", visit, "/aanmelden"),
@@ -123,7 +131,7 @@ fn form_response(
 
 async fn form_page(State(state): State<AppState>, visit: Visit) -> Result<Response, AppError> {
     let form = ApplicationForm { practices: vec![PracticeForm::default(); FIRST_ROWS], ..Default::default() };
-    form_response(&state, &visit, form, Errors::default(), None, StatusCode::OK)
+    form_response(&state, &visit, form, Errors::default(), None, StatusCode::OK, None)
 }
 
 /// The posted form, read by hand: the practice rows are numbered fields
@@ -182,7 +190,15 @@ async fn submit(
         if posted.form.practices.len() < MAX_ROWS {
             posted.form.practices.push(PracticeForm::default());
         }
-        return form_response(&state, &visit, posted.form, Errors::default(), None, StatusCode::OK);
+        return form_response(
+            &state,
+            &visit,
+            posted.form,
+            Errors::default(),
+            None,
+            StatusCode::OK,
+            Some(&posted.stamp),
+        );
     }
     let submission = Submission {
         form: &posted.form,
@@ -212,12 +228,13 @@ async fn submit(
                 Errors::default(),
                 Some(notice),
                 StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&posted.stamp),
             )
         }
         Err(AppError::Invalid(errors)) => {
             let errors = Errors::from(errors);
             let status = errors.status();
-            form_response(&state, &visit, posted.form, errors, None, status)
+            form_response(&state, &visit, posted.form, errors, None, status, Some(&posted.stamp))
         }
         Err(e) => Err(e),
     }

@@ -805,6 +805,7 @@ async function main() {
     }
 
     await referralFlow(newContext, origin);
+    await (await import('./aanmelding.mjs')).aanmeldingFlow({ newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS });
 
     assertServerAlive();
   } catch (e) {

@@ -163,6 +163,9 @@ pub enum Object<'a> {
     Users,
     /// The user's own account: password, TOTP, API tokens.
     OwnAccount,
+    /// Registrations from the public form (aanmeldingen) and the proposals
+    /// made from them: applicants' contact details, reviewed by the region.
+    Applications,
 }
 
 /// Allowed, and by which rule.
@@ -195,6 +198,12 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
         return match (&who.scope, who.second_factor) {
             (S::Region, true) => grant("regio-beheerder leest het auditlog na tweede factor"),
             (S::Region, false) => Err(Refusal::SecondFactorRequired),
+            _ => Err(Refusal::OutOfScope),
+        };
+    }
+    if let O::Applications = object {
+        return match &who.scope {
+            S::Region => grant("regio-beheerder beoordeelt aanmeldingen"),
             _ => Err(Refusal::OutOfScope),
         };
     }
@@ -466,5 +475,37 @@ mod tests {
         assert!(Scope::Region.fits(Role::RegioBeheerder));
         assert!(!Scope::Region.fits(Role::Praktijk));
         assert!(Scope::Networks(vec![]).fits(Role::Wijkmanager));
+    }
+}
+
+#[cfg(test)]
+mod application_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_region_reviews_applications() {
+        let region = Principal {
+            user_id: 1,
+            name: "R".into(),
+            role: Role::RegioBeheerder,
+            scope: Scope::Region,
+            second_factor: true,
+        };
+        for action in [Action::View, Action::Edit] {
+            assert_eq!(
+                authorize(&region, action, Object::Applications).unwrap().rule,
+                "regio-beheerder beoordeelt aanmeldingen"
+            );
+        }
+        for (role, scope) in [
+            (Role::Wijkmanager, Scope::Networks(vec!["wsv-noord".parse().unwrap()])),
+            (Role::Praktijk, Scope::Practice("01000001".parse().unwrap())),
+            (Role::Netwerkpartner, Scope::Organization("welzijn-noord".parse().unwrap())),
+        ] {
+            let p = Principal { user_id: 2, name: "X".into(), role, scope, second_factor: false };
+            for action in [Action::View, Action::Edit, Action::Create] {
+                assert_eq!(authorize(&p, action, Object::Applications), Err(Refusal::OutOfScope), "{role:?}");
+            }
+        }
     }
 }

@@ -6,11 +6,13 @@
 //! tested quickly and reused by the store, the web layer and the CLI alike.
 
 pub mod access;
+pub mod application;
 pub mod audit;
 pub mod codes;
 pub mod date;
 pub mod directory;
 pub mod error;
+pub mod forming;
 pub mod plan;
 pub mod population;
 pub mod referral;

@@ -6,6 +6,7 @@
 
 pub mod boundaries;
 pub mod demo;
+pub mod demo_applications;
 pub mod demo_boundaries;
 pub mod demo_directory;
 pub mod demo_national;

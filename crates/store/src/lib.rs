@@ -5,6 +5,7 @@
 //! per query.
 
 pub mod account;
+pub mod application;
 pub mod audit;
 mod batch;
 pub mod boundary;

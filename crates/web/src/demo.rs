@@ -2,6 +2,7 @@
 //! user can start wijkregie and look around at once. Used by
 //! `wijkregie serve --demo`, `wijkregie demo` and the tests.
 
+use sha2::Digest;
 use wijkregie_core::access::{Role, Scope};
 use wijkregie_core::region::NetworkStatus;
 use wijkregie_formats::region_file::RegionFile;
@@ -126,6 +127,7 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
         user_ids.insert(a.role.code(), account::create_user(tx.conn(), &new, chrono::Utc::now()).await?);
     }
     seed_referrals(state, &mut tx, &region, &directory, &user_ids).await?;
+    seed_applications(&mut tx, &region).await?;
     tx.commit().await?;
     Ok(Seeded::Filled(report))
 }
@@ -163,6 +165,26 @@ async fn seed_referrals(
         if !referral.facts.history.is_empty() {
             wijkregie_store::referral::mark_read(tx.conn(), &id, wijkregie_core::referral::Side::Receiver).await?;
         }
+    }
+    Ok(())
+}
+
+/// Registrations waiting for review, so the queue and the proposals show
+/// something. Their status tokens are random and never shown: nobody
+/// follows a demo applicant's link.
+async fn seed_applications(tx: &mut wijkregie_store::WriteTx, region: &RegionFile) -> Result<(), AppError> {
+    let start = chrono::Utc::now() - chrono::Duration::days(10);
+    for (i, application) in wijkregie_formats::demo_applications::applications(region).iter().enumerate() {
+        let token_hash = hex::encode(sha2::Sha256::digest(crate::auth::random_token(43).as_bytes()));
+        let new = wijkregie_store::application::NewApplication {
+            submitted_at: start + chrono::Duration::days(i as i64),
+            application,
+            token_hash: &token_hash,
+            sender_hash: None,
+            session_hash: None,
+            spam: None,
+        };
+        wijkregie_store::application::insert(tx.conn(), &new).await?;
     }
     Ok(())
 }

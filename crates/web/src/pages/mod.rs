@@ -2,6 +2,7 @@
 //! with askama templates; handlers extract, call a service and render.
 
 mod account;
+mod application;
 mod assets;
 mod audit_log;
 mod directory;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(home::routes())
         .merge(login::routes())
+        .merge(application::routes())
         .merge(network::routes())
         .merge(directory::routes())
         .merge(directory_edit::routes())
@@ -109,6 +111,9 @@ fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
         ("/wijken", "Wijken"),
         ("/kaart", "Kaart"),
     ];
+    if authorize(p, Action::View, Object::Applications).is_ok() {
+        items.push(("/aanmeldingen", "Aanmeldingen"));
+    }
     if authorize(p, Action::View, Object::Users).is_ok() {
         items.push(("/users", "Gebruikers"));
         items.push(("/audit-log", "Auditlog"));

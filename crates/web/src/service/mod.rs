@@ -2,6 +2,7 @@
 //! store, and log it — in one place, so the two never drift apart.
 
 pub mod account;
+pub mod application;
 pub mod boundary;
 pub mod directory;
 pub mod directory_edit;

@@ -11,6 +11,7 @@ pub mod codes;
 pub mod date;
 pub mod directory;
 pub mod error;
+pub mod finance;
 pub mod plan;
 pub mod population;
 pub mod referral;

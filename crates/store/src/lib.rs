@@ -11,6 +11,7 @@ pub mod crypto;
 mod db;
 pub mod directory;
 mod error;
+pub mod finance;
 pub mod referral;
 pub mod region;
 mod text;

@@ -159,6 +159,14 @@ pub enum Object<'a> {
     ReferralFigures {
         networks: &'a [Code],
     },
+    /// One network's payment statement for a quarter.
+    PaymentStatement {
+        network: &'a Code,
+    },
+    /// Approving a quarter's statements for the whole region.
+    PaymentApproval,
+    /// The regional tariffs per year.
+    Tariffs,
     AuditLog,
     Users,
     /// The user's own account: password, TOTP, API tokens.
@@ -275,6 +283,12 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
         (O::Organization { code, .. }, S::Organization(own), Edit) if code == own => grant("eigen organisatie"),
         // Practices and partners follow their own referrals in full in their
         // worklists; network figures are for coordinators and the region.
+        // Coordinators see what their own networks receive and the tariffs
+        // it is computed with; only the region approves and sets tariffs.
+        (O::PaymentStatement { network }, S::Networks(mine), View) if mine.contains(network) => {
+            grant("wijkmanager ziet het betaaloverzicht van eigen netwerken")
+        }
+        (O::Tariffs, S::Networks(_), View) => grant("wijkmanagers zien de tarieven"),
         (O::ReferralFigures { networks }, S::Networks(mine), View)
             if !networks.is_empty() && networks.iter().all(|n| mine.contains(n)) =>
         {
@@ -505,6 +519,43 @@ mod application_tests {
             let p = Principal { user_id: 2, name: "X".into(), role, scope, second_factor: false };
             for action in [Action::View, Action::Edit, Action::Create] {
                 assert_eq!(authorize(&p, action, Object::Applications), Err(Refusal::OutOfScope), "{role:?}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod finance_tests {
+    use super::*;
+
+    fn who(role: Role, scope: Scope) -> Principal {
+        Principal { user_id: 1, name: "Test".into(), role, scope, second_factor: true }
+    }
+
+    #[test]
+    fn payments_are_approved_and_tariffs_set_by_the_region_only() {
+        let (noord, zuid): (Code, Code) = ("wsv-noord".parse().unwrap(), "wsv-zuid".parse().unwrap());
+        let region = who(Role::RegioBeheerder, Scope::Region);
+        let coordinator = who(Role::Wijkmanager, Scope::Networks(vec![noord.clone()]));
+        let practice = who(Role::Praktijk, Scope::Practice("01000001".parse().unwrap()));
+        let partner = who(Role::Netwerkpartner, Scope::Organization("welzijn-noord".parse().unwrap()));
+        let own = Object::PaymentStatement { network: &noord };
+        let other = Object::PaymentStatement { network: &zuid };
+        for object in [own, other, Object::PaymentApproval, Object::Tariffs] {
+            assert!(authorize(&region, Action::View, object).is_ok());
+            assert!(authorize(&region, Action::Edit, object).is_ok());
+        }
+        assert!(authorize(&coordinator, Action::View, own).is_ok());
+        assert!(authorize(&coordinator, Action::View, other).is_err());
+        assert!(authorize(&coordinator, Action::View, Object::Tariffs).is_ok());
+        for action in [Action::Edit, Action::Create, Action::Delete] {
+            for object in [own, Object::PaymentApproval, Object::Tariffs] {
+                assert!(authorize(&coordinator, action, object).is_err());
+            }
+        }
+        for refused in [&practice, &partner] {
+            for object in [own, Object::PaymentApproval, Object::Tariffs] {
+                assert!(authorize(refused, Action::View, object).is_err(), "{:?}", refused.scope);
             }
         }
     }

@@ -12,6 +12,7 @@ pub mod codes;
 pub mod date;
 pub mod directory;
 pub mod error;
+pub mod finance;
 pub mod forming;
 pub mod plan;
 pub mod population;

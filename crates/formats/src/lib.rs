@@ -12,6 +12,7 @@ pub mod demo_directory;
 pub mod demo_national;
 pub mod demo_referrals;
 pub mod fhir;
+pub mod finance;
 pub mod hsds;
 pub mod population;
 pub mod postcodes;

@@ -14,6 +14,7 @@ mod db;
 pub mod directory;
 pub mod directory_filter;
 mod error;
+pub mod finance;
 pub mod referral;
 pub mod region;
 mod text;

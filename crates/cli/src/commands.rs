@@ -15,7 +15,10 @@ use wijkregie_web::service::account::{create_user, UserSpec};
 use wijkregie_web::service::region::{export_region, import_region};
 use wijkregie_web::{AppState, Config};
 
-use crate::{AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, ImportCommand, UserAddArgs, UserCommand};
+use crate::{
+    AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, FinanceCommand, ImportCommand, UserAddArgs,
+    UserCommand,
+};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -60,6 +63,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Finance(FinanceCommand::Statements { quarter, network, format, nl, output }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            let args = crate::finance::StatementsArgs { quarter, network, format, dutch_csv: nl, output };
+            crate::finance::statements(&state, args).await
+        }
+        Command::Finance(FinanceCommand::Approve { quarter }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::finance::approve(&state, quarter).await
+        }
+        Command::Finance(FinanceCommand::Tariffs) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::finance::tariffs(&state).await
+        }
         Command::User(UserCommand::Add(args)) => {
             let state = open(&cli.db, Config::default()).await?;
             add_user(&state, args).await
@@ -91,7 +107,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn app(e: AppError) -> anyhow::Error {
+pub fn app(e: AppError) -> anyhow::Error {
     match e {
         AppError::Invalid(errors) => {
             anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))

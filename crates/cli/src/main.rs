@@ -3,6 +3,7 @@
 
 mod boundaries;
 mod commands;
+mod finance;
 mod hsds;
 
 use std::net::SocketAddr;
@@ -44,6 +45,9 @@ enum Command {
     /// Schrijf gegevens weg
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Betaaloverzichten per kwartaal, vaststellen en tarieven
+    #[command(subcommand)]
+    Finance(FinanceCommand),
     /// Beheer gebruikers
     #[command(subcommand)]
     User(UserCommand),
@@ -139,6 +143,36 @@ enum ExportCommand {
     },
     /// Schrijf de sociale kaart als HSDS 3.0-datapackage naar een nieuwe of lege map
     Hsds { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum FinanceCommand {
+    /// De betaaloverzichten van een kwartaal: per netwerk de ingeschreven patiënten, elke regel
+    /// (huisartsentijd, coördinator, correcties) en het totaal. Een vastgesteld kwartaal staat vast.
+    Statements {
+        /// Het kwartaal, zoals 2025Q2
+        #[arg(long)]
+        quarter: wijkregie_core::finance::Quarter,
+        /// Alleen dit netwerk (de netwerkcode)
+        #[arg(long)]
+        network: Option<wijkregie_core::codes::Code>,
+        #[arg(long, value_enum, default_value = "tabel")]
+        format: finance::Format,
+        /// CSV met puntkomma's en decimale komma's, voor Excel in het Nederlands
+        #[arg(long)]
+        nl: bool,
+        /// Bestand om naar te schrijven (nodig voor xlsx); anders standaarduitvoer
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Stel de betaaloverzichten van een kwartaal vast zoals ze nu zijn. Daarna veranderen ze nooit
+    /// meer: latere wijzigingen komen als correctieregel in het eerstvolgende open kwartaal.
+    Approve {
+        #[arg(long)]
+        quarter: wijkregie_core::finance::Quarter,
+    },
+    /// De tarieven per jaar, met waar ze vandaan komen
+    Tariffs,
 }
 
 #[derive(Subcommand)]

@@ -22,6 +22,8 @@ pub mod upkeep;
 
 pub use db::{Engine, Store, WriteTx};
 pub use error::StoreError;
+/// The connection type store functions take, for callers that pass one on.
+pub use sqlx::AnyConnection;
 
 /// Fresh databases on both engines for tests (here and in other crates).
 pub mod testing;

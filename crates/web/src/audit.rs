@@ -41,6 +41,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 }
 
 /// What happened to which object.
+#[derive(Clone, Copy)]
 pub struct Entry<'a> {
     pub event: &'a str,
     pub action: AuditAction,

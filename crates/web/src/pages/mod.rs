@@ -8,6 +8,7 @@ mod audit_log;
 mod directory;
 mod directory_edit;
 mod directory_upkeep;
+mod finance;
 mod form;
 mod home;
 mod login;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(login::routes())
         .merge(application::routes())
+        .merge(finance::routes())
         .merge(network::routes())
         .merge(directory::routes())
         .merge(directory_edit::routes())
@@ -111,6 +113,9 @@ fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
         ("/wijken", "Wijken"),
         ("/kaart", "Kaart"),
     ];
+    if authorize(p, Action::View, Object::Tariffs).is_ok() {
+        items.push(("/financiering", "Financiering"));
+    }
     if authorize(p, Action::View, Object::Applications).is_ok() {
         items.push(("/aanmeldingen", "Aanmeldingen"));
     }

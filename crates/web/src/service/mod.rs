@@ -6,6 +6,7 @@ pub mod application;
 pub mod boundary;
 pub mod directory;
 pub mod directory_edit;
+pub mod finance;
 pub mod hsds;
 pub mod public_map;
 pub mod referral;

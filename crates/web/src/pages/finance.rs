@@ -1,0 +1,500 @@
+//! Financiering: the quarters with their status, one quarter's statements
+//! (with downloads and, for the regio-beheerder, approval) and the tariffs
+//! per year.
+
+use axum::extract::{Path, Query};
+use axum::http::header::{self, LOCATION};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::Utc;
+use wijkregie_core::access::{authorize, Action, Object};
+use wijkregie_core::finance::tariff::Origin;
+use wijkregie_core::finance::{Cents, Line, LineKind, Quarter, Statement, Tariff};
+use wijkregie_core::FieldError;
+use wijkregie_formats::finance::{self as files, CsvStyle};
+
+use crate::auth::Visit;
+use crate::error::AppError;
+use crate::pages::form::Errors;
+use crate::pages::{render, thousands, Layout};
+use crate::service::finance as service;
+use crate::service::Ctx;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/financiering", get(overview))
+        .route("/financiering/tarieven", get(tariffs).post(save_tariff))
+        .route("/financiering/{quarter}", get(quarter_page))
+        .route("/financiering/{quarter}/export", get(export))
+        .route("/financiering/{quarter}/vaststellen", post(approve))
+}
+
+fn parse_quarter(s: &str) -> Result<Quarter, AppError> {
+    s.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::BadRequest(format!("kwartaal {s}: {e}")))
+}
+
+struct QuarterRow {
+    code: String,
+    label: String,
+    status: String,
+    approved: bool,
+    networks: usize,
+    total: String,
+    corrections: usize,
+}
+
+#[derive(askama::Template)]
+#[template(path = "finance_overview.html")]
+struct OverviewPage {
+    layout: Layout,
+    quarters: Vec<QuarterRow>,
+    may_edit_tariffs: bool,
+}
+
+async fn overview(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+    let summaries = service::overview(&ctx.state, &ctx.actor).await?;
+    let quarters = summaries
+        .into_iter()
+        .map(|s| QuarterRow {
+            code: s.quarter.to_string(),
+            label: s.quarter.label(),
+            status: match &s.approval {
+                Some(a) => format!("vastgesteld {}", service::dutch_time(a.approved_at)),
+                None => "open".into(),
+            },
+            approved: s.approval.is_some(),
+            networks: s.networks,
+            total: Cents(s.total_cents).euro(),
+            corrections: s.corrections,
+        })
+        .collect();
+    render(OverviewPage {
+        layout: Layout::new("Financiering", &visit, "/financiering"),
+        quarters,
+        may_edit_tariffs: authorize(&ctx.principal, Action::Edit, Object::Tariffs).is_ok(),
+    })
+}
+
+/// A payment line in a table cell: the amount, and why it is zero.
+struct Cell {
+    amount: String,
+    reason: Option<&'static str>,
+}
+
+fn cell(s: &Statement, kind: LineKind) -> Cell {
+    match s.line(kind) {
+        Some(l) => Cell { amount: l.amount.euro(), reason: l.reason.map(|r| r.label()) },
+        None => Cell { amount: Cents::ZERO.euro(), reason: None },
+    }
+}
+
+struct StatementRow {
+    code: String,
+    name: String,
+    patients: String,
+    gp_time: Cell,
+    coordinator: Cell,
+    corrections: String,
+    total: String,
+}
+
+struct CorrectionRow {
+    network: String,
+    corrects: String,
+    kind: &'static str,
+    paid: String,
+    recomputed: String,
+    amount: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "finance_quarter.html")]
+struct QuarterPage {
+    layout: Layout,
+    code: String,
+    label: String,
+    approval: Option<String>,
+    tariff: String,
+    rows: Vec<StatementRow>,
+    corrections: Vec<CorrectionRow>,
+    totals: StatementRow,
+    whole_region: bool,
+    may_approve: bool,
+    not_begun: bool,
+    prev: String,
+    next: String,
+}
+
+fn sum(statements: &[Statement], pick: impl Fn(&Line) -> bool) -> Cents {
+    statements.iter().flat_map(|s| &s.lines).filter(|l| pick(l)).map(|l| l.amount).sum()
+}
+
+fn tariff_line(t: &Tariff) -> String {
+    format!(
+        "{} per patiënt per jaar voor tijd van huisartsen en medewerkers, {} voor een eigen coördinator (optie B, \
+         minimaal {} per week), vanaf {} ingeschreven patiënten",
+        t.gp_time.euro(),
+        t.coordinator.euro(),
+        hours(t.min_coordinator_minutes),
+        thousands(u64::from(t.threshold_patients))
+    )
+}
+
+fn hours(minutes: u32) -> String {
+    match minutes % 60 {
+        0 => format!("{} uur", minutes / 60),
+        m => format!("{},{:02} uur", minutes / 60, m * 100 / 60),
+    }
+}
+
+async fn quarter_page(
+    ctx: Ctx,
+    visit: Visit,
+    Path(quarter): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let quarter = parse_quarter(&quarter)?;
+    let view = service::statements(&ctx.state, &ctx.actor, quarter, None).await?;
+    let name = |s: &Statement| view.names.get(&s.network).cloned().unwrap_or_else(|| s.network.to_string());
+    let rows = view
+        .statements
+        .iter()
+        .map(|s| StatementRow {
+            code: s.network.to_string(),
+            name: name(s),
+            patients: thousands(s.registered_patients),
+            gp_time: cell(s, LineKind::GpTime),
+            coordinator: cell(s, LineKind::Coordinator),
+            corrections: s
+                .lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Correction)
+                .map(|l| l.amount)
+                .sum::<Cents>()
+                .euro(),
+            total: s.total().euro(),
+        })
+        .collect();
+    let corrections = view
+        .statements
+        .iter()
+        .flat_map(|s| s.lines.iter().map(move |l| (s, l)))
+        .filter_map(|(s, l)| {
+            l.corrects.as_ref().map(|c| CorrectionRow {
+                network: name(s),
+                corrects: c.quarter.label(),
+                kind: c.kind.label(),
+                paid: c.paid.euro(),
+                recomputed: c.recomputed.euro(),
+                amount: l.amount.euro(),
+            })
+        })
+        .collect();
+    let totals = StatementRow {
+        code: String::new(),
+        name: if view.whole_region { "Regio".into() } else { "Getoonde netwerken".into() },
+        patients: thousands(view.statements.iter().map(|s| s.registered_patients).sum()),
+        gp_time: Cell { amount: sum(&view.statements, |l| l.kind == LineKind::GpTime).euro(), reason: None },
+        coordinator: Cell { amount: sum(&view.statements, |l| l.kind == LineKind::Coordinator).euro(), reason: None },
+        corrections: sum(&view.statements, |l| l.kind == LineKind::Correction).euro(),
+        total: view.statements.iter().map(Statement::total).sum::<Cents>().euro(),
+    };
+    let flash = notice(&q);
+    render(QuarterPage {
+        layout: Layout::new(format!("Betaaloverzicht {}", quarter.label()), &visit, "/financiering").with_flash(flash),
+        code: quarter.to_string(),
+        label: quarter.label(),
+        approval: view
+            .approval
+            .as_ref()
+            .map(|a| format!("Vastgesteld op {} door {}.", service::dutch_time(a.approved_at), a.approved_by_name)),
+        tariff: tariff_line(&view.tariff),
+        rows,
+        corrections,
+        totals,
+        whole_region: view.whole_region,
+        may_approve: view.approval.is_none()
+            && authorize(&ctx.principal, Action::Edit, Object::PaymentApproval).is_ok(),
+        not_begun: quarter.first_day() > Utc::now().date_naive(),
+        prev: quarter.prev().to_string(),
+        next: quarter.next().to_string(),
+    })
+}
+
+/// The notice after a redirect: only fixed texts, never what the link says.
+#[derive(serde::Deserialize, Default)]
+struct NoticeQuery {
+    #[serde(default)]
+    melding: String,
+}
+
+fn notice(q: &NoticeQuery) -> Option<String> {
+    match q.melding.as_str() {
+        "vastgesteld" => Some("Het kwartaal is vastgesteld. De overzichten veranderen niet meer; latere wijzigingen komen als correctieregel in het eerstvolgende open kwartaal.".into()),
+        "opgeslagen" => Some("Het tarief is opgeslagen en staat in de geschiedenis.".into()),
+        _ => None,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQuery>) -> Result<Response, AppError> {
+    let quarter = parse_quarter(&quarter)?;
+    let view = service::statements(&ctx.state, &ctx.actor, quarter, None).await?;
+    let base = format!("betaaloverzicht-{quarter}");
+    let (kind, file, body) = match q.format.as_str() {
+        "csv" => (
+            "text/csv; charset=utf-8",
+            format!("{base}.csv"),
+            files::to_csv(&view.statements, &view.names, CsvStyle::Plain).into_bytes(),
+        ),
+        "csv-nl" => (
+            "text/csv; charset=utf-8",
+            format!("{base}-nl.csv"),
+            files::to_csv(&view.statements, &view.names, CsvStyle::Dutch).into_bytes(),
+        ),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{base}.xlsx"),
+            files::to_xlsx(&view.statements, &view.names).map_err(|e| AppError::Internal(e.into()))?,
+        ),
+        "json" => (
+            "application/json",
+            format!("{base}.json"),
+            serde_json::to_vec_pretty(&files::to_json(&view.statements)).map_err(|e| AppError::Internal(e.into()))?,
+        ),
+        other => {
+            return Err(AppError::BadRequest(format!("onbekend formaat '{other}': kies csv, csv-nl, xlsx of json")))
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn approve(ctx: Ctx, Path(quarter): Path<String>) -> Result<Response, AppError> {
+    let quarter = parse_quarter(&quarter)?;
+    service::approve(&ctx.state, &ctx.actor, quarter).await?;
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/financiering/{quarter}?melding=vastgesteld"))]).into_response())
+}
+
+struct TariffRow {
+    year: i32,
+    gp_time: String,
+    coordinator: String,
+    threshold: String,
+    hours: String,
+    origin: String,
+}
+
+struct ChangeRow {
+    when: String,
+    by: String,
+    year: i32,
+    values: String,
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+struct TariffForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    gp_time: String,
+    #[serde(default)]
+    coordinator: String,
+    #[serde(default)]
+    threshold_patients: String,
+    #[serde(default)]
+    min_coordinator_hours: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "finance_tariffs.html")]
+struct TariffsPage {
+    layout: Layout,
+    rows: Vec<TariffRow>,
+    history: Vec<ChangeRow>,
+    may_edit: bool,
+    form: TariffForm,
+    errors: Errors,
+}
+
+fn tariff_form(t: &Tariff) -> TariffForm {
+    TariffForm {
+        year: t.year.to_string(),
+        gp_time: t.gp_time.decimal_comma(),
+        coordinator: t.coordinator.decimal_comma(),
+        threshold_patients: t.threshold_patients.to_string(),
+        min_coordinator_hours: hours(t.min_coordinator_minutes).trim_end_matches(" uur").to_owned(),
+    }
+}
+
+async fn tariffs_response(
+    ctx: &Ctx,
+    visit: &Visit,
+    form: Option<TariffForm>,
+    errors: Errors,
+    flash: Option<String>,
+) -> Result<Response, AppError> {
+    let view = service::tariffs(&ctx.state, &ctx.actor).await?;
+    let rows = view
+        .years
+        .iter()
+        .map(|y| TariffRow {
+            year: y.tariff.year,
+            gp_time: y.tariff.gp_time.euro(),
+            coordinator: y.tariff.coordinator.euro(),
+            threshold: thousands(u64::from(y.tariff.threshold_patients)),
+            hours: hours(y.tariff.min_coordinator_minutes),
+            origin: match y.origin {
+                Origin::Set => "ingesteld voor dit jaar".into(),
+                Origin::CarriedFrom(from) => format!("zoals {from}"),
+                Origin::Default => "regionale standaard".into(),
+            },
+        })
+        .collect();
+    let history = view
+        .history
+        .iter()
+        .map(|c| ChangeRow {
+            when: service::dutch_time(c.changed_at),
+            by: c.changed_by.clone(),
+            year: c.tariff.year,
+            values: tariff_line(&c.tariff),
+        })
+        .collect();
+    let this_year = view.years.iter().find(|y| y.tariff.year == chrono::Datelike::year(&Utc::now()));
+    let form = form.or_else(|| this_year.map(|y| tariff_form(&y.tariff))).unwrap_or_default();
+    let status = errors.status();
+    let mut response = render(TariffsPage {
+        layout: Layout::new("Tarieven", visit, "/financiering").with_flash(flash),
+        rows,
+        history,
+        may_edit: authorize(&ctx.principal, Action::Edit, Object::Tariffs).is_ok(),
+        form,
+        errors,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn tariffs(ctx: Ctx, visit: Visit, Query(q): Query<NoticeQuery>) -> Result<Response, AppError> {
+    tariffs_response(&ctx, &visit, None, Errors::default(), notice(&q)).await
+}
+
+/// Reads the form: euros with a comma or point, whole patients, hours in
+/// quarters of an hour (`8`, `7,5`, `7:30`).
+fn parse_tariff(f: &TariffForm) -> Result<Tariff, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let year = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| problems.push(FieldError::new("year", "vul een jaartal in, zoals 2026")))
+        .ok();
+    let euros = |field: &str, value: &str, problems: &mut Vec<FieldError>| {
+        Cents::parse_euros(value).map_err(|e| problems.push(e.at(field))).ok()
+    };
+    let gp_time = euros("gp_time", &f.gp_time, &mut problems);
+    let coordinator = euros("coordinator", &f.coordinator, &mut problems);
+    let threshold = f
+        .threshold_patients
+        .trim()
+        .replace('.', "")
+        .parse::<u32>()
+        .map_err(|_| {
+            problems.push(FieldError::new("threshold_patients", "vul een heel aantal patiënten in, zoals 10000"))
+        })
+        .ok();
+    let minutes = parse_hours(&f.min_coordinator_hours)
+        .map_err(|m| problems.push(FieldError::new("min_coordinator_hours", m)))
+        .ok();
+    // Check the range of every field that did read, so one submission
+    // shows every problem.
+    let fallback = Tariff::default_for(year.unwrap_or(wijkregie_core::finance::tariff::FIRST_YEAR));
+    let t = Tariff {
+        year: year.unwrap_or(fallback.year),
+        gp_time: gp_time.unwrap_or(fallback.gp_time),
+        coordinator: coordinator.unwrap_or(fallback.coordinator),
+        threshold_patients: threshold.unwrap_or(fallback.threshold_patients),
+        min_coordinator_minutes: minutes.unwrap_or(fallback.min_coordinator_minutes),
+    };
+    for mut p in t.problems() {
+        // The form asks hours, the rule speaks minutes.
+        if p.field == "min_coordinator_minutes" {
+            p.field = "min_coordinator_hours".into();
+        }
+        if !problems.iter().any(|q| q.field == p.field) {
+            problems.push(p);
+        }
+    }
+    if problems.is_empty() {
+        Ok(t)
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse_hours(s: &str) -> Result<u32, &'static str> {
+    const MESSAGE: &str = "vul uren per week in, zoals 8, 7,5 of 7:30";
+    let s = s.trim();
+    let (whole, fraction) = if let Some((h, m)) = s.split_once(':') {
+        let m: u32 = m.parse().map_err(|_| MESSAGE)?;
+        if m >= 60 || !m.is_multiple_of(15) {
+            return Err("minuten in hele kwartieren: 00, 15, 30 of 45");
+        }
+        (h, m)
+    } else if let Some((h, d)) = s.split_once([',', '.']) {
+        let m = match d {
+            "0" | "00" => 0,
+            "25" => 15,
+            "5" | "50" => 30,
+            "75" => 45,
+            _ => return Err("uren in hele kwartieren: ,25 ,5 of ,75"),
+        };
+        (h, m)
+    } else {
+        (s, 0)
+    };
+    let h: u32 = whole.parse().map_err(|_| MESSAGE)?;
+    h.checked_mul(60).and_then(|m| m.checked_add(fraction)).ok_or(MESSAGE)
+}
+
+async fn save_tariff(ctx: Ctx, visit: Visit, Form(form): Form<TariffForm>) -> Result<Response, AppError> {
+    match service::save_tariff(&ctx.state, &ctx.actor, parse_tariff(&form)).await {
+        Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/financiering/tarieven?melding=opgeslagen".to_owned())])
+            .into_response()),
+        Err(AppError::Invalid(problems)) => tariffs_response(&ctx, &visit, Some(form), problems.into(), None).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_are_read_in_quarters() {
+        assert_eq!(parse_hours("8"), Ok(480));
+        assert_eq!(parse_hours("7,5"), Ok(450));
+        assert_eq!(parse_hours("7.5"), Ok(450));
+        assert_eq!(parse_hours("7:45"), Ok(465));
+        for bad in ["", "acht", "7,4", "7:10", "7:60", "-1"] {
+            assert!(parse_hours(bad).is_err(), "{bad}");
+        }
+        assert_eq!(hours(450), "7,50 uur");
+        assert_eq!(hours(480), "8 uur");
+    }
+}

@@ -16,7 +16,7 @@
 //   WIJKREGIE_E2E_CHROMIUM     browser executable (default /usr/bin/chromium)
 //   WIJKREGIE_E2E_MAX_PAGES    crawl cap per role (default 80)
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
@@ -806,6 +806,12 @@ async function main() {
 
     await referralFlow(newContext, origin);
     await (await import('./aanmelding.mjs')).aanmeldingFlow({ newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS });
+    await (await import('./financiering.mjs')).financieringFlow({
+      newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS, login,
+      account: ACCOUNTS.find((a) => a.role === 'regio_beheerder'),
+      // The real binary on the server's own data, as an operator would run it.
+      cli: (args) => execFileSync(server.bin, ['--data-dir', server.dataDir, ...args], { env: server.env(), encoding: 'utf8' }),
+    });
 
     assertServerAlive();
   } catch (e) {

@@ -1,0 +1,109 @@
+// Browser flow for the payment statements (issue 6), as the regio-beheerder
+// does it: the quarter page's amounts must agree to the cent with
+// `wijkregie finance statements --format json` run on the same data; the
+// tariffs form refuses bad input in Dutch; approving the quarter freezes it,
+// and the CLI then shows the same amounts. Every state is checked like a
+// crawled page, axe-core included, with a screenshot.
+//
+// Called from run.mjs with its helpers, so the checks are the same ones.
+
+const QUARTER = '2025Q2';
+
+/** "€ 9.150,40" or "€ -12,00" → cents. */
+function cents(text) {
+  const m = text.replace(/\s+/g, ' ').match(/€ (-?)([\d.]+),(\d\d)/);
+  if (!m) throw new Error(`no amount in "${text}"`);
+  return (m[1] ? -1 : 1) * (Number(m[2].replace(/\./g, '')) * 100 + Number(m[3]));
+}
+
+/** Per network code: the total in cents as the page's table shows it. */
+async function pageTotals(page) {
+  return page.$$eval('table tbody tr', (rows) => rows.map((tr) => ({
+    href: tr.querySelector('th a')?.getAttribute('href') ?? '',
+    total: tr.querySelector('td:last-child')?.textContent ?? '',
+  })));
+}
+
+function compare(pageRows, cliJson) {
+  const problems = [];
+  const fromPage = new Map(pageRows.map((r) => [r.href.replace('/networks/', ''), cents(r.total)]));
+  const fromCli = new Map(cliJson.map((s) => [s.network, s.total_cents]));
+  if (fromPage.size === 0) problems.push('the page shows no statements');
+  for (const [code, total] of fromCli) {
+    if (!fromPage.has(code)) problems.push(`${code} is in the CLI output but not on the page`);
+    else if (fromPage.get(code) !== total) problems.push(`${code}: page ${fromPage.get(code)} cents, CLI ${total} cents`);
+  }
+  for (const code of fromPage.keys()) if (!fromCli.has(code)) problems.push(`${code} is on the page but not in the CLI output`);
+  return problems;
+}
+
+export async function financieringFlow({ newContext, origin, visit, watch, checkPage, record, ServerDied, timeout, login, account, cli }) {
+  const role = account.role;
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(timeout);
+  const w = watch(page);
+  const step = async (name, expectStatus, action) => {
+    try {
+      const { res, problems = [] } = await action();
+      problems.push(...await checkPage(page, w, {
+        role, response: res, url: page.url(), expectStatus, loggedIn: true, shotName: `financiering-${name.replace(/\W+/g, '-')}`,
+      }));
+      record(role, `financiering: ${name}`, problems);
+    } catch (e) {
+      if (e instanceof ServerDied) throw e;
+      record(role, `financiering: ${name}`, [e.message.split('\n')[0]]);
+    }
+  };
+  const statementsJson = () => JSON.parse(cli(['finance', 'statements', '--quarter', QUARTER, '--format', 'json']));
+
+  try {
+    const problems = await login(page, w, origin, account);
+    if (problems.length) throw new Error(`login: ${problems[0]}`);
+    let before = null;
+    await step(`${QUARTER} gelijk aan de opdrachtregel`, null, async () => {
+      const res = await visit(page, w, `${origin}/financiering/${QUARTER}`);
+      before = statementsJson();
+      return { res, problems: compare(await pageTotals(page), before) };
+    });
+    await step('tarief ongeldig', 422, async () => {
+      await visit(page, w, `${origin}/financiering/tarieven`);
+      await page.fill('#gp_time', '2,245');
+      await page.fill('#min_coordinator_hours', 'acht');
+      w.errors.length = 0;
+      const [res] = await Promise.all([
+        page.waitForNavigation({ timeout }),
+        page.getByRole('button', { name: 'Opslaan' }).click(),
+      ]);
+      const problems = [];
+      const t = await page.textContent('main');
+      if (!t.includes('Controleer de invoer')) problems.push('no Dutch error summary');
+      if (!(await page.locator('#gp_time-error').count())) problems.push('the rate error is not next to its field');
+      if ((await page.inputValue('#min_coordinator_hours')) !== 'acht') problems.push('the input was not kept');
+      return { res, problems };
+    });
+    await step(`${QUARTER} vastgesteld`, null, async () => {
+      await visit(page, w, `${origin}/financiering/${QUARTER}`);
+      w.errors.length = 0;
+      const [res] = await Promise.all([
+        page.waitForNavigation({ timeout }),
+        page.getByRole('button', { name: /vaststellen$/ }).click(),
+      ]);
+      const problems = [];
+      if (!(await page.textContent('main')).includes('Vastgesteld op')) problems.push(`no approval shown (at ${page.url()})`);
+      if (await page.getByRole('button', { name: /vaststellen$/ }).count()) problems.push('the approve button is still there');
+      const after = statementsJson();
+      if (before && JSON.stringify(after) !== JSON.stringify(before)) problems.push('approving changed the CLI output');
+      problems.push(...compare(await pageTotals(page), after));
+      return { res, problems };
+    });
+    await step('overzicht', null, async () => {
+      const res = await visit(page, w, `${origin}/financiering`);
+      const problems = [];
+      if (!(await page.textContent('main')).includes('vastgesteld')) problems.push('the overview does not show the approval');
+      return { res, problems };
+    });
+  } finally {
+    await ctx.close();
+  }
+}

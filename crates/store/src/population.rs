@@ -1,0 +1,311 @@
+//! Population figures per CBS area, year and vintage (CBS Kerncijfers,
+//! RIVM health estimates), and the theme rules as the region set them.
+//! A repeat import of the same file changes nothing, so saving compares
+//! before it writes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{AnyConnection, Row};
+use wijkregie_core::codes::CbsCode;
+use wijkregie_core::population::{AreaFigure, Indicator, Interval, Number, Source, ThemeRule, Value};
+use wijkregie_core::region::Area;
+
+use crate::batch::{list, Rows, MAX_KEYS};
+use crate::error::{Result, StoreError};
+use crate::text::{parse, parse_time, timestamp};
+
+/// The Netherlands as an area: the code CBS files use for it.
+pub const NEDERLAND: &str = "NL00";
+
+/// One stored figure. `area` is a CBS code or [`NEDERLAND`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFigure {
+    pub area: String,
+    pub vintage: i32,
+    pub year: i32,
+    pub indicator: Indicator,
+    pub value: Value,
+    pub interval: Option<Interval>,
+    pub source: Source,
+}
+
+impl StoredFigure {
+    /// The figure in `core`'s terms; `None` for the Netherlands, which has
+    /// no CBS area code.
+    pub fn area_figure(&self) -> Option<AreaFigure> {
+        let area: CbsCode = self.area.parse().ok()?;
+        Some(AreaFigure {
+            area,
+            vintage: self.vintage,
+            year: self.year,
+            indicator: self.indicator,
+            value: self.value,
+            interval: self.interval,
+            source: self.source.clone(),
+        })
+    }
+}
+
+/// What a save did, for the import's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SaveReport {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+type Key = (String, i32, i32, Indicator);
+
+fn value_cell(v: Value) -> Option<i64> {
+    v.known().map(Number::thousandths)
+}
+
+/// Stores figures, replacing those of the same area, vintage, year and
+/// indicator that differ. Callers pass each key once.
+pub async fn save(conn: &mut AnyConnection, figures: &[StoredFigure]) -> Result<SaveReport> {
+    let mut sets: Vec<(i32, i32)> = figures.iter().map(|f| (f.vintage, f.year)).collect();
+    sets.sort_unstable();
+    sets.dedup();
+    let mut existing: HashMap<Key, StoredFigure> = HashMap::new();
+    for (vintage, year) in sets {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM population_figure WHERE vintage = $1 AND year = $2"))
+            .bind(i64::from(vintage))
+            .bind(i64::from(year))
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            let f = row(r)?;
+            existing.insert((f.area.clone(), f.vintage, f.year, f.indicator), f);
+        }
+    }
+    let mut rows = Rows::new(
+        "population_figure",
+        &["area", "vintage", "year", "indicator", "value", "low", "high", "publisher", "source_table", "source_year"],
+        "ON CONFLICT (area, vintage, year, indicator) DO UPDATE SET value = excluded.value, low = excluded.low,
+             high = excluded.high, publisher = excluded.publisher, source_table = excluded.source_table,
+             source_year = excluded.source_year",
+    );
+    let mut report = SaveReport::default();
+    for f in figures {
+        match existing.get(&(f.area.clone(), f.vintage, f.year, f.indicator)) {
+            Some(old) if old == f => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.changed += 1,
+            None => report.added += 1,
+        }
+        rows.push([
+            f.area.as_str().into(),
+            Some(i64::from(f.vintage)).into(),
+            Some(i64::from(f.year)).into(),
+            f.indicator.code().into(),
+            value_cell(f.value).into(),
+            f.interval.map(|i| i.low.thousandths()).into(),
+            f.interval.map(|i| i.high.thousandths()).into(),
+            f.source.publisher.as_str().into(),
+            f.source.table.as_str().into(),
+            Some(i64::from(f.source.year)).into(),
+        ]);
+        rows.write_full(conn).await?;
+    }
+    rows.write_all(conn).await?;
+    Ok(report)
+}
+
+const COLUMNS: &str = "area, vintage, year, indicator, value, low, high, publisher, source_table, source_year";
+
+fn int(r: &sqlx::any::AnyRow, column: &'static str) -> Result<i32> {
+    let v: i64 = r.try_get(column)?;
+    i32::try_from(v).map_err(|_| StoreError::Corrupt { table: "population_figure", column, message: v.to_string() })
+}
+
+fn row(r: &sqlx::any::AnyRow) -> Result<StoredFigure> {
+    let value: Option<i64> = r.try_get("value")?;
+    let low: Option<i64> = r.try_get("low")?;
+    let high: Option<i64> = r.try_get("high")?;
+    Ok(StoredFigure {
+        area: r.try_get("area")?,
+        vintage: int(r, "vintage")?,
+        year: int(r, "year")?,
+        indicator: parse("population_figure", "indicator", &r.try_get::<String, _>("indicator")?)?,
+        value: value.map_or(Value::Unknown, |v| Value::Known(Number::from_thousandths(v))),
+        interval: low.zip(high).map(|(low, high)| Interval {
+            low: Number::from_thousandths(low),
+            high: Number::from_thousandths(high),
+        }),
+        source: Source {
+            publisher: r.try_get("publisher")?,
+            table: r.try_get("source_table")?,
+            year: int(r, "source_year")?,
+        },
+    })
+}
+
+/// Every figure of the given areas (each in its own vintage), all years.
+pub async fn for_areas(conn: &mut AnyConnection, areas: &[Area]) -> Result<Vec<AreaFigure>> {
+    let mut by_vintage: HashMap<u16, Vec<&str>> = HashMap::new();
+    for a in areas {
+        by_vintage.entry(a.year).or_default().push(a.code.as_str());
+    }
+    let mut out = Vec::new();
+    for (vintage, codes) in by_vintage {
+        for chunk in codes.chunks(MAX_KEYS) {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM population_figure WHERE vintage = ${} AND area IN ({})",
+                chunk.len() + 1,
+                list(chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for code in chunk {
+                q = q.bind(*code);
+            }
+            for r in q.bind(i64::from(vintage)).fetch_all(&mut *conn).await? {
+                out.extend(row(&r)?.area_figure());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The figures published for the Netherlands as a whole, all years.
+pub async fn national(conn: &mut AnyConnection) -> Result<Vec<StoredFigure>> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM population_figure WHERE area = $1 ORDER BY year, indicator"))
+        .bind(NEDERLAND)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(row)
+        .collect()
+}
+
+/// How many figures are stored, for summaries and tests.
+pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM population_figure").fetch_one(&mut *conn).await?.try_get("n")?)
+}
+
+/// The theme rules as last set, with who set them and when; `None` while
+/// the shipped defaults apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesChange {
+    pub rules: Vec<ThemeRule>,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: String,
+}
+
+fn rules_row(r: &sqlx::any::AnyRow) -> Result<RulesChange> {
+    let text: String = r.try_get("rules")?;
+    Ok(RulesChange {
+        rules: serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            table: "theme_rules_history",
+            column: "rules",
+            message: e.to_string(),
+        })?,
+        changed_at: parse_time("theme_rules_history", "changed_at", &r.try_get::<String, _>("changed_at")?)?,
+        changed_by: r.try_get("changed_by")?,
+    })
+}
+
+pub async fn current_rules(conn: &mut AnyConnection) -> Result<Option<RulesChange>> {
+    sqlx::query("SELECT rules, changed_at, changed_by FROM theme_rules_history ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(rules_row)
+        .transpose()
+}
+
+/// Every change of the rules, newest first.
+pub async fn rules_history(conn: &mut AnyConnection) -> Result<Vec<RulesChange>> {
+    sqlx::query("SELECT rules, changed_at, changed_by FROM theme_rules_history ORDER BY id DESC")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(rules_row)
+        .collect()
+}
+
+/// Stores a new rule set; the caller has checked it.
+pub async fn save_rules(conn: &mut AnyConnection, rules: &[ThemeRule], by: &str, at: DateTime<Utc>) -> Result<()> {
+    let text = serde_json::to_string(rules).map_err(|e| StoreError::Unsupported(e.to_string()))?;
+    sqlx::query("INSERT INTO theme_rules_history (rules, changed_at, changed_by) VALUES ($1, $2, $3)")
+        .bind(text)
+        .bind(timestamp(at))
+        .bind(by)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    fn figure(area: &str, year: i32, indicator: Indicator, value: Value) -> StoredFigure {
+        StoredFigure {
+            area: area.into(),
+            vintage: 2024,
+            year,
+            indicator,
+            value,
+            interval: None,
+            source: Source { publisher: "CBS".into(), table: "Kerncijfers wijken en buurten 2024".into(), year: 2024 },
+        }
+    }
+
+    #[tokio::test]
+    async fn figures_round_trip_unknown_stays_unknown_and_a_repeat_changes_nothing() {
+        for db in testing::both().await {
+            let mut tx = db.store.begin().await.unwrap();
+            let mut lonely = figure("WK199101", 2022, Indicator::SeverelyLonely, Value::Known("12.3".parse().unwrap()));
+            lonely.interval = Some(Interval { low: "10.1".parse().unwrap(), high: "14.6".parse().unwrap() });
+            let figures = vec![
+                figure("WK199101", 2024, Indicator::Inhabitants, Value::Known(Number::from_int(4_215))),
+                figure("WK199101", 2024, Indicator::Age65Plus, Value::Unknown),
+                figure(NEDERLAND, 2024, Indicator::Inhabitants, Value::Known(Number::from_int(17_942_942))),
+                lonely,
+            ];
+            let report = save(tx.conn(), &figures).await.unwrap();
+            assert_eq!((report.added, report.changed, report.unchanged), (4, 0, 0), "{:?}", db.engine);
+            let again = save(tx.conn(), &figures).await.unwrap();
+            assert_eq!((again.added, again.changed, again.unchanged), (0, 0, 4));
+            let mut changed = figures[0].clone();
+            changed.value = Value::Known(Number::from_int(4_220));
+            assert_eq!(save(tx.conn(), &[changed]).await.unwrap().changed, 1);
+            tx.commit().await.unwrap();
+
+            let mut conn = db.store.conn().await.unwrap();
+            let area = Area { code: "WK199101".parse().unwrap(), year: 2024 };
+            let mut read = for_areas(&mut conn, &[area]).await.unwrap();
+            read.sort_by_key(|f| (f.year, f.indicator));
+            assert_eq!(read.len(), 3);
+            assert_eq!(read[0].value, Value::Known("12.3".parse().unwrap()));
+            assert_eq!(read[0].interval, figures[3].interval);
+            assert!(read.iter().any(|f| f.indicator == Indicator::Age65Plus && f.value == Value::Unknown));
+            assert!(read.iter().any(|f| f.value == Value::Known(Number::from_int(4_220))));
+            let other = Area { code: "WK199101".parse().unwrap(), year: 2023 };
+            assert!(for_areas(&mut conn, &[other]).await.unwrap().is_empty(), "another vintage is another area");
+            assert_eq!(national(&mut conn).await.unwrap().len(), 1);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_latest_rules_apply_and_every_change_is_kept() {
+        for db in testing::both().await {
+            let mut conn = db.store.conn().await.unwrap();
+            assert!(current_rules(&mut conn).await.unwrap().is_none());
+            drop(conn);
+            let mut rules = wijkregie_core::population::default_rules();
+            let mut tx = db.store.begin().await.unwrap();
+            save_rules(tx.conn(), &rules, "Beheerder", Utc::now()).await.unwrap();
+            rules.truncate(1);
+            save_rules(tx.conn(), &rules, "Beheerder", Utc::now()).await.unwrap();
+            tx.commit().await.unwrap();
+            let mut conn = db.store.conn().await.unwrap();
+            assert_eq!(current_rules(&mut conn).await.unwrap().unwrap().rules, rules, "{:?}", db.engine);
+            assert_eq!(rules_history(&mut conn).await.unwrap().len(), 2);
+        }
+    }
+}

@@ -43,6 +43,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = open(&cli.db, Config::default()).await?;
             crate::boundaries::import(&state, &file, year).await
         }
+        Command::Import(ImportCommand::Kwb { file, year, vintage }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::population::import(&state, crate::population::Kind::Kwb, &file, year, vintage).await
+        }
+        Command::Import(ImportCommand::Health { file, year, vintage }) => {
+            let state = open(&cli.db, Config::default()).await?;
+            crate::population::import(&state, crate::population::Kind::Health, &file, year, vintage).await
+        }
         Command::Import(ImportCommand::Hsds { path }) => {
             let state = open(&cli.db, Config::default()).await?;
             crate::hsds::import(&state, &path).await

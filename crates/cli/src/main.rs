@@ -5,6 +5,7 @@ mod boundaries;
 mod commands;
 mod finance;
 mod hsds;
+mod population;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -131,6 +132,28 @@ enum ImportCommand {
         file: PathBuf,
         #[arg(long)]
         year: Option<u16>,
+    },
+    /// Lees CBS Kerncijfers wijken en buurten in: de download (CSV of XLSX met kolommen als a_inw,
+    /// a_65_oo) of StatLine (OData-JSON of CSV). Het jaar komt uit --year, de bestandsnaam of het
+    /// bestand. Onbekende cijfers (., -99997) blijven onbekend. Alles of niets.
+    Kwb {
+        file: PathBuf,
+        #[arg(long)]
+        year: Option<i32>,
+        /// De gebiedsindeling (jaar) waarin de codes gelden; standaard het jaar van de cijfers.
+        /// Gebruik een later jaar alleen voor gebieden waarvan CBS de grenzen niet veranderde.
+        #[arg(long)]
+        vintage: Option<i32>,
+    },
+    /// Lees RIVM/GGD Gezondheid per wijk en buurt in (StatLine 50120NED, OData-JSON of CSV): percentages
+    /// met hun 95%-interval, voor 18+ en (ernstige eenzaamheid) 65+. Alles of niets.
+    Health {
+        file: PathBuf,
+        #[arg(long)]
+        year: Option<i32>,
+        /// Zoals bij kwb
+        #[arg(long)]
+        vintage: Option<i32>,
     },
 }
 

@@ -304,3 +304,40 @@ mod tests {
         assert!(AreaCode::parse("XX12").is_err());
     }
 }
+
+/// RIVM's code (`Leeftijd`) for adults, 18 and over: the group every health
+/// indicator is kept for.
+pub const AGE_18_PLUS: &str = "20300";
+/// RIVM's code for 65 and over, kept where wijkregie has a 65+ indicator.
+pub const AGE_65_PLUS: &str = "53950";
+
+/// What a health figure of `age_group` is kept as: the 18+ figure (or one
+/// without an age group, which StatLine gives for 18+) as the indicator
+/// itself; a 65+ figure only as its 65+ counterpart; other groups not at all.
+pub fn health_indicator(age_group: Option<&str>, indicator: Indicator) -> Option<Indicator> {
+    match age_group {
+        None | Some(AGE_18_PLUS) => Some(indicator),
+        Some(AGE_65_PLUS) => match indicator {
+            Indicator::SeverelyLonely => Some(Indicator::SeverelyLonely65Plus),
+            _ => None,
+        },
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod age_group_tests {
+    use super::*;
+
+    #[test]
+    fn adults_are_kept_and_65_plus_only_where_it_has_an_indicator() {
+        assert_eq!(health_indicator(Some("20300"), Indicator::Overweight), Some(Indicator::Overweight));
+        assert_eq!(health_indicator(None, Indicator::Lonely), Some(Indicator::Lonely));
+        assert_eq!(
+            health_indicator(Some("53950"), Indicator::SeverelyLonely),
+            Some(Indicator::SeverelyLonely65Plus)
+        );
+        assert_eq!(health_indicator(Some("53950"), Indicator::Overweight), None);
+        assert_eq!(health_indicator(Some("53925"), Indicator::Overweight), None, "19–64 is not kept");
+    }
+}

@@ -406,6 +406,35 @@ impl Profile {
         Profile { year, aggregates }
     }
 
+    /// The profile of a territory published as a whole (the Netherlands):
+    /// figures as given, and shares recomputed from its counts as for any
+    /// set of areas. The territory stands in as one area with a code no CBS
+    /// area has (`GM0000`), which never leaves this function.
+    pub fn territory(year: i32, figures: &[(Indicator, Value, Option<Interval>, Source)]) -> Profile {
+        let area = Area { code: "GM0000".parse().expect("a well-formed code"), year: 0 };
+        let as_area: Vec<AreaFigure> = figures
+            .iter()
+            .map(|(indicator, value, interval, source)| AreaFigure {
+                area: area.code.clone(),
+                vintage: 0,
+                year,
+                indicator: *indicator,
+                value: *value,
+                interval: *interval,
+                source: source.clone(),
+            })
+            .collect();
+        let mut profile = Profile::build(&as_area, std::slice::from_ref(&area), year);
+        for a in &mut profile.aggregates {
+            a.completeness.missing_areas.clear();
+            // What was published for the whole is the figure, weights or not.
+            if let Some((indicator, value, interval, source)) = figures.iter().find(|f| f.0 == a.indicator) {
+                *a = Aggregate::published(*indicator, year, *value, *interval, source.clone());
+            }
+        }
+        profile
+    }
+
     pub fn get(&self, indicator: Indicator) -> Option<&Aggregate> {
         self.aggregates.iter().find(|a| a.indicator == indicator)
     }

@@ -664,3 +664,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_territory_keeps_its_published_figures_and_recomputes_its_shares() {
+    let interval = Some(Interval { low: n("11.8"), high: n("12.2") });
+    let nl = Profile::territory(
+        YEAR,
+        &[
+            (Indicator::Inhabitants, Value::Known(n("17942942")), None, cbs()),
+            (Indicator::Age65Plus, Value::Known(n("3588588")), None, cbs()),
+            (Indicator::SeverelyLonely, Value::Known(n("12.0")), interval, rivm()),
+            (Indicator::Age0To14, Value::Unknown, None, cbs()),
+        ],
+    );
+    // 3,588,588 / 17,942,942 = 19.99999...% → 20.000 in thousandths.
+    assert_eq!(nl.get(Indicator::Share65Plus).unwrap().value, Value::Known(n("20")));
+    let lonely = nl.get(Indicator::SeverelyLonely).unwrap();
+    assert_eq!((lonely.value, lonely.interval), (Value::Known(n("12.0")), interval));
+    let children = nl.get(Indicator::Share0To14).unwrap();
+    assert_eq!(children.value, Value::Unknown);
+    assert!(children.completeness.missing_areas.is_empty(), "the stand-in area is never shown");
+}

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod directory_edit;
 pub mod finance;
 pub mod hsds;
+pub mod population;
 pub mod public_map;
 pub mod referral;
 pub mod region;

@@ -1,0 +1,90 @@
+//! `wijkregie import kwb|health FILE [--year Y] [--vintage V]`: CBS
+//! Kerncijfers and RIVM health figures. The file is checked whole first;
+//! one bad row and nothing is written, with every problem and its line.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use wijkregie_formats::population::{parse_health, parse_kwb, LineError};
+use wijkregie_web::audit::Actor;
+use wijkregie_web::service::population::{self as service, Prepared};
+use wijkregie_web::AppState;
+
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Kwb,
+    Health,
+}
+
+fn progress(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("cijfers");
+    bar
+}
+
+fn refuse(path: &Path, problems: &[LineError]) -> ExitCode {
+    eprintln!("{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:", path.display(), problems.len());
+    for p in problems.iter().take(200) {
+        eprintln!("  {p}");
+    }
+    if problems.len() > 200 {
+        eprintln!("  … en nog {} meer", problems.len() - 200);
+    }
+    ExitCode::FAILURE
+}
+
+pub async fn import(
+    state: &AppState,
+    kind: Kind,
+    path: &Path,
+    year: Option<i32>,
+    vintage: Option<i32>,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let (prepared, event, what): (Prepared, _, _) = match kind {
+        Kind::Kwb => match parse_kwb(&bytes, name, year) {
+            Ok(file) => (service::prepare_kwb(&file, vintage), "population.import_kwb", "Kerncijfers wijken en buurten"),
+            Err(problems) => return Ok(refuse(path, &problems)),
+        },
+        Kind::Health => match parse_health(&bytes, name, year) {
+            Ok(file) => (service::prepare_health(&file, vintage), "population.import_health", "gezondheidscijfers"),
+            Err(problems) => return Ok(refuse(path, &problems)),
+        },
+    };
+    let bar = progress(prepared.figures.len() as u64);
+    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
+    let report = service::import(state, &actor, event, &prepared, &|done| bar.set_position(done as u64))
+        .await
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    bar.finish_and_clear();
+    let years: Vec<String> = prepared.years.iter().map(ToString::to_string).collect();
+    println!(
+        "{} ingelezen ({what}, {}): {} gebieden, {} cijfers, waarvan {} onbekend",
+        path.display(),
+        years.join(", "),
+        prepared.areas,
+        prepared.figures.len(),
+        prepared.unknown
+    );
+    if prepared.not_kept > 0 {
+        println!("  {} cijfers van andere leeftijdsgroepen dan 18+ en 65+ zijn niet bewaard", prepared.not_kept);
+    }
+    println!(
+        "  cijfers        {:>7} nieuw, {:>7} gewijzigd, {:>7} ongewijzigd",
+        report.added, report.changed, report.unchanged
+    );
+    if report.added + report.changed == 0 {
+        println!("Niets veranderd: de database kwam al overeen met de invoer.");
+    }
+    Ok(ExitCode::SUCCESS)
+}

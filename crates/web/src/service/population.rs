@@ -1,0 +1,271 @@
+//! Population figures: importing CBS Kerncijfers and RIVM health files
+//! (all or nothing; a repeat changes nothing), the wijkprofiel of a wijk or
+//! network compared with the region and the Netherlands, and the theme
+//! suggestions from the region's rules.
+//!
+//! The figures are public statistics about areas, never about a person, so
+//! every signed-in role may read them; importing and the rules are the
+//! regio-beheerder's.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
+use wijkregie_core::audit::AuditAction;
+use wijkregie_core::codes::Code;
+use wijkregie_core::population::{
+    default_rules, rule_set_problems, suggest, AreaFigure, Indicator, Profile, Reference, ReferenceLevel, Suggestion,
+    ThemeRule, Value,
+};
+use wijkregie_core::region::Area;
+use wijkregie_core::FieldError;
+use wijkregie_formats::population::{health_indicator, AreaCode, HealthImport, KwbImport, PublishedFigure};
+use wijkregie_store::population::{self as db, RulesChange, SaveReport, StoredFigure, NEDERLAND};
+
+use crate::audit::{record, Actor, Entry};
+use crate::error::{AppError, Result};
+use crate::service::Ctx;
+use crate::AppState;
+
+const CLI_RULE: &str = "beheerder via de opdrachtregel op de server";
+
+fn decide(actor: &Actor, action: Action, object: Object<'_>) -> std::result::Result<Grant, Refusal> {
+    match &actor.principal {
+        Some(p) => authorize(p, action, object),
+        None => Ok(Grant { rule: CLI_RULE }),
+    }
+}
+
+fn stored(f: &PublishedFigure, indicator: Indicator, vintage: Option<i32>) -> StoredFigure {
+    StoredFigure {
+        area: match &f.area {
+            AreaCode::Nederland => NEDERLAND.to_owned(),
+            AreaCode::Cbs(code) => code.to_string(),
+        },
+        // CBS publishes each year in that year's area definitions.
+        vintage: vintage.unwrap_or(f.year),
+        year: f.year,
+        indicator,
+        value: f.value,
+        interval: f.interval,
+        source: f.source.clone(),
+    }
+}
+
+/// A parsed file as rows to store, with what was not kept.
+pub struct Prepared {
+    pub figures: Vec<StoredFigure>,
+    pub years: Vec<i32>,
+    pub areas: usize,
+    pub unknown: usize,
+    /// Health figures of age groups wijkregie does not keep (19–64, 75+, …).
+    pub not_kept: usize,
+}
+
+fn prepared(figures: Vec<StoredFigure>, not_kept: usize) -> Prepared {
+    let years: BTreeSet<i32> = figures.iter().map(|f| f.year).collect();
+    let areas: BTreeSet<&str> = figures.iter().map(|f| f.area.as_str()).collect();
+    Prepared {
+        years: years.into_iter().collect(),
+        areas: areas.len(),
+        unknown: figures.iter().filter(|f| f.value == Value::Unknown).count(),
+        not_kept,
+        figures,
+    }
+}
+
+/// A Kerncijfers file's figures, in `vintage` (default: the file's year).
+pub fn prepare_kwb(file: &KwbImport, vintage: Option<i32>) -> Prepared {
+    prepared(file.figures.iter().map(|f| stored(f, f.indicator, vintage)).collect(), 0)
+}
+
+/// A health file's figures: adults as the indicators themselves, 65+ where
+/// wijkregie has a 65+ indicator, other age groups not kept.
+pub fn prepare_health(file: &HealthImport, vintage: Option<i32>) -> Prepared {
+    let mut not_kept = 0;
+    let figures = file
+        .figures
+        .iter()
+        .filter_map(|f| match health_indicator(f.age_group.as_deref(), f.indicator) {
+            Some(indicator) => Some(stored(f, indicator, vintage)),
+            None => {
+                not_kept += 1;
+                None
+            }
+        })
+        .collect();
+    prepared(figures, not_kept)
+}
+
+/// Stores prepared figures in one transaction, in chunks so `progress` can
+/// follow; the audit log gets an entry when anything changed.
+pub async fn import(
+    state: &AppState,
+    actor: &Actor,
+    event: &'static str,
+    file: &Prepared,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<SaveReport> {
+    let decision = decide(actor, Action::Edit, Object::Region);
+    let entry = Entry { event, action: AuditAction::Execute, object_type: "population_figure", object_id: None };
+    let mut tx = state.store.begin_bulk().await?;
+    if let Err(refusal) = decision {
+        record(&mut tx, state, actor, entry, decision).await?;
+        tx.commit().await?;
+        return Err(refusal.into());
+    }
+    let mut report = SaveReport::default();
+    let mut done = 0;
+    for chunk in file.figures.chunks(5_000) {
+        let part = db::save(tx.conn(), chunk).await?;
+        report.added += part.added;
+        report.changed += part.changed;
+        report.unchanged += part.unchanged;
+        done += chunk.len();
+        progress(done);
+    }
+    if report.added + report.changed > 0 {
+        record(&mut tx, state, actor, entry, decision).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// What a wijkprofiel is about.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Wijk(Code),
+    Network(Code),
+}
+
+/// Everything a wijkprofiel page shows, for one year.
+pub struct ProfileView {
+    pub name: String,
+    pub areas: Vec<Area>,
+    /// Years with any figure for these areas, oldest first.
+    pub years: Vec<i32>,
+    pub year: i32,
+    /// The subject's figures, all years (trends).
+    pub figures: Vec<AreaFigure>,
+    /// The figures of every area of the region, all years (the map).
+    pub region_figures: Vec<AreaFigure>,
+    pub profile: Profile,
+    pub region: Reference,
+    pub national: Option<Reference>,
+    pub suggestions: Vec<Suggestion>,
+    pub rules: Vec<ThemeRule>,
+}
+
+/// The Netherlands' profile in `year`, if any national figure was imported.
+fn national_profile(national: &[StoredFigure], year: i32) -> Option<Profile> {
+    let of_year: Vec<_> = national
+        .iter()
+        .filter(|f| f.year == year)
+        .map(|f| (f.indicator, f.value, f.interval, f.source.clone()))
+        .collect();
+    (!of_year.is_empty()).then(|| Profile::territory(year, &of_year))
+}
+
+pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<ProfileView> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.state.store.conn().await?;
+    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
+    let (name, areas) = match subject {
+        Subject::Wijk(code) => {
+            let w = wijken.iter().find(|w| &w.code == code).ok_or_else(|| AppError::NotFound(format!("wijk {code}")))?;
+            (w.name.clone(), w.areas.clone())
+        }
+        Subject::Network(code) => {
+            let n = wijkregie_store::region::network(&mut conn, code)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("netwerk {code}")))?;
+            (n.name.clone(), wijkregie_core::population::network_areas(&n, &wijken))
+        }
+    };
+    let region_areas: Vec<Area> = {
+        let mut all: Vec<Area> = wijken.iter().flat_map(|w| w.areas.iter().cloned()).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    let region_figures = db::for_areas(&mut conn, &region_areas).await?;
+    let national = db::national(&mut conn).await?;
+    let rules = db::current_rules(&mut conn).await?.map_or_else(default_rules, |c| c.rules);
+    drop(conn);
+    let own: BTreeSet<(&str, i32)> = areas.iter().map(|a| (a.code.as_str(), i32::from(a.year))).collect();
+    let figures: Vec<AreaFigure> =
+        region_figures.iter().filter(|f| own.contains(&(f.area.as_str(), f.vintage))).cloned().collect();
+    let years: Vec<i32> = figures.iter().map(|f| f.year).collect::<BTreeSet<_>>().into_iter().collect();
+    let year = match year {
+        Some(y) if years.contains(&y) => y,
+        Some(y) => {
+            return Err(AppError::NotFound(format!("cijfers over {y} voor {name}")));
+        }
+        // The latest year that has the population itself, not just an estimate.
+        None => figures
+            .iter()
+            .filter(|f| f.indicator == Indicator::Inhabitants)
+            .map(|f| f.year)
+            .max()
+            .or_else(|| years.last().copied())
+            .unwrap_or_else(|| chrono::Datelike::year(&Utc::now())),
+    };
+    let profile = Profile::build(&figures, &areas, year);
+    let region = Reference { level: ReferenceLevel::Region, profile: Profile::build(&region_figures, &region_areas, year) };
+    let national = national_profile(&national, year).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
+    let suggestions = suggest(&rules, &profile, &region);
+    Ok(ProfileView { name, areas, years, year, figures, region_figures, profile, region, national, suggestions, rules })
+}
+
+/// The rules in force and every change, for the rules page.
+pub struct RulesView {
+    pub rules: Vec<ThemeRule>,
+    pub history: Vec<RulesChange>,
+    pub is_default: bool,
+}
+
+pub async fn rules(ctx: &Ctx) -> Result<RulesView> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.state.store.conn().await?;
+    let history = db::rules_history(&mut conn).await?;
+    Ok(RulesView {
+        rules: history.first().map_or_else(default_rules, |c| c.rules.clone()),
+        is_default: history.is_empty(),
+        history,
+    })
+}
+
+/// Reads a rule set from its JSON text, with Dutch problems.
+pub fn parse_rules(text: &str) -> std::result::Result<Vec<ThemeRule>, Vec<FieldError>> {
+    let rules: Vec<ThemeRule> = serde_json::from_str(text).map_err(|e| {
+        vec![FieldError::new(
+            "rules",
+            format!("de regels zijn geen geldige lijst (regel {}, teken {}): {e}", e.line(), e.column()),
+        )]
+    })?;
+    let problems = rule_set_problems(&rules);
+    if problems.is_empty() {
+        Ok(rules)
+    } else {
+        Err(problems.into_iter().map(|p| FieldError::new("rules", format!("{}: {}", p.field, p.message))).collect())
+    }
+}
+
+/// Replaces the region's theme rules; the change is kept and logged.
+pub async fn save_rules(ctx: &Ctx, text: &str) -> Result<()> {
+    let decision = authorize(&ctx.principal, Action::Edit, Object::Region);
+    let entry =
+        Entry { event: "theme_rules.update", action: AuditAction::Update, object_type: "theme_rules", object_id: None };
+    if let Err(refusal) = decision {
+        let mut tx = ctx.state.store.begin().await?;
+        record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+        tx.commit().await?;
+        return Err(refusal.into());
+    }
+    let rules = parse_rules(text).map_err(AppError::Invalid)?;
+    let mut tx = ctx.state.store.begin().await?;
+    db::save_rules(tx.conn(), &rules, &ctx.principal.name, Utc::now()).await?;
+    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -53,7 +53,9 @@ pub async fn import(
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let (prepared, event, what): (Prepared, _, _) = match kind {
         Kind::Kwb => match parse_kwb(&bytes, name, year) {
-            Ok(file) => (service::prepare_kwb(&file, vintage), "population.import_kwb", "Kerncijfers wijken en buurten"),
+            Ok(file) => {
+                (service::prepare_kwb(&file, vintage), "population.import_kwb", "Kerncijfers wijken en buurten")
+            }
             Err(problems) => return Ok(refuse(path, &problems)),
         },
         Kind::Health => match parse_health(&bytes, name, year) {

@@ -333,10 +333,7 @@ mod age_group_tests {
     fn adults_are_kept_and_65_plus_only_where_it_has_an_indicator() {
         assert_eq!(health_indicator(Some("20300"), Indicator::Overweight), Some(Indicator::Overweight));
         assert_eq!(health_indicator(None, Indicator::Lonely), Some(Indicator::Lonely));
-        assert_eq!(
-            health_indicator(Some("53950"), Indicator::SeverelyLonely),
-            Some(Indicator::SeverelyLonely65Plus)
-        );
+        assert_eq!(health_indicator(Some("53950"), Indicator::SeverelyLonely), Some(Indicator::SeverelyLonely65Plus));
         assert_eq!(health_indicator(Some("53950"), Indicator::Overweight), None);
         assert_eq!(health_indicator(Some("53925"), Indicator::Overweight), None, "19–64 is not kept");
     }

@@ -194,7 +194,7 @@ fn health_values_are_paired_with_their_interval() {
     assert_eq!((lonely.indicator.is_estimate(), lonely.indicator.unit()), (true, Unit::Percent));
     assert_eq!(
         (lonely.source.publisher.as_str(), lonely.source.table.as_str(), lonely.source.year),
-        (RIVM, "50120NED", 2022)
+        (RIVM, "Gezondheid per wijk en buurt (50120NED) 2022", 2022)
     );
     let older = find("WK0363AA", 2022, "53950", Indicator::SeverelyLonely);
     assert_eq!(older.interval, interval("7", "18"));

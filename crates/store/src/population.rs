@@ -131,10 +131,9 @@ fn row(r: &sqlx::any::AnyRow) -> Result<StoredFigure> {
         year: int(r, "year")?,
         indicator: parse("population_figure", "indicator", &r.try_get::<String, _>("indicator")?)?,
         value: value.map_or(Value::Unknown, |v| Value::Known(Number::from_thousandths(v))),
-        interval: low.zip(high).map(|(low, high)| Interval {
-            low: Number::from_thousandths(low),
-            high: Number::from_thousandths(high),
-        }),
+        interval: low
+            .zip(high)
+            .map(|(low, high)| Interval { low: Number::from_thousandths(low), high: Number::from_thousandths(high) }),
         source: Source {
             publisher: r.try_get("publisher")?,
             table: r.try_get("source_table")?,

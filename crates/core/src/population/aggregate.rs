@@ -82,7 +82,12 @@ pub struct Source {
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}, {} ({})", self.publisher, self.table, self.year)
+        // "Kerncijfers wijken en buurten 2024" already names its year.
+        if self.table.ends_with(&self.year.to_string()) {
+            write!(f, "{}, {}", self.publisher, self.table)
+        } else {
+            write!(f, "{}, {} ({})", self.publisher, self.table, self.year)
+        }
     }
 }
 

@@ -171,7 +171,11 @@ pub fn parse_health(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<
             value,
             interval,
             age_group,
-            source: Source { publisher: RIVM.to_owned(), table: HEALTH_TABLE.to_owned(), year },
+            source: Source {
+                publisher: RIVM.to_owned(),
+                table: format!("Gezondheid per wijk en buurt ({HEALTH_TABLE}) {year}"),
+                year,
+            },
         });
     }
     if !problems.is_empty() {

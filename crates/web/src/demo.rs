@@ -92,6 +92,7 @@ pub async fn seed(state: &AppState) -> Result<Seeded, AppError> {
     let actor = Actor::new(None, &state.config.instance, None);
     let report = import_region(state, &actor, region.clone()).await?;
     crate::service::boundary::import_demo(state, &actor).await?;
+    crate::service::population::import_demo(state, &actor).await?;
     let hash = password::hash(PASSWORD)?;
     let mut tx = state.store.begin().await?;
     // The demo shows the public social map, so it can be tried without login.

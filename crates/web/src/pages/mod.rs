@@ -17,10 +17,12 @@ pub mod network;
 mod organization;
 mod outbox;
 mod practice;
+mod profile;
 mod public_map;
 mod referral;
 pub mod referral_figures;
 mod taxonomy;
+mod theme_rules;
 mod users;
 mod wijk;
 
@@ -51,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .merge(referral_figures::routes())
         .merge(outbox::routes())
         .merge(wijk::routes())
+        .merge(profile::routes())
+        .merge(theme_rules::routes())
         .merge(map::routes())
         .merge(practice::routes())
         .merge(organization::routes())

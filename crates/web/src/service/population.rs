@@ -7,7 +7,7 @@
 //! every signed-in role may read them; importing and the rules are the
 //! regio-beheerder's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
@@ -172,7 +172,8 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
     let wijken = wijkregie_store::region::wijken(&mut conn).await?;
     let (name, areas) = match subject {
         Subject::Wijk(code) => {
-            let w = wijken.iter().find(|w| &w.code == code).ok_or_else(|| AppError::NotFound(format!("wijk {code}")))?;
+            let w =
+                wijken.iter().find(|w| &w.code == code).ok_or_else(|| AppError::NotFound(format!("wijk {code}")))?;
             (w.name.clone(), w.areas.clone())
         }
         Subject::Network(code) => {
@@ -201,18 +202,26 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
         Some(y) => {
             return Err(AppError::NotFound(format!("cijfers over {y} voor {name}")));
         }
-        // The latest year that has the population itself, not just an estimate.
-        None => figures
-            .iter()
-            .filter(|f| f.indicator == Indicator::Inhabitants)
-            .map(|f| f.year)
-            .max()
-            .or_else(|| years.last().copied())
-            .unwrap_or_else(|| chrono::Datelike::year(&Utc::now())),
+        // The latest year with the fullest picture: CBS publishes income a
+        // year late and RIVM measures every two to four years, so the newest
+        // year alone would often show neither.
+        None => {
+            let mut known: BTreeMap<i32, BTreeSet<Indicator>> = BTreeMap::new();
+            for f in figures.iter().filter(|f| matches!(f.value, wijkregie_core::population::Value::Known(_))) {
+                known.entry(f.year).or_default().insert(f.indicator);
+            }
+            known
+                .iter()
+                .max_by_key(|(year, indicators)| (indicators.len(), **year))
+                .map(|(year, _)| *year)
+                .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()))
+        }
     };
     let profile = Profile::build(&figures, &areas, year);
-    let region = Reference { level: ReferenceLevel::Region, profile: Profile::build(&region_figures, &region_areas, year) };
-    let national = national_profile(&national, year).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
+    let region =
+        Reference { level: ReferenceLevel::Region, profile: Profile::build(&region_figures, &region_areas, year) };
+    let national =
+        national_profile(&national, year).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
     let suggestions = suggest(&rules, &profile, &region);
     Ok(ProfileView { name, areas, years, year, figures, region_figures, profile, region, national, suggestions, rules })
 }
@@ -267,5 +276,30 @@ pub async fn save_rules(ctx: &Ctx, text: &str) -> Result<()> {
     db::save_rules(tx.conn(), &rules, &ctx.principal.name, Utc::now()).await?;
     record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// The demo region's fictional figures (`formats::demo_population`), in
+/// the real layouts, through the real parsers. The demo's areas were never
+/// redrawn, so every year is stored in the 2024 vintage of its wijken.
+pub async fn import_demo(state: &AppState, actor: &Actor) -> Result<()> {
+    use wijkregie_formats::demo_population as demo;
+    let broken = |what: String| AppError::Internal(anyhow::anyhow!("de demo-populatiecijfers zijn onleesbaar: {what}"));
+    const VINTAGE: Option<i32> = Some(2024);
+    for year in demo::KWB_YEARS {
+        let file = wijkregie_formats::population::parse_kwb(
+            demo::kwb_csv(year).as_bytes(),
+            &format!("kwb-{year}.csv"),
+            Some(year),
+        )
+        .map_err(|p| broken(format!("{year}: {:?}", p.first())))?;
+        import(state, actor, "population.import_kwb", &prepare_kwb(&file, VINTAGE), &|_| {}).await?;
+    }
+    for year in demo::HEALTH_YEARS {
+        let file =
+            wijkregie_formats::population::parse_health(demo::health_csv(year).as_bytes(), "50120NED.csv", Some(year))
+                .map_err(|p| broken(format!("{year}: {:?}", p.first())))?;
+        import(state, actor, "population.import_health", &prepare_health(&file, VINTAGE), &|_| {}).await?;
+    }
     Ok(())
 }

@@ -169,6 +169,26 @@ pub fn aggregate(figures: &[AreaFigure], areas: &[Area], year: i32, indicator: I
     aggregate_sorted(figures.iter(), &sorted_areas(areas), year, indicator)
 }
 
+/// `indicator` in `year` for each of `areas` on its own (a map), in the
+/// order of `areas`. One pass groups the figures by area, so a map of a
+/// whole region costs about one aggregate of it, not one per area.
+pub fn aggregate_each(figures: &[AreaFigure], areas: &[Area], year: i32, indicator: Indicator) -> Vec<Aggregate> {
+    let sorted = sorted_areas(areas);
+    let mut per_area: Vec<Vec<&AreaFigure>> = vec![Vec::new(); sorted.len()];
+    for f in figures.iter().filter(|f| f.year == year) {
+        if let Some(i) = position(&sorted, f) {
+            per_area[i].push(f);
+        }
+    }
+    areas
+        .iter()
+        .map(|area| {
+            let i = sorted.binary_search(&area).expect("every area is in its own sorted list");
+            aggregate_sorted(per_area[i].iter().copied(), std::slice::from_ref(&area), year, indicator)
+        })
+        .collect()
+}
+
 /// The areas of a network: those of its wijken, each once. Wijken of other
 /// networks in `wijken` are ignored, as are codes no wijk has.
 pub fn network_areas(network: &Network, wijken: &[Wijk]) -> Vec<Area> {

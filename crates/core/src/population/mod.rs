@@ -20,7 +20,9 @@ pub mod theme;
 #[cfg(test)]
 mod tests;
 
-pub use aggregate::{aggregate, network_areas, Aggregate, AreaFigure, Completeness, Interval, Profile, Source, Value};
+pub use aggregate::{
+    aggregate, aggregate_each, network_areas, Aggregate, AreaFigure, Completeness, Interval, Profile, Source, Value,
+};
 pub use compare::{compare, trend, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
 pub use indicator::{Base, Indicator, Measure, Unit};
 pub use number::Number;

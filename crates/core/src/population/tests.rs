@@ -685,3 +685,23 @@ fn a_territory_keeps_its_published_figures_and_recomputes_its_shares() {
     assert_eq!(children.value, Value::Unknown);
     assert!(children.completeness.missing_areas.is_empty(), "the stand-in area is never shown");
 }
+
+#[test]
+fn a_map_aggregates_each_area_on_its_own_in_the_order_given() {
+    let mut areas = wijk();
+    areas.reverse();
+    areas.push(area("BU04029999"));
+    for indicator in [Indicator::Inhabitants, Indicator::Share65Plus, Indicator::SeverelyLonely] {
+        let each = aggregate_each(&fixture(), &areas, YEAR, indicator);
+        let one_by_one: Vec<Aggregate> =
+            areas.iter().map(|a| aggregate(&fixture(), std::slice::from_ref(a), YEAR, indicator)).collect();
+        assert_eq!(each, one_by_one, "{indicator:?}");
+    }
+    let lonely = aggregate_each(&fixture(), &areas, YEAR, Indicator::SeverelyLonely);
+    assert_eq!(lonely[3].value, Value::Known(n("10")), "BU04020001, last after the reverse");
+    assert_eq!(lonely[0].value, Value::Unknown, "BU04020004 has no estimate");
+    assert_eq!(lonely[4].completeness.known_parts, 0, "an area without figures");
+    assert!(aggregate_each(&fixture(), &areas, YEAR + 1, Indicator::Inhabitants)
+        .iter()
+        .all(|a| a.value == Value::Unknown));
+}

@@ -4,6 +4,8 @@
 //! a trend and a map of the region — each chart with its table, and every
 //! table as CSV/XLSX, every chart as SVG/PNG.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -12,8 +14,9 @@ use axum::Router;
 use serde::Deserialize;
 use wijkregie_core::codes::Code;
 use wijkregie_core::population::{
-    aggregate, compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Unit, Value,
+    aggregate_each, compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Unit, Value,
 };
+use wijkregie_core::region::Area;
 use wijkregie_formats::tables::{self, Sheet};
 
 use crate::auth::Visit;
@@ -311,8 +314,14 @@ fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) 
 
 fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator) -> Choropleth {
     let title = format!("{} per gebied van de regio, {}", capital(i.label()), view.year);
+    let on_map: Vec<Area> = areas.iter().map(|a| a.area.clone()).collect();
+    let values: BTreeMap<&Area, Option<Number>> = on_map
+        .iter()
+        .zip(aggregate_each(&view.region_figures, &on_map, view.year, i))
+        .map(|(area, a)| (area, a.value.known()))
+        .collect();
     crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
-        aggregate(&view.region_figures, std::slice::from_ref(&a.area), view.year, i).value.known()
+        values.get(&a.area).copied().flatten()
     })
 }
 

@@ -812,6 +812,11 @@ async function main() {
       // The real binary on the server's own data, as an operator would run it.
       cli: (args) => execFileSync(server.bin, ['--data-dir', server.dataDir, ...args], { env: server.env(), encoding: 'utf8' }),
     });
+    await (await import('./populatiedata.mjs')).populatiedataFlow({
+      newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS, login,
+      account: ACCOUNTS.find((a) => a.role === 'regio_beheerder'),
+      cli: (args) => execFileSync(server.bin, ['--data-dir', server.dataDir, ...args], { env: server.env(), encoding: 'utf8' }),
+    });
 
     assertServerAlive();
   } catch (e) {

@@ -45,11 +45,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(ImportCommand::Kwb { file, year, vintage }) => {
             let state = open(&cli.db, Config::default()).await?;
-            crate::population::import(&state, crate::population::Kind::Kwb, &file, year, vintage).await
+            crate::population::import(&state, wijkregie_web::service::population::FigureFile::Kwb, &file, year, vintage)
+                .await
         }
         Command::Import(ImportCommand::Health { file, year, vintage }) => {
             let state = open(&cli.db, Config::default()).await?;
-            crate::population::import(&state, crate::population::Kind::Health, &file, year, vintage).await
+            crate::population::import(
+                &state,
+                wijkregie_web::service::population::FigureFile::Health,
+                &file,
+                year,
+                vintage,
+            )
+            .await
         }
         Command::Import(ImportCommand::Hsds { path }) => {
             let state = open(&cli.db, Config::default()).await?;

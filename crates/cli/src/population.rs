@@ -8,16 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use wijkregie_formats::population::{parse_health, parse_kwb, LineError};
+use wijkregie_formats::population::LineError;
 use wijkregie_web::audit::Actor;
-use wijkregie_web::service::population::{self as service, Prepared};
+use wijkregie_web::service::population::{self as service, FigureFile};
 use wijkregie_web::AppState;
-
-#[derive(Clone, Copy)]
-pub enum Kind {
-    Kwb,
-    Health,
-}
 
 fn progress(len: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -44,28 +38,21 @@ fn refuse(path: &Path, problems: &[LineError]) -> ExitCode {
 
 pub async fn import(
     state: &AppState,
-    kind: Kind,
+    kind: FigureFile,
     path: &Path,
     year: Option<i32>,
     vintage: Option<i32>,
 ) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let (prepared, event, what): (Prepared, _, _) = match kind {
-        Kind::Kwb => match parse_kwb(&bytes, name, year) {
-            Ok(file) => {
-                (service::prepare_kwb(&file, vintage), "population.import_kwb", "Kerncijfers wijken en buurten")
-            }
-            Err(problems) => return Ok(refuse(path, &problems)),
-        },
-        Kind::Health => match parse_health(&bytes, name, year) {
-            Ok(file) => (service::prepare_health(&file, vintage), "population.import_health", "gezondheidscijfers"),
-            Err(problems) => return Ok(refuse(path, &problems)),
-        },
+    let prepared = match service::parse_file(kind, &bytes, name, year, vintage) {
+        Ok(prepared) => prepared,
+        Err(problems) => return Ok(refuse(path, &problems)),
     };
+    let what = kind.label();
     let bar = progress(prepared.figures.len() as u64);
     let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
-    let report = service::import(state, &actor, event, &prepared, &|done| bar.set_position(done as u64))
+    let report = service::import(state, &actor, kind.event(), &prepared, &|done| bar.set_position(done as u64))
         .await
         .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     bar.finish_and_clear();

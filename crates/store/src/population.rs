@@ -184,6 +184,47 @@ pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
     Ok(sqlx::query("SELECT COUNT(*) AS n FROM population_figure").fetch_one(&mut *conn).await?.try_get("n")?)
 }
 
+/// The figures of one source table, year and vintage: what the import page
+/// lists, so the regio-beheerder sees what is in and what is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSet {
+    pub publisher: String,
+    pub table: String,
+    pub source_year: i32,
+    pub year: i32,
+    pub vintage: i32,
+    pub areas: i64,
+    pub figures: i64,
+    pub unknown: i64,
+}
+
+/// Every stored set, by publisher, table and year (newest first).
+pub async fn sets(conn: &mut AnyConnection) -> Result<Vec<StoredSet>> {
+    let rows = sqlx::query(
+        "SELECT publisher, source_table, source_year, year, vintage, COUNT(DISTINCT area) AS areas, COUNT(*) AS figures,
+                SUM(CASE WHEN value IS NULL THEN 1 ELSE 0 END) AS unknown
+         FROM population_figure
+         GROUP BY publisher, source_table, source_year, year, vintage
+         ORDER BY publisher, source_table, year DESC, vintage DESC, source_year DESC",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoredSet {
+                publisher: r.try_get("publisher")?,
+                table: r.try_get("source_table")?,
+                source_year: int(r, "source_year")?,
+                year: int(r, "year")?,
+                vintage: int(r, "vintage")?,
+                areas: r.try_get("areas")?,
+                figures: r.try_get("figures")?,
+                unknown: r.try_get("unknown")?,
+            })
+        })
+        .collect()
+}
+
 /// The theme rules as last set, with who set them and when; `None` while
 /// the shipped defaults apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +328,9 @@ mod tests {
             let other = Area { code: "WK199101".parse().unwrap(), year: 2023 };
             assert!(for_areas(&mut conn, &[other]).await.unwrap().is_empty(), "another vintage is another area");
             assert_eq!(national(&mut conn).await.unwrap().len(), 1);
+            let listed = sets(&mut conn).await.unwrap();
+            let summary: Vec<_> = listed.iter().map(|s| (s.year, s.areas, s.figures, s.unknown)).collect();
+            assert_eq!(summary, [(2024, 2, 3, 1), (2022, 1, 1, 0)], "{:?}", db.engine);
         }
     }
 

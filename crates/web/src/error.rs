@@ -21,6 +21,8 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error("te veel pogingen: probeer het over {minutes} minuten opnieuw")]
     TooManyRequests { minutes: i64 },
     #[error("er ging iets mis aan onze kant")]
@@ -58,6 +60,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -165,7 +165,21 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         new_cookie = Some(cookie);
     }
 
-    let req = if is_unsafe(req.method()) { check_csrf(req, &visit).await? } else { req };
+    let req = if is_unsafe(req.method()) {
+        let path = req.uri().path().to_owned();
+        match check_csrf(req, &visit).await {
+            Ok(req) => req,
+            // The error layers sit inside this middleware, so the refusal is
+            // rendered here: a Dutch page, or problem JSON for the API.
+            Err(e) if path.starts_with("/api/") || path.starts_with("/fhir/") => {
+                let report = e.report();
+                return Ok(crate::api::problem::problem_response(report.status, report.detail, vec![], &path));
+            }
+            Err(e) => return Ok(crate::pages::error_page(&visit, &e)),
+        }
+    } else {
+        req
+    };
     let mut req = req;
     req.extensions_mut().insert(visit);
     let mut response = next.run(req).await;
@@ -197,23 +211,50 @@ async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, AppError> {
     if let Some(header) = req.headers().get("x-csrf-token") {
         return if constant_time_eq(header.as_bytes(), expected) { Ok(req) } else { Err(csrf_refused()) };
     }
-    let is_form = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Err(csrf_refused());
-    }
+    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 1024 * 1024)
-        .await
-        .map_err(|_| AppError::BadRequest("het formulier is te groot".into()))?;
-    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+    let (bytes, token) = if content_type.starts_with("application/x-www-form-urlencoded") {
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .map_err(|_| AppError::BadRequest("het formulier is te groot".into()))?;
+        let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+        (bytes, token)
+    } else if content_type.starts_with("multipart/form-data") {
+        // A file upload without script: the token is a field of the form.
+        let bytes = axum::body::to_bytes(body, MAX_UPLOAD).await.map_err(|_| upload_too_large())?;
+        let token = multipart_csrf(&content_type, bytes.clone()).await;
+        (bytes, token)
+    } else {
+        return Err(csrf_refused());
+    };
     match token {
         Some(t) if constant_time_eq(t.as_bytes(), expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
         _ => Err(csrf_refused()),
     }
+}
+
+/// The largest file the upload forms take; bigger files (such as every
+/// buurt outline of the Netherlands) go through the CLI.
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+pub fn upload_too_large() -> AppError {
+    AppError::TooLarge(format!(
+        "het bestand is groter dan {} MB: lees het in via de opdrachtregel (wijkregie import)",
+        MAX_UPLOAD / (1024 * 1024)
+    ))
+}
+
+/// The `csrf` field of a buffered multipart body, if there is one.
+async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn csrf_refused() -> AppError {

@@ -16,6 +16,7 @@ pub mod map;
 pub mod network;
 mod organization;
 mod outbox;
+mod population;
 mod practice;
 mod profile;
 mod public_map;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(wijk::routes())
         .merge(profile::routes())
         .merge(theme_rules::routes())
+        .merge(population::routes())
         .merge(map::routes())
         .merge(practice::routes())
         .merge(organization::routes())
@@ -169,17 +171,7 @@ async fn render_errors(req: Request, next: Next) -> Response {
         let target = if is_get { format!("/login?next={}", urlencode(&path)) } else { "/login".into() };
         return Redirect::to(&target).into_response();
     }
-    let page = ErrorPage {
-        layout: Layout::new(report.title, &visit, ""),
-        title: report.title,
-        detail: report.detail.clone(),
-        errors: report.errors.iter().map(ToString::to_string).collect(),
-    };
-    let mut out = match render(page) {
-        Ok(r) => r,
-        Err(_) => (report.status, report.detail).into_response(),
-    };
-    *out.status_mut() = report.status;
+    let mut out = report_page(&visit, &report);
     for h in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(v) = response.headers().get(&h) {
             out.headers_mut().insert(h, v.clone());
@@ -242,6 +234,28 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// The Dutch page for a path that does not exist.
+/// An error as a Dutch page with its status.
+fn report_page(visit: &Visit, report: &ErrorReport) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new(report.title, visit, ""),
+        title: report.title,
+        detail: report.detail.clone(),
+        errors: report.errors.iter().map(ToString::to_string).collect(),
+    };
+    let mut out = match render(page) {
+        Ok(r) => r,
+        Err(_) => (report.status, report.detail.clone()).into_response(),
+    };
+    *out.status_mut() = report.status;
+    out
+}
+
+/// An error raised before any page handler runs (a refused CSRF token, a
+/// too large upload) as the same Dutch page the handlers' errors get.
+pub fn error_page(visit: &Visit, error: &AppError) -> Response {
+    report_page(visit, &error.report())
+}
+
 pub fn not_found_page(visit: &Visit, path: &str) -> Response {
     let page = ErrorPage {
         layout: Layout::new("Niet gevonden", visit, ""),

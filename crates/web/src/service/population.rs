@@ -19,7 +19,9 @@ use wijkregie_core::population::{
 };
 use wijkregie_core::region::Area;
 use wijkregie_core::FieldError;
-use wijkregie_formats::population::{health_indicator, AreaCode, HealthImport, KwbImport, PublishedFigure};
+use wijkregie_formats::population::{
+    health_indicator, parse_health, parse_kwb, AreaCode, HealthImport, KwbImport, LineError, PublishedFigure,
+};
 use wijkregie_store::population::{self as db, RulesChange, SaveReport, StoredFigure, NEDERLAND};
 
 use crate::audit::{record, Actor, Entry};
@@ -49,6 +51,46 @@ fn stored(f: &PublishedFigure, indicator: Indicator, vintage: Option<i32>) -> St
         value: f.value,
         interval: f.interval,
         source: f.source.clone(),
+    }
+}
+
+/// The files of population figures wijkregie reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureFile {
+    /// CBS Kerncijfers wijken en buurten.
+    Kwb,
+    /// RIVM/GGD Gezondheid per wijk en buurt (50120NED).
+    Health,
+}
+
+impl FigureFile {
+    pub fn event(self) -> &'static str {
+        match self {
+            FigureFile::Kwb => "population.import_kwb",
+            FigureFile::Health => "population.import_health",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FigureFile::Kwb => "Kerncijfers wijken en buurten",
+            FigureFile::Health => "gezondheidscijfers",
+        }
+    }
+}
+
+/// Reads a file of figures whole: rows to store, or every problem with its
+/// line. Nothing is written either way.
+pub fn parse_file(
+    kind: FigureFile,
+    bytes: &[u8],
+    name: &str,
+    year: Option<i32>,
+    vintage: Option<i32>,
+) -> std::result::Result<Prepared, Vec<LineError>> {
+    match kind {
+        FigureFile::Kwb => parse_kwb(bytes, name, year).map(|file| prepare_kwb(&file, vintage)),
+        FigureFile::Health => parse_health(bytes, name, year).map(|file| prepare_health(&file, vintage)),
     }
 }
 
@@ -129,6 +171,122 @@ pub async fn import(
     }
     tx.commit().await?;
     Ok(report)
+}
+
+/// What the import page takes: a file of figures or of CBS area outlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    Figures(FigureFile),
+    Boundaries,
+}
+
+/// What an upload did, for the page's summary.
+#[derive(Debug, Clone, Default)]
+pub struct Uploaded {
+    pub file_name: String,
+    pub what: &'static str,
+    pub years: Vec<i32>,
+    pub areas: usize,
+    /// Figures, or outlines for a boundary file.
+    pub rows: usize,
+    pub unknown: usize,
+    pub not_kept: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// The page shows at most this many problems of a refused file; the rest
+/// are counted.
+const PROBLEMS_SHOWN: usize = 200;
+
+fn refused_file(problems: Vec<String>) -> AppError {
+    let total = problems.len();
+    let mut errors: Vec<FieldError> =
+        problems.into_iter().take(PROBLEMS_SHOWN).map(|p| FieldError::new("bestand", p)).collect();
+    if total > PROBLEMS_SHOWN {
+        errors.push(FieldError::new("bestand", format!("… en nog {} problemen", total - PROBLEMS_SHOWN)));
+    }
+    AppError::Invalid(errors)
+}
+
+/// Reads an uploaded file whole and stores it, as `wijkregie import` does:
+/// one bad row and nothing is written, every problem comes back with its
+/// line (or feature). Only the regio-beheerder may; a refusal is logged
+/// before the file is even read.
+pub async fn upload(
+    ctx: &Ctx,
+    kind: Upload,
+    file_name: &str,
+    bytes: &[u8],
+    year: Option<i32>,
+    vintage: Option<i32>,
+) -> Result<Uploaded> {
+    let event = match kind {
+        Upload::Figures(f) => f.event(),
+        Upload::Boundaries => "boundary.import",
+    };
+    let decision = authorize(&ctx.principal, Action::Edit, Object::Region);
+    if let Err(refusal) = decision {
+        let entry = Entry { event, action: AuditAction::Execute, object_type: "population_figure", object_id: None };
+        let mut tx = ctx.state.store.begin().await?;
+        record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
+        tx.commit().await?;
+        return Err(refusal.into());
+    }
+    if bytes.is_empty() {
+        return Err(AppError::Invalid(vec![FieldError::new("bestand", "kies een bestand om in te lezen")]));
+    }
+    let file_name = file_name.to_owned();
+    match kind {
+        Upload::Figures(figures) => {
+            let prepared = parse_file(figures, bytes, &file_name, year, vintage)
+                .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
+            let report = import(&ctx.state, &ctx.actor, event, &prepared, &|_| {}).await?;
+            Ok(Uploaded {
+                file_name,
+                what: figures.label(),
+                years: prepared.years.clone(),
+                areas: prepared.areas,
+                rows: prepared.figures.len(),
+                unknown: prepared.unknown,
+                not_kept: prepared.not_kept,
+                added: report.added,
+                changed: report.changed,
+                unchanged: report.unchanged,
+            })
+        }
+        Upload::Boundaries => {
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                AppError::Invalid(vec![FieldError::new("bestand", "het bestand is geen GeoJSON-tekst (UTF-8)")])
+            })?;
+            let year = year.map(|y| u16::try_from(y).map_err(|_| FieldError::new("jaar", "geen geldig jaartal")));
+            let year = year.transpose().map_err(|e| AppError::Invalid(vec![e]))?;
+            let file = wijkregie_formats::boundaries::parse(text, year)
+                .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
+            let years: BTreeSet<i32> = file.boundaries.iter().map(|b| i32::from(b.year)).collect();
+            let rows = file.boundaries.len();
+            let report = crate::service::boundary::import(&ctx.state, &ctx.actor, file).await?;
+            Ok(Uploaded {
+                file_name,
+                what: "gebiedsgrenzen",
+                years: years.into_iter().collect(),
+                areas: rows,
+                rows,
+                added: report.added,
+                changed: report.changed,
+                unchanged: report.unchanged,
+                ..Uploaded::default()
+            })
+        }
+    }
+}
+
+/// What is stored, per source table, year and vintage.
+pub async fn stored_sets(ctx: &Ctx) -> Result<Vec<db::StoredSet>> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.state.store.conn().await?;
+    Ok(db::sets(&mut conn).await?)
 }
 
 /// What a wijkprofiel is about.

@@ -3,7 +3,7 @@
 //! A repeat import of the same file changes nothing, so saving compares
 //! before it writes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
@@ -62,18 +62,31 @@ fn value_cell(v: Value) -> Option<i64> {
 }
 
 /// Stores figures, replacing those of the same area, vintage, year and
-/// indicator that differ. Callers pass each key once.
+/// indicator that differ. Callers pass each key once; a large import comes
+/// in chunks sorted by area, so each chunk reads back only its own range.
 pub async fn save(conn: &mut AnyConnection, figures: &[StoredFigure]) -> Result<SaveReport> {
-    let mut sets: Vec<(i32, i32)> = figures.iter().map(|f| (f.vintage, f.year)).collect();
-    sets.sort_unstable();
-    sets.dedup();
+    // Only the stored rows these figures could replace, as a range of area
+    // codes per year: reading a whole year per chunk made a national import
+    // quadratic, and PostgreSQL plans a long `IN (…)` list on a table it has
+    // no statistics for yet (the first import) as a full scan.
+    let mut ranges: BTreeMap<(i32, i32), (&str, &str)> = BTreeMap::new();
+    for f in figures {
+        let range = ranges.entry((f.vintage, f.year)).or_insert((f.area.as_str(), f.area.as_str()));
+        range.0 = range.0.min(f.area.as_str());
+        range.1 = range.1.max(f.area.as_str());
+    }
     let mut existing: HashMap<Key, StoredFigure> = HashMap::new();
-    for (vintage, year) in sets {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM population_figure WHERE vintage = $1 AND year = $2"))
-            .bind(i64::from(vintage))
-            .bind(i64::from(year))
-            .fetch_all(&mut *conn)
-            .await?;
+    for ((vintage, year), (first, last)) in ranges {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM population_figure
+             WHERE area >= $1 AND area <= $2 AND vintage = $3 AND year = $4"
+        ))
+        .bind(first)
+        .bind(last)
+        .bind(i64::from(vintage))
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
         for r in &rows {
             let f = row(r)?;
             existing.insert((f.area.clone(), f.vintage, f.year, f.indicator), f);

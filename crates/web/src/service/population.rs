@@ -104,7 +104,10 @@ pub struct Prepared {
     pub not_kept: usize,
 }
 
-fn prepared(figures: Vec<StoredFigure>, not_kept: usize) -> Prepared {
+fn prepared(mut figures: Vec<StoredFigure>, not_kept: usize) -> Prepared {
+    // Sorted so each stored chunk covers a narrow range of area codes
+    // (`store::population::save` reads back that range only).
+    figures.sort_by(|a, b| (a.vintage, a.year, &a.area, a.indicator).cmp(&(b.vintage, b.year, &b.area, b.indicator)));
     let years: BTreeSet<i32> = figures.iter().map(|f| f.year).collect();
     let areas: BTreeSet<&str> = figures.iter().map(|f| f.area.as_str()).collect();
     Prepared {

@@ -7,6 +7,7 @@
 //! bench/README.md.
 
 pub mod fts5;
+pub mod population;
 
 use std::collections::HashMap;
 use std::time::Duration;

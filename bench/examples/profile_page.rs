@@ -1,0 +1,127 @@
+//! The whole wijkprofiel page over HTTP, as a browser asks for it: the real
+//! router on a database holding the demo region plus the profile fixture
+//! (a wijk of 30 areas in wijken of 350 areas, 10 Kerncijfers and 3
+//! Gezondheidsmonitor years: 68,600 figures). Each request reads the
+//! figures, computes both profiles, the suggestions, trends and map values,
+//! renders every SVG chart and the choropleth, and the HTML.
+//!
+//! ```
+//! cargo run --release -p wijkregie-bench --example profile_page
+//! WIJKREGIE_TEST_POSTGRES_URL=postgres://… cargo run --release -p wijkregie-bench --example profile_page
+//! ```
+//!
+//! Times are measured at the client on loopback, so they include HTTP and
+//! compression and are an upper bound of the server time. Target: ≤ 20 ms p99.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use wijkregie_bench::population::{fixture, SUBJECT_AREAS};
+use wijkregie_core::region::Wijk;
+use wijkregie_store::population::StoredFigure;
+use wijkregie_store::testing::{self, TestDb};
+use wijkregie_web::{AppState, Config};
+
+const RUNS: usize = 200;
+const SUBJECT: &str = "bench-onderwerp";
+
+async fn start(db: &TestDb) -> SocketAddr {
+    wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
+    let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
+    let state = AppState::new(db.store.clone(), Config::default(), key).expect("app state");
+    wijkregie_web::demo::seed(&state).await.expect("the demo region loads");
+
+    let (figures, areas) = fixture();
+    let mut tx = state.store.begin_bulk().await.expect("a transaction");
+    let subject = Wijk { code: SUBJECT.parse().unwrap(), name: "Benchwijk".into(), areas: areas[..SUBJECT_AREAS].to_vec() };
+    wijkregie_store::region::save_wijk(tx.conn(), &subject).await.unwrap();
+    for (i, part) in areas[SUBJECT_AREAS..].chunks(40).enumerate() {
+        let wijk = Wijk { code: format!("bench-{i}").parse().unwrap(), name: format!("Wijk {i}"), areas: part.to_vec() };
+        wijkregie_store::region::save_wijk(tx.conn(), &wijk).await.unwrap();
+    }
+    let stored: Vec<StoredFigure> = figures
+        .iter()
+        .map(|f| StoredFigure {
+            area: f.area.to_string(),
+            vintage: f.vintage,
+            year: f.year,
+            indicator: f.indicator,
+            value: f.value,
+            interval: f.interval,
+            source: f.source.clone(),
+        })
+        .collect();
+    wijkregie_store::population::save(tx.conn(), &stored).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let addr = listener.local_addr().expect("bound address");
+    let app = wijkregie_web::app(state);
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("server runs");
+    });
+    addr
+}
+
+/// A browser after logging in: a session cookie, no redirects followed.
+async fn browser(addr: SocketAddr) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client builds");
+    let login = format!("http://{addr}/login");
+    let html = client.get(&login).send().await.unwrap().text().await.unwrap();
+    let marker = "name=\"csrf\" value=\"";
+    let at = html.find(marker).expect("a csrf field") + marker.len();
+    let csrf = &html[at..at + html[at..].find('"').unwrap()];
+    let account = &wijkregie_web::demo::ACCOUNTS[1];
+    let r = client
+        .post(&login)
+        .form(&[("csrf", csrf), ("email", account.email), ("password", wijkregie_web::demo::PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "the demo {} logs in", account.email);
+    client
+}
+
+async fn measure(engine: &str, db: TestDb) {
+    let addr = start(&db).await;
+    let client = browser(addr).await;
+    let url = format!("http://{addr}/wijken/{SUBJECT}/profiel?jaar=2022");
+    let mut bytes = 0;
+    for _ in 0..5 {
+        let r = client.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 200, "the profile page answers");
+        bytes = r.text().await.unwrap().len();
+    }
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let r = client.get(&url).send().await.unwrap();
+        let body = r.bytes().await.unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(body);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "  {engine:<10} {RUNS} requests: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.0} kB of HTML)",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0),
+        bytes as f64 / 1000.0
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    println!("wijkprofiel page of {SUBJECT_AREAS} areas, over HTTP with a session");
+    measure("SQLite", testing::sqlite().await).await;
+    if std::env::var("WIJKREGIE_TEST_POSTGRES_URL").is_ok() {
+        measure("PostgreSQL", testing::postgres().await).await;
+    } else {
+        println!("  (set WIJKREGIE_TEST_POSTGRES_URL to measure PostgreSQL too)");
+    }
+}

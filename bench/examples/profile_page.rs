@@ -33,10 +33,12 @@ async fn start(db: &TestDb) -> SocketAddr {
 
     let (figures, areas) = fixture();
     let mut tx = state.store.begin_bulk().await.expect("a transaction");
-    let subject = Wijk { code: SUBJECT.parse().unwrap(), name: "Benchwijk".into(), areas: areas[..SUBJECT_AREAS].to_vec() };
+    let subject =
+        Wijk { code: SUBJECT.parse().unwrap(), name: "Benchwijk".into(), areas: areas[..SUBJECT_AREAS].to_vec() };
     wijkregie_store::region::save_wijk(tx.conn(), &subject).await.unwrap();
     for (i, part) in areas[SUBJECT_AREAS..].chunks(40).enumerate() {
-        let wijk = Wijk { code: format!("bench-{i}").parse().unwrap(), name: format!("Wijk {i}"), areas: part.to_vec() };
+        let wijk =
+            Wijk { code: format!("bench-{i}").parse().unwrap(), name: format!("Wijk {i}"), areas: part.to_vec() };
         wijkregie_store::region::save_wijk(tx.conn(), &wijk).await.unwrap();
     }
     let stored: Vec<StoredFigure> = figures

@@ -79,4 +79,3 @@ pub fn fixture() -> (Vec<AreaFigure>, Vec<Area>) {
     }
     (figures, areas)
 }
-

@@ -124,7 +124,18 @@ pub async fn save(conn: &mut AnyConnection, figures: &[StoredFigure]) -> Result<
         rows.write_full(conn).await?;
     }
     rows.write_all(conn).await?;
+    if report.added + report.changed > 0 {
+        sqlx::query("UPDATE population_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *conn).await?;
+    }
     Ok(report)
+}
+
+/// The population revision: it rises with every save that changed a figure.
+pub async fn revision(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query("SELECT revision FROM population_revision WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("revision")?)
 }
 
 const COLUMNS: &str = "area, vintage, year, indicator, value, low, high, publisher, source_table, source_year";
@@ -320,13 +331,17 @@ mod tests {
                 figure(NEDERLAND, 2024, Indicator::Inhabitants, Value::Known(Number::from_int(17_942_942))),
                 lonely,
             ];
+            assert_eq!(revision(tx.conn()).await.unwrap(), 0);
             let report = save(tx.conn(), &figures).await.unwrap();
             assert_eq!((report.added, report.changed, report.unchanged), (4, 0, 0), "{:?}", db.engine);
+            assert_eq!(revision(tx.conn()).await.unwrap(), 1);
             let again = save(tx.conn(), &figures).await.unwrap();
             assert_eq!((again.added, again.changed, again.unchanged), (0, 0, 4));
+            assert_eq!(revision(tx.conn()).await.unwrap(), 1, "a repeat leaves the revision alone");
             let mut changed = figures[0].clone();
             changed.value = Value::Known(Number::from_int(4_220));
             assert_eq!(save(tx.conn(), &[changed]).await.unwrap().changed, 1);
+            assert_eq!(revision(tx.conn()).await.unwrap(), 2);
             tx.commit().await.unwrap();
 
             let mut conn = db.store.conn().await.unwrap();

@@ -39,6 +39,8 @@ pub struct AppState {
     pub search: Arc<wijkregie_search::Index>,
     /// Seals the personal data of referrals (see `store::crypto`).
     pub field_key: Arc<wijkregie_store::crypto::FieldKey>,
+    /// The region's population figures, reused until an import changes them.
+    pub region_figures: Arc<service::population::RegionFigures>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
             config: Arc::new(config),
             search: Arc::new(wijkregie_search::Index::new()?),
             field_key: Arc::new(field_key),
+            region_figures: Arc::default(),
             metrics: Arc::new(metrics::Metrics::default()),
         })
     }

@@ -85,6 +85,31 @@ async fn the_regio_beheerder_uploads_figures_all_or_nothing() {
         let (_, listing) = app.get(&admin, "/populatiedata").await;
         assert!(listing.contains("<td class=\"num\">2023</td><td class=\"num\">2023</td>"), "vintage 2023 is listed");
 
+        // The profile keeps the region's figures in memory; an upload that
+        // changes them is seen on the next page, a repeat changes nothing.
+        let profile = "/wijken/binnenstad/profiel?jaar=2022";
+        let (_, before_page) = app.get(&admin, profile).await;
+        let (_, again_page) = app.get(&admin, profile).await;
+        assert_eq!(before_page, again_page, "the page is the same twice");
+        let more: Vec<String> = demo::kwb_csv(2022)
+            .lines()
+            .map(|line| {
+                let mut cells: Vec<String> = line.split(';').map(str::to_owned).collect();
+                // Not the Netherlands: that row is read fresh on every page.
+                if let (false, Ok(n)) = (cells[0].starts_with("NL00"), cells[7].trim().parse::<i64>()) {
+                    cells[7] = (n + 1_000).to_string();
+                }
+                cells.join(";")
+            })
+            .collect();
+        let grown =
+            Upload { kind: "kwb", name: "kwb-2022.csv", body: more.join("\n").into_bytes(), year: "", vintage: "2024" };
+        let (status, html) = upload(&app, &admin, Some(&csrf), grown).await;
+        assert_eq!(status, 200, "{html:.600}");
+        assert!(html.contains("gewijzigd"), "{html}");
+        let (_, after_page) = app.get(&admin, profile).await;
+        assert!(after_page != before_page, "{engine:?}: the profile shows the new figures");
+
         // Health figures and boundaries go through the same form.
         let health = Upload {
             kind: "gezondheid",

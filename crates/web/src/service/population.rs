@@ -8,6 +8,7 @@
 //! regio-beheerder's.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
@@ -292,6 +293,32 @@ pub async fn stored_sets(ctx: &Ctx) -> Result<Vec<db::StoredSet>> {
     Ok(db::sets(&mut conn).await?)
 }
 
+/// The region's figures as last read, kept while the population revision
+/// and the region's areas stay the same. Reading them is most of a profile
+/// page's time (68,600 rows for a region of 350 areas); they change only
+/// with an import, and every import that changes a figure raises the
+/// revision in its transaction, so one cheap query tells a stale copy.
+#[derive(Default)]
+pub struct RegionFigures(Mutex<Option<CachedRegion>>);
+
+struct CachedRegion {
+    revision: i64,
+    areas: Vec<Area>,
+    figures: Arc<Vec<AreaFigure>>,
+}
+
+impl RegionFigures {
+    fn get(&self, revision: i64, areas: &[Area]) -> Option<Arc<Vec<AreaFigure>>> {
+        let cached = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cached.as_ref().filter(|c| c.revision == revision && c.areas == areas).map(|c| Arc::clone(&c.figures))
+    }
+
+    fn put(&self, revision: i64, areas: &[Area], figures: Arc<Vec<AreaFigure>>) {
+        let mut cached = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *cached = Some(CachedRegion { revision, areas: areas.to_vec(), figures });
+    }
+}
+
 /// What a wijkprofiel is about.
 #[derive(Debug, Clone)]
 pub enum Subject {
@@ -309,7 +336,7 @@ pub struct ProfileView {
     /// The subject's figures, all years (trends).
     pub figures: Vec<AreaFigure>,
     /// The figures of every area of the region, all years (the map).
-    pub region_figures: Vec<AreaFigure>,
+    pub region_figures: Arc<Vec<AreaFigure>>,
     pub profile: Profile,
     pub region: Reference,
     pub national: Option<Reference>,
@@ -350,7 +377,15 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
         all.dedup();
         all
     };
-    let region_figures = db::for_areas(&mut conn, &region_areas).await?;
+    let revision = db::revision(&mut conn).await?;
+    let region_figures = match ctx.state.region_figures.get(revision, &region_areas) {
+        Some(figures) => figures,
+        None => {
+            let figures = Arc::new(db::for_areas(&mut conn, &region_areas).await?);
+            ctx.state.region_figures.put(revision, &region_areas, Arc::clone(&figures));
+            figures
+        }
+    };
     let national = db::national(&mut conn).await?;
     let rules = db::current_rules(&mut conn).await?.map_or_else(default_rules, |c| c.rules);
     drop(conn);

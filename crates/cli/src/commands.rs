@@ -12,6 +12,7 @@ use wijkregie_store::Store;
 use wijkregie_web::audit::Actor;
 use wijkregie_web::error::AppError;
 use wijkregie_web::service::account::{create_user, UserSpec};
+use wijkregie_web::service::population::FigureFile;
 use wijkregie_web::service::region::{export_region, import_region};
 use wijkregie_web::{AppState, Config};
 
@@ -45,19 +46,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(ImportCommand::Kwb { file, year, vintage }) => {
             let state = open(&cli.db, Config::default()).await?;
-            crate::population::import(&state, wijkregie_web::service::population::FigureFile::Kwb, &file, year, vintage)
-                .await
+            crate::population::import(&state, FigureFile::Kwb, &file, year, vintage).await
         }
         Command::Import(ImportCommand::Health { file, year, vintage }) => {
             let state = open(&cli.db, Config::default()).await?;
-            crate::population::import(
-                &state,
-                wijkregie_web::service::population::FigureFile::Health,
-                &file,
-                year,
-                vintage,
-            )
-            .await
+            crate::population::import(&state, FigureFile::Health, &file, year, vintage).await
         }
         Command::Import(ImportCommand::Hsds { path }) => {
             let state = open(&cli.db, Config::default()).await?;

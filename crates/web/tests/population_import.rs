@@ -163,6 +163,12 @@ async fn other_roles_and_forged_uploads_are_refused() {
         let (status, _) = upload(&app, &staff, Some(&csrf), own()).await;
         assert_eq!(status, 403, "{engine:?}");
 
+        // Without signing in there is no upload form, and no body is taken in.
+        let anonymous = app.client();
+        let csrf = app.csrf(&anonymous, "/login").await;
+        let (status, _) = upload(&app, &anonymous, Some(&csrf), own()).await;
+        assert_eq!(status, 400, "{engine:?}: an anonymous upload");
+
         let admin = app.login(Role::RegioBeheerder).await;
         let (status, html) = upload(&app, &admin, None, own()).await;
         assert_eq!(status, 400, "no token: {html:.300}");

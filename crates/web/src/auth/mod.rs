@@ -219,8 +219,10 @@ async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, AppError> {
             .map_err(|_| AppError::BadRequest("het formulier is te groot".into()))?;
         let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
         (bytes, token)
-    } else if content_type.starts_with("multipart/form-data") {
+    } else if content_type.starts_with("multipart/form-data") && visit.principal.is_some() {
         // A file upload without script: the token is a field of the form.
+        // Only signed-in users have upload forms, so an anonymous session
+        // cannot make the server hold large bodies.
         let bytes = axum::body::to_bytes(body, MAX_UPLOAD).await.map_err(|_| upload_too_large())?;
         let token = multipart_csrf(&content_type, bytes.clone()).await;
         (bytes, token)

@@ -7,6 +7,8 @@
 //
 // Called from run.mjs with its helpers, so the checks are the same ones.
 
+import { flowStep } from './flow.mjs';
+
 const QUARTER = '2025Q2';
 
 /** "€ 9.150,40" or "€ -12,00" → cents. */
@@ -43,18 +45,7 @@ export async function financieringFlow({ newContext, origin, visit, watch, check
   const page = await ctx.newPage();
   page.setDefaultTimeout(timeout);
   const w = watch(page);
-  const step = async (name, expectStatus, action) => {
-    try {
-      const { res, problems = [] } = await action();
-      problems.push(...await checkPage(page, w, {
-        role, response: res, url: page.url(), expectStatus, loggedIn: true, shotName: `financiering-${name.replace(/\W+/g, '-')}`,
-      }));
-      record(role, `financiering: ${name}`, problems);
-    } catch (e) {
-      if (e instanceof ServerDied) throw e;
-      record(role, `financiering: ${name}`, [e.message.split('\n')[0]]);
-    }
-  };
+  const step = flowStep({ page, w, checkPage, record, ServerDied, role, label: 'financiering' });
   const statementsJson = () => JSON.parse(cli(['finance', 'statements', '--quarter', QUARTER, '--format', 'json']));
 
   try {

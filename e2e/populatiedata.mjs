@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { flowStep } from './flow.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.join(HERE, '..', 'crates', 'formats', 'tests', 'data', 'population', 'kwb-2024.csv');
 
@@ -21,18 +23,7 @@ export async function populatiedataFlow({ newContext, origin, visit, watch, chec
   const page = await ctx.newPage();
   page.setDefaultTimeout(timeout);
   const w = watch(page);
-  const step = async (name, expectStatus, action) => {
-    try {
-      const { res, problems = [] } = await action();
-      problems.push(...await checkPage(page, w, {
-        role, response: res, url: page.url(), expectStatus, loggedIn: true, shotName: `populatiedata-${name.replace(/\W+/g, '-')}`,
-      }));
-      record(role, `populatiedata: ${name}`, problems);
-    } catch (e) {
-      if (e instanceof ServerDied) throw e;
-      record(role, `populatiedata: ${name}`, [e.message.split('\n')[0]]);
-    }
-  };
+  const step = flowStep({ page, w, checkPage, record, ServerDied, role, label: 'populatiedata' });
   const good = fs.readFileSync(FIXTURE, 'utf8');
   // Line 3 is Groningen's Centrum wijk; its inhabitants become text.
   const bad = good.split('\n').map((line, i) => (i === 2 ? line.replace(',21470,', ',veel,') : line)).join('\n');

@@ -15,10 +15,10 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use wijkregie_bench::population::app_state;
 use wijkregie_store::testing::{self, TestDb};
 use wijkregie_web::audit::Actor;
 use wijkregie_web::service::population::{self as service, FigureFile};
-use wijkregie_web::{AppState, Config};
 
 const GEMEENTEN: usize = 350;
 const WIJKEN: usize = 3_300;
@@ -96,14 +96,8 @@ fn national_file() -> String {
     out
 }
 
-async fn state(db: &TestDb) -> AppState {
-    wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
-    let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
-    AppState::new(db.store.clone(), Config::default(), key).expect("app state")
-}
-
 async fn measure(engine: &str, db: TestDb, file: &str) {
-    let state = state(&db).await;
+    let state = app_state(&db).await;
     let actor = Actor::new(None, "bench", Some("cli".into()));
     for pass in ["first import", "same file again"] {
         let start = Instant::now();

@@ -14,6 +14,7 @@
 use std::time::Instant;
 
 use wijkregie_bench::population::{fixture, KWB_YEARS, REGION_AREAS, SUBJECT_AREAS};
+use wijkregie_bench::{ms, percentiles};
 use wijkregie_core::population::{
     aggregate_each, default_rules, suggest, trend, AreaFigure, Indicator, Profile, Reference, ReferenceLevel,
 };
@@ -44,14 +45,13 @@ fn main() {
     for _ in 0..200 {
         let start = Instant::now();
         shape = std::hint::black_box(page());
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        times.push(start.elapsed());
     }
-    times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    let (p50, p99, max) = percentiles(times);
     println!(
         "wijkprofiel computation: {SUBJECT_AREAS} areas in a region of {REGION_AREAS}, {} figures in all",
         region_figures.len()
     );
     println!("  suggestions {}, trend points {}, map areas with a value {}", shape.0, shape.1, shape.2);
-    println!("  200 runs: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(0.5), pct(0.99), pct(1.0));
+    println!("  200 runs: p50 {}, p99 {}, max {}", ms(p50), ms(p99), ms(max));
 }

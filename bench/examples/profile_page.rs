@@ -16,19 +16,17 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use wijkregie_bench::population::{fixture, SUBJECT_AREAS};
+use wijkregie_bench::population::{app_state, fixture, SUBJECT_AREAS};
+use wijkregie_bench::{ms, percentiles};
 use wijkregie_core::region::Wijk;
 use wijkregie_store::population::StoredFigure;
 use wijkregie_store::testing::{self, TestDb};
-use wijkregie_web::{AppState, Config};
 
 const RUNS: usize = 200;
 const SUBJECT: &str = "bench-onderwerp";
 
 async fn start(db: &TestDb) -> SocketAddr {
-    wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
-    let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
-    let state = AppState::new(db.store.clone(), Config::default(), key).expect("app state");
+    let state = app_state(db).await;
     wijkregie_web::demo::seed(&state).await.expect("the demo region loads");
 
     let (figures, areas) = fixture();
@@ -103,16 +101,15 @@ async fn measure(engine: &str, db: TestDb) {
         let start = Instant::now();
         let r = client.get(&url).send().await.unwrap();
         let body = r.bytes().await.unwrap();
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        times.push(start.elapsed());
         std::hint::black_box(body);
     }
-    times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    let (p50, p99, max) = percentiles(times);
     println!(
-        "  {engine:<10} {RUNS} requests: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.0} kB of HTML)",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0),
+        "  {engine:<10} {RUNS} requests: p50 {}, p99 {}, max {} ({:.0} kB of HTML)",
+        ms(p50),
+        ms(p99),
+        ms(max),
         bytes as f64 / 1000.0
     );
 }

@@ -226,13 +226,14 @@ pub async fn upload(
     year: Option<i32>,
     vintage: Option<i32>,
 ) -> Result<Uploaded> {
-    let event = match kind {
-        Upload::Figures(f) => f.event(),
-        Upload::Boundaries => "boundary.import",
+    // The same event and object as the import itself would log.
+    let (event, object_type) = match kind {
+        Upload::Figures(f) => (f.event(), "population_figure"),
+        Upload::Boundaries => ("boundary.import", "boundary"),
     };
     let decision = authorize(&ctx.principal, Action::Edit, Object::Region);
     if let Err(refusal) = decision {
-        let entry = Entry { event, action: AuditAction::Execute, object_type: "population_figure", object_id: None };
+        let entry = Entry { event, action: AuditAction::Execute, object_type, object_id: None };
         let mut tx = ctx.state.store.begin().await?;
         record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
         tx.commit().await?;

@@ -806,17 +806,15 @@ async function main() {
 
     await referralFlow(newContext, origin);
     await (await import('./aanmelding.mjs')).aanmeldingFlow({ newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS });
-    await (await import('./financiering.mjs')).financieringFlow({
-      newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS, login,
-      account: ACCOUNTS.find((a) => a.role === 'regio_beheerder'),
-      // The real binary on the server's own data, as an operator would run it.
-      cli: (args) => execFileSync(server.bin, ['--data-dir', server.dataDir, ...args], { env: server.env(), encoding: 'utf8' }),
-    });
-    await (await import('./populatiedata.mjs')).populatiedataFlow({
+    // The regio-beheerder's flows, with the real binary on the server's own
+    // data, as an operator would run it.
+    const adminFlow = {
       newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS, login,
       account: ACCOUNTS.find((a) => a.role === 'regio_beheerder'),
       cli: (args) => execFileSync(server.bin, ['--data-dir', server.dataDir, ...args], { env: server.env(), encoding: 'utf8' }),
-    });
+    };
+    await (await import('./financiering.mjs')).financieringFlow(adminFlow);
+    await (await import('./populatiedata.mjs')).populatiedataFlow(adminFlow);
 
     assertServerAlive();
   } catch (e) {

@@ -2,13 +2,13 @@
 //! vintage year, with the area's name. A repeat import of the same file
 //! changes nothing, so saving compares before it writes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::CbsCode;
 use wijkregie_core::region::Area;
 
-use crate::batch::Rows;
+use crate::batch::{list, Rows, MAX_KEYS};
 use crate::error::{Result, StoreError};
 
 /// One stored outline. `geometry` is a GeoJSON MultiPolygon as
@@ -69,21 +69,38 @@ pub async fn save(conn: &mut AnyConnection, boundaries: &[StoredBoundary]) -> Re
         rows.write_full(conn).await?;
     }
     rows.write_all(conn).await?;
+    if report.added + report.changed > 0 {
+        // Maps keep the region's outlines with its figures (one revision).
+        crate::population::raise_revision(conn).await?;
+    }
     Ok(report)
 }
 
-/// The outlines of the given areas that are stored, in the order asked;
-/// areas without an outline are left out (the map says which).
+/// The outlines of the given areas that are stored, by vintage and code;
+/// areas without an outline are left out (the map says which). One query
+/// per vintage and 500 codes, not one per area: a region has hundreds.
 pub async fn for_areas(conn: &mut AnyConnection, areas: &[Area]) -> Result<Vec<StoredBoundary>> {
+    let mut by_year: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    for a in areas {
+        by_year.entry(a.year).or_default().push(a.code.as_str());
+    }
     let mut out = Vec::with_capacity(areas.len());
-    for area in areas {
-        if let Some(r) = sqlx::query("SELECT code, year, name, geometry FROM boundary WHERE code = $1 AND year = $2")
-            .bind(area.code.as_str())
-            .bind(i64::from(area.year))
-            .fetch_optional(&mut *conn)
-            .await?
-        {
-            out.push(row(&r)?);
+    for (year, mut codes) in by_year {
+        codes.sort_unstable();
+        codes.dedup();
+        for chunk in codes.chunks(MAX_KEYS) {
+            let sql = format!(
+                "SELECT code, year, name, geometry FROM boundary WHERE year = ${} AND code IN ({}) ORDER BY code",
+                chunk.len() + 1,
+                list(chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for code in chunk {
+                q = q.bind(*code);
+            }
+            for r in q.bind(i64::from(year)).fetch_all(&mut *conn).await? {
+                out.push(row(&r)?);
+            }
         }
     }
     Ok(out)

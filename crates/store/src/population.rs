@@ -125,12 +125,20 @@ pub async fn save(conn: &mut AnyConnection, figures: &[StoredFigure]) -> Result<
     }
     rows.write_all(conn).await?;
     if report.added + report.changed > 0 {
-        sqlx::query("UPDATE population_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *conn).await?;
+        raise_revision(conn).await?;
     }
     Ok(report)
 }
 
-/// The population revision: it rises with every save that changed a figure.
+/// Marks the population data as changed, in the caller's transaction, so
+/// copies kept in memory (`web::service::region_data`) are read again.
+pub(crate) async fn raise_revision(conn: &mut AnyConnection) -> Result<()> {
+    sqlx::query("UPDATE population_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The population revision: it rises with every save that changed a figure
+/// or an outline (`store::boundary::save`).
 pub async fn revision(conn: &mut AnyConnection) -> Result<i64> {
     Ok(sqlx::query("SELECT revision FROM population_revision WHERE id = 1")
         .fetch_one(&mut *conn)

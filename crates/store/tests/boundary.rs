@@ -2,6 +2,7 @@
 
 use wijkregie_core::region::Area;
 use wijkregie_store::boundary::{self, SaveReport, StoredBoundary};
+use wijkregie_store::population;
 use wijkregie_store::testing;
 
 fn outline(code: &str, year: u16, name: &str, size: f64) -> StoredBoundary {
@@ -46,8 +47,44 @@ async fn a_repeat_save_changes_nothing_and_a_new_outline_replaces_the_old() {
         let found = boundary::for_areas(&mut conn, &asked).await.unwrap();
         assert_eq!(
             found.iter().map(|b| (b.code.as_str(), b.year)).collect::<Vec<_>>(),
-            [("WK036301", 2025), ("BU03630101", 2024)],
-            "in the order asked, the unknown area left out"
+            [("BU03630101", 2024), ("WK036301", 2025)],
+            "by vintage and code, the unknown area left out"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_save_that_changes_an_outline_raises_the_population_revision() {
+    for db in testing::both().await {
+        let first = [outline("WK036301", 2024, "Oost", 0.1)];
+        let mut tx = db.store.begin().await.unwrap();
+        let before = population::revision(tx.conn()).await.unwrap();
+        boundary::save(tx.conn(), &first).await.unwrap();
+        assert_eq!(population::revision(tx.conn()).await.unwrap(), before + 1, "{:?}: a new outline", db.engine);
+        boundary::save(tx.conn(), &first).await.unwrap();
+        assert_eq!(population::revision(tx.conn()).await.unwrap(), before + 1, "{:?}: a repeat", db.engine);
+        boundary::save(tx.conn(), &[outline("WK036301", 2024, "Oost", 0.3)]).await.unwrap();
+        assert_eq!(population::revision(tx.conn()).await.unwrap(), before + 2, "{:?}: a changed outline", db.engine);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn outlines_of_more_areas_than_one_query_holds_are_all_read() {
+    for db in testing::both().await {
+        // 1,200 buurten in two vintages: more codes than one IN list takes.
+        let all: Vec<StoredBoundary> = (0..1200)
+            .map(|i| outline(&format!("BU0363{:04}", i % 600), 2023 + u16::from(i >= 600), "Buurt", 0.01))
+            .collect();
+        let mut tx = db.store.begin_bulk().await.unwrap();
+        boundary::save(tx.conn(), &all).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut asked: Vec<Area> = all.iter().map(|b| Area { code: b.code.clone(), year: b.year }).collect();
+        asked.push(Area { code: "BU03639999".parse().unwrap(), year: 2023 });
+        let mut conn = db.store.conn().await.unwrap();
+        let found = boundary::for_areas(&mut conn, &asked).await.unwrap();
+        assert_eq!(found.len(), 1200, "{:?}", db.engine);
+        assert_eq!((found[0].code.as_str(), found[0].year), ("BU03630000", 2023));
+        assert_eq!((found[1199].code.as_str(), found[1199].year), ("BU03630599", 2024));
     }
 }

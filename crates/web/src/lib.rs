@@ -39,8 +39,9 @@ pub struct AppState {
     pub search: Arc<wijkregie_search::Index>,
     /// Seals the personal data of referrals (see `store::crypto`).
     pub field_key: Arc<wijkregie_store::crypto::FieldKey>,
-    /// The region's population figures, reused until an import changes them.
-    pub region_figures: Arc<service::population::RegionFigures>,
+    /// The region's population data in memory, reused until an import or
+    /// a change of the wijken (`service::region_data`).
+    pub region_data: Arc<service::region_data::RegionCache>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -51,7 +52,7 @@ impl AppState {
             config: Arc::new(config),
             search: Arc::new(wijkregie_search::Index::new()?),
             field_key: Arc::new(field_key),
-            region_figures: Arc::default(),
+            region_data: Arc::default(),
             metrics: Arc::new(metrics::Metrics::default()),
         })
     }

@@ -68,3 +68,54 @@ async fn the_map_shows_every_demo_area_with_its_table_and_downloads() {
         assert!(n >= 5, "{engine:?}: {n} map reads logged");
     }
 }
+
+/// The map and the wijkprofiel are drawn from the region's data kept in
+/// memory (`service::region_data`): a changed wijk and a new outline must
+/// show on the very next page.
+#[tokio::test]
+async fn the_map_follows_changed_wijken_and_new_outlines() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let client = app.login(Role::Wijkmanager).await;
+        let (_, before) = app.get(&client, "/kaart").await;
+        assert_eq!(before.matches("</title></path>").count(), 14, "{engine:?}");
+        let (_, profile) = app.get(&client, "/wijken/heiderloo-noord/profiel").await;
+        assert!(profile.contains("Kerkbuurt (Heiderloo-Noord)"), "{engine:?}: the profile's map names the buurt");
+
+        // Heiderloo-Noord is renamed and gains a buurt without an outline.
+        let mut conn = app.state.store.conn().await.unwrap();
+        let mut wijk = wijkregie_store::region::wijk(&mut conn, &"heiderloo-noord".parse().unwrap())
+            .await
+            .unwrap()
+            .expect("a demo wijk");
+        drop(conn);
+        wijk.name = "Heiderloo-Dorp".into();
+        wijk.areas.push(wijkregie_core::region::Area { code: "BU19930199".parse().unwrap(), year: 2024 });
+        let mut tx = app.state.store.begin().await.unwrap();
+        wijkregie_store::region::save_wijk(tx.conn(), &wijk).await.unwrap();
+        tx.commit().await.unwrap();
+        let (_, renamed) = app.get(&client, "/kaart").await;
+        assert!(renamed.contains("Kerkbuurt (Heiderloo-Dorp)"), "{engine:?}: the new name");
+        assert!(!renamed.contains("Heiderloo-Noord"), "{engine:?}: the old name is gone");
+        assert!(renamed.contains("BU19930199"), "{engine:?}: the new buurt is listed without an outline");
+        assert_eq!(renamed.matches("</title></path>").count(), 14);
+        let (_, profile) = app.get(&client, "/wijken/heiderloo-noord/profiel").await;
+        assert!(profile.contains("Kerkbuurt (Heiderloo-Dorp)"), "{engine:?}: the profile's map too");
+
+        // Its outline arrives with an import: the next map draws it.
+        let square =
+            r#"{"type":"MultiPolygon","coordinates":[[[[5.60,51.50],[5.61,51.50],[5.61,51.51],[5.60,51.50]]]]}"#;
+        let mut tx = app.state.store.begin().await.unwrap();
+        let outline = wijkregie_store::boundary::StoredBoundary {
+            code: "BU19930199".parse().unwrap(),
+            year: 2024,
+            name: "Nieuwe Hoek".into(),
+            geometry: square.into(),
+        };
+        wijkregie_store::boundary::save(tx.conn(), &[outline]).await.unwrap();
+        tx.commit().await.unwrap();
+        let (_, after) = app.get(&client, "/kaart").await;
+        assert_eq!(after.matches("</title></path>").count(), 15, "{engine:?}: the new outline is drawn");
+        assert!(after.contains("Nieuwe Hoek (Heiderloo-Dorp)"), "{engine:?}");
+    }
+}

@@ -4,6 +4,8 @@
 //! outlines themselves tell (the area's size) or none at all; the figures
 //! arrive as plain values per area through [`region_map`].
 
+use std::sync::Arc;
+
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -101,7 +103,7 @@ pub fn region_map(
     }
 }
 
-async fn build(ctx: &Ctx, q: &MapQuery) -> Result<(Indicator, Choropleth, Vec<RegionArea>), AppError> {
+async fn build(ctx: &Ctx, q: &MapQuery) -> Result<(Indicator, Choropleth, Arc<Vec<RegionArea>>), AppError> {
     let indicator = Indicator::parse(&q.indicator)?;
     let areas = boundary::region_areas(ctx).await?;
     let (legend, unit) = indicator.legend();

@@ -4,7 +4,7 @@
 //! a trend and a map of the region — each chart with its table, and every
 //! table as CSV/XLSX, every chart as SVG/PNG.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query};
 use axum::http::header;
@@ -14,9 +14,8 @@ use axum::Router;
 use serde::Deserialize;
 use wijkregie_core::codes::Code;
 use wijkregie_core::population::{
-    aggregate_each, compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Unit, Value,
+    compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Unit, Value,
 };
-use wijkregie_core::region::Area;
 use wijkregie_formats::tables::{self, Sheet};
 
 use crate::auth::Visit;
@@ -280,18 +279,9 @@ fn capital(s: &str) -> String {
 }
 
 fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) {
-    let region_areas: Vec<_> = {
-        let mut a: Vec<_> = view
-            .region_figures
-            .iter()
-            .map(|f| wijkregie_core::region::Area { code: f.area.clone(), year: u16::try_from(f.vintage).unwrap_or(0) })
-            .collect();
-        a.sort();
-        a.dedup();
-        a
-    };
     let own = trend(&view.figures, &view.areas, i, &view.years);
-    let region = trend(&view.region_figures, &region_areas, i, &view.years);
+    // The region's trend covers every year it has; the chart shows the subject's.
+    let region = view.region_figures.trend(i);
     let series = |t: &wijkregie_core::population::Trend, name: &str| Series {
         name: name.to_owned(),
         values: view
@@ -314,12 +304,7 @@ fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) 
 
 fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator) -> Choropleth {
     let title = format!("{} per gebied van de regio, {}", capital(i.label()), view.year);
-    let on_map: Vec<Area> = areas.iter().map(|a| a.area.clone()).collect();
-    let values: BTreeMap<&Area, Option<Number>> = on_map
-        .iter()
-        .zip(aggregate_each(&view.region_figures, &on_map, view.year, i))
-        .map(|(area, a)| (area, a.value.known()))
-        .collect();
+    let values = view.region_figures.map(view.year, i);
     crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
         values.get(&a.area).copied().flatten()
     })
@@ -372,13 +357,13 @@ fn subject_of(kind: &str, code: &str) -> Result<Subject, AppError> {
 struct Built {
     view: ProfileView,
     indicator: Indicator,
-    areas: Vec<RegionArea>,
+    areas: Arc<Vec<RegionArea>>,
 }
 
 async fn build(ctx: &Ctx, subject: &Subject, q: &ProfileQuery) -> Result<Built, AppError> {
     let indicator = parse_indicator(&q.indicator)?;
     let view = service::profile(ctx, subject, parse_year(&q.jaar)?).await?;
-    let areas = boundary::region_areas(ctx).await?;
+    let areas = boundary::region_areas_of(ctx, &view.data).await?;
     Ok(Built { view, indicator, areas })
 }
 

@@ -3,15 +3,20 @@
 //! the caller, so any figure per area (population figures, or the area's
 //! own size) can be drawn with the same outlines.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use wijkregie_core::access::{authorize, Action, Grant, Object};
 use wijkregie_core::audit::AuditAction;
-use wijkregie_core::region::Area;
+use wijkregie_core::region::{Area, Wijk};
 use wijkregie_formats::boundaries::{self, BoundaryFile};
 use wijkregie_store::boundary::{self as db, SaveReport, StoredBoundary};
+use wijkregie_store::AnyConnection;
 
 use crate::audit::{record, Actor, Entry};
 use crate::error::AppError;
 use crate::map::MapArea;
+use crate::service::region_data::RegionData;
 use crate::service::Ctx;
 use crate::AppState;
 
@@ -78,8 +83,16 @@ pub struct RegionArea {
     pub outline: Option<geo::MultiPolygon<f64>>,
 }
 
-/// The CBS areas of every wijk this user may see, with their outlines.
-pub async fn region_areas(ctx: &Ctx) -> Result<Vec<RegionArea>> {
+/// The CBS areas of every wijk, with their outlines: the region's map.
+pub async fn region_areas(ctx: &Ctx) -> Result<Arc<Vec<RegionArea>>> {
+    let mut conn = ctx.state.store.conn().await?;
+    let data = ctx.state.region_data.current(&mut conn).await?;
+    drop(conn);
+    region_areas_of(ctx, &data).await
+}
+
+/// As [`region_areas`], for a caller that holds the region's data already.
+pub async fn region_areas_of(ctx: &Ctx, data: &RegionData) -> Result<Arc<Vec<RegionArea>>> {
     let decision = authorize(&ctx.principal, Action::View, Object::Wijk);
     let mut tx = ctx.state.store.begin().await?;
     record(
@@ -93,15 +106,19 @@ pub async fn region_areas(ctx: &Ctx) -> Result<Vec<RegionArea>> {
     tx.commit().await?;
     decision?;
     let mut conn = ctx.state.store.conn().await?;
-    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
+    data.outlines(&mut conn).await
+}
+
+/// Reads the outlines of the areas of `wijken` (for `RegionData`).
+pub(crate) async fn load(conn: &mut AnyConnection, wijken: &[Wijk]) -> Result<Vec<RegionArea>> {
     let areas: Vec<(Area, String)> =
         wijken.iter().flat_map(|w| w.areas.iter().map(|a| (a.clone(), w.name.clone()))).collect();
     let wanted: Vec<Area> = areas.iter().map(|(a, _)| a.clone()).collect();
-    let stored = db::for_areas(&mut conn, &wanted).await?;
-    drop(conn);
+    let read = db::for_areas(conn, &wanted).await?;
+    let stored: HashMap<(&str, u16), &StoredBoundary> = read.iter().map(|s| ((s.code.as_str(), s.year), s)).collect();
     let mut out = Vec::with_capacity(areas.len());
     for (area, wijk) in areas {
-        let found = stored.iter().find(|s| s.code == area.code && s.year == area.year);
+        let found = stored.get(&(area.code.as_str(), area.year));
         let outline = match found {
             Some(s) => Some(boundaries::geometry_from_geojson(&s.geometry).map_err(|e| {
                 AppError::Internal(anyhow::anyhow!("opgeslagen grens van {} ({}) is onleesbaar: {e}", s.code, s.year))

@@ -12,6 +12,7 @@ pub mod population;
 pub mod public_map;
 pub mod referral;
 pub mod region;
+pub mod region_data;
 pub mod taxonomy;
 pub mod upkeep;
 

@@ -8,7 +8,7 @@
 //! regio-beheerder's.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
@@ -27,6 +27,7 @@ use wijkregie_store::population::{self as db, RulesChange, SaveReport, StoredFig
 
 use crate::audit::{record, Actor, Entry};
 use crate::error::{AppError, Result};
+use crate::service::region_data::{RegionData, RegionFigures};
 use crate::service::Ctx;
 use crate::AppState;
 
@@ -294,32 +295,6 @@ pub async fn stored_sets(ctx: &Ctx) -> Result<Vec<db::StoredSet>> {
     Ok(db::sets(&mut conn).await?)
 }
 
-/// The region's figures as last read, kept while the population revision
-/// and the region's areas stay the same. Reading them is most of a profile
-/// page's time (68,600 rows for a region of 350 areas); they change only
-/// with an import, and every import that changes a figure raises the
-/// revision in its transaction, so one cheap query tells a stale copy.
-#[derive(Default)]
-pub struct RegionFigures(Mutex<Option<CachedRegion>>);
-
-struct CachedRegion {
-    revision: i64,
-    areas: Vec<Area>,
-    figures: Arc<Vec<AreaFigure>>,
-}
-
-impl RegionFigures {
-    fn get(&self, revision: i64, areas: &[Area]) -> Option<Arc<Vec<AreaFigure>>> {
-        let cached = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        cached.as_ref().filter(|c| c.revision == revision && c.areas == areas).map(|c| Arc::clone(&c.figures))
-    }
-
-    fn put(&self, revision: i64, areas: &[Area], figures: Arc<Vec<AreaFigure>>) {
-        let mut cached = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *cached = Some(CachedRegion { revision, areas: areas.to_vec(), figures });
-    }
-}
-
 /// What a wijkprofiel is about.
 #[derive(Debug, Clone)]
 pub enum Subject {
@@ -336,8 +311,10 @@ pub struct ProfileView {
     pub year: i32,
     /// The subject's figures, all years (trends).
     pub figures: Vec<AreaFigure>,
-    /// The figures of every area of the region, all years (the map).
-    pub region_figures: Arc<Vec<AreaFigure>>,
+    /// The region's data this view was made from (its wijken, outlines).
+    pub data: Arc<RegionData>,
+    /// The region's figures and what is computed from them (trend, map).
+    pub region_figures: Arc<RegionFigures>,
     pub profile: Profile,
     pub region: Reference,
     pub national: Option<Reference>,
@@ -358,41 +335,28 @@ fn national_profile(national: &[StoredFigure], year: i32) -> Option<Profile> {
 pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<ProfileView> {
     authorize(&ctx.principal, Action::View, Object::Wijk)?;
     let mut conn = ctx.state.store.conn().await?;
-    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
+    let data = ctx.state.region_data.current(&mut conn).await?;
     let (name, areas) = match subject {
         Subject::Wijk(code) => {
-            let w =
-                wijken.iter().find(|w| &w.code == code).ok_or_else(|| AppError::NotFound(format!("wijk {code}")))?;
+            let w = data
+                .wijken()
+                .iter()
+                .find(|w| &w.code == code)
+                .ok_or_else(|| AppError::NotFound(format!("wijk {code}")))?;
             (w.name.clone(), w.areas.clone())
         }
         Subject::Network(code) => {
             let n = wijkregie_store::region::network(&mut conn, code)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("netwerk {code}")))?;
-            (n.name.clone(), wijkregie_core::population::network_areas(&n, &wijken))
+            (n.name.clone(), wijkregie_core::population::network_areas(&n, data.wijken()))
         }
     };
-    let region_areas: Vec<Area> = {
-        let mut all: Vec<Area> = wijken.iter().flat_map(|w| w.areas.iter().cloned()).collect();
-        all.sort();
-        all.dedup();
-        all
-    };
-    let revision = db::revision(&mut conn).await?;
-    let region_figures = match ctx.state.region_figures.get(revision, &region_areas) {
-        Some(figures) => figures,
-        None => {
-            let figures = Arc::new(db::for_areas(&mut conn, &region_areas).await?);
-            ctx.state.region_figures.put(revision, &region_areas, Arc::clone(&figures));
-            figures
-        }
-    };
-    let national = db::national(&mut conn).await?;
+    let region_figures = data.figures(&mut conn).await?;
+    let national = data.national(&mut conn).await?;
     let rules = db::current_rules(&mut conn).await?.map_or_else(default_rules, |c| c.rules);
     drop(conn);
-    let own: BTreeSet<(&str, i32)> = areas.iter().map(|a| (a.code.as_str(), i32::from(a.year))).collect();
-    let figures: Vec<AreaFigure> =
-        region_figures.iter().filter(|f| own.contains(&(f.area.as_str(), f.vintage))).cloned().collect();
+    let figures = region_figures.of(&areas);
     let years: Vec<i32> = figures.iter().map(|f| f.year).collect::<BTreeSet<_>>().into_iter().collect();
     let year = match year {
         Some(y) if years.contains(&y) => y,
@@ -415,12 +379,24 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
         }
     };
     let profile = Profile::build(&figures, &areas, year);
-    let region =
-        Reference { level: ReferenceLevel::Region, profile: Profile::build(&region_figures, &region_areas, year) };
+    let region = Reference { level: ReferenceLevel::Region, profile: (*region_figures.profile(year)).clone() };
     let national =
         national_profile(&national, year).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
     let suggestions = suggest(&rules, &profile, &region);
-    Ok(ProfileView { name, areas, years, year, figures, region_figures, profile, region, national, suggestions, rules })
+    Ok(ProfileView {
+        name,
+        areas,
+        years,
+        year,
+        figures,
+        data,
+        region_figures,
+        profile,
+        region,
+        national,
+        suggestions,
+        rules,
+    })
 }
 
 /// The rules in force and every change, for the rules page.

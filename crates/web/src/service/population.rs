@@ -249,6 +249,9 @@ pub async fn upload(
             let prepared = parse_file(figures, bytes, &file_name, year, vintage)
                 .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
             let report = import(&ctx.state, &ctx.actor, event, &prepared, &|_| {}).await?;
+            if report.added + report.changed > 0 {
+                crate::service::region_data::warm(&ctx.state);
+            }
             Ok(Uploaded {
                 file_name,
                 what: figures.label(),
@@ -273,6 +276,9 @@ pub async fn upload(
             let years: BTreeSet<i32> = file.boundaries.iter().map(|b| i32::from(b.year)).collect();
             let rows = file.boundaries.len();
             let report = crate::service::boundary::import(&ctx.state, &ctx.actor, file).await?;
+            if report.added + report.changed > 0 {
+                crate::service::region_data::warm(&ctx.state);
+            }
             Ok(Uploaded {
                 file_name,
                 what: "gebiedsgrenzen",

@@ -79,7 +79,7 @@ pub async fn save(conn: &mut AnyConnection, figures: &[StoredFigure]) -> Result<
     for ((vintage, year), (first, last)) in ranges {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM population_figure
-             WHERE area >= $1 AND area <= $2 AND vintage = $3 AND year = $4"
+             WHERE vintage = $3 AND year = $4 AND area >= $1 AND area <= $2"
         ))
         .bind(first)
         .bind(last)

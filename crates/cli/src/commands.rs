@@ -200,7 +200,6 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
     let rebuild_ms = rebuild_started.elapsed().as_millis() as u64;
     release_freed_memory();
     tracing::info!(services = indexed, rebuild_ms, "zoekindex van de sociale kaart opgebouwd");
-    wijkregie_web::service::region_data::warm(&state);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "klaar om verzoeken te beantwoorden");
     wijkregie_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)

@@ -127,7 +127,8 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
 
 /// Every minute: removes expired sessions and login attempts that no longer
 /// count for throttling, erases the personal data of referrals past their
-/// retention period, and sends waiting notification mail.
+/// retention period, sends waiting notification mail, and reads the
+/// region's population data again if it changed (at start too).
 async fn housekeeping(state: AppState) {
     // Mail waits at most a minute; the rest of the work is cheap when idle.
     let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -152,6 +153,9 @@ async fn housekeeping(state: AppState) {
             Ok(0) => {}
             Ok(erased) => tracing::info!(erased, "persoonsgegevens van afgesloten verwijzingen verwijderd"),
             Err(e) => tracing::warn!(error = %e, "verwijderen na bewaartermijn mislukt"),
+        }
+        if let Err(e) = service::region_data::refresh(&state).await {
+            tracing::warn!(error = %e, "populatiedata van de regio niet vooraf gelezen");
         }
         if let Some(smtp) = &state.config.smtp {
             match mail::send_outbox(&state, smtp).await {

@@ -47,30 +47,37 @@ impl RegionCache {
 }
 
 /// Reads the region's data in the background, so the first wijkprofiel
-/// after a start or an upload does not wait for it (a third of a second for
-/// 68,600 figures on SQLite). A failure is only logged: the next page that
-/// needs the data reads it itself.
+/// after an upload does not wait for it (a third of a second for 68,600
+/// figures on SQLite). A failure is only logged: the next page that needs
+/// the data reads it itself.
 pub fn warm(state: &AppState) {
     let state = state.clone();
     tokio::spawn(async move {
-        let started = Instant::now();
-        match read_all(&state).await {
-            Ok(figures) => tracing::info!(
-                figures,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "populatiedata van de regio in het geheugen"
-            ),
-            Err(e) => tracing::warn!(error = %e, "populatiedata van de regio niet vooraf gelezen"),
+        if let Err(e) = refresh(&state).await {
+            tracing::warn!(error = %e, "populatiedata van de regio niet vooraf gelezen");
         }
     });
 }
 
-async fn read_all(state: &AppState) -> Result<usize> {
+/// Reads the region's data if what is kept is stale: at start and every
+/// minute (`housekeeping`), which also catches a CLI import or another
+/// server's upload. Cheap when nothing changed: the wijken and the revision.
+pub async fn refresh(state: &AppState) -> Result<()> {
+    let started = Instant::now();
     let mut conn = state.store.conn().await?;
     let data = state.region_data.current(&mut conn).await?;
+    if data.figures.initialized() {
+        return Ok(());
+    }
     data.outlines(&mut conn).await?;
     data.national(&mut conn).await?;
-    Ok(data.figures(&mut conn).await?.figures.len())
+    let figures = data.figures(&mut conn).await?.figures.len();
+    tracing::info!(
+        figures,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "populatiedata van de regio in het geheugen"
+    );
+    Ok(())
 }
 
 /// The region's data at one population revision and one set of wijken.

@@ -103,11 +103,6 @@ impl RegionData {
         &self.wijken
     }
 
-    /// Every CBS area of the wijken, each once, sorted.
-    pub fn areas(&self) -> &[Area] {
-        &self.areas
-    }
-
     /// Every figure of the region's areas, all years.
     pub async fn figures(&self, conn: &mut AnyConnection) -> Result<Arc<RegionFigures>> {
         let figures = self

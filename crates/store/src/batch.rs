@@ -8,9 +8,12 @@
 //! fixed number of rows, so that all but the last are the same text and
 //! reuse the prepared statement.
 
-use sqlx::any::AnyArguments;
+use std::collections::BTreeMap;
+
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection};
+use wijkregie_core::region::Area;
 
 use crate::error::Result;
 
@@ -106,6 +109,37 @@ pub(crate) fn list(count: usize) -> String {
 /// How many keys one `IN (…)` list may hold (a page of the HSDS API is at
 /// most 200).
 pub(crate) const MAX_KEYS: usize = 500;
+
+/// The rows of `select` (a `SELECT … FROM table`, fixed text from the
+/// callers) for CBS areas, each in its own vintage: one query per vintage
+/// and [`MAX_KEYS`] codes, in no particular order. `code` and `vintage`
+/// name the table's columns for them.
+pub(crate) async fn rows_for_areas(
+    conn: &mut AnyConnection,
+    areas: &[Area],
+    select: &str,
+    code: &str,
+    vintage: &str,
+) -> Result<Vec<AnyRow>> {
+    let mut by_vintage: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    for a in areas {
+        by_vintage.entry(a.year).or_default().push(a.code.as_str());
+    }
+    let mut out = Vec::new();
+    for (year, mut codes) in by_vintage {
+        codes.sort_unstable();
+        codes.dedup();
+        for chunk in codes.chunks(MAX_KEYS) {
+            let sql = format!("{select} WHERE {vintage} = ${} AND {code} IN ({})", chunk.len() + 1, list(chunk.len()));
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            out.extend(q.bind(i64::from(year)).fetch_all(&mut *conn).await?);
+        }
+    }
+    Ok(out)
+}
 
 /// Rows for one table, written when enough have gathered.
 pub(crate) struct Rows {

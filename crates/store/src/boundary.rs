@@ -2,13 +2,13 @@
 //! vintage year, with the area's name. A repeat import of the same file
 //! changes nothing, so saving compares before it writes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::CbsCode;
 use wijkregie_core::region::Area;
 
-use crate::batch::{list, Rows, MAX_KEYS};
+use crate::batch::{rows_for_areas, Rows};
 use crate::error::{Result, StoreError};
 
 /// One stored outline. `geometry` is a GeoJSON MultiPolygon as
@@ -80,29 +80,10 @@ pub async fn save(conn: &mut AnyConnection, boundaries: &[StoredBoundary]) -> Re
 /// areas without an outline are left out (the map says which). One query
 /// per vintage and 500 codes, not one per area: a region has hundreds.
 pub async fn for_areas(conn: &mut AnyConnection, areas: &[Area]) -> Result<Vec<StoredBoundary>> {
-    let mut by_year: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
-    for a in areas {
-        by_year.entry(a.year).or_default().push(a.code.as_str());
-    }
-    let mut out = Vec::with_capacity(areas.len());
-    for (year, mut codes) in by_year {
-        codes.sort_unstable();
-        codes.dedup();
-        for chunk in codes.chunks(MAX_KEYS) {
-            let sql = format!(
-                "SELECT code, year, name, geometry FROM boundary WHERE year = ${} AND code IN ({}) ORDER BY code",
-                chunk.len() + 1,
-                list(chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for code in chunk {
-                q = q.bind(*code);
-            }
-            for r in q.bind(i64::from(year)).fetch_all(&mut *conn).await? {
-                out.push(row(&r)?);
-            }
-        }
-    }
+    let select = "SELECT code, year, name, geometry FROM boundary";
+    let mut out =
+        rows_for_areas(conn, areas, select, "code", "year").await?.iter().map(row).collect::<Result<Vec<_>>>()?;
+    out.sort_by(|a, b| (a.year, &a.code).cmp(&(b.year, &b.code)));
     Ok(out)
 }
 

@@ -11,7 +11,7 @@ use wijkregie_core::codes::CbsCode;
 use wijkregie_core::population::{AreaFigure, Indicator, Interval, Number, Source, ThemeRule, Value};
 use wijkregie_core::region::Area;
 
-use crate::batch::{list, Rows, MAX_KEYS};
+use crate::batch::{rows_for_areas, Rows};
 use crate::error::{Result, StoreError};
 use crate::text::{parse, parse_time, timestamp};
 
@@ -176,26 +176,10 @@ fn row(r: &sqlx::any::AnyRow) -> Result<StoredFigure> {
 
 /// Every figure of the given areas (each in its own vintage), all years.
 pub async fn for_areas(conn: &mut AnyConnection, areas: &[Area]) -> Result<Vec<AreaFigure>> {
-    let mut by_vintage: HashMap<u16, Vec<&str>> = HashMap::new();
-    for a in areas {
-        by_vintage.entry(a.year).or_default().push(a.code.as_str());
-    }
+    let select = format!("SELECT {COLUMNS} FROM population_figure");
     let mut out = Vec::new();
-    for (vintage, codes) in by_vintage {
-        for chunk in codes.chunks(MAX_KEYS) {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM population_figure WHERE vintage = ${} AND area IN ({})",
-                chunk.len() + 1,
-                list(chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for code in chunk {
-                q = q.bind(*code);
-            }
-            for r in q.bind(i64::from(vintage)).fetch_all(&mut *conn).await? {
-                out.extend(row(&r)?.area_figure());
-            }
-        }
+    for r in rows_for_areas(conn, areas, &select, "area", "vintage").await? {
+        out.extend(row(&r)?.area_figure());
     }
     Ok(out)
 }

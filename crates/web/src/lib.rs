@@ -154,9 +154,7 @@ async fn housekeeping(state: AppState) {
             Ok(erased) => tracing::info!(erased, "persoonsgegevens van afgesloten verwijzingen verwijderd"),
             Err(e) => tracing::warn!(error = %e, "verwijderen na bewaartermijn mislukt"),
         }
-        if let Err(e) = service::region_data::refresh(&state).await {
-            tracing::warn!(error = %e, "populatiedata van de regio niet vooraf gelezen");
-        }
+        service::region_data::refresh(state.clone()).await;
         if let Some(smtp) = &state.config.smtp {
             match mail::send_outbox(&state, smtp).await {
                 Ok((0, 0)) => {}

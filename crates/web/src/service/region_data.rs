@@ -48,36 +48,36 @@ impl RegionCache {
 
 /// Reads the region's data in the background, so the first wijkprofiel
 /// after an upload does not wait for it (a third of a second for 68,600
-/// figures on SQLite). A failure is only logged: the next page that needs
-/// the data reads it itself.
+/// figures on SQLite).
 pub fn warm(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        if let Err(e) = refresh(&state).await {
-            tracing::warn!(error = %e, "populatiedata van de regio niet vooraf gelezen");
-        }
-    });
+    tokio::spawn(refresh(state.clone()));
 }
 
 /// Reads the region's data if what is kept is stale: at start and every
 /// minute (`housekeeping`), which also catches a CLI import or another
 /// server's upload. Cheap when nothing changed: the wijken and the revision.
-pub async fn refresh(state: &AppState) -> Result<()> {
+/// A failure is only logged: the next page that needs the data reads it.
+pub async fn refresh(state: AppState) {
     let started = Instant::now();
-    let mut conn = state.store.conn().await?;
-    let data = state.region_data.current(&mut conn).await?;
-    if data.figures.initialized() {
-        return Ok(());
+    let read = async {
+        let mut conn = state.store.conn().await?;
+        let data = state.region_data.current(&mut conn).await?;
+        if data.figures.initialized() {
+            return Ok(None);
+        }
+        data.outlines(&mut conn).await?;
+        data.national(&mut conn).await?;
+        Ok::<_, crate::error::AppError>(Some(data.figures(&mut conn).await?.figures.len()))
+    };
+    match read.await {
+        Ok(None) => {}
+        Ok(Some(figures)) => tracing::info!(
+            figures,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "populatiedata van de regio in het geheugen"
+        ),
+        Err(e) => tracing::warn!(error = %e, "populatiedata van de regio niet vooraf gelezen"),
     }
-    data.outlines(&mut conn).await?;
-    data.national(&mut conn).await?;
-    let figures = data.figures(&mut conn).await?.figures.len();
-    tracing::info!(
-        figures,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "populatiedata van de regio in het geheugen"
-    );
-    Ok(())
 }
 
 /// The region's data at one population revision and one set of wijken.

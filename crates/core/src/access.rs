@@ -17,9 +17,14 @@ pub enum Role {
     Wijkmanager,
     Praktijk,
     Netwerkpartner,
+    /// Whoever runs the `wijkregie` command on the server. Not an account:
+    /// it is never stored and [`Role::ALL`] leaves it out, so no form or
+    /// file can give it to a user.
+    Operator,
 }
 
 impl Role {
+    /// The roles an account can have.
     pub const ALL: [Role; 4] = [Role::RegioBeheerder, Role::Wijkmanager, Role::Praktijk, Role::Netwerkpartner];
 
     pub fn code(self) -> &'static str {
@@ -28,6 +33,7 @@ impl Role {
             Role::Wijkmanager => "wijkmanager",
             Role::Praktijk => "praktijk",
             Role::Netwerkpartner => "netwerkpartner",
+            Role::Operator => "operator",
         }
     }
 
@@ -37,6 +43,7 @@ impl Role {
             Role::Wijkmanager => "wijkmanager / wijkcoördinator",
             Role::Praktijk => "praktijk",
             Role::Netwerkpartner => "netwerkpartner",
+            Role::Operator => "beheerder op de server (opdrachtregel)",
         }
     }
 
@@ -100,6 +107,29 @@ pub struct Principal {
     pub second_factor: bool,
 }
 
+/// The rule that lets the operator on the server act (see [`Role::Operator`]).
+pub const OPERATOR_RULE: &str = "beheerder via de opdrachtregel op de server";
+
+impl Principal {
+    /// The operator running the `wijkregie` command on the server: whoever
+    /// can run it can read the database anyway, so it may do what the region
+    /// does, but it never opens a patient's referral.
+    pub fn operator() -> Principal {
+        Principal {
+            user_id: 0,
+            name: "beheerder (opdrachtregel)".into(),
+            role: Role::Operator,
+            scope: Scope::Region,
+            second_factor: true,
+        }
+    }
+
+    /// The account behind this principal; the operator has none.
+    pub fn account(&self) -> Option<i64> {
+        (self.role != Role::Operator).then_some(self.user_id)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     View,
@@ -143,6 +173,9 @@ pub enum Object<'a> {
     NetworkTerms {
         code: &'a Code,
     },
+    /// The social map as a whole: adding a service to it somewhere (which
+    /// service and organisation is decided again by [`Object::Service`]).
+    Directory,
     /// A service of the social map, with the networks its organisation is
     /// a partner in.
     Service {
@@ -154,6 +187,13 @@ pub enum Object<'a> {
     Referral {
         referring_practice: &'a AgbCode,
         receiving_organization: &'a Code,
+    },
+    /// Who opened, saw or changed one referral (NEN 7513's access
+    /// overview for the patient): no personal data, but it tells that the
+    /// referral exists, so the referring practice (who answers its patient)
+    /// and the operator on the server only.
+    ReferralAccessLog {
+        referring_practice: &'a AgbCode,
     },
     /// Counts of referrals of these networks, never persons.
     ReferralFigures {
@@ -200,6 +240,15 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
     use Object as O;
     use Scope as S;
 
+    if who.role == Role::Operator {
+        // Personal data of a patient stays with the referral's two parties,
+        // also for whoever runs the server.
+        return match object {
+            O::Referral { .. } => Err(Refusal::OutOfScope),
+            O::ReferralAccessLog { .. } => grant("beheerder levert inzageoverzicht op verzoek van de patiënt"),
+            _ => grant(OPERATOR_RULE),
+        };
+    }
     if let O::AuditLog = object {
         // NEN 7513: reading the access log is itself sensitive; only the
         // region, and only after a second factor.
@@ -229,6 +278,14 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
             (S::Practice(own), View | Edit) if own == referring_practice => grant("verwijzende praktijk"),
             (S::Practice(own), Create) if own == referring_practice => grant("praktijk verwijst eigen patiënt"),
             (S::Organization(own), View | Edit) if own == receiving_organization => grant("ontvangende netwerkpartner"),
+            _ => Err(Refusal::OutOfScope),
+        };
+    }
+    if let O::ReferralAccessLog { referring_practice } = object {
+        return match (&who.scope, action) {
+            (S::Practice(own), View) if own == referring_practice => {
+                grant("verwijzende praktijk geeft haar patiënt inzage")
+            }
             _ => Err(Refusal::OutOfScope),
         };
     }
@@ -268,7 +325,11 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
             grant("praktijk is lid van een netwerk van deze wijkmanager")
         }
         (O::Organization { .. }, _, View) => grant("netwerkpartners zijn zichtbaar voor alle gebruikers"),
-        (O::Service { .. }, _, View) => grant("de sociale kaart is zichtbaar voor alle gebruikers"),
+        (O::Service { .. } | O::Directory, _, View) => grant("de sociale kaart is zichtbaar voor alle gebruikers"),
+        (O::Directory, S::Networks(mine), Create) if !mine.is_empty() => {
+            grant("wijkmanager voegt aanbod toe van partners in eigen netwerken")
+        }
+        (O::Directory, S::Organization(_), Create) => grant("eigen organisatie"),
         (O::Service { partner_in, .. }, S::Networks(mine), Edit | Create)
             if partner_in.iter().any(|n| mine.contains(n)) =>
         {
@@ -558,5 +619,46 @@ mod finance_tests {
                 assert!(authorize(refused, Action::View, object).is_err(), "{:?}", refused.scope);
             }
         }
+    }
+
+    #[test]
+    fn the_operator_acts_for_the_region_but_never_opens_a_referral() {
+        let op = Principal::operator();
+        assert_eq!(op.account(), None);
+        assert_eq!(authorize(&op, Action::Edit, Object::Region), Ok(Grant { rule: OPERATOR_RULE }));
+        assert_eq!(authorize(&op, Action::View, Object::AuditLog), Ok(Grant { rule: OPERATOR_RULE }));
+        assert_eq!(authorize(&op, Action::Edit, Object::PaymentApproval), Ok(Grant { rule: OPERATOR_RULE }));
+        let (agb, org): (AgbCode, Code) = ("01234567".parse().unwrap(), "welzijn-noord".parse().unwrap());
+        let referral = Object::Referral { referring_practice: &agb, receiving_organization: &org };
+        for action in [Action::View, Action::Edit, Action::Create, Action::Delete] {
+            assert_eq!(authorize(&op, action, referral), Err(Refusal::OutOfScope));
+        }
+        // But it answers a patient's request for the access overview.
+        let overview = Object::ReferralAccessLog { referring_practice: &agb };
+        assert!(authorize(&op, Action::View, overview).is_ok());
+        let practice = Principal { role: Role::Praktijk, scope: Scope::Practice(agb.clone()), ..Principal::operator() };
+        assert!(authorize(&practice, Action::View, overview).is_ok());
+        let other = Principal { scope: Scope::Practice("07654321".parse().unwrap()), ..practice.clone() };
+        assert!(authorize(&other, Action::View, overview).is_err());
+        let region = Principal { role: Role::RegioBeheerder, scope: Scope::Region, ..practice };
+        assert!(authorize(&region, Action::View, overview).is_err(), "not even the region");
+        assert!("operator".parse::<Role>().is_err(), "no account can be given the operator's role");
+        assert!(!Scope::Region.fits(Role::Operator));
+    }
+
+    #[test]
+    fn who_may_add_to_the_social_map() {
+        let add = |scope: Scope, role: Role| authorize(&who(role, scope), Action::Create, Object::Directory).is_ok();
+        assert!(add(Scope::Region, Role::RegioBeheerder));
+        assert!(add(Scope::Networks(vec!["wsv-noord".parse().unwrap()]), Role::Wijkmanager));
+        assert!(!add(Scope::Networks(vec![]), Role::Wijkmanager));
+        assert!(add(Scope::Organization("welzijn-noord".parse().unwrap()), Role::Netwerkpartner));
+        assert!(!add(Scope::Practice("01000001".parse().unwrap()), Role::Praktijk));
+        assert!(authorize(
+            &who(Role::Praktijk, Scope::Practice("01000001".parse().unwrap())),
+            Action::View,
+            Object::Directory
+        )
+        .is_ok());
     }
 }

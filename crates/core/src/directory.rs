@@ -7,6 +7,8 @@
 //! Organisations are the region's [`crate::region::Organization`]s: in the
 //! glossary a netwerkpartner *is* the HSDS organization.
 
+pub mod search;
+
 use std::fmt;
 use std::str::FromStr;
 

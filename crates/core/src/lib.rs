@@ -8,11 +8,13 @@
 pub mod access;
 pub mod application;
 pub mod audit;
+pub mod clock;
 pub mod codes;
 pub mod date;
 pub mod directory;
 pub mod error;
 pub mod finance;
+pub mod format;
 pub mod forming;
 pub mod plan;
 pub mod population;

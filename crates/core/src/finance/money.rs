@@ -34,15 +34,7 @@ impl Cents {
     pub fn euro(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        let euros = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i).is_multiple_of(3) {
-                grouped.push('.');
-            }
-            grouped.push(c);
-        }
-        format!("€ {sign}{grouped},{:02}", abs % 100)
+        format!("€ {sign}{},{:02}", crate::format::thousands(abs / 100), abs % 100)
     }
 
     /// Euros as typed in a form or file: `2,24`, `2.24`, `€ 2`, at most two

@@ -14,11 +14,10 @@
 //! day off for only some. Counting them would make referrals look less late
 //! than the partners who do work those days would expect.
 //!
-//! Times are Dutch local time. [`dutch_local_time`] turns a stored UTC time
-//! into it with the EU summer-time rule, so "the day it was sent" is the day
-//! the practice saw on its clock.
+//! Times are Dutch local time (`crate::clock::nl_time`), so "the day it was
+//! sent" is the day the practice saw on its clock.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 
 /// Easter Sunday in the Gregorian calendar (the "anonymous Gregorian
 /// algorithm" of Meeus, Jones and Butcher).
@@ -88,19 +87,6 @@ pub fn reaction_due(since: NaiveDate, working_days: u32) -> NaiveDate {
 /// overdue from the first day after the due day, whatever the hour.
 pub fn is_overdue(since: NaiveDateTime, now: NaiveDateTime, working_days: u32) -> bool {
     now.date() > reaction_due(since.date(), working_days)
-}
-
-/// Dutch local time (CET, or CEST from the last Sunday of March to the last
-/// Sunday of October, switching at 01:00 UTC as EU directive 2000/84 says).
-pub fn dutch_local_time(time: DateTime<Utc>) -> NaiveDateTime {
-    let year = time.year();
-    let switch = |month| {
-        let last = NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
-        let sunday = last - Duration::days(i64::from(last.weekday().num_days_from_sunday()));
-        sunday.and_hms_opt(1, 0, 0).expect("01:00 exists").and_utc()
-    };
-    let offset = if switch(3) <= time && time < switch(10) { 2 } else { 1 };
-    time.naive_utc() + Duration::hours(offset)
 }
 
 #[cfg(test)]
@@ -179,19 +165,6 @@ mod tests {
         // Sent Thursday before Ascension 2026 (14 May): Friday, Mon..Thu.
         assert_eq!(reaction_due(date(2026, 5, 13), 5), date(2026, 5, 21));
         assert_eq!(reaction_due(date(2026, 5, 13), 0), date(2026, 5, 13));
-    }
-
-    #[test]
-    fn local_time_follows_summer_time() {
-        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        let local = |s: &str| dutch_local_time(utc(s)).to_string();
-        assert_eq!(local("2026-01-15T23:30:00Z"), "2026-01-16 00:30:00");
-        assert_eq!(local("2026-07-01T22:30:00Z"), "2026-07-02 00:30:00");
-        // 2026 switches on 29 March and 25 October at 01:00 UTC.
-        assert_eq!(local("2026-03-29T00:59:00Z"), "2026-03-29 01:59:00");
-        assert_eq!(local("2026-03-29T01:00:00Z"), "2026-03-29 03:00:00");
-        assert_eq!(local("2026-10-25T00:59:00Z"), "2026-10-25 02:59:00");
-        assert_eq!(local("2026-10-25T01:00:00Z"), "2026-10-25 02:00:00");
     }
 
     proptest! {

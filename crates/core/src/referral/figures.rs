@@ -26,8 +26,8 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Serialize, Serializer};
 
-use super::calendar::dutch_local_time;
 use super::{ReferralFacts, ReferralStatus, RejectionReason, Step};
+use crate::clock::nl_time;
 use crate::codes::Code;
 use crate::date::MONTHS;
 use crate::directory::Pathway;
@@ -138,7 +138,7 @@ pub struct YearMonth {
 
 impl YearMonth {
     pub fn of(time: DateTime<Utc>) -> Self {
-        let local = dutch_local_time(time);
+        let local = nl_time(time);
         Self { year: local.year(), month: local.month() }
     }
 

@@ -319,18 +319,14 @@ impl ReferralFacts {
 
     /// The last day for the partner's decision, shown as "reageren vóór".
     pub fn reaction_due(&self, working_days: u32) -> chrono::NaiveDate {
-        calendar::reaction_due(calendar::dutch_local_time(self.sent_at).date(), working_days)
+        calendar::reaction_due(crate::clock::nl_time(self.sent_at).date(), working_days)
     }
 
     /// No decision within `working_days` working days of sending (Dutch
     /// local days).
     pub fn is_overdue(&self, now: DateTime<Utc>, working_days: u32) -> bool {
         self.status.needs_reaction()
-            && calendar::is_overdue(
-                calendar::dutch_local_time(self.sent_at),
-                calendar::dutch_local_time(now),
-                working_days,
-            )
+            && calendar::is_overdue(crate::clock::nl_time(self.sent_at), crate::clock::nl_time(now), working_days)
     }
 }
 

@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, Row};
 use wijkregie_core::access::{Role, Scope};
 
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{parse, parse_time, timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +50,7 @@ fn scope_codes(scope: &Scope) -> Vec<String> {
 }
 
 pub async fn create_user(conn: &mut AnyConnection, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<i64> {
-    let id: i64 = sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO app_user (email, name, password_hash, role, totp_secret, active, created_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
     )
@@ -58,10 +59,8 @@ pub async fn create_user(conn: &mut AnyConnection, new: &NewUser<'_>, now: DateT
     .bind(new.password_hash)
     .bind(new.role.code())
     .bind(new.totp_secret.map(str::to_owned))
-    .bind(timestamp(now))
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
+    .bind(timestamp(now));
+    let id: i64 = rows::one(&mut *conn, query).await?.try_get("id")?;
     for code in scope_codes(new.scope) {
         sqlx::query("INSERT INTO user_scope (user_id, code) VALUES ($1, $2)")
             .bind(id)
@@ -73,12 +72,13 @@ pub async fn create_user(conn: &mut AnyConnection, new: &NewUser<'_>, now: DateT
 }
 
 pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<User>> {
-    let id: Option<i64> = sqlx::query("SELECT id FROM app_user WHERE email = $1")
-        .bind(normalize_email(email))
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
+    let id: Option<i64> = rows::optional(
+        &mut *conn,
+        sqlx::query("SELECT id FROM app_user WHERE email = $1").bind(normalize_email(email)),
+    )
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()?;
     match id {
         Some(id) => user(conn, id).await,
         None => Ok(None),
@@ -86,22 +86,22 @@ pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Opti
 }
 
 pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
-    let Some(r) =
+    let Some(r) = rows::optional(
+        &mut *conn,
         sqlx::query("SELECT id, email, name, password_hash, role, totp_secret, active FROM app_user WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
+            .bind(id),
+    )
+    .await?
     else {
         return Ok(None);
     };
     let role: Role = parse("app_user", "role", &r.try_get::<String, _>("role")?)?;
-    let codes: Vec<String> = sqlx::query("SELECT code FROM user_scope WHERE user_id = $1 ORDER BY code")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| r.try_get("code"))
-        .collect::<Result<_, _>>()?;
+    let codes: Vec<String> =
+        rows::all(&mut *conn, sqlx::query("SELECT code FROM user_scope WHERE user_id = $1 ORDER BY code").bind(id))
+            .await?
+            .into_iter()
+            .map(|r| r.try_get("code"))
+            .collect::<Result<_, _>>()?;
     let single = || {
         codes.first().cloned().ok_or(StoreError::Corrupt {
             table: "user_scope",
@@ -116,6 +116,14 @@ pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
         }
         Role::Praktijk => Scope::Practice(parse("user_scope", "code", &single()?)?),
         Role::Netwerkpartner => Scope::Organization(parse("user_scope", "code", &single()?)?),
+        // Role's parser refuses the operator's code, so no stored row has it.
+        Role::Operator => {
+            return Err(StoreError::Corrupt {
+                table: "app_user",
+                column: "role",
+                message: format!("gebruiker {id} heeft de rol van de operator, die geen account kan hebben"),
+            })
+        }
     };
     Ok(Some(User {
         id,
@@ -130,8 +138,7 @@ pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
 }
 
 pub async fn users(conn: &mut AnyConnection) -> Result<Vec<User>> {
-    let ids: Vec<i64> = sqlx::query("SELECT id FROM app_user ORDER BY name, id")
-        .fetch_all(&mut *conn)
+    let ids: Vec<i64> = rows::all(&mut *conn, sqlx::query("SELECT id FROM app_user ORDER BY name, id"))
         .await?
         .into_iter()
         .map(|r| r.try_get("id"))
@@ -224,14 +231,13 @@ pub async fn create_session(conn: &mut AnyConnection, new: &NewSession<'_>, now:
 
 /// The session for a cookie value, if it exists and has not expired.
 pub async fn session(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
-    let row = sqlx::query(
+    let query = sqlx::query(
         "SELECT id_hash, user_id, stage, second_factor, csrf_token, expires_at, pending_totp_secret FROM session
          WHERE id_hash = $1 AND expires_at > $2",
     )
     .bind(hash_secret(id))
-    .bind(timestamp(now))
-    .fetch_optional(&mut *conn)
-    .await?;
+    .bind(timestamp(now));
+    let row = rows::optional(&mut *conn, query).await?;
     row.map(|r| {
         let stage = match r.try_get::<String, _>("stage")?.as_str() {
             "password" => Stage::Password,
@@ -319,19 +325,22 @@ pub async fn failed_logins_since(
     client_addr: &str,
     since: DateTime<Utc>,
 ) -> Result<(i64, i64)> {
-    let by_email: i64 =
+    let by_email: i64 = rows::one(
+        &mut *conn,
         sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE email = $1 AND attempted_at > $2 AND succeeded = 0")
             .bind(normalize_email(email))
-            .bind(timestamp(since))
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("n")?;
-    let by_addr: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM login_attempt WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0",
+            .bind(timestamp(since)),
     )
-    .bind(client_addr)
-    .bind(timestamp(since))
-    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    let by_addr: i64 = rows::one(
+        &mut *conn,
+        sqlx::query(
+            "SELECT COUNT(*) AS n FROM login_attempt WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0",
+        )
+        .bind(client_addr)
+        .bind(timestamp(since)),
+    )
     .await?
     .try_get("n")?;
     Ok((by_email, by_addr))
@@ -354,14 +363,16 @@ pub async fn create_api_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sqlx::query(
-        "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    Ok(rows::one(
+        &mut *conn,
+        sqlx::query(
+            "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(hash_secret(token))
+        .bind(timestamp(now)),
     )
-    .bind(user_id)
-    .bind(name)
-    .bind(hash_secret(token))
-    .bind(timestamp(now))
-    .fetch_one(&mut *conn)
     .await?
     .try_get("id")?)
 }
@@ -369,11 +380,12 @@ pub async fn create_api_token(
 /// The user a live token belongs to; marks the token as used, at most once
 /// a minute so that a busy API client does not write on every request.
 pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<Option<(i64, i64)>> {
-    let row =
+    let row = rows::optional(
+        &mut *conn,
         sqlx::query("SELECT id, user_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(hash_secret(token))
-            .fetch_optional(&mut *conn)
-            .await?;
+            .bind(hash_secret(token)),
+    )
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let (id, user_id): (i64, i64) = (row.try_get("id")?, row.try_get("user_id")?);
     let last_used = row
@@ -391,27 +403,27 @@ pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime
 }
 
 pub async fn api_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
-    sqlx::query(
+    let query = sqlx::query(
         "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY id",
     )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| {
-        Ok(ApiToken {
-            id: r.try_get("id")?,
-            user_id: r.try_get("user_id")?,
-            name: r.try_get("name")?,
-            created_at: parse_time("api_token", "created_at", &r.try_get::<String, _>("created_at")?)?,
-            last_used_at: r
-                .try_get::<Option<String>, _>("last_used_at")?
-                .map(|t| parse_time("api_token", "last_used_at", &t))
-                .transpose()?,
-            revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+    .bind(user_id);
+    rows::all(&mut *conn, query)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                name: r.try_get("name")?,
+                created_at: parse_time("api_token", "created_at", &r.try_get::<String, _>("created_at")?)?,
+                last_used_at: r
+                    .try_get::<Option<String>, _>("last_used_at")?
+                    .map(|t| parse_time("api_token", "last_used_at", &t))
+                    .transpose()?,
+                revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// Revokes a token of this user; false when there is no such live token.

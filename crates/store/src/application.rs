@@ -9,6 +9,7 @@ use wijkregie_core::application::{Application, Request, SpamSignal, Status};
 use wijkregie_core::codes::Code;
 
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{parse_opt, parse_time, timestamp};
 
 fn corrupt(column: &'static str, message: impl ToString) -> StoreError {
@@ -41,7 +42,7 @@ pub struct StoredApplication {
 
 pub async fn insert(conn: &mut AnyConnection, new: &NewApplication<'_>) -> Result<i64> {
     let body = serde_json::to_string(new.application).map_err(|e| corrupt("body", e))?;
-    let id: i64 = sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO application (submitted_at, request, body, token_hash, sender_hash, session_hash, spam)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -51,10 +52,8 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewApplication<'_>) -> Resul
     .bind(new.token_hash)
     .bind(new.sender_hash.map(str::to_owned))
     .bind(new.session_hash.map(str::to_owned))
-    .bind(new.spam.map(|s| s.code().to_owned()))
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
+    .bind(new.spam.map(|s| s.code().to_owned()));
+    let id: i64 = rows::one(&mut *conn, query).await?.try_get("id")?;
     Ok(id)
 }
 
@@ -89,31 +88,29 @@ fn read(row: AnyRow) -> Result<StoredApplication> {
 
 /// Every submission, newest first, spam included.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<StoredApplication>> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY a.submitted_at DESC, a.id DESC")).fetch_all(&mut *conn).await?;
+    let rows = rows::all(&mut *conn, sqlx::query(&format!("{SELECT} ORDER BY a.submitted_at DESC, a.id DESC"))).await?;
     rows.into_iter().map(read).collect()
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<StoredApplication>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE a.id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    let row = rows::optional(&mut *conn, sqlx::query(&format!("{SELECT} WHERE a.id = $1")).bind(id)).await?;
     row.map(read).transpose()
 }
 
 pub async fn by_token_hash(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<StoredApplication>> {
     let row =
-        sqlx::query(&format!("{SELECT} WHERE a.token_hash = $1")).bind(token_hash).fetch_optional(&mut *conn).await?;
+        rows::optional(&mut *conn, sqlx::query(&format!("{SELECT} WHERE a.token_hash = $1")).bind(token_hash)).await?;
     row.map(read).transpose()
 }
 
 /// Interest registrations that are still open or accepted and not spam:
 /// the practices the forming proposals start from.
 pub async fn interested(conn: &mut AnyConnection) -> Result<Vec<StoredApplication>> {
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "{SELECT} WHERE a.request = $1 AND a.spam IS NULL AND (d.status IS NULL OR d.status = 'geaccepteerd')
          ORDER BY a.id"
-    ))
-    .bind(Request::Interest.code())
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows = rows::all(&mut *conn, sqlx::query(&sql).bind(Request::Interest.code())).await?;
     rows.into_iter().map(read).collect()
 }
 
@@ -157,13 +154,14 @@ pub async fn recent_from(
     for (i, (column, value)) in [("sender_hash", sender_hash), ("session_hash", session_hash)].into_iter().enumerate() {
         let Some(value) = value else { continue };
         // The column name comes from the fixed list above, never from input.
-        counts[i] =
+        counts[i] = rows::one(
+            &mut *conn,
             sqlx::query(&format!("SELECT COUNT(*) AS n FROM application WHERE {column} = $1 AND submitted_at >= $2"))
                 .bind(value)
-                .bind(timestamp(since))
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get("n")?;
+                .bind(timestamp(since)),
+        )
+        .await?
+        .try_get("n")?;
     }
     Ok((counts[0], counts[1]))
 }

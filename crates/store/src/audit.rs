@@ -7,6 +7,7 @@ use wijkregie_core::audit::{
 
 use crate::db::Engine;
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{parse_time, timestamp};
 
 /// Appends one event inside the caller's transaction, so that a change and
@@ -18,7 +19,7 @@ pub async fn append(conn: &mut AnyConnection, engine: Engine, event: &AuditEvent
         sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await?;
     }
     let last =
-        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+        rows::optional(&mut *conn, sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).await?;
     let (seq, prev_hash) = match last {
         Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
         None => (1, GENESIS.to_owned()),
@@ -81,22 +82,25 @@ const COLUMNS: &str =
 
 /// The newest entries first, a page at a time.
 pub async fn page(conn: &mut AnyConnection, before_seq: Option<i64>, limit: i64) -> Result<Vec<StoredEntry>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2"))
-        .bind(before_seq.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = rows::all(
+        &mut *conn,
+        sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2"))
+            .bind(before_seq.unwrap_or(i64::MAX))
+            .bind(limit),
+    )
+    .await?;
     rows.iter().map(entry).collect()
 }
 
 /// Entries about one object, oldest first: who looked at it and when.
 pub async fn for_object(conn: &mut AnyConnection, object_type: &str, object_id: &str) -> Result<Vec<StoredEntry>> {
-    let rows =
+    let rows = rows::all(
+        &mut *conn,
         sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE object_type = $1 AND object_id = $2 ORDER BY seq"))
             .bind(object_type)
-            .bind(object_id)
-            .fetch_all(&mut *conn)
-            .await?;
+            .bind(object_id),
+    )
+    .await?;
     rows.iter().map(entry).collect()
 }
 
@@ -113,11 +117,13 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Verification> {
     let mut verifier = ChainVerifier::default();
     let mut after = 0_i64;
     loop {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))
-            .bind(after)
-            .bind(BATCH)
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows = rows::all(
+            &mut *conn,
+            sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))
+                .bind(after)
+                .bind(BATCH),
+        )
+        .await?;
         if rows.is_empty() {
             return Ok(Verification::Intact { entries: verifier.checked() });
         }

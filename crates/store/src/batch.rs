@@ -16,6 +16,7 @@ use sqlx::{Any, AnyConnection};
 use wijkregie_core::region::Area;
 
 use crate::error::Result;
+use crate::rows;
 
 /// Bound values per statement. Not SQLite's limit (32,766) but its cost:
 /// sqlx binds `$n` parameters by name, and SQLite finds a parameter's name
@@ -135,7 +136,7 @@ pub(crate) async fn rows_for_areas(
             for c in chunk {
                 q = q.bind(*c);
             }
-            out.extend(q.bind(i64::from(year)).fetch_all(&mut *conn).await?);
+            out.extend(rows::all(&mut *conn, q.bind(i64::from(year))).await?);
         }
     }
     Ok(out)

@@ -10,6 +10,7 @@ use wijkregie_core::region::Area;
 
 use crate::batch::{rows_for_areas, Rows};
 use crate::error::{Result, StoreError};
+use crate::rows;
 
 /// One stored outline. `geometry` is a GeoJSON MultiPolygon as
 /// `formats::boundaries::geometry_to_geojson` writes it.
@@ -37,10 +38,11 @@ pub async fn save(conn: &mut AnyConnection, boundaries: &[StoredBoundary]) -> Re
     years.dedup();
     let mut existing: HashMap<(String, u16), (String, String)> = HashMap::new();
     for year in years {
-        for r in sqlx::query("SELECT code, name, geometry FROM boundary WHERE year = $1")
-            .bind(i64::from(year))
-            .fetch_all(&mut *conn)
-            .await?
+        for r in rows::all(
+            &mut *conn,
+            sqlx::query("SELECT code, name, geometry FROM boundary WHERE year = $1").bind(i64::from(year)),
+        )
+        .await?
         {
             existing.insert((r.try_get("code")?, year), (r.try_get("name")?, r.try_get("geometry")?));
         }
@@ -89,18 +91,20 @@ pub async fn for_areas(conn: &mut AnyConnection, areas: &[Area]) -> Result<Vec<S
 
 /// Every outline of a vintage, by code.
 pub async fn of_year(conn: &mut AnyConnection, year: u16) -> Result<Vec<StoredBoundary>> {
-    sqlx::query("SELECT code, year, name, geometry FROM boundary WHERE year = $1 ORDER BY code")
-        .bind(i64::from(year))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(row)
-        .collect()
+    rows::all(
+        &mut *conn,
+        sqlx::query("SELECT code, year, name, geometry FROM boundary WHERE year = $1 ORDER BY code")
+            .bind(i64::from(year)),
+    )
+    .await?
+    .iter()
+    .map(row)
+    .collect()
 }
 
 /// How many outlines are stored, for summaries and tests.
 pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM boundary").fetch_one(&mut *conn).await?.try_get("n")?)
+    Ok(rows::one(&mut *conn, sqlx::query("SELECT COUNT(*) AS n FROM boundary")).await?.try_get("n")?)
 }
 
 fn row(r: &sqlx::any::AnyRow) -> Result<StoredBoundary> {

@@ -13,31 +13,64 @@ use wijkregie_core::directory::{
 
 use crate::batch::{self, Rows};
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{opt_date, parse, parse_opt, parse_time, timestamp};
 
 pub async fn taxonomy_terms(conn: &mut AnyConnection) -> Result<Vec<TaxonomyTerm>> {
     let mut synonyms: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in sqlx::query("SELECT term_code, synonym FROM taxonomy_synonym ORDER BY term_code, position")
-        .fetch_all(&mut *conn)
-        .await?
+    for r in rows::all(
+        &mut *conn,
+        sqlx::query("SELECT term_code, synonym FROM taxonomy_synonym ORDER BY term_code, position"),
+    )
+    .await?
     {
         synonyms.entry(r.try_get("term_code")?).or_default().push(r.try_get("synonym")?);
     }
-    sqlx::query("SELECT code, name, description, parent_code FROM taxonomy_term ORDER BY name, code")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let code: String = r.try_get("code")?;
-            Ok(TaxonomyTerm {
-                synonyms: synonyms.remove(&code).unwrap_or_default(),
-                code: parse("taxonomy_term", "code", &code)?,
-                name: r.try_get("name")?,
-                description: r.try_get("description")?,
-                parent: parse_opt("taxonomy_term", "parent_code", r.try_get("parent_code")?)?,
-            })
+    rows::all(
+        &mut *conn,
+        sqlx::query("SELECT code, name, description, parent_code FROM taxonomy_term ORDER BY name, code"),
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        let code: String = r.try_get("code")?;
+        Ok(TaxonomyTerm {
+            synonyms: synonyms.remove(&code).unwrap_or_default(),
+            code: parse("taxonomy_term", "code", &code)?,
+            name: r.try_get("name")?,
+            description: r.try_get("description")?,
+            parent: parse_opt("taxonomy_term", "parent_code", r.try_get("parent_code")?)?,
         })
-        .collect()
+    })
+    .collect()
+}
+
+/// One hulpvraag by its code, with its synonyms.
+pub async fn taxonomy_term(conn: &mut AnyConnection, code: &Code) -> Result<Option<TaxonomyTerm>> {
+    let Some(r) = rows::optional(
+        &mut *conn,
+        sqlx::query("SELECT code, name, description, parent_code FROM taxonomy_term WHERE code = $1")
+            .bind(code.as_str()),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let synonyms = rows::all(
+        &mut *conn,
+        sqlx::query("SELECT synonym FROM taxonomy_synonym WHERE term_code = $1 ORDER BY position").bind(code.as_str()),
+    )
+    .await?
+    .iter()
+    .map(|r| r.try_get("synonym"))
+    .collect::<std::result::Result<_, _>>()?;
+    Ok(Some(TaxonomyTerm {
+        synonyms,
+        code: parse("taxonomy_term", "code", &r.try_get::<String, _>("code")?)?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        parent: parse_opt("taxonomy_term", "parent_code", r.try_get("parent_code")?)?,
+    }))
 }
 
 pub async fn save_taxonomy_term(conn: &mut AnyConnection, t: &TaxonomyTerm) -> Result<()> {
@@ -68,7 +101,7 @@ pub async fn save_taxonomy_term(conn: &mut AnyConnection, t: &TaxonomyTerm) -> R
 /// has already edited is never touched. Returns how many terms were added.
 pub async fn seed_taxonomy(conn: &mut AnyConnection, terms: &[TaxonomyTerm]) -> Result<usize> {
     let existing: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM taxonomy_term").fetch_one(&mut *conn).await?.try_get("n")?;
+        rows::one(&mut *conn, sqlx::query("SELECT COUNT(*) AS n FROM taxonomy_term")).await?.try_get("n")?;
     if existing > 0 {
         return Ok(0);
     }
@@ -117,9 +150,7 @@ async fn load_locations(conn: &mut AnyConnection, which: Which<'_>) -> Result<Ve
          FROM location {} ORDER BY name, id",
         which.clause("id")
     );
-    which
-        .query(&sql)
-        .fetch_all(&mut *conn)
+    rows::all(&mut *conn, which.query(&sql))
         .await?
         .into_iter()
         .map(|r| {
@@ -294,7 +325,7 @@ where
         which.clause("service_id")
     );
     let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
-    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+    for r in rows::all(&mut *conn, which.query(&sql)).await? {
         out.entry(r.try_get("service_id")?).or_default().push(parse(table, column, &r.try_get::<String, _>(column)?)?);
     }
     Ok(out)
@@ -314,7 +345,7 @@ async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result
         "SELECT service_id, number, description FROM service_phone {} ORDER BY service_id, position",
         which.clause("service_id")
     );
-    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+    for r in rows::all(&mut *conn, which.query(&sql)).await? {
         c.phones
             .entry(r.try_get("service_id")?)
             .or_default()
@@ -324,7 +355,7 @@ async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result
         "SELECT service_id, name, title, email, phone FROM service_contact {} ORDER BY service_id, position",
         which.clause("service_id")
     );
-    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+    for r in rows::all(&mut *conn, which.query(&sql)).await? {
         c.contacts.entry(r.try_get("service_id")?).or_default().push(Contact {
             name: r.try_get("name")?,
             title: r.try_get("title")?,
@@ -336,7 +367,7 @@ async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result
         "SELECT service_id, weekday, opens, closes FROM service_schedule {} ORDER BY service_id, weekday, opens",
         which.clause("service_id")
     );
-    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+    for r in rows::all(&mut *conn, which.query(&sql)).await? {
         let weekday: i64 = r.try_get("weekday")?;
         c.slots.entry(r.try_get("service_id")?).or_default().push(OpeningSlot {
             weekday: u8::try_from(weekday).map_err(|e| corrupt("service_schedule", "weekday", e))?,
@@ -367,7 +398,7 @@ async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<
          ORDER BY service_id, kind, n, a"
     );
     let mut c = Children::default();
-    for r in which.query(&sql).fetch_all(&mut *conn).await? {
+    for r in rows::all(&mut *conn, which.query(&sql)).await? {
         let kind: String = r.try_get("kind")?;
         let id: String = r.try_get("service_id")?;
         let a: Option<String> = r.try_get("a")?;
@@ -441,7 +472,7 @@ const SERVICE_COLUMNS: &str = "id, organization_code, name, alternate_name, desc
 /// Services with all their parts, ordered by name.
 async fn load(conn: &mut AnyConnection, which: Which<'_>) -> Result<Vec<Service>> {
     let sql = format!("SELECT {SERVICE_COLUMNS} FROM service {} ORDER BY name, id", which.clause("id"));
-    let rows = which.query(&sql).fetch_all(&mut *conn).await?;
+    let rows = rows::all(&mut *conn, which.query(&sql)).await?;
     let c = children(conn, which).await?;
     assemble(rows, c)
 }
@@ -453,7 +484,7 @@ pub async fn services_page(conn: &mut AnyConnection, after: Option<&HsdsId>, lim
     // Every id sorts after the empty string, in both engines.
     let after = after.map_or("", HsdsId::as_str);
     let sql = format!("SELECT {SERVICE_COLUMNS} FROM service WHERE id > $1 ORDER BY id LIMIT $2");
-    let rows = sqlx::query(&sql).bind(after).bind(limit as i64).fetch_all(&mut *conn).await?;
+    let rows = rows::all(&mut *conn, sqlx::query(&sql).bind(after).bind(limit as i64)).await?;
     let Some(last) = rows.last().map(|r| r.try_get::<String, _>("id")).transpose()? else {
         return Ok(Vec::new());
     };
@@ -723,19 +754,21 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
 
 /// A service's history, oldest first.
 pub async fn service_history(conn: &mut AnyConnection, id: &HsdsId) -> Result<Vec<ServiceChange>> {
-    sqlx::query("SELECT changed_at, user_id, summary FROM service_change WHERE service_id = $1 ORDER BY id")
-        .bind(id.as_str())
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(ServiceChange {
-                changed_at: parse_time("service_change", "changed_at", &r.try_get::<String, _>("changed_at")?)?,
-                user_id: r.try_get("user_id")?,
-                summary: r.try_get("summary")?,
-            })
+    rows::all(
+        &mut *conn,
+        sqlx::query("SELECT changed_at, user_id, summary FROM service_change WHERE service_id = $1 ORDER BY id")
+            .bind(id.as_str()),
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(ServiceChange {
+            changed_at: parse_time("service_change", "changed_at", &r.try_get::<String, _>("changed_at")?)?,
+            user_id: r.try_get("user_id")?,
+            summary: r.try_get("summary")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// Marks a service as checked today ("still correct"), in its history too.
@@ -750,7 +783,7 @@ pub async fn assure(conn: &mut AnyConnection, id: &HsdsId, change: &ServiceChang
 /// existing ones. Returns how many were new or changed.
 pub async fn save_postcode_centroids(conn: &mut AnyConnection, centroids: &[(String, GeoPoint)]) -> Result<usize> {
     let mut existing: HashMap<String, (f64, f64)> = HashMap::new();
-    for r in sqlx::query("SELECT postcode, latitude, longitude FROM postcode_centroid").fetch_all(&mut *conn).await? {
+    for r in rows::all(&mut *conn, sqlx::query("SELECT postcode, latitude, longitude FROM postcode_centroid")).await? {
         existing.insert(r.try_get("postcode")?, (r.try_get("latitude")?, r.try_get("longitude")?));
     }
     let mut rows = Rows::new(
@@ -791,10 +824,11 @@ pub async fn postcode_point(
     postcode: &wijkregie_core::codes::Postcode,
 ) -> Result<Option<GeoPoint>> {
     for key in [postcode.as_str(), postcode.pc4()] {
-        if let Some(r) = sqlx::query("SELECT latitude, longitude FROM postcode_centroid WHERE postcode = $1")
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?
+        if let Some(r) = rows::optional(
+            &mut *conn,
+            sqlx::query("SELECT latitude, longitude FROM postcode_centroid WHERE postcode = $1").bind(key),
+        )
+        .await?
         {
             let (lat, lon): (f64, f64) = (r.try_get("latitude")?, r.try_get("longitude")?);
             return Ok(Some(GeoPoint::new(lat, lon).map_err(|e| corrupt("postcode_centroid", "latitude", e))?));

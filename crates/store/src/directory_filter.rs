@@ -9,6 +9,7 @@ use wijkregie_core::codes::Code;
 use wijkregie_core::directory::HsdsId;
 
 use crate::error::Result;
+use crate::rows;
 use crate::text::parse;
 
 /// One `service-category` condition: a service matches when its domain is
@@ -95,7 +96,7 @@ pub async fn service_names(conn: &mut AnyConnection, filter: &ServiceFilter) -> 
     for b in &binds {
         query = query.bind(b);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
+    let rows = rows::all(&mut *conn, query).await?;
     rows.iter()
         .map(|r| Ok((parse("service", "id", &r.try_get::<String, _>("id")?)?, r.try_get::<String, _>("name")?)))
         .collect()
@@ -109,7 +110,7 @@ pub async fn organizations_offering(conn: &mut AnyConnection, filter: &ServiceFi
     for b in &binds {
         query = query.bind(b);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
+    let rows = rows::all(&mut *conn, query).await?;
     rows.iter().map(|r| parse("service", "organization_code", &r.try_get::<String, _>("organization_code")?)).collect()
 }
 
@@ -123,6 +124,6 @@ pub async fn locations_hosting(conn: &mut AnyConnection, filter: &ServiceFilter)
     for b in &binds {
         query = query.bind(b);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
+    let rows = rows::all(&mut *conn, query).await?;
     rows.iter().map(|r| parse("service_location", "location_id", &r.try_get::<String, _>("location_id")?)).collect()
 }

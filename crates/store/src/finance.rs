@@ -10,6 +10,7 @@ use wijkregie_core::finance::statement::CorrectionOf;
 use wijkregie_core::finance::{Cents, Line, LineKind, Quarter, Statement, Tariff};
 
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{parse, parse_opt, parse_time, timestamp};
 
 fn corrupt(table: &'static str, column: &'static str, value: i64) -> StoreError {
@@ -26,12 +27,11 @@ fn u64_of(table: &'static str, column: &'static str, value: i64) -> Result<u64> 
 
 /// The tariffs the region set, by year.
 pub async fn tariffs(conn: &mut AnyConnection) -> Result<Vec<Tariff>> {
-    let rows = sqlx::query(
+    let query = sqlx::query(
         "SELECT year, gp_time_cents, coordinator_cents, threshold_patients, min_coordinator_minutes
          FROM finance_tariff ORDER BY year",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows = rows::all(&mut *conn, query).await?;
     rows.iter()
         .map(|r| {
             let year: i64 = r.try_get("year")?;
@@ -90,13 +90,12 @@ pub struct TariffChange {
 
 /// Every saved version, newest first.
 pub async fn tariff_history(conn: &mut AnyConnection) -> Result<Vec<TariffChange>> {
-    let rows = sqlx::query(
+    let query = sqlx::query(
         "SELECT year, gp_time_cents, coordinator_cents, threshold_patients, min_coordinator_minutes, changed_at,
                 changed_by
          FROM finance_tariff_history ORDER BY id DESC",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows = rows::all(&mut *conn, query).await?;
     rows.iter()
         .map(|r| {
             let year: i64 = r.try_get("year")?;
@@ -140,21 +139,22 @@ fn approval_row(r: &sqlx::any::AnyRow) -> Result<Approval> {
 
 /// Every approved quarter, oldest first.
 pub async fn approvals(conn: &mut AnyConnection) -> Result<Vec<Approval>> {
-    let rows = sqlx::query(
-        "SELECT quarter, approved_at, approved_by_user_id, approved_by_name FROM finance_approval ORDER BY quarter",
+    let rows = rows::all(
+        &mut *conn,
+        sqlx::query(
+            "SELECT quarter, approved_at, approved_by_user_id, approved_by_name FROM finance_approval ORDER BY quarter",
+        ),
     )
-    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(approval_row).collect()
 }
 
 pub async fn approval(conn: &mut AnyConnection, quarter: Quarter) -> Result<Option<Approval>> {
-    let row = sqlx::query(
+    let query = sqlx::query(
         "SELECT quarter, approved_at, approved_by_user_id, approved_by_name FROM finance_approval WHERE quarter = $1",
     )
-    .bind(quarter.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
+    .bind(quarter.to_string());
+    let row = rows::optional(&mut *conn, query).await?;
     row.as_ref().map(approval_row).transpose()
 }
 
@@ -247,11 +247,13 @@ fn line_row(r: &sqlx::any::AnyRow) -> Result<(Code, Line)> {
 /// their lines in the order they were approved. Empty when not approved.
 pub async fn approved_statements(conn: &mut AnyConnection, quarter: Quarter) -> Result<Vec<Statement>> {
     let q = quarter.to_string();
-    let rows = sqlx::query(
-        "SELECT network_code, registered_patients FROM finance_statement WHERE quarter = $1 ORDER BY network_code",
+    let rows = rows::all(
+        &mut *conn,
+        sqlx::query(
+            "SELECT network_code, registered_patients FROM finance_statement WHERE quarter = $1 ORDER BY network_code",
+        )
+        .bind(&q),
     )
-    .bind(&q)
-    .fetch_all(&mut *conn)
     .await?;
     let mut statements = rows
         .iter()
@@ -268,11 +270,13 @@ pub async fn approved_statements(conn: &mut AnyConnection, quarter: Quarter) -> 
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let lines = sqlx::query(&format!(
-        "SELECT {LINE_COLUMNS} FROM finance_statement_line WHERE quarter = $1 ORDER BY network_code, position"
-    ))
-    .bind(&q)
-    .fetch_all(&mut *conn)
+    let lines = rows::all(
+        &mut *conn,
+        sqlx::query(&format!(
+            "SELECT {LINE_COLUMNS} FROM finance_statement_line WHERE quarter = $1 ORDER BY network_code, position"
+        ))
+        .bind(&q),
+    )
     .await?;
     for r in &lines {
         let (network, line) = line_row(r)?;
@@ -286,13 +290,11 @@ pub async fn approved_statements(conn: &mut AnyConnection, quarter: Quarter) -> 
 /// Correction lines for `corrected`, frozen in later approved quarters,
 /// with their network.
 pub async fn frozen_corrections(conn: &mut AnyConnection, corrected: Quarter) -> Result<Vec<(Code, Line)>> {
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {LINE_COLUMNS} FROM finance_statement_line WHERE corrects_quarter = $1
          ORDER BY quarter, network_code, position"
-    ))
-    .bind(corrected.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows = rows::all(&mut *conn, sqlx::query(&sql).bind(corrected.to_string())).await?;
     rows.iter().map(line_row).collect()
 }
 

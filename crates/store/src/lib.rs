@@ -18,6 +18,7 @@ pub mod finance;
 pub mod population;
 pub mod referral;
 pub mod region;
+mod rows;
 mod text;
 pub mod upkeep;
 
@@ -26,5 +27,8 @@ pub use error::StoreError;
 /// The connection type store functions take, for callers that pass one on.
 pub use sqlx::AnyConnection;
 
-/// Fresh databases on both engines for tests (here and in other crates).
+/// Fresh databases on both engines and a count of rows read, for tests
+/// here and in other crates (which enable the `testing` feature in their
+/// dev-dependencies).
+#[cfg(feature = "testing")]
 pub mod testing;

@@ -13,6 +13,7 @@ use wijkregie_core::region::Area;
 
 use crate::batch::{rows_for_areas, Rows};
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{parse, parse_time, timestamp};
 
 /// The Netherlands as an area: the code CBS files use for it.
@@ -77,16 +78,12 @@ pub async fn save(conn: &mut AnyConnection, figures: &[StoredFigure]) -> Result<
     }
     let mut existing: HashMap<Key, StoredFigure> = HashMap::new();
     for ((vintage, year), (first, last)) in ranges {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {COLUMNS} FROM population_figure
              WHERE vintage = $3 AND year = $4 AND area >= $1 AND area <= $2"
-        ))
-        .bind(first)
-        .bind(last)
-        .bind(i64::from(vintage))
-        .bind(i64::from(year))
-        .fetch_all(&mut *conn)
-        .await?;
+        );
+        let query = sqlx::query(&sql).bind(first).bind(last).bind(i64::from(vintage)).bind(i64::from(year));
+        let rows = rows::all(&mut *conn, query).await?;
         for r in &rows {
             let f = row(r)?;
             existing.insert((f.area.clone(), f.vintage, f.year, f.indicator), f);
@@ -140,8 +137,7 @@ pub(crate) async fn raise_revision(conn: &mut AnyConnection) -> Result<()> {
 /// The population revision: it rises with every save that changed a figure
 /// or an outline (`store::boundary::save`).
 pub async fn revision(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(sqlx::query("SELECT revision FROM population_revision WHERE id = 1")
-        .fetch_one(&mut *conn)
+    Ok(rows::one(&mut *conn, sqlx::query("SELECT revision FROM population_revision WHERE id = 1"))
         .await?
         .try_get("revision")?)
 }
@@ -186,18 +182,20 @@ pub async fn for_areas(conn: &mut AnyConnection, areas: &[Area]) -> Result<Vec<A
 
 /// The figures published for the Netherlands as a whole, all years.
 pub async fn national(conn: &mut AnyConnection) -> Result<Vec<StoredFigure>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM population_figure WHERE area = $1 ORDER BY year, indicator"))
-        .bind(NEDERLAND)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(row)
-        .collect()
+    rows::all(
+        &mut *conn,
+        sqlx::query(&format!("SELECT {COLUMNS} FROM population_figure WHERE area = $1 ORDER BY year, indicator"))
+            .bind(NEDERLAND),
+    )
+    .await?
+    .iter()
+    .map(row)
+    .collect()
 }
 
 /// How many figures are stored, for summaries and tests.
 pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM population_figure").fetch_one(&mut *conn).await?.try_get("n")?)
+    Ok(rows::one(&mut *conn, sqlx::query("SELECT COUNT(*) AS n FROM population_figure")).await?.try_get("n")?)
 }
 
 /// The figures of one source table, year and vintage: what the import page
@@ -216,15 +214,14 @@ pub struct StoredSet {
 
 /// Every stored set, by publisher, table and year (newest first).
 pub async fn sets(conn: &mut AnyConnection) -> Result<Vec<StoredSet>> {
-    let rows = sqlx::query(
+    let query = sqlx::query(
         "SELECT publisher, source_table, source_year, year, vintage, COUNT(DISTINCT area) AS areas, COUNT(*) AS figures,
                 SUM(CASE WHEN value IS NULL THEN 1 ELSE 0 END) AS unknown
          FROM population_figure
          GROUP BY publisher, source_table, source_year, year, vintage
          ORDER BY publisher, source_table, year DESC, vintage DESC, source_year DESC",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows = rows::all(&mut *conn, query).await?;
     rows.iter()
         .map(|r| {
             Ok(StoredSet {
@@ -264,18 +261,19 @@ fn rules_row(r: &sqlx::any::AnyRow) -> Result<RulesChange> {
 }
 
 pub async fn current_rules(conn: &mut AnyConnection) -> Result<Option<RulesChange>> {
-    sqlx::query("SELECT rules, changed_at, changed_by FROM theme_rules_history ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .as_ref()
-        .map(rules_row)
-        .transpose()
+    rows::optional(
+        &mut *conn,
+        sqlx::query("SELECT rules, changed_at, changed_by FROM theme_rules_history ORDER BY id DESC LIMIT 1"),
+    )
+    .await?
+    .as_ref()
+    .map(rules_row)
+    .transpose()
 }
 
 /// Every change of the rules, newest first.
 pub async fn rules_history(conn: &mut AnyConnection) -> Result<Vec<RulesChange>> {
-    sqlx::query("SELECT rules, changed_at, changed_by FROM theme_rules_history ORDER BY id DESC")
-        .fetch_all(&mut *conn)
+    rows::all(&mut *conn, sqlx::query("SELECT rules, changed_at, changed_by FROM theme_rules_history ORDER BY id DESC"))
         .await?
         .iter()
         .map(rules_row)

@@ -11,6 +11,7 @@ use wijkregie_core::referral::{PersonalData, Referral, ReferralFacts, Side};
 
 use crate::crypto::{FieldAad, FieldKey};
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{parse, parse_opt, parse_time, timestamp};
 
 const TABLE: &str = "referral";
@@ -154,19 +155,21 @@ fn stored(key: &FieldKey, r: &AnyRow) -> Result<StoredReferral> {
 }
 
 pub async fn get(conn: &mut AnyConnection, key: &FieldKey, id: &HsdsId) -> Result<Option<StoredReferral>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE id = $1"))
-        .bind(id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = rows::optional(
+        &mut *conn,
+        sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE id = $1")).bind(id.as_str()),
+    )
+    .await?;
     row.map(|r| stored(key, &r)).transpose()
 }
 
 /// Where a referral goes, without opening it: enough to decide who may.
 pub async fn parties(conn: &mut AnyConnection, id: &HsdsId) -> Result<Option<(AgbCode, Code)>> {
-    let row = sqlx::query("SELECT referring_practice, organization_code FROM referral WHERE id = $1")
-        .bind(id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = rows::optional(
+        &mut *conn,
+        sqlx::query("SELECT referring_practice, organization_code FROM referral WHERE id = $1").bind(id.as_str()),
+    )
+    .await?;
     row.map(|r| {
         Ok((
             parse(TABLE, "referring_practice", &r.try_get::<String, _>("referring_practice")?)?,
@@ -178,31 +181,34 @@ pub async fn parties(conn: &mut AnyConnection, id: &HsdsId) -> Result<Option<(Ag
 
 /// A practice's sent referrals, newest change first.
 pub async fn sent_by_practice(conn: &mut AnyConnection, key: &FieldKey, agb: &AgbCode) -> Result<Vec<StoredReferral>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE referring_practice = $1 ORDER BY updated_at DESC"))
-        .bind(agb.as_str())
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| stored(key, r))
-        .collect()
+    rows::all(
+        &mut *conn,
+        sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE referring_practice = $1 ORDER BY updated_at DESC"))
+            .bind(agb.as_str()),
+    )
+    .await?
+    .iter()
+    .map(|r| stored(key, r))
+    .collect()
 }
 
 /// An organisation's received referrals, newest change first.
 pub async fn received_by(conn: &mut AnyConnection, key: &FieldKey, organization: &Code) -> Result<Vec<StoredReferral>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE organization_code = $1 ORDER BY updated_at DESC"))
-        .bind(organization.as_str())
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| stored(key, r))
-        .collect()
+    rows::all(
+        &mut *conn,
+        sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE organization_code = $1 ORDER BY updated_at DESC"))
+            .bind(organization.as_str()),
+    )
+    .await?
+    .iter()
+    .map(|r| stored(key, r))
+    .collect()
 }
 
 /// The anonymous facts of every referral, for the figures: nothing is
 /// decrypted.
 pub async fn all_facts(conn: &mut AnyConnection) -> Result<Vec<(HsdsId, ReferralFacts)>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM referral ORDER BY sent_at"))
-        .fetch_all(&mut *conn)
+    rows::all(&mut *conn, sqlx::query(&format!("SELECT {COLUMNS} FROM referral ORDER BY sent_at")))
         .await?
         .iter()
         .map(|r| Ok((parse(TABLE, "id", &r.try_get::<String, _>("id")?)?, facts(r)?)))
@@ -229,19 +235,19 @@ pub async fn news_count(conn: &mut AnyConnection, side: Side, code: &str) -> Res
         Side::Referrer => "SELECT COUNT(*) AS n FROM referral WHERE referring_practice = $1 AND news_for_referrer = 1",
         Side::Receiver => "SELECT COUNT(*) AS n FROM referral WHERE organization_code = $1 AND news_for_receiver = 1",
     };
-    Ok(sqlx::query(sql).bind(code).fetch_one(&mut *conn).await?.try_get("n")?)
+    Ok(rows::one(&mut *conn, sqlx::query(sql).bind(code)).await?.try_get("n")?)
 }
 
 /// Closed referrals that still hold personal data: candidates for erasure.
 pub async fn closed_with_personal_data(conn: &mut AnyConnection) -> Result<Vec<(HsdsId, ReferralFacts)>> {
-    sqlx::query(&format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM referral WHERE personal IS NOT NULL AND status IN ('completed', 'rejected', 'cancelled')"
-    ))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| Ok((parse(TABLE, "id", &r.try_get::<String, _>("id")?)?, facts(r)?)))
-    .collect()
+    );
+    rows::all(&mut *conn, sqlx::query(&sql))
+        .await?
+        .iter()
+        .map(|r| Ok((parse(TABLE, "id", &r.try_get::<String, _>("id")?)?, facts(r)?)))
+        .collect()
 }
 
 /// Removes the personal data of a referral, keeping its facts.
@@ -300,9 +306,7 @@ fn mail(r: &AnyRow) -> Result<OutboxMail> {
 
 /// The newest mails, sent or not, for the regio-beheerder's view.
 pub async fn outbox(conn: &mut AnyConnection, limit: i64) -> Result<Vec<OutboxMail>> {
-    sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT $1")
-        .bind(limit)
-        .fetch_all(&mut *conn)
+    rows::all(&mut *conn, sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT $1").bind(limit))
         .await?
         .iter()
         .map(mail)
@@ -311,13 +315,14 @@ pub async fn outbox(conn: &mut AnyConnection, limit: i64) -> Result<Vec<OutboxMa
 
 /// Unsent mails that have not failed too often, oldest first.
 pub async fn unsent(conn: &mut AnyConnection, max_attempts: i64) -> Result<Vec<OutboxMail>> {
-    sqlx::query("SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < $1 ORDER BY id")
-        .bind(max_attempts)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(mail)
-        .collect()
+    rows::all(
+        &mut *conn,
+        sqlx::query("SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < $1 ORDER BY id").bind(max_attempts),
+    )
+    .await?
+    .iter()
+    .map(mail)
+    .collect()
 }
 
 pub async fn mail_sent(conn: &mut AnyConnection, id: i64, at: DateTime<Utc>) -> Result<()> {

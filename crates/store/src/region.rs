@@ -13,10 +13,11 @@ use wijkregie_core::region::{
 
 use crate::batch::{self, Rows};
 use crate::error::{Result, StoreError};
+use crate::rows;
 use crate::text::{date, opt_date, parse, parse_opt};
 
 pub async fn region(conn: &mut AnyConnection) -> Result<Option<Region>> {
-    let row = sqlx::query("SELECT code, name FROM region WHERE id = 1").fetch_optional(&mut *conn).await?;
+    let row = rows::optional(&mut *conn, sqlx::query("SELECT code, name FROM region WHERE id = 1")).await?;
     row.map(|r| {
         Ok(Region { code: parse("region", "code", &r.try_get::<String, _>("code")?)?, name: r.try_get("name")? })
     })
@@ -37,7 +38,7 @@ pub async fn save_region(conn: &mut AnyConnection, region: &Region) -> Result<()
 
 /// Whether the public social map is on; off for a region not yet set up.
 pub async fn public_map(conn: &mut AnyConnection) -> Result<bool> {
-    let row = sqlx::query("SELECT public_map FROM region WHERE id = 1").fetch_optional(&mut *conn).await?;
+    let row = rows::optional(&mut *conn, sqlx::query("SELECT public_map FROM region WHERE id = 1")).await?;
     Ok(match row {
         Some(r) => r.try_get::<i64, _>("public_map")? != 0,
         None => false,
@@ -52,10 +53,12 @@ pub async fn set_public_map(conn: &mut AnyConnection, on: bool) -> Result<bool> 
 }
 
 pub async fn wijken(conn: &mut AnyConnection) -> Result<Vec<Wijk>> {
-    let rows = sqlx::query("SELECT code, name FROM wijk ORDER BY name, code").fetch_all(&mut *conn).await?;
-    let areas = sqlx::query("SELECT wijk_code, area_code, area_year FROM wijk_area ORDER BY area_code, area_year")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = rows::all(&mut *conn, sqlx::query("SELECT code, name FROM wijk ORDER BY name, code")).await?;
+    let areas = rows::all(
+        &mut *conn,
+        sqlx::query("SELECT wijk_code, area_code, area_year FROM wijk_area ORDER BY area_code, area_year"),
+    )
+    .await?;
     let mut by_wijk: BTreeMap<String, Vec<Area>> = BTreeMap::new();
     for a in areas {
         by_wijk.entry(a.try_get("wijk_code")?).or_default().push(Area {
@@ -106,15 +109,16 @@ pub async fn save_wijk(conn: &mut AnyConnection, wijk: &Wijk) -> Result<()> {
 }
 
 pub async fn practices(conn: &mut AnyConnection) -> Result<Vec<Practice>> {
-    let rows = sqlx::query(
+    let query = sqlx::query(
         "SELECT agb, name, street, house_number, house_number_suffix, postcode, city, wijk_code
          FROM practice ORDER BY name, agb",
+    );
+    let rows = rows::all(&mut *conn, query).await?;
+    let counts = rows::all(
+        &mut *conn,
+        sqlx::query("SELECT agb, counted_on, patients FROM registered_patients ORDER BY agb, counted_on"),
     )
-    .fetch_all(&mut *conn)
     .await?;
-    let counts = sqlx::query("SELECT agb, counted_on, patients FROM registered_patients ORDER BY agb, counted_on")
-        .fetch_all(&mut *conn)
-        .await?;
     let mut by_practice: BTreeMap<String, Vec<PatientCount>> = BTreeMap::new();
     for c in counts {
         let patients: i64 = c.try_get("patients")?;
@@ -188,7 +192,7 @@ pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()>
 
 pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>> {
     let rows =
-        sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code").fetch_all(&mut *conn).await?;
+        rows::all(&mut *conn, sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code")).await?;
     rows.iter().map(organization_row).collect()
 }
 
@@ -214,7 +218,7 @@ pub async fn organizations_by_codes(conn: &mut AnyConnection, codes: &[Code]) ->
         for code in chunk {
             q = q.bind(code.as_str());
         }
-        for r in q.fetch_all(&mut *conn).await? {
+        for r in rows::all(&mut *conn, q).await? {
             out.push(organization_row(&r)?);
         }
     }
@@ -251,16 +255,15 @@ pub async fn save_organizations(conn: &mut AnyConnection, organizations: &[Organ
 }
 
 pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
-    let rows = sqlx::query(
+    let query = sqlx::query(
         "SELECT code, name, module, status, registered_on, stopped_on, coordinator_option, coordinator_name,
                 coordinator_minutes_per_week, coordinator_start
          FROM network ORDER BY name, code",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows = rows::all(&mut *conn, query).await?;
     let mut wijken: BTreeMap<String, Vec<Code>> = BTreeMap::new();
     for r in
-        sqlx::query("SELECT network_code, wijk_code FROM network_wijk ORDER BY position").fetch_all(&mut *conn).await?
+        rows::all(&mut *conn, sqlx::query("SELECT network_code, wijk_code FROM network_wijk ORDER BY position")).await?
     {
         wijken.entry(r.try_get("network_code")?).or_default().push(parse(
             "network_wijk",
@@ -269,10 +272,12 @@ pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
         )?);
     }
     let mut practices: BTreeMap<String, Vec<Membership<AgbCode>>> = BTreeMap::new();
-    for r in sqlx::query(
-        "SELECT network_code, agb, member_from, member_until FROM network_practice ORDER BY member_from, agb",
+    for r in rows::all(
+        &mut *conn,
+        sqlx::query(
+            "SELECT network_code, agb, member_from, member_until FROM network_practice ORDER BY member_from, agb",
+        ),
     )
-    .fetch_all(&mut *conn)
     .await?
     {
         practices.entry(r.try_get("network_code")?).or_default().push(Membership {
@@ -282,13 +287,11 @@ pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
         });
     }
     let mut partners: BTreeMap<String, Vec<Membership<Code>>> = BTreeMap::new();
-    for r in sqlx::query(
+    let query = sqlx::query(
         "SELECT network_code, organization_code, member_from, member_until FROM network_partner
          ORDER BY member_from, organization_code",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    );
+    for r in rows::all(&mut *conn, query).await? {
         partners.entry(r.try_get("network_code")?).or_default().push(Membership {
             member: parse("network_partner", "organization_code", &r.try_get::<String, _>("organization_code")?)?,
             from: parse("network_partner", "member_from", &r.try_get::<String, _>("member_from")?)?,

@@ -2,6 +2,15 @@
 //! once on PostgreSQL. PostgreSQL comes from `WIJKREGIE_TEST_POSTGRES_URL`
 //! (`scripts/test-all` starts a throwaway cluster); each test gets a schema
 //! of its own so tests can run in parallel.
+//!
+//! Also a count of the rows a piece of work reads ([`count_rows`]), so a
+//! test can prove that a page reads what it shows and not the whole table.
+//!
+//! Behind the `testing` feature: production builds carry neither tempfile
+//! nor the counter.
+
+use std::cell::Cell;
+use std::future::Future;
 
 use rand::distributions::{Alphanumeric, DistString};
 
@@ -50,4 +59,37 @@ impl TestDb {
 /// Both engines, for a test body written once.
 pub async fn both() -> Vec<TestDb> {
     vec![sqlite().await, postgres().await]
+}
+
+tokio::task_local! {
+    /// Rows read so far inside the innermost [`count_rows`]. Task-local, not
+    /// global, so tests running side by side in one process (or two counts
+    /// joined in one task) each see their own reads only.
+    static ROWS_READ: Cell<u64>;
+}
+
+/// Runs `work` and returns its output with the number of rows it read from
+/// the database: every row a store function fetched, `RETURNING` rows
+/// included. Only reads in the task that awaits `work` count; work handed to
+/// `tokio::spawn` is not followed. A count inside a count adds its rows to
+/// the outer one as well.
+pub async fn count_rows<F: Future>(work: F) -> (F::Output, u64) {
+    let (output, rows) = ROWS_READ
+        .scope(Cell::new(0), async move {
+            let output = work.await;
+            (output, ROWS_READ.with(Cell::get))
+        })
+        .await;
+    add(rows);
+    (output, rows)
+}
+
+/// Called by `store::rows` for every fetch.
+pub(crate) fn add_rows_read(rows: usize) {
+    add(rows as u64);
+}
+
+fn add(rows: u64) {
+    // Outside every count_rows nobody is counting, and that is fine.
+    let _ = ROWS_READ.try_with(|n| n.set(n.get() + rows));
 }

@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, Row};
 use wijkregie_core::directory::HsdsId;
 
 use crate::error::Result;
+use crate::rows;
 use crate::text::{parse, parse_time, timestamp};
 
 /// A change made by a netwerkpartner that no coordinator has seen yet.
@@ -22,25 +23,25 @@ pub struct PartnerChange {
 /// Unseen changes by netwerkpartner users, oldest first. The caller keeps
 /// those of services the coordinator looks after.
 pub async fn partner_changes(conn: &mut AnyConnection) -> Result<Vec<PartnerChange>> {
-    sqlx::query(
+    let query = sqlx::query(
         "SELECT c.id, c.service_id, c.changed_at, u.name, c.summary
            FROM service_change c JOIN app_user u ON u.id = c.user_id
           WHERE u.role = 'netwerkpartner' AND c.reviewed_at IS NULL
           ORDER BY c.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| {
-        Ok(PartnerChange {
-            change_id: r.try_get("id")?,
-            service_id: parse("service_change", "service_id", &r.try_get::<String, _>("service_id")?)?,
-            changed_at: parse_time("service_change", "changed_at", &r.try_get::<String, _>("changed_at")?)?,
-            user_name: r.try_get("name")?,
-            summary: r.try_get("summary")?,
+    );
+    rows::all(&mut *conn, query)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(PartnerChange {
+                change_id: r.try_get("id")?,
+                service_id: parse("service_change", "service_id", &r.try_get::<String, _>("service_id")?)?,
+                changed_at: parse_time("service_change", "changed_at", &r.try_get::<String, _>("changed_at")?)?,
+                user_name: r.try_get("name")?,
+                summary: r.try_get("summary")?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// Marks a change as seen; false when there is no such unseen change.
@@ -58,10 +59,9 @@ pub async fn mark_seen(conn: &mut AnyConnection, change_id: i64, user_id: i64, a
 
 /// The service an unseen or seen change belongs to.
 pub async fn change_service(conn: &mut AnyConnection, change_id: i64) -> Result<Option<HsdsId>> {
-    let row = sqlx::query("SELECT service_id FROM service_change WHERE id = $1")
-        .bind(change_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        rows::optional(&mut *conn, sqlx::query("SELECT service_id FROM service_change WHERE id = $1").bind(change_id))
+            .await?;
     row.map(|r| parse("service_change", "service_id", &r.try_get::<String, _>("service_id")?)).transpose()
 }
 
@@ -99,8 +99,7 @@ pub async fn mark_distinct(
 
 /// Every pair decided to be different.
 pub async fn distinct_pairs(conn: &mut AnyConnection) -> Result<Vec<(HsdsId, HsdsId)>> {
-    sqlx::query("SELECT first_id, second_id FROM service_distinct")
-        .fetch_all(&mut *conn)
+    rows::all(&mut *conn, sqlx::query("SELECT first_id, second_id FROM service_distinct"))
         .await?
         .into_iter()
         .map(|r| {

@@ -260,7 +260,7 @@ async fn two_services_decided_different_are_one_pair_either_way_round() {
 
 #[tokio::test]
 async fn a_bulk_save_round_trips_and_pages_of_services_are_read_by_id() {
-    use wijkregie_formats::demo_national::{directory as national, Scale};
+    use wijkregie_formats::demo::national::{generate as national, Scale};
     let d = national(Scale { services: 1_300, organizations: 250 });
     for db in testing::both().await {
         let mut tx = db.store.begin().await.unwrap();

@@ -1,0 +1,12 @@
+//! The integration tests of the store in one binary: one module per
+//! aggregate (and `store` for regions, accounts, audit and backups), each
+//! test body run on SQLite and on PostgreSQL through `store::testing`, and
+//! `rows_read` for the rows-read counter that other crates' tests rely on.
+//! PostgreSQL comes from `WIJKREGIE_TEST_POSTGRES_URL`.
+
+mod application;
+mod boundary;
+mod directory;
+mod referral;
+mod rows_read;
+mod store;

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use wijkregie_search::{GeoPoint, Hit, Index, Query, Results, SearchError, ServiceDoc};
 
-const FIXTURE: &str = include_str!("fixtures/lindenhout.json");
+const FIXTURE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lindenhout.json"));
 
 /// Next to the Noord locations of the fixture.
 const NOORD: GeoPoint = GeoPoint { lat: 52.1050, lon: 5.1200 };

@@ -1,0 +1,8 @@
+//! The integration tests of the search index in one binary: the index
+//! against the fictional social map of Lindenhout (`search`), and the radius
+//! pre-filter against the exact distance check on random data (`radius`).
+//! Fixtures live in `tests/fixtures`; proptest keeps the failure cases it
+//! found in `tests/proptest-regressions`, one file per module.
+
+mod radius;
+mod search;

@@ -6,12 +6,6 @@
 
 pub mod boundaries;
 pub mod demo;
-pub mod demo_applications;
-pub mod demo_boundaries;
-pub mod demo_directory;
-pub mod demo_national;
-pub mod demo_population;
-pub mod demo_referrals;
 pub mod fhir;
 pub mod finance;
 pub mod hsds;

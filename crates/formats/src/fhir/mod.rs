@@ -18,6 +18,7 @@
 mod bundle;
 pub mod directory;
 mod request;
+pub mod search;
 mod task;
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -23,6 +23,7 @@
 mod csv;
 mod node;
 mod render;
+mod schema;
 mod tabular;
 mod walk;
 
@@ -132,24 +133,7 @@ pub struct Directory {
 }
 
 /// The files of a datapackage, in the order HSDS lists its tables.
-pub const DATAPACKAGE_FILES: &[&str] = &[
-    "datapackage.json",
-    "organizations.csv",
-    "organization_identifiers.csv",
-    "services.csv",
-    "attributes.csv",
-    "service_at_location.csv",
-    "locations.csv",
-    "phones.csv",
-    "contacts.csv",
-    "addresses.csv",
-    "schedules.csv",
-    "service_areas.csv",
-    "languages.csv",
-    "taxonomy_terms.csv",
-    "taxonomies.csv",
-    "cost_options.csv",
-];
+pub const DATAPACKAGE_FILES: &[&str] = &schema::datapackage_files();
 
 /// Reads HSDS JSON: an array of services, an API page, or a list of pages.
 pub fn parse_json(text: &str, known: &Known<'_>) -> Result<Imported, Vec<FieldError>> {

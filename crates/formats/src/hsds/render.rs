@@ -12,163 +12,16 @@ use wijkregie_core::directory::{Pathway, Service};
 use wijkregie_core::region::Domain;
 
 use super::csv;
+use super::schema::{
+    self, ADDRESSES, ATTRIBUTES, CONTACTS, COST_OPTIONS, LANGUAGES, LOCATIONS, ORGANIZATIONS, ORGANIZATION_IDENTIFIERS,
+    PHONES, SCHEDULES, SERVICES, SERVICE_AT_LOCATION, TAXONOMIES, TAXONOMY_TERMS,
+};
 use super::{
     derived_id, organization_id, Directory, IDENTIFIER_SCHEME, IDENTIFIER_TYPE, KENMERK_OP_AFSPRAAK, TAXONOMY_DOMEIN,
     TAXONOMY_HULPVRAAG, TAXONOMY_KENMERK, TAXONOMY_KETENAANPAK, TAXONOMY_NETWERK, TAXONOMY_WIJK,
 };
 
 type Row = Map<String, Value>;
-
-/// Each table with its columns, in the order of the HSDS 3 schema.
-const TABLES: &[(&str, &[&str])] = &[
-    (
-        "organizations.csv",
-        &[
-            "id",
-            "name",
-            "alternate_name",
-            "description",
-            "email",
-            "website",
-            "legal_status",
-            "logo",
-            "uri",
-            "parent_organization_id",
-        ],
-    ),
-    ("organization_identifiers.csv", &["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"]),
-    (
-        "services.csv",
-        &[
-            "id",
-            "organization_id",
-            "program_id",
-            "name",
-            "alternate_name",
-            "description",
-            "url",
-            "email",
-            "status",
-            "interpretation_services",
-            "application_process",
-            "fees_description",
-            "accreditations",
-            "eligibility_description",
-            "minimum_age",
-            "maximum_age",
-            "assured_date",
-            "assurer_email",
-            "alert",
-        ],
-    ),
-    ("attributes.csv", &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"]),
-    ("service_at_location.csv", &["id", "service_id", "location_id", "description"]),
-    (
-        "locations.csv",
-        &[
-            "id",
-            "location_type",
-            "url",
-            "organization_id",
-            "name",
-            "alternate_name",
-            "description",
-            "transportation",
-            "latitude",
-            "longitude",
-            "external_identifier",
-            "external_identifier_type",
-        ],
-    ),
-    (
-        "phones.csv",
-        &[
-            "id",
-            "location_id",
-            "service_id",
-            "organization_id",
-            "contact_id",
-            "service_at_location_id",
-            "number",
-            "extension",
-            "type",
-            "description",
-        ],
-    ),
-    (
-        "contacts.csv",
-        &[
-            "id",
-            "organization_id",
-            "service_id",
-            "service_at_location_id",
-            "location_id",
-            "name",
-            "title",
-            "department",
-            "email",
-        ],
-    ),
-    (
-        "addresses.csv",
-        &[
-            "id",
-            "location_id",
-            "attention",
-            "address_1",
-            "address_2",
-            "city",
-            "region",
-            "state_province",
-            "postal_code",
-            "country",
-            "address_type",
-        ],
-    ),
-    (
-        "schedules.csv",
-        &[
-            "id",
-            "service_id",
-            "location_id",
-            "service_at_location_id",
-            "valid_from",
-            "valid_to",
-            "dtstart",
-            "timezone",
-            "until",
-            "count",
-            "wkst",
-            "freq",
-            "interval",
-            "byday",
-            "byweekno",
-            "bymonthday",
-            "byyearday",
-            "description",
-            "opens_at",
-            "closes_at",
-            "schedule_link",
-            "attending_type",
-            "notes",
-        ],
-    ),
-    ("service_areas.csv", &["id", "service_id", "name", "description", "extent", "extent_type", "uri"]),
-    ("languages.csv", &["id", "service_id", "location_id", "phone_id", "name", "code", "note"]),
-    (
-        "taxonomy_terms.csv",
-        &["id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri"],
-    ),
-    ("taxonomies.csv", &["id", "name", "description", "uri", "version"]),
-    (
-        "cost_options.csv",
-        &["id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description"],
-    ),
-];
-
-const NUMBER_COLUMNS: &[&str] =
-    &["minimum_age", "maximum_age", "latitude", "longitude", "amount", "interval", "timezone", "count", "extension"];
-const DATE_COLUMNS: &[&str] = &["assured_date", "valid_from", "valid_to", "dtstart", "until"];
 
 const WEEKDAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
@@ -298,9 +151,9 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     let wanted_orgs: HashSet<&Code> = services.iter().map(|s| &s.organization).collect();
     for o in directory.organizations.iter().filter(|o| every_organization || wanted_orgs.contains(&o.code)) {
         let oid = organization_id(&o.code).to_string();
-        t.push("organizations.csv", row([("id", json!(oid)), ("name", json!(o.name)), ("description", json!(o.name))]));
+        t.push(ORGANIZATIONS.file, row([("id", json!(oid)), ("name", json!(o.name)), ("description", json!(o.name))]));
         t.push(
-            "organization_identifiers.csv",
+            ORGANIZATION_IDENTIFIERS.file,
             row([
                 ("id", id(&format!("organization_identifier:{}", o.code))),
                 ("organization_id", json!(oid)),
@@ -310,7 +163,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             ]),
         );
         t.push(
-            "attributes.csv",
+            ATTRIBUTES.file,
             row([
                 ("id", id(&format!("attribute:organization:{}:{TAXONOMY_DOMEIN}", o.code))),
                 ("link_id", json!(oid)),
@@ -326,7 +179,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     for l in directory.locations.iter().filter(|l| every_organization || wanted_locations.contains(l.id.as_str())) {
         let lid = l.id.as_str();
         t.push(
-            "locations.csv",
+            LOCATIONS.file,
             row([
                 ("id", json!(lid)),
                 ("location_type", json!("physical")),
@@ -339,7 +192,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         );
         if let Some(a) = &l.address {
             t.push(
-                "addresses.csv",
+                ADDRESSES.file,
                 row([
                     ("id", id(&format!("address:{lid}"))),
                     ("location_id", json!(lid)),
@@ -366,7 +219,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     for s in services {
         let sid = s.id.as_str();
         t.push(
-            "services.csv",
+            SERVICES.file,
             row([
                 ("id", json!(sid)),
                 ("organization_id", json!(organization_id(&s.organization).to_string())),
@@ -386,7 +239,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         );
         for l in &s.locations {
             t.push(
-                "service_at_location.csv",
+                SERVICE_AT_LOCATION.file,
                 row([
                     ("id", json!(super::service_at_location_id(&s.id, l).to_string())),
                     ("service_id", json!(sid)),
@@ -396,7 +249,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         }
         for (i, p) in s.phones.iter().enumerate() {
             t.push(
-                "phones.csv",
+                PHONES.file,
                 row([
                     ("id", id(&format!("phone:{sid}:{i}"))),
                     ("service_id", json!(sid)),
@@ -408,7 +261,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         for (i, c) in s.contacts.iter().enumerate() {
             let cid = id(&format!("contact:{sid}:{i}"));
             t.push(
-                "contacts.csv",
+                CONTACTS.file,
                 row([
                     ("id", cid.clone()),
                     ("service_id", json!(sid)),
@@ -419,7 +272,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             );
             if let Some(number) = &c.phone {
                 t.push(
-                    "phones.csv",
+                    PHONES.file,
                     row([
                         ("id", id(&format!("contact_phone:{sid}:{i}"))),
                         ("contact_id", cid),
@@ -430,7 +283,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         }
         for (i, slot) in s.schedule.slots.iter().enumerate() {
             t.push(
-                "schedules.csv",
+                SCHEDULES.file,
                 row([
                     ("id", id(&format!("schedule:{sid}:{i}"))),
                     ("service_id", json!(sid)),
@@ -443,7 +296,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         }
         if let Some(notes) = &s.schedule.notes {
             t.push(
-                "schedules.csv",
+                SCHEDULES.file,
                 row([
                     ("id", id(&format!("schedule_notes:{sid}"))),
                     ("service_id", json!(sid)),
@@ -453,7 +306,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         }
         for l in &s.languages {
             t.push(
-                "languages.csv",
+                LANGUAGES.file,
                 row([
                     ("id", id(&format!("language:{sid}:{}", l.as_str()))),
                     ("service_id", json!(sid)),
@@ -464,7 +317,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         }
         if s.free_of_charge {
             t.push(
-                "cost_options.csv",
+                COST_OPTIONS.file,
                 row([
                     ("id", id(&format!("cost_option:{sid}"))),
                     ("service_id", json!(sid)),
@@ -484,7 +337,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
         attributes.extend(s.taxonomy_terms.iter().map(|c| (TAXONOMY_HULPVRAAG, c.as_str().to_owned())));
         for (taxonomy, code) in attributes {
             t.push(
-                "attributes.csv",
+                ATTRIBUTES.file,
                 row([
                     ("id", id(&format!("attribute:{sid}:{taxonomy}:{code}"))),
                     ("link_id", json!(sid)),
@@ -525,31 +378,20 @@ fn cell(value: Option<&Value>) -> String {
 pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
     let services: Vec<&Service> = directory.services.iter().collect();
     let (mut tables, tax) = build(directory, &services, true);
-    tables.rows.insert("taxonomy_terms.csv", tax.terms);
-    tables.rows.insert("taxonomies.csv", taxonomy_rows());
+    tables.rows.insert(TAXONOMY_TERMS.file, tax.terms);
+    tables.rows.insert(TAXONOMIES.file, taxonomy_rows());
     let mut files = BTreeMap::new();
     let mut resources = Vec::new();
-    for (name, columns) in TABLES {
+    for table in schema::TABLES {
+        let (name, columns) = (table.file, table.columns);
         let mut out = String::new();
         csv::write_record(&mut out, &columns.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
         for r in tables.get(name) {
             let fields: Vec<String> = columns.iter().map(|c| cell(r.get(*c))).collect();
             csv::write_record(&mut out, &fields);
         }
-        files.insert((*name).to_owned(), out);
-        let fields: Vec<Value> = columns
-            .iter()
-            .map(|c| {
-                let kind = if NUMBER_COLUMNS.contains(c) {
-                    "number"
-                } else if DATE_COLUMNS.contains(c) {
-                    "date"
-                } else {
-                    "string"
-                };
-                json!({"name": c, "type": kind})
-            })
-            .collect();
+        files.insert(name.to_owned(), out);
+        let fields: Vec<Value> = columns.iter().map(|c| json!({"name": c, "type": schema::column_type(c)})).collect();
         let resource = name.trim_end_matches(".csv").trim_end_matches('s');
         resources.push(json!({
             "name": resource,
@@ -571,7 +413,7 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
         "resources": resources,
     });
     let text = serde_json::to_string_pretty(&package).unwrap_or_default();
-    files.insert("datapackage.json".to_owned(), text + "\n");
+    files.insert(schema::DESCRIPTOR_FILE.to_owned(), text + "\n");
     files
 }
 
@@ -596,31 +438,31 @@ fn objects(rows: Vec<Row>) -> Value {
 /// An organisation with its identifiers and attributes, as a service and
 /// `/organizations/{id}` nest it.
 fn organization_nested(t: &Tables, tax: &Taxonomies, oid: &Value) -> Option<Row> {
-    let mut org = t.get("organizations.csv").iter().find(|o| o.get("id") == Some(oid)).cloned()?;
+    let mut org = t.get(ORGANIZATIONS.file).iter().find(|o| o.get("id") == Some(oid)).cloned()?;
     org.insert(
         "organization_identifiers".into(),
-        objects(children(t.get("organization_identifiers.csv"), "organization_id", oid)),
+        objects(children(t.get(ORGANIZATION_IDENTIFIERS.file), "organization_id", oid)),
     );
-    org.insert("attributes".into(), Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", oid), tax)));
+    org.insert("attributes".into(), Value::Array(with_terms(children(t.get(ATTRIBUTES.file), "link_id", oid), tax)));
     Some(org)
 }
 
 /// A location with its addresses.
 fn location_nested(t: &Tables, lid: &Value) -> Option<Row> {
-    let mut location = t.get("locations.csv").iter().find(|l| l.get("id") == Some(lid)).cloned()?;
-    location.insert("addresses".into(), objects(children(t.get("addresses.csv"), "location_id", lid)));
+    let mut location = t.get(LOCATIONS.file).iter().find(|l| l.get("id") == Some(lid)).cloned()?;
+    location.insert("addresses".into(), objects(children(t.get(ADDRESSES.file), "location_id", lid)));
     Some(location)
 }
 
 pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
     let (t, tax) = build(directory, &[service], false);
     let sid = json!(service.id.as_str());
-    let mut s = t.get("services.csv").first().cloned().unwrap_or_default();
+    let mut s = t.get(SERVICES.file).first().cloned().unwrap_or_default();
     let oid = json!(organization_id(&service.organization).to_string());
     if let Some(org) = organization_nested(&t, &tax, &oid) {
         s.insert("organization".into(), Value::Object(org));
     }
-    let sals: Vec<Value> = children(t.get("service_at_location.csv"), "service_id", &sid)
+    let sals: Vec<Value> = children(t.get(SERVICE_AT_LOCATION.file), "service_id", &sid)
         .into_iter()
         .map(|mut sal| {
             let lid = sal.get("location_id").cloned().unwrap_or(Value::Null);
@@ -631,24 +473,24 @@ pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
         })
         .collect();
     s.insert("service_at_locations".into(), Value::Array(sals));
-    let phones = children(t.get("phones.csv"), "service_id", &sid);
+    let phones = children(t.get(PHONES.file), "service_id", &sid);
     s.insert("phones".into(), objects(phones));
-    let contacts: Vec<Value> = children(t.get("contacts.csv"), "service_id", &sid)
+    let contacts: Vec<Value> = children(t.get(CONTACTS.file), "service_id", &sid)
         .into_iter()
         .map(|mut c| {
             let cid = c.get("id").cloned().unwrap_or(Value::Null);
-            c.insert("phones".into(), objects(children(t.get("phones.csv"), "contact_id", &cid)));
+            c.insert("phones".into(), objects(children(t.get(PHONES.file), "contact_id", &cid)));
             Value::Object(c)
         })
         .collect();
     s.insert("contacts".into(), Value::Array(contacts));
     for (key, table) in
-        [("schedules", "schedules.csv"), ("languages", "languages.csv"), ("cost_options", "cost_options.csv")]
+        [("schedules", SCHEDULES.file), ("languages", LANGUAGES.file), ("cost_options", COST_OPTIONS.file)]
     {
         s.insert(key.into(), objects(children(t.get(table), "service_id", &sid)));
     }
     s.insert("service_areas".into(), Value::Array(Vec::new()));
-    s.insert("attributes".into(), Value::Array(with_terms(children(t.get("attributes.csv"), "link_id", &sid), &tax)));
+    s.insert("attributes".into(), Value::Array(with_terms(children(t.get(ATTRIBUTES.file), "link_id", &sid), &tax)));
     Value::Object(s)
 }
 
@@ -656,7 +498,7 @@ pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
 /// `organizations.csv`, as HSDS's `/organizations` list holds them.
 pub(super) fn organizations_json(directory: &Directory) -> Vec<Value> {
     let (t, _) = build(directory, &[], true);
-    t.get("organizations.csv").iter().cloned().map(Value::Object).collect()
+    t.get(ORGANIZATIONS.file).iter().cloned().map(Value::Object).collect()
 }
 
 /// One organisation, nested as `/organizations/{id}`: identifiers,
@@ -681,11 +523,11 @@ pub(super) fn organization_json(code: &Code, directory: &Directory, full_service
             })
             .collect()
     } else {
-        t.get("services.csv").iter().cloned().map(Value::Object).collect()
+        t.get(SERVICES.file).iter().cloned().map(Value::Object).collect()
     };
     org.insert("services".into(), Value::Array(nested));
     let locations: Vec<Value> = t
-        .get("locations.csv")
+        .get(LOCATIONS.file)
         .iter()
         .filter(|l| l.get("organization_id") == Some(&oid))
         .filter_map(|l| location_nested(&t, l.get("id")?))
@@ -704,9 +546,9 @@ pub(super) fn service_at_locations_json(service: &Service, directory: &Directory
     let (t, _) = build(directory, &[service], false);
     let sid = json!(service.id.as_str());
     let one_to_one = || {
-        let mut s = t.get("services.csv").first().cloned().unwrap_or_default();
+        let mut s = t.get(SERVICES.file).first().cloned().unwrap_or_default();
         let oid = json!(organization_id(&service.organization).to_string());
-        if let Some(org) = t.get("organizations.csv").iter().find(|o| o.get("id") == Some(&oid)) {
+        if let Some(org) = t.get(ORGANIZATIONS.file).iter().find(|o| o.get("id") == Some(&oid)) {
             s.insert("organization".into(), Value::Object(org.clone()));
         }
         Value::Object(s)
@@ -720,14 +562,14 @@ pub(super) fn service_at_locations_json(service: &Service, directory: &Directory
     } else {
         one_to_one()
     };
-    children(t.get("service_at_location.csv"), "service_id", &sid)
+    children(t.get(SERVICE_AT_LOCATION.file), "service_id", &sid)
         .into_iter()
         .map(|mut sal| {
             let lid = sal.get("location_id").cloned().unwrap_or(Value::Null);
             let location = if full {
                 location_nested(&t, &lid)
             } else {
-                t.get("locations.csv").iter().find(|l| l.get("id") == Some(&lid)).cloned()
+                t.get(LOCATIONS.file).iter().find(|l| l.get("id") == Some(&lid)).cloned()
             };
             if let Some(location) = location {
                 sal.insert("location".into(), Value::Object(location));

@@ -11,27 +11,12 @@ use wijkregie_core::error::FieldError;
 
 use super::csv;
 use super::node::{Node, Pos, Style, V};
+use super::schema::{
+    self, ADDRESSES, ATTRIBUTES, CONTACTS, COST_OPTIONS, DESCRIPTOR_FILE, LANGUAGES, LOCATIONS, ORGANIZATIONS,
+    ORGANIZATION_IDENTIFIERS, PHONES, SCHEDULES, SERVICES, SERVICE_AREAS, SERVICE_AT_LOCATION,
+    SERVICE_AT_LOCATION_PLURAL_FILE, TAXONOMIES, TAXONOMY_TERMS,
+};
 use super::walk::Input;
-
-/// Tables that wijkregie reads.
-const READ: &[&str] = &[
-    "organizations.csv",
-    "organization_identifiers.csv",
-    "services.csv",
-    "attributes.csv",
-    "service_at_location.csv",
-    "service_at_locations.csv",
-    "locations.csv",
-    "phones.csv",
-    "contacts.csv",
-    "addresses.csv",
-    "schedules.csv",
-    "service_areas.csv",
-    "languages.csv",
-    "taxonomy_terms.csv",
-    "taxonomies.csv",
-    "cost_options.csv",
-];
 
 fn read_table(files: &BTreeMap<String, Vec<u8>>, name: &str, errors: &mut Vec<FieldError>) -> Vec<Node> {
     let Some(bytes) = files.get(name) else { return Vec::new() };
@@ -135,36 +120,37 @@ impl Router<'_> {
 pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<FieldError>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    match files.get("datapackage.json") {
-        None => warnings.push(FieldError::new("datapackage.json", "ontbreekt; de CSV-bestanden zijn toch gelezen")),
+    match files.get(DESCRIPTOR_FILE) {
+        None => warnings.push(FieldError::new(DESCRIPTOR_FILE, "ontbreekt; de CSV-bestanden zijn toch gelezen")),
         Some(bytes) => {
             if serde_json::from_slice::<serde_json::Value>(bytes).is_err() {
-                errors.push(FieldError::new("datapackage.json", "geen geldige JSON"));
+                errors.push(FieldError::new(DESCRIPTOR_FILE, "geen geldige JSON"));
             }
         }
     }
     for name in files.keys() {
-        if name != "datapackage.json" && !READ.contains(&name.as_str()) {
+        let known = name == DESCRIPTOR_FILE || name == SERVICE_AT_LOCATION_PLURAL_FILE || schema::table(name).is_some();
+        if !known {
             warnings.push(FieldError::new(name, "tabel die wijkregie niet leest: niet overgenomen"));
         }
     }
     let mut read = |name: &str| read_table(files, name, &mut errors);
-    let mut organizations = read("organizations.csv");
-    let identifiers = read("organization_identifiers.csv");
-    let mut services = read("services.csv");
-    let mut attributes = read("attributes.csv");
-    let mut sal = read("service_at_location.csv");
-    sal.extend(read("service_at_locations.csv"));
-    let mut locations = read("locations.csv");
-    let phones = read("phones.csv");
-    let mut contacts = read("contacts.csv");
-    let addresses = read("addresses.csv");
-    let schedules = read("schedules.csv");
-    let service_areas = read("service_areas.csv");
-    let languages = read("languages.csv");
-    let mut terms = read("taxonomy_terms.csv");
-    let taxonomies = read("taxonomies.csv");
-    let cost_options = read("cost_options.csv");
+    let mut organizations = read(ORGANIZATIONS.file);
+    let identifiers = read(ORGANIZATION_IDENTIFIERS.file);
+    let mut services = read(SERVICES.file);
+    let mut attributes = read(ATTRIBUTES.file);
+    let mut sal = read(SERVICE_AT_LOCATION.file);
+    sal.extend(read(SERVICE_AT_LOCATION_PLURAL_FILE));
+    let mut locations = read(LOCATIONS.file);
+    let phones = read(PHONES.file);
+    let mut contacts = read(CONTACTS.file);
+    let addresses = read(ADDRESSES.file);
+    let schedules = read(SCHEDULES.file);
+    let service_areas = read(SERVICE_AREAS.file);
+    let languages = read(LANGUAGES.file);
+    let mut terms = read(TAXONOMY_TERMS.file);
+    let taxonomies = read(TAXONOMIES.file);
+    let cost_options = read(COST_OPTIONS.file);
 
     let org_ids = index(&organizations);
     let service_ids = index(&services);
@@ -178,13 +164,13 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
     // Bottom up: taxonomies into terms, terms into attributes, …
     for term in &mut terms {
         if term.get("taxonomy").is_none_or(Node::is_empty) {
-            if let Some(i) = r.find(term, "taxonomy_id", &taxonomy_ids, "taxonomies.csv") {
+            if let Some(i) = r.find(term, "taxonomy_id", &taxonomy_ids, TAXONOMIES.file) {
                 term.set("taxonomy", taxonomies[i].clone());
             }
         }
     }
     for attribute in &mut attributes {
-        if let Some(i) = r.find(attribute, "taxonomy_term_id", &term_ids, "taxonomy_terms.csv") {
+        if let Some(i) = r.find(attribute, "taxonomy_term_id", &term_ids, TAXONOMY_TERMS.file) {
             attribute.set("taxonomy_term", terms[i].clone());
         }
     }
@@ -194,101 +180,101 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for phone in phones {
         if id_of(&phone, "contact_id").is_some() {
-            if let Some(i) = r.find(&phone, "contact_id", &contact_ids, "contacts.csv") {
+            if let Some(i) = r.find(&phone, "contact_id", &contact_ids, CONTACTS.file) {
                 to_contact.push((i, phone));
             }
         } else if id_of(&phone, "service_at_location_id").is_some() {
-            if let Some(i) = r.find(&phone, "service_at_location_id", &sal_ids, "service_at_location.csv") {
+            if let Some(i) = r.find(&phone, "service_at_location_id", &sal_ids, SERVICE_AT_LOCATION.file) {
                 to_sal.push((i, phone));
             }
         } else if id_of(&phone, "service_id").is_some() {
-            if let Some(i) = r.find(&phone, "service_id", &service_ids, "services.csv") {
+            if let Some(i) = r.find(&phone, "service_id", &service_ids, SERVICES.file) {
                 to_service.push((i, phone));
             }
         } else if id_of(&phone, "location_id").is_some() {
-            if let Some(i) = r.find(&phone, "location_id", &location_ids, "locations.csv") {
+            if let Some(i) = r.find(&phone, "location_id", &location_ids, LOCATIONS.file) {
                 to_location.push((i, phone));
             }
         } else if id_of(&phone, "organization_id").is_some() {
-            if let Some(i) = r.find(&phone, "organization_id", &org_ids, "organizations.csv") {
+            if let Some(i) = r.find(&phone, "organization_id", &org_ids, ORGANIZATIONS.file) {
                 to_org.push((i, phone));
             }
         } else {
             r.orphan(&phone, "telefoonnummer");
         }
     }
-    attach(&mut contacts, to_contact, "phones", "phones.csv");
-    attach(&mut services, to_service, "phones", "phones.csv");
-    attach(&mut locations, to_location, "phones", "phones.csv");
-    attach(&mut organizations, to_org, "phones", "phones.csv");
+    attach(&mut contacts, to_contact, "phones", PHONES.file);
+    attach(&mut services, to_service, "phones", PHONES.file);
+    attach(&mut locations, to_location, "phones", PHONES.file);
+    attach(&mut organizations, to_org, "phones", PHONES.file);
     let phones_to_sal = to_sal;
 
     let (mut c_sal, mut c_service, mut c_location, mut c_org) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for contact in contacts {
         if id_of(&contact, "service_at_location_id").is_some() {
-            if let Some(i) = r.find(&contact, "service_at_location_id", &sal_ids, "service_at_location.csv") {
+            if let Some(i) = r.find(&contact, "service_at_location_id", &sal_ids, SERVICE_AT_LOCATION.file) {
                 c_sal.push((i, contact));
             }
         } else if id_of(&contact, "service_id").is_some() {
-            if let Some(i) = r.find(&contact, "service_id", &service_ids, "services.csv") {
+            if let Some(i) = r.find(&contact, "service_id", &service_ids, SERVICES.file) {
                 c_service.push((i, contact));
             }
         } else if id_of(&contact, "location_id").is_some() {
-            if let Some(i) = r.find(&contact, "location_id", &location_ids, "locations.csv") {
+            if let Some(i) = r.find(&contact, "location_id", &location_ids, LOCATIONS.file) {
                 c_location.push((i, contact));
             }
         } else if id_of(&contact, "organization_id").is_some() {
-            if let Some(i) = r.find(&contact, "organization_id", &org_ids, "organizations.csv") {
+            if let Some(i) = r.find(&contact, "organization_id", &org_ids, ORGANIZATIONS.file) {
                 c_org.push((i, contact));
             }
         } else {
             r.orphan(&contact, "contactpersoon");
         }
     }
-    attach(&mut services, c_service, "contacts", "contacts.csv");
-    attach(&mut locations, c_location, "contacts", "contacts.csv");
-    attach(&mut organizations, c_org, "contacts", "contacts.csv");
+    attach(&mut services, c_service, "contacts", CONTACTS.file);
+    attach(&mut locations, c_location, "contacts", CONTACTS.file);
+    attach(&mut organizations, c_org, "contacts", CONTACTS.file);
 
     let (mut s_sal, mut s_service, mut s_location) = (Vec::new(), Vec::new(), Vec::new());
     for schedule in schedules {
         if id_of(&schedule, "service_at_location_id").is_some() {
-            if let Some(i) = r.find(&schedule, "service_at_location_id", &sal_ids, "service_at_location.csv") {
+            if let Some(i) = r.find(&schedule, "service_at_location_id", &sal_ids, SERVICE_AT_LOCATION.file) {
                 s_sal.push((i, schedule));
             }
         } else if id_of(&schedule, "service_id").is_some() {
-            if let Some(i) = r.find(&schedule, "service_id", &service_ids, "services.csv") {
+            if let Some(i) = r.find(&schedule, "service_id", &service_ids, SERVICES.file) {
                 s_service.push((i, schedule));
             }
         } else if id_of(&schedule, "location_id").is_some() {
-            if let Some(i) = r.find(&schedule, "location_id", &location_ids, "locations.csv") {
+            if let Some(i) = r.find(&schedule, "location_id", &location_ids, LOCATIONS.file) {
                 s_location.push((i, schedule));
             }
         } else {
             r.orphan(&schedule, "openingstijd");
         }
     }
-    attach(&mut sal, phones_to_sal, "phones", "phones.csv");
-    attach(&mut sal, c_sal, "contacts", "contacts.csv");
-    attach(&mut sal, s_sal, "schedules", "schedules.csv");
-    attach(&mut services, s_service, "schedules", "schedules.csv");
-    attach(&mut locations, s_location, "schedules", "schedules.csv");
+    attach(&mut sal, phones_to_sal, "phones", PHONES.file);
+    attach(&mut sal, c_sal, "contacts", CONTACTS.file);
+    attach(&mut sal, s_sal, "schedules", SCHEDULES.file);
+    attach(&mut services, s_service, "schedules", SCHEDULES.file);
+    attach(&mut locations, s_location, "schedules", SCHEDULES.file);
 
     let (mut l_service, mut l_location) = (Vec::new(), Vec::new());
     for language in languages {
         if id_of(&language, "service_id").is_some() {
-            if let Some(i) = r.find(&language, "service_id", &service_ids, "services.csv") {
+            if let Some(i) = r.find(&language, "service_id", &service_ids, SERVICES.file) {
                 l_service.push((i, language));
             }
         } else if id_of(&language, "location_id").is_some() {
-            if let Some(i) = r.find(&language, "location_id", &location_ids, "locations.csv") {
+            if let Some(i) = r.find(&language, "location_id", &location_ids, LOCATIONS.file) {
                 l_location.push((i, language));
             }
         } else {
             r.orphan(&language, "taal");
         }
     }
-    attach(&mut services, l_service, "languages", "languages.csv");
-    attach(&mut locations, l_location, "languages", "languages.csv");
+    attach(&mut services, l_service, "languages", LANGUAGES.file);
+    attach(&mut locations, l_location, "languages", LANGUAGES.file);
 
     let (mut a_service, mut a_location, mut a_org) = (Vec::new(), Vec::new(), Vec::new());
     for attribute in attributes {
@@ -302,17 +288,17 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
                 r.errors.push(FieldError::new(attribute.at_of("link_id"), "verplicht veld ontbreekt"));
             }
             (Some("service"), Some(_)) => {
-                if let Some(i) = r.find(&attribute, "link_id", &service_ids, "services.csv") {
+                if let Some(i) = r.find(&attribute, "link_id", &service_ids, SERVICES.file) {
                     a_service.push((i, attribute));
                 }
             }
             (Some("organization"), Some(_)) => {
-                if let Some(i) = r.find(&attribute, "link_id", &org_ids, "organizations.csv") {
+                if let Some(i) = r.find(&attribute, "link_id", &org_ids, ORGANIZATIONS.file) {
                     a_org.push((i, attribute));
                 }
             }
             (Some("location"), Some(_)) => {
-                if let Some(i) = r.find(&attribute, "link_id", &location_ids, "locations.csv") {
+                if let Some(i) = r.find(&attribute, "link_id", &location_ids, LOCATIONS.file) {
                     a_location.push((i, attribute));
                 }
             }
@@ -333,44 +319,44 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
             }
         }
     }
-    attach(&mut services, a_service, "attributes", "attributes.csv");
-    attach(&mut locations, a_location, "attributes", "attributes.csv");
-    attach(&mut organizations, a_org, "attributes", "attributes.csv");
+    attach(&mut services, a_service, "attributes", ATTRIBUTES.file);
+    attach(&mut locations, a_location, "attributes", ATTRIBUTES.file);
+    attach(&mut organizations, a_org, "attributes", ATTRIBUTES.file);
 
     let mut by_location = Vec::new();
     for address in addresses {
         match id_of(&address, "location_id") {
             Some(_) => {
-                if let Some(i) = r.find(&address, "location_id", &location_ids, "locations.csv") {
+                if let Some(i) = r.find(&address, "location_id", &location_ids, LOCATIONS.file) {
                     by_location.push((i, address));
                 }
             }
             None => r.errors.push(FieldError::new(address.at_of("location_id"), "verplicht veld ontbreekt")),
         }
     }
-    attach(&mut locations, by_location, "addresses", "addresses.csv");
+    attach(&mut locations, by_location, "addresses", ADDRESSES.file);
 
     let mut ids = Vec::new();
     for identifier in identifiers {
         match id_of(&identifier, "organization_id") {
             Some(_) => {
-                if let Some(i) = r.find(&identifier, "organization_id", &org_ids, "organizations.csv") {
+                if let Some(i) = r.find(&identifier, "organization_id", &org_ids, ORGANIZATIONS.file) {
                     ids.push((i, identifier));
                 }
             }
             None => r.errors.push(FieldError::new(identifier.at_of("organization_id"), "verplicht veld ontbreekt")),
         }
     }
-    attach(&mut organizations, ids, "organization_identifiers", "organization_identifiers.csv");
+    attach(&mut organizations, ids, "organization_identifiers", ORGANIZATION_IDENTIFIERS.file);
 
     for (rows, key, file) in
-        [(cost_options, "cost_options", "cost_options.csv"), (service_areas, "service_areas", "service_areas.csv")]
+        [(cost_options, "cost_options", COST_OPTIONS.file), (service_areas, "service_areas", SERVICE_AREAS.file)]
     {
         let mut children = Vec::new();
         for row in rows {
             match id_of(&row, "service_id") {
                 Some(_) => {
-                    if let Some(i) = r.find(&row, "service_id", &service_ids, "services.csv") {
+                    if let Some(i) = r.find(&row, "service_id", &service_ids, SERVICES.file) {
                         children.push((i, row));
                     }
                 }
@@ -384,14 +370,14 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
     for row in sal {
         match id_of(&row, "service_id") {
             Some(_) => {
-                if let Some(i) = r.find(&row, "service_id", &service_ids, "services.csv") {
+                if let Some(i) = r.find(&row, "service_id", &service_ids, SERVICES.file) {
                     sal_children.push((i, row));
                 }
             }
             None => r.errors.push(FieldError::new(row.at_of("service_id"), "verplicht veld ontbreekt")),
         }
     }
-    attach(&mut services, sal_children, "service_at_locations", "service_at_location.csv");
+    attach(&mut services, sal_children, "service_at_locations", SERVICE_AT_LOCATION.file);
 
     if !errors.is_empty() {
         return Err(errors);

@@ -8,6 +8,19 @@
 //! The data come from a fixed pseudo-random sequence rather than a random
 //! number generator, so every run (and every screenshot) shows the same
 //! region and tests may rely on its shape.
+//!
+//! The submodules make the rest of a demo from this region: its social map
+//! ([`directory`]), outlines ([`boundaries`]), CBS and RIVM figures
+//! ([`population`]), registrations ([`applications`]) and referrals
+//! ([`referrals`]); [`national`] is a social map of national size for the
+//! benchmarks.
+
+pub mod applications;
+pub mod boundaries;
+pub mod directory;
+pub mod national;
+pub mod population;
+pub mod referrals;
 
 use chrono::{Months, NaiveDate};
 use wijkregie_core::codes::{AgbCode, CbsCode, Code, Postcode};

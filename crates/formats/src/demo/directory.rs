@@ -12,7 +12,7 @@ use wijkregie_core::directory::{
 use wijkregie_core::region::Domain;
 
 /// The demo's social map.
-pub struct DemoDirectory {
+pub struct Directory {
     pub locations: Vec<Location>,
     pub services: Vec<Service>,
 }
@@ -138,7 +138,7 @@ const SPECS: &[Spec] = &[
 ];
 
 /// The demo's social map, in the same order every time.
-pub fn directory() -> DemoDirectory {
+pub fn generate() -> Directory {
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("a real date");
     let locations: Vec<Location> = PLACES
         .iter()
@@ -208,7 +208,7 @@ pub fn directory() -> DemoDirectory {
             }
         })
         .collect();
-    DemoDirectory { locations, services }
+    Directory { locations, services }
 }
 
 fn domain_of(org: &str) -> Domain {
@@ -256,7 +256,7 @@ mod tests {
     fn every_demo_service_is_sound_and_refers_to_known_things() {
         let region = crate::demo::region();
         let terms = crate::taxonomy::shipped();
-        let d = directory();
+        let d = generate();
         assert!(d.services.len() >= 30);
         for s in &d.services {
             assert!(s.problems().is_empty(), "{}: {:?}", s.name, s.problems());
@@ -280,7 +280,7 @@ mod tests {
         for p in &region.practices {
             assert!(centroids.iter().any(|(pc, _)| pc == p.address.postcode.pc4()), "{}", p.address.postcode);
         }
-        for l in directory().locations {
+        for l in generate().locations {
             let pc4 = l.address.unwrap().postcode.pc4().to_owned();
             assert!(centroids.iter().any(|(pc, _)| pc == &pc4), "{pc4}");
         }
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn the_demo_has_the_cases_a_social_map_has() {
-        let d = directory();
+        let d = generate();
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
         assert!(d.services.iter().any(|s| s.is_stale(today, 180) && s.assured_date.is_some()));
         assert!(d.services.iter().any(|s| s.assured_date.is_none()));

@@ -25,10 +25,10 @@ pub struct Scale {
 }
 
 /// The size the performance targets are set for.
-pub const NATIONAL: Scale = Scale { services: 100_000, organizations: 30_000 };
+pub const FULL_SCALE: Scale = Scale { services: 100_000, organizations: 30_000 };
 
 /// The generated social map.
-pub struct NationalDirectory {
+pub struct Directory {
     pub organizations: Vec<Organization>,
     pub locations: Vec<Location>,
     pub services: Vec<Service>,
@@ -305,7 +305,7 @@ pub fn postcode_centroids() -> Vec<(String, GeoPoint)> {
 }
 
 /// The generated social map at `scale`; the same every time.
-pub fn directory(scale: Scale) -> NationalDirectory {
+pub fn generate(scale: Scale) -> Directory {
     let mut rng = Rng(0x6e61_7469_6f6e_616c);
     let weights: Vec<u32> = REGIONS.iter().map(|r| r.3).collect();
     let total_weight: u32 = weights.iter().sum();
@@ -435,7 +435,7 @@ pub fn directory(scale: Scale) -> NationalDirectory {
             locations: if located { vec![locations[location].id.clone()] } else { Vec::new() },
         });
     }
-    NationalDirectory { organizations, locations, services, postcodes: postcode_centroids() }
+    Directory { organizations, locations, services, postcodes: postcode_centroids() }
 }
 
 #[cfg(test)]
@@ -457,7 +457,7 @@ mod tests {
     #[test]
     fn a_small_scale_is_sound_and_the_same_every_time() {
         let scale = Scale { services: 2_000, organizations: 600 };
-        let d = directory(scale);
+        let d = generate(scale);
         assert_eq!((d.services.len(), d.organizations.len()), (2_000, 600));
         let terms = crate::taxonomy::shipped();
         for s in &d.services {
@@ -468,7 +468,7 @@ mod tests {
         assert_eq!(ids.len(), d.services.len());
         assert!(d.services.iter().any(|s| s.locations.is_empty()));
         assert!(d.services.iter().any(|s| s.status == ServiceStatus::Inactive));
-        let again = directory(scale);
+        let again = generate(scale);
         assert_eq!(d.services, again.services);
         assert_eq!(d.locations, again.locations);
     }

@@ -475,7 +475,7 @@ fn messages_keep_their_side_and_time() {
 fn the_social_map_is_valid_r4() {
     let dir = tempfile::tempdir().unwrap();
     let region = wijkregie_formats::demo::region();
-    let demo = wijkregie_formats::demo_directory::directory();
+    let demo = wijkregie_formats::demo::directory::generate();
     let directory = wijkregie_formats::hsds::Directory {
         organizations: region.organizations.clone(),
         locations: demo.locations.clone(),

@@ -61,7 +61,7 @@ fn interest(contact: &str, email: &str, wijk: &str, practices: Vec<ApplicantPrac
 }
 
 /// The demo's registrations, oldest first.
-pub fn applications(region: &RegionFile) -> Vec<Application> {
+pub fn generate(region: &RegionFile) -> Vec<Application> {
     let mut out = Vec::new();
     let binnenstad_code: Code = "binnenstad".parse().expect("valid");
     let in_binnenstad_network: Vec<_> = region
@@ -159,10 +159,10 @@ mod tests {
     #[test]
     fn demo_registrations_are_valid_and_use_known_postcode_areas() {
         let region = crate::demo::region();
-        let apps = applications(&region);
+        let apps = generate(&region);
         assert!(apps.len() >= 6);
         assert_eq!(apps.iter().filter(|a| a.request == Request::Wijkmanagement).count(), 1);
-        let centroids = crate::demo_directory::postcode_centroids();
+        let centroids = crate::demo::directory::postcode_centroids();
         for a in &apps {
             assert!(!a.practices.is_empty());
             for p in &a.practices {

@@ -5,7 +5,7 @@
 //! a few make an area; Waterhoek has an exclave, so the demo holds a
 //! MultiPolygon as real files do.
 //!
-//! The generated file ships as `data/demo-boundaries.geojson` in PDOK's
+//! The generated file ships as `data/demo/boundaries.geojson` in PDOK's
 //! layout (`statcode`, `jrstatcode`, `statnaam`, `rubriek`) and the demo
 //! imports it like any other boundary file; a test keeps the two in step.
 
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 /// The shipped file, as `import boundaries` reads it.
-pub const GEOJSON: &str = include_str!("../data/demo-boundaries.geojson");
+pub const GEOJSON: &str = include_str!("../../data/demo/boundaries.geojson");
 
 const YEAR: u16 = 2024;
 /// South-west corner of the lattice and the size of a cell (about 1.4 km).
@@ -146,7 +146,7 @@ fn feature(code: &str, name: &str, rubriek: &str, cells: &[Cell]) -> serde_json:
     })
 }
 
-/// The demo boundaries as GeoJSON text (what `data/demo-boundaries.geojson` holds).
+/// The demo boundaries as GeoJSON text (what `data/demo/boundaries.geojson` holds).
 pub fn generate() -> String {
     let mut features = Vec::new();
     for (code, name, parts) in GEMEENTEN {

@@ -5,6 +5,10 @@ use chrono::NaiveDate;
 use wijkregie_core::region::{CoordinatorArrangement, HoursPerWeek, Module, NetworkStatus};
 use wijkregie_formats::region_file::{parse, render, FieldError};
 
+const VALID: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/valid.region.json"));
+const MANY_MISTAKES: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/many-mistakes.region.json"));
+
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
@@ -22,7 +26,7 @@ fn message_at<'e>(errors: &'e [FieldError], path: &str) -> &'e str {
 
 #[test]
 fn a_valid_file_is_read_with_normalised_values() {
-    let file = parse(include_str!("fixtures/valid.region.json")).unwrap();
+    let file = parse(VALID).unwrap();
     assert_eq!(file.region.name, "Regio Zuiderkwartier");
     assert_eq!(file.wijken[0].areas[1].code.as_str(), "BU19910201");
     assert!(file.wijken[1].areas.is_empty());
@@ -61,7 +65,7 @@ fn a_valid_file_is_read_with_normalised_values() {
 
 #[test]
 fn every_mistake_in_a_file_is_reported_with_its_path() {
-    let errors = errors_in(include_str!("fixtures/many-mistakes.region.json"));
+    let errors = errors_in(MANY_MISTAKES);
     let paths: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         paths,
@@ -118,7 +122,7 @@ fn every_mistake_in_a_file_is_reported_with_its_path() {
 
 #[test]
 fn the_messages_say_in_dutch_what_is_wrong() {
-    let errors = errors_in(include_str!("fixtures/many-mistakes.region.json"));
+    let errors = errors_in(MANY_MISTAKES);
     let expected = [
         ("$.format", "onbekend formaat 'wijkregie-region/2': verwacht wijkregie-region/1"),
         ("$.wijken[2].name", "verplicht veld ontbreekt"),
@@ -238,7 +242,7 @@ fn an_option_a_coordinator_has_no_hours() {
 
 #[test]
 fn rendering_writes_the_documented_shape() {
-    let file = parse(include_str!("fixtures/valid.region.json")).unwrap();
+    let file = parse(VALID).unwrap();
     let json = render(&file);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["format"], "wijkregie-region/1");
@@ -257,7 +261,7 @@ fn rendering_writes_the_documented_shape() {
 /// The example in docs/region-file.md is a real, valid file.
 #[test]
 fn the_documented_example_is_valid() {
-    let doc = include_str!("../../../docs/region-file.md");
+    let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/region-file.md"));
     let start = doc.find("```json\n").expect("the doc has a JSON example") + "```json\n".len();
     let end = start + doc[start..].find("```").expect("the example is closed");
     let file = parse(&doc[start..end]).unwrap_or_else(|e| panic!("{e:#?}"));

@@ -219,7 +219,7 @@ proptest! {
 
     #[test]
     fn parsing_never_panics_on_mangled_valid_files(cut in 0usize..2_000, insert in ".{0,3}") {
-        let valid = include_str!("fixtures/valid.region.json");
+        let valid = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/valid.region.json"));
         let mut cut = cut.min(valid.len());
         while !valid.is_char_boundary(cut) {
             cut -= 1;

@@ -66,7 +66,7 @@ const REFERRALS: usize = 240;
 
 /// Referrals to the active services of the network's partners, spread over
 /// the past year before `now`, each with its history.
-pub fn referrals(parties: &Parties, services: &[&Service], now: DateTime<Utc>) -> Vec<(HsdsId, Referral)> {
+pub fn generate(parties: &Parties, services: &[&Service], now: DateTime<Utc>) -> Vec<(HsdsId, Referral)> {
     let active: Vec<&&Service> = services.iter().filter(|s| s.status == ServiceStatus::Active).collect();
     if active.is_empty() {
         return vec![];

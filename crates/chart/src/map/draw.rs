@@ -7,7 +7,7 @@ use geo::{Coord, LineString, Simplify};
 
 use super::classes::{classify, Classes};
 use super::{value_text, Choropleth, MapArea};
-use crate::chart::escape;
+use crate::escape;
 
 /// Width of the map's coordinate system in pixels; the SVG scales to its box.
 const WIDTH: f64 = 720.0;
@@ -246,7 +246,7 @@ fn description(map: &Choropleth, classes: &Classes) -> String {
 /// the picture (the table still lists them); no outline at all gives a map
 /// that says "Geen gebiedsgrenzen".
 pub fn choropleth_svg(map: &Choropleth) -> String {
-    let id = crate::chart::chart_id(&map.id);
+    let id = crate::chart_id(&map.id);
     let values: Vec<_> = map.areas.iter().map(|a| a.value).collect();
     let classes = classify(&values);
     let Some((projection, _, h)) = Projection::fit(&map.areas) else {

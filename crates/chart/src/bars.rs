@@ -8,7 +8,7 @@ use super::svg::{
     chart_id, defs, document_from, escape, legend, no_data, series_fill, suppressed_fill, text_width, Key, INK, SMALL,
 };
 use super::{BarChart, Value};
-use crate::pages::thousands;
+use wijkregie_core::format::thousands;
 
 /// Height of a stub: visible, yet too short to be read as a count.
 const STUB: f64 = 8.0;

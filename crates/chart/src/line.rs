@@ -4,10 +4,10 @@
 //! its sign above it.
 
 use super::axes::Plot;
-use super::number::dutch_number;
 use super::scale::Scale;
 use super::svg::{chart_id, defs, document_from, legend, marker, no_data, style, text, Key, INK};
 use super::{LineChart, Value};
+use wijkregie_core::format::decimal;
 
 pub fn line_chart(chart: &LineChart) -> String {
     let id = chart_id(&chart.id);
@@ -86,13 +86,13 @@ fn describe(chart: &LineChart) -> String {
                 out,
                 " {}: van {} in {} naar {} in {}.",
                 s.name,
-                dutch_number(*v0, chart.decimals),
+                decimal(*v0, chart.decimals),
                 chart.categories[*c0],
-                dutch_number(*v1, chart.decimals),
+                decimal(*v1, chart.decimals),
                 chart.categories[*c1]
             ),
             (Some((c0, v0)), _) => {
-                w!(out, " {}: {} in {}.", s.name, dutch_number(*v0, chart.decimals), chart.categories[*c0])
+                w!(out, " {}: {} in {}.", s.name, decimal(*v0, chart.decimals), chart.categories[*c0])
             }
             _ => w!(out, " {}: geen getoonde waarden.", s.name),
         }

@@ -4,9 +4,9 @@
 
 use super::bars::value_text;
 use super::interval::{interval_text, value_text as interval_value};
-use super::number::dutch_number;
 use super::pyramid::{shown_values, value_text as pyramid_value};
 use super::{BarChart, IntervalChart, LineChart, Pyramid, Value};
+use wijkregie_core::format::decimal;
 
 /// A missing value in a table: an empty cell would look like a rendering
 /// fault, and "0" would be wrong.
@@ -47,7 +47,7 @@ pub fn line_table(chart: &LineChart) -> Table {
         .map(|(c, category)| {
             let mut row = vec![category.clone()];
             row.extend(chart.series.iter().map(|s| match s.at(c) {
-                Value::Exact(v) => dutch_number(v, chart.decimals),
+                Value::Exact(v) => decimal(v, chart.decimals),
                 Value::Missing => MISSING_TEXT.to_string(),
                 other => other.sign().unwrap_or_default().to_string(),
             }));

@@ -1,5 +1,6 @@
-//! Server-rendered SVG charts that pass axe-core and never rely on colour
-//! alone: each series has an Okabe–Ito colour *and* a pattern or marker
+//! Charts, maps ([`map`]) and their PNG export ([`png`]) for pages and
+//! downloads. Charts are server-rendered SVG that pass axe-core and never
+//! rely on colour alone: each series has an Okabe–Ito colour *and* a pattern or marker
 //! shape, the legend shows both, and the root element names the chart with a
 //! `<title>` and a Dutch summary in `<desc>`. A chart never stands alone: the
 //! page puts the same numbers in a table ([`table_rows`] and friends give
@@ -21,7 +22,8 @@ mod axes;
 mod bars;
 mod interval;
 mod line;
-mod number;
+pub mod map;
+pub mod png;
 mod pyramid;
 mod scale;
 mod svg;
@@ -34,7 +36,6 @@ use wijkregie_core::referral::figures::SmallCount;
 pub use bars::{grouped_bars, stacked_bars};
 pub use interval::horizontal_bars_with_interval;
 pub use line::line_chart;
-pub use number::dutch_number;
 pub use pyramid::pyramid;
 pub(crate) use svg::chart_id;
 pub use svg::escape;

@@ -2,7 +2,7 @@
 //! from zero (or a lower round number) to the first tick at or above the
 //! largest value, so no bar pokes out of the grid.
 
-use super::number::dutch_number;
+use wijkregie_core::format::decimal;
 
 /// About this many intervals between ticks: enough to read a bar's height,
 /// few enough that labels do not crowd.
@@ -43,7 +43,7 @@ impl Scale {
     }
 
     pub fn label(&self, v: f64) -> String {
-        dutch_number(v, self.decimals)
+        decimal(v, self.decimals)
     }
 
     /// Where `v` falls between 0 (at `lo`) and 1 (at `hi`).

@@ -3,13 +3,13 @@
 //! and an optional reference line. Areas are named on the axis, so colour
 //! and pattern only repeat what the label says.
 
-use super::number::dutch_number;
 use super::scale::Scale;
 use super::svg::{
     chart_id, defs, document, legend, no_data, series_fill, suppressed_fill, text, text_width, Key, EDGE, FONT, GRID,
     INK, MUTED, WIDTH,
 };
 use super::{IntervalChart, IntervalRow, Value};
+use wijkregie_core::format::decimal;
 
 const ROW: f64 = 32.0;
 const BAR: f64 = 16.0;
@@ -111,7 +111,7 @@ pub fn horizontal_bars_with_interval(chart: &IntervalChart) -> String {
 }
 
 pub(crate) fn number(chart: &IntervalChart, v: f64) -> String {
-    format!("{}{}", dutch_number(v, chart.decimals), chart.unit)
+    format!("{}{}", decimal(v, chart.decimals), chart.unit)
 }
 
 pub(crate) fn value_text(chart: &IntervalChart, v: Value<f64>) -> String {

@@ -2,13 +2,13 @@
 //! side's bars growing to the left and the right side's to the right from a
 //! middle column that names the bands. Both sides share one scale.
 
-use super::number::dutch_number;
 use super::scale::Scale;
 use super::svg::{
     chart_id, defs, document, escape, legend, no_data, series_fill, suppressed_fill, text, text_width, Key, EDGE, FONT,
     GRID, INK, MUTED, SMALL, WIDTH,
 };
 use super::{Pyramid, Series, Value};
+use wijkregie_core::format::decimal;
 
 const ROW: f64 = 18.0;
 const STUB: f64 = 8.0;
@@ -115,8 +115,8 @@ pub(crate) fn shown_values(chart: &Pyramid, side: &Series) -> Vec<Value<f64>> {
 
 pub(crate) fn value_text(chart: &Pyramid, v: Value<f64>) -> String {
     match v {
-        Value::Exact(v) if chart.shares => format!("{}%", dutch_number(v, 1)),
-        Value::Exact(v) => dutch_number(v, 0),
+        Value::Exact(v) if chart.shares => format!("{}%", decimal(v, 1)),
+        Value::Exact(v) => decimal(v, 0),
         Value::Missing => super::MISSING_TEXT.to_string(),
         other => other.sign().unwrap_or_default().to_string(),
     }

@@ -21,7 +21,7 @@ use wijkregie_core::population::Number;
 pub use classes::{classify, Class};
 pub use draw::choropleth_svg;
 
-use crate::chart::{Table, MISSING_TEXT};
+use crate::{Table, MISSING_TEXT};
 
 /// One area on the map. `geometry` is WGS84 (x longitude, y latitude).
 #[derive(Debug, Clone, PartialEq)]

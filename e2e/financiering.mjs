@@ -28,7 +28,7 @@ async function pageTotals(page) {
 
 function compare(pageRows, cliJson) {
   const problems = [];
-  const fromPage = new Map(pageRows.map((r) => [r.href.replace('/networks/', ''), cents(r.total)]));
+  const fromPage = new Map(pageRows.map((r) => [r.href.replace('/netwerken/', ''), cents(r.total)]));
   const fromCli = new Map(cliJson.map((s) => [s.network, s.total_cents]));
   if (fromPage.size === 0) problems.push('the page shows no statements');
   for (const [code, total] of fromCli) {

@@ -617,7 +617,7 @@ async function referralFlow(newContext, origin) {
   try {
     let referralUrl;
     await step('zoeken en verwijzen', 'praktijk', practice, async () => {
-      await visit(practice.page, practice.w, `${origin}/directory?q=inhalatie&postcode=`);
+      await visit(practice.page, practice.w, `${origin}/aanbod?q=inhalatie&postcode=`);
       await practice.page.getByRole('link', { name: /Inhalatie-instructie/ }).first().click();
       await practice.page.getByRole('link', { name: /Verwijzen naar/ }).click();
       await practice.page.waitForSelector('input[name="naam"]');
@@ -629,11 +629,11 @@ async function referralFlow(newContext, origin) {
       await practice.page.check('input[name="toestemming"]');
       const res = await submit(practice.page, 'Verwijzing versturen');
       referralUrl = practice.page.url();
-      if (!/\/referrals\/[0-9a-f-]{36}$/.test(referralUrl)) throw new Error(`after sending: at ${referralUrl}`);
+      if (!/\/verwijzingen\/[0-9a-f-]{36}$/.test(referralUrl)) throw new Error(`after sending: at ${referralUrl}`);
       return res;
     });
     await step('inbox met badge', 'netwerkpartner', partner, async () => {
-      const res = await visit(partner.page, partner.w, `${origin}/referrals`);
+      const res = await visit(partner.page, partner.w, `${origin}/verwijzingen`);
       if (!(await partner.page.locator('.nav-badge').count())) throw new Error('no news badge in the menu');
       if (!(await partner.page.getByText(PATIENT).count())) throw new Error('the referral is not in the inbox');
       return res;
@@ -657,8 +657,14 @@ async function referralFlow(newContext, origin) {
       }
       return res;
     });
+    await step('oude bladwijzer', 'praktijk', practice, async () => {
+      // A bookmark from before the Dutch page addresses (issue 15) still opens the page.
+      const res = await visit(practice.page, practice.w, referralUrl.replace('/verwijzingen/', '/referrals/'));
+      if (practice.page.url() !== referralUrl) throw new Error(`the old address led to ${practice.page.url()}`);
+      return res;
+    });
     await step('inzageoverzicht', 'praktijk', practice, async () => {
-      const res = await visit(practice.page, practice.w, `${referralUrl}/access`);
+      const res = await visit(practice.page, practice.w, `${referralUrl}/inzage`);
       if (!(await practice.page.getByText('ontvangende netwerkpartner').count())) {
         throw new Error("the partner's access is not listed");
       }

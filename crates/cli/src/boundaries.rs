@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use wijkregie_app::Ctx;
 use wijkregie_formats::boundaries::{self, Crs};
-use wijkregie_web::audit::Actor;
-use wijkregie_web::AppState;
+
+use crate::commands::dutch;
 
 fn progress(len: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -24,7 +25,7 @@ fn progress(len: u64) -> ProgressBar {
     bar
 }
 
-pub async fn import(state: &AppState, path: &Path, year: Option<u16>) -> anyhow::Result<ExitCode> {
+pub async fn import(ctx: &Ctx, path: &Path, year: Option<u16>) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
     let file = match boundaries::parse(&text, year) {
         Ok(f) => f,
@@ -46,12 +47,9 @@ pub async fn import(state: &AppState, path: &Path, year: Option<u16>) -> anyhow:
     };
     let total = file.boundaries.len();
     let bar = progress(total as u64);
-    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
-    let report = wijkregie_web::service::boundary::import_with_progress(state, &actor, file, &|done| {
-        bar.set_position(done as u64)
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    let report = wijkregie_app::boundary::import_with_progress(ctx, file, &|done| bar.set_position(done as u64))
+        .await
+        .map_err(dutch)?;
     bar.finish_and_clear();
     println!("{} ingelezen ({crs}): {total} gebieden", path.display());
     println!(

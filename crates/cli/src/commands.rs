@@ -1,20 +1,20 @@
-//! What each subcommand does. Each one opens the database, calls the same
-//! services as the web side, and prints a Dutch summary.
+//! What each subcommand does. Each one opens the application, calls the
+//! same use cases as the web side (`wijkregie_app`, as the operator on the
+//! server, authorised like everyone else), and prints a Dutch summary.
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use wijkregie_app::account::{create_user, UserSpec};
+use wijkregie_app::audit_log::Verification;
+use wijkregie_app::population::FigureFile;
+use wijkregie_app::region::{export_region, import_region};
+use wijkregie_app::{App, Config, Ctx, Error};
 use wijkregie_core::access::{Role, Scope};
-use wijkregie_store::audit::Verification;
+use wijkregie_core::FieldError;
 use wijkregie_store::Store;
-use wijkregie_web::audit::Actor;
-use wijkregie_web::error::AppError;
-use wijkregie_web::service::account::{create_user, UserSpec};
-use wijkregie_web::service::population::FigureFile;
-use wijkregie_web::service::region::{export_region, import_region};
-use wijkregie_web::{AppState, Config};
 
 use crate::{
     AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, FinanceCommand, ImportCommand, UserAddArgs,
@@ -25,44 +25,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Demo(args) => {
-            let state = open(&cli.db, Config::default()).await?;
-            demo(&state).await?;
+            let ctx = operator(&cli.db).await?;
+            demo(&ctx.app).await?;
             if args.scale == DemoScale::Landelijk {
-                crate::hsds::national(&state).await?;
+                national(&ctx).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(ImportCommand::Region { file }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            import(&state, &file).await
-        }
-        Command::Import(ImportCommand::Postcodes { file }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            import_postcodes(&state, &file).await
-        }
+        Command::Import(ImportCommand::Region { file }) => import(&operator(&cli.db).await?, &file).await,
+        Command::Import(ImportCommand::Postcodes { file }) => import_postcodes(&operator(&cli.db).await?, &file).await,
         Command::Import(ImportCommand::Boundaries { file, year }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::boundaries::import(&state, &file, year).await
+            crate::boundaries::import(&operator(&cli.db).await?, &file, year).await
         }
         Command::Import(ImportCommand::Kwb { file, year, vintage }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::population::import(&state, FigureFile::Kwb, &file, year, vintage).await
+            crate::population::import(&operator(&cli.db).await?, FigureFile::Kwb, &file, year, vintage).await
         }
         Command::Import(ImportCommand::Health { file, year, vintage }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::population::import(&state, FigureFile::Health, &file, year, vintage).await
+            crate::population::import(&operator(&cli.db).await?, FigureFile::Health, &file, year, vintage).await
         }
-        Command::Import(ImportCommand::Hsds { path }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::hsds::import(&state, &path).await
-        }
-        Command::Export(ExportCommand::Hsds { dir }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::hsds::export(&state, &dir).await
-        }
+        Command::Import(ImportCommand::Hsds { path }) => crate::hsds::import(&operator(&cli.db).await?, &path).await,
+        Command::Export(ExportCommand::Hsds { dir }) => crate::hsds::export(&operator(&cli.db).await?, &dir).await,
         Command::Export(ExportCommand::Region { output }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            let file = export_region(&state).await.map_err(app)?;
+            let file = export_region(&operator(&cli.db).await?).await.map_err(dutch)?;
             let text = wijkregie_formats::region_file::render(&file);
             match output {
                 Some(path) => {
@@ -73,26 +57,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Finance(FinanceCommand::Statements { quarter, network, format, nl, output }) => {
-            let state = open(&cli.db, Config::default()).await?;
             let args = crate::finance::StatementsArgs { quarter, network, format, dutch_csv: nl, output };
-            crate::finance::statements(&state, args).await
+            crate::finance::statements(&operator(&cli.db).await?, args).await
         }
         Command::Finance(FinanceCommand::Approve { quarter }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::finance::approve(&state, quarter).await
+            crate::finance::approve(&operator(&cli.db).await?, quarter).await
         }
-        Command::Finance(FinanceCommand::Tariffs) => {
-            let state = open(&cli.db, Config::default()).await?;
-            crate::finance::tariffs(&state).await
-        }
-        Command::User(UserCommand::Add(args)) => {
-            let state = open(&cli.db, Config::default()).await?;
-            add_user(&state, args).await
-        }
+        Command::Finance(FinanceCommand::Tariffs) => crate::finance::tariffs(&operator(&cli.db).await?).await,
+        Command::User(UserCommand::Add(args)) => add_user(&operator(&cli.db).await?, args).await,
         Command::Audit(AuditCommand::Verify) => {
-            let state = open(&cli.db, Config::default()).await?;
-            let mut conn = state.store.conn().await?;
-            match wijkregie_store::audit::verify(&mut conn).await? {
+            let ctx = operator(&cli.db).await?;
+            let log = wijkregie_app::audit_log::open(&ctx).await.map_err(dutch)?;
+            match log.verify().await.map_err(dutch)? {
                 Verification::Intact { entries } => {
                     println!("Auditlog in orde: {entries} regels, keten ongebroken.");
                     Ok(ExitCode::SUCCESS)
@@ -104,25 +80,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Audit(AuditCommand::Subject { referral, json }) => {
-            let state = open(&cli.db, Config::default()).await?;
-            audit_subject(&state, &referral, json).await
+            audit_subject(&operator(&cli.db).await?, &referral, json).await
         }
         Command::Backup { file } => {
-            let state = open(&cli.db, Config::default()).await?;
-            state.store.backup_to(&file).await?;
+            let store = Store::open(&database_url(&cli.db)?).await.with_context(|| "kan de database niet openen")?;
+            store.backup_to(&file).await?;
             println!("Back-up geschreven naar {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-pub fn app(e: AppError) -> anyhow::Error {
-    match e {
-        AppError::Invalid(errors) => {
-            anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+/// An app error as the CLI prints it: every problem on its own line.
+pub fn dutch(e: Error) -> anyhow::Error {
+    anyhow::anyhow!(e.dutch())
+}
+
+/// A file refused as a whole: nothing changed, every problem listed.
+pub fn refuse(path: &std::path::Path, problems: &[FieldError]) -> ExitCode {
+    eprintln!("{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:", path.display(), problems.len());
+    for p in problems {
+        if p.field.is_empty() {
+            eprintln!("  {}", p.message);
+        } else {
+            eprintln!("  {}: {}", p.field, p.message);
         }
-        other => anyhow::anyhow!(other.to_string()),
     }
+    ExitCode::FAILURE
 }
 
 fn database_url(db: &DbArgs) -> anyhow::Result<String> {
@@ -136,10 +120,11 @@ fn database_url(db: &DbArgs) -> anyhow::Result<String> {
     }
 }
 
-async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
+/// The store and the key of referrals' personal data, as every command
+/// opens them.
+async fn store_and_key(db: &DbArgs) -> anyhow::Result<(Store, wijkregie_store::crypto::FieldKey)> {
     let url = database_url(db)?;
     let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
-    wijkregie_web::prepare(&store).await.with_context(|| "kan de startgegevens niet laden")?;
     if std::env::var("WIJKREGIE_SECRET_KEY").ok().is_none_or(|v| v.trim().is_empty()) {
         // The key file lives in the data directory, also with PostgreSQL.
         std::fs::create_dir_all(&db.data_dir)
@@ -154,7 +139,15 @@ async fn open(db: &DbArgs, config: Config) -> anyhow::Result<AppState> {
             "nieuwe sleutel voor persoonsgegevens aangemaakt: bewaar een kopie veilig, apart van de databaseback-up"
         );
     }
-    AppState::new(store, config, key)
+    Ok((store, key))
+}
+
+/// The application for a command that does its work and stops, acting as
+/// the operator on the server.
+async fn operator(db: &DbArgs) -> anyhow::Result<Ctx> {
+    let (store, key) = store_and_key(db).await?;
+    let app = App::open(store, Config::default(), key).await.map_err(dutch)?;
+    Ok(Ctx::operator(app))
 }
 
 fn init_logging() {
@@ -184,24 +177,21 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
         stale_after_days: args.stale_after_days,
         reaction_working_days: args.reaction_working_days,
         retention_months: args.retention_months,
-        smtp: args.smtp_url.clone().map(|url| wijkregie_web::Smtp { url, from: args.smtp_from.clone() }),
+        smtp: args.smtp_url.clone().map(|url| wijkregie_app::Smtp { url, from: args.smtp_from.clone() }),
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("kan niet luisteren op {}", args.addr))?;
-    let state = open(db, config).await?;
-    if args.demo {
-        demo(&state).await?;
+    let (store, key) = store_and_key(db).await?;
+    let started_app = App::start(store, config, key, args.demo).await.map_err(dutch)?;
+    if let Some(seeded) = &started_app.demo {
+        print_demo(seeded);
     }
-    let rebuild_started = Instant::now();
-    let indexed = wijkregie_web::service::directory::rebuild_index(&state).await.map_err(app)?;
-    let rebuild_ms = rebuild_started.elapsed().as_millis() as u64;
     release_freed_memory();
-    tracing::info!(services = indexed, rebuild_ms, "zoekindex van de sociale kaart opgebouwd");
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "klaar om verzoeken te beantwoorden");
-    wijkregie_web::serve(state, listener).await?;
+    wijkregie_web::serve(started_app.app, listener).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -218,9 +208,15 @@ fn release_freed_memory() {
     }
 }
 
-async fn demo(state: &AppState) -> anyhow::Result<()> {
-    use wijkregie_web::demo::{self, Seeded};
-    match demo::seed(state).await.map_err(app)? {
+async fn demo(app: &App) -> anyhow::Result<()> {
+    let seeded = wijkregie_app::demo::seed(app).await.map_err(dutch)?;
+    print_demo(&seeded);
+    Ok(())
+}
+
+fn print_demo(seeded: &wijkregie_app::demo::Seeded) {
+    use wijkregie_app::demo::{self, Seeded};
+    match seeded {
         Seeded::AlreadyFilled => {
             eprintln!("De database bevat al een regio; de demo is niet opnieuw geladen.");
         }
@@ -238,27 +234,29 @@ async fn demo(state: &AppState) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+async fn national(ctx: &Ctx) -> anyhow::Result<()> {
+    use wijkregie_app::demo::National;
+    let started = Instant::now();
+    match wijkregie_app::demo::national(ctx).await.map_err(dutch)? {
+        National::AlreadyLoaded => eprintln!("De landelijke sociale kaart is al geladen."),
+        National::Loaded { services, organizations, locations, postcodes } => eprintln!(
+            "Landelijke sociale kaart geladen in {:.1} s: {services} diensten, {organizations} organisaties, \
+             {locations} locaties, {postcodes} postcodes.",
+            started.elapsed().as_secs_f64(),
+        ),
+    }
     Ok(())
 }
 
-async fn import(state: &AppState, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+async fn import(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
     let file = match wijkregie_formats::region_file::parse(&text) {
         Ok(f) => f,
-        Err(errors) => {
-            eprintln!(
-                "{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:",
-                path.display(),
-                errors.len()
-            );
-            for e in &errors {
-                eprintln!("  {}: {}", e.field, e.message);
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(errors) => return Ok(refuse(path, &errors)),
     };
-    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
-    match import_region(state, &actor, file).await {
+    match import_region(ctx, file).await {
         Ok(report) => {
             let line = |label: &str, c: wijkregie_core::region::ChangeCount| {
                 println!(
@@ -276,36 +274,18 @@ async fn import(state: &AppState, path: &std::path::Path) -> anyhow::Result<Exit
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(AppError::Invalid(errors)) => {
-            eprintln!("{} is niet ingelezen; er is niets veranderd:", path.display());
-            for e in &errors {
-                eprintln!("  {e}");
-            }
-            Ok(ExitCode::FAILURE)
-        }
-        Err(e) => Err(app(e)),
+        Err(Error::Invalid(errors)) => Ok(refuse(path, &errors)),
+        Err(e) => Err(dutch(e)),
     }
 }
 
-async fn import_postcodes(state: &AppState, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+async fn import_postcodes(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
     let centroids = match wijkregie_formats::postcodes::parse(&text) {
         Ok(c) => c,
-        Err(errors) => {
-            eprintln!(
-                "{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:",
-                path.display(),
-                errors.len()
-            );
-            for e in &errors {
-                eprintln!("  {}: {}", e.field, e.message);
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(errors) => return Ok(refuse(path, &errors)),
     };
-    let mut tx = state.store.begin().await?;
-    let changed = wijkregie_store::directory::save_postcode_centroids(tx.conn(), &centroids).await?;
-    tx.commit().await?;
+    let changed = wijkregie_app::postcodes::import(ctx, &centroids).await.map_err(dutch)?;
     println!("{} ingelezen: {} postcodes, waarvan {changed} nieuw of gewijzigd.", path.display(), centroids.len());
     Ok(ExitCode::SUCCESS)
 }
@@ -338,6 +318,7 @@ fn parse_scope(role: Role, scope: &str) -> anyhow::Result<Scope> {
     };
     Ok(match role {
         Role::RegioBeheerder => Scope::Region,
+        Role::Operator => bail!("--role: de operator is geen account"),
         Role::Wijkmanager => Scope::Networks(
             parts
                 .iter()
@@ -354,66 +335,41 @@ fn parse_scope(role: Role, scope: &str) -> anyhow::Result<Scope> {
     })
 }
 
-async fn add_user(state: &AppState, args: UserAddArgs) -> anyhow::Result<ExitCode> {
+async fn add_user(ctx: &Ctx, args: UserAddArgs) -> anyhow::Result<ExitCode> {
     let role: Role = args.role.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--role: {e}"))?;
     let scope = parse_scope(role, &args.scope)?;
     let password = read_password()?;
-    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
     let spec = UserSpec { email: args.email.clone(), name: args.name, password, role, scope };
-    match create_user(state, &actor, spec, args.totp).await {
+    match create_user(ctx, spec, args.totp).await {
         Ok(created) => {
             println!("Gebruiker {} aangemaakt (id {}, rol {}).", args.email, created.id, role.label());
             if let Some(secret) = created.totp_secret {
                 println!("Tweede factor: voeg deze sleutel toe in een authenticator-app: {secret}");
-                if let Some(url) = wijkregie_web::auth::totp::provisioning_url(&secret, &args.email) {
+                if let Some(url) = wijkregie_app::credentials::totp::provisioning_url(&secret, &args.email) {
                     println!("of open: {url}");
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Err(app(e)),
+        Err(e) => Err(dutch(e)),
     }
 }
 
 /// The access overview of one referral, for a patient who asks who saw it.
-async fn audit_subject(state: &AppState, referral: &str, json: bool) -> anyhow::Result<ExitCode> {
-    use wijkregie_core::audit::{AuditAction, Outcome};
+async fn audit_subject(ctx: &Ctx, referral: &str, json: bool) -> anyhow::Result<ExitCode> {
+    use wijkregie_core::audit::Outcome;
     let id: wijkregie_core::directory::HsdsId =
         referral.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!(e.0))?;
-    let mut conn = state.store.conn().await?;
-    if wijkregie_store::referral::parties(&mut conn, &id).await?.is_none() {
-        bail!("verwijzing {id} bestaat niet");
-    }
-    let entries = wijkregie_store::audit::for_object(&mut conn, "referral", id.as_str()).await?;
-    let users = wijkregie_store::account::users(&mut conn).await?;
-    drop(conn);
-    // Producing the overview is itself an access to the referral's record.
-    let operator = wijkregie_web::audit::Actor::new(None, &format!("{} (cli)", state.config.instance), None);
-    let mut tx = state.store.begin().await?;
-    let entry = wijkregie_web::audit::Entry {
-        event: "referral.access_overview",
-        action: AuditAction::Read,
-        object_type: "referral",
-        object_id: Some(id.as_str()),
-    };
-    let rule = Some("beheerder levert inzageoverzicht op verzoek van de patiënt".to_owned());
-    wijkregie_web::audit::record_outcome(&mut tx, state, &operator, entry, Outcome::Success, rule)
-        .await
-        .map_err(app)?;
-    tx.commit().await?;
-    let name = |user: Option<i64>| {
-        user.and_then(|u| users.iter().find(|x| x.id == u))
-            .map_or_else(|| "wijkregie (automatisch)".to_owned(), |u| u.name.clone())
-    };
+    let accesses = wijkregie_app::referral::access_overview(ctx, &id).await.map_err(dutch)?;
     if json {
-        let rows: Vec<serde_json::Value> = entries
+        let rows: Vec<serde_json::Value> = accesses
             .iter()
-            .map(|e| {
-                let ev = &e.event;
+            .map(|a| {
+                let ev = &a.entry.event;
                 serde_json::json!({
                     "time": wijkregie_core::audit::canonical_time(ev.time),
                     "event": ev.event,
-                    "user": name(ev.user_id),
+                    "user": a.user,
                     "role": ev.user_role,
                     "on_behalf_of": ev.on_behalf_of,
                     "access_rule": ev.access_rule,
@@ -423,14 +379,14 @@ async fn audit_subject(state: &AppState, referral: &str, json: bool) -> anyhow::
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
-        println!("Inzage in verwijzing {id}: {} regels", entries.len());
-        for e in &entries {
-            let ev = &e.event;
+        println!("Inzage in verwijzing {id}: {} regels", accesses.len());
+        for a in &accesses {
+            let ev = &a.entry.event;
             println!(
                 "{}  {:<28} {:<24} {:<16} {:<12} {}",
-                wijkregie_core::referral::calendar::dutch_local_time(ev.time).format("%d-%m-%Y %H:%M"),
+                wijkregie_core::clock::nl_display(ev.time),
                 ev.event,
-                name(ev.user_id),
+                a.user,
                 ev.user_role.as_deref().unwrap_or("-"),
                 if ev.outcome == Outcome::Success { "toegestaan" } else { "geweigerd" },
                 ev.access_rule.as_deref().unwrap_or(""),

@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use wijkregie_app::finance as service;
+use wijkregie_app::Ctx;
 use wijkregie_core::codes::Code;
 use wijkregie_core::finance::{Cents, Quarter, Statement};
 use wijkregie_formats::finance::{self as files, CsvStyle};
-use wijkregie_web::audit::Actor;
-use wijkregie_web::service::finance as service;
-use wijkregie_web::AppState;
 
-use crate::commands::app;
+use crate::commands::dutch;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -33,10 +32,6 @@ pub struct StatementsArgs {
     pub output: Option<PathBuf>,
 }
 
-fn cli_actor(state: &AppState) -> Actor {
-    Actor::new(None, &state.config.instance, None)
-}
-
 fn write_out(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(path) => std::fs::write(path, bytes).with_context(|| format!("kan {} niet schrijven", path.display())),
@@ -44,8 +39,8 @@ fn write_out(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-pub async fn statements(state: &AppState, args: StatementsArgs) -> anyhow::Result<ExitCode> {
-    let view = service::statements(state, &cli_actor(state), args.quarter, args.network.as_ref()).await.map_err(app)?;
+pub async fn statements(ctx: &Ctx, args: StatementsArgs) -> anyhow::Result<ExitCode> {
+    let view = service::statements(ctx, args.quarter, args.network.as_ref()).await.map_err(dutch)?;
     let bytes = match args.format {
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&files::to_json(&view.statements))?;
@@ -79,7 +74,9 @@ pub async fn statements(state: &AppState, args: StatementsArgs) -> anyhow::Resul
 fn table(view: &service::QuarterStatements) -> String {
     let mut out = String::new();
     let status = match &view.approval {
-        Some(a) => format!("vastgesteld op {} door {}", service::dutch_time(a.approved_at), a.approved_by_name),
+        Some(a) => {
+            format!("vastgesteld op {} door {}", wijkregie_core::clock::nl_display(a.approved_at), a.approved_by_name)
+        }
         None => "nog niet vastgesteld".to_owned(),
     };
     out.push_str(&format!("Betaaloverzicht {} ({status})\n", view.quarter.label()));
@@ -102,15 +99,15 @@ fn table(view: &service::QuarterStatements) -> String {
     out
 }
 
-pub async fn approve(state: &AppState, quarter: Quarter) -> anyhow::Result<ExitCode> {
-    let frozen = service::approve(state, &cli_actor(state), quarter).await.map_err(app)?;
+pub async fn approve(ctx: &Ctx, quarter: Quarter) -> anyhow::Result<ExitCode> {
+    let frozen = service::approve(ctx, quarter).await.map_err(dutch)?;
     let total: Cents = frozen.iter().map(Statement::total).sum();
     println!("{} vastgesteld: {} betaaloverzichten, samen {}.", quarter.label(), frozen.len(), total.euro());
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn tariffs(state: &AppState) -> anyhow::Result<ExitCode> {
-    let view = service::tariffs(state, &cli_actor(state)).await.map_err(app)?;
+pub async fn tariffs(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let view = service::tariffs(ctx).await.map_err(dutch)?;
     println!("{:<6} {:>12} {:>12} {:>10} {:>10}  herkomst", "jaar", "huisarts", "coördinator", "drempel", "uren");
     for y in &view.years {
         let t = &y.tariff;

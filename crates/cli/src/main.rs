@@ -10,12 +10,12 @@ mod population;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// wijkregie — software voor wijksamenwerkingsverbanden (WSV) in de
 /// eerstelijnszorg: regio, wijken, praktijken, netwerkpartners en netwerken.
 #[derive(Parser)]
-#[command(name = "wijkregie", version, about, long_about = None)]
+#[command(name = "wijkregie", version, long_about = None)]
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
@@ -58,6 +58,7 @@ enum Command {
     /// Maak een consistente back-up van een draaiende SQLite-database
     Backup {
         /// Nieuw bestand voor de back-up (wordt nooit overschreven)
+        #[arg(value_name = "BESTAND")]
         file: PathBuf,
     },
 }
@@ -68,7 +69,7 @@ pub struct ServeArgs {
     #[arg(long, env = "WIJKREGIE_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Vul een lege database eerst met de demoregio
-    #[arg(long)]
+    #[arg(long, env = "WIJKREGIE_DEMO")]
     demo: bool,
     /// Cookies zonder Secure-vlag, voor gewoon HTTP op een eigen machine.
     /// Standaard aan bij --demo op een loopback-adres, anders uit.
@@ -118,41 +119,62 @@ pub enum DemoScale {
 enum ImportCommand {
     /// Laad of werk de hele regio bij uit een regiobestand (JSON, zie docs/region-file.md).
     /// Alles of niets: bij één fout wordt niets geschreven en worden alle fouten getoond.
-    Region { file: PathBuf },
+    Region {
+        /// Het regiobestand (JSON)
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+    },
     /// Lees de sociale kaart in uit Open Referral HSDS 3.0: een JSON-bestand (lijst van diensten of
     /// API-pagina's) of een map met datapackage.json en CSV's (zie docs/hsds.md). Alles of niets.
-    Hsds { path: PathBuf },
+    Hsds {
+        /// Een JSON-bestand of een map met een datapackage
+        #[arg(value_name = "PAD")]
+        path: PathBuf,
+    },
     /// Lees zwaartepunten van postcodegebieden in (CSV met postcode;latitude;longitude, PC6 of
     /// PC4), voor afstanden tot het aanbod op de sociale kaart. Alles of niets.
-    Postcodes { file: PathBuf },
+    Postcodes {
+        /// Het CSV-bestand met postcodes en hun ligging
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+    },
     /// Lees grenzen van CBS-gebieden in (GeoJSON zoals PDOK ze publiceert: statcode, statnaam,
     /// jrstatcode; WGS84 of RD New EPSG:28992). Het jaar komt uit jrstatcode, of uit --year.
     /// Alles of niets; nogmaals hetzelfde bestand inlezen verandert niets.
     Boundaries {
+        /// Het bestand zoals de bron het publiceert
+        #[arg(value_name = "BESTAND")]
         file: PathBuf,
-        #[arg(long)]
+        /// Het jaar van de cijfers of grenzen, als het bestand het niet zegt
+        #[arg(long, value_name = "JAAR")]
         year: Option<u16>,
     },
     /// Lees CBS Kerncijfers wijken en buurten in: de download (CSV of XLSX met kolommen als a_inw,
     /// a_65_oo) of StatLine (OData-JSON of CSV). Het jaar komt uit --year, de bestandsnaam of het
     /// bestand. Onbekende cijfers (., -99997) blijven onbekend. Alles of niets.
     Kwb {
+        /// Het bestand zoals de bron het publiceert
+        #[arg(value_name = "BESTAND")]
         file: PathBuf,
-        #[arg(long)]
+        /// Het jaar van de cijfers of grenzen, als het bestand het niet zegt
+        #[arg(long, value_name = "JAAR")]
         year: Option<i32>,
         /// De gebiedsindeling (jaar) waarin de codes gelden; standaard het jaar van de cijfers.
         /// Gebruik een later jaar alleen voor gebieden waarvan CBS de grenzen niet veranderde.
-        #[arg(long)]
+        #[arg(long, value_name = "JAAR")]
         vintage: Option<i32>,
     },
     /// Lees RIVM/GGD Gezondheid per wijk en buurt in (StatLine 50120NED, OData-JSON of CSV): percentages
     /// met hun 95%-interval, voor 18+ en (ernstige eenzaamheid) 65+. Alles of niets.
     Health {
+        /// Het bestand zoals de bron het publiceert
+        #[arg(value_name = "BESTAND")]
         file: PathBuf,
-        #[arg(long)]
+        /// Het jaar van de cijfers of grenzen, als het bestand het niet zegt
+        #[arg(long, value_name = "JAAR")]
         year: Option<i32>,
         /// Zoals bij kwb
-        #[arg(long)]
+        #[arg(long, value_name = "JAAR")]
         vintage: Option<i32>,
     },
 }
@@ -161,11 +183,16 @@ enum ImportCommand {
 enum ExportCommand {
     /// Schrijf de hele regio als regiobestand (naar standaarduitvoer, of naar --output)
     Region {
-        #[arg(long, short)]
+        /// Het bestand om naar te schrijven
+        #[arg(long, short, value_name = "BESTAND")]
         output: Option<PathBuf>,
     },
     /// Schrijf de sociale kaart als HSDS 3.0-datapackage naar een nieuwe of lege map
-    Hsds { dir: PathBuf },
+    Hsds {
+        /// Een nieuwe of lege map
+        #[arg(value_name = "MAP")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -238,8 +265,43 @@ enum AuditCommand {
     },
 }
 
+/// How every help page reads: Dutch headings instead of clap's English
+/// "Usage", "Commands", "Options" and "Arguments".
+const HELP: &str = "{about-with-newline}\nGebruik: {usage}\n\n{all-args}{after-help}";
+
+/// The command line with Dutch help: clap's own help and version flags and
+/// its help subcommand are replaced by Dutch ones, in every subcommand.
+fn dutch(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(HELP)
+        .subcommand_help_heading("Opdrachten")
+        .subcommand_value_name("OPDRACHT")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .mut_args(|a| if a.is_positional() { a.help_heading("Argumenten") } else { a.help_heading("Opties") })
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Toon deze hulp")
+                .help_heading("Opties"),
+        )
+        .mut_subcommands(dutch)
+}
+
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let command = dutch(Cli::command()).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help("Toon het versienummer")
+            .help_heading("Opties"),
+    );
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -8,10 +8,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use wijkregie_app::population::{self as service, FigureFile};
+use wijkregie_app::Ctx;
 use wijkregie_formats::population::LineError;
-use wijkregie_web::audit::Actor;
-use wijkregie_web::service::population::{self as service, FigureFile};
-use wijkregie_web::AppState;
+
+use crate::commands::dutch;
 
 fn progress(len: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -37,7 +38,7 @@ fn refuse(path: &Path, problems: &[LineError]) -> ExitCode {
 }
 
 pub async fn import(
-    state: &AppState,
+    ctx: &Ctx,
     kind: FigureFile,
     path: &Path,
     year: Option<i32>,
@@ -51,10 +52,8 @@ pub async fn import(
     };
     let what = kind.label();
     let bar = progress(prepared.figures.len() as u64);
-    let actor = Actor::new(None, &state.config.instance, Some("cli".into()));
-    let report = service::import(state, &actor, kind.event(), &prepared, &|done| bar.set_position(done as u64))
-        .await
-        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    let report =
+        service::import(ctx, kind.event(), &prepared, &|done| bar.set_position(done as u64)).await.map_err(dutch)?;
     bar.finish_and_clear();
     let years: Vec<String> = prepared.years.iter().map(ToString::to_string).collect();
     println!(

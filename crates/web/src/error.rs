@@ -1,48 +1,40 @@
-//! One error type for every handler. It is rendered in one place per kind of
-//! client: a Dutch HTML page for browsers, RFC 9457 problem details for the
-//! API (see `pages::errors` and `api::problem`), chosen by the route group.
+//! The one mapping from the app's errors to HTTP. A handler returns an
+//! [`HttpError`]; its response carries an [`ErrorReport`], and one layer
+//! (`render` below) turns that into a Dutch page, RFC 9457 problem details
+//! under `/api/`, or a FHIR OperationOutcome under `/fhir/`.
 
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use wijkregie_app::Error;
 use wijkregie_core::access::Refusal;
 use wijkregie_core::FieldError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("niet ingelogd")]
-    Unauthenticated,
-    #[error("{0}")]
-    Forbidden(Refusal),
-    #[error("{0} niet gevonden")]
-    NotFound(String),
-    #[error("de invoer is niet in orde")]
-    Invalid(Vec<FieldError>),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    TooLarge(String),
-    #[error("te veel pogingen: probeer het over {minutes} minuten opnieuw")]
-    TooManyRequests { minutes: i64 },
-    #[error("er ging iets mis aan onze kant")]
-    Internal(#[from] anyhow::Error),
-}
+/// An app error on its way to becoming a response.
+#[derive(Debug)]
+pub struct HttpError(pub Error);
 
-impl From<wijkregie_store::StoreError> for AppError {
-    fn from(e: wijkregie_store::StoreError) -> Self {
-        AppError::Internal(e.into())
+impl From<Error> for HttpError {
+    fn from(e: Error) -> Self {
+        HttpError(e)
     }
 }
 
-impl From<Refusal> for AppError {
+impl From<Refusal> for HttpError {
     fn from(r: Refusal) -> Self {
-        AppError::Forbidden(r)
+        HttpError(Error::Forbidden(r))
+    }
+}
+
+impl From<anyhow::Error> for HttpError {
+    fn from(e: anyhow::Error) -> Self {
+        HttpError(Error::Internal(e))
     }
 }
 
 /// What a renderer needs to show an error; travels as a response extension
-/// from the handler to the renderer of its route group.
+/// from the handler to [`render`].
 #[derive(Debug, Clone)]
 pub struct ErrorReport {
     pub status: StatusCode,
@@ -51,29 +43,29 @@ pub struct ErrorReport {
     pub errors: Vec<FieldError>,
 }
 
-impl AppError {
-    pub fn status(&self) -> StatusCode {
-        match self {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+pub fn status(e: &Error) -> StatusCode {
+    match e {
+        Error::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+        Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
 
+impl HttpError {
     pub fn report(&self) -> ErrorReport {
-        let status = self.status();
+        let status = status(&self.0);
         ErrorReport {
             status,
             title: title(status),
-            detail: self.to_string(),
-            errors: match self {
-                AppError::Invalid(errors) => errors.clone(),
+            detail: self.0.to_string(),
+            errors: match &self.0 {
+                Error::Invalid(errors) => errors.clone(),
                 _ => vec![],
             },
         }
@@ -98,14 +90,14 @@ pub fn title(status: StatusCode) -> &'static str {
     }
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
+        if let Error::Internal(e) = &self.0 {
             tracing::error!(error = ?e, "request failed");
         }
         let report = self.report();
         let mut response = report.status.into_response();
-        if let AppError::TooManyRequests { minutes } = self {
+        if let Error::TooManyRequests { minutes } = self.0 {
             if let Ok(v) = (minutes * 60).to_string().parse() {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
             }
@@ -115,4 +107,16 @@ impl IntoResponse for AppError {
     }
 }
 
-pub type Result<T, E = AppError> = std::result::Result<T, E>;
+/// The one error renderer, outside the auth middleware so that its
+/// refusals are rendered like a handler's: OperationOutcome under `/fhir/`,
+/// problem details under `/api/`, a Dutch page everywhere else.
+pub async fn render(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/fhir/") {
+        crate::api::fhir::outcomes(req, next).await
+    } else if path.starts_with("/api/") {
+        crate::api::problem::render(req, next).await
+    } else {
+        crate::pages::render_errors(req, next).await
+    }
+}

@@ -1,6 +1,8 @@
 //! Endpoints for operators: health and metrics. They carry no user data and
 //! need no login.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -8,25 +10,26 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::AppState;
+use wijkregie_app::App;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+use crate::metrics::Metrics;
+
+pub fn routes(metrics: Arc<Metrics>) -> Router<App> {
+    let render = move || {
+        let metrics = Arc::clone(&metrics);
+        async move {
+            ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], metrics.render())
+        }
+    };
+    Router::new().route("/healthz", get(healthz)).route("/metrics", get(render))
 }
 
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
+async fn healthz(State(app): State<App>) -> impl IntoResponse {
+    match app.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database onbereikbaar" })))
         }
     }
-}
-
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        crate::metrics::render(&state),
-    )
 }

@@ -5,13 +5,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use wijkregie_core::access::{authorize, Action, Object, Scope};
-use wijkregie_core::audit::{AuditAction, Outcome};
+use wijkregie_core::access::Scope;
+use wijkregie_core::audit::Outcome;
 
 use super::problem::Problem;
-use crate::audit::{record, Entry};
-use crate::error::AppError;
-use crate::service::Ctx;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
+use wijkregie_app::audit_log;
+use wijkregie_app::Error;
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {
@@ -67,19 +68,14 @@ pub struct AuditEntryDoc {
 /// second factor, so API tokens are refused.
 #[utoipa::path(get, path = "/api/v1/audit-log", tag = "account", params(AuditQuery),
     responses((status = 200, body = [AuditEntryDoc]), (status = 403, body = Problem)))]
-pub async fn audit_log(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, AppError> {
+pub async fn audit_log(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, HttpError> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(AppError::Invalid(vec![wijkregie_core::FieldError::new("limit", "kies een aantal van 1 tot 500")]));
+        return Err(
+            Error::Invalid(vec![wijkregie_core::FieldError::new("limit", "kies een aantal van 1 tot 500")]).into()
+        );
     }
-    let decision = authorize(&ctx.principal, Action::View, Object::AuditLog);
-    let mut tx = ctx.state.store.begin().await?;
-    let entry = Entry { event: "audit_log.read", action: AuditAction::Read, object_type: "audit_log", object_id: None };
-    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
-    tx.commit().await?;
-    decision?;
-    let mut conn = ctx.state.store.conn().await?;
-    let entries = wijkregie_store::audit::page(&mut conn, q.before, limit).await?;
+    let entries = audit_log::open(&ctx).await?.page(q.before, limit).await?;
     let out: Vec<AuditEntryDoc> = entries
         .into_iter()
         .map(|e| AuditEntryDoc {
@@ -122,10 +118,10 @@ pub struct CreatedToken {
 /// Creates an API token with the caller's own scope.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_token(ctx: Ctx, super::Body(body): super::Body) -> Result<Response, AppError> {
+pub async fn create_token(ctx: Ctx, super::Body(body): super::Body) -> Result<Response, HttpError> {
     let request: NewToken = serde_json::from_value(body).map_err(|e| {
-        AppError::Invalid(vec![wijkregie_core::FieldError::new("$.name", format!("verwacht {{\"name\": \"…\"}}: {e}"))])
+        Error::Invalid(vec![wijkregie_core::FieldError::new("$.name", format!("verwacht {{\"name\": \"…\"}}: {e}"))])
     })?;
-    let token = crate::service::account::create_api_token(&ctx, &request.name).await?;
+    let token = wijkregie_app::account::create_api_token(&ctx, &request.name).await?;
     Ok((axum::http::StatusCode::CREATED, Json(CreatedToken { token })).into_response())
 }

@@ -12,17 +12,19 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use wijkregie_core::directory::search::PageNumber;
 use wijkregie_core::directory::HsdsId;
 use wijkregie_core::FieldError;
-use wijkregie_formats::hsds::{self, Directory};
+use wijkregie_formats::hsds::{self};
 
-use crate::error::AppError;
-use crate::service::directory as service;
-use crate::service::hsds::{directory, directory_without_services, services_of};
-use crate::service::Ctx;
-use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
+use wijkregie_app::directory as service;
+use wijkregie_app::hsds::{directory, directory_without_services, names_for, services_of};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/api/hsds/", get(root))
         .route("/api/hsds/services", get(services))
@@ -62,10 +64,8 @@ struct ServicesQuery {
     /// ... within this many kilometres.
     #[serde(default)]
     radius_km: String,
-    #[serde(default)]
-    page: String,
-    #[serde(default)]
-    per_page: String,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 fn number(value: &str, field: &str, default: usize, max: usize, problems: &mut Vec<FieldError>) -> usize {
@@ -101,76 +101,20 @@ fn page(items: Vec<Value>, page_number: usize, per_page: usize) -> Value {
 /// Services, found with the same search as the social map page: Dutch
 /// stemming, typos and synonyms for `search`; `taxonomy_term_id` is a term
 /// code; `organization_id` the organisation's HSDS id.
-async fn services(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, AppError> {
+async fn services(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
-    let page_number = number(&q.page, "page", 1, 1_000_000, &mut problems);
-    let per_page = number(&q.per_page, "per_page", 50, MAX_PER_PAGE, &mut problems);
-    let organization = match q.organization_id.trim() {
-        "" => None,
-        id => match id.parse::<HsdsId>() {
-            Ok(id) => Some(id),
-            Err(e) => {
-                problems.push(e.at("organization_id"));
-                None
-            }
-        },
-    };
-    let near = match q.postcode.trim() {
-        "" => None,
-        text => match text.parse::<wijkregie_core::codes::Postcode>() {
-            Err(e) => {
-                problems.push(e.at("postcode"));
-                None
-            }
-            Ok(pc) => {
-                let point = service::postcode_point(&ctx.state, &pc).await?;
-                if point.is_none() {
-                    problems.push(FieldError::new("postcode", format!("van postcode {pc} is geen ligging bekend")));
-                }
-                point
-            }
-        },
-    };
-    let radius_km = match q.radius_km.trim() {
-        "" => None,
-        text => match text.parse::<f64>() {
-            Ok(r) if (0.5..=100.0).contains(&r) && !q.postcode.trim().is_empty() => Some(r),
-            _ => {
-                problems.push(FieldError::new("radius_km", "een straal van 0,5 tot 100 km, samen met postcode"));
-                None
-            }
-        },
-    };
+    let (page_number, per_page) = q.paging.parse(&mut problems);
+    let (request, organization) = filters(&ctx, &q, "", &mut problems).await?;
     if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     }
-    let request = service::SearchRequest {
-        text: q.search.chars().take(200).collect(),
-        term: (!q.taxonomy_term_id.trim().is_empty()).then(|| q.taxonomy_term_id.trim().to_owned()),
-        near,
-        radius_km,
-        ..service::SearchRequest::default()
-    };
     // Paged in the index, and only the page's services, organisations and
     // locations are read: a national directory has 100,000 services.
     let organization_id = organization.as_ref().map(ToString::to_string);
     let offset = (page_number - 1).saturating_mul(per_page);
     let (total_items, found) =
         service::search_all(&ctx, &request, organization_id.as_deref(), offset, per_page).await?;
-    let mut codes: Vec<_> = found.iter().map(|s| s.organization.clone()).collect();
-    codes.sort();
-    codes.dedup();
-    let location_ids: Vec<HsdsId> = found.iter().flat_map(|s| s.locations.iter().cloned()).collect();
-    let mut conn = ctx.state.store.conn().await?;
-    let dir = Directory {
-        organizations: wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?,
-        locations: wijkregie_store::directory::locations_by_ids(&mut conn, &location_ids).await?,
-        services: Vec::new(),
-        taxonomy: wijkregie_store::directory::taxonomy_terms(&mut conn).await?,
-        wijken: wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code, w.name)).collect(),
-        networks: wijkregie_store::region::networks(&mut conn).await?.into_iter().map(|n| (n.code, n.name)).collect(),
-    };
-    drop(conn);
+    let dir = names_for(&ctx, &found).await?;
     let contents: Vec<Value> = found.iter().map(|s| hsds::service_json(s, &dir)).collect();
     let total_pages = total_items.div_ceil(per_page).max(1);
     Ok(Json(json!({
@@ -186,10 +130,10 @@ async fn services(ctx: Ctx, Query(q): Query<ServicesQuery>) -> Result<Response, 
     .into_response())
 }
 
-async fn one_service(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id: HsdsId = id.parse().map_err(|_| AppError::NotFound(format!("voorziening '{id}'")))?;
+async fn one_service(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let id: HsdsId = id.parse().map_err(|_| Error::NotFound(format!("voorziening '{id}'")))?;
     let detail = service::service(&ctx, &id).await?;
-    let dir = directory(&ctx).await?;
+    let dir = names_for(&ctx, std::slice::from_ref(&detail.service)).await?;
     Ok(Json(hsds::service_json(&detail.service, &dir)).into_response())
 }
 
@@ -204,10 +148,11 @@ struct Paging {
 
 impl Paging {
     fn parse(&self, problems: &mut Vec<FieldError>) -> (usize, usize) {
-        (
-            number(&self.page, "page", 1, 1_000_000, problems),
-            number(&self.per_page, "per_page", 50, MAX_PER_PAGE, problems),
-        )
+        let page = match self.page.trim() {
+            "" => PageNumber::FIRST,
+            text => text.parse::<PageNumber>().map_err(|e| problems.push(e.at("page"))).unwrap_or(PageNumber::FIRST),
+        };
+        (page.number(), number(&self.per_page, "per_page", 50, MAX_PER_PAGE, problems))
     }
 }
 
@@ -258,8 +203,8 @@ fn has_attribute(body: &Value, term: Option<&HsdsId>, taxonomy: Option<&HsdsId>)
     })
 }
 
-fn not_found(what: &str, id: &str) -> AppError {
-    AppError::NotFound(format!("{what} '{id}'"))
+fn not_found(what: &str, id: &str) -> Error {
+    Error::NotFound(format!("{what} '{id}'"))
 }
 
 #[derive(Deserialize, Default)]
@@ -278,14 +223,14 @@ struct TermsQuery {
 
 /// The terms of all our taxonomies, exactly as the export's
 /// `taxonomy_terms.csv`: service attributes point at every one of them.
-async fn taxonomy_terms(ctx: Ctx, Query(q): Query<TermsQuery>) -> Result<Response, AppError> {
+async fn taxonomy_terms(ctx: Ctx, Query(q): Query<TermsQuery>) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
     let (page_number, per_page) = q.paging.parse(&mut problems);
     let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
     let parent = id_parameter(&q.parent_id, "parent_id", &mut problems);
     let top_only = flag(&q.top_only, "top_only", &mut problems);
     if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     }
     let terms = hsds::taxonomy_terms_json(&directory(&ctx).await?);
     let is = |term: &Value, key: &str, id: &Option<HsdsId>| id.as_ref().is_none_or(|id| term[key] == id.as_str());
@@ -301,7 +246,7 @@ async fn taxonomy_terms(ctx: Ctx, Query(q): Query<TermsQuery>) -> Result<Respons
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 
-async fn one_taxonomy_term(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn one_taxonomy_term(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
     let terms = hsds::taxonomy_terms_json(&directory(&ctx).await?);
     let term = terms.into_iter().find(|t| t["id"] == id.as_str()).ok_or_else(|| not_found("term", &id))?;
     Ok(Json(term).into_response())
@@ -315,18 +260,18 @@ struct SearchQuery {
     paging: Paging,
 }
 
-async fn taxonomies(_ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+async fn taxonomies(_ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
     let (page_number, per_page) = q.paging.parse(&mut problems);
     if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     }
     let items =
         hsds::taxonomies_json().into_iter().filter(|t| matches(&q.search, t, &["name", "description"])).collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 
-async fn one_taxonomy(_ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn one_taxonomy(_ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
     let taxonomy = hsds::taxonomies_json()
         .into_iter()
         .find(|t| t["id"] == id.as_str())
@@ -354,7 +299,7 @@ struct OrganizationsQuery {
 
 /// Every organisation of the region's directory, whether or not it offers
 /// services yet, with the ids the export gives them.
-async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<Response, AppError> {
+async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
     let (page_number, per_page) = q.paging.parse(&mut problems);
     let full = flag(&q.full, "full", &mut problems);
@@ -362,7 +307,7 @@ async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<
     let term = id_parameter(&q.taxonomy_term_id, "taxonomy_term_id", &mut problems);
     let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
     if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     }
     // The plain list shows only the organisations' own fields: no need to
     // read every service of the map for it.
@@ -402,16 +347,16 @@ async fn one_organization(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(q): Query<OrganizationQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
     let full_service = flag(&q.full_service, "full_service", &mut problems);
     if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     }
     let hsds_id: HsdsId = id.parse().map_err(|_| not_found("organisatie", &id))?;
     let mut dir = directory_without_services(&ctx).await?;
     let organization =
-        crate::service::hsds::organization(&dir, &hsds_id).ok_or_else(|| not_found("organisatie", &id))?.clone();
+        wijkregie_app::hsds::organization(&dir, &hsds_id).ok_or_else(|| not_found("organisatie", &id))?.clone();
     dir.services = services_of(&ctx, &organization.code).await?;
     let body = hsds::organization_json(&organization.code, &dir, full_service)
         .expect("an organisation of the directory renders");
@@ -431,71 +376,65 @@ struct AtLocationsQuery {
     full: String,
 }
 
-/// The filters `/service_at_locations` shares with `/services`, parsed.
-/// `taxonomy_term_id` is the term's HSDS id, as HSDS means it, or its code.
+/// The search filters `/services` and `/service_at_locations` share, read
+/// with the same rules as the search page (`app::directory::SearchRequest`).
+/// `taxonomy_term_id` is the term's HSDS id, as HSDS means it, or its code;
+/// the radius is `radius_km`, or HSDS's `proximity` in metres.
 async fn filters(
     ctx: &Ctx,
     q: &ServicesQuery,
     proximity: &str,
     problems: &mut Vec<FieldError>,
-) -> Result<(service::SearchRequest, Option<HsdsId>), AppError> {
+) -> Result<(service::SearchRequest, Option<HsdsId>), HttpError> {
     let organization = id_parameter(&q.organization_id, "organization_id", problems);
-    let near = match q.postcode.trim() {
-        "" => None,
-        text => match text.parse::<wijkregie_core::codes::Postcode>() {
-            Err(e) => {
-                problems.push(e.at("postcode"));
-                None
-            }
-            Ok(pc) => {
-                let point = service::postcode_point(&ctx.state, &pc).await?;
-                if point.is_none() {
-                    problems.push(FieldError::new("postcode", format!("van postcode {pc} is geen ligging bekend")));
-                }
-                point
-            }
-        },
-    };
-    let radius = |text: &str, field: &str, unit: f64, problems: &mut Vec<FieldError>| match text.trim() {
-        "" => None,
-        text => match text.parse::<f64>().map(|r| r / unit) {
-            Ok(km) if (0.5..=100.0).contains(&km) && !q.postcode.trim().is_empty() => Some(km),
-            _ => {
-                problems.push(FieldError::new(field, "een straal van 0,5 tot 100 km, samen met postcode"));
-                None
-            }
-        },
-    };
-    let radius_km =
-        radius(&q.radius_km, "radius_km", 1.0, problems).or(radius(proximity, "proximity", 1000.0, problems));
     let term = match q.taxonomy_term_id.trim() {
-        "" => None,
-        text => Some(crate::service::hsds::term_code(ctx, text).await?),
+        "" => String::new(),
+        text => wijkregie_app::hsds::term_code(ctx, text).await?,
     };
-    let request = service::SearchRequest {
-        text: q.search.chars().take(200).collect(),
-        term,
-        near,
-        radius_km,
-        ..service::SearchRequest::default()
+    let (radius, radius_field) = match (q.radius_km.trim(), proximity.trim()) {
+        ("", "") => (String::new(), "radius_km"),
+        ("", metres) => match metres.parse::<f64>() {
+            Ok(m) if m.is_finite() => ((m / 1000.0).to_string(), "proximity"),
+            _ => {
+                problems.push(FieldError::new("proximity", format!("'{metres}' is geen afstand in meters")));
+                (String::new(), "proximity")
+            }
+        },
+        (km, _) => (km.to_owned(), "radius_km"),
     };
+    let fields = service::SearchFields {
+        text: &q.search,
+        term: &term,
+        postcode: &q.postcode,
+        radius: &radius,
+        ..service::SearchFields::default()
+    };
+    let (request, found) = service::SearchRequest::parse(&ctx.app, &fields).await?;
+    problems.extend(found.into_iter().map(|p| {
+        let field = match p.field {
+            service::SearchField::Postcode => "postcode",
+            service::SearchField::Radius => radius_field,
+            service::SearchField::Age => "age",
+            service::SearchField::Page => "page",
+        };
+        FieldError::new(field, p.message)
+    }));
     Ok((request, organization))
 }
 
 /// Each found service at each of its locations, best first; with a
 /// postcode and radius, only the locations within it.
-async fn service_at_locations(ctx: Ctx, Query(q): Query<AtLocationsQuery>) -> Result<Response, AppError> {
+async fn service_at_locations(ctx: Ctx, Query(q): Query<AtLocationsQuery>) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
-    let page_number = number(&q.filters.page, "page", 1, 1_000_000, &mut problems);
-    let per_page = number(&q.filters.per_page, "per_page", 50, MAX_PER_PAGE, &mut problems);
+    let (page_number, per_page) = q.filters.paging.parse(&mut problems);
     let full = flag(&q.full, "full", &mut problems);
     let taxonomy = id_parameter(&q.taxonomy_id, "taxonomy_id", &mut problems);
     let (request, organization) = filters(&ctx, &q.filters, &q.proximity, &mut problems).await?;
     if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     }
     let dir = directory(&ctx).await?;
-    let found = crate::service::hsds::at_locations(&ctx, &request, organization.as_ref(), &dir).await?;
+    let found = wijkregie_app::hsds::at_locations(&ctx, &request, organization.as_ref(), &dir).await?;
     let items = found
         .iter()
         .filter(|s| taxonomy.is_none() || has_attribute(&hsds::service_json(s, &dir), None, taxonomy.as_ref()))
@@ -504,10 +443,10 @@ async fn service_at_locations(ctx: Ctx, Query(q): Query<AtLocationsQuery>) -> Re
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 
-async fn one_service_at_location(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn one_service_at_location(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
     let hsds_id: HsdsId = id.parse().map_err(|_| not_found("voorziening op locatie", &id))?;
     let dir = directory(&ctx).await?;
-    let (found, location) = crate::service::hsds::service_at_location(&dir, &hsds_id)
+    let (found, location) = wijkregie_app::hsds::service_at_location(&dir, &hsds_id)
         .ok_or_else(|| not_found("voorziening op locatie", &id))?;
     // The same access rule as /services/{id}.
     let mut here = service::service(&ctx, &found.id).await?.service;

@@ -20,8 +20,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::AppError;
-use crate::AppState;
+use crate::error::HttpError;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -52,11 +53,7 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    router_and_doc().1
-}
-
-fn router_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+fn router_and_doc() -> (Router<App>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(region::region))
         .routes(routes!(region::list_wijken, region::create_wijk))
@@ -75,31 +72,29 @@ fn router_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     let (router, doc) = router_and_doc();
     let doc = Arc::new(doc);
-    router
-        .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
-        .merge(hsds::routes())
-        .layer(axum::middleware::from_fn(problem::render))
+    router.route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) })).merge(hsds::routes())
 }
 
 /// A JSON body, with a problem response when it is not JSON at all.
 pub struct Body(pub serde_json::Value);
 
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
-    type Rejection = AppError;
+    type Rejection = HttpError;
 
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
-        match Json::<serde_json::Value>::from_request(req, state).await {
+    async fn from_request(req: axum::extract::Request, app: &S) -> Result<Self, HttpError> {
+        match Json::<serde_json::Value>::from_request(req, app).await {
             Ok(Json(v)) => Ok(Body(v)),
             Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::BadRequest("stuur JSON met Content-Type: application/json".into()))
+                Err(Error::BadRequest("stuur JSON met Content-Type: application/json".into()).into())
             }
-            Err(e) => Err(AppError::Invalid(vec![wijkregie_core::FieldError::new(
+            Err(e) => Err(Error::Invalid(vec![wijkregie_core::FieldError::new(
                 "$",
                 format!("ongeldige JSON: {}", e.body_text()),
-            )])),
+            )])
+            .into()),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wijkregie_core::FieldError;
 
-use crate::error::AppError;
+use wijkregie_app::Error;
 
 pub const MAX_PER_PAGE: u32 = 200;
 
@@ -39,12 +39,12 @@ fn number(value: &Option<String>, field: &str, default: u32, max: u32) -> Result
 
 impl PageQuery {
     /// Cuts one page out of `items`; asking past the end gives an empty page.
-    pub fn apply<T>(&self, items: Vec<T>) -> Result<Page<T>, AppError> {
+    pub fn apply<T>(&self, items: Vec<T>) -> Result<Page<T>, Error> {
         let mut problems = Vec::new();
         let page = number(&self.page, "page", 1, u32::MAX).map_err(|e| problems.push(e)).unwrap_or(1);
         let per_page = number(&self.per_page, "per_page", 50, MAX_PER_PAGE).map_err(|e| problems.push(e)).unwrap_or(50);
         if !problems.is_empty() {
-            return Err(AppError::Invalid(problems));
+            return Err(Error::Invalid(problems));
         }
         let total_items = items.len();
         let total_pages = total_items.div_ceil(per_page as usize) as u32;
@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn bad_numbers_name_the_parameter() {
-        let Err(AppError::Invalid(errors)) = q("0", "500").apply(vec![1]) else { panic!("expected invalid") };
+        let Err(Error::Invalid(errors)) = q("0", "500").apply(vec![1]) else { panic!("expected invalid") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "per_page"]);
     }

@@ -17,31 +17,32 @@ use super::pagination::{Page, PageQuery};
 use super::problem::Problem;
 use super::schema::*;
 use super::Body;
-use crate::error::AppError;
-use crate::service::region::{self as service, Saved};
-use crate::service::Ctx;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
+use wijkregie_app::region::{self as service, Saved};
+use wijkregie_app::Error;
 
-type ApiResult = Result<Response, AppError>;
+type ApiResult = Result<Response, HttpError>;
 
 fn saved(saved: Saved, body: Value) -> Response {
     let status = if saved == Saved::Created { StatusCode::CREATED } else { StatusCode::OK };
     (status, Json(body)).into_response()
 }
 
-fn code(value: &str, what: &str) -> Result<Code, AppError> {
-    value.parse().map_err(|_| AppError::NotFound(format!("{what} '{value}'")))
+fn code(value: &str, what: &str) -> Result<Code, Error> {
+    value.parse().map_err(|_| Error::NotFound(format!("{what} '{value}'")))
 }
 
-fn agb(value: &str) -> Result<AgbCode, AppError> {
-    value.parse().map_err(|_| AppError::NotFound(format!("praktijk '{value}'")))
+fn agb(value: &str) -> Result<AgbCode, Error> {
+    value.parse().map_err(|_| Error::NotFound(format!("praktijk '{value}'")))
 }
 
 /// The identifier in the URL wins; a body that names another one is refused.
-fn same_id(body_id: &str, url_id: &str, field: &str) -> Result<(), AppError> {
+fn same_id(body_id: &str, url_id: &str, field: &str) -> Result<(), Error> {
     if body_id == url_id {
         Ok(())
     } else {
-        Err(AppError::Invalid(vec![FieldError::new(
+        Err(Error::Invalid(vec![FieldError::new(
             format!("$.{field}"),
             format!("'{body_id}' verschilt van '{url_id}' in het adres"),
         )]))
@@ -52,8 +53,7 @@ fn same_id(body_id: &str, url_id: &str, field: &str) -> Result<(), AppError> {
 #[utoipa::path(get, path = "/api/v1/region", tag = "regio",
     responses((status = 200, body = RegionDoc), (status = 401, body = Problem)))]
 pub async fn region(ctx: Ctx) -> ApiResult {
-    let mut conn = ctx.state.store.conn().await?;
-    let region = wijkregie_store::region::region(&mut conn).await?;
+    let region = service::region(&ctx).await?;
     Ok(Json(json!({
         "code": region.as_ref().map(|r| r.code.to_string()),
         "name": region.map(|r| r.name),
@@ -73,14 +73,9 @@ pub async fn list_wijken(ctx: Ctx, Query(q): Query<PageQuery>) -> ApiResult {
 #[utoipa::path(post, path = "/api/v1/wijken", tag = "regio", request_body = WijkDoc,
     responses((status = 201, body = WijkDoc), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_wijk(ctx: Ctx, Body(body): Body) -> ApiResult {
-    let wijk = entity::parse_wijk(&body).map_err(AppError::Invalid)?;
-    let mut conn = ctx.state.store.conn().await?;
-    if wijkregie_store::region::wijk(&mut conn, &wijk.code).await?.is_some() {
-        return Err(AppError::Conflict(format!("wijk '{}' bestaat al; gebruik PUT om te wijzigen", wijk.code)));
-    }
-    drop(conn);
+    let wijk = entity::parse_wijk(&body).map_err(Error::Invalid)?;
     let out = entity::wijk(&wijk);
-    Ok(saved(service::save_wijk(&ctx, wijk).await?, out))
+    Ok(saved(service::create_wijk(&ctx, wijk).await?, out))
 }
 
 #[utoipa::path(get, path = "/api/v1/wijken/{code}", tag = "regio", params(("code" = String, Path)),
@@ -94,7 +89,7 @@ pub async fn get_wijk(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
 #[utoipa::path(put, path = "/api/v1/wijken/{code}", tag = "regio", params(("code" = String, Path)), request_body = WijkDoc,
     responses((status = 200, body = WijkDoc), (status = 201, body = WijkDoc), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_wijk(ctx: Ctx, Path(id): Path<String>, Body(body): Body) -> ApiResult {
-    let wijk = entity::parse_wijk(&body).map_err(AppError::Invalid)?;
+    let wijk = entity::parse_wijk(&body).map_err(Error::Invalid)?;
     same_id(wijk.code.as_str(), &id, "code")?;
     let out = entity::wijk(&wijk);
     Ok(saved(service::save_wijk(&ctx, wijk).await?, out))
@@ -112,14 +107,9 @@ pub async fn list_practices(ctx: Ctx, Query(q): Query<PageQuery>) -> ApiResult {
 #[utoipa::path(post, path = "/api/v1/practices", tag = "regio", request_body = PracticeDoc,
     responses((status = 201, body = PracticeDoc), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_practice(ctx: Ctx, Body(body): Body) -> ApiResult {
-    let practice = entity::parse_practice(&body).map_err(AppError::Invalid)?;
-    let mut conn = ctx.state.store.conn().await?;
-    if wijkregie_store::region::practice(&mut conn, &practice.agb).await?.is_some() {
-        return Err(AppError::Conflict(format!("praktijk {} bestaat al; gebruik PUT om te wijzigen", practice.agb)));
-    }
-    drop(conn);
+    let practice = entity::parse_practice(&body).map_err(Error::Invalid)?;
     let agb = practice.agb.clone();
-    let result = service::save_practice(&ctx, practice).await?;
+    let result = service::create_practice(&ctx, practice).await?;
     let detail = service::practice(&ctx, &agb).await?;
     Ok(saved(result, entity::practice(&detail.practice)))
 }
@@ -135,7 +125,7 @@ pub async fn get_practice(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
 #[utoipa::path(put, path = "/api/v1/practices/{agb}", tag = "regio", params(("agb" = String, Path)), request_body = PracticeDoc,
     responses((status = 200, body = PracticeDoc), (status = 201, body = PracticeDoc), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_practice(ctx: Ctx, Path(id): Path<String>, Body(body): Body) -> ApiResult {
-    let practice = entity::parse_practice(&body).map_err(AppError::Invalid)?;
+    let practice = entity::parse_practice(&body).map_err(Error::Invalid)?;
     same_id(practice.agb.as_str(), &id, "agb")?;
     let agb = practice.agb.clone();
     let result = service::save_practice(&ctx, practice).await?;
@@ -165,7 +155,7 @@ pub async fn add_patient_count(ctx: Ctx, Path(id): Path<String>, Body(body): Bod
         }
     };
     let (Some(date), Some(count)) = (date, count) else {
-        return Err(AppError::Invalid(problems));
+        return Err(Error::Invalid(problems).into());
     };
     service::record_patient_count(&ctx, &agb, PatientCount { date, count }).await?;
     let detail = service::practice(&ctx, &agb).await?;
@@ -182,14 +172,9 @@ pub async fn list_organizations(ctx: Ctx, Query(q): Query<PageQuery>) -> ApiResu
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "regio", request_body = OrganizationDoc,
     responses((status = 201, body = OrganizationDoc), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_organization(ctx: Ctx, Body(body): Body) -> ApiResult {
-    let org = entity::parse_organization(&body).map_err(AppError::Invalid)?;
-    let mut conn = ctx.state.store.conn().await?;
-    if wijkregie_store::region::organization(&mut conn, &org.code).await?.is_some() {
-        return Err(AppError::Conflict(format!("organisatie '{}' bestaat al; gebruik PUT om te wijzigen", org.code)));
-    }
-    drop(conn);
+    let org = entity::parse_organization(&body).map_err(Error::Invalid)?;
     let out = entity::organization(&org);
-    Ok(saved(service::save_organization(&ctx, org).await?, out))
+    Ok(saved(service::create_organization(&ctx, org).await?, out))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{code}", tag = "regio", params(("code" = String, Path)),
@@ -202,7 +187,7 @@ pub async fn get_organization(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
 #[utoipa::path(put, path = "/api/v1/organizations/{code}", tag = "regio", params(("code" = String, Path)), request_body = OrganizationDoc,
     responses((status = 200, body = OrganizationDoc), (status = 201, body = OrganizationDoc), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_organization(ctx: Ctx, Path(id): Path<String>, Body(body): Body) -> ApiResult {
-    let org = entity::parse_organization(&body).map_err(AppError::Invalid)?;
+    let org = entity::parse_organization(&body).map_err(Error::Invalid)?;
     same_id(org.code.as_str(), &id, "code")?;
     let out = entity::organization(&org);
     Ok(saved(service::save_organization(&ctx, org).await?, out))
@@ -220,14 +205,9 @@ pub async fn list_networks(ctx: Ctx, Query(q): Query<PageQuery>) -> ApiResult {
 #[utoipa::path(post, path = "/api/v1/networks", tag = "regio", request_body = NetworkDoc,
     responses((status = 201, body = NetworkDoc), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_network(ctx: Ctx, Body(body): Body) -> ApiResult {
-    let network = entity::parse_network(&body).map_err(AppError::Invalid)?;
-    let mut conn = ctx.state.store.conn().await?;
-    if wijkregie_store::region::network(&mut conn, &network.code).await?.is_some() {
-        return Err(AppError::Conflict(format!("netwerk '{}' bestaat al; gebruik PUT om te wijzigen", network.code)));
-    }
-    drop(conn);
+    let network = entity::parse_network(&body).map_err(Error::Invalid)?;
     let code = network.code.clone();
-    let result = service::save_network(&ctx, network).await?;
+    let result = service::create_network(&ctx, network).await?;
     let detail = service::network(&ctx, &code).await?;
     Ok(saved(result, entity::network(&detail.network)))
 }
@@ -244,7 +224,7 @@ pub async fn get_network(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
 #[utoipa::path(put, path = "/api/v1/networks/{code}", tag = "regio", params(("code" = String, Path)), request_body = NetworkDoc,
     responses((status = 200, body = NetworkDoc), (status = 201, body = NetworkDoc), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_network(ctx: Ctx, Path(id): Path<String>, Body(body): Body) -> ApiResult {
-    let network = entity::parse_network(&body).map_err(AppError::Invalid)?;
+    let network = entity::parse_network(&body).map_err(Error::Invalid)?;
     same_id(network.code.as_str(), &id, "code")?;
     let code = network.code.clone();
     let result = service::save_network(&ctx, network).await?;
@@ -266,8 +246,8 @@ pub struct DateParam {
     responses((status = 200, body = NetworkTotalDoc), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn network_registered_patients(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DateParam>) -> ApiResult {
     let date = match q.date.as_deref().map(str::trim) {
-        None | Some("") => service::today(),
-        Some(d) => parse_date(d).map_err(|e| AppError::Invalid(vec![e.at("date")]))?,
+        None | Some("") => wijkregie_core::clock::nl_today(),
+        Some(d) => parse_date(d).map_err(|e| Error::Invalid(vec![e.at("date")]))?,
     };
     let detail = service::network(&ctx, &code(&id, "netwerk")?).await?;
     let total = detail.registered_patients_on(date);

@@ -2,23 +2,18 @@
 //! machine clients, and CSRF protection for every form. The middleware here
 //! runs before every handler; handlers only take [`CurrentUser`].
 
-pub mod password;
-pub mod totp;
-
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::Response;
-use chrono::Utc;
-use rand::distributions::{Alphanumeric, DistString};
+use axum::response::{IntoResponse, Response};
+use wijkregie_app::credentials::{self, Session, Stage, StartedSession};
+use wijkregie_app::{App, Error};
 use wijkregie_core::access::Principal;
-use wijkregie_store::account::{self, Session, Stage, User};
 
-use crate::error::AppError;
-use crate::AppState;
+use crate::error::HttpError;
 
 /// What the middleware learned about the request.
 #[derive(Debug, Clone, Default)]
@@ -39,25 +34,32 @@ impl Visit {
     }
 }
 
-pub fn random_token(len: usize) -> String {
-    Alphanumeric.sample_string(&mut rand::thread_rng(), len)
-}
-
-pub fn cookie_name(state: &AppState) -> &'static str {
+pub fn cookie_name(app: &App) -> &'static str {
     // The __Host- prefix makes browsers refuse the cookie unless it is
     // Secure, host-only and for path /, which is what we want in production.
-    if state.config.secure_cookies {
+    if app.config.secure_cookies {
         "__Host-wr_session"
     } else {
         "wr_session"
     }
 }
 
-pub fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+pub fn session_cookie(app: &App, value: &str, max_age_secs: i64) -> HeaderValue {
+    let secure = if app.config.secure_cookies { "; Secure" } else { "" };
     let cookie =
-        format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}", cookie_name(state));
+        format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}", cookie_name(app));
     HeaderValue::from_str(&cookie).expect("cookie value is alphanumeric")
+}
+
+/// The cookie that carries a session just started.
+pub fn cookie_for(app: &App, session: &StartedSession) -> HeaderValue {
+    session_cookie(app, &session.id, session.lifetime.num_seconds())
+}
+
+/// Ends the session behind `cookie`; returns the header that clears it.
+pub async fn end_session(app: &App, cookie: &str) -> Result<HeaderValue, HttpError> {
+    credentials::end_session(app, cookie).await?;
+    Ok(session_cookie(app, "", 0))
 }
 
 fn read_cookie(req: &Request, name: &str) -> Option<String> {
@@ -71,60 +73,31 @@ fn read_cookie(req: &Request, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-pub fn principal_of(user: &User, second_factor: bool) -> Principal {
-    Principal { user_id: user.id, name: user.name.clone(), role: user.role, scope: user.scope.clone(), second_factor }
-}
-
-/// Starts a fresh session (a new id, so a session fixed before login is
-/// worthless after it) and returns the cookie to set.
-pub async fn start_session(
-    state: &AppState,
-    user_id: Option<i64>,
-    stage: Stage,
-    second_factor: bool,
-) -> Result<(String, HeaderValue), AppError> {
-    let id = random_token(43);
-    let lifetime = match stage {
-        Stage::Anonymous | Stage::Password => chrono::Duration::minutes(30),
-        Stage::Complete => state.config.session_lifetime,
-    };
-    let mut tx = state.store.begin().await?;
-    let csrf_token = random_token(32);
-    let new = account::NewSession { id: &id, user_id, stage, second_factor, csrf_token: &csrf_token, lifetime };
-    account::create_session(tx.conn(), &new, Utc::now()).await?;
-    tx.commit().await?;
-    let cookie = session_cookie(state, &id, lifetime.num_seconds());
-    Ok((id, cookie))
-}
-
-pub async fn end_session(state: &AppState, cookie: &str) -> Result<HeaderValue, AppError> {
-    let mut tx = state.store.begin().await?;
-    account::delete_session(tx.conn(), cookie).await?;
-    tx.commit().await?;
-    Ok(session_cookie(state, "", 0))
-}
-
-async fn from_bearer(state: &AppState, token: &str) -> Result<Option<Principal>, AppError> {
-    // A plain connection: the token's use is stamped at most once a minute,
-    // so most requests only read and need not wait for the write lock.
-    let mut conn = state.store.conn().await?;
-    let found = account::user_for_token(&mut conn, token, Utc::now()).await?;
-    let user = match found {
-        Some((_, user_id)) => account::user(&mut conn, user_id).await?,
-        None => None,
-    };
-    drop(conn);
-    Ok(user.filter(|u| u.active).map(|u| principal_of(&u, false)))
-}
-
 fn is_page_get(req: &Request) -> bool {
     req.method() == Method::GET && !req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/static/")
 }
 
 /// Loads the session or token, checks CSRF on unsafe methods, and gives
 /// browsers without a session an anonymous one so forms can carry a token.
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, AppError> {
+/// Its refusals (an invalid token, a forged form) are returned as errors
+/// with the visit attached, for `error::render` to show; every response
+/// carries the visit, so an error page can show the menu.
+pub async fn middleware(State(app): State<App>, req: Request, next: Next) -> Response {
     let mut visit = Visit::default();
+    match visit_and_run(&app, &mut visit, req, next).await {
+        Ok(mut response) => {
+            response.extensions_mut().insert(visit);
+            response
+        }
+        Err(e) => {
+            let mut response = e.into_response();
+            response.extensions_mut().insert(visit);
+            response
+        }
+    }
+}
+
+async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -> Result<Response, HttpError> {
     let bearer = req
         .headers()
         .get(AUTHORIZATION)
@@ -132,56 +105,35 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
     if let Some(token) = bearer {
-        visit.principal = Some(from_bearer(&state, &token).await?.ok_or(AppError::Unauthenticated)?);
+        visit.principal = Some(credentials::principal_for_token(app, &token).await?.ok_or(Error::Unauthenticated)?);
         visit.via_token = true;
         let mut req = req;
-        req.extensions_mut().insert(visit);
+        req.extensions_mut().insert(visit.clone());
         return Ok(next.run(req).await);
     }
 
-    if let Some(cookie) = read_cookie(&req, cookie_name(&state)) {
-        let mut conn = state.store.conn().await?;
-        if let Some(session) = account::session(&mut conn, &cookie, Utc::now()).await? {
-            if session.stage == Stage::Complete {
-                if let Some(user_id) = session.user_id {
-                    let user = account::user(&mut conn, user_id).await?.filter(|u| u.active);
-                    visit.principal = user.map(|u| principal_of(&u, session.second_factor));
-                }
-            }
+    if let Some(cookie) = read_cookie(&req, cookie_name(app)) {
+        if let Some((session, principal)) = credentials::session(app, &cookie).await? {
+            visit.principal = principal;
             visit.cookie = Some(cookie);
             visit.session = Some(session);
         }
     }
     if let (Some(p), true) = (&visit.principal, is_page_get(&req)) {
-        visit.referral_news = crate::service::referral::news_count(&state, &p.scope).await?;
+        visit.referral_news = wijkregie_app::referral::news_count(app, &p.scope).await?;
     }
 
     let mut new_cookie = None;
     if visit.session.is_none() && is_page_get(&req) {
-        let (id, cookie) = start_session(&state, None, Stage::Anonymous, false).await?;
-        let mut conn = state.store.conn().await?;
-        visit.session = account::session(&mut conn, &id, Utc::now()).await?;
-        visit.cookie = Some(id);
-        new_cookie = Some(cookie);
+        let started = credentials::start_session(app, None, Stage::Anonymous, false).await?;
+        new_cookie = Some(cookie_for(app, &started));
+        visit.session = credentials::session(app, &started.id).await?.map(|(session, _)| session);
+        visit.cookie = Some(started.id);
     }
 
-    let req = if is_unsafe(req.method()) {
-        let path = req.uri().path().to_owned();
-        match check_csrf(req, &visit).await {
-            Ok(req) => req,
-            // The error layers sit inside this middleware, so the refusal is
-            // rendered here: a Dutch page, or problem JSON for the API.
-            Err(e) if path.starts_with("/api/") || path.starts_with("/fhir/") => {
-                let report = e.report();
-                return Ok(crate::api::problem::problem_response(report.status, report.detail, vec![], &path));
-            }
-            Err(e) => return Ok(crate::pages::error_page(&visit, &e)),
-        }
-    } else {
-        req
-    };
+    let req = if is_unsafe(req.method()) { check_csrf(req, visit).await? } else { req };
     let mut req = req;
-    req.extensions_mut().insert(visit);
+    req.extensions_mut().insert(visit.clone());
     let mut response = next.run(req).await;
     if let Some(cookie) = new_cookie {
         if !response.headers().contains_key(SET_COOKIE) {
@@ -199,24 +151,25 @@ fn is_unsafe(method: &Method) -> bool {
 /// token, in the `csrf` form field or the `X-CSRF-Token` header (htmx and
 /// multipart uploads use the header). Requests without a session carry no
 /// ambient authority, so there is nothing to forge.
-async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, AppError> {
+async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, HttpError> {
     let Some(session) = &visit.session else {
         return if req.uri().path().starts_with("/api/") {
             Ok(req)
         } else {
-            Err(AppError::BadRequest("uw sessie is verlopen: laad de pagina opnieuw en probeer het nog eens".into()))
+            Err(Error::BadRequest("uw sessie is verlopen: laad de pagina opnieuw en probeer het nog eens".into())
+                .into())
         };
     };
     let expected = session.csrf_token.as_bytes();
     if let Some(header) = req.headers().get("x-csrf-token") {
-        return if constant_time_eq(header.as_bytes(), expected) { Ok(req) } else { Err(csrf_refused()) };
+        return if constant_time_eq(header.as_bytes(), expected) { Ok(req) } else { Err(csrf_refused().into()) };
     }
     let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let (parts, body) = req.into_parts();
     let (bytes, token) = if content_type.starts_with("application/x-www-form-urlencoded") {
         let bytes = axum::body::to_bytes(body, 1024 * 1024)
             .await
-            .map_err(|_| AppError::BadRequest("het formulier is te groot".into()))?;
+            .map_err(|_| Error::BadRequest("het formulier is te groot".into()))?;
         let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
         (bytes, token)
     } else if content_type.starts_with("multipart/form-data") && visit.principal.is_some() {
@@ -227,20 +180,18 @@ async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, AppError> {
         let token = multipart_csrf(&content_type, bytes.clone()).await;
         (bytes, token)
     } else {
-        return Err(csrf_refused());
+        return Err(csrf_refused().into());
     };
     match token {
         Some(t) if constant_time_eq(t.as_bytes(), expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
-        _ => Err(csrf_refused()),
+        _ => Err(csrf_refused().into()),
     }
 }
 
-/// The largest file the upload forms take; bigger files (such as every
-/// buurt outline of the Netherlands) go through the CLI.
-pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+pub use wijkregie_app::config::MAX_UPLOAD;
 
-pub fn upload_too_large() -> AppError {
-    AppError::TooLarge(format!(
+pub fn upload_too_large() -> Error {
+    Error::TooLarge(format!(
         "het bestand is groter dan {} MB: lees het in via de opdrachtregel (wijkregie import)",
         MAX_UPLOAD / (1024 * 1024)
     ))
@@ -259,8 +210,8 @@ async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<
     None
 }
 
-fn csrf_refused() -> AppError {
-    AppError::BadRequest(
+fn csrf_refused() -> Error {
+    Error::BadRequest(
         "het formulier is verlopen of komt niet van deze site: laad de pagina opnieuw en probeer het nog eens".into(),
     )
 }
@@ -274,15 +225,15 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub struct CurrentUser(pub Principal);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AppError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HttpError> {
         parts
             .extensions
             .get::<Visit>()
             .and_then(|v| v.principal.clone())
             .map(CurrentUser)
-            .ok_or(AppError::Unauthenticated)
+            .ok_or(HttpError(Error::Unauthenticated))
     }
 }
 

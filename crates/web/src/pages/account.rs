@@ -10,31 +10,33 @@ use serde::Deserialize;
 use wijkregie_core::access::{Refusal, Scope};
 use wijkregie_core::FieldError;
 
-use crate::auth::{totp, Visit};
-use crate::error::AppError;
+use crate::auth::Visit;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
-use crate::service::account::{self, OwnAccount, PasswordChange};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::account::{self, OwnAccount, PasswordChange};
+use wijkregie_app::credentials::totp;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/account", get(show))
-        .route("/account/password", post(change_password))
-        .route("/account/totp/start", post(totp_start))
-        .route("/account/totp/confirm", post(totp_confirm))
-        .route("/account/totp/disable", post(totp_disable))
-        .route("/account/tokens", post(create_token))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/mijn-account", get(show))
+        .route("/mijn-account/wachtwoord", post(change_password))
+        .route("/mijn-account/totp/instellen", post(totp_start))
+        .route("/mijn-account/totp/aanzetten", post(totp_confirm))
+        .route("/mijn-account/totp/uitzetten", post(totp_disable))
+        .route("/mijn-account/tokens", post(create_token))
+        .route("/mijn-account/tokens/{id}/intrekken", post(revoke_token))
 }
 
 /// Changing one's own account takes a browser session: an API token that
 /// leaks must not be enough to change the password or the second factor.
-fn session_hash(visit: &Visit) -> Result<String, AppError> {
+fn session_hash(visit: &Visit) -> Result<String, Error> {
     match (&visit.session, visit.via_token) {
         (Some(session), false) => Ok(session.id_hash.clone()),
-        _ => Err(AppError::Forbidden(Refusal::OutOfScope)),
+        _ => Err(Error::Forbidden(Refusal::OutOfScope)),
     }
 }
 
@@ -99,7 +101,7 @@ impl AccountPage {
     fn new(visit: &Visit, own: OwnAccount) -> Self {
         let OwnAccount { user, tokens } = own;
         AccountPage {
-            layout: Layout::new("Mijn account", visit, "/account"),
+            layout: Layout::new("Mijn account", visit, "/mijn-account"),
             name: user.name,
             email: user.email,
             role: user.role.label(),
@@ -125,7 +127,7 @@ impl AccountPage {
         }
     }
 
-    fn respond(self) -> Result<Response, AppError> {
+    fn respond(self) -> Result<Response, HttpError> {
         let status = [&self.password_errors, &self.totp_errors, &self.token_errors]
             .iter()
             .map(|e| e.status())
@@ -153,7 +155,7 @@ fn notice(key: &str) -> Option<String> {
     Some(text.to_owned())
 }
 
-async fn show(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, HttpError> {
     let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
     page.layout = page.layout.with_flash(notice(&q.melding));
     page.respond()
@@ -169,31 +171,28 @@ struct PasswordForm {
     repeat_password: String,
 }
 
-async fn change_password(ctx: Ctx, visit: Visit, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+async fn change_password(ctx: Ctx, visit: Visit, Form(form): Form<PasswordForm>) -> Result<Response, HttpError> {
     let keep = session_hash(&visit)?;
     let change =
         PasswordChange { current: &form.current_password, new: &form.new_password, repeat: &form.repeat_password };
     match account::change_password(&ctx, change, Some(&keep)).await {
-        Ok(()) => Ok(Redirect::to("/account?melding=wachtwoord").into_response()),
-        Err(AppError::Invalid(errors)) => {
+        Ok(()) => Ok(Redirect::to("/mijn-account?melding=wachtwoord").into_response()),
+        Err(Error::Invalid(errors)) => {
             let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
             page.password_errors = errors.into();
             page.respond()
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn totp_start(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn totp_start(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let session = session_hash(&visit)?;
     let own = account::own_account(&ctx).await?;
     if own.user.totp_secret.is_some() {
-        return Ok(Redirect::to("/account").into_response());
+        return Ok(Redirect::to("/mijn-account").into_response());
     }
-    let secret = totp::new_secret();
-    let mut tx = ctx.state.store.begin().await?;
-    wijkregie_store::account::set_pending_totp(tx.conn(), &session, Some(&secret)).await?;
-    tx.commit().await?;
+    let secret = account::begin_totp(&ctx, &session).await?;
     let pending = PendingTotp::new(secret, &own.user.email);
     let mut page = AccountPage::new(&visit, own);
     page.pending = Some(pending);
@@ -206,19 +205,14 @@ struct ConfirmForm {
     code: String,
 }
 
-async fn totp_confirm(ctx: Ctx, visit: Visit, Form(form): Form<ConfirmForm>) -> Result<Response, AppError> {
+async fn totp_confirm(ctx: Ctx, visit: Visit, Form(form): Form<ConfirmForm>) -> Result<Response, HttpError> {
     let session = session_hash(&visit)?;
     let Some(secret) = visit.session.as_ref().and_then(|s| s.pending_totp_secret.clone()) else {
-        return Err(AppError::BadRequest("de instelling van de tweede factor is verlopen: begin opnieuw".into()));
+        return Err(Error::BadRequest("de instelling van de tweede factor is verlopen: begin opnieuw".into()).into());
     };
-    match account::enable_totp(&ctx, &secret, &form.code).await {
-        Ok(()) => {
-            let mut tx = ctx.state.store.begin().await?;
-            wijkregie_store::account::set_pending_totp(tx.conn(), &session, None).await?;
-            tx.commit().await?;
-            Ok(Redirect::to("/account?melding=totp-aan").into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    match account::enable_totp(&ctx, &session, &secret, &form.code).await {
+        Ok(()) => Ok(Redirect::to("/mijn-account?melding=totp-aan").into_response()),
+        Err(Error::Invalid(errors)) => {
             let own = account::own_account(&ctx).await?;
             let pending = PendingTotp::new(secret, &own.user.email);
             let mut page = AccountPage::new(&visit, own);
@@ -226,7 +220,7 @@ async fn totp_confirm(ctx: Ctx, visit: Visit, Form(form): Form<ConfirmForm>) -> 
             page.totp_errors = errors.into();
             page.respond()
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -236,16 +230,16 @@ struct CodeForm {
     code: String,
 }
 
-async fn totp_disable(ctx: Ctx, visit: Visit, Form(form): Form<CodeForm>) -> Result<Response, AppError> {
+async fn totp_disable(ctx: Ctx, visit: Visit, Form(form): Form<CodeForm>) -> Result<Response, HttpError> {
     session_hash(&visit)?;
     match account::disable_totp(&ctx, &form.code).await {
-        Ok(()) => Ok(Redirect::to("/account?melding=totp-uit").into_response()),
-        Err(AppError::Invalid(errors)) => {
+        Ok(()) => Ok(Redirect::to("/mijn-account?melding=totp-uit").into_response()),
+        Err(Error::Invalid(errors)) => {
             let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
             page.totp_errors = errors.into();
             page.respond()
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -255,7 +249,7 @@ struct TokenForm {
     token_name: String,
 }
 
-async fn create_token(ctx: Ctx, visit: Visit, Form(form): Form<TokenForm>) -> Result<Response, AppError> {
+async fn create_token(ctx: Ctx, visit: Visit, Form(form): Form<TokenForm>) -> Result<Response, HttpError> {
     session_hash(&visit)?;
     match account::create_api_token(&ctx, &form.token_name).await {
         // Shown on this response only: the store keeps just its hash.
@@ -264,21 +258,21 @@ async fn create_token(ctx: Ctx, visit: Visit, Form(form): Form<TokenForm>) -> Re
             page.new_token = Some(token);
             page.respond()
         }
-        Err(AppError::Invalid(errors)) => {
+        Err(Error::Invalid(errors)) => {
             let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
             page.token_errors = errors.into_iter().map(|e: FieldError| e.at("token_name")).collect::<Vec<_>>().into();
             page.token_name = form.token_name;
             page.respond()
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn revoke_token(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn revoke_token(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
     session_hash(&visit)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound(format!("token {id}")))?;
+    let id: i64 = id.parse().map_err(|_| Error::NotFound(format!("token {id}")))?;
     account::revoke_api_token(&ctx, id).await?;
-    Ok(Redirect::to("/account?melding=token-ingetrokken").into_response())
+    Ok(Redirect::to("/mijn-account?melding=token-ingetrokken").into_response())
 }
 
 #[cfg(test)]

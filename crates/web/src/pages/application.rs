@@ -10,23 +10,25 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
+use wijkregie_app::application::{counts, Counts, StoredApplication};
 use wijkregie_core::application::{practice_field, ApplicationForm, PracticeForm, Request, SpamSignal, Status};
 use wijkregie_core::codes::AgbCode;
 use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::NetworkStatus;
 use wijkregie_core::FieldError;
-use wijkregie_store::application::{counts, Counts, StoredApplication};
 
-use crate::audit::ClientAddr;
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::ClientAddr;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::Errors;
-use crate::pages::{render, thousands, Layout};
-use crate::service::application::{self as service, Acceptance, Submission};
-use crate::service::Ctx;
-use crate::AppState;
+use crate::pages::{render, Layout};
+use wijkregie_app::application::{self as service, Acceptance, Submission};
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_core::format::thousands;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/aanmelden", get(form_page).post(submit))
         .route("/aanmelden/status/{token}", get(status_page))
@@ -98,21 +100,21 @@ fn practice_rows(form: &ApplicationForm, errors: &Errors) -> Vec<PracticeRow> {
 }
 
 fn form_response(
-    state: &AppState,
+    app: &App,
     visit: &Visit,
     form: ApplicationForm,
     errors: Errors,
     notice: Option<&'static str>,
     status: StatusCode,
     posted_stamp: Option<&str>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     // A form shown again keeps the time it was first shown, so a person who
     // corrects a field need not wait again; a stamp that does not open is
     // replaced.
     let now = Utc::now();
     let stamp = match posted_stamp {
-        Some(s) if service::stamp_age(state, visit.csrf_token(), s, now).is_some_and(|age| age >= 0) => s.to_owned(),
-        _ => service::issue_stamp(state, visit.csrf_token(), now)?,
+        Some(s) if service::stamp_age(app, visit.csrf_token(), s, now).is_some_and(|age| age >= 0) => s.to_owned(),
+        _ => service::issue_stamp(app, visit.csrf_token(), now)?,
     };
     let rows = practice_rows(&form, &errors);
     let page = FormPage {
@@ -129,9 +131,9 @@ fn form_response(
     Ok((status, render(page)?).into_response())
 }
 
-async fn form_page(State(state): State<AppState>, visit: Visit) -> Result<Response, AppError> {
+async fn form_page(State(app): State<App>, visit: Visit) -> Result<Response, HttpError> {
     let form = ApplicationForm { practices: vec![PracticeForm::default(); FIRST_ROWS], ..Default::default() };
-    form_response(&state, &visit, form, Errors::default(), None, StatusCode::OK, None)
+    form_response(&app, &visit, form, Errors::default(), None, StatusCode::OK, None)
 }
 
 /// The posted form, read by hand: the practice rows are numbered fields
@@ -180,25 +182,17 @@ fn read_posted(fields: Vec<(String, String)>) -> Posted {
 }
 
 async fn submit(
-    State(state): State<AppState>,
+    State(app): State<App>,
     visit: Visit,
     ClientAddr(addr): ClientAddr,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let mut posted = read_posted(fields);
     if posted.add_row {
         if posted.form.practices.len() < MAX_ROWS {
             posted.form.practices.push(PracticeForm::default());
         }
-        return form_response(
-            &state,
-            &visit,
-            posted.form,
-            Errors::default(),
-            None,
-            StatusCode::OK,
-            Some(&posted.stamp),
-        );
+        return form_response(&app, &visit, posted.form, Errors::default(), None, StatusCode::OK, Some(&posted.stamp));
     }
     let submission = Submission {
         form: &posted.form,
@@ -208,7 +202,7 @@ async fn submit(
         session_cookie: visit.cookie.as_deref(),
         client_addr: addr,
     };
-    match service::submit(&state, submission).await {
+    match service::submit(&app, submission).await {
         // A robot that filled the hidden field is told all went well; its
         // submission waits flagged, outside the queue.
         Ok(s) if matches!(s.spam, None | Some(SpamSignal::Honeypot)) => {
@@ -222,7 +216,7 @@ async fn submit(
                 "Het formulier was verlopen. Controleer uw gegevens en verstuur het nog een keer."
             };
             form_response(
-                &state,
+                &app,
                 &visit,
                 posted.form,
                 Errors::default(),
@@ -231,12 +225,12 @@ async fn submit(
                 Some(&posted.stamp),
             )
         }
-        Err(AppError::Invalid(errors)) => {
+        Err(Error::Invalid(errors)) => {
             let errors = Errors::from(errors);
             let status = errors.status();
-            form_response(&state, &visit, posted.form, errors, None, status, Some(&posted.stamp))
+            form_response(&app, &visit, posted.form, errors, None, status, Some(&posted.stamp))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -289,18 +283,18 @@ struct StatusQuery {
 }
 
 async fn status_page(
-    State(state): State<AppState>,
+    State(app): State<App>,
     visit: Visit,
     ClientAddr(addr): ClientAddr,
     Path(token): Path<String>,
     axum::extract::Query(q): axum::extract::Query<StatusQuery>,
-) -> Result<Response, AppError> {
-    let view = service::status_by_token(&state, &token, addr).await?;
+) -> Result<Response, HttpError> {
+    let view = service::status_by_token(&app, &token, addr).await?;
     let page = StatusPage {
         layout: Layout::new("Uw aanmelding", &visit, ""),
         is_new: !q.nieuw.is_empty(),
         link: format!("/aanmelden/status/{token}"),
-        submitted: display_date(view.submitted_at.date_naive()),
+        submitted: display_date(wijkregie_core::clock::nl_date(view.submitted_at)),
         request: view.application.request.label(),
         total: thousands(view.application.registered_patients()),
         practices: practice_lines(&view.application, &[]),
@@ -328,7 +322,7 @@ struct QueueRow {
 fn queue_row(a: &StoredApplication) -> QueueRow {
     QueueRow {
         id: a.id,
-        submitted: display_date(a.submitted_at.date_naive()),
+        submitted: display_date(wijkregie_core::clock::nl_date(a.submitted_at)),
         request: a.application.request.label(),
         contact: a.application.contact_name.clone(),
         practices: a.application.practices.len(),
@@ -348,7 +342,7 @@ struct QueuePage {
     spam: Vec<QueueRow>,
 }
 
-async fn queue(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn queue(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let all = service::list(&ctx).await?;
     let (mut open, mut decided, mut spam) = (Vec::new(), Vec::new(), Vec::new());
     for a in &all {
@@ -436,7 +430,7 @@ async fn detail_response(
     accept: Option<AcceptForm>,
     reason: String,
     errors: Errors,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let d = service::detail(ctx, id).await?;
     let a = d.application;
     let accept = accept.unwrap_or_else(|| {
@@ -445,7 +439,7 @@ async fn detail_response(
             network_code: slug(&name),
             network_name: name,
             status: NetworkStatus::InOprichting.code().into(),
-            registered_on: crate::service::region::today().to_string(),
+            registered_on: wijkregie_core::clock::nl_today().to_string(),
             ..Default::default()
         }
     });
@@ -453,14 +447,14 @@ async fn detail_response(
     let page = DetailPage {
         layout: Layout::new(format!("Aanmelding {id}"), visit, "/aanmeldingen"),
         id,
-        submitted: display_date(a.submitted_at.date_naive()),
+        submitted: display_date(wijkregie_core::clock::nl_date(a.submitted_at)),
         status_label: a.status.label(),
         rejected_because: match &a.status {
             Status::Afgewezen { reason } => Some(reason.clone()),
             _ => None,
         },
         spam: a.spam.map(SpamSignal::label),
-        decided: a.decided_at.map(|t| display_date(t.date_naive())),
+        decided: a.decided_at.map(|t| display_date(wijkregie_core::clock::nl_date(t))),
         network: a.network.as_ref().map(ToString::to_string),
         practices: practice_lines(&a.application, &d.known_practices),
         total: thousands(a.application.registered_patients()),
@@ -476,13 +470,13 @@ async fn detail_response(
     Ok((status, render(page)?).into_response())
 }
 
-async fn detail(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn detail(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     detail_response(&ctx, &visit, id, None, String::new(), Errors::default()).await
 }
 
-fn parse_id(id: &str) -> Result<i64, AppError> {
-    id.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| AppError::NotFound(format!("aanmelding {id}")))
+fn parse_id(id: &str) -> Result<i64, Error> {
+    id.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| Error::NotFound(format!("aanmelding {id}")))
 }
 
 fn parse_acceptance(f: &AcceptForm) -> Result<Acceptance, Vec<FieldError>> {
@@ -518,18 +512,18 @@ async fn accept(
     visit: Visit,
     Path(id): Path<String>,
     Form(form): Form<AcceptForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     let result = match parse_acceptance(&form) {
         Ok(terms) => service::accept(&ctx, id, terms).await,
-        Err(problems) => Err(AppError::Invalid(problems)),
+        Err(problems) => Err(Error::Invalid(problems)),
     };
     match result {
-        Ok(code) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/networks/{code}"))]).into_response()),
-        Err(AppError::Invalid(problems)) => {
+        Ok(code) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/netwerken/{code}"))]).into_response()),
+        Err(Error::Invalid(problems)) => {
             detail_response(&ctx, &visit, id, Some(form), String::new(), problems.into()).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -544,12 +538,12 @@ async fn reject(
     visit: Visit,
     Path(id): Path<String>,
     Form(form): Form<RejectForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     match service::reject(&ctx, id, &form.reason).await {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/aanmeldingen/{id}"))]).into_response()),
-        Err(AppError::Invalid(problems)) => detail_response(&ctx, &visit, id, None, form.reason, problems.into()).await,
-        Err(e) => Err(e),
+        Err(Error::Invalid(problems)) => detail_response(&ctx, &visit, id, None, form.reason, problems.into()).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -600,7 +594,7 @@ pub fn km(value: f64) -> String {
     format!("{},{}", thousands((tenths / 10) as u64), tenths % 10)
 }
 
-async fn proposals(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn proposals(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let p = service::proposals(&ctx).await?;
     let left = |i: &service::Interested| LeftOver {
         name: i.name.clone(),

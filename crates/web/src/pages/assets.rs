@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::AppState;
+use wijkregie_app::App;
 
 const FILES: &[(&str, &str, &[u8])] = &[
     ("wijkregie.css", "text/css; charset=utf-8", include_bytes!("../../static/wijkregie.css")),
@@ -14,7 +14,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("favicon.svg", "image/svg+xml", include_bytes!("../../static/favicon.svg")),
 ];
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new().route("/static/{file}", get(asset))
 }
 

@@ -7,19 +7,19 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use wijkregie_core::access::{authorize, Action, Object};
+use wijkregie_app::audit_log::{self, Verification};
 use wijkregie_core::audit::{AuditAction, Outcome, StoredEntry};
-use wijkregie_store::audit::Verification;
 
-use crate::audit::{record, Entry};
 use crate::auth::Visit;
-use crate::error::AppError;
-use crate::pages::{render, thousands, Layout};
-use crate::service::Ctx;
-use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
+use crate::pages::{render, Layout};
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_core::format::thousands;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/audit-log", get(show))
+pub fn routes() -> Router<App> {
+    Router::new().route("/auditlog", get(show))
 }
 
 const PAGE_SIZE: i64 = 100;
@@ -101,24 +101,17 @@ struct AuditQuery {
     verify: String,
 }
 
-async fn show(ctx: Ctx, visit: Visit, Query(q): Query<AuditQuery>) -> Result<Response, AppError> {
-    let decision = authorize(&ctx.principal, Action::View, Object::AuditLog);
-    let mut tx = ctx.state.store.begin().await?;
-    let entry = Entry { event: "audit_log.read", action: AuditAction::Read, object_type: "audit_log", object_id: None };
-    record(&mut tx, &ctx.state, &ctx.actor, entry, decision).await?;
-    tx.commit().await?;
-    decision?;
-    let before =
-        match q.before.trim() {
-            "" => None,
-            s => Some(s.parse::<i64>().map_err(|_| {
-                AppError::BadRequest(format!("'{s}' is geen volgnummer: gebruik de link 'Oudere regels'"))
-            })?),
-        };
-    let mut conn = ctx.state.store.conn().await?;
-    let entries = wijkregie_store::audit::page(&mut conn, before, PAGE_SIZE).await?;
-    let verification = if q.verify.is_empty() { None } else { Some(wijkregie_store::audit::verify(&mut conn).await?) };
-    drop(conn);
+async fn show(ctx: Ctx, visit: Visit, Query(q): Query<AuditQuery>) -> Result<Response, HttpError> {
+    let log = audit_log::open(&ctx).await?;
+    let before = match q.before.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| Error::BadRequest(format!("'{s}' is geen volgnummer: gebruik de link 'Oudere regels'")))?,
+        ),
+    };
+    let entries = log.page(before, PAGE_SIZE).await?;
+    let verification = if q.verify.is_empty() { None } else { Some(log.verify().await?) };
     let older = if entries.len() as i64 == PAGE_SIZE { entries.last().map(|e| e.seq) } else { None };
     let chain = verification.map(|v| match v {
         Verification::Intact { entries } => {
@@ -130,7 +123,7 @@ async fn show(ctx: Ctx, visit: Visit, Query(q): Query<AuditQuery>) -> Result<Res
         ),
     });
     render(Page {
-        layout: Layout::new("Auditlog", &visit, "/audit-log"),
+        layout: Layout::new("Auditlog", &visit, "/auditlog"),
         rows: entries.into_iter().map(Row::new).collect(),
         older,
         is_first_page: before.is_none(),

@@ -6,23 +6,23 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use wijkregie_core::access::Scope;
 use wijkregie_core::date::display_date;
 use wijkregie_core::directory::{HsdsId, Pathway, Service, ServiceStatus};
 use wijkregie_core::region::Domain;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::{render, safe_next, urlencode, Layout};
-use crate::service::directory::{self, Found, SearchRequest, ServiceDetail, PAGE_SIZE};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::directory::{self, Found, SearchField, SearchFields, SearchRequest, ServiceDetail, PAGE_SIZE};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/directory", get(search))
-        .route("/directory/services/{id}", get(show))
-        .route("/directory/services/{id}/assure", post(assure))
+        .route("/aanbod", get(search))
+        .route("/aanbod/voorzieningen/{id}", get(show))
+        .route("/aanbod/voorzieningen/{id}/bevestigen", post(assure))
 }
 
 pub(crate) const WEEKDAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
@@ -94,11 +94,6 @@ pub(crate) struct SearchForm {
     pagina: String,
 }
 
-fn choice(value: &str) -> Option<String> {
-    let v = value.trim();
-    (!v.is_empty()).then(|| v.to_owned())
-}
-
 #[derive(askama::Template)]
 #[template(path = "directory_search.html")]
 struct SearchPage {
@@ -147,30 +142,20 @@ async fn search(
     visit: Visit,
     RawQuery(raw): RawQuery,
     Query(mut form): Query<SearchForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     // A practice searches from its own door: on a fresh page the postcode is
     // the practice's, so distances show without typing it.
     let mut practice_postcode = false;
-    if let (None, Scope::Practice(agb)) = (&raw, &ctx.principal.scope) {
-        let mut conn = ctx.state.store.conn().await?;
-        if let Some(practice) = wijkregie_store::region::practice(&mut conn, agb).await? {
-            form.postcode = practice.address.postcode.to_string();
+    if raw.is_none() {
+        if let Some(postcode) = directory::own_postcode(&ctx).await? {
+            form.postcode = postcode.to_string();
             practice_postcode = true;
         }
     }
-    // Whether to offer "Nieuwe voorziening": decided from the scope alone,
-    // because the search page must stay cheap; the form itself asks again.
-    let may_add = match &ctx.principal.scope {
-        Scope::Region | Scope::Organization(_) => true,
-        Scope::Networks(mine) => !mine.is_empty(),
-        Scope::Practice(_) => false,
-    };
-    let public_on = match ctx.principal.scope {
-        Scope::Region => Some(crate::service::public_map::enabled(&ctx.state).await?),
-        _ => None,
-    };
+    let may_add = directory::may_add(&ctx);
+    let public_on = wijkregie_app::public_map::switch(&ctx).await?;
     let audience = Audience::SignedIn { may_add, public_on };
-    search_page(&ctx.state, &visit, form, practice_postcode, audience).await
+    search_page(&ctx.app, &visit, form, practice_postcode, audience).await
 }
 
 /// Who the search page is for: the signed-in map, or the public one that
@@ -182,69 +167,43 @@ pub(crate) enum Audience {
 }
 
 pub(crate) async fn search_page(
-    state: &AppState,
+    app: &App,
     visit: &Visit,
     mut form: SearchForm,
     practice_postcode: bool,
     audience: Audience,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let public = matches!(audience, Audience::Public);
     if public {
         form.netwerk.clear();
         form.ook_inactief.clear();
     }
-    let (age, age_error) = match form.leeftijd.trim() {
-        "" => (None, None),
-        text => match text.parse::<u8>() {
-            Ok(a) if a <= 120 => (Some(a), None),
-            _ => (None, Some(format!("'{text}' is geen leeftijd: vul een getal van 0 tot 120 in"))),
-        },
-    };
-    let page = form.pagina.trim().parse::<usize>().unwrap_or(1).clamp(1, 10_000) - 1;
-    let (near, postcode_error) = match form.postcode.trim() {
-        "" => (None, None),
-        text => match text.parse::<wijkregie_core::codes::Postcode>() {
-            Err(e) => (None, Some(e.0)),
-            Ok(pc) => match directory::postcode_point(state, &pc).await? {
-                Some(point) => (Some(point), None),
-                None => (None, Some(format!("van postcode {pc} is geen ligging bekend; zoek zonder afstand of vraag de beheerder de postcodes in te lezen"))),
-            },
-        },
-    };
-    let (radius_km, radius_error) = match form.straal.trim() {
-        "" => (None, None),
-        text => match text.replace(',', ".").parse::<f64>() {
-            Ok(r) if (0.5..=100.0).contains(&r) && near.is_some() => (Some(r), None),
-            Ok(r) if (0.5..=100.0).contains(&r) => {
-                (None, Some("vul ook een postcode in om binnen een straal te zoeken".to_owned()))
-            }
-            _ => (None, Some(format!("'{text}' is geen straal: vul een aantal kilometers van 0,5 tot 100 in"))),
-        },
-    };
-    let request = SearchRequest {
-        text: form.q.chars().take(200).collect(),
-        domain: choice(&form.domein),
-        pathway: choice(&form.ketenaanpak),
-        term: choice(&form.hulpvraag),
-        age,
+    let fields = SearchFields {
+        text: &form.q,
+        domain: &form.domein,
+        pathway: &form.ketenaanpak,
+        term: &form.hulpvraag,
+        age: &form.leeftijd,
         free_only: !form.gratis.is_empty(),
-        language: choice(&form.taal),
+        language: &form.taal,
         open_now: !form.nu_open.is_empty(),
-        wijk: choice(&form.wijk),
-        network: choice(&form.netwerk),
+        wijk: &form.wijk,
+        network: &form.netwerk,
         include_inactive: !form.ook_inactief.is_empty(),
-        near,
-        radius_km,
-        page,
+        postcode: &form.postcode,
+        radius: &form.straal,
+        page: &form.pagina,
     };
-    let result = directory::search(state, &request).await?;
-    let mut conn = state.store.conn().await?;
-    let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
-    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
-    let mut networks = if public { Vec::new() } else { wijkregie_store::region::networks(&mut conn).await? };
-    drop(conn);
-    networks.sort_by(|a, b| a.name.cmp(&b.name));
-    let base = if public { PUBLIC_BASE } else { "/directory" };
+    let (request, problems) = SearchRequest::parse(app, &fields).await?;
+    // Each problem shows beside its field; a bad page number in a link
+    // just shows the first page.
+    let error_at = |field| problems.iter().find(|p| p.field == field).map(|p| p.message.clone());
+    let (age_error, postcode_error, radius_error) =
+        (error_at(SearchField::Age), error_at(SearchField::Postcode), error_at(SearchField::Radius));
+    let page = request.page.index();
+    let result = directory::search(app, &request).await?;
+    let directory::Choices { terms, wijken, networks } = directory::choices(app, public).await?;
+    let base = if public { PUBLIC_BASE } else { "/aanbod" };
     let link = |p: usize| {
         let mut params: Vec<(&str, &str)> = vec![
             ("q", &form.q),
@@ -272,21 +231,21 @@ pub(crate) async fn search_page(
         Audience::Public => (false, None),
     };
     render(SearchPage {
-        layout: Layout::new(if public { "Openbare sociale kaart" } else { "Sociale kaart" }, visit, "/directory"),
+        layout: Layout::new(if public { "Openbare sociale kaart" } else { "Sociale kaart" }, visit, "/aanbod"),
         public,
         base,
-        service_base: if public { PUBLIC_SERVICE_BASE } else { "/directory/services" },
+        service_base: if public { PUBLIC_SERVICE_BASE } else { "/aanbod/voorzieningen" },
         searched: !form.q.trim().is_empty()
             || request.domain.is_some()
             || request.pathway.is_some()
             || request.term.is_some()
-            || age.is_some()
+            || request.age.is_some()
             || request.free_only
             || request.language.is_some()
             || request.wijk.is_some()
             || request.network.is_some()
             || request.open_now
-            || near.is_some(),
+            || request.near.is_some(),
         age_error,
         postcode_error,
         radius_error,
@@ -312,8 +271,8 @@ pub(crate) async fn search_page(
 pub(crate) const PUBLIC_BASE: &str = "/sociale-kaart";
 pub(crate) const PUBLIC_SERVICE_BASE: &str = "/sociale-kaart/aanbod";
 
-pub(crate) fn parse_id(id: &str) -> Result<HsdsId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound(format!("voorziening '{id}'")))
+pub(crate) fn parse_id(id: &str) -> Result<HsdsId, Error> {
+    id.parse().map_err(|_| Error::NotFound(format!("voorziening '{id}'")))
 }
 
 struct Slot {
@@ -356,20 +315,18 @@ fn ages(s: &Service) -> String {
     }
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     let d = directory::service(&ctx, &id).await?;
-    // A practice refers from here; only to active services.
-    let may_refer = matches!(ctx.principal.scope, Scope::Practice(_)) && d.service.status == ServiceStatus::Active;
-    render(service_page(&visit, d, may_refer, false))
+    render(service_page(&visit, d, false))
 }
 
 /// The page of one service; `public` leaves out what only the network
 /// needs: the stale warning, the edit and check buttons and the history.
-pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, may_refer: bool, public: bool) -> ServicePage {
+pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, public: bool) -> ServicePage {
     let s = d.service;
     ServicePage {
-        layout: Layout::new(s.name.clone(), visit, "/directory"),
+        layout: Layout::new(s.name.clone(), visit, "/aanbod"),
         public,
         organization: d.organization.as_ref().map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
         organization_code: s.organization.to_string(),
@@ -428,8 +385,8 @@ pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, may_refer: bool, pub
             .map(|c| (c.changed_at.format("%d-%m-%Y %H:%M UTC").to_string(), c.summary.clone()))
             .collect(),
         may_edit: d.may_edit && !public,
-        may_refer: may_refer && !public,
-        this_page: format!("/directory/services/{}", s.id),
+        may_refer: d.may_refer && !public,
+        this_page: format!("/aanbod/voorzieningen/{}", s.id),
         s,
     }
 }
@@ -440,10 +397,10 @@ struct AssureForm {
     next: String,
 }
 
-async fn assure(ctx: Ctx, Path(id): Path<String>, Form(form): Form<AssureForm>) -> Result<Response, AppError> {
+async fn assure(ctx: Ctx, Path(id): Path<String>, Form(form): Form<AssureForm>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     directory::assure(&ctx, &id).await?;
     let back =
-        if form.next.is_empty() { format!("/directory/services/{id}") } else { safe_next(&form.next).to_owned() };
+        if form.next.is_empty() { format!("/aanbod/voorzieningen/{id}") } else { safe_next(&form.next).to_owned() };
     Ok(Redirect::to(&back).into_response())
 }

@@ -17,21 +17,22 @@ use wijkregie_core::region::{Domain, Organization};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::directory::{LANGUAGES, WEEKDAYS};
 use crate::pages::form::{optional, required, Errors};
 use crate::pages::{render, safe_next, urlencode, Layout};
-use crate::service::directory::{self, context};
-use crate::service::directory_edit::{self as edit, new_id};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::directory;
+use wijkregie_app::directory_edit::{self as edit, new_id};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/directory/services/new", get(new_service).post(create_service))
-        .route("/directory/services/{id}/edit", get(edit_service).post(update_service))
-        .route("/directory/locations/new", get(new_location).post(create_location))
-        .route("/directory/locations/{id}/edit", get(edit_location).post(update_location))
+        .route("/aanbod/voorzieningen/nieuw", get(new_service).post(create_service))
+        .route("/aanbod/voorzieningen/{id}/bewerken", get(edit_service).post(update_service))
+        .route("/aanbod/locaties/nieuw", get(new_location).post(create_location))
+        .route("/aanbod/locaties/{id}/bewerken", get(edit_location).post(update_location))
 }
 
 /// The service form as typed; lists come from repeated checkbox keys.
@@ -360,23 +361,16 @@ async fn service_form_page(
     id: Option<&HsdsId>,
     form: ServiceForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
-    let cx = context(&ctx.state).await?;
-    let mut organizations = edit::organizations_for_new_service(ctx).await?;
-    // A coordinator editing a service keeps seeing its current organisation.
-    if !organizations.iter().any(|o| o.code.as_str() == form.organisatie) {
-        organizations.extend(cx.organizations.iter().filter(|o| o.code.as_str() == form.organisatie).cloned());
-    }
-    let codes: Vec<&Code> = organizations.iter().map(|o| &o.code).collect();
-    let mut conn = ctx.state.store.conn().await?;
-    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
-    drop(conn);
+) -> Result<Response, HttpError> {
+    let current: Option<Code> = form.organisatie.parse().ok();
+    let edit::FormChoices { organizations, terms, networks, wijken, locations } =
+        edit::form_choices(ctx, current.as_ref()).await?;
     let (heading, action, cancel) = match id {
-        None => ("Nieuwe voorziening".to_owned(), "/directory/services/new".to_owned(), "/directory".to_owned()),
+        None => ("Nieuwe voorziening".to_owned(), "/aanbod/voorzieningen/nieuw".to_owned(), "/aanbod".to_owned()),
         Some(id) => (
             format!("{} bewerken", form.naam),
-            format!("/directory/services/{id}/edit"),
-            format!("/directory/services/{id}"),
+            format!("/aanbod/voorzieningen/{id}/bewerken"),
+            format!("/aanbod/voorzieningen/{id}"),
         ),
     };
     let mut languages: Vec<(String, String)> = LANGUAGES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect();
@@ -387,11 +381,11 @@ async fn service_form_page(
         }
     }
     let new_location =
-        format!("/directory/locations/new?organisatie={}&next={}", urlencode(&form.organisatie), urlencode(&cancel));
+        format!("/aanbod/locaties/nieuw?organisatie={}&next={}", urlencode(&form.organisatie), urlencode(&cancel));
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = ServiceFormPage {
-        layout: Layout::new(heading.clone(), visit, "/directory"),
+        layout: Layout::new(heading.clone(), visit, "/aanbod"),
         heading,
         action,
         cancel,
@@ -400,11 +394,11 @@ async fn service_form_page(
         domains: Domain::ALL.iter().map(|d| (d.code(), d.label())).collect(),
         languages: choices(languages, &form.talen),
         pathways: choices(Pathway::ALL.iter().map(|p| (p.code().into(), p.label().into())), &form.ketenaanpakken),
-        terms: choices(cx.terms.iter().map(|t| (t.code.to_string(), t.name.clone())), &form.hulpvragen),
+        terms: choices(terms.iter().map(|t| (t.code.to_string(), t.name.clone())), &form.hulpvragen),
         wijken: choices(wijken.iter().map(|w| (w.code.to_string(), w.name.clone())), &form.wijken),
-        networks: choices(cx.networks.iter().map(|n| (n.code.to_string(), n.name.clone())), &form.netwerken),
+        networks: choices(networks.iter().map(|n| (n.code.to_string(), n.name.clone())), &form.netwerken),
         locations: choices(
-            cx.locations.iter().filter(|l| codes.contains(&&l.organization)).map(|l| {
+            locations.iter().map(|l| {
                 let org = organizations.iter().find(|o| o.code == l.organization).map_or("", |o| o.name.as_str());
                 let place =
                     l.address.as_ref().map(|a| format!(", {} {}", a.street, a.house_number)).unwrap_or_default();
@@ -431,16 +425,16 @@ struct NewQuery {
     organisatie: String,
 }
 
-async fn new_service(ctx: Ctx, visit: Visit, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
+async fn new_service(ctx: Ctx, visit: Visit, Query(q): Query<NewQuery>) -> Result<Response, HttpError> {
     let organizations = edit::organizations_for_new_service(&ctx).await?;
     let Some(first) = organizations.iter().find(|o| o.code.as_str() == q.organisatie).or(organizations.first()) else {
-        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+        return Err(Error::Forbidden(wijkregie_core::access::Refusal::OutOfScope).into());
     };
     let form = ServiceForm::from_service(&empty_service(first.code.clone()));
     service_form_page(&ctx, &visit, None, form, vec![]).await
 }
 
-async fn save(ctx: &Ctx, visit: &Visit, id: Option<HsdsId>, form: ServiceForm) -> Result<Response, AppError> {
+async fn save(ctx: &Ctx, visit: &Visit, id: Option<HsdsId>, form: ServiceForm) -> Result<Response, HttpError> {
     let base = match &id {
         Some(id) => directory::service(ctx, id).await?.service,
         None => empty_service("onbekend".parse().expect("a valid code")),
@@ -449,27 +443,31 @@ async fn save(ctx: &Ctx, visit: &Visit, id: Option<HsdsId>, form: ServiceForm) -
         Ok(s) => s,
         Err(errors) => return service_form_page(ctx, visit, id.as_ref(), form, errors).await,
     };
-    let target = format!("/directory/services/{}", service.id);
+    let target = format!("/aanbod/voorzieningen/{}", service.id);
     match edit::save_service(ctx, service).await {
         Ok(_) => Ok(Redirect::to(&target).into_response()),
-        Err(AppError::Invalid(errors)) => service_form_page(ctx, visit, id.as_ref(), form, errors).await,
-        Err(e) => Err(e),
+        Err(Error::Invalid(errors)) => service_form_page(ctx, visit, id.as_ref(), form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn create_service(ctx: Ctx, visit: Visit, MultiForm(form): MultiForm<ServiceForm>) -> Result<Response, AppError> {
+async fn create_service(
+    ctx: Ctx,
+    visit: Visit,
+    MultiForm(form): MultiForm<ServiceForm>,
+) -> Result<Response, HttpError> {
     save(&ctx, &visit, None, form).await
 }
 
-fn parse_id(id: &str, what: &str) -> Result<HsdsId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound(format!("{what} '{id}'")))
+fn parse_id(id: &str, what: &str) -> Result<HsdsId, Error> {
+    id.parse().map_err(|_| Error::NotFound(format!("{what} '{id}'")))
 }
 
-async fn edit_service(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn edit_service(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
     let id = parse_id(&id, "voorziening")?;
     let detail = directory::service(&ctx, &id).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+        return Err(Error::Forbidden(wijkregie_core::access::Refusal::OutOfScope).into());
     }
     service_form_page(&ctx, &visit, Some(&id), ServiceForm::from_service(&detail.service), vec![]).await
 }
@@ -479,7 +477,7 @@ async fn update_service(
     visit: Visit,
     Path(id): Path<String>,
     MultiForm(form): MultiForm<ServiceForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = parse_id(&id, "voorziening")?;
     save(&ctx, &visit, Some(id), form).await
 }
@@ -612,17 +610,17 @@ async fn location_form_page(
     id: Option<&HsdsId>,
     form: LocationForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let organizations: Vec<Organization> = edit::organizations_for_new_service(ctx).await?;
     let (heading, action) = match id {
-        None => ("Nieuwe locatie".to_owned(), "/directory/locations/new".to_owned()),
-        Some(id) => (format!("{} bewerken", form.naam), format!("/directory/locations/{id}/edit")),
+        None => ("Nieuwe locatie".to_owned(), "/aanbod/locaties/nieuw".to_owned()),
+        Some(id) => (format!("{} bewerken", form.naam), format!("/aanbod/locaties/{id}/bewerken")),
     };
-    let cancel = if form.next.is_empty() { "/directory".to_owned() } else { safe_next(&form.next).to_owned() };
+    let cancel = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next).to_owned() };
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = LocationFormPage {
-        layout: Layout::new(heading.clone(), visit, "/directory"),
+        layout: Layout::new(heading.clone(), visit, "/aanbod"),
         heading,
         action,
         cancel,
@@ -641,26 +639,31 @@ struct NewLocationQuery {
     next: String,
 }
 
-async fn new_location(ctx: Ctx, visit: Visit, Query(q): Query<NewLocationQuery>) -> Result<Response, AppError> {
+async fn new_location(ctx: Ctx, visit: Visit, Query(q): Query<NewLocationQuery>) -> Result<Response, HttpError> {
     if edit::organizations_for_new_service(&ctx).await?.is_empty() {
-        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+        return Err(Error::Forbidden(wijkregie_core::access::Refusal::OutOfScope).into());
     }
     let form = LocationForm { organisatie: q.organisatie, next: q.next, ..LocationForm::default() };
     location_form_page(&ctx, &visit, None, form, vec![]).await
 }
 
-async fn save_location(ctx: &Ctx, visit: &Visit, id: Option<HsdsId>, form: LocationForm) -> Result<Response, AppError> {
+async fn save_location(
+    ctx: &Ctx,
+    visit: &Visit,
+    id: Option<HsdsId>,
+    form: LocationForm,
+) -> Result<Response, HttpError> {
     let location = match form.to_location(id.clone().unwrap_or_else(new_id)) {
         Ok(l) => l,
         Err(errors) => return location_form_page(ctx, visit, id.as_ref(), form, errors).await,
     };
     match edit::save_location(ctx, location).await {
         Ok(_) => {
-            let back = if form.next.is_empty() { "/directory".to_owned() } else { safe_next(&form.next).to_owned() };
+            let back = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next).to_owned() };
             Ok(Redirect::to(&back).into_response())
         }
-        Err(AppError::Invalid(errors)) => location_form_page(ctx, visit, id.as_ref(), form, errors).await,
-        Err(e) => Err(e),
+        Err(Error::Invalid(errors)) => location_form_page(ctx, visit, id.as_ref(), form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -668,7 +671,7 @@ async fn create_location(
     ctx: Ctx,
     visit: Visit,
     MultiForm(form): MultiForm<LocationForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     save_location(&ctx, &visit, None, form).await
 }
 
@@ -677,11 +680,11 @@ async fn edit_location(
     visit: Visit,
     Path(id): Path<String>,
     Query(q): Query<NewLocationQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = parse_id(&id, "locatie")?;
     let (location, may_edit) = edit::location(&ctx, &id).await?;
     if !may_edit {
-        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+        return Err(Error::Forbidden(wijkregie_core::access::Refusal::OutOfScope).into());
     }
     let form = LocationForm { next: q.next, ..LocationForm::from_location(&location) };
     location_form_page(&ctx, &visit, Some(&id), form, vec![]).await
@@ -692,7 +695,7 @@ async fn update_location(
     visit: Visit,
     Path(id): Path<String>,
     MultiForm(form): MultiForm<LocationForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = parse_id(&id, "locatie")?;
     edit::location(&ctx, &id).await?;
     save_location(&ctx, &visit, Some(id), form).await

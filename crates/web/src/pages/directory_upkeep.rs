@@ -11,19 +11,21 @@ use wijkregie_core::codes::Code;
 use wijkregie_core::directory::HsdsId;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::directory::Row;
 use crate::pages::{render, Layout};
-use crate::service::upkeep;
-use crate::service::{directory_edit, Ctx};
-use crate::AppState;
+use wijkregie_app::directory_edit;
+use wijkregie_app::upkeep;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/directory/check", get(check))
-        .route("/directory/changes/{id}/seen", post(seen))
-        .route("/directory/merge", post(merge))
-        .route("/directory/distinct", post(distinct))
+        .route("/aanbod/controleren", get(check))
+        .route("/aanbod/wijzigingen/{id}/gezien", post(seen))
+        .route("/aanbod/samenvoegen", post(merge))
+        .route("/aanbod/niet-dubbel", post(distinct))
 }
 
 struct Group {
@@ -64,7 +66,7 @@ struct CheckQuery {
     netwerk: String,
 }
 
-async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Response, AppError> {
+async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Response, HttpError> {
     let only: Option<Code> = q.netwerk.parse().ok();
     let all = upkeep::to_check(&ctx, None).await?;
     let networks: Vec<(String, String)> =
@@ -106,7 +108,7 @@ async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Re
         })
         .collect();
     render(CheckPage {
-        layout: Layout::new("Sociale kaart controleren", &visit, "/directory"),
+        layout: Layout::new("Sociale kaart controleren", &visit, "/aanbod"),
         groups,
         networks,
         network: q.netwerk,
@@ -115,14 +117,14 @@ async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Re
     })
 }
 
-async fn seen(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound(format!("wijziging '{id}'")))?;
+async fn seen(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound(format!("wijziging '{id}'")))?;
     upkeep::mark_seen(&ctx, id).await?;
-    Ok(Redirect::to("/directory/check#wijzigingen").into_response())
+    Ok(Redirect::to("/aanbod/controleren#wijzigingen").into_response())
 }
 
-fn parse_id(id: &str) -> Result<HsdsId, AppError> {
-    id.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::BadRequest(e.0))
+fn parse_id(id: &str) -> Result<HsdsId, Error> {
+    id.parse().map_err(|e: wijkregie_core::error::Invalid| Error::BadRequest(e.0))
 }
 
 #[derive(Deserialize)]
@@ -133,10 +135,10 @@ struct MergeForm {
     vervalt: String,
 }
 
-async fn merge(ctx: Ctx, Form(form): Form<MergeForm>) -> Result<Response, AppError> {
+async fn merge(ctx: Ctx, Form(form): Form<MergeForm>) -> Result<Response, HttpError> {
     let survivor = parse_id(&form.blijft)?;
     directory_edit::merge(&ctx, &survivor, &parse_id(&form.vervalt)?).await?;
-    Ok(Redirect::to(&format!("/directory/services/{survivor}")).into_response())
+    Ok(Redirect::to(&format!("/aanbod/voorzieningen/{survivor}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -147,7 +149,7 @@ struct DistinctForm {
     b: String,
 }
 
-async fn distinct(ctx: Ctx, Form(form): Form<DistinctForm>) -> Result<Response, AppError> {
+async fn distinct(ctx: Ctx, Form(form): Form<DistinctForm>) -> Result<Response, HttpError> {
     upkeep::mark_distinct(&ctx, &parse_id(&form.a)?, &parse_id(&form.b)?).await?;
-    Ok(Redirect::to("/directory/check#dubbel").into_response())
+    Ok(Redirect::to("/aanbod/controleren#dubbel").into_response())
 }

@@ -16,14 +16,16 @@ use wijkregie_core::FieldError;
 use wijkregie_formats::finance::{self as files, CsvStyle};
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::Errors;
-use crate::pages::{render, thousands, Layout};
-use crate::service::finance as service;
-use crate::service::Ctx;
-use crate::AppState;
+use crate::pages::{render, Layout};
+use wijkregie_app::finance as service;
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_core::format::thousands;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/financiering", get(overview))
         .route("/financiering/tarieven", get(tariffs).post(save_tariff))
@@ -32,8 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/financiering/{quarter}/vaststellen", post(approve))
 }
 
-fn parse_quarter(s: &str) -> Result<Quarter, AppError> {
-    s.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::BadRequest(format!("kwartaal {s}: {e}")))
+fn parse_quarter(s: &str) -> Result<Quarter, Error> {
+    s.parse().map_err(|e: wijkregie_core::error::Invalid| Error::BadRequest(format!("kwartaal {s}: {e}")))
 }
 
 struct QuarterRow {
@@ -54,15 +56,15 @@ struct OverviewPage {
     may_edit_tariffs: bool,
 }
 
-async fn overview(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
-    let summaries = service::overview(&ctx.state, &ctx.actor).await?;
+async fn overview(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
+    let summaries = service::overview(&ctx).await?;
     let quarters = summaries
         .into_iter()
         .map(|s| QuarterRow {
             code: s.quarter.to_string(),
             label: s.quarter.label(),
             status: match &s.approval {
-                Some(a) => format!("vastgesteld {}", service::dutch_time(a.approved_at)),
+                Some(a) => format!("vastgesteld {}", wijkregie_core::clock::nl_display(a.approved_at)),
                 None => "open".into(),
             },
             approved: s.approval.is_some(),
@@ -155,9 +157,9 @@ async fn quarter_page(
     visit: Visit,
     Path(quarter): Path<String>,
     Query(q): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let quarter = parse_quarter(&quarter)?;
-    let view = service::statements(&ctx.state, &ctx.actor, quarter, None).await?;
+    let view = service::statements(&ctx, quarter, None).await?;
     let name = |s: &Statement| view.names.get(&s.network).cloned().unwrap_or_else(|| s.network.to_string());
     let rows = view
         .statements
@@ -207,10 +209,9 @@ async fn quarter_page(
         layout: Layout::new(format!("Betaaloverzicht {}", quarter.label()), &visit, "/financiering").with_flash(flash),
         code: quarter.to_string(),
         label: quarter.label(),
-        approval: view
-            .approval
-            .as_ref()
-            .map(|a| format!("Vastgesteld op {} door {}.", service::dutch_time(a.approved_at), a.approved_by_name)),
+        approval: view.approval.as_ref().map(|a| {
+            format!("Vastgesteld op {} door {}.", wijkregie_core::clock::nl_display(a.approved_at), a.approved_by_name)
+        }),
         tariff: tariff_line(&view.tariff),
         rows,
         corrections,
@@ -218,7 +219,7 @@ async fn quarter_page(
         whole_region: view.whole_region,
         may_approve: view.approval.is_none()
             && authorize(&ctx.principal, Action::Edit, Object::PaymentApproval).is_ok(),
-        not_begun: quarter.first_day() > Utc::now().date_naive(),
+        not_begun: quarter.first_day() > wijkregie_core::clock::nl_today(),
         prev: quarter.prev().to_string(),
         next: quarter.next().to_string(),
     })
@@ -245,9 +246,9 @@ struct ExportQuery {
     format: String,
 }
 
-async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQuery>) -> Result<Response, AppError> {
+async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQuery>) -> Result<Response, HttpError> {
     let quarter = parse_quarter(&quarter)?;
-    let view = service::statements(&ctx.state, &ctx.actor, quarter, None).await?;
+    let view = service::statements(&ctx, quarter, None).await?;
     let base = format!("betaaloverzicht-{quarter}");
     let (kind, file, body) = match q.format.as_str() {
         "csv" => (
@@ -263,15 +264,15 @@ async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQue
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             format!("{base}.xlsx"),
-            files::to_xlsx(&view.statements, &view.names).map_err(|e| AppError::Internal(e.into()))?,
+            files::to_xlsx(&view.statements, &view.names).map_err(|e| Error::Internal(e.into()))?,
         ),
         "json" => (
             "application/json",
             format!("{base}.json"),
-            serde_json::to_vec_pretty(&files::to_json(&view.statements)).map_err(|e| AppError::Internal(e.into()))?,
+            serde_json::to_vec_pretty(&files::to_json(&view.statements)).map_err(|e| Error::Internal(e.into()))?,
         ),
         other => {
-            return Err(AppError::BadRequest(format!("onbekend formaat '{other}': kies csv, csv-nl, xlsx of json")))
+            return Err(Error::BadRequest(format!("onbekend formaat '{other}': kies csv, csv-nl, xlsx of json")).into())
         }
     };
     Ok((
@@ -284,9 +285,9 @@ async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQue
         .into_response())
 }
 
-async fn approve(ctx: Ctx, Path(quarter): Path<String>) -> Result<Response, AppError> {
+async fn approve(ctx: Ctx, Path(quarter): Path<String>) -> Result<Response, HttpError> {
     let quarter = parse_quarter(&quarter)?;
-    service::approve(&ctx.state, &ctx.actor, quarter).await?;
+    service::approve(&ctx, quarter).await?;
     Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/financiering/{quarter}?melding=vastgesteld"))]).into_response())
 }
 
@@ -347,8 +348,8 @@ async fn tariffs_response(
     form: Option<TariffForm>,
     errors: Errors,
     flash: Option<String>,
-) -> Result<Response, AppError> {
-    let view = service::tariffs(&ctx.state, &ctx.actor).await?;
+) -> Result<Response, HttpError> {
+    let view = service::tariffs(ctx).await?;
     let rows = view
         .years
         .iter()
@@ -369,7 +370,7 @@ async fn tariffs_response(
         .history
         .iter()
         .map(|c| ChangeRow {
-            when: service::dutch_time(c.changed_at),
+            when: wijkregie_core::clock::nl_display(c.changed_at),
             by: c.changed_by.clone(),
             year: c.tariff.year,
             values: tariff_line(&c.tariff),
@@ -390,7 +391,7 @@ async fn tariffs_response(
     Ok(response)
 }
 
-async fn tariffs(ctx: Ctx, visit: Visit, Query(q): Query<NoticeQuery>) -> Result<Response, AppError> {
+async fn tariffs(ctx: Ctx, visit: Visit, Query(q): Query<NoticeQuery>) -> Result<Response, HttpError> {
     tariffs_response(&ctx, &visit, None, Errors::default(), notice(&q)).await
 }
 
@@ -472,12 +473,12 @@ fn parse_hours(s: &str) -> Result<u32, &'static str> {
     h.checked_mul(60).and_then(|m| m.checked_add(fraction)).ok_or(MESSAGE)
 }
 
-async fn save_tariff(ctx: Ctx, visit: Visit, Form(form): Form<TariffForm>) -> Result<Response, AppError> {
-    match service::save_tariff(&ctx.state, &ctx.actor, parse_tariff(&form)).await {
+async fn save_tariff(ctx: Ctx, visit: Visit, Form(form): Form<TariffForm>) -> Result<Response, HttpError> {
+    match service::save_tariff(&ctx, parse_tariff(&form)).await {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/financiering/tarieven?melding=opgeslagen".to_owned())])
             .into_response()),
-        Err(AppError::Invalid(problems)) => tariffs_response(&ctx, &visit, Some(form), problems.into(), None).await,
-        Err(e) => Err(e),
+        Err(Error::Invalid(problems)) => tariffs_response(&ctx, &visit, Some(form), problems.into(), None).await,
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -7,13 +7,14 @@ use wijkregie_core::access::Scope;
 use wijkregie_core::region::{NetworkStatus, DEFAULT_PATIENT_THRESHOLD};
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::network::NetworkRow;
 use crate::pages::{render, Layout};
-use crate::service::{region, Ctx};
-use crate::AppState;
+use wijkregie_app::region;
+use wijkregie_app::App;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new().route("/", get(dashboard))
 }
 
@@ -33,9 +34,9 @@ struct Dashboard {
     threshold: String,
 }
 
-async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
-    let today = region::today();
+    let today = wijkregie_core::clock::nl_today();
     let intro = match &ctx.principal.scope {
         Scope::Region => "U beheert de regio: wijken, netwerken, praktijken en partners.".to_owned(),
         Scope::Networks(_) => "De netwerken waarvoor u wijkmanager of wijkcoördinator bent.".to_owned(),
@@ -50,10 +51,10 @@ async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
     };
     let active = visible.networks.iter().filter(|n| n.status == NetworkStatus::Actief).count();
     let cards = vec![
-        Card { label: "Netwerken", figure: visible.networks.len().to_string(), href: "/networks" },
-        Card { label: "Waarvan actief", figure: active.to_string(), href: "/networks" },
-        Card { label: "Praktijken", figure: visible.practices.len().to_string(), href: "/practices" },
-        Card { label: "Organisaties", figure: visible.organizations.len().to_string(), href: "/organizations" },
+        Card { label: "Netwerken", figure: visible.networks.len().to_string(), href: "/netwerken" },
+        Card { label: "Waarvan actief", figure: active.to_string(), href: "/netwerken" },
+        Card { label: "Praktijken", figure: visible.practices.len().to_string(), href: "/praktijken" },
+        Card { label: "Organisaties", figure: visible.organizations.len().to_string(), href: "/organisaties" },
         Card { label: "Wijken", figure: visible.wijken.len().to_string(), href: "/wijken" },
     ];
     let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
@@ -62,6 +63,6 @@ async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
         intro,
         cards,
         networks,
-        threshold: crate::pages::thousands(DEFAULT_PATIENT_THRESHOLD),
+        threshold: wijkregie_core::format::thousands(DEFAULT_PATIENT_THRESHOLD),
     })
 }

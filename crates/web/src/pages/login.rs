@@ -7,18 +7,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use wijkregie_app::credentials::Stage;
 use wijkregie_core::FieldError;
-use wijkregie_store::account::Stage;
 
-use crate::audit::ClientAddr;
-use crate::auth::{end_session, Visit};
-use crate::error::AppError;
+use crate::auth::{cookie_for, end_session, Visit};
+use crate::ctx::ClientAddr;
+use crate::error::HttpError;
 use crate::pages::{render, safe_next, urlencode, Layout};
-use crate::service::account::{self, LoginStep};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::account::{self, LoginStep};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/login", get(login_form).post(login))
         .route("/login/totp", get(totp_form).post(totp))
@@ -48,7 +48,7 @@ struct Next {
     next: String,
 }
 
-async fn login_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, AppError> {
+async fn login_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, HttpError> {
     if visit.principal.is_some() {
         return Ok(Redirect::to(safe_next(&q.next)).into_response());
     }
@@ -71,22 +71,22 @@ struct LoginForm {
 }
 
 async fn login(
-    State(state): State<AppState>,
+    State(app): State<App>,
     visit: Visit,
     ClientAddr(addr): ClientAddr,
     Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let next = safe_next(&form.next).to_owned();
-    match account::login(&state, addr, &form.email, &form.password).await {
+    match account::login(&app, addr, &form.email, &form.password).await {
         Ok(step) => {
             if let Some(old) = &visit.cookie {
-                end_session(&state, old).await?;
+                end_session(&app, old).await?;
             }
-            let (cookie, target) = match step {
-                LoginStep::Complete(cookie) => (cookie, next),
-                LoginStep::SecondFactor(cookie) => (cookie, format!("/login/totp?next={}", urlencode(&next))),
+            let (session, target) = match step {
+                LoginStep::Complete(session) => (session, next),
+                LoginStep::SecondFactor(session) => (session, format!("/login/totp?next={}", urlencode(&next))),
             };
-            Ok(([(SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
+            Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&target)).into_response())
         }
         Err(e) => {
             let (status, errors) = shown_on_form(e)?;
@@ -98,11 +98,11 @@ async fn login(
 
 /// Wrong credentials and throttling are shown on the form itself; anything
 /// else is a real error.
-fn shown_on_form(e: AppError) -> Result<(StatusCode, Vec<FieldError>), AppError> {
-    let status = e.status();
+fn shown_on_form(e: Error) -> Result<(StatusCode, Vec<FieldError>), Error> {
+    let status = crate::error::status(&e);
     match e {
-        AppError::Invalid(errors) => Ok((status, errors)),
-        AppError::TooManyRequests { .. } => Ok((status, vec![FieldError::new("", e.to_string())])),
+        Error::Invalid(errors) => Ok((status, errors)),
+        Error::TooManyRequests { .. } => Ok((status, vec![FieldError::new("", e.to_string())])),
         other => Err(other),
     }
 }
@@ -111,7 +111,7 @@ fn password_stage_user(visit: &Visit) -> Option<i64> {
     visit.session.as_ref().filter(|s| s.stage == Stage::Password).and_then(|s| s.user_id)
 }
 
-async fn totp_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, AppError> {
+async fn totp_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, HttpError> {
     if password_stage_user(&visit).is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
@@ -127,21 +127,21 @@ struct TotpForm {
 }
 
 async fn totp(
-    State(state): State<AppState>,
+    State(app): State<App>,
     visit: Visit,
     ClientAddr(addr): ClientAddr,
     Form(form): Form<TotpForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let Some(user_id) = password_stage_user(&visit) else {
         return Ok(Redirect::to("/login").into_response());
     };
     let next = safe_next(&form.next).to_owned();
-    match account::second_factor(&state, addr, user_id, &form.code).await {
-        Ok(cookie) => {
+    match account::second_factor(&app, addr, user_id, &form.code).await {
+        Ok(session) => {
             if let Some(old) = &visit.cookie {
-                end_session(&state, old).await?;
+                end_session(&app, old).await?;
             }
-            Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+            Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&next)).into_response())
         }
         Err(e) => {
             let (status, errors) = shown_on_form(e)?;
@@ -151,18 +151,14 @@ async fn totp(
     }
 }
 
-async fn logout(
-    State(state): State<AppState>,
-    visit: Visit,
-    ClientAddr(addr): ClientAddr,
-) -> Result<Response, AppError> {
+async fn logout(State(app): State<App>, visit: Visit, ClientAddr(addr): ClientAddr) -> Result<Response, HttpError> {
     if let Some(principal) = visit.principal.clone() {
-        account::log_logout(&Ctx::new(state.clone(), principal, addr)).await?;
+        account::log_logout(&wijkregie_app::Ctx::new(app.clone(), principal, addr)).await?;
     }
     let Some(cookie) = &visit.cookie else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let cleared = end_session(&state, cookie).await?;
+    let cleared = end_session(&app, cookie).await?;
     Ok((
         StatusCode::SEE_OTHER,
         [(SET_COOKIE, cleared), (axum::http::header::LOCATION, "/login".parse().expect("static"))],

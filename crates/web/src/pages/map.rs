@@ -11,20 +11,20 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use geo::GeodesicArea;
 use serde::Deserialize;
 use wijkregie_core::population::Number;
 
 use crate::auth::Visit;
-use crate::chart::Table;
-use crate::error::AppError;
-use crate::map::{self, Choropleth};
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::{render, Layout};
-use crate::service::boundary::{self, RegionArea};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::boundary::{self, RegionArea};
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_chart::map::{self, Choropleth};
+use wijkregie_chart::Table;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new().route("/kaart", get(page)).route("/kaart.svg", get(svg)).route("/kaart.png", get(png))
 }
 
@@ -41,11 +41,11 @@ const INDICATORS: [(Indicator, &str, &str); 2] = [
 ];
 
 impl Indicator {
-    fn parse(text: &str) -> Result<Indicator, AppError> {
+    fn parse(text: &str) -> Result<Indicator, Error> {
         match text.trim() {
             "" => Ok(Indicator::Oppervlakte),
             t => INDICATORS.iter().find(|i| i.1 == t).map(|i| i.0).ok_or_else(|| {
-                AppError::BadRequest(format!(
+                Error::BadRequest(format!(
                     "onbekende indicator '{t}': kies {}",
                     INDICATORS.iter().map(|i| i.1).collect::<Vec<_>>().join(" of ")
                 ))
@@ -67,12 +67,7 @@ impl Indicator {
 
     fn value(self, area: &RegionArea) -> Option<Number> {
         match self {
-            // Thousandths of a km² are 1,000 m²; the outline is generalised
-            // by CBS anyway, so the third decimal is already generous.
-            Indicator::Oppervlakte => area
-                .outline
-                .as_ref()
-                .map(|g| Number::from_thousandths((g.geodesic_area_unsigned() / 1_000.0).round() as i64)),
+            Indicator::Oppervlakte => area.size_km2(),
             Indicator::Geen => None,
         }
     }
@@ -103,7 +98,7 @@ pub fn region_map(
     }
 }
 
-async fn build(ctx: &Ctx, q: &MapQuery) -> Result<(Indicator, Choropleth, Arc<Vec<RegionArea>>), AppError> {
+async fn build(ctx: &Ctx, q: &MapQuery) -> Result<(Indicator, Choropleth, Arc<Vec<RegionArea>>), HttpError> {
     let indicator = Indicator::parse(&q.indicator)?;
     let areas = boundary::region_areas(ctx).await?;
     let (legend, unit) = indicator.legend();
@@ -126,7 +121,7 @@ struct MapPage {
     areas: usize,
 }
 
-async fn page(ctx: Ctx, visit: Visit, Query(q): Query<MapQuery>) -> Result<Response, AppError> {
+async fn page(ctx: Ctx, visit: Visit, Query(q): Query<MapQuery>) -> Result<Response, HttpError> {
     let (indicator, map, areas) = build(&ctx, &q).await?;
     let missing = areas
         .iter()
@@ -156,19 +151,19 @@ fn download(kind: &'static str, file: String, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-async fn svg(ctx: Ctx, Query(q): Query<MapQuery>) -> Result<Response, AppError> {
+async fn svg(ctx: Ctx, Query(q): Query<MapQuery>) -> Result<Response, HttpError> {
     let (indicator, map, _) = build(&ctx, &q).await?;
     let svg = map::choropleth_svg(&map);
     Ok(download("image/svg+xml; charset=utf-8", format!("kaart-{}.svg", indicator.code()), svg.into_bytes()))
 }
 
-async fn png(ctx: Ctx, Query(q): Query<MapQuery>) -> Result<Response, AppError> {
+async fn png(ctx: Ctx, Query(q): Query<MapQuery>) -> Result<Response, HttpError> {
     let (indicator, map, _) = build(&ctx, &q).await?;
     let svg = map::choropleth_svg(&map);
     // Rendering takes tens of milliseconds of CPU; keep it off the async workers.
-    let png = tokio::task::spawn_blocking(move || crate::png::svg_to_png(&svg))
+    let png = tokio::task::spawn_blocking(move || wijkregie_chart::png::svg_to_png(&svg))
         .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(|e| Error::Internal(e.into()))?
+        .map_err(|e| Error::Internal(e.into()))?;
     Ok(download("image/png", format!("kaart-{}.png", indicator.code()), png))
 }

@@ -13,6 +13,7 @@ mod form;
 mod home;
 mod login;
 pub mod map;
+pub mod moved;
 pub mod network;
 mod organization;
 mod outbox;
@@ -35,10 +36,11 @@ use axum::Router;
 use wijkregie_core::access::{authorize, Action, Object, Principal};
 
 use crate::auth::Visit;
-use crate::error::{AppError, ErrorReport};
-use crate::AppState;
+use crate::error::{ErrorReport, HttpError};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .merge(home::routes())
         .merge(login::routes())
@@ -63,7 +65,6 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(users::routes())
         .merge(audit_log::routes())
-        .layer(axum::middleware::from_fn(render_errors))
         .merge(assets::routes())
 }
 
@@ -111,11 +112,11 @@ impl Layout {
 fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
     let mut items = vec![
         ("/", "Overzicht"),
-        ("/directory", "Sociale kaart"),
-        ("/referrals", "Verwijzingen"),
-        ("/networks", "Netwerken"),
-        ("/practices", "Praktijken"),
-        ("/organizations", "Organisaties"),
+        ("/aanbod", "Sociale kaart"),
+        ("/verwijzingen", "Verwijzingen"),
+        ("/netwerken", "Netwerken"),
+        ("/praktijken", "Praktijken"),
+        ("/organisaties", "Organisaties"),
         ("/wijken", "Wijken"),
         ("/kaart", "Kaart"),
     ];
@@ -126,26 +127,26 @@ fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
         items.push(("/aanmeldingen", "Aanmeldingen"));
     }
     if authorize(p, Action::View, Object::Users).is_ok() {
-        items.push(("/users", "Gebruikers"));
-        items.push(("/audit-log", "Auditlog"));
-        items.push(("/outbox", "Uitgaande mail"));
+        items.push(("/gebruikers", "Gebruikers"));
+        items.push(("/auditlog", "Auditlog"));
+        items.push(("/uitgaande-mail", "Uitgaande mail"));
     }
-    items.push(("/account", "Mijn account"));
+    items.push(("/mijn-account", "Mijn account"));
     items
         .into_iter()
         .map(|(href, label)| NavItem {
             href,
             label,
             current: href == section,
-            badge: if href == "/referrals" { referral_news } else { 0 },
+            badge: if href == "/verwijzingen" { referral_news } else { 0 },
         })
         .collect()
 }
 
 /// Renders a template into a response; a template error is our bug, never
 /// the user's, so it becomes a 500 with a Dutch page.
-pub fn render(t: impl askama::Template) -> Result<Response, AppError> {
-    t.render().map(|html| Html(html).into_response()).map_err(|e| AppError::Internal(e.into()))
+pub fn render(t: impl askama::Template) -> Result<Response, HttpError> {
+    t.render().map(|html| Html(html).into_response()).map_err(|e| HttpError(Error::Internal(e.into())))
 }
 
 #[derive(askama::Template)]
@@ -157,13 +158,15 @@ struct ErrorPage {
     errors: Vec<String>,
 }
 
-/// Turns errors from page handlers into Dutch pages; sends people who are
-/// not logged in to the login page and back afterwards.
-async fn render_errors(req: Request, next: Next) -> Response {
-    let visit = req.extensions().get::<Visit>().cloned().unwrap_or_default();
+/// Turns errors from page handlers and the auth middleware into Dutch
+/// pages; sends people who are not logged in to the login page and back
+/// afterwards. The auth middleware puts the visit on every response, so
+/// the page shows the menu of whoever is logged in.
+pub(crate) async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
     let is_get = req.method() == axum::http::Method::GET;
     let response = next.run(req).await;
+    let visit = response.extensions().get::<Visit>().cloned().unwrap_or_default();
     let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
         return dutch_rejection(response, &visit);
     };
@@ -220,19 +223,6 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
-/// Dutch thousands separator: 10.000.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The Dutch page for a path that does not exist.
 /// An error as a Dutch page with its status.
 fn report_page(visit: &Visit, report: &ErrorReport) -> Response {
@@ -248,12 +238,6 @@ fn report_page(visit: &Visit, report: &ErrorReport) -> Response {
     };
     *out.status_mut() = report.status;
     out
-}
-
-/// An error raised before any page handler runs (a refused CSRF token, a
-/// too large upload) as the same Dutch page the handlers' errors get.
-pub fn error_page(visit: &Visit, error: &AppError) -> Response {
-    report_page(visit, &error.report())
 }
 
 pub fn not_found_page(visit: &Visit, path: &str) -> Response {
@@ -273,16 +257,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thousands_use_dots() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(10_000), "10.000");
-        assert_eq!(thousands(1_234_567), "1.234.567");
-    }
-
-    #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next("/networks/wsv-noord"), "/networks/wsv-noord");
+        assert_eq!(safe_next("/netwerken/wsv-noord"), "/netwerken/wsv-noord");
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");

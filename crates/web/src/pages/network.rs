@@ -19,22 +19,24 @@ use wijkregie_core::region::{
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
-use crate::pages::{render, thousands, Layout};
-use crate::service::region::{self, NetworkDetail};
-use crate::service::Ctx;
-use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
+use crate::pages::{render, Layout};
+use wijkregie_app::region::{self, NetworkDetail};
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_core::format::thousands;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/networks", get(list))
-        .route("/networks/new", get(new_form).post(create))
-        .route("/networks/{code}", get(show))
-        .route("/networks/{code}/edit", get(edit_form).post(update))
-        .route("/networks/{code}/registered-patients", get(total_fragment))
-        .route("/networks/{code}/practices", post(add_practice))
-        .route("/networks/{code}/partners", post(add_partner))
-        .route("/networks/{code}/end-membership", post(end_membership))
+        .route("/netwerken", get(list))
+        .route("/netwerken/nieuw", get(new_form).post(create))
+        .route("/netwerken/{code}", get(show))
+        .route("/netwerken/{code}/bewerken", get(edit_form).post(update))
+        .route("/netwerken/{code}/ingeschreven-patienten", get(total_fragment))
+        .route("/netwerken/{code}/praktijken", post(add_practice))
+        .route("/netwerken/{code}/partners", post(add_partner))
+        .route("/netwerken/{code}/lidmaatschap-beeindigen", post(end_membership))
 }
 
 /// One line in a table of networks.
@@ -77,12 +79,12 @@ struct ListPage {
     may_create: bool,
 }
 
-async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
-    let today = region::today();
+    let today = wijkregie_core::clock::nl_today();
     let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
     let may_create = authorize(&ctx.principal, Action::Create, Object::Region).is_ok();
-    render(ListPage { layout: Layout::new("Netwerken", &visit, "/networks"), networks, may_create })
+    render(ListPage { layout: Layout::new("Netwerken", &visit, "/netwerken"), networks, may_create })
 }
 
 struct MemberRow {
@@ -195,7 +197,7 @@ fn members(d: &NetworkDetail, today: NaiveDate) -> Vec<MemberRow> {
     let practices = d.network.practices.iter().map(|m| {
         let p = d.practices.iter().find(|p| p.agb == m.member);
         let href =
-            if d.openable_practices.contains(&m.member) { format!("/practices/{}", m.member) } else { String::new() };
+            if d.openable_practices.contains(&m.member) { format!("/praktijken/{}", m.member) } else { String::new() };
         let row = row("praktijk", m, p.map_or_else(|| m.member.to_string(), |p| p.name.clone()), href, today);
         if d.practices_with_visible_counts.contains(&m.member) {
             row.with_patients(p.and_then(|p| p.registered_patients_on(today)))
@@ -209,7 +211,7 @@ fn members(d: &NetworkDetail, today: NaiveDate) -> Vec<MemberRow> {
             .iter()
             .find(|o| o.code == m.member)
             .map_or_else(|| m.member.to_string(), |o| o.name.clone());
-        row("partner", m, name, format!("/organizations/{}", m.member), today)
+        row("partner", m, name, format!("/organisaties/{}", m.member), today)
     });
     practices.chain(partners).collect()
 }
@@ -235,21 +237,21 @@ impl MemberRow {
     }
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let code = parse_code(&code)?;
     let detail = region::network(&ctx, &code).await?;
-    let today = region::today();
+    let today = wijkregie_core::clock::nl_today();
     let (practice_choices, partner_choices) =
         if detail.may_edit { choices(&ctx, &detail).await? } else { (vec![], vec![]) };
     // Coordinators and the region see the network's referrals in figures.
     let referrals = match crate::pages::referral_figures::pathway_chart(&ctx, Some(&code), "verwijzingen-netwerk").await
     {
         Ok(chart) => chart,
-        Err(AppError::Forbidden(_)) => None,
+        Err(HttpError(Error::Forbidden(_))) => None,
         Err(e) => return Err(e),
     };
     render(ShowPage {
-        layout: Layout::new(detail.network.name.clone(), &visit, "/networks"),
+        layout: Layout::new(detail.network.name.clone(), &visit, "/netwerken"),
         referrals,
         n: NetworkView::new(&detail),
         total: Total::new(&detail, today),
@@ -262,25 +264,11 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
 }
 
 /// Practices and organisations that could be added as members.
-async fn choices(ctx: &Ctx, d: &NetworkDetail) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
-    let mut conn = ctx.state.store.conn().await?;
-    let practices = wijkregie_store::region::practices(&mut conn).await?;
-    let organizations = wijkregie_store::region::organizations(&mut conn).await?;
-    let today = region::today();
-    let current_practices: Vec<&AgbCode> = d.network.practices_on(today).collect();
-    let current_partners: Vec<&Code> =
-        d.network.partners.iter().filter(|m| m.active_on(today)).map(|m| &m.member).collect();
+async fn choices(ctx: &Ctx, d: &NetworkDetail) -> Result<(Vec<(String, String)>, Vec<(String, String)>), HttpError> {
+    let (practices, organizations) = region::member_candidates(ctx, &d.network).await?;
     Ok((
-        practices
-            .into_iter()
-            .filter(|p| !current_practices.contains(&&p.agb))
-            .map(|p| (p.agb.to_string(), format!("{} ({})", p.name, p.address.city)))
-            .collect(),
-        organizations
-            .into_iter()
-            .filter(|o| !current_partners.contains(&&o.code))
-            .map(|o| (o.code.to_string(), format!("{} ({})", o.name, o.domain.label())))
-            .collect(),
+        practices.into_iter().map(|p| (p.agb.to_string(), format!("{} ({})", p.name, p.address.city))).collect(),
+        organizations.into_iter().map(|o| (o.code.to_string(), format!("{} ({})", o.name, o.domain.label()))).collect(),
     ))
 }
 
@@ -290,19 +278,19 @@ struct DateQuery {
     date: String,
 }
 
-async fn total_fragment(ctx: Ctx, Path(code): Path<String>, Query(q): Query<DateQuery>) -> Result<Response, AppError> {
+async fn total_fragment(ctx: Ctx, Path(code): Path<String>, Query(q): Query<DateQuery>) -> Result<Response, HttpError> {
     let code = parse_code(&code)?;
     let date = if q.date.trim().is_empty() {
-        region::today()
+        wijkregie_core::clock::nl_today()
     } else {
-        parse_date(&q.date).map_err(|e| AppError::Invalid(vec![e.at("date")]))?
+        parse_date(&q.date).map_err(|e| Error::Invalid(vec![e.at("date")]))?
     };
     let detail = region::network(&ctx, &code).await?;
     render(TotalFragment { t: Total::new(&detail, date) })
 }
 
-fn parse_code(code: &str) -> Result<Code, AppError> {
-    code.parse().map_err(|_| AppError::NotFound(format!("netwerk '{code}'")))
+fn parse_code(code: &str) -> Result<Code, Error> {
+    code.parse().map_err(|_| Error::NotFound(format!("netwerk '{code}'")))
 }
 
 /// The network form's fields, as typed.
@@ -451,9 +439,8 @@ impl FormPage {
     }
 }
 
-async fn wijk_choices(ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
-    let mut conn = ctx.state.store.conn().await?;
-    Ok(wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code.to_string(), w.name)).collect())
+async fn wijk_choices(ctx: &Ctx) -> Result<Vec<(String, String)>, HttpError> {
+    Ok(region::wijken(ctx).await?.into_iter().map(|w| (w.code.to_string(), w.name)).collect())
 }
 
 async fn form_page(
@@ -463,16 +450,16 @@ async fn form_page(
     may_edit_terms: bool,
     form: NetworkForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let (heading, action) = if is_new {
-        ("Nieuw netwerk".to_owned(), "/networks/new".to_owned())
+        ("Nieuw netwerk".to_owned(), "/netwerken/nieuw".to_owned())
     } else {
-        (format!("{} bewerken", form.name), format!("/networks/{}/edit", form.code))
+        (format!("{} bewerken", form.name), format!("/netwerken/{}/bewerken", form.code))
     };
     let status =
         if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = FormPage {
-        layout: Layout::new(heading.clone(), visit, "/networks"),
+        layout: Layout::new(heading.clone(), visit, "/netwerken"),
         heading,
         action,
         is_new,
@@ -486,7 +473,7 @@ async fn form_page(
     Ok((status, render(page)?).into_response())
 }
 
-async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     authorize(&ctx.principal, Action::Create, Object::Region)?;
     let form = NetworkForm { module: "wijkmanagement".into(), status: "interesse".into(), ..NetworkForm::default() };
     form_page(&ctx, &visit, true, true, form, vec![]).await
@@ -507,7 +494,7 @@ fn empty_network(code: Code) -> Network {
     }
 }
 
-async fn create(ctx: Ctx, visit: Visit, MultiForm(form): MultiForm<NetworkForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, MultiForm(form): MultiForm<NetworkForm>) -> Result<Response, HttpError> {
     let code = match form.code.parse::<Code>() {
         Ok(c) => c,
         Err(e) => return form_page(&ctx, &visit, true, true, form, vec![e.at("code")]).await,
@@ -516,24 +503,20 @@ async fn create(ctx: Ctx, visit: Visit, MultiForm(form): MultiForm<NetworkForm>)
         Ok(n) => n,
         Err(errors) => return form_page(&ctx, &visit, true, true, form, errors).await,
     };
-    let mut conn = ctx.state.store.conn().await?;
-    let exists = wijkregie_store::region::network(&mut conn, &code).await?.is_some();
-    drop(conn);
-    if exists {
-        let errors = vec![FieldError::new("code", "er bestaat al een netwerk met deze code")];
-        return form_page(&ctx, &visit, true, true, form, errors).await;
-    }
-    match region::save_network(&ctx, network).await {
-        Ok(_) => Ok(Redirect::to(&format!("/networks/{code}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, true, true, form, errors).await,
-        Err(e) => Err(e),
+    match region::create_network(&ctx, network).await {
+        Ok(_) => Ok(Redirect::to(&format!("/netwerken/{code}")).into_response()),
+        Err(Error::Conflict(taken)) => {
+            form_page(&ctx, &visit, true, true, form, vec![FieldError::new("code", taken)]).await
+        }
+        Err(Error::Invalid(errors)) => form_page(&ctx, &visit, true, true, form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let detail = region::network(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(wijkregie_core::access::Refusal::OutOfScope));
+        return Err(Error::Forbidden(wijkregie_core::access::Refusal::OutOfScope).into());
     }
     form_page(&ctx, &visit, false, detail.may_edit_terms, NetworkForm::from_network(&detail.network), vec![]).await
 }
@@ -543,7 +526,7 @@ async fn update(
     visit: Visit,
     Path(code): Path<String>,
     MultiForm(mut form): MultiForm<NetworkForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let detail = region::network(&ctx, &parse_code(&code)?).await?;
     form.code = detail.network.code.to_string();
     if !detail.may_edit_terms {
@@ -556,9 +539,9 @@ async fn update(
         Err(errors) => return form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
     };
     match region::save_network(&ctx, network).await {
-        Ok(_) => Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
-        Err(e) => Err(e),
+        Ok(_) => Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response()),
+        Err(Error::Invalid(errors)) => form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -570,28 +553,28 @@ struct MemberForm {
     from: String,
 }
 
-fn member_date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
-    parse_date(value).map_err(|e| AppError::Invalid(vec![e.at(field)]))
+fn member_date(value: &str, field: &str) -> Result<NaiveDate, Error> {
+    parse_date(value).map_err(|e| Error::Invalid(vec![e.at(field)]))
 }
 
-async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, AppError> {
+async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
     let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
     let agb: AgbCode =
-        form.member.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::Invalid(vec![e.at("member")]))?;
+        form.member.parse().map_err(|e: wijkregie_core::error::Invalid| Error::Invalid(vec![e.at("member")]))?;
     let from = member_date(&form.from, "from")?;
     detail.network.practices.push(Membership { member: agb, from, until: None });
     region::save_network(&ctx, detail.network.clone()).await?;
-    Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response())
+    Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
 }
 
-async fn add_partner(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, AppError> {
+async fn add_partner(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
     let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
     let org: Code =
-        form.member.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::Invalid(vec![e.at("member")]))?;
+        form.member.parse().map_err(|e: wijkregie_core::error::Invalid| Error::Invalid(vec![e.at("member")]))?;
     let from = member_date(&form.from, "from")?;
     detail.network.partners.push(Membership { member: org, from, until: None });
     region::save_network(&ctx, detail.network.clone()).await?;
-    Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response())
+    Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -606,7 +589,7 @@ struct EndForm {
     until: String,
 }
 
-async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<EndForm>) -> Result<Response, AppError> {
+async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<EndForm>) -> Result<Response, HttpError> {
     let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
     let from = member_date(&form.from, "from")?;
     let until = member_date(&form.until, "until")?;
@@ -616,10 +599,10 @@ async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<End
         _ => false,
     };
     if !found {
-        return Err(AppError::NotFound(format!("lidmaatschap van {}", form.member)));
+        return Err(Error::NotFound(format!("lidmaatschap van {}", form.member)).into());
     }
     region::save_network(&ctx, detail.network.clone()).await?;
-    Ok(Redirect::to(&format!("/networks/{}", detail.network.code)).into_response())
+    Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
 }
 
 fn end<M: ToString>(members: &mut [Membership<M>], member: &str, from: NaiveDate, until: NaiveDate) -> bool {

@@ -13,19 +13,20 @@ use wijkregie_core::region::{Domain, Organization};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::{parsed, required, Errors};
 use crate::pages::{render, Layout};
-use crate::service::region;
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::region;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/organizations", get(list))
-        .route("/organizations/new", get(new_form).post(create))
-        .route("/organizations/{code}", get(show))
-        .route("/organizations/{code}/edit", get(edit_form).post(update))
+        .route("/organisaties", get(list))
+        .route("/organisaties/nieuw", get(new_form).post(create))
+        .route("/organisaties/{code}", get(show))
+        .route("/organisaties/{code}/bewerken", get(edit_form).post(update))
 }
 
 /// Whether the new-item form is offered; saving is decided again by the
@@ -49,9 +50,9 @@ struct ListPage {
     may_create: bool,
 }
 
-async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
-    let today = region::today();
+    let today = wijkregie_core::clock::nl_today();
     let organizations = visible
         .organizations
         .iter()
@@ -68,7 +69,7 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
         })
         .collect();
     render(ListPage {
-        layout: Layout::new("Organisaties", &visit, "/organizations"),
+        layout: Layout::new("Organisaties", &visit, "/organisaties"),
         organizations,
         may_create: may_create(&ctx.principal),
     })
@@ -92,11 +93,11 @@ struct ShowPage {
     may_edit: bool,
 }
 
-fn parse_code(code: &str) -> Result<Code, AppError> {
-    code.parse().map_err(|_| AppError::NotFound(format!("organisatie '{code}'")))
+fn parse_code(code: &str) -> Result<Code, Error> {
+    code.parse().map_err(|_| Error::NotFound(format!("organisatie '{code}'")))
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let detail = region::organization(&ctx, &parse_code(&code)?).await?;
     let o = &detail.organization;
     let networks = detail
@@ -112,7 +113,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
         })
         .collect();
     render(ShowPage {
-        layout: Layout::new(o.name.clone(), &visit, "/organizations"),
+        layout: Layout::new(o.name.clone(), &visit, "/organisaties"),
         code: o.code.to_string(),
         name: o.name.clone(),
         domain: o.domain.label(),
@@ -166,20 +167,20 @@ fn form_page(
     is_new: bool,
     form: OrganizationForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let (heading, action, cancel) = if is_new {
-        ("Nieuwe organisatie".to_owned(), "/organizations/new".to_owned(), "/organizations".to_owned())
+        ("Nieuwe organisatie".to_owned(), "/organisaties/nieuw".to_owned(), "/organisaties".to_owned())
     } else {
         (
             format!("{} bewerken", form.name),
-            format!("/organizations/{}/edit", form.code),
-            format!("/organizations/{}", form.code),
+            format!("/organisaties/{}/bewerken", form.code),
+            format!("/organisaties/{}", form.code),
         )
     };
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = FormPage {
-        layout: Layout::new(heading.clone(), visit, "/organizations"),
+        layout: Layout::new(heading.clone(), visit, "/organisaties"),
         heading,
         action,
         cancel,
@@ -191,17 +192,17 @@ fn form_page(
     Ok((status, render(page)?).into_response())
 }
 
-async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     if !may_create(&ctx.principal) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let form = OrganizationForm { domain: Domain::Welzijn.code().into(), ..OrganizationForm::default() };
     form_page(&visit, true, form, vec![])
 }
 
-async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> Result<Response, HttpError> {
     if !may_create(&ctx.principal) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let mut errors = Vec::new();
     let code = parsed::<Code>("code", &form.code, "vul een code in, zoals welzijn-noord", &mut errors);
@@ -209,25 +210,18 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> R
     let (Some(code), Some((name, domain))) = (code, parts) else {
         return form_page(&visit, true, form, errors);
     };
-    match region::organization(&ctx, &code).await {
-        Ok(_) => {
-            let errors = vec![FieldError::new("code", "er bestaat al een organisatie met deze code")];
-            return form_page(&visit, true, form, errors);
-        }
-        Err(AppError::NotFound(_)) => {}
-        Err(e) => return Err(e),
-    }
-    match region::save_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organizations/{code}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&visit, true, form, errors),
-        Err(e) => Err(e),
+    match region::create_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
+        Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
+        Err(Error::Conflict(taken)) => form_page(&visit, true, form, vec![FieldError::new("code", taken)]),
+        Err(Error::Invalid(errors)) => form_page(&visit, true, form, errors),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let detail = region::organization(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     form_page(&visit, false, OrganizationForm::from_organization(&detail.organization), vec![])
 }
@@ -237,10 +231,10 @@ async fn update(
     visit: Visit,
     Path(code): Path<String>,
     Form(mut form): Form<OrganizationForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let detail = region::organization(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let code = detail.organization.code.clone();
     form.code = code.to_string();
@@ -249,8 +243,8 @@ async fn update(
         Err(errors) => return form_page(&visit, false, form, errors),
     };
     match region::save_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organizations/{code}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&visit, false, form, errors),
-        Err(e) => Err(e),
+        Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
+        Err(Error::Invalid(errors)) => form_page(&visit, false, form, errors),
+        Err(e) => Err(e.into()),
     }
 }

@@ -4,16 +4,16 @@
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use wijkregie_core::access::{authorize, Action, Object};
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::{render, Layout};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::mail;
+use wijkregie_app::App;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/outbox", get(outbox))
+pub fn routes() -> Router<App> {
+    Router::new().route("/uitgaande-mail", get(outbox))
 }
 
 struct MailRow {
@@ -31,21 +31,16 @@ struct OutboxPage {
     rows: Vec<MailRow>,
 }
 
-async fn outbox(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
-    authorize(&ctx.principal, Action::View, Object::Users)?;
-    let mut conn = ctx.state.store.conn().await?;
-    let mails = wijkregie_store::referral::outbox(&mut conn, 200).await?;
-    drop(conn);
-    let time = |t: chrono::DateTime<chrono::Utc>| {
-        wijkregie_core::referral::calendar::dutch_local_time(t).format("%d-%m-%Y %H:%M").to_string()
-    };
+async fn outbox(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
+    let mails = mail::outbox(&ctx, 200).await?;
+    let time = wijkregie_core::clock::nl_display;
     let rows = mails
         .into_iter()
         .map(|m| MailRow {
             created: time(m.created_at),
             state: match (m.sent_at, &m.last_error) {
                 (Some(t), _) => format!("verstuurd {}", time(t)),
-                (None, Some(e)) if m.attempts >= crate::mail::MAX_ATTEMPTS => format!("opgegeven: {e}"),
+                (None, Some(e)) if m.attempts >= mail::MAX_ATTEMPTS => format!("opgegeven: {e}"),
                 (None, Some(e)) => format!("mislukt ({} keer): {e}", m.attempts),
                 (None, None) => "wacht".into(),
             },
@@ -54,8 +49,8 @@ async fn outbox(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
         })
         .collect();
     render(OutboxPage {
-        layout: Layout::new("Uitgaande mail", &visit, "/outbox"),
-        smtp: ctx.state.config.smtp.is_some(),
+        layout: Layout::new("Uitgaande mail", &visit, "/uitgaande-mail"),
+        smtp: ctx.app.config.smtp.is_some(),
         rows,
     })
 }

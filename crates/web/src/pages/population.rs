@@ -10,14 +10,15 @@ use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::FieldError;
 
 use crate::auth::{upload_too_large, Visit, MAX_UPLOAD};
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
-use crate::service::population::{self as service, FigureFile, Upload, Uploaded};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::population::{self as service, FigureFile, Upload, Uploaded};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new().route("/populatiedata", get(show).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
 }
 
@@ -73,7 +74,7 @@ async fn respond(
     form: Submitted,
     errors: Errors,
     uploaded: Option<Uploaded>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let sets = service::stored_sets(ctx)
         .await?
         .into_iter()
@@ -104,17 +105,17 @@ async fn respond(
     Ok(response)
 }
 
-async fn show(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     respond(&ctx, &visit, Submitted::default(), Errors::default(), None).await
 }
 
 /// The multipart form's fields; the file stays bytes until the parser has it.
-async fn read_form(mut multipart: Multipart) -> Result<(Submitted, String, Vec<u8>), AppError> {
+async fn read_form(mut multipart: Multipart) -> Result<(Submitted, String, Vec<u8>), HttpError> {
     let broken = |e: axum::extract::multipart::MultipartError| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             upload_too_large()
         } else {
-            AppError::BadRequest(format!("het formulier kwam niet goed aan: {}", e.body_text()))
+            Error::BadRequest(format!("het formulier kwam niet goed aan: {}", e.body_text()))
         }
     };
     let mut form = Submitted::default();
@@ -148,7 +149,7 @@ fn year_field(field: &str, value: &str, problems: &mut Vec<FieldError>) -> Optio
     }
 }
 
-async fn upload(ctx: Ctx, visit: Visit, multipart: Multipart) -> Result<Response, AppError> {
+async fn upload(ctx: Ctx, visit: Visit, multipart: Multipart) -> Result<Response, HttpError> {
     let (form, name, bytes) = read_form(multipart).await?;
     let mut problems = Vec::new();
     let chosen = kind(&form.kind);
@@ -159,11 +160,11 @@ async fn upload(ctx: Ctx, visit: Visit, multipart: Multipart) -> Result<Response
     let vintage = year_field("gebiedsindeling", &form.vintage, &mut problems);
     let outcome = match chosen {
         Some(kind) if problems.is_empty() => service::upload(&ctx, kind, &name, &bytes, year, vintage).await,
-        _ => Err(AppError::Invalid(problems)),
+        _ => Err(Error::Invalid(problems)),
     };
     match outcome {
         Ok(uploaded) => respond(&ctx, &visit, form, Errors::default(), Some(uploaded)).await,
-        Err(AppError::Invalid(problems)) => respond(&ctx, &visit, form, problems.into(), None).await,
-        Err(e) => Err(e),
+        Err(Error::Invalid(problems)) => respond(&ctx, &visit, form, problems.into(), None).await,
+        Err(e) => Err(e.into()),
     }
 }

@@ -14,20 +14,22 @@ use wijkregie_core::region::{Address, Network, PatientCount, Practice};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::{optional, parsed, required, Errors};
-use crate::pages::{render, thousands, Layout};
-use crate::service::region::{self, PracticeDetail};
-use crate::service::Ctx;
-use crate::AppState;
+use crate::pages::{render, Layout};
+use wijkregie_app::region::{self, PracticeDetail};
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_core::format::thousands;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/practices", get(list))
-        .route("/practices/new", get(new_form).post(create))
-        .route("/practices/{agb}", get(show))
-        .route("/practices/{agb}/edit", get(edit_form).post(update))
-        .route("/practices/{agb}/registered-patients", post(add_count))
+        .route("/praktijken", get(list))
+        .route("/praktijken/nieuw", get(new_form).post(create))
+        .route("/praktijken/{agb}", get(show))
+        .route("/praktijken/{agb}/bewerken", get(edit_form).post(update))
+        .route("/praktijken/{agb}/ingeschreven-patienten", post(add_count))
 }
 
 /// Dutch house numbers have at most five digits (as in the region file).
@@ -73,9 +75,9 @@ struct ListPage {
     today: String,
 }
 
-async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
-    let today = region::today();
+    let today = wijkregie_core::clock::nl_today();
     let practices = visible
         .practices
         .iter()
@@ -97,7 +99,7 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
         })
         .collect::<Vec<_>>();
     render(ListPage {
-        layout: Layout::new("Praktijken", &visit, "/practices"),
+        layout: Layout::new("Praktijken", &visit, "/praktijken"),
         sees_counts: practices.iter().any(|p| p.patients.is_some()),
         practices,
         may_create: may_create(&ctx.principal),
@@ -137,17 +139,17 @@ struct ShowPage {
     errors: Errors,
 }
 
-fn parse_agb(agb: &str) -> Result<AgbCode, AppError> {
-    agb.parse().map_err(|_| AppError::NotFound(format!("praktijk '{agb}'")))
+fn parse_agb(agb: &str) -> Result<AgbCode, Error> {
+    agb.parse().map_err(|_| Error::NotFound(format!("praktijk '{agb}'")))
 }
 
 /// The wijk's name for a practice page; the code alone when the wijk is gone.
-async fn wijk_link(ctx: &Ctx, code: Option<&Code>) -> Result<Option<(String, String)>, AppError> {
+async fn wijk_link(ctx: &Ctx, code: Option<&Code>) -> Result<Option<(String, String)>, HttpError> {
     let Some(code) = code else { return Ok(None) };
     let name = match region::wijk(ctx, code).await {
         Ok(detail) => detail.wijk.name,
-        Err(AppError::NotFound(_)) => code.to_string(),
-        Err(e) => return Err(e),
+        Err(Error::NotFound(_)) => code.to_string(),
+        Err(e) => return Err(e.into()),
     };
     Ok(Some((code.to_string(), name)))
 }
@@ -158,9 +160,9 @@ async fn show_page(
     detail: PracticeDetail,
     count_form: CountForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let PracticeDetail { practice: p, networks, may_edit, may_edit_counts, sees_counts, .. } = detail;
-    let today = region::today();
+    let today = wijkregie_core::clock::nl_today();
     let a = &p.address;
     let street = match &a.house_number_suffix {
         Some(suffix) => format!("{} {}{suffix}", a.street, a.house_number),
@@ -180,7 +182,7 @@ async fn show_page(
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = ShowPage {
-        layout: Layout::new(p.name.clone(), visit, "/practices"),
+        layout: Layout::new(p.name.clone(), visit, "/praktijken"),
         agb: p.agb.to_string(),
         name: p.name.clone(),
         street,
@@ -207,9 +209,9 @@ async fn show_page(
     Ok((status, render(page)?).into_response())
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, HttpError> {
     let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
-    let form = CountForm { date: region::today().to_string(), count: String::new() };
+    let form = CountForm { date: wijkregie_core::clock::nl_today().to_string(), count: String::new() };
     show_page(&ctx, &visit, detail, form, vec![]).await
 }
 
@@ -265,17 +267,17 @@ async fn add_count(
     visit: Visit,
     Path(agb): Path<String>,
     Form(form): Form<CountForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let agb = parse_agb(&agb)?;
     let detail = region::practice(&ctx, &agb).await?;
     let count = match form.parse() {
         Ok(count) => count,
         // Someone who may not change the counts learns nothing from the form.
-        Err(_) if !detail.may_edit_counts => return Err(AppError::Forbidden(Refusal::OutOfScope)),
+        Err(_) if !detail.may_edit_counts => return Err(Error::Forbidden(Refusal::OutOfScope).into()),
         Err(errors) => return show_page(&ctx, &visit, detail, form, errors).await,
     };
     region::record_patient_count(&ctx, &agb, count).await?;
-    Ok(Redirect::to(&format!("/practices/{agb}#aantallen")).into_response())
+    Ok(Redirect::to(&format!("/praktijken/{agb}#aantallen")).into_response())
 }
 
 /// The practice form as typed.
@@ -381,18 +383,22 @@ async fn form_page(
     is_new: bool,
     form: PracticeForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let (heading, action, cancel) = if is_new {
-        ("Nieuwe praktijk".to_owned(), "/practices/new".to_owned(), "/practices".to_owned())
+        ("Nieuwe praktijk".to_owned(), "/praktijken/nieuw".to_owned(), "/praktijken".to_owned())
     } else {
-        (format!("{} bewerken", form.name), format!("/practices/{}/edit", form.agb), format!("/practices/{}", form.agb))
+        (
+            format!("{} bewerken", form.name),
+            format!("/praktijken/{}/bewerken", form.agb),
+            format!("/praktijken/{}", form.agb),
+        )
     };
     let mut wijk_choices = vec![(String::new(), "geen wijk".to_owned())];
     wijk_choices.extend(region::visible(ctx).await?.wijken.into_iter().map(|w| (w.code.to_string(), w.name)));
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = FormPage {
-        layout: Layout::new(heading.clone(), visit, "/practices"),
+        layout: Layout::new(heading.clone(), visit, "/praktijken"),
         heading,
         action,
         cancel,
@@ -404,16 +410,16 @@ async fn form_page(
     Ok((status, render(page)?).into_response())
 }
 
-async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     if !may_create(&ctx.principal) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     form_page(&ctx, &visit, true, PracticeForm::default(), vec![]).await
 }
 
-async fn create(ctx: Ctx, visit: Visit, Form(form): Form<PracticeForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<PracticeForm>) -> Result<Response, HttpError> {
     if !may_create(&ctx.principal) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let mut errors = Vec::new();
     let agb = parsed::<AgbCode>("agb", &form.agb, "vul de AGB-code in", &mut errors);
@@ -425,26 +431,19 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<PracticeForm>) -> Resul
             return form_page(&ctx, &visit, true, form, errors).await;
         }
     };
-    match region::practice(&ctx, &practice.agb).await {
-        Ok(_) => {
-            let errors = vec![FieldError::new("agb", "er bestaat al een praktijk met deze AGB-code")];
-            return form_page(&ctx, &visit, true, form, errors).await;
-        }
-        Err(AppError::NotFound(_)) => {}
-        Err(e) => return Err(e),
-    }
     let agb = practice.agb.clone();
-    match region::save_practice(&ctx, practice).await {
-        Ok(_) => Ok(Redirect::to(&format!("/practices/{agb}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, true, form, errors).await,
-        Err(e) => Err(e),
+    match region::create_practice(&ctx, practice).await {
+        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{agb}")).into_response()),
+        Err(Error::Conflict(taken)) => form_page(&ctx, &visit, true, form, vec![FieldError::new("agb", taken)]).await,
+        Err(Error::Invalid(errors)) => form_page(&ctx, &visit, true, form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn edit_form(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, HttpError> {
     let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     form_page(&ctx, &visit, false, PracticeForm::from_practice(&detail.practice), vec![]).await
 }
@@ -454,10 +453,10 @@ async fn update(
     visit: Visit,
     Path(agb): Path<String>,
     Form(mut form): Form<PracticeForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let stored = detail.practice;
     form.agb = stored.agb.to_string();
@@ -468,9 +467,9 @@ async fn update(
         Err(errors) => return form_page(&ctx, &visit, false, form, errors).await,
     };
     match region::save_practice(&ctx, practice).await {
-        Ok(_) => Ok(Redirect::to(&format!("/practices/{}", stored.agb)).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, false, form, errors).await,
-        Err(e) => Err(e),
+        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{}", stored.agb)).into_response()),
+        Err(Error::Invalid(errors)) => form_page(&ctx, &visit, false, form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -19,21 +19,22 @@ use wijkregie_core::population::{
 use wijkregie_formats::tables::{self, Sheet};
 
 use crate::auth::Visit;
-use crate::chart::{self, IntervalChart, IntervalRow, LineChart, Pyramid, Series, Table};
-use crate::error::AppError;
-use crate::map::{self, Choropleth};
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::{render, Layout};
-use crate::service::boundary::{self, RegionArea};
-use crate::service::population::{self as service, ProfileView, Subject};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::boundary::{self, RegionArea};
+use wijkregie_app::population::{self as service, ProfileView, Subject};
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_chart::map::{self, Choropleth};
+use wijkregie_chart::{self as chart, IntervalChart, IntervalRow, LineChart, Pyramid, Series, Table};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/wijken/{code}/profiel", get(wijk_page))
         .route("/wijken/{code}/profiel/{file}", get(wijk_file))
-        .route("/networks/{code}/profiel", get(network_page))
-        .route("/networks/{code}/profiel/{file}", get(network_file))
+        .route("/netwerken/{code}/profiel", get(network_page))
+        .route("/netwerken/{code}/profiel/{file}", get(network_file))
 }
 
 /// The key figures, in the order a wijkmanager reads them.
@@ -81,21 +82,21 @@ struct ProfileQuery {
     format: String,
 }
 
-fn parse_year(text: &str) -> Result<Option<i32>, AppError> {
+fn parse_year(text: &str) -> Result<Option<i32>, Error> {
     match text.trim() {
         "" => Ok(None),
-        t => t.parse().map(Some).map_err(|_| AppError::BadRequest(format!("'{t}' is geen jaartal"))),
+        t => t.parse().map(Some).map_err(|_| Error::BadRequest(format!("'{t}' is geen jaartal"))),
     }
 }
 
-fn parse_indicator(text: &str) -> Result<Indicator, AppError> {
+fn parse_indicator(text: &str) -> Result<Indicator, Error> {
     match text.trim() {
         "" => Ok(Indicator::SeverelyLonely),
         t => t
             .parse::<Indicator>()
             .ok()
             .filter(|i| KEY.contains(i))
-            .ok_or_else(|| AppError::BadRequest(format!("onbekende indicator '{t}'"))),
+            .ok_or_else(|| Error::BadRequest(format!("onbekende indicator '{t}'"))),
     }
 }
 
@@ -349,8 +350,8 @@ struct ProfilePage {
     has_figures: bool,
 }
 
-fn subject_of(kind: &str, code: &str) -> Result<Subject, AppError> {
-    let code: Code = code.parse().map_err(|_| AppError::NotFound(format!("{kind} {code}")))?;
+fn subject_of(kind: &str, code: &str) -> Result<Subject, HttpError> {
+    let code: Code = code.parse().map_err(|_| Error::NotFound(format!("{kind} {code}")))?;
     Ok(if kind == "wijk" { Subject::Wijk(code) } else { Subject::Network(code) })
 }
 
@@ -360,7 +361,7 @@ struct Built {
     areas: Arc<Vec<RegionArea>>,
 }
 
-async fn build(ctx: &Ctx, subject: &Subject, q: &ProfileQuery) -> Result<Built, AppError> {
+async fn build(ctx: &Ctx, subject: &Subject, q: &ProfileQuery) -> Result<Built, HttpError> {
     let indicator = parse_indicator(&q.indicator)?;
     let view = service::profile(ctx, subject, parse_year(&q.jaar)?).await?;
     let areas = boundary::region_areas_of(ctx, &view.data).await?;
@@ -371,7 +372,13 @@ fn table_view(title: String, table: Table) -> TableView {
     TableView { title, table }
 }
 
-async fn page(ctx: Ctx, visit: Visit, kind: &'static str, code: String, q: ProfileQuery) -> Result<Response, AppError> {
+async fn page(
+    ctx: Ctx,
+    visit: Visit,
+    kind: &'static str,
+    code: String,
+    q: ProfileQuery,
+) -> Result<Response, HttpError> {
     let subject = subject_of(kind, &code)?;
     let Built { view, indicator, areas } = build(&ctx, &subject, &q).await?;
     let key = key_rows(&view);
@@ -379,7 +386,7 @@ async fn page(ctx: Ctx, visit: Visit, kind: &'static str, code: String, q: Profi
     let ichart = indicator_chart(&view, indicator);
     let (tchart, caveat) = trend_chart(&view, indicator);
     let map = area_map(&view, &areas, indicator);
-    let base = format!("/{}/{code}/profiel", if kind == "wijk" { "wijken" } else { "networks" });
+    let base = format!("/{}/{code}/profiel", if kind == "wijk" { "wijken" } else { "netwerken" });
     let suggestions = view
         .suggestions
         .iter()
@@ -394,7 +401,7 @@ async fn page(ctx: Ctx, visit: Visit, kind: &'static str, code: String, q: Profi
         layout: Layout::new(
             format!("Wijkprofiel {}", view.name),
             &visit,
-            if kind == "wijk" { "/wijken" } else { "/networks" },
+            if kind == "wijk" { "/wijken" } else { "/netwerken" },
         ),
         name: view.name.clone(),
         kind,
@@ -437,7 +444,13 @@ fn sheet(t: &TableView) -> Sheet {
 
 /// `kerncijfers.csv`, `profiel.xlsx` (every table), or a chart as
 /// `leeftijd|indicator|trend|kaart` `.svg|.png`.
-async fn file(ctx: Ctx, kind: &'static str, code: String, file: String, q: ProfileQuery) -> Result<Response, AppError> {
+async fn file(
+    ctx: Ctx,
+    kind: &'static str,
+    code: String,
+    file: String,
+    q: ProfileQuery,
+) -> Result<Response, HttpError> {
     let subject = subject_of(kind, &code)?;
     let Built { view, indicator, areas } = build(&ctx, &subject, &q).await?;
     let stem = format!("wijkprofiel-{code}-{}", view.year);
@@ -454,14 +467,14 @@ async fn file(ctx: Ctx, kind: &'static str, code: String, file: String, q: Profi
             sheet(&table_view("Kaart".into(), map::choropleth_table(&map))),
         ]
     };
-    let (name, ext) = file.rsplit_once('.').ok_or_else(|| AppError::NotFound(format!("bestand {file}")))?;
+    let (name, ext) = file.rsplit_once('.').ok_or_else(|| Error::NotFound(format!("bestand {file}")))?;
     let svg = match name {
         "leeftijd" => chart::pyramid(&pyramid),
         "indicator" => chart::horizontal_bars_with_interval(&ichart),
         "trend" => chart::line_chart(&tchart),
         "kaart" => map::choropleth_svg(&map),
         "profiel" if ext == "xlsx" => {
-            let bytes = tables::to_xlsx(&tables()).map_err(|e| AppError::Internal(e.into()))?;
+            let bytes = tables::to_xlsx(&tables()).map_err(|e| Error::Internal(e.into()))?;
             return Ok(download(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 format!("{stem}.xlsx"),
@@ -477,18 +490,18 @@ async fn file(ctx: Ctx, kind: &'static str, code: String, file: String, q: Profi
             let csv = tables::to_csv(&tables()[index], dutch);
             return Ok(download("text/csv; charset=utf-8", format!("{stem}-{name}.csv"), csv.into_bytes()));
         }
-        _ => return Err(AppError::NotFound(format!("bestand {file}"))),
+        _ => return Err(Error::NotFound(format!("bestand {file}")).into()),
     };
     match ext {
         "svg" => Ok(download("image/svg+xml; charset=utf-8", format!("{stem}-{name}.svg"), svg.into_bytes())),
         "png" => {
-            let png = tokio::task::spawn_blocking(move || crate::png::svg_to_png(&svg))
+            let png = tokio::task::spawn_blocking(move || wijkregie_chart::png::svg_to_png(&svg))
                 .await
-                .map_err(|e| AppError::Internal(e.into()))?
-                .map_err(|e| AppError::Internal(e.into()))?;
+                .map_err(|e| Error::Internal(e.into()))?
+                .map_err(|e| Error::Internal(e.into()))?;
             Ok(download("image/png", format!("{stem}-{name}.png"), png))
         }
-        _ => Err(AppError::NotFound(format!("bestand {file}"))),
+        _ => Err(Error::NotFound(format!("bestand {file}")).into()),
     }
 }
 
@@ -497,7 +510,7 @@ async fn wijk_page(
     visit: Visit,
     Path(code): Path<String>,
     Query(q): Query<ProfileQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     page(ctx, visit, "wijk", code, q).await
 }
 
@@ -506,7 +519,7 @@ async fn network_page(
     visit: Visit,
     Path(code): Path<String>,
     Query(q): Query<ProfileQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     page(ctx, visit, "netwerk", code, q).await
 }
 
@@ -514,7 +527,7 @@ async fn wijk_file(
     ctx: Ctx,
     Path((code, name)): Path<(String, String)>,
     Query(q): Query<ProfileQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     file(ctx, "wijk", code, name, q).await
 }
 
@@ -522,6 +535,6 @@ async fn network_file(
     ctx: Ctx,
     Path((code, name)): Path<(String, String)>,
     Query(q): Query<ProfileQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     file(ctx, "netwerk", code, name, q).await
 }

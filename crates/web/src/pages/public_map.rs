@@ -9,42 +9,40 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::directory::{parse_id, search_page, service_page, Audience, SearchForm, PUBLIC_BASE};
 use crate::pages::render;
-use crate::service::{directory, public_map, Ctx};
-use crate::AppState;
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_app::{directory, public_map};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route(PUBLIC_BASE, get(search))
         .route("/sociale-kaart/aanbod/{id}", get(show))
-        .route("/directory/public", post(switch))
+        .route("/aanbod/openbaar", post(switch))
 }
 
 /// A switched-off map does not exist for the public: a 404, not a login.
-async fn require_enabled(state: &AppState) -> Result<(), AppError> {
-    if public_map::enabled(state).await? {
+async fn require_enabled(app: &App) -> Result<(), HttpError> {
+    if public_map::enabled(app).await? {
         Ok(())
     } else {
-        Err(AppError::NotFound("de openbare sociale kaart: deze regio heeft hem niet aangezet".into()))
+        Err(Error::NotFound("de openbare sociale kaart: deze regio heeft hem niet aangezet".into()).into())
     }
 }
 
-async fn search(
-    State(state): State<AppState>,
-    visit: Visit,
-    Query(form): Query<SearchForm>,
-) -> Result<Response, AppError> {
-    require_enabled(&state).await?;
-    search_page(&state, &visit, form, false, Audience::Public).await
+async fn search(State(app): State<App>, visit: Visit, Query(form): Query<SearchForm>) -> Result<Response, HttpError> {
+    require_enabled(&app).await?;
+    search_page(&app, &visit, form, false, Audience::Public).await
 }
 
-async fn show(State(state): State<AppState>, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
-    require_enabled(&state).await?;
+async fn show(State(app): State<App>, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
+    require_enabled(&app).await?;
     let id = parse_id(&id)?;
-    let detail = directory::public_service(&state, &id).await?;
-    render(service_page(&visit, detail, false, true))
+    let detail = directory::public_service(&app, &id).await?;
+    render(service_page(&visit, detail, true))
 }
 
 #[derive(Deserialize)]
@@ -53,12 +51,12 @@ struct SwitchForm {
     aan: String,
 }
 
-async fn switch(ctx: Ctx, Form(form): Form<SwitchForm>) -> Result<Response, AppError> {
+async fn switch(ctx: Ctx, Form(form): Form<SwitchForm>) -> Result<Response, HttpError> {
     let on = match form.aan.as_str() {
         "1" => true,
         "0" => false,
-        other => return Err(AppError::BadRequest(format!("'{other}' is geen keuze: kies aan (1) of uit (0)"))),
+        other => return Err(Error::BadRequest(format!("'{other}' is geen keuze: kies aan (1) of uit (0)")).into()),
     };
     public_map::set(&ctx, on).await?;
-    Ok(Redirect::to("/directory").into_response())
+    Ok(Redirect::to("/aanbod").into_response())
 }

@@ -18,29 +18,30 @@ use wijkregie_core::referral::{
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
-use crate::service::referral::{self as service, is_party};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::referral::{self as service, is_party};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/referrals", get(worklist))
-        .route("/referrals/new", get(new_form).post(create))
-        .route("/referrals/{id}", get(show))
-        .route("/referrals/{id}/step", post(step))
-        .route("/referrals/{id}/message", post(message))
-        .route("/referrals/{id}/access", get(access))
+        .route("/verwijzingen", get(worklist))
+        .route("/verwijzingen/nieuw", get(new_form).post(create))
+        .route("/verwijzingen/{id}", get(show))
+        .route("/verwijzingen/{id}/stap", post(step))
+        .route("/verwijzingen/{id}/bericht", post(message))
+        .route("/verwijzingen/{id}/inzage", get(access))
 }
 
-fn parse_id(id: &str) -> Result<HsdsId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound(format!("verwijzing '{id}'")))
+fn parse_id(id: &str) -> Result<HsdsId, Error> {
+    id.parse().map_err(|_| Error::NotFound(format!("verwijzing '{id}'")))
 }
 
 fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    wijkregie_core::referral::calendar::dutch_local_time(t).format("%d-%m-%Y %H:%M").to_string()
+    wijkregie_core::clock::nl_display(t)
 }
 
 /// The referral form as typed.
@@ -135,8 +136,8 @@ async fn form_page(
     visit: &Visit,
     form: ReferralForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
-    let id: HsdsId = form.dienst.parse().map_err(|_| AppError::NotFound(format!("voorziening '{}'", form.dienst)))?;
+) -> Result<Response, HttpError> {
+    let id: HsdsId = form.dienst.parse().map_err(|_| Error::NotFound(format!("voorziening '{}'", form.dienst)))?;
     let cx = service::send_context(ctx, &id).await?;
     let mut pathways = vec![(String::new(), "geen".to_owned())];
     pathways.extend(cx.service.pathways.iter().map(|p| (p.code().to_owned(), p.label().to_owned())));
@@ -171,7 +172,7 @@ async fn form_page(
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = FormPage {
-        layout: Layout::new(format!("Verwijzen naar {}", cx.service.name), visit, "/referrals"),
+        layout: Layout::new(format!("Verwijzen naar {}", cx.service.name), visit, "/verwijzingen"),
         service_name: cx.service.name.clone(),
         organization: cx.organization.name.clone(),
         networks: cx.networks.iter().map(|n| (n.code.to_string(), n.name.clone())).collect(),
@@ -192,8 +193,8 @@ struct NewQuery {
     dienst: String,
 }
 
-async fn new_form(ctx: Ctx, visit: Visit, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
-    let id: HsdsId = q.dienst.parse().map_err(|_| AppError::NotFound(format!("voorziening '{}'", q.dienst)))?;
+async fn new_form(ctx: Ctx, visit: Visit, Query(q): Query<NewQuery>) -> Result<Response, HttpError> {
+    let id: HsdsId = q.dienst.parse().map_err(|_| Error::NotFound(format!("voorziening '{}'", q.dienst)))?;
     let cx = service::send_context(&ctx, &id).await?;
     let form = ReferralForm {
         dienst: q.dienst,
@@ -209,18 +210,18 @@ async fn new_form(ctx: Ctx, visit: Visit, Query(q): Query<NewQuery>) -> Result<R
     form_page(&ctx, &visit, form, vec![]).await
 }
 
-async fn create(ctx: Ctx, visit: Visit, Form(form): Form<ReferralForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<ReferralForm>) -> Result<Response, HttpError> {
     let service_id: HsdsId =
-        form.dienst.parse().map_err(|_| AppError::NotFound(format!("voorziening '{}'", form.dienst)))?;
+        form.dienst.parse().map_err(|_| Error::NotFound(format!("voorziening '{}'", form.dienst)))?;
     let new = match form.to_new() {
         Ok(n) => n,
         Err(errors) => return form_page(&ctx, &visit, form, errors).await,
     };
     let network: Option<Code> = form.netwerk.parse().ok();
     match service::send(&ctx, &service_id, network.as_ref(), new).await {
-        Ok(id) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&ctx, &visit, form, errors).await,
-        Err(e) => Err(e),
+        Ok(id) => Ok(Redirect::to(&format!("/verwijzingen/{id}")).into_response()),
+        Err(Error::Invalid(errors)) => form_page(&ctx, &visit, form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -254,9 +255,9 @@ struct ListPage {
     older_closed: usize,
 }
 
-async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     if !is_party(ctx.principal.role) {
-        return Ok(Redirect::to("/referrals/figures").into_response());
+        return Ok(Redirect::to("/verwijzingen/cijfers").into_response());
     }
     let list = service::worklist(&ctx, Some(CLOSED_SHOWN)).await?;
     service::log_shown(&ctx, "referral.list", &list.items.iter().collect::<Vec<_>>()).await?;
@@ -294,14 +295,14 @@ async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
                 .map_or_else(|| "(gegevens verwijderd)".to_owned(), |p| p.contact.name.clone()),
             service: item.service,
             counterpart: if referrer { item.organization } else { item.practice },
-            sent: display_date(f.sent_at.date_naive()),
+            sent: display_date(wijkregie_core::clock::nl_date(f.sent_at)),
             status: f.status.label().to_owned(),
             news: item.news,
             overdue: item.overdue,
         });
     }
     render(ListPage {
-        layout: Layout::new("Verwijzingen", &visit, "/referrals"),
+        layout: Layout::new("Verwijzingen", &visit, "/verwijzingen"),
         referrer,
         tabs,
         older_closed: list.older_closed,
@@ -410,13 +411,13 @@ fn side_label(side: Side) -> &'static str {
     }
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     let d = service::open(&ctx, &id).await?;
     let f = &d.referral.facts;
     let personal = d.referral.personal.as_ref();
     render(ShowPage {
-        layout: Layout::new("Verwijzing", &visit, "/referrals"),
+        layout: Layout::new("Verwijzing", &visit, "/verwijzingen"),
         id: d.id.to_string(),
         referrer: d.side == Side::Referrer,
         status: f.status.label().to_owned(),
@@ -445,7 +446,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response
             )
         }),
         question: personal.map(|p| p.question.clone()).unwrap_or_default(),
-        erased: f.erased_at.map(|t| display_date(t.date_naive())),
+        erased: f.erased_at.map(|t| display_date(wijkregie_core::clock::nl_date(t))),
         history: f
             .history
             .iter()
@@ -477,8 +478,8 @@ struct StepForm {
     bericht: String,
 }
 
-fn parse_step(form: &StepForm) -> Result<Step, AppError> {
-    let choice = |what: &str| AppError::Invalid(vec![FieldError::new("keuze", format!("kies een {what}"))]);
+fn parse_step(form: &StepForm) -> Result<Step, HttpError> {
+    let choice = |what: &str| Error::Invalid(vec![FieldError::new("keuze", format!("kies een {what}"))]);
     Ok(match form.stap.as_str() {
         "accept" => Step::Accept,
         "reject" => Step::Reject { reason: form.keuze.parse().map_err(|_| choice("reden"))? },
@@ -487,15 +488,15 @@ fn parse_step(form: &StepForm) -> Result<Step, AppError> {
         "resume" => Step::Resume,
         "complete" => Step::Complete { outcome: form.keuze.parse().map_err(|_| choice("uitkomst"))? },
         "cancel" => Step::Cancel,
-        other => return Err(AppError::BadRequest(format!("'{other}' is geen stap van een verwijzing"))),
+        other => return Err(Error::BadRequest(format!("'{other}' is geen stap van een verwijzing")).into()),
     })
 }
 
-async fn step(ctx: Ctx, Path(id): Path<String>, Form(form): Form<StepForm>) -> Result<Response, AppError> {
+async fn step(ctx: Ctx, Path(id): Path<String>, Form(form): Form<StepForm>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     let step = parse_step(&form)?;
     service::take_step(&ctx, &id, step, Some(&form.bericht)).await?;
-    Ok(Redirect::to(&format!("/referrals/{id}")).into_response())
+    Ok(Redirect::to(&format!("/verwijzingen/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -504,10 +505,10 @@ struct MessageForm {
     bericht: String,
 }
 
-async fn message(ctx: Ctx, Path(id): Path<String>, Form(form): Form<MessageForm>) -> Result<Response, AppError> {
+async fn message(ctx: Ctx, Path(id): Path<String>, Form(form): Form<MessageForm>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     service::add_message(&ctx, &id, &form.bericht).await?;
-    Ok(Redirect::to(&format!("/referrals/{id}#berichten")).into_response())
+    Ok(Redirect::to(&format!("/verwijzingen/{id}#berichten")).into_response())
 }
 
 struct AccessRow {
@@ -527,25 +528,19 @@ struct AccessPage {
     rows: Vec<AccessRow>,
 }
 
-async fn access(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn access(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
-    let entries = service::access_overview(&ctx, &id).await?;
-    let mut conn = ctx.state.store.conn().await?;
-    let users = wijkregie_store::account::users(&mut conn).await?;
-    drop(conn);
-    let rows = entries
-        .iter()
-        .map(|e| {
-            let ev = &e.event;
+    let rows = service::access_overview(&ctx, &id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let ev = a.entry.event;
             AccessRow {
                 when: time(ev.time),
-                who: ev
-                    .user_id
-                    .and_then(|u| users.iter().find(|x| x.id == u))
-                    .map_or_else(|| "wijkregie (automatisch)".to_owned(), |u| u.name.clone()),
-                role: ev.user_role.clone().unwrap_or_default(),
-                what: ev.event.clone(),
-                rule: ev.access_rule.clone().unwrap_or_default(),
+                who: a.user,
+                role: ev.user_role.unwrap_or_default(),
+                what: ev.event,
+                rule: ev.access_rule.unwrap_or_default(),
                 outcome: match ev.outcome {
                     wijkregie_core::audit::Outcome::Success => "toegestaan",
                     _ => "geweigerd",
@@ -554,7 +549,7 @@ async fn access(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Respon
         })
         .collect();
     render(AccessPage {
-        layout: Layout::new("Wie zag deze verwijzing", &visit, "/referrals"),
+        layout: Layout::new("Wie zag deze verwijzing", &visit, "/verwijzingen"),
         id: id.to_string(),
         rows,
     })

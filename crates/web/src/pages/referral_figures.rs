@@ -13,15 +13,16 @@ use wijkregie_core::directory::Pathway;
 use wijkregie_core::referral::figures::{FigureRow, GroupBy, GroupKey, Statistic};
 
 use crate::auth::Visit;
-use crate::chart::{self, BarChart, Series, Table, Value};
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::{render, Layout};
-use crate::service::referral as service;
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::referral as service;
+use wijkregie_app::App;
+use wijkregie_app::Error;
+use wijkregie_chart::{self as chart, BarChart, Series, Table, Value};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/referrals/figures", get(figures))
+pub fn routes() -> Router<App> {
+    Router::new().route("/verwijzingen/cijfers", get(figures))
 }
 
 #[derive(Deserialize, Default)]
@@ -81,7 +82,7 @@ pub struct PathwayChart {
 
 /// Builds the chart for `network` (or all the user may see); `None` when
 /// there are no referrals yet.
-pub async fn pathway_chart(ctx: &Ctx, network: Option<&Code>, id: &str) -> Result<Option<PathwayChart>, AppError> {
+pub async fn pathway_chart(ctx: &Ctx, network: Option<&Code>, id: &str) -> Result<Option<PathwayChart>, HttpError> {
     let months = service::figures(ctx, GroupBy::Month, network).await?;
     if months.rows.is_empty() {
         return Ok(None);
@@ -121,7 +122,7 @@ struct FiguresPage {
     chart: Option<PathwayChart>,
 }
 
-async fn figures(ctx: Ctx, visit: Visit, Query(q): Query<FiguresQuery>) -> Result<Response, AppError> {
+async fn figures(ctx: Ctx, visit: Visit, Query(q): Query<FiguresQuery>) -> Result<Response, HttpError> {
     let group_by = match q.per.as_str() {
         "wijk" => GroupBy::Wijk,
         "ketenaanpak" => GroupBy::Pathway,
@@ -130,37 +131,24 @@ async fn figures(ctx: Ctx, visit: Visit, Query(q): Query<FiguresQuery>) -> Resul
     };
     let network: Option<Code> = match q.netwerk.trim() {
         "" => None,
-        text => Some(text.parse().map_err(|_| AppError::NotFound(format!("netwerk '{text}'")))?),
+        text => Some(text.parse().map_err(|_| Error::NotFound(format!("netwerk '{text}'")))?),
     };
     let figures = service::figures(&ctx, group_by, network.as_ref()).await?;
-    let mut conn = ctx.state.store.conn().await?;
-    let all_networks = wijkregie_store::region::networks(&mut conn).await?;
-    let wijken = wijkregie_store::region::wijken(&mut conn).await?;
-    drop(conn);
-    let networks: Vec<(String, String)> = all_networks
-        .iter()
-        .filter(|n| {
-            wijkregie_core::access::authorize(
-                &ctx.principal,
-                wijkregie_core::access::Action::View,
-                wijkregie_core::access::Object::ReferralFigures { networks: std::slice::from_ref(&n.code) },
-            )
-            .is_ok()
-        })
-        .map(|n| (n.code.to_string(), n.name.clone()))
-        .collect();
+    let names = service::figure_names(&ctx).await?;
+    let networks: Vec<(String, String)> =
+        names.choosable.iter().map(|n| (n.code.to_string(), n.name.clone())).collect();
     let label = |key: &GroupKey| match key {
         GroupKey::Network(c) => {
-            all_networks.iter().find(|n| &n.code == c).map_or_else(|| c.to_string(), |n| n.name.clone())
+            names.networks.iter().find(|n| &n.code == c).map_or_else(|| c.to_string(), |n| n.name.clone())
         }
         GroupKey::Wijk(Some(c)) => {
-            wijken.iter().find(|w| &w.code == c).map_or_else(|| c.to_string(), |w| w.name.clone())
+            names.wijken.iter().find(|w| &w.code == c).map_or_else(|| c.to_string(), |w| w.name.clone())
         }
         other => other.label(),
     };
     let chart = pathway_chart(&ctx, network.as_ref(), "verwijzingen-per-maand").await?;
     render(FiguresPage {
-        layout: Layout::new("Verwijzingen in cijfers", &visit, "/referrals"),
+        layout: Layout::new("Verwijzingen in cijfers", &visit, "/verwijzingen"),
         per: q.per.clone(),
         groupings: vec![("netwerk", "netwerk"), ("wijk", "wijk"), ("ketenaanpak", "ketenaanpak"), ("maand", "maand")],
         networks,

@@ -12,18 +12,19 @@ use wijkregie_core::directory::TaxonomyTerm;
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::{optional, parsed, Errors};
 use crate::pages::{render, Layout};
-use crate::service::taxonomy;
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::taxonomy;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
-        .route("/directory/taxonomy", get(list))
-        .route("/directory/taxonomy/new", get(new_form).post(create))
-        .route("/directory/taxonomy/{code}/edit", get(edit_form).post(update))
+        .route("/aanbod/hulpvragen", get(list))
+        .route("/aanbod/hulpvragen/nieuw", get(new_form).post(create))
+        .route("/aanbod/hulpvragen/{code}/bewerken", get(edit_form).post(update))
 }
 
 struct TermRow {
@@ -41,7 +42,7 @@ struct ListPage {
     may_edit: bool,
 }
 
-async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let terms = taxonomy::terms(&ctx).await?;
     let name_of =
         |code: &Code| terms.iter().find(|t| &t.code == code).map_or_else(|| code.to_string(), |t| t.name.clone());
@@ -55,7 +56,7 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
         })
         .collect();
     render(ListPage {
-        layout: Layout::new("Hulpvragen", &visit, "/directory"),
+        layout: Layout::new("Hulpvragen", &visit, "/aanbod"),
         terms: rows,
         may_edit: taxonomy::may_edit(&ctx),
     })
@@ -130,9 +131,9 @@ async fn form_page(
     is_new: bool,
     form: TermForm,
     errors: Vec<FieldError>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     if !taxonomy::may_edit(ctx) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let mut parents = vec![(String::new(), "geen (hoofdcategorie)".to_owned())];
     parents.extend(
@@ -143,14 +144,14 @@ async fn form_page(
             .map(|t| (t.code.to_string(), t.name)),
     );
     let (heading, action) = if is_new {
-        ("Nieuwe hulpvraag".to_owned(), "/directory/taxonomy/new".to_owned())
+        ("Nieuwe hulpvraag".to_owned(), "/aanbod/hulpvragen/nieuw".to_owned())
     } else {
-        (format!("{} bewerken", form.naam), format!("/directory/taxonomy/{}/edit", form.code))
+        (format!("{} bewerken", form.naam), format!("/aanbod/hulpvragen/{}/bewerken", form.code))
     };
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = FormPage {
-        layout: Layout::new(heading.clone(), visit, "/directory"),
+        layout: Layout::new(heading.clone(), visit, "/aanbod"),
         heading,
         action,
         is_new,
@@ -161,31 +162,31 @@ async fn form_page(
     Ok((status, render(page)?).into_response())
 }
 
-async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     form_page(&ctx, &visit, true, TermForm::default(), vec![]).await
 }
 
-async fn save(ctx: &Ctx, visit: &Visit, is_new: bool, form: TermForm) -> Result<Response, AppError> {
+async fn save(ctx: &Ctx, visit: &Visit, is_new: bool, form: TermForm) -> Result<Response, HttpError> {
     let term = match form.to_term() {
         Ok(t) => t,
         Err(errors) => return form_page(ctx, visit, is_new, form, errors).await,
     };
     match taxonomy::save(ctx, term, is_new).await {
-        Ok(_) => Ok(Redirect::to("/directory/taxonomy").into_response()),
-        Err(AppError::Invalid(errors)) => form_page(ctx, visit, is_new, form, errors).await,
-        Err(e) => Err(e),
+        Ok(_) => Ok(Redirect::to("/aanbod/hulpvragen").into_response()),
+        Err(Error::Invalid(errors)) => form_page(ctx, visit, is_new, form, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn create(ctx: Ctx, visit: Visit, Form(form): Form<TermForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<TermForm>) -> Result<Response, HttpError> {
     save(&ctx, &visit, true, form).await
 }
 
-fn parse_code(code: &str) -> Result<Code, AppError> {
-    code.parse().map_err(|_| AppError::NotFound(format!("hulpvraag '{code}'")))
+fn parse_code(code: &str) -> Result<Code, Error> {
+    code.parse().map_err(|_| Error::NotFound(format!("hulpvraag '{code}'")))
 }
 
-async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let term = taxonomy::term(&ctx, &parse_code(&code)?).await?;
     form_page(&ctx, &visit, false, TermForm::from_term(&term), vec![]).await
 }
@@ -195,7 +196,7 @@ async fn update(
     visit: Visit,
     Path(code): Path<String>,
     Form(mut form): Form<TermForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let term = taxonomy::term(&ctx, &parse_code(&code)?).await?;
     form.code = term.code.to_string();
     save(&ctx, &visit, false, form).await

@@ -11,14 +11,15 @@ use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::population::{Condition, ThemeRule, Threshold};
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
-use crate::service::population as service;
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::population as service;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new().route("/themaregels", get(show).post(save))
 }
 
@@ -83,7 +84,7 @@ async fn respond(
     text: Option<String>,
     errors: Errors,
     flash: Option<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let view = service::rules(ctx).await?;
     let status = errors.status();
     let text = text.unwrap_or_else(|| serde_json::to_string_pretty(&view.rules).unwrap_or_default());
@@ -98,7 +99,7 @@ async fn respond(
             .history
             .iter()
             .map(|c| ChangeRow {
-                when: crate::service::finance::dutch_time(c.changed_at),
+                when: wijkregie_core::clock::nl_display(c.changed_at),
                 by: c.changed_by.clone(),
                 rules: c.rules.len(),
             })
@@ -118,7 +119,7 @@ async fn show(
     ctx: Ctx,
     visit: Visit,
     axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let flash =
         (q.melding == "opgeslagen").then(|| "De regels zijn opgeslagen; de wijkprofielen volgen ze meteen.".to_owned());
     respond(&ctx, &visit, None, Errors::default(), flash).await
@@ -130,10 +131,10 @@ struct RulesForm {
     rules: String,
 }
 
-async fn save(ctx: Ctx, visit: Visit, Form(form): Form<RulesForm>) -> Result<Response, AppError> {
+async fn save(ctx: Ctx, visit: Visit, Form(form): Form<RulesForm>) -> Result<Response, HttpError> {
     match service::save_rules(&ctx, &form.rules).await {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/themaregels?melding=opgeslagen")]).into_response()),
-        Err(AppError::Invalid(problems)) => respond(&ctx, &visit, Some(form.rules), problems.into(), None).await,
-        Err(e) => Err(e),
+        Err(Error::Invalid(problems)) => respond(&ctx, &visit, Some(form.rules), problems.into(), None).await,
+        Err(e) => Err(e.into()),
     }
 }

@@ -11,18 +11,20 @@ use wijkregie_core::access::{authorize, Action, Object, Refusal, Role, Scope};
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::FieldError;
 
-use crate::auth::{totp, Visit};
-use crate::error::AppError;
+use crate::auth::Visit;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::account::scope_label;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
-use crate::service::account::{self, UserSpec};
-use crate::service::region::{self, Visible};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::account::{self, UserSpec};
+use wijkregie_app::credentials::totp;
+use wijkregie_app::region::{self, Visible};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/users", get(list)).route("/users/new", get(new_form).post(create))
+pub fn routes() -> Router<App> {
+    Router::new().route("/gebruikers", get(list)).route("/gebruikers/nieuw", get(new_form).post(create))
 }
 
 struct UserRow {
@@ -48,7 +50,7 @@ struct Notice {
     melding: String,
 }
 
-async fn list(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, HttpError> {
     let users = account::users(&ctx)
         .await?
         .into_iter()
@@ -63,7 +65,7 @@ async fn list(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Respons
         .collect();
     let flash = (q.melding == "aangemaakt").then(|| "De gebruiker is aangemaakt.".to_owned());
     render(ListPage {
-        layout: Layout::new("Gebruikers", &visit, "/users").with_flash(flash),
+        layout: Layout::new("Gebruikers", &visit, "/gebruikers").with_flash(flash),
         users,
         may_create: authorize(&ctx.principal, Action::Create, Object::Users).is_ok(),
     })
@@ -93,6 +95,7 @@ fn parse_scope(role: Role, text: &str, region: &Visible) -> Result<Scope, FieldE
     let text = text.trim();
     let problem = |message: String| FieldError::new("scope", message);
     match role {
+        Role::Operator => Err(problem("deze rol is er alleen voor de opdrachtregel op de server".into())),
         Role::RegioBeheerder if text.is_empty() => Ok(Scope::Region),
         Role::RegioBeheerder => {
             Err(problem("laat de reikwijdte leeg: een regio-beheerder werkt voor de hele regio".into()))
@@ -139,11 +142,11 @@ struct FormPage {
     errors: Errors,
 }
 
-fn form_page(visit: &Visit, form: UserForm, errors: Vec<FieldError>) -> Result<Response, AppError> {
+fn form_page(visit: &Visit, form: UserForm, errors: Vec<FieldError>) -> Result<Response, HttpError> {
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = FormPage {
-        layout: Layout::new("Nieuwe gebruiker", visit, "/users"),
+        layout: Layout::new("Nieuwe gebruiker", visit, "/gebruikers"),
         form,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         errors,
@@ -152,15 +155,15 @@ fn form_page(visit: &Visit, form: UserForm, errors: Vec<FieldError>) -> Result<R
 }
 
 /// Accounts are made in a browser session, not with an API token.
-fn require_session(ctx: &Ctx, visit: &Visit) -> Result<(), AppError> {
+fn require_session(ctx: &Ctx, visit: &Visit) -> Result<(), HttpError> {
     authorize(&ctx.principal, Action::Create, Object::Users)?;
     if visit.via_token || visit.session.is_none() {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     Ok(())
 }
 
-async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     require_session(&ctx, &visit)?;
     form_page(&visit, UserForm { role: Role::Wijkmanager.code().into(), ..UserForm::default() }, vec![])
 }
@@ -175,7 +178,7 @@ struct CreatedPage {
     url: String,
 }
 
-async fn create(ctx: Ctx, visit: Visit, Form(form): Form<UserForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<UserForm>) -> Result<Response, HttpError> {
     require_session(&ctx, &visit)?;
     let mut errors = Vec::new();
     let role = form.role.parse::<Role>().map_err(|e| errors.push(e.at("role"))).ok();
@@ -196,21 +199,21 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<UserForm>) -> Result<Re
         role,
         scope,
     };
-    match account::create_user(&ctx.state, &ctx.actor, spec, form.with_totp.is_some()).await {
+    match account::create_user(&ctx, spec, form.with_totp.is_some()).await {
         Ok(created) => match created.totp_secret {
             Some(secret) => render(CreatedPage {
-                layout: Layout::new("Gebruiker aangemaakt", &visit, "/users"),
+                layout: Layout::new("Gebruiker aangemaakt", &visit, "/gebruikers"),
                 url: totp::provisioning_url(&secret, form.email.trim()).unwrap_or_default(),
                 name: form.name.trim().to_owned(),
                 email: form.email.trim().to_owned(),
                 secret,
             }),
-            None => Ok(Redirect::to("/users?melding=aangemaakt").into_response()),
+            None => Ok(Redirect::to("/gebruikers?melding=aangemaakt").into_response()),
         },
-        Err(AppError::Invalid(more)) => {
+        Err(Error::Invalid(more)) => {
             errors.extend(more);
             form_page(&visit, form, errors)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

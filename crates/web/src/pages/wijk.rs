@@ -15,14 +15,15 @@ use wijkregie_core::region::{Area, Wijk};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
-use crate::error::AppError;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
 use crate::pages::form::{parsed, required, Errors};
 use crate::pages::{render, Layout};
-use crate::service::region::{self, WijkDetail};
-use crate::service::Ctx;
-use crate::AppState;
+use wijkregie_app::region::{self, WijkDetail};
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/wijken", get(list))
         .route("/wijken/new", get(new_form).post(create))
@@ -52,7 +53,7 @@ struct ListPage {
     may_create: bool,
 }
 
-async fn list(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
     let wijken = visible
         .wijken
@@ -104,11 +105,11 @@ struct ShowPage {
     may_edit: bool,
 }
 
-fn parse_code(code: &str) -> Result<Code, AppError> {
-    code.parse().map_err(|_| AppError::NotFound(format!("wijk '{code}'")))
+fn parse_code(code: &str) -> Result<Code, Error> {
+    code.parse().map_err(|_| Error::NotFound(format!("wijk '{code}'")))
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let WijkDetail { wijk, networks, practices, may_edit, .. } = region::wijk(&ctx, &parse_code(&code)?).await?;
     render(ShowPage {
         layout: Layout::new(wijk.name.clone(), &visit, "/wijken"),
@@ -237,7 +238,7 @@ struct FormPage {
     errors: Errors,
 }
 
-fn form_page(visit: &Visit, is_new: bool, form: WijkForm, errors: Vec<FieldError>) -> Result<Response, AppError> {
+fn form_page(visit: &Visit, is_new: bool, form: WijkForm, errors: Vec<FieldError>) -> Result<Response, HttpError> {
     let (heading, action, cancel) = if is_new {
         ("Nieuwe wijk".to_owned(), "/wijken/new".to_owned(), "/wijken".to_owned())
     } else {
@@ -257,12 +258,12 @@ fn form_page(visit: &Visit, is_new: bool, form: WijkForm, errors: Vec<FieldError
     Ok((status, render(page)?).into_response())
 }
 
-async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     authorize(&ctx.principal, Action::Create, Object::Wijk)?;
     form_page(&visit, true, WijkForm::default(), vec![])
 }
 
-async fn create(ctx: Ctx, visit: Visit, Form(form): Form<WijkForm>) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, visit: Visit, Form(form): Form<WijkForm>) -> Result<Response, HttpError> {
     authorize(&ctx.principal, Action::Create, Object::Wijk)?;
     let mut errors = Vec::new();
     let code = parsed::<Code>("code", &form.code, "vul een code in, zoals oostpolder", &mut errors);
@@ -270,26 +271,19 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<WijkForm>) -> Result<Re
     let (Some(code), Some((name, areas))) = (code, parts) else {
         return form_page(&visit, true, form, errors);
     };
-    match region::wijk(&ctx, &code).await {
-        Ok(_) => {
-            let errors = vec![FieldError::new("code", "er bestaat al een wijk met deze code")];
-            return form_page(&visit, true, form, errors);
-        }
-        Err(AppError::NotFound(_)) => {}
-        Err(e) => return Err(e),
-    }
     let wijk = Wijk { code: code.clone(), name, areas };
-    match region::save_wijk(&ctx, wijk).await {
+    match region::create_wijk(&ctx, wijk).await {
         Ok(_) => Ok(Redirect::to(&format!("/wijken/{code}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&visit, true, form, errors),
-        Err(e) => Err(e),
+        Err(Error::Conflict(taken)) => form_page(&visit, true, form, vec![FieldError::new("code", taken)]),
+        Err(Error::Invalid(errors)) => form_page(&visit, true, form, errors),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let detail = region::wijk(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     form_page(&visit, false, WijkForm::from_wijk(&detail.wijk), vec![])
 }
@@ -299,10 +293,10 @@ async fn update(
     visit: Visit,
     Path(code): Path<String>,
     Form(mut form): Form<WijkForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let detail = region::wijk(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     form.code = detail.wijk.code.to_string();
     let wijk = match form.parts() {
@@ -311,8 +305,8 @@ async fn update(
     };
     match region::save_wijk(&ctx, wijk).await {
         Ok(_) => Ok(Redirect::to(&format!("/wijken/{}", detail.wijk.code)).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&visit, false, form, errors),
-        Err(e) => Err(e),
+        Err(Error::Invalid(errors)) => form_page(&visit, false, form, errors),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -15,11 +15,12 @@ use axum::Router;
 use serde_json::Value;
 use wijkregie_formats::fhir::{self, IssueSeverity, IssueType};
 
-use crate::error::{AppError, ErrorReport};
-use crate::service::Ctx;
-use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::ErrorReport;
+use wijkregie_app::App;
+use wijkregie_app::Error;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/fhir/ServiceRequest", get(referral::search_requests))
         .route("/fhir/ServiceRequest/{id}", get(referral::read_request))
@@ -34,7 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/metadata", get(metadata))
 }
 
-const MAX_COUNT: usize = 200;
+use wijkregie_formats::fhir::search::MAX_COUNT;
 
 fn fhir_json(status: StatusCode, body: Value) -> Response {
     (status, [(header::CONTENT_TYPE, "application/fhir+json; charset=utf-8")], body.to_string()).into_response()
@@ -110,7 +111,7 @@ async fn metadata(ctx: Ctx) -> Response {
 }
 
 fn base_url(ctx: &Ctx) -> String {
-    format!("{}/fhir", ctx.state.config.public_url.trim_end_matches('/'))
+    format!("{}/fhir", ctx.app.config.public_url.trim_end_matches('/'))
 }
 
 /// A token search value: `code` or `system|code`; a reference search value
@@ -124,11 +125,13 @@ fn token(value: &str) -> Option<String> {
     Some(v.rsplit('/').next().unwrap_or(v).to_owned())
 }
 
-fn number(value: &str, name: &str, default: usize, max: usize) -> Result<usize, AppError> {
+fn number(value: &str, name: &str, default: usize, max: usize) -> Result<usize, Error> {
     match value.trim() {
         "" => Ok(default),
-        v => v.parse::<usize>().ok().filter(|n| *n <= max).ok_or_else(|| {
-            AppError::BadRequest(format!("{name} moet een getal van 0 tot en met {max} zijn, niet '{v}'"))
-        }),
+        v => {
+            v.parse::<usize>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                Error::BadRequest(format!("{name} moet een getal van 0 tot en met {max} zijn, niet '{v}'"))
+            })
+        }
     }
 }

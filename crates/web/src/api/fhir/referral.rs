@@ -11,9 +11,10 @@ use wijkregie_core::referral::ReferralStatus;
 use wijkregie_formats::fhir::{self, FhirRefs};
 
 use super::{base_url, fhir_json, number, token, MAX_COUNT};
-use crate::error::AppError;
-use crate::service::referral::{self as service, Listed};
-use crate::service::Ctx;
+use crate::ctx::Ctx;
+use crate::error::HttpError;
+use wijkregie_app::referral::{self as service, Listed};
+use wijkregie_app::Error;
 
 fn refs(ctx: &Ctx, l: &Listed) -> FhirRefs {
     FhirRefs {
@@ -49,18 +50,18 @@ enum Kind {
     Task,
 }
 
-async fn search(ctx: Ctx, q: SearchQuery, kind: Kind, path: &str) -> Result<Response, AppError> {
+async fn search(ctx: Ctx, q: SearchQuery, kind: Kind, path: &str) -> Result<Response, HttpError> {
     let count = number(&q.count, "_count", 50, MAX_COUNT)?;
     let offset = number(&q.offset, "_offset", 0, usize::MAX)?;
     let statuses: Option<Vec<ReferralStatus>> = match (token(&q.status), &kind) {
         (None, _) => None,
         (Some(s), Kind::Task) => {
-            Some(vec![s.parse().map_err(|e: wijkregie_core::error::Invalid| AppError::BadRequest(e.0))?])
+            Some(vec![s.parse().map_err(|e: wijkregie_core::error::Invalid| Error::BadRequest(e.0))?])
         }
         (Some(s), Kind::Request) => {
             let all = fhir::statuses_for_request_status(&s);
             if all.is_empty() {
-                return Err(AppError::BadRequest(format!("'{s}' is geen ServiceRequest-status")));
+                return Err(Error::BadRequest(format!("'{s}' is geen ServiceRequest-status")).into());
             }
             Some(all)
         }
@@ -92,16 +93,16 @@ async fn search(ctx: Ctx, q: SearchQuery, kind: Kind, path: &str) -> Result<Resp
     Ok(fhir_json(StatusCode::OK, fhir::search_bundle(&base, entries, total, &self_link, next.as_deref())))
 }
 
-pub(super) async fn search_requests(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+pub(super) async fn search_requests(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, HttpError> {
     search(ctx, q, Kind::Request, "ServiceRequest").await
 }
 
-pub(super) async fn search_tasks(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+pub(super) async fn search_tasks(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, HttpError> {
     search(ctx, q, Kind::Task, "Task").await
 }
 
-async fn read(ctx: Ctx, id: &str, kind: Kind) -> Result<Response, AppError> {
-    let id: HsdsId = id.parse().map_err(|_| AppError::NotFound(format!("verwijzing '{id}'")))?;
+async fn read(ctx: Ctx, id: &str, kind: Kind) -> Result<Response, HttpError> {
+    let id: HsdsId = id.parse().map_err(|_| Error::NotFound(format!("verwijzing '{id}'")))?;
     let d = service::open(&ctx, &id).await?;
     let l = Listed {
         id: d.id.clone(),
@@ -121,10 +122,10 @@ async fn read(ctx: Ctx, id: &str, kind: Kind) -> Result<Response, AppError> {
     Ok(fhir_json(StatusCode::OK, body))
 }
 
-pub(super) async fn read_request(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+pub(super) async fn read_request(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
     read(ctx, &id, Kind::Request).await
 }
 
-pub(super) async fn read_task(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+pub(super) async fn read_task(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
     read(ctx, &id, Kind::Task).await
 }

@@ -1,0 +1,381 @@
+//! Logging in and out, second factor, API tokens and user accounts.
+
+use chrono::Utc;
+use wijkregie_core::access::{authorize, Action, Object, Role, Scope};
+use wijkregie_core::audit::{AuditAction, Outcome};
+use wijkregie_core::FieldError;
+use wijkregie_store::account::{self, NewUser, Stage};
+
+use crate::audit::{record, record_outcome, Actor, Entry};
+use crate::credentials::{password, principal_of, random_token, start_session, totp, StartedSession};
+use crate::{guarded, App, Ctx, Error, Result};
+
+pub enum LoginStep {
+    /// Logged in, in this new session.
+    Complete(StartedSession),
+    /// Password accepted; the second factor is next, in this new session.
+    SecondFactor(StartedSession),
+}
+
+const WRONG: &str = "e-mailadres of wachtwoord klopt niet";
+
+async fn throttle(app: &App, email: &str, addr: &str) -> Result<()> {
+    let since = Utc::now() - app.config.throttle_window;
+    let mut conn = app.store.conn().await?;
+    let (by_email, by_addr) = account::failed_logins_since(&mut conn, email, addr, since).await?;
+    if by_email >= app.config.max_failed_logins_per_account || by_addr >= app.config.max_failed_logins_per_address {
+        return Err(Error::TooManyRequests { minutes: app.config.throttle_window.num_minutes() });
+    }
+    Ok(())
+}
+
+async fn log_attempt(app: &App, actor: &Actor, event: &str, email: &str, user_id: Option<i64>, ok: bool) -> Result<()> {
+    let addr = actor.client_addr.clone().unwrap_or_default();
+    let mut tx = app.store.begin().await?;
+    account::record_login_attempt(tx.conn(), email, &addr, ok, Utc::now()).await?;
+    let id = user_id.map(|id| id.to_string());
+    let entry = Entry { event, action: AuditAction::Execute, object_type: "user", object_id: id.as_deref() };
+    let (outcome, rule) = if ok { (Outcome::Success, "juiste inloggegevens") } else { (Outcome::Refused, WRONG) };
+    record_outcome(&mut tx, app, actor, entry, outcome, Some(rule.into())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn login(app: &App, client_addr: Option<String>, email: &str, pass: &str) -> Result<LoginStep> {
+    let actor = Actor::new(None, &app.config.instance, client_addr);
+    let addr = actor.client_addr.clone().unwrap_or_default();
+    throttle(app, email, &addr).await?;
+    let mut conn = app.store.conn().await?;
+    let user = account::user_by_email(&mut conn, email).await?.filter(|u| u.active);
+    drop(conn);
+    let Some(user) = user else {
+        password::verify_against_nothing(pass);
+        log_attempt(app, &actor, "auth.login", email, None, false).await?;
+        return Err(Error::Invalid(vec![FieldError::new("email", WRONG)]));
+    };
+    if !password::verify(pass, &user.password_hash) {
+        log_attempt(app, &actor, "auth.login", email, Some(user.id), false).await?;
+        return Err(Error::Invalid(vec![FieldError::new("email", WRONG)]));
+    }
+    let actor = Actor { principal: Some(principal_of(&user, false)), ..actor };
+    log_attempt(app, &actor, "auth.login", email, Some(user.id), true).await?;
+    if user.totp_secret.is_some() {
+        let session = start_session(app, Some(user.id), Stage::Password, false).await?;
+        return Ok(LoginStep::SecondFactor(session));
+    }
+    if user.role.requires_second_factor() {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "email",
+            "voor deze rol is een tweede factor verplicht, maar er is er geen ingesteld: vraag een beheerder om `wijkregie user add` opnieuw uit te voeren",
+        )]));
+    }
+    let session = start_session(app, Some(user.id), Stage::Complete, false).await?;
+    Ok(LoginStep::Complete(session))
+}
+
+/// The second step: a session that passed the password gives a code.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn second_factor(
+    app: &App,
+    client_addr: Option<String>,
+    session_user: i64,
+    code: &str,
+) -> Result<StartedSession> {
+    let mut conn = app.store.conn().await?;
+    let user = account::user(&mut conn, session_user).await?.filter(|u| u.active).ok_or(Error::Unauthenticated)?;
+    drop(conn);
+    let actor = Actor::new(Some(principal_of(&user, false)), &app.config.instance, client_addr);
+    throttle(app, &user.email, actor.client_addr.as_deref().unwrap_or_default()).await?;
+    let ok = user.totp_secret.as_deref().is_some_and(|secret| totp::check(secret, code));
+    log_attempt(app, &actor, "auth.second_factor", &user.email, Some(user.id), ok).await?;
+    if !ok {
+        return Err(Error::Invalid(vec![FieldError::new("code", "deze code klopt niet of is verlopen")]));
+    }
+    start_session(app, Some(user.id), Stage::Complete, true).await
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn log_logout(ctx: &Ctx) -> Result<()> {
+    let mut tx = ctx.app.store.begin().await?;
+    let id = ctx.principal.user_id.to_string();
+    let entry = Entry { event: "auth.logout", action: AuditAction::Execute, object_type: "user", object_id: Some(&id) };
+    record_outcome(&mut tx, &ctx.app, &ctx.actor, entry, Outcome::Success, Some("eigen sessie".into())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates an API token for the user; the token is shown once and only its
+/// hash is kept.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn create_api_token(ctx: &Ctx, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(Error::Invalid(vec![FieldError::new("name", "geef de token een naam van 1 tot 100 tekens")]));
+    }
+    let token = format!("wr_{}", random_token(40));
+    let decision = authorize(&ctx.principal, Action::Create, Object::OwnAccount);
+    let mut tx = ctx.app.store.begin().await?;
+    let id = account::create_api_token(tx.conn(), ctx.principal.user_id, name, &token, Utc::now()).await?.to_string();
+    let entry = Entry {
+        event: "api_token.create",
+        action: AuditAction::Create,
+        object_type: "api_token",
+        object_id: Some(&id),
+    };
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn revoke_api_token(ctx: &Ctx, token_id: i64) -> Result<()> {
+    let decision = authorize(&ctx.principal, Action::Delete, Object::OwnAccount);
+    let mut tx = ctx.app.store.begin().await?;
+    let revoked = account::revoke_api_token(tx.conn(), ctx.principal.user_id, token_id, Utc::now()).await?;
+    let id = token_id.to_string();
+    let entry = Entry {
+        event: "api_token.revoke",
+        action: AuditAction::Delete,
+        object_type: "api_token",
+        object_id: Some(&id),
+    };
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    if revoked {
+        Ok(())
+    } else {
+        Err(Error::NotFound(format!("token {token_id}")))
+    }
+}
+
+/// A new account's details, already parsed.
+pub struct UserSpec {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// What creating a user produced: the id, and the TOTP secret if one was set.
+pub struct CreatedUser {
+    pub id: i64,
+    pub totp_secret: Option<String>,
+}
+
+/// Creates a user. A regio-beheerder always gets a TOTP secret, because that
+/// role cannot log in without a second factor. Used by the CLI (as the
+/// operator) and by the users page.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn create_user(ctx: &Ctx, spec: UserSpec, with_totp: bool) -> Result<CreatedUser> {
+    let app = &ctx.app;
+    let mut problems = Vec::new();
+    if !spec.email.contains('@') || spec.email.trim().len() < 3 {
+        problems.push(FieldError::new("email", "vul een geldig e-mailadres in"));
+    }
+    if spec.name.trim().is_empty() {
+        problems.push(FieldError::new("name", "de naam is verplicht"));
+    }
+    if let Err(e) = password::check_new(&spec.password) {
+        problems.push(FieldError::new("password", e));
+    }
+    if !spec.scope.fits(spec.role) {
+        problems.push(FieldError::new("scope", "de reikwijdte past niet bij de rol"));
+    }
+    let mut conn = app.store.conn().await?;
+    if account::user_by_email(&mut conn, &spec.email).await?.is_some() {
+        problems.push(FieldError::new("email", "er bestaat al een gebruiker met dit e-mailadres"));
+    }
+    drop(conn);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let decision = authorize(&ctx.principal, Action::Create, Object::Users);
+    let totp_secret = (with_totp || spec.role.requires_second_factor()).then(totp::new_secret);
+    let hash = password::hash(&spec.password)?;
+    let entry = Entry { event: "user.create", action: AuditAction::Create, object_type: "user", object_id: None };
+    let mut tx = guarded(ctx, entry, decision).await?;
+    {
+        let new = NewUser {
+            email: &spec.email,
+            name: spec.name.trim(),
+            password_hash: &hash,
+            role: spec.role,
+            scope: &spec.scope,
+            totp_secret: totp_secret.as_deref(),
+        };
+        let id = account::create_user(tx.conn(), &new, Utc::now()).await?;
+        let id_text = id.to_string();
+        let entry =
+            Entry { event: "user.create", action: AuditAction::Create, object_type: "user", object_id: Some(&id_text) };
+        record(&mut tx, app, &ctx.actor, entry, decision).await?;
+        tx.commit().await?;
+        Ok(CreatedUser { id, totp_secret })
+    }
+}
+
+/// The signed-in user's own account, as the account page shows it.
+pub struct OwnAccount {
+    pub user: account::User,
+    pub tokens: Vec<account::ApiToken>,
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn own_account(ctx: &Ctx) -> Result<OwnAccount> {
+    authorize(&ctx.principal, Action::View, Object::OwnAccount)?;
+    let mut conn = ctx.app.store.conn().await?;
+    let user = account::user(&mut conn, ctx.principal.user_id).await?.ok_or(Error::Unauthenticated)?;
+    let tokens = account::api_tokens(&mut conn, user.id).await?;
+    Ok(OwnAccount { user, tokens })
+}
+
+/// Logs a refused change of the user's own account, with the reason.
+async fn log_own_refusal(ctx: &Ctx, event: &str, reason: &str) -> Result<()> {
+    let mut tx = ctx.app.store.begin().await?;
+    let addr = ctx.actor.client_addr.clone().unwrap_or_default();
+    // A wrong password or code here is a guess like one at the login page, so
+    // it counts towards the same throttle.
+    if let Some(user) = account::user(tx.conn(), ctx.principal.user_id).await? {
+        account::record_login_attempt(tx.conn(), &user.email, &addr, false, Utc::now()).await?;
+    }
+    let id = ctx.principal.user_id.to_string();
+    let entry = Entry { event, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record_outcome(&mut tx, &ctx.app, &ctx.actor, entry, Outcome::Refused, Some(reason.into())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn own_user(ctx: &Ctx) -> Result<account::User> {
+    let mut conn = ctx.app.store.conn().await?;
+    let user = account::user(&mut conn, ctx.principal.user_id).await?.ok_or(Error::Unauthenticated)?;
+    drop(conn);
+    throttle(&ctx.app, &user.email, ctx.actor.client_addr.as_deref().unwrap_or_default()).await?;
+    Ok(user)
+}
+
+/// The fields of the change-password form.
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    pub repeat: &'a str,
+}
+
+/// Changes the user's own password after checking the current one, and ends
+/// the user's other sessions; `keep_session` is the stored hash of the one
+/// making the change.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn change_password(ctx: &Ctx, change: PasswordChange<'_>, keep_session: Option<&str>) -> Result<()> {
+    const EVENT: &str = "user.password_change";
+    let user = own_user(ctx).await?;
+    let mut problems = Vec::new();
+    let current_ok = password::verify(change.current, &user.password_hash);
+    if !current_ok {
+        problems.push(FieldError::new("current_password", "uw huidige wachtwoord klopt niet"));
+    }
+    if let Err(e) = password::check_new(change.new) {
+        problems.push(FieldError::new("new_password", e));
+    } else if change.new != change.repeat {
+        problems.push(FieldError::new("repeat_password", "de herhaling is niet gelijk aan het nieuwe wachtwoord"));
+    } else if current_ok && change.new == change.current {
+        problems.push(FieldError::new("new_password", "kies een ander wachtwoord dan het huidige"));
+    }
+    if !current_ok {
+        log_own_refusal(ctx, EVENT, "huidig wachtwoord klopt niet").await?;
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
+    let hash = password::hash(change.new)?;
+    let mut tx = ctx.app.store.begin().await?;
+    account::set_password_hash(tx.conn(), user.id, &hash).await?;
+    if let Some(keep) = keep_session {
+        account::delete_other_sessions(tx.conn(), user.id, keep).await?;
+    }
+    let id = user.id.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+const WRONG_CODE: &str = "deze code klopt niet of is verlopen";
+
+/// Starts setting up a second factor: a fresh secret, kept with the
+/// session (`session_hash`) until the user's app has shown to produce a code
+/// for it. Returns the secret to show.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn begin_totp(ctx: &Ctx, session_hash: &str) -> Result<String> {
+    authorize(&ctx.principal, Action::Edit, Object::OwnAccount)?;
+    let secret = totp::new_secret();
+    let mut tx = ctx.app.store.begin().await?;
+    account::set_pending_totp(tx.conn(), session_hash, Some(&secret)).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Turns on the second factor with the secret pending in the session, once
+/// the user's app has shown to produce `code`, so nobody is locked out by a
+/// mistyped secret.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn enable_totp(ctx: &Ctx, session_hash: &str, secret: &str, code: &str) -> Result<()> {
+    const EVENT: &str = "user.totp_enable";
+    let user = own_user(ctx).await?;
+    if user.totp_secret.is_some() {
+        return Err(Error::Conflict("er is al een tweede factor ingesteld".into()));
+    }
+    if !totp::check(secret, code) {
+        log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
+        return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
+    }
+    let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
+    let mut tx = ctx.app.store.begin().await?;
+    account::set_totp_secret(tx.conn(), user.id, Some(secret)).await?;
+    account::set_pending_totp(tx.conn(), session_hash, None).await?;
+    let id = user.id.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns the second factor off after a valid code; not for roles that
+/// require one.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn disable_totp(ctx: &Ctx, code: &str) -> Result<()> {
+    const EVENT: &str = "user.totp_disable";
+    let user = own_user(ctx).await?;
+    if user.role.requires_second_factor() {
+        return Err(Error::Conflict(format!(
+            "voor de rol {} is een tweede factor verplicht; die kan niet uit",
+            user.role.label()
+        )));
+    }
+    let Some(secret) = user.totp_secret.as_deref() else {
+        return Err(Error::Conflict("er is geen tweede factor ingesteld".into()));
+    };
+    if !totp::check(secret, code) {
+        log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
+        return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
+    }
+    let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
+    let mut tx = ctx.app.store.begin().await?;
+    account::set_totp_secret(tx.conn(), user.id, None).await?;
+    let id = user.id.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// All user accounts, for the regio-beheerder; the read is logged, a
+/// refusal too.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn users(ctx: &Ctx) -> Result<Vec<account::User>> {
+    let decision = authorize(&ctx.principal, Action::View, Object::Users);
+    let entry = Entry { event: "user.list", action: AuditAction::Read, object_type: "user", object_id: None };
+    guarded(ctx, entry, decision).await?.commit().await?;
+    let mut conn = ctx.app.store.conn().await?;
+    Ok(account::users(&mut conn).await?)
+}

@@ -1,0 +1,514 @@
+//! Aanmeldingen: the public form's submissions (no login), the applicant's
+//! status by private link, the regio-beheerder's review queue (accept makes
+//! or updates the network with its practices; reject needs a reason), and
+//! the proposals for practices that registered interest without partners.
+//!
+//! Spam is kept out without outside services: a honeypot field, a time
+//! stamp sealed with the server's field key (so it cannot be forged or
+//! moved to another session) that must be a few seconds old, and a limit
+//! per client address and per session. A submission caught by the honeypot
+//! or the clock is kept, flagged, and never queued; one over the limit is
+//! refused before anything is stored.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use wijkregie_core::access::{authorize, Action, Grant, Object};
+use wijkregie_core::application::{spam_signal, Application, ApplicationForm, Decision, SpamSignal, Status};
+use wijkregie_core::audit::{AuditAction, Outcome};
+use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::forming::{self, Candidate, Settings};
+use wijkregie_core::region::{
+    Address, CoordinatorArrangement, Membership, Network, NetworkStatus, PatientCount, Practice, RegionSnapshot,
+};
+use wijkregie_core::FieldError;
+use wijkregie_store::application::{self as db};
+pub use wijkregie_store::application::{counts, Counts, StoredApplication};
+use wijkregie_store::crypto::FieldAad;
+
+use crate::audit::{check, logged, record, record_outcome, Actor, Entry};
+use crate::App;
+use crate::Ctx;
+use crate::{Error, Result};
+
+/// At most this many submissions per client address per hour (a health
+/// centre's practices may share one address) …
+pub const PER_SENDER_PER_HOUR: i64 = 10;
+/// … and per browser session.
+pub const PER_SESSION_PER_HOUR: i64 = 5;
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+fn stamp_aad(session_csrf: &str) -> FieldAad<'_> {
+    FieldAad { table: "aanmelden", column: "stamp", row: session_csrf }
+}
+
+/// The sealed time stamp the form carries: when it was shown, bound to
+/// this session.
+pub fn issue_stamp(app: &App, session_csrf: &str, now: DateTime<Utc>) -> Result<String> {
+    app.field_key
+        .encrypt(&now.timestamp().to_string(), &stamp_aad(session_csrf))
+        .map_err(|e| Error::Internal(anyhow::anyhow!("tijdstempel: {e}")))
+}
+
+/// Seconds since the form was shown, or `None` if the stamp does not open.
+pub fn stamp_age(app: &App, session_csrf: &str, stamp: &str, now: DateTime<Utc>) -> Option<i64> {
+    let shown: i64 = app.field_key.decrypt(stamp.trim(), &stamp_aad(session_csrf)).ok()?.parse().ok()?;
+    Some(now.timestamp() - shown)
+}
+
+/// What the public form sent besides the fields.
+pub struct Submission<'a> {
+    pub form: &'a ApplicationForm,
+    pub honeypot: &'a str,
+    pub stamp: &'a str,
+    /// The session's CSRF token (the stamp is bound to it) and cookie.
+    pub session_csrf: &'a str,
+    pub session_cookie: Option<&'a str>,
+    pub client_addr: Option<String>,
+}
+
+pub struct Submitted {
+    /// For the applicant's status link; never stored.
+    pub token: String,
+    pub spam: Option<SpamSignal>,
+}
+
+/// Stores a submission. Invalid input is refused with every field's
+/// problem; a caught one is stored flagged and reported in `spam`.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn submit(app: &App, s: Submission<'_>) -> Result<Submitted> {
+    let now = Utc::now();
+    let actor = Actor::new(None, &app.config.instance, s.client_addr.clone());
+    let sender_hash = s.client_addr.as_deref().map(|a| sha256_hex(&format!("sender:{a}")));
+    let session_hash = s.session_cookie.map(|c| sha256_hex(&format!("session:{c}")));
+    let mut conn = app.store.conn().await?;
+    let (by_sender, by_session) =
+        db::recent_from(&mut conn, sender_hash.as_deref(), session_hash.as_deref(), now - chrono::Duration::hours(1))
+            .await?;
+    drop(conn);
+    if by_sender >= PER_SENDER_PER_HOUR || by_session >= PER_SESSION_PER_HOUR {
+        let mut tx = app.store.begin().await?;
+        let entry = Entry {
+            event: "application.submit",
+            action: AuditAction::Create,
+            object_type: "application",
+            object_id: None,
+        };
+        record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, Some("te veel aanmeldingen in een uur".into()))
+            .await?;
+        tx.commit().await?;
+        return Err(Error::TooManyRequests { minutes: 60 });
+    }
+    let application = s.form.parse().map_err(Error::Invalid)?;
+    let spam = spam_signal(s.honeypot, stamp_age(app, s.session_csrf, s.stamp, now));
+    let token = crate::credentials::random_token(43);
+    let token_hash = sha256_hex(&token);
+    let mut tx = app.store.begin().await?;
+    let id = db::insert(
+        tx.conn(),
+        &db::NewApplication {
+            submitted_at: now,
+            application: &application,
+            token_hash: &token_hash,
+            sender_hash: sender_hash.as_deref(),
+            session_hash: session_hash.as_deref(),
+            spam,
+        },
+    )
+    .await?;
+    let id = id.to_string();
+    let rule = match spam {
+        None => "openbaar aanmeldformulier".to_owned(),
+        Some(signal) => format!("openbaar aanmeldformulier; apart gezet: {}", signal.label()),
+    };
+    record_outcome(
+        &mut tx,
+        app,
+        &actor,
+        Entry {
+            event: "application.submit",
+            action: AuditAction::Create,
+            object_type: "application",
+            object_id: Some(&id),
+        },
+        Outcome::Success,
+        Some(rule),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Submitted { token, spam })
+}
+
+/// What the applicant sees by the private link.
+pub struct ApplicantView {
+    pub submitted_at: DateTime<Utc>,
+    pub application: Application,
+    pub status: Status,
+}
+
+/// The application behind a status link; the token is the only key.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn status_by_token(app: &App, token: &str, client_addr: Option<String>) -> Result<ApplicantView> {
+    let not_found = || Error::NotFound("aanmelding bij deze link".into());
+    if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(not_found());
+    }
+    let mut conn = app.store.conn().await?;
+    let found = db::by_token_hash(&mut conn, &sha256_hex(token)).await?.ok_or_else(not_found)?;
+    drop(conn);
+    let actor = Actor::new(None, &app.config.instance, client_addr);
+    let id = found.id.to_string();
+    let mut tx = app.store.begin().await?;
+    record(
+        &mut tx,
+        app,
+        &actor,
+        Entry {
+            event: "application.status",
+            action: AuditAction::Read,
+            object_type: "application",
+            object_id: Some(&id),
+        },
+        Ok(Grant { rule: "aanvrager met de eigen statuslink" }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApplicantView { submitted_at: found.submitted_at, application: found.application, status: found.status })
+}
+
+/// Logs a read of the queue or one application, and hands back the decision.
+async fn log_read(ctx: &Ctx, event: &str, id: Option<&str>, action: Action) -> Result<Grant> {
+    let entry = Entry { event, action: AuditAction::Read, object_type: "application", object_id: id };
+    logged(ctx, entry, authorize(&ctx.principal, action, Object::Applications)).await
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn list(ctx: &Ctx) -> Result<Vec<StoredApplication>> {
+    log_read(ctx, "application.list", None, Action::View).await?;
+    let mut conn = ctx.app.store.conn().await?;
+    Ok(db::list(&mut conn).await?)
+}
+
+pub struct Detail {
+    pub application: StoredApplication,
+    /// Networks an acceptance could add the practices to.
+    pub networks: Vec<(Code, String)>,
+    /// Which of the practices the region already knows.
+    pub known_practices: Vec<AgbCode>,
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn detail(ctx: &Ctx, id: i64) -> Result<Detail> {
+    let mut conn = ctx.app.store.conn().await?;
+    let found = db::get(&mut conn, id).await?;
+    drop(conn);
+    let id_text = id.to_string();
+    log_read(ctx, "application.view", Some(&id_text), Action::View).await?;
+    let application = found.ok_or_else(|| Error::NotFound(format!("aanmelding {id}")))?;
+    let mut conn = ctx.app.store.conn().await?;
+    let snapshot = wijkregie_store::region::snapshot(&mut conn).await?;
+    Ok(Detail {
+        known_practices: application
+            .application
+            .practices
+            .iter()
+            .filter(|p| snapshot.practices.iter().any(|q| q.agb == p.agb))
+            .map(|p| p.agb.clone())
+            .collect(),
+        networks: snapshot.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
+        application,
+    })
+}
+
+/// The regio-beheerder's terms for the network an acceptance makes.
+#[derive(Debug, Clone)]
+pub struct Acceptance {
+    pub network_code: Code,
+    pub network_name: String,
+    pub status: NetworkStatus,
+    pub registered_on: NaiveDate,
+    /// Option A: the region's coordinator by name.
+    pub coordinator_name: Option<String>,
+    /// Option B: when the own coordinator starts.
+    pub coordinator_start: Option<NaiveDate>,
+}
+
+/// Accepts: creates the practices the region does not know yet, creates or
+/// updates the network (members from the registration date), and records
+/// the decision — all in one transaction, each change with its audit entry.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn accept(ctx: &Ctx, id: i64, terms: Acceptance) -> Result<Code> {
+    let id_text = id.to_string();
+    let decision = authorize(&ctx.principal, Action::Edit, Object::Applications);
+    let entry = Entry {
+        event: "application.accept",
+        action: AuditAction::Update,
+        object_type: "application",
+        object_id: Some(&id_text),
+    };
+    check(ctx, entry, decision).await?;
+    let mut conn = ctx.app.store.conn().await?;
+    let stored = db::get(&mut conn, id).await?.ok_or_else(|| Error::NotFound(format!("aanmelding {id}")))?;
+    let snapshot = wijkregie_store::region::snapshot(&mut conn).await?;
+    drop(conn);
+    if stored.spam.is_some() {
+        return Err(Error::Conflict("deze aanmelding is als spam apart gezet en wordt niet beoordeeld".into()));
+    }
+    let status = stored.status.clone().transition(Decision::Accept).map_err(|e| Error::Conflict(e.to_string()))?;
+    let (network, new_practices) = network_for(&stored, &terms, &snapshot)?;
+    let existed = snapshot.networks.iter().any(|n| n.code == network.code);
+
+    let mut tx = ctx.app.store.begin().await?;
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    for p in &new_practices {
+        let rule = authorize(&ctx.principal, Action::Create, Object::Practice { agb: &p.agb, networks: &[] });
+        let e = Entry {
+            event: "practice.create",
+            action: AuditAction::Create,
+            object_type: "practice",
+            object_id: Some(p.agb.as_str()),
+        };
+        record(&mut tx, &ctx.app, &ctx.actor, e, rule).await?;
+        rule?;
+        wijkregie_store::region::save_practice(tx.conn(), p).await?;
+    }
+    let (event, action, rule) = if existed {
+        (
+            "network.update",
+            AuditAction::Update,
+            authorize(&ctx.principal, Action::Edit, Object::NetworkTerms { code: &network.code }),
+        )
+    } else {
+        (
+            "network.create",
+            AuditAction::Create,
+            authorize(&ctx.principal, Action::Create, Object::NetworkTerms { code: &network.code }),
+        )
+    };
+    let e = Entry { event, action, object_type: "network", object_id: Some(network.code.as_str()) };
+    record(&mut tx, &ctx.app, &ctx.actor, e, rule).await?;
+    rule?;
+    wijkregie_store::region::save_network(tx.conn(), &network).await?;
+    if !db::decide(tx.conn(), id, Utc::now(), ctx.principal.user_id, &status, Some(&network.code)).await? {
+        // Someone decided in the meantime; nothing of this is kept.
+        return Err(Error::Conflict("over deze aanmelding is zojuist al beslist".into()));
+    }
+    tx.commit().await?;
+    Ok(network.code)
+}
+
+/// The network after acceptance and the practices to create, checked.
+fn network_for(
+    stored: &StoredApplication,
+    terms: &Acceptance,
+    snapshot: &RegionSnapshot,
+) -> Result<(Network, Vec<Practice>)> {
+    let a = &stored.application;
+    let mut problems = Vec::new();
+    if !matches!(terms.status, NetworkStatus::InOprichting | NetworkStatus::Actief) {
+        problems.push(FieldError::new("status", "kies in oprichting of actief"));
+    }
+    let wijk = a.wijk.as_deref().and_then(|w| {
+        snapshot
+            .wijken
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case(w.trim()) || x.code.as_str() == w.trim())
+            .map(|x| x.code.clone())
+    });
+    let counted_on = wijkregie_core::clock::nl_date(stored.submitted_at);
+    let new_practices: Vec<Practice> = a
+        .practices
+        .iter()
+        .filter(|p| !snapshot.practices.iter().any(|q| q.agb == p.agb))
+        .map(|p| Practice {
+            agb: p.agb.clone(),
+            name: p.name.clone(),
+            address: Address {
+                street: p.street.clone(),
+                house_number: p.house_number,
+                house_number_suffix: p.house_number_suffix.clone(),
+                postcode: p.postcode.clone(),
+                city: p.city.clone(),
+            },
+            wijk: wijk.clone(),
+            // The applicant's own count, dated the day it was given; the
+            // region corrects it with the official ION figures later.
+            registered_patients: vec![PatientCount { date: counted_on, count: p.registered_patients }],
+        })
+        .collect();
+    let coordinator = match a.coordinator {
+        None => None,
+        Some(wijkregie_core::application::CoordinatorChoice::Region) => {
+            match terms.coordinator_name.as_deref().map(str::trim) {
+                Some(name) if !name.is_empty() => {
+                    Some(CoordinatorArrangement::ProvidedByRegion { name: name.to_owned() })
+                }
+                _ => {
+                    problems.push(FieldError::new(
+                        "coordinator_name",
+                        "vul de naam in van de coördinator die de regio levert (optie A)",
+                    ));
+                    None
+                }
+            }
+        }
+        Some(wijkregie_core::application::CoordinatorChoice::Own { hours_per_week }) => {
+            Some(CoordinatorArrangement::Own {
+                hours_per_week,
+                start_date: terms.coordinator_start.unwrap_or(terms.registered_on),
+            })
+        }
+    };
+    let members = |existing: &[Membership<AgbCode>]| -> Vec<Membership<AgbCode>> {
+        let mut out = existing.to_vec();
+        for p in &a.practices {
+            if !out.iter().any(|m| m.member == p.agb && m.until.is_none()) {
+                out.push(Membership { member: p.agb.clone(), from: terms.registered_on, until: None });
+            }
+        }
+        out
+    };
+    let network = match snapshot.networks.iter().find(|n| n.code == terms.network_code) {
+        Some(old) => Network {
+            module: a.request.module(),
+            status: terms.status,
+            registered_on: old.registered_on.or(Some(terms.registered_on)),
+            stopped_on: None,
+            coordinator: coordinator.or_else(|| old.coordinator.clone()),
+            practices: members(&old.practices),
+            ..old.clone()
+        },
+        None => Network {
+            code: terms.network_code.clone(),
+            name: terms.network_name.trim().to_owned(),
+            wijken: wijk.into_iter().collect(),
+            module: a.request.module(),
+            status: terms.status,
+            registered_on: Some(terms.registered_on),
+            stopped_on: None,
+            coordinator,
+            practices: members(&[]),
+            partners: vec![],
+        },
+    };
+    if let Some(old) = snapshot.networks.iter().find(|n| n.code == terms.network_code) {
+        if old.status == NetworkStatus::Gestopt {
+            problems.push(FieldError::new(
+                "network_code",
+                format!("netwerk {} is gestopt; kies een nieuwe code", old.code),
+            ));
+        }
+    }
+    problems.extend(network.problems());
+    if problems.is_empty() {
+        Ok((network, new_practices))
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Rejects with a reason the applicant will read.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn reject(ctx: &Ctx, id: i64, reason: &str) -> Result<()> {
+    let id_text = id.to_string();
+    let decision = authorize(&ctx.principal, Action::Edit, Object::Applications);
+    let entry = Entry {
+        event: "application.reject",
+        action: AuditAction::Update,
+        object_type: "application",
+        object_id: Some(&id_text),
+    };
+    check(ctx, entry, decision).await?;
+    let mut conn = ctx.app.store.conn().await?;
+    let stored = db::get(&mut conn, id).await?.ok_or_else(|| Error::NotFound(format!("aanmelding {id}")))?;
+    drop(conn);
+    let status = stored.status.transition(Decision::Reject { reason: reason.to_owned() }).map_err(|e| match e {
+        wijkregie_core::application::RefusedTransition::AlreadyDecided(_) => Error::Conflict(e.to_string()),
+        _ => Error::Invalid(vec![FieldError::new("reason", e.to_string())]),
+    })?;
+    let mut tx = ctx.app.store.begin().await?;
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    if !db::decide(tx.conn(), id, Utc::now(), ctx.principal.user_id, &status, None).await? {
+        return Err(Error::Conflict("over deze aanmelding is zojuist al beslist".into()));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One interested practice as the proposals page shows it.
+#[derive(Debug, Clone)]
+pub struct Interested {
+    pub agb: AgbCode,
+    pub name: String,
+    pub city: String,
+    pub patients: u32,
+    pub application: i64,
+}
+
+pub struct Proposals {
+    pub outcome: forming::Outcome<AgbCode>,
+    pub practices: Vec<Interested>,
+    /// Interested practices whose postcode has no known centroid.
+    pub without_location: Vec<Interested>,
+    /// Mean distance between members, per proposal (same order).
+    pub mean_pair_km: Vec<f64>,
+    pub settings: Settings,
+}
+
+impl Proposals {
+    pub fn practice(&self, agb: &AgbCode) -> Option<&Interested> {
+        self.practices.iter().find(|p| &p.agb == agb)
+    }
+}
+
+/// Groupings for the practices that registered interest and are not (or no
+/// longer) a current member of a network.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn proposals(ctx: &Ctx) -> Result<Proposals> {
+    log_read(ctx, "application.proposals", None, Action::View).await?;
+    let mut conn = ctx.app.store.conn().await?;
+    let pool = db::interested(&mut conn).await?;
+    let networks = wijkregie_store::region::networks(&mut conn).await?;
+    let today = wijkregie_core::clock::nl_today();
+    let in_network =
+        |agb: &AgbCode| networks.iter().any(|n| n.practices.iter().any(|m| &m.member == agb && m.active_on(today)));
+    let mut candidates = Vec::new();
+    let mut practices: Vec<Interested> = Vec::new();
+    let mut without_location = Vec::new();
+    for stored in &pool {
+        for p in &stored.application.practices {
+            if in_network(&p.agb) || practices.iter().any(|q| q.agb == p.agb) {
+                continue;
+            }
+            let shown = Interested {
+                agb: p.agb.clone(),
+                name: p.name.clone(),
+                city: p.city.clone(),
+                patients: p.registered_patients,
+                application: stored.id,
+            };
+            match wijkregie_store::directory::postcode_point(&mut conn, &p.postcode).await? {
+                Some(point) => {
+                    candidates.push(Candidate {
+                        id: p.agb.clone(),
+                        patients: p.registered_patients,
+                        point,
+                        municipality: p.city.clone(),
+                        wijk: stored.application.wijk.clone(),
+                    });
+                    practices.push(shown);
+                }
+                None => without_location.push(shown),
+            }
+        }
+    }
+    drop(conn);
+    let settings = Settings::default();
+    let outcome = forming::propose(&candidates, settings);
+    let point =
+        |agb: &AgbCode| candidates.iter().find(|c| &c.id == agb).map(|c| c.point).expect("every member is a candidate");
+    let mean_pair_km = outcome.proposals.iter().map(|p| p.mean_pair_km(point)).collect();
+    Ok(Proposals { outcome, practices, without_location, mean_pair_km, settings })
+}

@@ -1,0 +1,156 @@
+//! CBS area boundaries: importing a boundary file (CLI and demo), and the
+//! outlines of the region's areas for maps. Maps take their values from
+//! the caller, so any figure per area (population figures, or the area's
+//! own size) can be drawn with the same outlines.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use wijkregie_core::access::{authorize, Action, Object};
+use wijkregie_core::audit::AuditAction;
+use wijkregie_core::population::Number;
+use wijkregie_core::region::{Area, Wijk};
+use wijkregie_formats::boundaries::{self, BoundaryFile};
+use wijkregie_store::boundary::{self as db, SaveReport, StoredBoundary};
+use wijkregie_store::AnyConnection;
+
+use crate::audit::{check, guarded, record, Entry};
+use crate::region_data::RegionData;
+use crate::Ctx;
+use crate::Error;
+use wijkregie_chart::map::MapArea;
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// Stores a parsed boundary file in one transaction; only outlines that
+/// differ are written, and the audit log gets an entry when anything changed.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn import(ctx: &Ctx, file: BoundaryFile) -> Result<SaveReport> {
+    import_with_progress(ctx, file, &|_| {}).await
+}
+
+/// As [`import`], telling `progress` how many outlines are done so far
+/// (the CLI's progress bar).
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn import_with_progress(
+    ctx: &Ctx,
+    file: BoundaryFile,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<SaveReport> {
+    let entry =
+        Entry { event: "boundary.import", action: AuditAction::Execute, object_type: "boundary", object_id: None };
+    let decision = check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
+    let mut tx = ctx.app.store.begin_bulk().await?;
+    let mut report = SaveReport::default();
+    let mut done = 0;
+    for chunk in file.boundaries.chunks(500) {
+        let rows: Vec<StoredBoundary> = chunk
+            .iter()
+            .map(|b| StoredBoundary {
+                geometry: boundaries::geometry_to_geojson(&b.geometry),
+                code: b.code.clone(),
+                year: b.year,
+                name: b.name.clone(),
+            })
+            .collect();
+        let part = db::save(tx.conn(), &rows).await?;
+        report.added += part.added;
+        report.changed += part.changed;
+        report.unchanged += part.unchanged;
+        done += chunk.len();
+        progress(done);
+    }
+    if report.added + report.changed > 0 {
+        record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// One of the region's areas on a map: the area, the wijk it belongs to,
+/// and its outline if one was imported.
+pub struct RegionArea {
+    pub area: Area,
+    pub wijk: String,
+    pub name: String,
+    pub outline: Option<geo::MultiPolygon<f64>>,
+}
+
+impl RegionArea {
+    /// The size of the outline in km², to three decimals (thousandths of a
+    /// km² are 1,000 m²; CBS generalises outlines anyway, so the third
+    /// decimal is already generous).
+    pub fn size_km2(&self) -> Option<Number> {
+        use geo::GeodesicArea;
+        self.outline.as_ref().map(|g| Number::from_thousandths((g.geodesic_area_unsigned() / 1_000.0).round() as i64))
+    }
+}
+
+/// The CBS areas of every wijk, with their outlines: the region's map.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn region_areas(ctx: &Ctx) -> Result<Arc<Vec<RegionArea>>> {
+    let mut conn = ctx.app.store.conn().await?;
+    let data = ctx.app.region_data.current(&mut conn).await?;
+    drop(conn);
+    region_areas_of(ctx, &data).await
+}
+
+/// As [`region_areas`], for a caller that holds the region's data already.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn region_areas_of(ctx: &Ctx, data: &RegionData) -> Result<Arc<Vec<RegionArea>>> {
+    let entry = Entry { event: "boundary.map", action: AuditAction::Read, object_type: "region", object_id: None };
+    guarded(ctx, entry, authorize(&ctx.principal, Action::View, Object::Wijk)).await?.commit().await?;
+    let mut conn = ctx.app.store.conn().await?;
+    data.outlines(&mut conn).await
+}
+
+/// Reads the outlines of the areas of `wijken` (for `RegionData`).
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub(crate) async fn load(conn: &mut AnyConnection, wijken: &[Wijk]) -> Result<Vec<RegionArea>> {
+    let areas: Vec<(Area, String)> =
+        wijken.iter().flat_map(|w| w.areas.iter().map(|a| (a.clone(), w.name.clone()))).collect();
+    let wanted: Vec<Area> = areas.iter().map(|(a, _)| a.clone()).collect();
+    let read = db::for_areas(conn, &wanted).await?;
+    let stored: HashMap<(&str, u16), &StoredBoundary> = read.iter().map(|s| ((s.code.as_str(), s.year), s)).collect();
+    let mut out = Vec::with_capacity(areas.len());
+    for (area, wijk) in areas {
+        let found = stored.get(&(area.code.as_str(), area.year));
+        let outline = match found {
+            Some(s) => Some(boundaries::geometry_from_geojson(&s.geometry).map_err(|e| {
+                Error::Internal(anyhow::anyhow!("opgeslagen grens van {} ({}) is onleesbaar: {e}", s.code, s.year))
+            })?),
+            None => None,
+        };
+        let name = found.map_or_else(|| area.code.to_string(), |s| s.name.clone());
+        out.push(RegionArea { area, wijk, name, outline });
+    }
+    Ok(out)
+}
+
+/// Map areas for the outlines that exist, each with the value `value`
+/// gives for its area (`None`: unknown).
+pub fn map_areas(
+    areas: &[RegionArea],
+    value: impl Fn(&RegionArea) -> Option<wijkregie_core::population::Number>,
+) -> Vec<MapArea> {
+    areas
+        .iter()
+        .filter_map(|a| {
+            Some(MapArea {
+                code: a.area.code.to_string(),
+                // A buurt is named with its wijk; a CBS wijk that is the wijk needs no repeat.
+                name: if a.name == a.wijk { a.name.clone() } else { format!("{} ({})", a.name, a.wijk) },
+                geometry: a.outline.clone()?,
+                value: value(a),
+            })
+        })
+        .collect()
+}
+
+/// The demo region's fictional outlines (`formats::demo_boundaries`).
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn import_demo(ctx: &Ctx) -> Result<SaveReport> {
+    let file = boundaries::parse(wijkregie_formats::demo::boundaries::GEOJSON, None)
+        .map_err(|p| Error::Internal(anyhow::anyhow!("de demogrenzen zijn onleesbaar: {p:?}")))?;
+    import(ctx, file).await
+}

@@ -1,0 +1,465 @@
+//! Population figures: importing CBS Kerncijfers and RIVM health files
+//! (all or nothing; a repeat changes nothing), the wijkprofiel of a wijk or
+//! network compared with the region and the Netherlands, and the theme
+//! suggestions from the region's rules.
+//!
+//! The figures are public statistics about areas, never about a person, so
+//! every signed-in role may read them; importing and the rules are the
+//! regio-beheerder's.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::Utc;
+use wijkregie_core::access::{authorize, Action, Object};
+use wijkregie_core::audit::AuditAction;
+use wijkregie_core::codes::Code;
+use wijkregie_core::population::{
+    default_rules, rule_set_problems, suggest, AreaFigure, Indicator, Profile, Reference, ReferenceLevel, Suggestion,
+    ThemeRule, Value,
+};
+use wijkregie_core::region::Area;
+use wijkregie_core::FieldError;
+use wijkregie_formats::population::{
+    health_indicator, parse_health, parse_kwb, AreaCode, HealthImport, KwbImport, LineError, PublishedFigure,
+};
+use wijkregie_store::population::{self as db, RulesChange, SaveReport, StoredFigure, NEDERLAND};
+
+use crate::audit::{check, record, Entry};
+use crate::region_data::{RegionData, RegionFigures};
+use crate::Ctx;
+use crate::{Error, Result};
+
+fn stored(f: &PublishedFigure, indicator: Indicator, vintage: Option<i32>) -> StoredFigure {
+    StoredFigure {
+        area: match &f.area {
+            AreaCode::Nederland => NEDERLAND.to_owned(),
+            AreaCode::Cbs(code) => code.to_string(),
+        },
+        // CBS publishes each year in that year's area definitions.
+        vintage: vintage.unwrap_or(f.year),
+        year: f.year,
+        indicator,
+        value: f.value,
+        interval: f.interval,
+        source: f.source.clone(),
+    }
+}
+
+/// The files of population figures wijkregie reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureFile {
+    /// CBS Kerncijfers wijken en buurten.
+    Kwb,
+    /// RIVM/GGD Gezondheid per wijk en buurt (50120NED).
+    Health,
+}
+
+impl FigureFile {
+    pub fn event(self) -> &'static str {
+        match self {
+            FigureFile::Kwb => "population.import_kwb",
+            FigureFile::Health => "population.import_health",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FigureFile::Kwb => "Kerncijfers wijken en buurten",
+            FigureFile::Health => "gezondheidscijfers",
+        }
+    }
+}
+
+/// Reads a file of figures whole: rows to store, or every problem with its
+/// line. Nothing is written either way.
+pub fn parse_file(
+    kind: FigureFile,
+    bytes: &[u8],
+    name: &str,
+    year: Option<i32>,
+    vintage: Option<i32>,
+) -> std::result::Result<Prepared, Vec<LineError>> {
+    match kind {
+        FigureFile::Kwb => parse_kwb(bytes, name, year).map(|file| prepare_kwb(&file, vintage)),
+        FigureFile::Health => parse_health(bytes, name, year).map(|file| prepare_health(&file, vintage)),
+    }
+}
+
+/// A parsed file as rows to store, with what was not kept.
+pub struct Prepared {
+    pub figures: Vec<StoredFigure>,
+    pub years: Vec<i32>,
+    pub areas: usize,
+    pub unknown: usize,
+    /// Health figures of age groups wijkregie does not keep (19–64, 75+, …).
+    pub not_kept: usize,
+}
+
+fn prepared(mut figures: Vec<StoredFigure>, not_kept: usize) -> Prepared {
+    // Sorted so each stored chunk covers a narrow range of area codes
+    // (`store::population::save` reads back that range only).
+    figures.sort_by(|a, b| (a.vintage, a.year, &a.area, a.indicator).cmp(&(b.vintage, b.year, &b.area, b.indicator)));
+    let years: BTreeSet<i32> = figures.iter().map(|f| f.year).collect();
+    let areas: BTreeSet<&str> = figures.iter().map(|f| f.area.as_str()).collect();
+    Prepared {
+        years: years.into_iter().collect(),
+        areas: areas.len(),
+        unknown: figures.iter().filter(|f| f.value == Value::Unknown).count(),
+        not_kept,
+        figures,
+    }
+}
+
+/// A Kerncijfers file's figures, in `vintage` (default: the file's year).
+pub fn prepare_kwb(file: &KwbImport, vintage: Option<i32>) -> Prepared {
+    prepared(file.figures.iter().map(|f| stored(f, f.indicator, vintage)).collect(), 0)
+}
+
+/// A health file's figures: adults as the indicators themselves, 65+ where
+/// wijkregie has a 65+ indicator, other age groups not kept.
+pub fn prepare_health(file: &HealthImport, vintage: Option<i32>) -> Prepared {
+    let mut not_kept = 0;
+    let figures = file
+        .figures
+        .iter()
+        .filter_map(|f| match health_indicator(f.age_group.as_deref(), f.indicator) {
+            Some(indicator) => Some(stored(f, indicator, vintage)),
+            None => {
+                not_kept += 1;
+                None
+            }
+        })
+        .collect();
+    prepared(figures, not_kept)
+}
+
+/// Stores prepared figures in one transaction, in chunks so `progress` can
+/// follow; the audit log gets an entry when anything changed.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn import(
+    ctx: &Ctx,
+    event: &'static str,
+    file: &Prepared,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<SaveReport> {
+    let entry = Entry { event, action: AuditAction::Execute, object_type: "population_figure", object_id: None };
+    let decision = check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
+    let mut tx = ctx.app.store.begin_bulk().await?;
+    let mut report = SaveReport::default();
+    let mut done = 0;
+    for chunk in file.figures.chunks(5_000) {
+        let part = db::save(tx.conn(), chunk).await?;
+        report.added += part.added;
+        report.changed += part.changed;
+        report.unchanged += part.unchanged;
+        done += chunk.len();
+        progress(done);
+    }
+    if report.added + report.changed > 0 {
+        record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// What the import page takes: a file of figures or of CBS area outlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    Figures(FigureFile),
+    Boundaries,
+}
+
+/// What an upload did, for the page's summary.
+#[derive(Debug, Clone, Default)]
+pub struct Uploaded {
+    pub file_name: String,
+    pub what: &'static str,
+    pub years: Vec<i32>,
+    pub areas: usize,
+    /// Figures, or outlines for a boundary file.
+    pub rows: usize,
+    pub unknown: usize,
+    pub not_kept: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// The page shows at most this many problems of a refused file; the rest
+/// are counted.
+const PROBLEMS_SHOWN: usize = 200;
+
+fn refused_file(problems: Vec<String>) -> Error {
+    let total = problems.len();
+    let mut errors: Vec<FieldError> =
+        problems.into_iter().take(PROBLEMS_SHOWN).map(|p| FieldError::new("bestand", p)).collect();
+    if total > PROBLEMS_SHOWN {
+        errors.push(FieldError::new("bestand", format!("… en nog {} problemen", total - PROBLEMS_SHOWN)));
+    }
+    Error::Invalid(errors)
+}
+
+/// Reads an uploaded file whole and stores it, as `wijkregie import` does:
+/// one bad row and nothing is written, every problem comes back with its
+/// line (or feature). Only the regio-beheerder may; a refusal is logged
+/// before the file is even read.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn upload(
+    ctx: &Ctx,
+    kind: Upload,
+    file_name: &str,
+    bytes: &[u8],
+    year: Option<i32>,
+    vintage: Option<i32>,
+) -> Result<Uploaded> {
+    // The same event and object as the import itself would log.
+    let (event, object_type) = match kind {
+        Upload::Figures(f) => (f.event(), "population_figure"),
+        Upload::Boundaries => ("boundary.import", "boundary"),
+    };
+    let decision = authorize(&ctx.principal, Action::Edit, Object::Region);
+    let entry = Entry { event, action: AuditAction::Execute, object_type, object_id: None };
+    check(ctx, entry, decision).await?;
+    if bytes.is_empty() {
+        return Err(Error::Invalid(vec![FieldError::new("bestand", "kies een bestand om in te lezen")]));
+    }
+    let file_name = file_name.to_owned();
+    match kind {
+        Upload::Figures(figures) => {
+            let prepared = parse_file(figures, bytes, &file_name, year, vintage)
+                .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
+            let report = import(ctx, event, &prepared, &|_| {}).await?;
+            if report.added + report.changed > 0 {
+                crate::region_data::warm(&ctx.app);
+            }
+            Ok(Uploaded {
+                file_name,
+                what: figures.label(),
+                years: prepared.years.clone(),
+                areas: prepared.areas,
+                rows: prepared.figures.len(),
+                unknown: prepared.unknown,
+                not_kept: prepared.not_kept,
+                added: report.added,
+                changed: report.changed,
+                unchanged: report.unchanged,
+            })
+        }
+        Upload::Boundaries => {
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Error::Invalid(vec![FieldError::new("bestand", "het bestand is geen GeoJSON-tekst (UTF-8)")])
+            })?;
+            let year = year.map(|y| u16::try_from(y).map_err(|_| FieldError::new("jaar", "geen geldig jaartal")));
+            let year = year.transpose().map_err(|e| Error::Invalid(vec![e]))?;
+            let file = wijkregie_formats::boundaries::parse(text, year)
+                .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
+            let years: BTreeSet<i32> = file.boundaries.iter().map(|b| i32::from(b.year)).collect();
+            let rows = file.boundaries.len();
+            let report = crate::boundary::import(ctx, file).await?;
+            if report.added + report.changed > 0 {
+                crate::region_data::warm(&ctx.app);
+            }
+            Ok(Uploaded {
+                file_name,
+                what: "gebiedsgrenzen",
+                years: years.into_iter().collect(),
+                areas: rows,
+                rows,
+                added: report.added,
+                changed: report.changed,
+                unchanged: report.unchanged,
+                ..Uploaded::default()
+            })
+        }
+    }
+}
+
+/// What is stored, per source table, year and vintage.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn stored_sets(ctx: &Ctx) -> Result<Vec<db::StoredSet>> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.app.store.conn().await?;
+    Ok(db::sets(&mut conn).await?)
+}
+
+/// What a wijkprofiel is about.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Wijk(Code),
+    Network(Code),
+}
+
+/// Everything a wijkprofiel page shows, for one year.
+pub struct ProfileView {
+    pub name: String,
+    pub areas: Vec<Area>,
+    /// Years with any figure for these areas, oldest first.
+    pub years: Vec<i32>,
+    pub year: i32,
+    /// The subject's figures, all years (trends).
+    pub figures: Vec<AreaFigure>,
+    /// The region's data this view was made from (its wijken, outlines).
+    pub data: Arc<RegionData>,
+    /// The region's figures and what is computed from them (trend, map).
+    pub region_figures: Arc<RegionFigures>,
+    pub profile: Profile,
+    pub region: Reference,
+    pub national: Option<Reference>,
+    pub suggestions: Vec<Suggestion>,
+    pub rules: Vec<ThemeRule>,
+}
+
+/// The Netherlands' profile in `year`, if any national figure was imported.
+fn national_profile(national: &[StoredFigure], year: i32) -> Option<Profile> {
+    let of_year: Vec<_> = national
+        .iter()
+        .filter(|f| f.year == year)
+        .map(|f| (f.indicator, f.value, f.interval, f.source.clone()))
+        .collect();
+    (!of_year.is_empty()).then(|| Profile::territory(year, &of_year))
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<ProfileView> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.app.store.conn().await?;
+    let data = ctx.app.region_data.current(&mut conn).await?;
+    let (name, areas) = match subject {
+        Subject::Wijk(code) => {
+            let w = data
+                .wijken()
+                .iter()
+                .find(|w| &w.code == code)
+                .ok_or_else(|| Error::NotFound(format!("wijk {code}")))?;
+            (w.name.clone(), w.areas.clone())
+        }
+        Subject::Network(code) => {
+            let n = wijkregie_store::region::network(&mut conn, code)
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("netwerk {code}")))?;
+            (n.name.clone(), wijkregie_core::population::network_areas(&n, data.wijken()))
+        }
+    };
+    let region_figures = data.figures(&mut conn).await?;
+    let national = data.national(&mut conn).await?;
+    let rules = db::current_rules(&mut conn).await?.map_or_else(default_rules, |c| c.rules);
+    drop(conn);
+    let figures = region_figures.of(&areas);
+    let years: Vec<i32> = figures.iter().map(|f| f.year).collect::<BTreeSet<_>>().into_iter().collect();
+    let year = match year {
+        Some(y) if years.contains(&y) => y,
+        Some(y) => {
+            return Err(Error::NotFound(format!("cijfers over {y} voor {name}")));
+        }
+        // The latest year with the fullest picture: CBS publishes income a
+        // year late and RIVM measures every two to four years, so the newest
+        // year alone would often show neither.
+        None => {
+            let mut known: BTreeMap<i32, BTreeSet<Indicator>> = BTreeMap::new();
+            for f in figures.iter().filter(|f| matches!(f.value, wijkregie_core::population::Value::Known(_))) {
+                known.entry(f.year).or_default().insert(f.indicator);
+            }
+            known
+                .iter()
+                .max_by_key(|(year, indicators)| (indicators.len(), **year))
+                .map(|(year, _)| *year)
+                .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()))
+        }
+    };
+    let profile = Profile::build(&figures, &areas, year);
+    let region = Reference { level: ReferenceLevel::Region, profile: (*region_figures.profile(year)).clone() };
+    let national =
+        national_profile(&national, year).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
+    let suggestions = suggest(&rules, &profile, &region);
+    Ok(ProfileView {
+        name,
+        areas,
+        years,
+        year,
+        figures,
+        data,
+        region_figures,
+        profile,
+        region,
+        national,
+        suggestions,
+        rules,
+    })
+}
+
+/// The rules in force and every change, for the rules page.
+pub struct RulesView {
+    pub rules: Vec<ThemeRule>,
+    pub history: Vec<RulesChange>,
+    pub is_default: bool,
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn rules(ctx: &Ctx) -> Result<RulesView> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.app.store.conn().await?;
+    let history = db::rules_history(&mut conn).await?;
+    Ok(RulesView {
+        rules: history.first().map_or_else(default_rules, |c| c.rules.clone()),
+        is_default: history.is_empty(),
+        history,
+    })
+}
+
+/// Reads a rule set from its JSON text, with Dutch problems.
+pub fn parse_rules(text: &str) -> std::result::Result<Vec<ThemeRule>, Vec<FieldError>> {
+    let rules: Vec<ThemeRule> = serde_json::from_str(text).map_err(|e| {
+        vec![FieldError::new(
+            "rules",
+            format!("de regels zijn geen geldige lijst (regel {}, teken {}): {e}", e.line(), e.column()),
+        )]
+    })?;
+    let problems = rule_set_problems(&rules);
+    if problems.is_empty() {
+        Ok(rules)
+    } else {
+        Err(problems.into_iter().map(|p| FieldError::new("rules", format!("{}: {}", p.field, p.message))).collect())
+    }
+}
+
+/// Replaces the region's theme rules; the change is kept and logged.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn save_rules(ctx: &Ctx, text: &str) -> Result<()> {
+    let decision = authorize(&ctx.principal, Action::Edit, Object::Region);
+    let entry =
+        Entry { event: "theme_rules.update", action: AuditAction::Update, object_type: "theme_rules", object_id: None };
+    check(ctx, entry, decision).await?;
+    let rules = parse_rules(text).map_err(Error::Invalid)?;
+    let mut tx = ctx.app.store.begin().await?;
+    db::save_rules(tx.conn(), &rules, &ctx.principal.name, Utc::now()).await?;
+    record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The demo region's fictional figures (`formats::demo::population`), in
+/// the real layouts, through the real parsers. The demo's areas were never
+/// redrawn, so every year is stored in the 2024 vintage of its wijken.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn import_demo(ctx: &Ctx) -> Result<()> {
+    use wijkregie_formats::demo::population as demo;
+    let broken = |what: String| Error::Internal(anyhow::anyhow!("de demo-populatiecijfers zijn onleesbaar: {what}"));
+    const VINTAGE: Option<i32> = Some(2024);
+    for year in demo::KWB_YEARS {
+        let file = wijkregie_formats::population::parse_kwb(
+            demo::kwb_csv(year).as_bytes(),
+            &format!("kwb-{year}.csv"),
+            Some(year),
+        )
+        .map_err(|p| broken(format!("{year}: {:?}", p.first())))?;
+        import(ctx, "population.import_kwb", &prepare_kwb(&file, VINTAGE), &|_| {}).await?;
+    }
+    for year in demo::HEALTH_YEARS {
+        let file =
+            wijkregie_formats::population::parse_health(demo::health_csv(year).as_bytes(), "50120NED.csv", Some(year))
+                .map_err(|p| broken(format!("{year}: {:?}", p.first())))?;
+        import(ctx, "population.import_health", &prepare_health(&file, VINTAGE), &|_| {}).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The integration tests of the `wijkregie` binary in one test binary: each
+//! module runs the real binary (`common::wijkregie`) against fresh databases,
+//! on SQLite and on PostgreSQL (`WIJKREGIE_TEST_POSTGRES_URL`), and reads
+//! what it prints and what it stored. Fixtures are the formats crate's.
+
+mod common;
+
+mod boundaries;
+mod cli;
+mod finance;
+mod hsds;

@@ -1,0 +1,20 @@
+//! The HTTP tests of wijkregie in one binary: each module starts the real
+//! router on a random port, on SQLite and on PostgreSQL, fills it with the
+//! demo region, and talks to it as a browser or an API client would.
+
+mod api_hsds;
+mod applications;
+mod common;
+mod fhir_directory;
+mod finance;
+mod http;
+mod pages_account;
+mod pages_directory;
+mod pages_directory_edit;
+mod pages_map;
+mod pages_moved;
+mod pages_public_map;
+mod pages_region;
+mod population_import;
+mod profile;
+mod referrals;

@@ -1,0 +1,225 @@
+//! The Dutch page URLs of issue 15 on both engines: every old English path,
+//! with its sub-path and query string, answers a permanent redirect to its
+//! new path (301 for GET and HEAD, 308 for a form post, which keeps the
+//! body), the redirect never leaves the site, and the new paths are the
+//! pages people reach when signed in.
+
+use crate::common::{TestApp, ENGINES};
+use reqwest::{Client, Method};
+use wijkregie_core::access::{Role, Scope};
+
+/// Old path → new path, and who gets the new page with a 200 (`None`: the
+/// new path only takes form posts). `{…}` are demo ids, filled in below.
+const TABLE: &[(&str, &str, Option<Role>)] = &[
+    ("/directory", "/aanbod", Some(Role::Praktijk)),
+    ("/directory/services/new", "/aanbod/voorzieningen/nieuw", Some(Role::RegioBeheerder)),
+    ("/directory/services/{service}", "/aanbod/voorzieningen/{service}", Some(Role::Praktijk)),
+    ("/directory/services/{service}/edit", "/aanbod/voorzieningen/{service}/bewerken", Some(Role::RegioBeheerder)),
+    ("/directory/services/{service}/assure", "/aanbod/voorzieningen/{service}/bevestigen", None),
+    ("/directory/locations/new", "/aanbod/locaties/nieuw", Some(Role::RegioBeheerder)),
+    ("/directory/locations/{location}/edit", "/aanbod/locaties/{location}/bewerken", Some(Role::RegioBeheerder)),
+    ("/directory/check", "/aanbod/controleren", Some(Role::RegioBeheerder)),
+    ("/directory/changes/7/seen", "/aanbod/wijzigingen/7/gezien", None),
+    ("/directory/merge", "/aanbod/samenvoegen", None),
+    ("/directory/distinct", "/aanbod/niet-dubbel", None),
+    ("/directory/public", "/aanbod/openbaar", None),
+    ("/directory/taxonomy", "/aanbod/hulpvragen", Some(Role::Praktijk)),
+    ("/directory/taxonomy/new", "/aanbod/hulpvragen/nieuw", Some(Role::RegioBeheerder)),
+    ("/directory/taxonomy/eenzaamheid/edit", "/aanbod/hulpvragen/eenzaamheid/bewerken", Some(Role::RegioBeheerder)),
+    ("/referrals", "/verwijzingen", Some(Role::Praktijk)),
+    ("/referrals/new", "/verwijzingen/nieuw", None),
+    ("/referrals/figures", "/verwijzingen/cijfers", Some(Role::Wijkmanager)),
+    ("/referrals/{referral}", "/verwijzingen/{referral}", Some(Role::Praktijk)),
+    ("/referrals/{referral}/step", "/verwijzingen/{referral}/stap", None),
+    ("/referrals/{referral}/message", "/verwijzingen/{referral}/bericht", None),
+    ("/referrals/{referral}/access", "/verwijzingen/{referral}/inzage", Some(Role::Praktijk)),
+    ("/networks", "/netwerken", Some(Role::RegioBeheerder)),
+    ("/networks/new", "/netwerken/nieuw", Some(Role::RegioBeheerder)),
+    ("/networks/{network}", "/netwerken/{network}", Some(Role::RegioBeheerder)),
+    ("/networks/{network}/edit", "/netwerken/{network}/bewerken", Some(Role::RegioBeheerder)),
+    (
+        "/networks/{network}/registered-patients",
+        "/netwerken/{network}/ingeschreven-patienten",
+        Some(Role::RegioBeheerder),
+    ),
+    ("/networks/{network}/practices", "/netwerken/{network}/praktijken", None),
+    ("/networks/{network}/partners", "/netwerken/{network}/partners", None),
+    ("/networks/{network}/end-membership", "/netwerken/{network}/lidmaatschap-beeindigen", None),
+    ("/networks/{network}/profiel", "/netwerken/{network}/profiel", Some(Role::RegioBeheerder)),
+    (
+        "/networks/{network}/profiel/leeftijd.svg",
+        "/netwerken/{network}/profiel/leeftijd.svg",
+        Some(Role::RegioBeheerder),
+    ),
+    ("/practices", "/praktijken", Some(Role::Praktijk)),
+    ("/practices/new", "/praktijken/nieuw", Some(Role::RegioBeheerder)),
+    ("/practices/{practice}", "/praktijken/{practice}", Some(Role::Praktijk)),
+    ("/practices/{practice}/edit", "/praktijken/{practice}/bewerken", Some(Role::Praktijk)),
+    ("/practices/{practice}/registered-patients", "/praktijken/{practice}/ingeschreven-patienten", None),
+    ("/organizations", "/organisaties", Some(Role::Netwerkpartner)),
+    ("/organizations/new", "/organisaties/nieuw", Some(Role::RegioBeheerder)),
+    ("/organizations/{organization}", "/organisaties/{organization}", Some(Role::Netwerkpartner)),
+    ("/organizations/{organization}/edit", "/organisaties/{organization}/bewerken", Some(Role::Netwerkpartner)),
+    ("/users", "/gebruikers", Some(Role::RegioBeheerder)),
+    ("/users/new", "/gebruikers/nieuw", Some(Role::RegioBeheerder)),
+    ("/audit-log", "/auditlog", Some(Role::RegioBeheerder)),
+    ("/outbox", "/uitgaande-mail", Some(Role::RegioBeheerder)),
+    ("/account", "/mijn-account", Some(Role::Netwerkpartner)),
+    ("/account/password", "/mijn-account/wachtwoord", None),
+    ("/account/totp/start", "/mijn-account/totp/instellen", None),
+    ("/account/totp/confirm", "/mijn-account/totp/aanzetten", None),
+    ("/account/totp/disable", "/mijn-account/totp/uitzetten", None),
+    ("/account/tokens", "/mijn-account/tokens", None),
+    ("/account/tokens/12/revoke", "/mijn-account/tokens/12/intrekken", None),
+];
+
+/// The old prefixes, as a link to them would start in a page.
+const OLD_PREFIXES: [&str; 9] = [
+    "/directory",
+    "/referrals",
+    "/networks",
+    "/practices",
+    "/organizations",
+    "/users",
+    "/audit-log",
+    "/outbox",
+    "/account",
+];
+
+/// The table with demo ids in place, a referral sent by the demo practice
+/// included, and a client per role that a row names.
+async fn filled(app: &TestApp) -> (Vec<(String, String, Option<Role>)>, Vec<(Role, Client)>) {
+    let region = wijkregie_formats::demo::region();
+    let directory = wijkregie_formats::demo::directory::generate();
+    let Scope::Practice(practice) = app.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
+    let Scope::Organization(organization) = app.scope(Role::Netwerkpartner) else {
+        panic!("partner has an organisation")
+    };
+    // A network with population data, for its profile.
+    let network = "wsv-binnenstad".to_owned();
+    assert!(region.networks.iter().any(|n| n.code.as_str() == network), "a demo network");
+    let mut clients = vec![];
+    for role in Role::ALL {
+        clients.push((role, app.login(role).await));
+    }
+    let practice_client = &clients.iter().find(|(r, _)| *r == Role::Praktijk).expect("a practice").1;
+    let referral = crate::referrals::refer(app, practice_client).await;
+    let ids = [
+        ("{service}", directory.services[0].id.to_string()),
+        ("{location}", directory.locations[0].id.to_string()),
+        ("{referral}", referral.trim_start_matches("/verwijzingen/").to_owned()),
+        ("{network}", network),
+        ("{practice}", practice.to_string()),
+        ("{organization}", organization.to_string()),
+    ];
+    let fill = |path: &str| ids.iter().fold(path.to_owned(), |p, (k, v)| p.replace(k, v));
+    let rows = TABLE.iter().map(|(old, new, who)| (fill(old), fill(new), *who)).collect();
+    (rows, clients)
+}
+
+/// Status and Location of one request that is not followed.
+async fn ask(app: &TestApp, client: &Client, method: Method, path: &str) -> (u16, String) {
+    let response = client.request(method, app.url(path)).send().await.expect("an answer");
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (response.status().as_u16(), location)
+}
+
+#[tokio::test]
+async fn every_old_path_redirects_permanently_to_its_dutch_path() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let (rows, clients) = filled(&app).await;
+        let anonymous = app.client();
+        for (old, new, who) in &rows {
+            let query = "?pagina=2&q=zorg%20thuis";
+            for method in [Method::GET, Method::HEAD] {
+                let answer = ask(&app, &anonymous, method.clone(), &format!("{old}{query}")).await;
+                assert_eq!(answer, (301, format!("{new}{query}")), "{engine:?} {method} {old}");
+            }
+            // A form posted to a bookmarked or cached page: the method and
+            // body stay, so no session or CSRF token is asked for here.
+            for method in [Method::POST, Method::PUT, Method::DELETE] {
+                let answer = ask(&app, &anonymous, method.clone(), &format!("{old}{query}")).await;
+                assert_eq!(answer, (308, format!("{new}{query}")), "{engine:?} {method} {old}");
+            }
+            let Some(role) = who else { continue };
+            let client = &clients.iter().find(|(r, _)| r == role).expect("a client per role").1;
+            let (status, body) = app.get(client, new).await;
+            assert_eq!(status, 200, "{engine:?} {role:?} {new}");
+            for prefix in OLD_PREFIXES {
+                for attribute in ["href", "action", "hx-get", "value"] {
+                    let link = format!("{attribute}=\"{prefix}");
+                    assert!(!body.contains(&link), "{engine:?} {new} still links to {link}…");
+                }
+            }
+        }
+        // Signed in, the redirect is the same and lands on the page.
+        let (_, wm) = clients.iter().find(|(r, _)| *r == Role::Wijkmanager).expect("a wijkmanager");
+        assert_eq!(ask(&app, wm, Method::GET, "/networks").await, (301, "/netwerken".into()), "{engine:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_old_form_post_still_works_after_the_redirect() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let admin = app.login(Role::RegioBeheerder).await;
+        let csrf = app.csrf(&admin, "/mijn-account").await;
+        let form = [("csrf", csrf.as_str()), ("aan", "1")];
+        let response = admin.post(app.url("/directory/public")).form(&form).send().await.expect("an answer");
+        assert_eq!(response.status().as_u16(), 308, "{engine:?}");
+        let location = response.headers()["location"].to_str().expect("ASCII").to_owned();
+        assert_eq!(location, "/aanbod/openbaar", "{engine:?}");
+        // What a browser does with a 308: the same post, to the new path.
+        let response = admin.post(app.url(&location)).form(&form).send().await.expect("an answer");
+        assert_eq!(response.status().as_u16(), 303, "{engine:?}");
+        let (status, _) = app.get(&app.client(), "/sociale-kaart").await;
+        assert_eq!(status, 200, "{engine:?}: the public map is on");
+    }
+}
+
+#[tokio::test]
+async fn unknown_old_sub_paths_redirect_and_then_are_not_found() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let admin = app.login(Role::RegioBeheerder).await;
+        for (old, new) in [
+            ("/directory/onbekend/pad?q=1", "/aanbod/onbekend/pad?q=1"),
+            ("/networks/wsv-binnenstad/onbekend", "/netwerken/wsv-binnenstad/onbekend"),
+            ("/account/totp", "/mijn-account/totp"),
+            ("/outbox/", "/uitgaande-mail/"),
+        ] {
+            assert_eq!(ask(&app, &admin, Method::GET, old).await, (301, new.into()), "{engine:?} {old}");
+            let (status, body) = app.get(&admin, new).await;
+            assert_eq!(status, 404, "{engine:?} {new}");
+            assert!(body.contains("bestaat niet"), "{engine:?}: the Dutch page for {new}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_never_leaves_the_site() {
+    let app = TestApp::start(ENGINES[0]).await;
+    let client = app.client();
+    for (old, new_prefix) in [
+        ("/directory//evil.example/x", "/aanbod/"),
+        ("/users/%2F%2Fevil.example", "/gebruikers/"),
+        ("/account/%5C%5Cevil.example", "/mijn-account/"),
+        ("/referrals/x?next=https://evil.example", "/verwijzingen/"),
+    ] {
+        let (status, location) = ask(&app, &client, Method::GET, old).await;
+        assert_eq!(status, 301, "{old}");
+        assert!(location.starts_with(new_prefix), "{old} → {location}");
+    }
+}
+
+#[tokio::test]
+async fn api_and_dutch_paths_are_not_redirected() {
+    let app = TestApp::start(ENGINES[0]).await;
+    let client = app.client();
+    for path in ["/api/v1/networks", "/api/hsds/organizations", "/fhir/Organization", "/sociale-kaart", "/wijken"] {
+        let (status, location) = ask(&app, &client, Method::GET, path).await;
+        assert!(location.is_empty() || location.starts_with("/login"), "{path}: {status} → {location}");
+        assert!(!matches!(status, 301 | 308), "{path}: {status}");
+    }
+}

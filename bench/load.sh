@@ -27,7 +27,7 @@ PORT="${PORT:-18080}"
 DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-8}"
 BASE="http://127.0.0.1:$PORT"
-BIN="$ROOT/target/release/wijkregie"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/wijkregie"
 
 command -v wrk >/dev/null || { echo "load.sh: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 command -v curl >/dev/null || { echo "load.sh: curl is missing" >&2; exit 2; }
@@ -70,7 +70,7 @@ until curl -sf "$BASE/healthz" >/dev/null 2>&1; do
 done
 READY_S=$(since "$start")
 plain_log() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.log"; }
-REBUILD_MS=$(plain_log | grep -o 'rebuild_ms=[0-9]*' | head -1 | cut -d= -f2)
+REBUILD_MS=$(plain_log | grep -o 'index_ms=[0-9]*' | head -1 | cut -d= -f2)
 rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 RSS_START=$(rss)
@@ -99,7 +99,7 @@ paths_lua() { # $1: page or api
         for t in "${TEXTS[@]}"; do
             if [[ "$1" == page ]]; then
                 filter=""; (( i % 2 == 0 )) && filter="&gratis=1"; (( i % 3 == 0 )) && filter="$filter&domein=welzijn"
-                out+="\"/directory?q=$t&postcode=$pc&straal=10$filter\","
+                out+="\"/aanbod?q=$t&postcode=$pc&straal=10$filter\","
             else
                 out+="\"/api/hsds/services?search=$t&postcode=$pc&radius_km=10&per_page=20\","
             fi
@@ -148,7 +148,7 @@ cat <<EOF
 
 ==================== wijkregie, national social map ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) ====================
 $INPROCESS
-HTTP, search page /directory   $(wrk_rate page) searches/s   p50 $(wrk_p page 50%)   p99 $(wrk_p page 99%)   $(wrk_errors page)
+HTTP, search page /aanbod   $(wrk_rate page) searches/s   p50 $(wrk_p page 50%)   p99 $(wrk_p page 99%)   $(wrk_errors page)
 HTTP, HSDS API /services       $(wrk_rate api) searches/s   p50 $(wrk_p api 50%)   p99 $(wrk_p api 99%)   $(wrk_errors api)
 import hsds (100,000 services, $SERVICES_IMPORTED datapackage into an empty database)   ${IMPORT_S} s
 index rebuild at start   ${REBUILD_MS} ms   (start to first answer ${READY_S} s)

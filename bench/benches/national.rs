@@ -13,11 +13,11 @@ use std::time::Instant;
 use criterion::{criterion_group, criterion_main, Criterion};
 use wijkregie_bench::fts5::Fts5;
 use wijkregie_bench::{ms, national_docs, percentiles, query_mix, typical};
-use wijkregie_formats::demo_national::NATIONAL;
+use wijkregie_formats::demo::national::FULL_SCALE;
 use wijkregie_search::Index;
 
 fn bench(c: &mut Criterion) {
-    let (docs, centroids) = national_docs(NATIONAL);
+    let (docs, centroids) = national_docs(FULL_SCALE);
 
     let start = Instant::now();
     let index = Index::new().expect("an empty index");
@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     let (f50, f99, fmax) = percentiles(theirs);
     eprintln!(
         "national: {} services; build tantivy {:.2} s, FTS5 {:.2} s",
-        NATIONAL.services,
+        FULL_SCALE.services,
         tantivy_build.as_secs_f64(),
         fts_build.as_secs_f64()
     );

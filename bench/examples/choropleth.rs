@@ -1,4 +1,4 @@
-//! The national choropleth (issue 5: ≤ 100 ms and ≤ 2 MB): web::map on
+//! The national choropleth (issue 5: ≤ 100 ms and ≤ 2 MB): chart::map on
 //! generated outlines of every buurt (about 17,000, 200–500 points each)
 //! and every wijk (about 3,300), with 5 % unknown values.
 //! `cargo run --release -p wijkregie-bench --example choropleth`.
@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
+use wijkregie_chart::map::{choropleth_svg, Choropleth, MapArea};
 use wijkregie_core::population::Number;
-use wijkregie_web::map::{choropleth_svg, Choropleth, MapArea};
 
 /// A fixed hash in [0, 1), the same every run.
 fn unit(a: u64, b: u64) -> f64 {
@@ -85,7 +85,7 @@ fn run(label: &str, areas: Vec<MapArea>) {
     );
     let svg = choropleth_svg(&map);
     let start = Instant::now();
-    let png = wijkregie_web::png::svg_to_png(&svg).expect("the map renders");
+    let png = wijkregie_chart::png::svg_to_png(&svg).expect("the map renders");
     println!("{label}: PNG {:.2} MB in {:.0} ms", png.len() as f64 / 1_000_000.0, ms(start.elapsed()));
 }
 

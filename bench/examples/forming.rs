@@ -7,7 +7,7 @@
 //! ```
 //!
 //! The national fixture: 2,000 interested practices at PC4 centroids
-//! spread over the country (`demo_national`'s centroids, every PC4 code
+//! spread over the country (`formats::demo::national`'s centroids, every PC4 code
 //! 1000–9999 near the town of its first two digits), 2,000–3,500 registered
 //! patients each, the PC2 area standing in for the municipality. Fixed seed:
 //! the same every run.
@@ -20,9 +20,9 @@ use wijkregie_core::forming::{propose, Candidate, Outcome, Settings};
 
 fn demo() -> Vec<Candidate<AgbCode>> {
     let region = wijkregie_formats::demo::region();
-    let centroids = wijkregie_formats::demo_directory::postcode_centroids();
+    let centroids = wijkregie_formats::demo::directory::postcode_centroids();
     let mut out = Vec::new();
-    for a in wijkregie_formats::demo_applications::applications(&region) {
+    for a in wijkregie_formats::demo::applications::generate(&region) {
         if a.request != wijkregie_core::application::Request::Interest {
             continue;
         }
@@ -41,7 +41,7 @@ fn demo() -> Vec<Candidate<AgbCode>> {
 }
 
 fn national(n: usize) -> Vec<Candidate<AgbCode>> {
-    let centroids = wijkregie_formats::demo_national::postcode_centroids();
+    let centroids = wijkregie_formats::demo::national::postcode_centroids();
     let mut seed: u64 = 0x0f0e_d0c0_b0a0_9080;
     let mut next = move || {
         seed ^= seed >> 12;

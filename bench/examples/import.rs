@@ -15,10 +15,10 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use wijkregie_bench::population::app_state;
+use wijkregie_app::population::{self, FigureFile};
+use wijkregie_app::{App, Config, Ctx};
+use wijkregie_store::crypto::FieldKey;
 use wijkregie_store::testing::{self, TestDb};
-use wijkregie_web::audit::Actor;
-use wijkregie_web::service::population::{self as service, FigureFile};
 
 const GEMEENTEN: usize = 350;
 const WIJKEN: usize = 3_300;
@@ -102,15 +102,17 @@ const EARLIER_YEARS: std::ops::Range<i32> = 2015..2023;
 const TENTH_YEAR: i32 = 2024;
 
 async fn measure(engine: &str, db: TestDb, file: &str) {
-    let state = app_state(&db).await;
-    let actor = Actor::new(None, "bench", Some("cli".into()));
+    // As `wijkregie import kwb` does: no search index, the operator acts.
+    let key = FieldKey::ephemeral().expect("a random key");
+    let app = App::open(db.store.clone(), Config::default(), key).await.expect("the application opens");
+    let ctx = Ctx::operator(app);
     for (pass, year) in [("first import", YEAR), ("same file again", YEAR), ("", 0), ("a tenth year", TENTH_YEAR)] {
         if year == 0 {
             let start = Instant::now();
             for year in EARLIER_YEARS {
-                let prepared = service::parse_file(FigureFile::Kwb, file.as_bytes(), "kwb.csv", Some(year), None)
+                let prepared = population::parse_file(FigureFile::Kwb, file.as_bytes(), "kwb.csv", Some(year), None)
                     .expect("the generated file reads");
-                service::import(&state, &actor, FigureFile::Kwb.event(), &prepared, &|_| {}).await.expect("stored");
+                population::import(&ctx, FigureFile::Kwb.event(), &prepared, &|_| {}).await.expect("stored");
             }
             println!(
                 "  {engine:<10} (stored {} more years in {:.0} s)",
@@ -120,14 +122,13 @@ async fn measure(engine: &str, db: TestDb, file: &str) {
             continue;
         }
         let start = Instant::now();
-        let prepared = match service::parse_file(FigureFile::Kwb, file.as_bytes(), "kwb.csv", Some(year), None) {
+        let prepared = match population::parse_file(FigureFile::Kwb, file.as_bytes(), "kwb.csv", Some(year), None) {
             Ok(prepared) => prepared,
             Err(problems) => panic!("the generated file is refused: {:?}", &problems[..problems.len().min(3)]),
         };
         let read = start.elapsed();
-        let report = service::import(&state, &actor, FigureFile::Kwb.event(), &prepared, &|_| {})
-            .await
-            .expect("the import stores");
+        let report =
+            population::import(&ctx, FigureFile::Kwb.event(), &prepared, &|_| {}).await.expect("the import stores");
         let total = start.elapsed();
         println!(
             "  {engine:<10} {pass:<16} read {:>6.0} ms, store {:>6.0} ms, total {:>6.2} s ({} new, {} changed, {} unchanged)",

@@ -1,7 +1,7 @@
 //! The wijkprofiel's computation at the issue's scale: a subject of 30 CBS
 //! areas with 10 years of every Kerncijfers indicator and 3 Gezondheidsmonitor
 //! years (with intervals), in a region of 350 areas. One "page" is what
-//! `web::pages::profile` computes: the subject's and the region's profile,
+//! `app::population::profile` computes: the subject's and the region's profile,
 //! the suggestions, both trends for one indicator and a value per map area.
 //!
 //! ```

@@ -6,9 +6,11 @@
 //! renders every SVG chart and the choropleth, and the HTML.
 //!
 //! ```
-//! cargo run --release -p wijkregie-bench --example profile_page
-//! WIJKREGIE_TEST_POSTGRES_URL=postgres://… cargo run --release -p wijkregie-bench --example profile_page
+//! cargo run --release -p wijkregie-bench --features http --example profile_page
+//! WIJKREGIE_TEST_POSTGRES_URL=postgres://… cargo run --release -p wijkregie-bench --features http --example profile_page
 //! ```
+//!
+//! The only benchmark that needs `web`, hence the `http` feature.
 //!
 //! Times are measured at the client on loopback, so they include HTTP and
 //! compression and are an upper bound of the server time. Target: ≤ 20 ms p99.
@@ -16,13 +18,14 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use wijkregie_bench::population::{app_state, fixture, SUBJECT_AREAS};
+use wijkregie_app::{demo, App, Config};
+use wijkregie_bench::population::{fixture, SUBJECT_AREAS};
 use wijkregie_bench::{ms, percentiles};
 use wijkregie_core::population::{Indicator, Number, Value};
 use wijkregie_core::region::Wijk;
+use wijkregie_store::crypto::FieldKey;
 use wijkregie_store::population::StoredFigure;
 use wijkregie_store::testing::{self, TestDb};
-use wijkregie_web::AppState;
 
 const RUNS: usize = 200;
 const SUBJECT: &str = "bench-onderwerp";
@@ -31,12 +34,14 @@ const SUBJECT: &str = "bench-onderwerp";
 /// region's figures again, so fewer runs than the warm page.
 const COLD_RUNS: usize = 20;
 
-async fn start(db: &TestDb) -> (SocketAddr, AppState) {
-    let state = app_state(db).await;
-    wijkregie_web::demo::seed(&state).await.expect("the demo region loads");
+/// The server as `wijkregie serve --demo` starts it, with the fixture's
+/// wijken and figures added.
+async fn start(db: &TestDb) -> (SocketAddr, App) {
+    let key = FieldKey::ephemeral().expect("a random key");
+    let app = App::start(db.store.clone(), Config::default(), key, true).await.expect("the demo server starts").app;
 
     let (figures, areas) = fixture();
-    let mut tx = state.store.begin_bulk().await.expect("a transaction");
+    let mut tx = app.store.begin_bulk().await.expect("a transaction");
     let subject =
         Wijk { code: SUBJECT.parse().unwrap(), name: "Benchwijk".into(), areas: areas[..SUBJECT_AREAS].to_vec() };
     wijkregie_store::region::save_wijk(tx.conn(), &subject).await.unwrap();
@@ -62,16 +67,18 @@ async fn start(db: &TestDb) -> (SocketAddr, AppState) {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let addr = listener.local_addr().expect("bound address");
-    let app = wijkregie_web::app(state.clone());
+    // The router without `web::serve`'s housekeeping, which would read the
+    // changed figures in the background and hide the first page's cost.
+    let router = wijkregie_web::router(app.clone());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("server runs");
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("server runs");
     });
-    (addr, state)
+    (addr, app)
 }
 
 /// An import that changes one figure of the subject (and so the population
 /// revision), as a new CBS file would.
-async fn change_one_figure(state: &AppState, round: usize) {
+async fn change_one_figure(app: &App, round: usize) {
     let (figures, _) = fixture();
     let f = figures.iter().find(|f| f.indicator == Indicator::Inhabitants && f.year == 2022).expect("a figure");
     let changed = StoredFigure {
@@ -83,7 +90,7 @@ async fn change_one_figure(state: &AppState, round: usize) {
         interval: None,
         source: f.source.clone(),
     };
-    let mut tx = state.store.begin().await.expect("a transaction");
+    let mut tx = app.store.begin().await.expect("a transaction");
     let report = wijkregie_store::population::save(tx.conn(), &[changed]).await.expect("the figure is saved");
     assert_eq!(report.added + report.changed, 1, "the figure changes");
     tx.commit().await.expect("committed");
@@ -101,10 +108,10 @@ async fn browser(addr: SocketAddr) -> reqwest::Client {
     let marker = "name=\"csrf\" value=\"";
     let at = html.find(marker).expect("a csrf field") + marker.len();
     let csrf = &html[at..at + html[at..].find('"').unwrap()];
-    let account = &wijkregie_web::demo::ACCOUNTS[1];
+    let account = &demo::ACCOUNTS[1];
     let r = client
         .post(&login)
-        .form(&[("csrf", csrf), ("email", account.email), ("password", wijkregie_web::demo::PASSWORD), ("next", "/")])
+        .form(&[("csrf", csrf), ("email", account.email), ("password", demo::PASSWORD), ("next", "/")])
         .send()
         .await
         .unwrap();
@@ -113,7 +120,7 @@ async fn browser(addr: SocketAddr) -> reqwest::Client {
 }
 
 async fn measure(engine: &str, db: TestDb) {
-    let (addr, state) = start(&db).await;
+    let (addr, app) = start(&db).await;
     let client = browser(addr).await;
     let url = format!("http://{addr}/wijken/{SUBJECT}/profiel?jaar=2022");
     let mut bytes = 0;
@@ -141,7 +148,7 @@ async fn measure(engine: &str, db: TestDb) {
 
     let mut cold = Vec::with_capacity(COLD_RUNS);
     for round in 0..COLD_RUNS {
-        change_one_figure(&state, round).await;
+        change_one_figure(&app, round).await;
         let start = Instant::now();
         let r = client.get(&url).send().await.unwrap();
         assert_eq!(r.status(), 200, "the profile page answers after an import");

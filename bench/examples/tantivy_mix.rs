@@ -4,11 +4,11 @@
 use std::time::Instant;
 
 use wijkregie_bench::{ms, national_docs, percentiles, query_mix};
-use wijkregie_formats::demo_national::NATIONAL;
+use wijkregie_formats::demo::national::FULL_SCALE;
 use wijkregie_search::Index;
 
 fn main() {
-    let (docs, centroids) = national_docs(NATIONAL);
+    let (docs, centroids) = national_docs(FULL_SCALE);
     let start = Instant::now();
     let index = Index::new().expect("an empty index");
     index.rebuild(docs).expect("the national services index");

@@ -12,15 +12,15 @@ pub mod population;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use wijkregie_formats::demo_national::{self, Scale};
+use wijkregie_formats::demo::national::{self, Scale};
 use wijkregie_search::{GeoPoint, OpeningSlot, Query, ServiceDoc, TermDoc};
 
 /// The national social map as the index sees it, and the PC4 centroids the
-/// questions start from. The mapping mirrors `web::service::directory`'s
+/// questions start from. The mapping mirrors `app::directory`'s
 /// (organisation name, term names and synonyms, location points), without
 /// a database in between.
 pub fn national_docs(scale: Scale) -> (Vec<ServiceDoc>, Vec<GeoPoint>) {
-    let d = demo_national::directory(scale);
+    let d = national::generate(scale);
     let terms: HashMap<_, _> =
         wijkregie_formats::taxonomy::shipped().into_iter().map(|t| (t.code.clone(), t)).collect();
     let organizations: HashMap<_, _> = d.organizations.iter().map(|o| (&o.code, o)).collect();

@@ -7,8 +7,6 @@
 use wijkregie_core::codes::CbsCode;
 use wijkregie_core::population::{AreaFigure, Indicator, Interval, Measure, Number, Source, Value};
 use wijkregie_core::region::Area;
-use wijkregie_store::testing::TestDb;
-use wijkregie_web::{AppState, Config};
 
 pub const REGION_AREAS: usize = 350;
 pub const SUBJECT_AREAS: usize = 30;
@@ -80,11 +78,4 @@ pub fn fixture() -> (Vec<AreaFigure>, Vec<Area>) {
         }
     }
     (figures, areas)
-}
-
-/// The application on a fresh test database, as `wijkregie serve` starts it.
-pub async fn app_state(db: &TestDb) -> AppState {
-    wijkregie_web::prepare(&db.store).await.expect("start-up data loads");
-    let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
-    AppState::new(db.store.clone(), Config::default(), key).expect("app state")
 }

@@ -1,9 +1,10 @@
 // Browser flow for the payment statements (issue 6), as the regio-beheerder
 // does it: the quarter page's amounts must agree to the cent with
-// `wijkregie finance statements --format json` run on the same data; the
-// tariffs form refuses bad input in Dutch; approving the quarter freezes it,
-// and the CLI then shows the same amounts. Every state is checked like a
-// crawled page, axe-core included, with a screenshot.
+// `wijkregie finance statements --format json` run on the same data; its
+// downloads answer, also from an old bookmark (issue 15); the tariffs form
+// refuses bad input in Dutch; approving the quarter freezes it, and the CLI
+// then shows the same amounts. Every state is checked like a crawled page,
+// axe-core included, with a screenshot.
 //
 // Called from run.mjs with its helpers, so the checks are the same ones.
 
@@ -56,6 +57,32 @@ export async function financieringFlow({ newContext, origin, visit, watch, check
       const res = await visit(page, w, `${origin}/financiering/${QUARTER}`);
       before = statementsJson();
       return { res, problems: compare(await pageTotals(page), before) };
+    });
+    await step(`${QUARTER} downloaden`, null, async () => {
+      const res = await visit(page, w, `${origin}/financiering/${QUARTER}`);
+      const problems = [];
+      const links = await page.$$eval('a[download]', (as) => as.map((a) => a.href));
+      if (links.length !== 4) problems.push(`${links.length} download links, expected 4`);
+      for (const href of links) {
+        if (new URL(href).pathname !== `/financiering/${QUARTER}/downloaden`) problems.push(`download link ${href}`);
+        const r = await page.request.get(href, { timeout, maxRedirects: 0 });
+        if (r.status() !== 200) problems.push(`${href} answered HTTP ${r.status()}`);
+        await r.dispose();
+      }
+      // A bookmark from before the Dutch page addresses still downloads.
+      const old = `${origin}/financiering/${QUARTER}/export?format=csv`;
+      const moved = await page.request.get(old, { timeout, maxRedirects: 0 });
+      const location = moved.headers().location;
+      if (moved.status() !== 301 || location !== `/financiering/${QUARTER}/downloaden?format=csv`) {
+        problems.push(`${old} answered HTTP ${moved.status()} → ${location}`);
+      }
+      await moved.dispose();
+      const followed = await page.request.get(old, { timeout });
+      if (followed.status() !== 200 || !/^\uFEFF?network,/.test(await followed.text())) {
+        problems.push(`${old}, followed, answered HTTP ${followed.status()} without the CSV`);
+      }
+      await followed.dispose();
+      return { res, problems };
     });
     await step('tarief ongeldig', 422, async () => {
       await visit(page, w, `${origin}/financiering/tarieven`);

@@ -805,6 +805,19 @@ async function main() {
             if (e instanceof ServerDied) throw e;
             record(account.role, `${NOT_FOUND_PATH} (404)`, [e.message.split('\n')[0]]);
           }
+          // A bookmark from before the Dutch sub-paths (issue 15) still opens the form.
+          const bookmark = '/wijken/binnenstad/edit';
+          try {
+            const res = await visit(page, w, `${origin}${bookmark}`);
+            const landed = new URL(page.url()).pathname;
+            record(account.role, `oude bladwijzer ${bookmark}`, [
+              ...(landed === '/wijken/binnenstad/bewerken' ? [] : [`the old address led to ${landed}`]),
+              ...await checkPage(page, w, { role: account.role, response: res, url: page.url(), loggedIn: true, shotName: 'oude-bladwijzer-wijk' }),
+            ]);
+          } catch (e) {
+            if (e instanceof ServerDied) throw e;
+            record(account.role, `oude bladwijzer ${bookmark}`, [e.message.split('\n')[0]]);
+          }
         }
       }
       await ctx.close();

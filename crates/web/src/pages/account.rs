@@ -8,6 +8,7 @@ use axum::{Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use wijkregie_core::access::{Refusal, Scope};
+use wijkregie_core::codes::Code;
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -45,7 +46,7 @@ pub fn scope_label(scope: &Scope) -> String {
     match scope {
         Scope::Region => "de hele regio".into(),
         Scope::Networks(codes) => {
-            format!("netwerken {}", codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))
+            format!("netwerken {}", codes.iter().map(Code::as_str).collect::<Vec<_>>().join(", "))
         }
         Scope::Practice(agb) => format!("praktijk met AGB-code {agb}"),
         Scope::Organization(code) => format!("organisatie {code}"),

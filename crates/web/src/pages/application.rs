@@ -35,8 +35,8 @@ pub fn routes() -> Router<App> {
         .route("/aanmeldingen", get(queue))
         .route("/aanmeldingen/voorstellen", get(proposals))
         .route("/aanmeldingen/{id}", get(detail))
-        .route("/aanmeldingen/{id}/accept", post(accept))
-        .route("/aanmeldingen/{id}/reject", post(reject))
+        .route("/aanmeldingen/{id}/accepteren", post(accept))
+        .route("/aanmeldingen/{id}/afwijzen", post(reject))
 }
 
 /// Rows of practices the form starts with, and the most it grows to.

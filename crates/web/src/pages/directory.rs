@@ -51,7 +51,7 @@ impl Row {
             name: s.name,
             organization: f.organization,
             why: f.why,
-            distance: f.distance_km.map(|d| format!("{:.1} km", d).replace('.', ",")).unwrap_or_default(),
+            distance: f.distance_km.map(|d| format!("{d:.1} km").replace('.', ",")).unwrap_or_default(),
             stale: f.stale,
         }
     }

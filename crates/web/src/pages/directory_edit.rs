@@ -261,7 +261,7 @@ fn phones(text: &str, problems: &mut Vec<FieldError>) -> Vec<Phone> {
             None => (line.trim(), None),
         };
         let digits = number.chars().filter(char::is_ascii_digit).count();
-        if !(3..=15).contains(&digits) || number.chars().any(|c| c.is_alphabetic()) {
+        if !(3..=15).contains(&digits) || number.chars().any(char::is_alphabetic) {
             problems.push(FieldError::new("telefoon", format!("regel {}: '{number}' is geen telefoonnummer", n + 1)));
             continue;
         }
@@ -283,10 +283,12 @@ fn day_slots(weekday: u8, text: &str, problems: &mut Vec<FieldError>) -> Vec<Ope
         match times {
             Some((opens, closes)) if opens < closes => slots.push(OpeningSlot { weekday, opens, closes }),
             Some(_) => {
-                problems.push(FieldError::new(&field, format!("{part}: de sluitingstijd ligt niet na de openingstijd")))
+                problems
+                    .push(FieldError::new(&field, format!("{part}: de sluitingstijd ligt niet na de openingstijd")));
             }
             None => {
-                problems.push(FieldError::new(&field, format!("'{part}' is geen tijdvak: schrijf het als 09:00-12:00")))
+                problems
+                    .push(FieldError::new(&field, format!("'{part}' is geen tijdvak: schrijf het als 09:00-12:00")));
             }
         }
     }

@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::finance::tariff::Origin;
-use wijkregie_core::finance::{Cents, Line, LineKind, Quarter, Statement, Tariff};
+use wijkregie_core::finance::{Cents, Line, LineKind, Quarter, Statement, Tariff, ZeroReason};
 use wijkregie_core::FieldError;
 use wijkregie_formats::finance::{self as files, CsvStyle};
 
@@ -30,7 +30,7 @@ pub fn routes() -> Router<App> {
         .route("/financiering", get(overview))
         .route("/financiering/tarieven", get(tariffs).post(save_tariff))
         .route("/financiering/{quarter}", get(quarter_page))
-        .route("/financiering/{quarter}/export", get(export))
+        .route("/financiering/{quarter}/downloaden", get(export))
         .route("/financiering/{quarter}/vaststellen", post(approve))
 }
 
@@ -88,7 +88,7 @@ struct Cell {
 
 fn cell(s: &Statement, kind: LineKind) -> Cell {
     match s.line(kind) {
-        Some(l) => Cell { amount: l.amount.euro(), reason: l.reason.map(|r| r.label()) },
+        Some(l) => Cell { amount: l.amount.euro(), reason: l.reason.map(ZeroReason::label) },
         None => Cell { amount: Cents::ZERO.euro(), reason: None },
     }
 }
@@ -416,7 +416,7 @@ fn parse_tariff(f: &TariffForm) -> Result<Tariff, Vec<FieldError>> {
         .replace('.', "")
         .parse::<u32>()
         .map_err(|_| {
-            problems.push(FieldError::new("threshold_patients", "vul een heel aantal patiënten in, zoals 10000"))
+            problems.push(FieldError::new("threshold_patients", "vul een heel aantal patiënten in, zoals 10000"));
         })
         .ok();
     let minutes = parse_hours(&f.min_coordinator_hours)

@@ -163,7 +163,7 @@ struct ErrorPage {
 /// afterwards. The auth middleware puts the visit on every response, so
 /// the page shows the menu of whoever is logged in.
 pub(crate) async fn render_errors(req: Request, next: Next) -> Response {
-    let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+    let path = req.uri().path_and_query().map(ToString::to_string).unwrap_or_else(|| "/".into());
     let is_get = req.method() == axum::http::Method::GET;
     let response = next.run(req).await;
     let visit = response.extensions().get::<Visit>().cloned().unwrap_or_default();
@@ -204,7 +204,7 @@ fn dutch_rejection(response: Response, visit: &Visit) -> Response {
             .into(),
         errors: vec![],
     };
-    let mut out = render(page).unwrap_or_else(|e| e.into_response());
+    let mut out = render(page).unwrap_or_else(IntoResponse::into_response);
     *out.status_mut() = status;
     out
 }
@@ -247,7 +247,7 @@ pub fn not_found_page(visit: &Visit, path: &str) -> Response {
         detail: format!("De pagina {path} bestaat niet."),
         errors: vec![],
     };
-    let mut out = render(page).unwrap_or_else(|e| e.into_response());
+    let mut out = render(page).unwrap_or_else(IntoResponse::into_response);
     *out.status_mut() = StatusCode::NOT_FOUND;
     out
 }

@@ -2,11 +2,14 @@
 //! they replaced answer with a permanent redirect, because people bookmark
 //! pages: `301 Moved Permanently` for GET and HEAD, `308 Permanent Redirect`
 //! for other methods, so a form posted to an old address is posted again,
-//! body and all, to the new one. The sub-path and query string come along;
-//! an old sub-path the table does not know keeps its segments under the new
-//! prefix, and the new address then answers 404 as usual. The redirect is
-//! always a local path built from [`RENAMED`], never from a host in the
-//! request, so it cannot send anyone to another site.
+//! body and all, to the new one. The sub-path and query string come along.
+//! A renamed prefix (`/networks`) takes every path below it: an old sub-path
+//! the table does not know keeps its segments under the new prefix, and the
+//! new address then answers 404 as usual. Under a prefix that was Dutch
+//! already (`/wijken`), only the sub-paths in the table redirect, so its
+//! pages keep answering themselves. The redirect is always a local path
+//! built from [`RENAMED`], never from a host in the request, so it cannot
+//! send anyone to another site.
 
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
@@ -70,17 +73,29 @@ pub const RENAMED: &[(&str, &str)] = &[
     ("/account/totp/disable", "/mijn-account/totp/uitzetten"),
     ("/account/tokens", "/mijn-account/tokens"),
     ("/account/tokens/{}/revoke", "/mijn-account/tokens/{}/intrekken"),
+    ("/wijken/new", "/wijken/nieuw"),
+    ("/wijken/{}/edit", "/wijken/{}/bewerken"),
+    ("/aanmeldingen/{}/accept", "/aanmeldingen/{}/accepteren"),
+    ("/aanmeldingen/{}/reject", "/aanmeldingen/{}/afwijzen"),
+    ("/financiering/{}/export", "/financiering/{}/downloaden"),
 ];
 
 /// Every old prefix, alone, with a trailing slash (a wildcard does not
-/// match an empty rest) and with a sub-path. Generic over the state so it
+/// match an empty rest) and with a sub-path; and every old sub-path under
+/// a prefix that is still served, by itself. Generic over the state so it
 /// can sit outside the session middleware: a redirect needs no session.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    RENAMED.iter().filter(|(old, _)| is_prefix(old)).fold(Router::new(), |router, (old, _)| {
-        router
-            .route(old, any(redirect))
-            .route(&format!("{old}/"), any(redirect))
-            .route(&format!("{old}/{{*rest}}"), any(redirect))
+    RENAMED.iter().fold(Router::new(), |router, (old, _)| {
+        if is_prefix(old) {
+            router
+                .route(old, any(redirect))
+                .route(&format!("{old}/"), any(redirect))
+                .route(&format!("{old}/{{*rest}}"), any(redirect))
+        } else if under_renamed_prefix(old) {
+            router
+        } else {
+            router.route(&route_of(old), any(redirect))
+        }
     })
 }
 
@@ -105,6 +120,20 @@ async fn redirect(method: Method, uri: Uri) -> Response {
 
 fn is_prefix(path: &str) -> bool {
     path.rfind('/') == Some(0)
+}
+
+/// Whether the first segment of `path` is an old prefix, whose wildcard
+/// route already takes `path`.
+fn under_renamed_prefix(path: &str) -> bool {
+    let prefix = path.split('/').nth(1).unwrap_or_default();
+    RENAMED.iter().any(|(old, _)| is_prefix(old) && old[1..] == *prefix)
+}
+
+/// A row's old path as a route: each `{}` becomes a parameter named after
+/// its position, since a route may not name two parameters alike.
+fn route_of(path: &str) -> String {
+    let segment = |(i, s): (usize, &str)| if s == "{}" { format!("/{{p{i}}}") } else { format!("/{s}") };
+    path.split('/').skip(1).enumerate().map(segment).collect()
 }
 
 /// The new path of an old one: the row that matches with the most literal
@@ -176,7 +205,30 @@ mod tests {
         assert_eq!(new_path("/directory/onbekend/iets").as_deref(), Some("/aanbod/onbekend/iets"));
         assert_eq!(new_path("/directory/").as_deref(), Some("/aanbod/"));
         assert_eq!(new_path("/account/totp").as_deref(), Some("/mijn-account/totp"));
-        assert_eq!(new_path("/wijken/new"), None);
+        assert_eq!(new_path("/wijken/new").as_deref(), Some("/wijken/nieuw"));
+        assert_eq!(new_path("/wijken/binnenstad/edit").as_deref(), Some("/wijken/binnenstad/bewerken"));
+        assert_eq!(new_path("/financiering/2025Q2/export").as_deref(), Some("/financiering/2025Q2/downloaden"));
+    }
+
+    #[test]
+    fn under_a_prefix_that_stayed_only_the_listed_sub_paths_move() {
+        for same in
+            ["/wijken", "/wijken/binnenstad", "/wijken/binnenstad/profiel", "/aanmeldingen/7", "/financiering/2025Q2"]
+        {
+            assert_eq!(new_path(same), None, "{same}");
+        }
+        assert_eq!(route_of("/wijken/{}/edit"), "/wijken/{p1}/edit");
+        assert_eq!(route_of("/wijken/new"), "/wijken/new");
+        assert!(under_renamed_prefix("/networks/{}/edit") && !under_renamed_prefix("/wijken/{}/edit"));
+    }
+
+    #[test]
+    fn no_new_path_is_an_old_one() {
+        // Otherwise a Dutch page would redirect, perhaps to itself.
+        for (_, new) in RENAMED {
+            let new = new.replace("{}", "x7");
+            assert_eq!(new_path(&new), None, "{new}");
+        }
     }
 
     #[test]

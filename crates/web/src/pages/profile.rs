@@ -13,8 +13,9 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use wijkregie_core::codes::Code;
+use wijkregie_core::plan::Goal;
 use wijkregie_core::population::{
-    compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Unit, Value,
+    compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Trigger, Unit, Value,
 };
 use wijkregie_formats::tables::{self, Sheet};
 
@@ -393,8 +394,8 @@ async fn page(
         .map(|s| SuggestionView {
             title: s.title.clone(),
             pathway: s.pathway.label(),
-            goal: s.goal.map(|g| g.label()),
-            because: s.because.iter().map(|t| t.explanation()).collect(),
+            goal: s.goal.map(Goal::label),
+            because: s.because.iter().map(Trigger::explanation).collect(),
         })
         .collect();
     render(ProfilePage {

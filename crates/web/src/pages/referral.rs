@@ -10,7 +10,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use wijkregie_core::codes::Code;
 use wijkregie_core::date::display_date;
-use wijkregie_core::directory::HsdsId;
+use wijkregie_core::directory::{HsdsId, Pathway};
 use wijkregie_core::referral::{
     allowed_side, AgeBand, CompletionOutcome, HoldReason, NewReferral, ReferralStatus, RejectionReason, Side, Step,
     Urgency,
@@ -426,7 +426,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response
         practice: d.practice.clone(),
         location: d.location.clone(),
         hulpvraag: d.hulpvraag.clone(),
-        pathway: f.pathway.map(|p| p.label()),
+        pathway: f.pathway.map(Pathway::label),
         urgency: f.urgency.label(),
         sent: time(f.sent_at),
         overdue: d.overdue,

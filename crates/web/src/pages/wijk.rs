@@ -26,9 +26,9 @@ use wijkregie_app::Error;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/wijken", get(list))
-        .route("/wijken/new", get(new_form).post(create))
+        .route("/wijken/nieuw", get(new_form).post(create))
         .route("/wijken/{code}", get(show))
-        .route("/wijken/{code}/edit", get(edit_form).post(update))
+        .route("/wijken/{code}/bewerken", get(edit_form).post(update))
 }
 
 /// CBS publishes wijk and buurt boundaries from the 1990s onwards; a year
@@ -204,7 +204,7 @@ fn parse_areas(text: &str) -> Result<Vec<Area>, Vec<FieldError>> {
                     AREA_YEARS.start(),
                     AREA_YEARS.end()
                 ),
-            )
+            );
         });
         let (Ok(code), Ok(year)) = (code, year) else { continue };
         let area = Area { code, year };
@@ -240,9 +240,9 @@ struct FormPage {
 
 fn form_page(visit: &Visit, is_new: bool, form: WijkForm, errors: Vec<FieldError>) -> Result<Response, HttpError> {
     let (heading, action, cancel) = if is_new {
-        ("Nieuwe wijk".to_owned(), "/wijken/new".to_owned(), "/wijken".to_owned())
+        ("Nieuwe wijk".to_owned(), "/wijken/nieuw".to_owned(), "/wijken".to_owned())
     } else {
-        (format!("{} bewerken", form.name), format!("/wijken/{}/edit", form.code), format!("/wijken/{}", form.code))
+        (format!("{} bewerken", form.name), format!("/wijken/{}/bewerken", form.code), format!("/wijken/{}", form.code))
     };
     let errors = Errors::from(errors);
     let status = errors.status();

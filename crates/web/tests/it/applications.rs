@@ -197,7 +197,7 @@ async fn the_queue_is_for_the_regio_beheerder_only() {
                 assert_eq!(status, 403, "{engine:?} {role:?} {path}");
                 assert!(!body.contains("demo-praktijk.nl"), "no applicant's details leak");
             }
-            let (status, _, _) = app.post(&client, &format!("/aanmeldingen/{id}/reject"), &[("reason", "nee")]).await;
+            let (status, _, _) = app.post(&client, &format!("/aanmeldingen/{id}/afwijzen"), &[("reason", "nee")]).await;
             assert_eq!(status, 403, "{role:?} may not decide");
             let (_, home) = app.get(&client, "/").await;
             assert!(!home.contains("href=\"/aanmeldingen\""), "{role:?} has no menu item");
@@ -241,7 +241,7 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
         let (status, _, body) = app
             .post(
                 &admin,
-                &format!("/aanmeldingen/{accept_id}/accept"),
+                &format!("/aanmeldingen/{accept_id}/accepteren"),
                 &[("network_code", "WSV!"), ("status", "actief"), ("registered_on", "2025-13-01")],
             )
             .await;
@@ -252,7 +252,7 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
         let (status, location, _) = app
             .post(
                 &admin,
-                &format!("/aanmeldingen/{accept_id}/accept"),
+                &format!("/aanmeldingen/{accept_id}/accepteren"),
                 &[
                     ("network_code", "wsv-de-nieuwe-linde"),
                     ("network_name", "WSV De Nieuwe Linde"),
@@ -270,7 +270,11 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
         assert_eq!(n.registered_on, Some("2025-10-01".parse().unwrap()));
         assert_eq!(n.practices.len(), 1);
         assert_eq!(n.practices[0].member.as_str(), "03000011");
-        assert_eq!(n.wijken.iter().map(|w| w.as_str()).collect::<Vec<_>>(), ["binnenstad"], "the wijk by name");
+        assert_eq!(
+            n.wijken.iter().map(wijkregie_core::codes::Code::as_str).collect::<Vec<_>>(),
+            ["binnenstad"],
+            "the wijk by name"
+        );
         let practice = wijkregie_store::region::practice(&mut conn, &"03000011".parse().unwrap()).await.unwrap();
         assert_eq!(practice.expect("the practice is created").registered_patients[0].count, 10_400);
         for (object, id, event) in [
@@ -289,7 +293,7 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
         let (status, _, _) = app
             .post(
                 &admin,
-                &format!("/aanmeldingen/{accept_id}/accept"),
+                &format!("/aanmeldingen/{accept_id}/accepteren"),
                 &[
                     ("network_code", "wsv-ander"),
                     ("network_name", "Ander"),
@@ -302,14 +306,14 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
 
         // Rejecting without a reason is refused at the field.
         let (status, _, body) =
-            app.post(&admin, &format!("/aanmeldingen/{reject_id}/reject"), &[("reason", "  ")]).await;
+            app.post(&admin, &format!("/aanmeldingen/{reject_id}/afwijzen"), &[("reason", "  ")]).await;
         assert_eq!(status, 422);
         assert!(body.contains("vul de reden van de afwijzing in"), "{body:.3000}");
         assert_eq!(stored(&app).await[0].status, Status::Ontvangen);
         let (status, _, _) = app
             .post(
                 &admin,
-                &format!("/aanmeldingen/{reject_id}/reject"),
+                &format!("/aanmeldingen/{reject_id}/afwijzen"),
                 &[("reason", "Deze praktijk ligt buiten de regio.")],
             )
             .await;

@@ -237,7 +237,7 @@ async fn downloads_come_in_each_format_and_an_unknown_one_is_refused() {
         let admin = app.login(Role::RegioBeheerder).await;
         let get = |format: &'static str| {
             let client = admin.clone();
-            let url = app.url(&format!("/financiering/2025Q2/export?format={format}"));
+            let url = app.url(&format!("/financiering/2025Q2/downloaden?format={format}"));
             async move { client.get(url).send().await.unwrap() }
         };
         let r = get("xlsx").await;

@@ -172,7 +172,7 @@ async fn lists_show_only_what_is_in_scope() {
         let c = codes(&app);
         let token = app.token(Role::Wijkmanager).await;
         let page: Value = app.api_get(&token, "/api/v1/networks?per_page=200").await.1;
-        let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { unreachable!() };
+        let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!("a wijkmanager has networks") };
         let codes_seen: Vec<&str> =
             page["items"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap()).collect();
         assert_eq!(codes_seen.len(), mine.len(), "{engine:?}: {codes_seen:?}");

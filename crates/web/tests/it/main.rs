@@ -2,6 +2,9 @@
 //! router on a random port, on SQLite and on PostgreSQL, fills it with the
 //! demo region, and talks to it as a browser or an API client would.
 
+// Test code: a panic is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod api_hsds;
 mod applications;
 mod common;

@@ -42,6 +42,10 @@ async fn keepers_can_mark_an_entry_as_checked_and_others_cannot() {
         let (status, page) = app.get(&admin, &path).await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(page.contains("Gecontroleerd: nog juist") && page.contains("nog nooit"), "{engine:?}");
+        // The button and the link go to the routes that take them.
+        for target in [format!("action=\"{path}/bevestigen\""), format!("href=\"{path}/bewerken\"")] {
+            assert!(page.contains(&target), "{engine:?}: {target} on the page");
+        }
         let (_, list) = app.get(&admin, "/aanbod/controleren").await;
         assert!(list.contains(&service.name), "{engine:?}: a never-checked entry is due");
         assert!(list.contains("Mogelijk dubbel") && list.contains("Ontmoetingscentrum De Kade"), "{engine:?}");

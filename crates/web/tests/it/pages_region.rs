@@ -81,11 +81,11 @@ fn matrix(c: &Codes) -> Vec<(String, [u16; 5])> {
         ("/wijken", [303, 200, 200, 200, 200]),
         ("/wijken/binnenstad", [303, 200, 200, 200, 200]),
         ("/wijken/{other_wijk}", [303, 200, 200, 200, 200]),
-        ("/wijken/new", [303, 200, 403, 403, 403]),
-        ("/wijken/binnenstad/edit", [303, 200, 403, 403, 403]),
+        ("/wijken/nieuw", [303, 200, 403, 403, 403]),
+        ("/wijken/binnenstad/bewerken", [303, 200, 403, 403, 403]),
         ("/wijken/nergens", [303, 404, 404, 404, 404]),
         ("/wijken/NIET%20GELDIG", [303, 404, 404, 404, 404]),
-        ("/wijken/nergens/edit", [303, 404, 404, 404, 404]),
+        ("/wijken/nergens/bewerken", [303, 404, 404, 404, 404]),
         ("/praktijken", [303, 200, 200, 200, 200]),
         ("/praktijken/nieuw", [303, 200, 403, 403, 403]),
         ("/praktijken/{own_practice}", [303, 200, 200, 200, 403]),
@@ -204,40 +204,42 @@ async fn the_wijk_form_names_the_bad_line_and_saves_a_good_wijk() {
 
         let bad =
             [("code", "oostpolder"), ("name", "Oostpolder"), ("areas", "WK199101 2024\nWK19910 2024\nBU19930101 1980")];
-        let (status, _, body) = app.post(&admin, "/wijken/new", &bad).await;
+        let (status, _, body) = app.post(&admin, "/wijken/nieuw", &bad).await;
         assert_eq!(status, 422, "{engine:?}: {body:.400}");
         assert!(body.contains("regel 2: &#39;WK19910&#39; is geen geldige CBS-gebiedscode"), "{engine:?}: {body}");
         assert!(body.contains("regel 3: &#39;1980&#39; is geen geldig jaar"), "{engine:?}");
         assert!(body.contains("aria-invalid=\"true\"") && body.contains("error-summary"));
         assert!(body.contains("WK19910 2024"), "the typed text comes back for correction");
 
-        let (status, _, body) =
-            app.post(&admin, "/wijken/new", &[("code", "binnenstad"), ("name", "X"), ("areas", "WK199101 2024")]).await;
+        let (status, _, body) = app
+            .post(&admin, "/wijken/nieuw", &[("code", "binnenstad"), ("name", "X"), ("areas", "WK199101 2024")])
+            .await;
         assert_eq!(status, 422);
         assert!(body.contains("er bestaat al een wijk met deze code"), "{engine:?}");
 
         let good = [("code", "oostpolder"), ("name", "Oostpolder"), ("areas", "WK199101 2024\nbu19930101 2023")];
-        let (status, location, _) = app.post(&admin, "/wijken/new", &good).await;
+        let (status, location, _) = app.post(&admin, "/wijken/nieuw", &good).await;
         assert_eq!((status, location.as_str()), (303, "/wijken/oostpolder"), "{engine:?}");
         let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(body.contains("Oostpolder") && body.contains("BU19930101") && body.contains("buurt"), "{engine:?}");
 
-        let (status, _, body) = app.post(&admin, "/wijken/oostpolder/edit", &[("name", " "), ("areas", "")]).await;
+        let (status, _, body) = app.post(&admin, "/wijken/oostpolder/bewerken", &[("name", " "), ("areas", "")]).await;
         assert_eq!(status, 422);
         assert!(body.contains("de naam is verplicht") && body.contains("vul minstens één CBS-gebied in"));
         let (status, location, _) = app
-            .post(&admin, "/wijken/oostpolder/edit", &[("name", "Oostpolder-Zuid"), ("areas", "WK199102 2024")])
+            .post(&admin, "/wijken/oostpolder/bewerken", &[("name", "Oostpolder-Zuid"), ("areas", "WK199102 2024")])
             .await;
         assert_eq!((status, location.as_str()), (303, "/wijken/oostpolder"));
         let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(body.contains("Oostpolder-Zuid") && body.contains("WK199102") && !body.contains("BU19930101"));
 
         let wm = app.login(Role::Wijkmanager).await;
-        let (status, _, _) =
-            app.post(&wm, "/wijken/new", &[("code", "stiekem"), ("name", "Stiekem"), ("areas", "WK199101 2024")]).await;
+        let (status, _, _) = app
+            .post(&wm, "/wijken/nieuw", &[("code", "stiekem"), ("name", "Stiekem"), ("areas", "WK199101 2024")])
+            .await;
         assert_eq!(status, 403, "{engine:?}");
         let (status, _, _) =
-            app.post(&wm, "/wijken/oostpolder/edit", &[("name", "Gekaapt"), ("areas", "WK199101 2024")]).await;
+            app.post(&wm, "/wijken/oostpolder/bewerken", &[("name", "Gekaapt"), ("areas", "WK199101 2024")]).await;
         assert_eq!(status, 403);
         let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(!body.contains("Gekaapt"));

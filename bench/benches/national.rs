@@ -7,6 +7,9 @@
 //! Run: `cargo bench -p wijkregie-bench` (about two minutes). Not part of
 //! the test run.
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -80,17 +83,17 @@ fn bench(c: &mut Criterion) {
 
     let q = typical("fysiotherapeuten", 0, &centroids);
     c.bench_function("national: tantivy, text + near 10 km + filter", |b| {
-        b.iter(|| index.search(black_box(&q)).expect("a valid query"))
+        b.iter(|| index.search(black_box(&q)).expect("a valid query"));
     });
     c.bench_function("national: FTS5, text + near 10 km + filter", |b| {
-        b.iter(|| fts.search(black_box(&q)).expect("a valid query"))
+        b.iter(|| fts.search(black_box(&q)).expect("a valid query"));
     });
     let q = typical("", 1, &centroids);
     c.bench_function("national: tantivy, no text, near 10 km + filter", |b| {
-        b.iter(|| index.search(black_box(&q)).expect("a valid query"))
+        b.iter(|| index.search(black_box(&q)).expect("a valid query"));
     });
     c.bench_function("national: FTS5, no text, near 10 km + filter", |b| {
-        b.iter(|| fts.search(black_box(&q)).expect("a valid query"))
+        b.iter(|| fts.search(black_box(&q)).expect("a valid query"));
     });
 }
 

@@ -3,6 +3,9 @@
 //! and every wijk (about 3,300), with 5 % unknown values.
 //! `cargo run --release -p wijkregie-bench --example choropleth`.
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::time::{Duration, Instant};
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};

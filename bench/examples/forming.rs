@@ -12,6 +12,9 @@
 //! patients each, the PC2 area standing in for the municipality. Fixed seed:
 //! the same every run.
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::time::Instant;
 
 use wijkregie_core::codes::AgbCode;

@@ -11,6 +11,9 @@
 //! This is the core work only; the page also reads the figures from the
 //! database and renders SVG (the choropleth example measures the map).
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::time::Instant;
 
 use wijkregie_bench::population::{fixture, KWB_YEARS, REGION_AREAS, SUBJECT_AREAS};

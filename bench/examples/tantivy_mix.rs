@@ -1,6 +1,9 @@
 //! Only our index on the national mix, for profiling (`perf record`):
 //! `cargo run --release -p wijkregie-bench --example tantivy_mix`.
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::time::Instant;
 
 use wijkregie_bench::{ms, national_docs, percentiles, query_mix};

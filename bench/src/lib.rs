@@ -6,6 +6,9 @@
 //! `load.sh` measures the whole server (import, start, HTTP, memory). See
 //! bench/README.md.
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 pub mod fts5;
 pub mod population;
 

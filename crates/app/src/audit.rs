@@ -5,6 +5,7 @@
 use chrono::Utc;
 use wijkregie_core::access::{Grant, Principal, Refusal};
 use wijkregie_core::audit::{AuditAction, AuditEvent, Outcome};
+use wijkregie_core::codes::Code;
 use wijkregie_store::WriteTx;
 
 use crate::{App, Ctx, Error, Result};
@@ -116,7 +117,7 @@ fn on_behalf_of(p: &Principal) -> Option<String> {
     match &p.scope {
         Scope::Region => None,
         Scope::Networks(codes) => {
-            Some(format!("netwerken {}", codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")))
+            Some(format!("netwerken {}", codes.iter().map(Code::as_str).collect::<Vec<_>>().join(",")))
         }
         Scope::Practice(agb) => Some(format!("praktijk {agb}")),
         Scope::Organization(code) => Some(format!("organisatie {code}")),

@@ -64,10 +64,22 @@ pub fn scope_for(role: Role, region: &RegionFile) -> Scope {
         Role::RegioBeheerder | Role::Operator => Scope::Region,
         Role::Wijkmanager => Scope::Networks(vec![first.code.clone(), second.code.clone()]),
         Role::Praktijk => Scope::Practice(
-            first.practices.iter().find(|m| m.until.is_none()).expect("a current member").member.clone(),
+            first
+                .practices
+                .iter()
+                .find(|m| m.until.is_none())
+                .expect("the first active demo network has a current practice")
+                .member
+                .clone(),
         ),
         Role::Netwerkpartner => Scope::Organization(
-            first.partners.iter().find(|m| m.until.is_none()).expect("a current partner").member.clone(),
+            first
+                .partners
+                .iter()
+                .find(|m| m.until.is_none())
+                .expect("the first active demo network has a current partner")
+                .member
+                .clone(),
         ),
     }
 }

@@ -11,6 +11,7 @@ use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::Code;
+use wijkregie_core::directory::search::RadiusKm;
 use wijkregie_core::directory::{GeoPoint, HsdsId, Service};
 use wijkregie_core::region::Organization;
 use wijkregie_core::FieldError;
@@ -116,8 +117,8 @@ pub async fn at_locations(
     // Every match: service-at-location pages are cut from this list, not
     // from the index (a service stands in it once per nearby location).
     const ALL: usize = 100_000;
-    let (_, found) = social_map::search_all(ctx, request, organization.map(|id| id.as_str()), 0, ALL).await?;
-    let near = |location: &HsdsId| match (request.near, request.radius.map(|r| r.km())) {
+    let (_, found) = social_map::search_all(ctx, request, organization.map(HsdsId::as_str), 0, ALL).await?;
+    let near = |location: &HsdsId| match (request.near, request.radius.map(RadiusKm::km)) {
         (Some(centre), Some(radius_km)) => directory
             .locations
             .iter()

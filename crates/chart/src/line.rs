@@ -92,7 +92,7 @@ fn describe(chart: &LineChart) -> String {
                 chart.categories[*c1]
             ),
             (Some((c0, v0)), _) => {
-                w!(out, " {}: {} in {}.", s.name, decimal(*v0, chart.decimals), chart.categories[*c0])
+                w!(out, " {}: {} in {}.", s.name, decimal(*v0, chart.decimals), chart.categories[*c0]);
             }
             _ => w!(out, " {}: geen getoonde waarden.", s.name),
         }

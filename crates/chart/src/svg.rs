@@ -148,7 +148,7 @@ pub(crate) fn marker(out: &mut String, shape: usize, x: f64, y: f64, fill: &str,
         }
         6 => (0..10)
             .map(|k| {
-                let angle = std::f64::consts::PI * (k as f64) / 5.0 - std::f64::consts::FRAC_PI_2;
+                let angle = std::f64::consts::PI * f64::from(k) / 5.0 - std::f64::consts::FRAC_PI_2;
                 let radius = if k % 2 == 0 { 1.3 } else { 0.55 };
                 (radius * angle.cos(), radius * angle.sin())
             })
@@ -252,7 +252,7 @@ pub(crate) fn legend(out: &mut String, id: &str, items: &[(Key, String)], top: f
                     r#"<path d="M{:.1},{:.1} v16" stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>"#,
                     x + 13.0,
                     mid - 8.0
-                )
+                );
             }
         }
         text(out, x + key_width + 6.0, mid + 4.0, "start", INK, label);

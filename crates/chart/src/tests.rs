@@ -166,7 +166,7 @@ fn element_by_id<'a>(doc: &'a Document, id: &str) -> Option<Node<'a, 'a>> {
 }
 
 fn text_of(n: Node) -> String {
-    n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect()
+    n.descendants().filter(Node::is_text).filter_map(|d| d.text()).collect()
 }
 
 fn texts(doc: &Document) -> Vec<String> {

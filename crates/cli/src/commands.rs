@@ -50,7 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = wijkregie_formats::region_file::render(&file);
             match output {
                 Some(path) => {
-                    std::fs::write(&path, text).with_context(|| format!("kan {} niet schrijven", path.display()))?
+                    std::fs::write(&path, text).with_context(|| format!("kan {} niet schrijven", path.display()))?;
                 }
                 None => std::io::stdout().write_all(text.as_bytes())?,
             }
@@ -199,6 +199,7 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
 /// services read from the database, tantivy's indexing buffers and the
 /// segments merged away. glibc keeps freed pages inside its arenas, so
 /// without this the server would stay near its start-up peak for good.
+#[allow(unsafe_code, reason = "the one unsafe call of wijkregie; see the SAFETY note")]
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of glibc's heap to the
@@ -262,7 +263,7 @@ async fn import(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<ExitCode> {
                 println!(
                     "  {label:<14} {:>4} nieuw, {:>4} gewijzigd, {:>4} ongewijzigd",
                     c.created, c.updated, c.unchanged
-                )
+                );
             };
             println!("{} ingelezen:", path.display());
             line("wijken", report.wijken);

@@ -321,7 +321,7 @@ pub fn house_number(input: &str) -> Result<(u32, Option<String>), Invalid> {
     let rest = s[digits.len()..].trim().trim_start_matches('-').trim();
     let bad = || Invalid(format!("'{s}' is geen geldig huisnummer: begin met het nummer, zoals 12 of 12a"));
     let number: u32 = digits.parse().map_err(|_| bad())?;
-    if number == 0 || number > 99_999 || rest.chars().count() > 6 || !rest.chars().all(|c| c.is_alphanumeric()) {
+    if number == 0 || number > 99_999 || rest.chars().count() > 6 || !rest.chars().all(char::is_alphanumeric) {
         return Err(bad());
     }
     Ok((number, (!rest.is_empty()).then(|| rest.to_owned())))

@@ -329,8 +329,10 @@ fn improve(
                     }
                 }
                 if let Some((_, from, to)) = best {
-                    centres[a] = centre(&from, cost, within).expect("fits");
-                    centres[b] = centre(&to, cost, within).expect("fits");
+                    centres[a] = centre(&from, cost, within)
+                        .expect("consider() keeps only swaps where both groups fit, i.e. have a centre");
+                    centres[b] = centre(&to, cost, within)
+                        .expect("consider() keeps only swaps where both groups fit, i.e. have a centre");
                     groups[a] = from;
                     groups[b] = to;
                     improved = true;

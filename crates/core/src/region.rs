@@ -225,6 +225,7 @@ impl HoursPerWeek {
 }
 
 impl fmt::Display for HoursPerWeek {
+    #[expect(clippy::unreachable, reason = "from_minutes, the only way in, admits only quarter hours")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (h, m) = (self.0 / 60, self.0 % 60);
         match m {
@@ -285,7 +286,7 @@ impl Network {
                 FieldError::new("registered_on", "een netwerk dat in oprichting of actief is, heeft een aanmelddatum"),
             ),
             NetworkStatus::Gestopt if self.stopped_on.is_none() => {
-                problems.push(FieldError::new("stopped_on", "een gestopt netwerk heeft een stopdatum"))
+                problems.push(FieldError::new("stopped_on", "een gestopt netwerk heeft een stopdatum"));
             }
             _ => {}
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_xlsxwriter::{Format, FormatAlign, Formula, Workbook};
 use serde_json::{json, Value};
 use wijkregie_core::codes::Code;
-use wijkregie_core::finance::{Cents, Line, Statement};
+use wijkregie_core::finance::{Cents, Line, Statement, ZeroReason};
 
 /// Network names by code, for the human-readable formats.
 pub type Names = BTreeMap<Code, String>;
@@ -16,7 +16,7 @@ fn line_json(l: &Line) -> Value {
     let mut v = json!({
         "kind": l.kind.code(),
         "amount_cents": l.amount.0,
-        "reason": l.reason.map(|r| r.code()),
+        "reason": l.reason.map(ZeroReason::code),
         "rate_cents_per_year": l.rate_per_year.0,
         "patients": l.patients,
     });
@@ -175,7 +175,7 @@ pub fn to_xlsx(statements: &[Statement], names: &Names) -> Result<Vec<u8>, XlsxE
             sheet.write_number_with_format(row, 5, euros(l.rate_per_year), &euro)?;
             sheet.write_number_with_format(row, 6, l.patients as f64, &count)?;
             sheet.write_number_with_format(row, 7, euros(l.amount), &euro)?;
-            sheet.write_string(row, 8, l.reason.map(|r| r.label()).unwrap_or(""))?;
+            sheet.write_string(row, 8, l.reason.map(ZeroReason::label).unwrap_or(""))?;
             let corrects = l.corrects.as_ref().map(|c| format!("{} {}", c.quarter, c.kind.label()));
             sheet.write_string(row, 9, corrects.unwrap_or_default())?;
             row += 1;

@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Result<Vec<(String, GeoPoint)>, Vec<FieldError>> {
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| {
                     problems
-                        .push(FieldError::new(format!("regel {row}, kolom {name}"), format!("'{raw}' is geen getal")))
+                        .push(FieldError::new(format!("regel {row}, kolom {name}"), format!("'{raw}' is geen getal")));
                 })
                 .ok()
         };

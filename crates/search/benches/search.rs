@@ -5,6 +5,9 @@
 //!
 //! Run: `cargo bench -p wijkregie-search`.
 
+// Benchmark code: a panic is how a benchmark reports that its setup failed.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -131,7 +134,7 @@ fn services(n: usize) -> Vec<ServiceDoc> {
                     TermDoc {
                         id: format!("hv-{}", name.replace(' ', "-")),
                         name: name.to_string(),
-                        synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+                        synonyms: synonyms.iter().map(ToString::to_string).collect(),
                     }
                 })
                 .collect();
@@ -245,17 +248,17 @@ fn bench(c: &mut Criterion) {
     let q = typical("fysiotherapeuten", 0);
     assert!(index.search(&q).expect("valid").total > 0, "the typical query finds something");
     c.bench_function("search: text + near + radius + filter (5,000 services)", |b| {
-        b.iter(|| index.search(black_box(&q)).expect("a valid query"))
+        b.iter(|| index.search(black_box(&q)).expect("a valid query"));
     });
     let q = typical("", 1);
     c.bench_function("search: no text, near + radius + filter (5,000 services)", |b| {
-        b.iter(|| index.search(black_box(&q)).expect("a valid query"))
+        b.iter(|| index.search(black_box(&q)).expect("a valid query"));
     });
 
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
     group.bench_function("rebuild 5,000 services", |b| {
-        b.iter(|| index.rebuild(black_box(docs.clone())).expect("the generated services index"))
+        b.iter(|| index.rebuild(black_box(docs.clone())).expect("the generated services index"));
     });
     group.finish();
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::Code;
 use wijkregie_core::finance::statement::CorrectionOf;
-use wijkregie_core::finance::{Cents, Line, LineKind, Quarter, Statement, Tariff};
+use wijkregie_core::finance::{Cents, Line, LineKind, Quarter, Statement, Tariff, ZeroReason};
 
 use crate::error::{Result, StoreError};
 use crate::rows;
@@ -203,7 +203,7 @@ pub async fn approve(conn: &mut AnyConnection, approval: &Approval, statements: 
             .bind(l.rate_per_year.0)
             .bind(i64::try_from(l.patients).map_err(|e| StoreError::Unsupported(e.to_string()))?)
             .bind(l.amount.0)
-            .bind(l.reason.map(|r| r.code()))
+            .bind(l.reason.map(ZeroReason::code))
             .bind(l.corrects.as_ref().map(|c| c.quarter.to_string()))
             .bind(l.corrects.as_ref().map(|c| c.kind.code()))
             .bind(l.corrects.as_ref().map(|c| c.paid.0))

@@ -3,6 +3,9 @@
 //! on SQLite and on PostgreSQL (`WIJKREGIE_TEST_POSTGRES_URL`), and reads
 //! what it prints and what it stored. Fixtures are the formats crate's.
 
+// Test code: a panic is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod common;
 
 mod boundaries;

@@ -435,7 +435,7 @@ mod tests {
             p[1].registered_patients[0].count = 4_000 + extra;
             let s = compute(&n, &p, q("2025Q2"), &tariff(2025));
             assert_eq!(lines(&s)[1], (coordinator, None), "{extra}");
-            assert_eq!(lines(&s)[0].0, (10_000 + extra as i64) * 56);
+            assert_eq!(lines(&s)[0].0, (10_000 + i64::from(extra)) * 56);
         }
     }
 

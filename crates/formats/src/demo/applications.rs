@@ -63,7 +63,7 @@ fn interest(contact: &str, email: &str, wijk: &str, practices: Vec<ApplicantPrac
 /// The demo's registrations, oldest first.
 pub fn generate(region: &RegionFile) -> Vec<Application> {
     let mut out = Vec::new();
-    let binnenstad_code: Code = "binnenstad".parse().expect("valid");
+    let binnenstad_code: Code = "binnenstad".parse().expect("a lowercase word is a valid code");
     let in_binnenstad_network: Vec<_> = region
         .networks
         .iter()

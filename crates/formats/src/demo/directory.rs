@@ -19,7 +19,7 @@ pub struct Directory {
 
 /// A stable, well-formed UUID per demo record (version 4 layout).
 fn id(kind: u32, n: usize) -> HsdsId {
-    format!("00000000-0000-4000-8000-{:04x}{:08x}", kind, n).parse().expect("the pattern is a valid UUID")
+    format!("00000000-0000-4000-8000-{kind:04x}{n:08x}").parse().expect("the pattern is a valid UUID")
 }
 
 fn code(s: &str) -> Code {
@@ -139,7 +139,7 @@ const SPECS: &[Spec] = &[
 
 /// The demo's social map, in the same order every time.
 pub fn generate() -> Directory {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("a real date");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("1 November 2026 is a calendar date");
     let locations: Vec<Location> = PLACES
         .iter()
         .enumerate()
@@ -197,8 +197,10 @@ pub fn generate() -> Directory {
                         .iter()
                         .map(|(weekday, opens, closes)| OpeningSlot {
                             weekday: *weekday,
-                            opens: NaiveTime::from_hms_opt(*opens, 0, 0).expect("whole hours"),
-                            closes: NaiveTime::from_hms_opt(*closes, 0, 0).expect("whole hours"),
+                            opens: NaiveTime::from_hms_opt(*opens, 0, 0)
+                                .expect("the demo opening hours are whole hours of the day"),
+                            closes: NaiveTime::from_hms_opt(*closes, 0, 0)
+                                .expect("the demo opening hours are whole hours of the day"),
                         })
                         .collect(),
                     by_appointment: s.by_appointment,

@@ -364,8 +364,8 @@ pub fn generate(scale: Scale) -> Directory {
         org_places.push((domain, first..locations.len()));
     }
 
-    let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("a real date");
-    let hour = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).expect("whole hours");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("1 November 2026 is a calendar date");
+    let hour = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).expect("called only with whole hours of the day");
     let mut services = Vec::with_capacity(scale.services);
     for n in 0..scale.services {
         let org = rng.below(scale.organizations.max(1));
@@ -378,9 +378,9 @@ pub fn generate(scale: Scale) -> Directory {
                 terms.push(t);
             }
         }
-        let mut languages: Vec<LanguageCode> = vec!["nl".parse().expect("ISO 639-1")];
+        let mut languages: Vec<LanguageCode> = vec!["nl".parse().expect("nl is an ISO 639-1 code")];
         if rng.chance(20) {
-            let other: LanguageCode = rng.pick(LANGUAGES).parse().expect("ISO 639-1");
+            let other: LanguageCode = rng.pick(LANGUAGES).parse().expect("LANGUAGES lists ISO 639-1 codes");
             languages.push(other);
         }
         let slots = if rng.chance(70) {

@@ -136,7 +136,7 @@ pub fn generate(parties: &Parties, services: &[&Service], now: DateTime<Utc>) ->
                 break;
             }
         }
-        let id: HsdsId = format!("00000000-0000-4000-8000-0003{:08x}", n).parse().expect("a valid UUID");
+        let id: HsdsId = format!("00000000-0000-4000-8000-0003{n:08x}").parse().expect("the pattern is a valid UUID");
         out.push((id, referral));
     }
     out

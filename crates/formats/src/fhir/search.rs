@@ -128,7 +128,7 @@ pub fn parse(query: Option<&str>, allowed: Params, resource: &str) -> Result<Sea
                     [v] if v == "true" => true,
                     [v] if v == "false" => false,
                     _ => return Err("active is true of false".into()),
-                })
+                });
             }
             other => return Err(format!("de zoekparameter '{other}' wordt niet ondersteund")),
         }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Map, Value};
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::{Pathway, Service};
+use wijkregie_core::directory::{HsdsId, Pathway, Service};
 use wijkregie_core::region::Domain;
 
 use super::csv;
@@ -175,7 +175,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     }
 
     let wanted_locations: HashSet<&str> =
-        services.iter().flat_map(|s| s.locations.iter().map(|l| l.as_str())).collect();
+        services.iter().flat_map(|s| s.locations.iter().map(HsdsId::as_str)).collect();
     for l in directory.locations.iter().filter(|l| every_organization || wanted_locations.contains(l.id.as_str())) {
         let lid = l.id.as_str();
         t.push(

@@ -757,7 +757,7 @@ mod tests {
         assert_eq!(reader.integer(&serde_json::json!(-3), "$.x"), Some(-3));
         assert_eq!(reader.integer(&serde_json::json!(1.5), "$.x"), None);
         assert_eq!(reader.integer(&serde_json::json!("7"), "$.y"), None);
-        let messages: Vec<_> = reader.errors.iter().map(|e| e.to_string()).collect();
+        let messages: Vec<_> = reader.errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,
             ["$.x: verwacht een geheel getal, maar vond 1.5", "$.y: verwacht een geheel getal, maar vond tekst"]

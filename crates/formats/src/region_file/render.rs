@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
+use wijkregie_core::codes::Code;
 use wijkregie_core::region::{CoordinatorArrangement, HoursPerWeek, Network, Organization, Practice, Wijk};
 
 use super::{RegionFile, FORMAT};
@@ -95,7 +96,7 @@ fn practice(p: &Practice) -> PracticeOut<'_> {
             postcode: p.address.postcode.as_str(),
             city: &p.address.city,
         },
-        wijk: p.wijk.as_ref().map(|w| w.as_str()),
+        wijk: p.wijk.as_ref().map(Code::as_str),
         registered_patients: p
             .registered_patients
             .iter()
@@ -156,7 +157,7 @@ fn network(n: &Network) -> NetworkOut<'_> {
     NetworkOut {
         code: n.code.as_str(),
         name: &n.name,
-        wijken: n.wijken.iter().map(|w| w.as_str()).collect(),
+        wijken: n.wijken.iter().map(Code::as_str).collect(),
         module: n.module.code(),
         status: n.status.code(),
         registered_on: n.registered_on,

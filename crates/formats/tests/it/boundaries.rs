@@ -64,7 +64,7 @@ fn every_bad_feature_is_reported_with_its_index_and_the_file_refused() {
         assert!(
             problems.iter().any(|p| p.feature == Some(i) && p.message.contains(needle)),
             "no problem at features[{i}] containing '{needle}' in {text:#?}"
-        )
+        );
     };
     has(0, "statcode ontbreekt");
     has(1, "geen geldige CBS-gebiedscode");

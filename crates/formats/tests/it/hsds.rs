@@ -7,7 +7,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::{Pathway, ServiceStatus};
+use wijkregie_core::directory::{LanguageCode, Pathway, ServiceStatus};
 use wijkregie_core::region::{Domain, Organization};
 use wijkregie_formats::hsds::{self, CodeOrigin, Directory, Imported, Known};
 
@@ -80,7 +80,7 @@ fn nested_json_maps_onto_the_social_map() {
     let [maatje, balans] = imported.services.as_slice() else { panic!("two services") };
     assert_eq!(maatje.status, ServiceStatus::Active);
     assert!(maatje.free_of_charge);
-    assert_eq!(maatje.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>(), ["nl", "tr"]);
+    assert_eq!(maatje.languages.iter().map(LanguageCode::as_str).collect::<Vec<_>>(), ["nl", "tr"]);
     assert_eq!(maatje.pathways, [Pathway::WelzijnOpRecept]);
     assert_eq!(maatje.taxonomy_terms[0].as_str(), "eenzaamheid");
     assert_eq!(maatje.schedule.slots.iter().map(|s| s.weekday).collect::<Vec<_>>(), [1, 3]);

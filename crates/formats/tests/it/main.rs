@@ -6,6 +6,9 @@
 //! the failure cases it found in `tests/proptest-regressions`, one file per
 //! module.
 
+// Test code: a panic is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod boundaries;
 mod demo;
 mod demo_boundaries;

@@ -4,5 +4,8 @@
 //! Fixtures live in `tests/fixtures`; proptest keeps the failure cases it
 //! found in `tests/proptest-regressions`, one file per module.
 
+// Test code: a panic is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod radius;
 mod search;

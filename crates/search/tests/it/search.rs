@@ -252,8 +252,8 @@ fn the_nearer_of_equally_relevant_services_ranks_first_and_the_unlocated_last() 
     assert_eq!(online.distance_km, None);
     assert!(noord.score > zuid.score && zuid.score > online.score);
     // Same relevance, so the scores differ by proximity alone: 1 / (1 + d / 5).
-    let relevance = noord.score as f64 * (1.0 + noord.distance_km.expect("located") / 5.0);
-    assert!((zuid.score as f64 - relevance / (1.0 + zuid.distance_km.expect("located") / 5.0)).abs() < 1e-4);
+    let relevance = f64::from(noord.score) * (1.0 + noord.distance_km.expect("located") / 5.0);
+    assert!((f64::from(zuid.score) - relevance / (1.0 + zuid.distance_km.expect("located") / 5.0)).abs() < 1e-4);
     assert!(noord.why.contains(&"op 0,6 km".to_string()), "{noord:?}");
     assert!(online.why.contains(&"geen adres bekend: afstand onbekend".to_string()), "{online:?}");
 }

@@ -20,7 +20,7 @@ fn term(code: &str, synonyms: &[&str]) -> TaxonomyTerm {
         name: code.to_uppercase(),
         description: None,
         parent: None,
-        synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+        synonyms: synonyms.iter().map(ToString::to_string).collect(),
     }
 }
 

@@ -4,6 +4,9 @@
 //! `rows_read` for the rows-read counter that other crates' tests rely on.
 //! PostgreSQL comes from `WIJKREGIE_TEST_POSTGRES_URL`.
 
+// Test code: a panic is how a test reports its failure.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod application;
 mod boundary;
 mod directory;

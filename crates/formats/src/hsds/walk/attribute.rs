@@ -80,7 +80,7 @@ impl Walker<'_> {
         {
             Ok(d) => Some(d),
             Err(e) => {
-                self.error(&term.at.to_string(), format!("domein: {}", e.0));
+                self.error(&term.at, format!("domein: {}", e.0));
                 None
             }
         }
@@ -100,27 +100,27 @@ impl Walker<'_> {
                                 format!("een dienst heeft één domein; {at} noemt al {}", first.code()),
                             );
                         }
-                        _ => ext.domain = Some((d, term.at.to_string())),
+                        _ => ext.domain = Some((d, term.at.clone())),
                     }
                 }
             }
             Some(TAXONOMY_KETENAANPAK) => match Pathway::from_str(&value) {
                 Ok(p) => push_unique(&mut ext.pathways, p),
-                Err(e) => self.error(&term.at.to_string(), e.0),
+                Err(e) => self.error(&term.at, e.0),
             },
             Some(TAXONOMY_WIJK) => match Code::from_str(&value) {
                 Ok(c) if self.known.wijken.contains(&c) => push_unique(&mut ext.wijken, c),
                 Ok(c) => {
-                    self.error(&term.at.to_string(), format!("onbekende wijk '{c}': die bestaat niet in wijkregie"))
+                    self.error(&term.at, format!("onbekende wijk '{c}': die bestaat niet in wijkregie"));
                 }
-                Err(e) => self.error(&term.at.to_string(), e.0),
+                Err(e) => self.error(&term.at, e.0),
             },
             Some(TAXONOMY_NETWERK) => match Code::from_str(&value) {
                 Ok(c) if self.known.networks.contains(&c) => push_unique(&mut ext.networks, c),
                 Ok(c) => {
-                    self.error(&term.at.to_string(), format!("onbekend netwerk '{c}': dat bestaat niet in wijkregie"))
+                    self.error(&term.at, format!("onbekend netwerk '{c}': dat bestaat niet in wijkregie"));
                 }
-                Err(e) => self.error(&term.at.to_string(), e.0),
+                Err(e) => self.error(&term.at, e.0),
             },
             Some(TAXONOMY_KENMERK) => {
                 if value == KENMERK_OP_AFSPRAAK {

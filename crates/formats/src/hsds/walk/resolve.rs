@@ -95,7 +95,7 @@ impl Walker<'_> {
                 (None, Some(id)) => resolve(id),
                 (None, None) => {
                     self.errors.push(FieldError::new(
-                        record.at.to_string(),
+                        record.at.clone(),
                         "van wie is deze locatie? geef organization_id of gebruik de locatie bij een dienst",
                     ));
                     None
@@ -127,8 +127,7 @@ impl Walker<'_> {
             let domain = match org.domain.or(org_domains.get(&map.code).copied()).or(from_services) {
                 Some(d) => d,
                 None => {
-                    self.warnings
-                        .add(&org.at.to_string(), "geen domein (kenmerk wijkregie-domein) bekend: aangenomen is zorg");
+                    self.warnings.add(&org.at, "geen domein (kenmerk wijkregie-domein) bekend: aangenomen is zorg");
                     Domain::Zorg
                 }
             };

@@ -3,19 +3,15 @@
 //! the caller, so any figure per area (population figures, or the area's
 //! own size) can be drawn with the same outlines.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::audit::AuditAction;
-use wijkregie_core::population::Number;
-use wijkregie_core::region::{Area, Wijk};
 use wijkregie_formats::boundaries::{self, BoundaryFile};
 use wijkregie_store::boundary::{self as db, SaveReport, StoredBoundary};
-use wijkregie_store::AnyConnection;
 
 use crate::audit::{check, guarded, record, Entry};
-use crate::region_data::RegionData;
+use crate::region_data::{RegionArea, RegionData};
 use crate::Ctx;
 use crate::Error;
 use wijkregie_chart::map::MapArea;
@@ -67,25 +63,6 @@ pub async fn import_with_progress(
     Ok(report)
 }
 
-/// One of the region's areas on a map: the area, the wijk it belongs to,
-/// and its outline if one was imported.
-pub struct RegionArea {
-    pub area: Area,
-    pub wijk: String,
-    pub name: String,
-    pub outline: Option<geo::MultiPolygon<f64>>,
-}
-
-impl RegionArea {
-    /// The size of the outline in km², to three decimals (thousandths of a
-    /// km² are 1,000 m²; CBS generalises outlines anyway, so the third
-    /// decimal is already generous).
-    pub fn size_km2(&self) -> Option<Number> {
-        use geo::GeodesicArea;
-        self.outline.as_ref().map(|g| Number::from_thousandths((g.geodesic_area_unsigned() / 1_000.0).round() as i64))
-    }
-}
-
 /// The CBS areas of every wijk, with their outlines: the region's map.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn region_areas(ctx: &Ctx) -> Result<Arc<Vec<RegionArea>>> {
@@ -102,29 +79,6 @@ pub async fn region_areas_of(ctx: &Ctx, data: &RegionData) -> Result<Arc<Vec<Reg
     guarded(ctx, entry, authorize(&ctx.principal, Action::View, Object::Wijk)).await?.commit().await?;
     let mut conn = ctx.app.store.conn().await?;
     data.outlines(&mut conn).await
-}
-
-/// Reads the outlines of the areas of `wijken` (for `RegionData`).
-#[tracing::instrument(skip_all, err(level = "info"))]
-pub(crate) async fn load(conn: &mut AnyConnection, wijken: &[Wijk]) -> Result<Vec<RegionArea>> {
-    let areas: Vec<(Area, String)> =
-        wijken.iter().flat_map(|w| w.areas.iter().map(|a| (a.clone(), w.name.clone()))).collect();
-    let wanted: Vec<Area> = areas.iter().map(|(a, _)| a.clone()).collect();
-    let read = db::for_areas(conn, &wanted).await?;
-    let stored: HashMap<(&str, u16), &StoredBoundary> = read.iter().map(|s| ((s.code.as_str(), s.year), s)).collect();
-    let mut out = Vec::with_capacity(areas.len());
-    for (area, wijk) in areas {
-        let found = stored.get(&(area.code.as_str(), area.year));
-        let outline = match found {
-            Some(s) => Some(boundaries::geometry_from_geojson(&s.geometry).map_err(|e| {
-                Error::Internal(anyhow::anyhow!("opgeslagen grens van {} ({}) is onleesbaar: {e}", s.code, s.year))
-            })?),
-            None => None,
-        };
-        let name = found.map_or_else(|| area.code.to_string(), |s| s.name.clone());
-        out.push(RegionArea { area, wijk, name, outline });
-    }
-    Ok(out)
 }
 
 /// Map areas for the outlines that exist, each with the value `value`

@@ -30,25 +30,20 @@ pub const ACCOUNTS: [DemoAccount; 4] = [
     DemoAccount {
         email: "beheer@demo.wijkregie.nl",
         name: "Ilse Verbeek",
-        role: Role::RegioBeheerder,
+        role: Role::Region,
         totp_secret: Some(ADMIN_TOTP_SECRET),
     },
-    DemoAccount {
-        email: "wijkmanager@demo.wijkregie.nl",
-        name: "Joris Ampt",
-        role: Role::Wijkmanager,
-        totp_secret: None,
-    },
+    DemoAccount { email: "wijkmanager@demo.wijkregie.nl", name: "Joris Ampt", role: Role::Networks, totp_secret: None },
     DemoAccount {
         email: "praktijk@demo.wijkregie.nl",
         name: "Dr. Noor Haddou",
-        role: Role::Praktijk,
+        role: Role::Practice,
         totp_secret: None,
     },
     DemoAccount {
         email: "partner@demo.wijkregie.nl",
         name: "Femke Rozendaal",
-        role: Role::Netwerkpartner,
+        role: Role::Organization,
         totp_secret: None,
     },
 ];
@@ -61,9 +56,9 @@ pub fn scope_for(role: Role, region: &RegionFile) -> Scope {
     let first = active.next().expect("the demo region has active networks");
     let second = active.next().expect("the demo region has two active networks");
     match role {
-        Role::RegioBeheerder | Role::Operator => Scope::Region,
-        Role::Wijkmanager => Scope::Networks(vec![first.code.clone(), second.code.clone()]),
-        Role::Praktijk => Scope::Practice(
+        Role::Region | Role::Operator => Scope::Region,
+        Role::Networks => Scope::Networks(vec![first.code.clone(), second.code.clone()]),
+        Role::Practice => Scope::Practice(
             first
                 .practices
                 .iter()
@@ -72,7 +67,7 @@ pub fn scope_for(role: Role, region: &RegionFile) -> Scope {
                 .member
                 .clone(),
         ),
-        Role::Netwerkpartner => Scope::Organization(
+        Role::Organization => Scope::Organization(
             first
                 .partners
                 .iter()
@@ -154,7 +149,7 @@ async fn seed_referrals(
     directory: &wijkregie_formats::demo::directory::Directory,
     user_ids: &std::collections::BTreeMap<&str, i64>,
 ) -> Result<(), Error> {
-    let Scope::Practice(agb) = scope_for(Role::Praktijk, region) else { return Ok(()) };
+    let Scope::Practice(agb) = scope_for(Role::Practice, region) else { return Ok(()) };
     let today = wijkregie_core::clock::nl_today();
     let Some(network) =
         region.networks.iter().find(|n| n.practices.iter().any(|m| m.member == agb && m.active_on(today)))
@@ -169,8 +164,8 @@ async fn seed_referrals(
         practice: agb.clone(),
         network: network.code.clone(),
         wijk: region.practices.iter().find(|p| p.agb == agb).and_then(|p| p.wijk.clone()),
-        practice_user: user_ids.get(Role::Praktijk.code()).copied().unwrap_or_default(),
-        partner_user: user_ids.get(Role::Netwerkpartner.code()).copied().unwrap_or_default(),
+        practice_user: user_ids.get(Role::Practice.code()).copied().unwrap_or_default(),
+        partner_user: user_ids.get(Role::Organization.code()).copied().unwrap_or_default(),
     };
     for (id, referral) in wijkregie_formats::demo::referrals::generate(&parties, &services, chrono::Utc::now()) {
         wijkregie_store::referral::insert(tx.conn(), &app.field_key, &id, &referral).await?;

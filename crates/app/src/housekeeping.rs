@@ -25,8 +25,10 @@ pub async fn housekeeping(app: App) {
         }
         .await;
         match result {
-            Ok((sessions, attempts)) => tracing::debug!(sessions, attempts, "housekeeping done"),
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            Ok((sessions, attempts)) => {
+                tracing::debug!(sessions, attempts, "huishouden gedaan: verlopen sessies en inlogpogingen opgeruimd");
+            }
+            Err(e) => tracing::warn!(error = %e, "huishouden mislukt"),
         }
         match referral::erase_due(&app).await {
             Ok(0) => {}

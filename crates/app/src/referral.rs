@@ -550,5 +550,5 @@ pub async fn erase_due(app: &App) -> Result<usize> {
 /// Whether this user works with referrals themselves (as a party) rather
 /// than seeing figures.
 pub fn is_party(role: Role) -> bool {
-    matches!(role, Role::Praktijk | Role::Netwerkpartner)
+    matches!(role, Role::Practice | Role::Organization)
 }

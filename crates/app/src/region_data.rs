@@ -1,5 +1,6 @@
 //! The region's population data in memory: its wijken, every figure of
-//! their areas, the Netherlands' figures and the areas' outlines, with what
+//! their areas, the Netherlands' figures and the areas' outlines
+//! ([`RegionArea`], which this module owns), with what
 //! the wijkprofiel and the maps compute from them (the region's profile per
 //! year, its trend per indicator, a map's value per area).
 //!
@@ -22,9 +23,49 @@ use wijkregie_core::region::{Area, Wijk};
 use wijkregie_store::population::{self as db, StoredFigure};
 use wijkregie_store::AnyConnection;
 
-use crate::boundary::{self, RegionArea};
-use crate::App;
-use crate::Result;
+use crate::{App, Error, Result};
+
+/// One of the region's areas on a map: the area, the wijk it belongs to,
+/// and its outline if one was imported.
+pub struct RegionArea {
+    pub area: Area,
+    pub wijk: String,
+    pub name: String,
+    pub outline: Option<geo::MultiPolygon<f64>>,
+}
+
+impl RegionArea {
+    /// The size of the outline in km², to three decimals (thousandths of a
+    /// km² are 1,000 m²; CBS generalises outlines anyway, so the third
+    /// decimal is already generous).
+    pub fn size_km2(&self) -> Option<Number> {
+        use geo::GeodesicArea;
+        self.outline.as_ref().map(|g| Number::from_thousandths((g.geodesic_area_unsigned() / 1_000.0).round() as i64))
+    }
+}
+
+/// Reads the outlines of the areas of `wijken`.
+async fn load_outlines(conn: &mut AnyConnection, wijken: &[Wijk]) -> Result<Vec<RegionArea>> {
+    let areas: Vec<(Area, String)> =
+        wijken.iter().flat_map(|w| w.areas.iter().map(|a| (a.clone(), w.name.clone()))).collect();
+    let wanted: Vec<Area> = areas.iter().map(|(a, _)| a.clone()).collect();
+    let read = wijkregie_store::boundary::for_areas(conn, &wanted).await?;
+    let stored: HashMap<(&str, u16), &wijkregie_store::boundary::StoredBoundary> =
+        read.iter().map(|s| ((s.code.as_str(), s.year), s)).collect();
+    let mut out = Vec::with_capacity(areas.len());
+    for (area, wijk) in areas {
+        let found = stored.get(&(area.code.as_str(), area.year));
+        let outline = match found {
+            Some(s) => Some(wijkregie_formats::boundaries::geometry_from_geojson(&s.geometry).map_err(|e| {
+                Error::Internal(anyhow::anyhow!("opgeslagen grens van {} ({}) is onleesbaar: {e}", s.code, s.year))
+            })?),
+            None => None,
+        };
+        let name = found.map_or_else(|| area.code.to_string(), |s| s.name.clone());
+        out.push(RegionArea { area, wijk, name, outline });
+    }
+    Ok(out)
+}
 
 /// The copy in use, replaced when the revision or the wijken differ.
 #[derive(Default)]
@@ -134,7 +175,7 @@ impl RegionData {
         let outlines = self
             .outlines
             .get_or_try_init(
-                || async move { Ok::<_, crate::Error>(Arc::new(boundary::load(conn, &self.wijken).await?)) },
+                || async move { Ok::<_, crate::Error>(Arc::new(load_outlines(conn, &self.wijken).await?)) },
             )
             .await?;
         Ok(Arc::clone(outlines))

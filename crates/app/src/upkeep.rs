@@ -59,7 +59,7 @@ pub async fn to_check(ctx: &Ctx, only: Option<&Code>) -> Result<Vec<StaleGroup>>
         let mut networks: Vec<Option<Code>> = networks_of(&cx, &s)
             .into_iter()
             .filter(|n| mine.is_none_or(|m| m.contains(n)))
-            .filter(|_| ctx.principal.role != Role::Netwerkpartner)
+            .filter(|_| ctx.principal.role != Role::Organization)
             .map(Some)
             .collect();
         if networks.is_empty() {
@@ -108,7 +108,7 @@ pub struct ChangeToSee {
 
 /// Checking partners' changes is the coordinator's (and the region's) job.
 fn may_see_changes(ctx: &Ctx) -> bool {
-    matches!(ctx.principal.role, Role::Wijkmanager | Role::RegioBeheerder)
+    matches!(ctx.principal.role, Role::Networks | Role::Region)
 }
 
 /// Partners' changes to entries this user keeps, not seen by anyone yet.

@@ -318,19 +318,19 @@ fn parse_scope(role: Role, scope: &str) -> anyhow::Result<Scope> {
         }
     };
     Ok(match role {
-        Role::RegioBeheerder => Scope::Region,
+        Role::Region => Scope::Region,
         Role::Operator => bail!("--role: de operator is geen account"),
-        Role::Wijkmanager => Scope::Networks(
+        Role::Networks => Scope::Networks(
             parts
                 .iter()
                 .map(|p| p.parse())
                 .collect::<Result<_, _>>()
                 .map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--scope: {e}"))?,
         ),
-        Role::Praktijk => Scope::Practice(
+        Role::Practice => Scope::Practice(
             one()?.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--scope: {e}"))?,
         ),
-        Role::Netwerkpartner => Scope::Organization(
+        Role::Organization => Scope::Organization(
             one()?.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!("--scope: {e}"))?,
         ),
     })
@@ -361,7 +361,11 @@ async fn audit_subject(ctx: &Ctx, referral: &str, json: bool) -> anyhow::Result<
     use wijkregie_core::audit::Outcome;
     let id: wijkregie_core::directory::HsdsId =
         referral.parse().map_err(|e: wijkregie_core::error::Invalid| anyhow::anyhow!(e.0))?;
-    let accesses = wijkregie_app::referral::access_overview(ctx, &id).await.map_err(dutch)?;
+    let accesses = match wijkregie_app::referral::access_overview(ctx, &id).await {
+        Ok(accesses) => accesses,
+        Err(Error::NotFound(_)) => bail!("verwijzing {id} bestaat niet"),
+        Err(e) => return Err(dutch(e)),
+    };
     if json {
         let rows: Vec<serde_json::Value> = accesses
             .iter()

@@ -110,12 +110,10 @@ pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
         })
     };
     let scope = match role {
-        Role::RegioBeheerder => Scope::Region,
-        Role::Wijkmanager => {
-            Scope::Networks(codes.iter().map(|c| parse("user_scope", "code", c)).collect::<Result<_>>()?)
-        }
-        Role::Praktijk => Scope::Practice(parse("user_scope", "code", &single()?)?),
-        Role::Netwerkpartner => Scope::Organization(parse("user_scope", "code", &single()?)?),
+        Role::Region => Scope::Region,
+        Role::Networks => Scope::Networks(codes.iter().map(|c| parse("user_scope", "code", c)).collect::<Result<_>>()?),
+        Role::Practice => Scope::Practice(parse("user_scope", "code", &single()?)?),
+        Role::Organization => Scope::Organization(parse("user_scope", "code", &single()?)?),
         // Role's parser refuses the operator's code, so no stored row has it.
         Role::Operator => {
             return Err(StoreError::Corrupt {

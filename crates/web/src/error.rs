@@ -93,7 +93,7 @@ pub fn title(status: StatusCode) -> &'static str {
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         if let Error::Internal(e) = &self.0 {
-            tracing::error!(error = ?e, "request failed");
+            tracing::error!(error = ?e, "verzoek mislukt");
         }
         let report = self.report();
         let mut response = report.status.into_response();

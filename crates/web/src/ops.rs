@@ -28,7 +28,7 @@ async fn healthz(State(app): State<App>) -> impl IntoResponse {
     match app.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(e) => {
-            tracing::error!(error = %e, "health check failed");
+            tracing::error!(error = %e, "gezondheidscontrole mislukt: database onbereikbaar");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database onbereikbaar" })))
         }
     }

@@ -30,7 +30,7 @@ async fn same_reads_at_national_scale(db: TestDb) {
     let config = Config { instance: "test".into(), ..Config::default() };
     let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
     let app = App::start(db.store.clone(), config, key, true).await.expect("the app starts with the demo").app;
-    let practice = Ctx::new(app.clone(), principal(&app, Role::Praktijk).await, None);
+    let practice = Ctx::new(app.clone(), principal(&app, Role::Practice).await, None);
     let sent = referral::worklist(&practice, None).await.expect("the practice's referrals");
     let first = sent.items.first().expect("the demo practice has referrals");
     let (id, service) = (first.id.clone(), first.referral.facts.service.clone());

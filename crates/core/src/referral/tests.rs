@@ -243,11 +243,11 @@ fn the_side_follows_the_scope() {
     let agb: AgbCode = "01000001".parse().unwrap();
     let org: Code = "welzijn-noord".parse().unwrap();
     let p = |role, scope| Principal { user_id: 1, name: "T".into(), role, scope, second_factor: false };
-    assert_eq!(side_of(&p(Role::Praktijk, Scope::Practice(agb.clone())), &agb, &org), Some(Side::Referrer));
-    assert_eq!(side_of(&p(Role::Netwerkpartner, Scope::Organization(org.clone())), &agb, &org), Some(Side::Receiver));
-    assert_eq!(side_of(&p(Role::RegioBeheerder, Scope::Region), &agb, &org), None);
+    assert_eq!(side_of(&p(Role::Practice, Scope::Practice(agb.clone())), &agb, &org), Some(Side::Referrer));
+    assert_eq!(side_of(&p(Role::Organization, Scope::Organization(org.clone())), &agb, &org), Some(Side::Receiver));
+    assert_eq!(side_of(&p(Role::Region, Scope::Region), &agb, &org), None);
     let other: AgbCode = "01000002".parse().unwrap();
-    assert_eq!(side_of(&p(Role::Praktijk, Scope::Practice(other)), &agb, &org), None);
+    assert_eq!(side_of(&p(Role::Practice, Scope::Practice(other)), &agb, &org), None);
 }
 
 fn any_step() -> impl proptest::strategy::Strategy<Value = (Step, Side)> {

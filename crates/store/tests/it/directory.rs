@@ -203,7 +203,7 @@ async fn postcodes_find_their_pc6_centroid_or_else_their_pc4_area() {
 async fn user(db: &testing::TestDb, email: &str, role: wijkregie_core::access::Role) -> i64 {
     use wijkregie_core::access::Scope;
     let scope = match role {
-        wijkregie_core::access::Role::Netwerkpartner => Scope::Organization("welzijn-noord".parse().unwrap()),
+        wijkregie_core::access::Role::Organization => Scope::Organization("welzijn-noord".parse().unwrap()),
         _ => Scope::Networks(vec![]),
     };
     let mut conn = db.store.conn().await.unwrap();
@@ -224,8 +224,8 @@ async fn a_partners_change_waits_until_a_coordinator_has_seen_it() {
     use wijkregie_store::upkeep;
     for db in testing::both().await {
         setup(&db).await;
-        let partner = user(&db, "partner@example.nl", Role::Netwerkpartner).await;
-        let coordinator = user(&db, "wm@example.nl", Role::Wijkmanager).await;
+        let partner = user(&db, "partner@example.nl", Role::Organization).await;
+        let coordinator = user(&db, "wm@example.nl", Role::Networks).await;
         let mut conn = db.store.conn().await.unwrap();
         let by = |user_id, summary: &str| ServiceChange {
             changed_at: now(),
@@ -248,7 +248,7 @@ async fn a_partners_change_waits_until_a_coordinator_has_seen_it() {
 async fn two_services_decided_different_are_one_pair_either_way_round() {
     use wijkregie_store::upkeep;
     for db in testing::both().await {
-        let coordinator = user(&db, "wm@example.nl", wijkregie_core::access::Role::Wijkmanager).await;
+        let coordinator = user(&db, "wm@example.nl", wijkregie_core::access::Role::Networks).await;
         let a: HsdsId = "00000000-0000-0000-0000-00000000000b".parse().unwrap();
         let b: HsdsId = "00000000-0000-0000-0000-00000000000a".parse().unwrap();
         let mut conn = db.store.conn().await.unwrap();

@@ -122,7 +122,7 @@ async fn users_sessions_and_tokens_on_both_engines() {
                 email: " Wm@Example.NL ",
                 name: "Wim",
                 password_hash: "h",
-                role: Role::Wijkmanager,
+                role: Role::Networks,
                 scope: &scope,
                 totp_secret: None,
             },
@@ -133,7 +133,7 @@ async fn users_sessions_and_tokens_on_both_engines() {
         tx.commit().await.unwrap();
         let mut conn = db.store.conn().await.unwrap();
         let user = account::user_by_email(&mut conn, "wm@example.nl").await.unwrap().unwrap();
-        assert_eq!((user.id, user.role, &user.scope), (id, Role::Wijkmanager, &scope));
+        assert_eq!((user.id, user.role, &user.scope), (id, Role::Networks, &scope));
 
         account::create_session(
             &mut conn,
@@ -310,7 +310,7 @@ async fn a_password_change_ends_the_other_sessions_of_that_user_only() {
                 email,
                 name: "Test",
                 password_hash: "h",
-                role: Role::Praktijk,
+                role: Role::Practice,
                 scope: &Scope::Practice("01012345".parse().unwrap()),
                 totp_secret: None,
             };

@@ -77,7 +77,7 @@ async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Re
         .map(|g| Group {
             heading: g.network.map_or_else(
                 || match ctx.principal.role {
-                    wijkregie_core::access::Role::Netwerkpartner => "Aanbod van uw organisatie".to_owned(),
+                    wijkregie_core::access::Role::Organization => "Aanbod van uw organisatie".to_owned(),
                     _ => "Niet aan een netwerk van u gekoppeld".to_owned(),
                 },
                 |n| n.1,

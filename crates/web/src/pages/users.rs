@@ -96,11 +96,9 @@ fn parse_scope(role: Role, text: &str, region: &Visible) -> Result<Scope, FieldE
     let problem = |message: String| FieldError::new("scope", message);
     match role {
         Role::Operator => Err(problem("deze rol is er alleen voor de opdrachtregel op de server".into())),
-        Role::RegioBeheerder if text.is_empty() => Ok(Scope::Region),
-        Role::RegioBeheerder => {
-            Err(problem("laat de reikwijdte leeg: een regio-beheerder werkt voor de hele regio".into()))
-        }
-        Role::Wijkmanager => {
+        Role::Region if text.is_empty() => Ok(Scope::Region),
+        Role::Region => Err(problem("laat de reikwijdte leeg: een regio-beheerder werkt voor de hele regio".into())),
+        Role::Networks => {
             let mut codes: Vec<Code> = Vec::new();
             for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                 let code: Code = part.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
@@ -116,14 +114,14 @@ fn parse_scope(role: Role, text: &str, region: &Visible) -> Result<Scope, FieldE
             }
             Ok(Scope::Networks(codes))
         }
-        Role::Praktijk => {
+        Role::Practice => {
             let agb: AgbCode = text.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
             if !region.practices.iter().any(|p| p.agb == agb) {
                 return Err(problem(format!("praktijk met AGB-code {agb} bestaat niet")));
             }
             Ok(Scope::Practice(agb))
         }
-        Role::Netwerkpartner => {
+        Role::Organization => {
             let code: Code = text.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
             if !region.organizations.iter().any(|o| o.code == code) {
                 return Err(problem(format!("organisatie '{code}' bestaat niet")));
@@ -165,7 +163,7 @@ fn require_session(ctx: &Ctx, visit: &Visit) -> Result<(), HttpError> {
 
 async fn new_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     require_session(&ctx, &visit)?;
-    form_page(&visit, UserForm { role: Role::Wijkmanager.code().into(), ..UserForm::default() }, vec![])
+    form_page(&visit, UserForm { role: Role::Networks.code().into(), ..UserForm::default() }, vec![])
 }
 
 #[derive(askama::Template)]

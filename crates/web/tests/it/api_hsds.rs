@@ -14,7 +14,7 @@ fn names(page: &Value) -> Vec<String> {
 async fn services_come_in_hsds_pages_and_are_found_the_dutch_way() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let token = app.token(Role::Praktijk).await;
+        let token = app.token(Role::Practice).await;
 
         let (status, all) = app.api_get(&token, "/api/hsds/services?per_page=5&page=2").await;
         assert_eq!(status, StatusCode::OK, "{engine:?}");
@@ -75,7 +75,7 @@ async fn services_come_in_hsds_pages_and_are_found_the_dutch_way() {
 #[tokio::test]
 async fn bad_requests_get_problem_details() {
     let app = TestApp::start(wijkregie_store::Engine::Sqlite).await;
-    let token = app.token(Role::Wijkmanager).await;
+    let token = app.token(Role::Networks).await;
     for (path, expected) in [
         ("/api/hsds/services?per_page=0", StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/hsds/services?page=twee", StatusCode::UNPROCESSABLE_ENTITY),
@@ -125,7 +125,7 @@ async fn organizations_taxonomies_and_service_at_locations_use_the_export_ids() 
     use wijkregie_formats::hsds;
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let token = app.token(Role::Praktijk).await;
+        let token = app.token(Role::Practice).await;
         let mut conn = app.app.store.conn().await.unwrap();
         let region_organizations = wijkregie_store::region::organizations(&mut conn).await.unwrap();
         drop(conn);
@@ -371,7 +371,7 @@ async fn every_endpoint_validates_against_our_hsds_schemas() {
     let schemas = Schemas::load();
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let token = app.token(Role::Netwerkpartner).await;
+        let token = app.token(Role::Organization).await;
 
         let services = every_page(&app, &token, &schemas, "/api/hsds/services", "service").await;
         assert!(services.len() > 10, "{engine:?}: the demo directory is served");

@@ -190,7 +190,7 @@ async fn the_queue_is_for_the_regio_beheerder_only() {
         let app = TestApp::start(engine).await;
         let id = stored(&app).await[0].id;
         let paths = ["/aanmeldingen".to_owned(), "/aanmeldingen/voorstellen".to_owned(), format!("/aanmeldingen/{id}")];
-        for role in [Role::Wijkmanager, Role::Praktijk, Role::Netwerkpartner] {
+        for role in [Role::Networks, Role::Practice, Role::Organization] {
             let client = app.login(role).await;
             for path in &paths {
                 let (status, body) = app.get(&client, path).await;
@@ -209,7 +209,7 @@ async fn the_queue_is_for_the_regio_beheerder_only() {
         assert_eq!((status, location.as_deref()), (303, Some("/login?next=%2Faanmeldingen")));
         assert_eq!(stored(&app).await.iter().filter(|a| a.status != Status::Ontvangen).count(), 0);
 
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         for path in &paths {
             assert_eq!(app.get(&admin, path).await.0, 200, "{path}");
         }
@@ -232,7 +232,7 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
         let all = stored(&app).await;
         let (reject_id, accept_id) = (all[0].id, all[1].id);
 
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, page) = app.get(&admin, &format!("/aanmeldingen/{accept_id}")).await;
         assert_eq!(status, 200);
         assert!(page.contains("value=\"wsv-de-nieuwe-linde\""), "a code is proposed from the name");
@@ -330,7 +330,7 @@ async fn accepting_creates_the_network_and_rejecting_needs_a_reason() {
 async fn the_demo_interest_becomes_proposals_with_distances() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, page) = app.get(&admin, "/aanmeldingen/voorstellen").await;
         assert_eq!(status, 200);
         assert!(page.contains("Voorstel 1:"), "{page:.3000}");

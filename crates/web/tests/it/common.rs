@@ -133,9 +133,9 @@ impl TestApp {
     /// look for.
     pub fn outside_scopes(&self) -> (Network, Practice) {
         let region = wijkregie_formats::demo::region();
-        let Scope::Networks(mine) = self.scope(Role::Wijkmanager) else { panic!("wijkmanager has networks") };
-        let Scope::Practice(own_practice) = self.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
-        let Scope::Organization(own_org) = self.scope(Role::Netwerkpartner) else {
+        let Scope::Networks(mine) = self.scope(Role::Networks) else { panic!("wijkmanager has networks") };
+        let Scope::Practice(own_practice) = self.scope(Role::Practice) else { panic!("praktijk has a practice") };
+        let Scope::Organization(own_org) = self.scope(Role::Organization) else {
             panic!("partner has an organisation")
         };
         let network = region

@@ -20,7 +20,7 @@ fn names(bundle: &Value) -> Vec<String> {
 async fn healthcare_services_are_found_by_name_and_category() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let token = app.token(Role::Praktijk).await;
+        let token = app.token(Role::Practice).await;
 
         let (status, all) = app.api_get(&token, "/fhir/HealthcareService?_count=200").await;
         assert_eq!(status, StatusCode::OK, "{engine:?}");
@@ -98,7 +98,7 @@ async fn healthcare_services_are_found_by_name_and_category() {
 async fn organizations_and_locations_are_searchable_too() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let token = app.token(Role::Netwerkpartner).await;
+        let token = app.token(Role::Organization).await;
         let (status, orgs) = app.api_get(&token, "/fhir/Organization?name=gemeente").await;
         assert_eq!(status, StatusCode::OK, "{engine:?}");
         assert!(names(&orgs).iter().all(|n| n.starts_with("Gemeente")), "{engine:?}: {:?}", names(&orgs));
@@ -133,7 +133,7 @@ async fn organizations_and_locations_are_searchable_too() {
 #[tokio::test]
 async fn bad_searches_get_an_operation_outcome() {
     let app = TestApp::start(wijkregie_store::Engine::Sqlite).await;
-    let token = app.token(Role::Praktijk).await;
+    let token = app.token(Role::Practice).await;
     for (path, status, says) in [
         ("/fhir/HealthcareService?naam=x", StatusCode::BAD_REQUEST, "kent de zoekparameter 'naam' niet"),
         ("/fhir/HealthcareService?name:fuzzy=x", StatusCode::BAD_REQUEST, "name:contains"),

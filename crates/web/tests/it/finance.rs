@@ -34,7 +34,7 @@ fn euro(cents: i64) -> String {
 async fn the_quarter_page_shows_each_line_to_the_cent_with_its_reason() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, html) = app.get(&admin, "/financiering/2025Q2").await;
         assert_eq!(status, 200, "{engine:?}: {html:.400}");
         // wsv-binnenstad: module, option A. GP time = patients × € 2,24 / 4,
@@ -81,10 +81,10 @@ fn row_of<'a>(html: &'a str, name: &str) -> &'a str {
 async fn only_the_region_approves_and_a_wijkmanager_sees_only_own_networks() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let manager = app.login(Role::Wijkmanager).await;
+        let manager = app.login(Role::Networks).await;
         let (status, html) = app.get(&manager, "/financiering/2025Q2").await;
         assert_eq!(status, 200);
-        let wijkregie_core::access::Scope::Networks(own) = app.scope(Role::Wijkmanager) else { panic!() };
+        let wijkregie_core::access::Scope::Networks(own) = app.scope(Role::Networks) else { panic!() };
         let view = service::statements(&app.operator(), q("2025Q2"), None).await.unwrap();
         for s in &view.statements {
             let name = &view.names[&s.network];
@@ -98,7 +98,7 @@ async fn only_the_region_approves_and_a_wijkmanager_sees_only_own_networks() {
         let (status, _, _) =
             app.post(&manager, "/financiering/tarieven", &[("year", "2026"), ("gp_time", "9,99")]).await;
         assert_eq!(status, 403, "the role is checked before the input");
-        for role in [Role::Praktijk, Role::Netwerkpartner] {
+        for role in [Role::Practice, Role::Organization] {
             let client = app.login(role).await;
             for path in ["/financiering", "/financiering/2025Q2", "/financiering/tarieven"] {
                 assert_eq!(app.get(&client, path).await.0, 403, "{engine:?} {role:?} {path}");
@@ -114,7 +114,7 @@ async fn only_the_region_approves_and_a_wijkmanager_sees_only_own_networks() {
 async fn an_approved_quarter_never_changes_and_a_correction_follows() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, location, _) = app.post(&admin, "/financiering/2025Q2/vaststellen", &[]).await;
         assert_eq!((status, location.as_str()), (303, "/financiering/2025Q2?melding=vastgesteld"), "{engine:?}");
         let (_, before) = app.get(&admin, "/financiering/2025Q2").await;
@@ -182,7 +182,7 @@ async fn an_approved_quarter_never_changes_and_a_correction_follows() {
 async fn tariffs_are_edited_per_year_with_history_and_checked_in_dutch() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, html) = app.get(&admin, "/financiering/tarieven").await;
         assert_eq!(status, 200);
         assert!(html.contains("regionale standaard") && html.contains("€ 2,24") && html.contains("€ 1,87"));
@@ -234,7 +234,7 @@ async fn tariffs_are_edited_per_year_with_history_and_checked_in_dutch() {
 async fn downloads_come_in_each_format_and_an_unknown_one_is_refused() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let get = |format: &'static str| {
             let client = admin.clone();
             let url = app.url(&format!("/financiering/2025Q2/downloaden?format={format}"));

@@ -17,8 +17,8 @@ struct Codes {
 }
 
 fn codes(app: &TestApp) -> Codes {
-    let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!("wijkmanager has networks") };
-    let Scope::Practice(own_practice) = app.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
+    let Scope::Networks(mine) = app.scope(Role::Networks) else { panic!("wijkmanager has networks") };
+    let Scope::Practice(own_practice) = app.scope(Role::Practice) else { panic!("praktijk has a practice") };
     let (other, other_practice) = app.outside_scopes();
     Codes {
         own_network: mine[0].to_string(),
@@ -38,10 +38,10 @@ enum Who {
 
 const ALL: [Who; 5] = [
     Who::Anonymous,
-    Who::As(Role::RegioBeheerder),
-    Who::As(Role::Wijkmanager),
-    Who::As(Role::Praktijk),
-    Who::As(Role::Netwerkpartner),
+    Who::As(Role::Region),
+    Who::As(Role::Networks),
+    Who::As(Role::Practice),
+    Who::As(Role::Organization),
 ];
 
 /// Expected status per caller: anonymous, regio, wijkmanager, praktijk, partner.
@@ -170,9 +170,9 @@ async fn lists_show_only_what_is_in_scope() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let token = app.token(Role::Wijkmanager).await;
+        let token = app.token(Role::Networks).await;
         let page: Value = app.api_get(&token, "/api/v1/networks?per_page=200").await.1;
-        let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!("a wijkmanager has networks") };
+        let Scope::Networks(mine) = app.scope(Role::Networks) else { panic!("a wijkmanager has networks") };
         let codes_seen: Vec<&str> =
             page["items"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap()).collect();
         assert_eq!(codes_seen.len(), mine.len(), "{engine:?}: {codes_seen:?}");
@@ -180,7 +180,7 @@ async fn lists_show_only_what_is_in_scope() {
         let practices: Value = app.api_get(&token, "/api/v1/practices?per_page=200").await.1;
         assert!(!practices.to_string().contains(&c.other_practice));
 
-        let admin = app.token(Role::RegioBeheerder).await;
+        let admin = app.token(Role::Region).await;
         let all: Value = app.api_get(&admin, "/api/v1/practices?per_page=10&page=2").await.1;
         assert_eq!(all["total_items"], 42);
         assert_eq!(all["total_pages"], 5);
@@ -194,8 +194,8 @@ async fn api_writes_validate_authorise_and_keep_payment_terms_with_the_region() 
         let app = TestApp::start(engine).await;
         let c = codes(&app);
         let http = reqwest::Client::new();
-        let wm = app.token(Role::Wijkmanager).await;
-        let admin = app.token(Role::RegioBeheerder).await;
+        let wm = app.token(Role::Networks).await;
+        let admin = app.token(Role::Region).await;
 
         // A bad body lists every problem with its JSON path.
         let bad = json!({"code": "Wsv X", "name": "", "module": "alles", "status": "actief", "wijken": ["nergens"], "practices": [{"agb": "12", "from": "gisteren"}], "extra": true});
@@ -251,7 +251,7 @@ async fn api_writes_validate_authorise_and_keep_payment_terms_with_the_region() 
         // The region records a patient count; the practice itself may not.
         let count = json!({"date": "2026-11-01", "count": 4321});
         let path = format!("/api/v1/practices/{}/registered-patients", c.own_practice);
-        let practice_token = app.token(Role::Praktijk).await;
+        let practice_token = app.token(Role::Practice).await;
         let r = http.post(app.url(&path)).bearer_auth(&practice_token).json(&count).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         let r = http.post(app.url(&path)).bearer_auth(&admin).json(&count).send().await.unwrap();
@@ -314,7 +314,7 @@ async fn forms_without_the_csrf_token_are_refused() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let client = app.login(Role::RegioBeheerder).await;
+        let client = app.login(Role::Region).await;
         let path = format!("/netwerken/{}/bewerken", c.own_network);
         let r = client.post(app.url(&path)).form(&[("name", "Gekaapt")]).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
@@ -360,7 +360,7 @@ async fn login_needs_the_right_password_and_second_factor_and_is_throttled() {
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 
         // Logging out ends the session on the server.
-        let client = app.login(Role::Wijkmanager).await;
+        let client = app.login(Role::Networks).await;
         let csrf = app.csrf(&client, "/").await;
         let r = client.post(app.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -381,7 +381,7 @@ async fn every_access_is_in_the_audit_chain() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         wm.get(app.url(&format!("/netwerken/{}", c.own_network))).send().await.unwrap();
         wm.get(app.url(&format!("/netwerken/{}", c.other_network))).send().await.unwrap();
         let mut conn = app.app.store.conn().await.unwrap();

@@ -35,7 +35,7 @@ fn email(role: Role) -> &'static str {
 }
 
 const WHO: [Option<Role>; 5] =
-    [None, Some(Role::RegioBeheerder), Some(Role::Wijkmanager), Some(Role::Praktijk), Some(Role::Netwerkpartner)];
+    [None, Some(Role::Region), Some(Role::Networks), Some(Role::Practice), Some(Role::Organization)];
 
 #[tokio::test]
 async fn account_users_and_audit_pages_answer_each_role_as_the_table_says() {
@@ -59,7 +59,7 @@ async fn account_users_and_audit_pages_answer_each_role_as_the_table_says() {
                 assert_eq!(status, expected[i], "{engine:?} {who:?} GET {path}: {body:.300}");
                 if status >= 400 {
                     assert!(body.contains("lang=\"nl\""), "{who:?} {path}: a Dutch error page");
-                    assert!(!body.contains(email(Role::RegioBeheerder)), "{who:?} {path}: leaked an account");
+                    assert!(!body.contains(email(Role::Region)), "{who:?} {path}: leaked an account");
                     assert!(!body.contains("audit_log.read"), "{who:?} {path}: leaked the audit log");
                 }
             }
@@ -71,8 +71,8 @@ async fn account_users_and_audit_pages_answer_each_role_as_the_table_says() {
 async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let me = app.login(Role::Wijkmanager).await;
-        let elsewhere = app.login(Role::Wijkmanager).await;
+        let me = app.login(Role::Networks).await;
+        let elsewhere = app.login(Role::Networks).await;
         let new = "een nieuw en lang wachtwoord";
 
         let cases = [
@@ -104,12 +104,12 @@ async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
         let (status, _) = app.get(&elsewhere, "/mijn-account").await;
         assert_eq!(status, 303, "{engine:?}: the other session has ended");
 
-        let (_, status) = app.login_as(email(Role::Wijkmanager), PASSWORD, None).await;
+        let (_, status) = app.login_as(email(Role::Networks), PASSWORD, None).await;
         assert_eq!(status.as_u16(), 422, "{engine:?}: the old password no longer works");
-        let (_, status) = app.login_as(email(Role::Wijkmanager), new, None).await;
+        let (_, status) = app.login_as(email(Role::Networks), new, None).await;
         assert_eq!(status.as_u16(), 303, "{engine:?}: the new one does");
 
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (_, log) = app.get(&admin, "/auditlog").await;
         assert!(log.contains("user.password_change"), "{engine:?}: the change is in the audit log");
     }
@@ -119,7 +119,7 @@ async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
 async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_one() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         let (_, page) = app.get(&wm, "/mijn-account").await;
         assert!(page.contains("Tweede factor instellen"));
 
@@ -131,7 +131,7 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         assert!(input_value(&body, "secret").is_none(), "{engine:?}: the secret stays on the server, not in the form");
 
         // Nothing is stored yet: a login still needs only the password.
-        assert_eq!(password_step(&app, email(Role::Wijkmanager), PASSWORD).await, (303, "/".into()), "{engine:?}");
+        assert_eq!(password_step(&app, email(Role::Networks), PASSWORD).await, (303, "/".into()), "{engine:?}");
 
         let code = current_code(&secret).unwrap();
         // A secret of the user's own choosing, sent along, is ignored: the
@@ -159,9 +159,9 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         let (_, page) = app.get(&wm, "/mijn-account").await;
         assert!(page.contains("Tweede factor uitzetten") && !page.contains(&secret), "{engine:?}");
 
-        let (_, next) = password_step(&app, email(Role::Wijkmanager), PASSWORD).await;
+        let (_, next) = password_step(&app, email(Role::Networks), PASSWORD).await;
         assert!(next.starts_with("/login/totp"), "{engine:?}: a password alone no longer logs in");
-        let (_, status) = app.login_as(email(Role::Wijkmanager), PASSWORD, Some(&secret)).await;
+        let (_, status) = app.login_as(email(Role::Networks), PASSWORD, Some(&secret)).await;
         assert_eq!(status.as_u16(), 303, "{engine:?}: with the code it does");
 
         let (status, _, body) = app.post(&wm, "/mijn-account/totp/uitzetten", &[("code", &wrong)]).await;
@@ -174,13 +174,13 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         assert!(page.contains("Tweede factor instellen"), "{engine:?}");
 
         // The regio-beheerder cannot turn it off.
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (_, page) = app.get(&admin, "/mijn-account").await;
         assert!(page.contains("Voor uw rol is de tweede factor verplicht") && !page.contains("totp/uitzetten"));
         let code = current_code(wijkregie_app::demo::ADMIN_TOTP_SECRET).unwrap();
         let (status, _, _) = app.post(&admin, "/mijn-account/totp/uitzetten", &[("code", &code)]).await;
         assert_eq!(status, 409, "{engine:?}");
-        let (_, next) = password_step(&app, email(Role::RegioBeheerder), PASSWORD).await;
+        let (_, next) = password_step(&app, email(Role::Region), PASSWORD).await;
         assert!(next.starts_with("/login/totp"), "{engine:?}: still needs the second factor");
     }
 }
@@ -189,7 +189,7 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
 async fn an_api_token_is_shown_once_and_can_be_revoked() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let me = app.login(Role::Praktijk).await;
+        let me = app.login(Role::Practice).await;
         let (status, _, body) = app.post(&me, "/mijn-account/tokens", &[("token_name", " ")]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("geef de token een naam") && body.contains("aria-describedby=\"token_name-error\""));
@@ -229,7 +229,7 @@ async fn an_api_token_is_shown_once_and_can_be_revoked() {
         assert_eq!(r.status().as_u16(), 403, "{engine:?}");
 
         let id = page.split("/mijn-account/tokens/").nth(1).and_then(|t| t.split('/').next()).unwrap().to_owned();
-        let other = app.login(Role::Netwerkpartner).await;
+        let other = app.login(Role::Organization).await;
         let (status, _, _) = app.post(&other, &format!("/mijn-account/tokens/{id}/intrekken"), &[]).await;
         assert_eq!(status, 404, "{engine:?}: only the owner revokes a token");
         let (status, location, _) = app.post(&me, &format!("/mijn-account/tokens/{id}/intrekken"), &[]).await;
@@ -249,7 +249,7 @@ async fn an_api_token_is_shown_once_and_can_be_revoked() {
 async fn the_region_adds_users_whose_scope_exists() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (_, list) = app.get(&admin, "/gebruikers").await;
         for a in &ACCOUNTS {
             assert!(list.contains(a.email), "{engine:?}: {} listed", a.email);
@@ -279,7 +279,7 @@ async fn the_region_adds_users_whose_scope_exists() {
                 "vul een geldig e-mailadres in",
             ),
             (
-                user(email(Role::Praktijk), "wijkmanager", "wsv-binnenstad", "lang genoeg wachtwoord"),
+                user(email(Role::Practice), "wijkmanager", "wsv-binnenstad", "lang genoeg wachtwoord"),
                 "er bestaat al een gebruiker",
             ),
             (user("a@example.nl", "baas", "", "lang genoeg wachtwoord"), "is geen rol"),
@@ -312,7 +312,7 @@ async fn the_region_adds_users_whose_scope_exists() {
         assert!(!list.contains(&secret));
 
         // Nobody else may add users, however good the form.
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         let fields = user("stiekem@example.nl", "regio_beheerder", "", "lang genoeg wachtwoord");
         let (status, _, body) = app.post(&wm, "/gebruikers/nieuw", &fields).await;
         assert_eq!(status, 403, "{engine:?}");
@@ -326,8 +326,8 @@ async fn the_region_adds_users_whose_scope_exists() {
 async fn the_audit_log_pages_back_and_checks_its_chain() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
-        let wm = app.login(Role::Wijkmanager).await;
+        let admin = app.login(Role::Region).await;
+        let wm = app.login(Role::Networks).await;
         // Enough reads for more than one page.
         for _ in 0..110 {
             let (status, _) = app.get(&wm, "/wijken/binnenstad").await;

@@ -8,7 +8,7 @@ use wijkregie_core::access::Role;
 async fn search_finds_services_by_synonym_typo_and_filter() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         let (status, body) = app.get(&practice, "/aanbod?q=eenzaam").await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(body.contains("Maatjesproject Elzenmonde"), "{engine:?}: a synonym of eenzaamheid finds the maatjes");
@@ -38,7 +38,7 @@ async fn keepers_can_mark_an_entry_as_checked_and_others_cannot() {
         // Never checked, kept by the Vrijwilligerscentrale, a partner of the region's networks.
         let service = d.services.iter().find(|s| s.assured_date.is_none()).unwrap();
         let path = format!("/aanbod/voorzieningen/{}", service.id);
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, page) = app.get(&admin, &path).await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(page.contains("Gecontroleerd: nog juist") && page.contains("nog nooit"), "{engine:?}");
@@ -50,7 +50,7 @@ async fn keepers_can_mark_an_entry_as_checked_and_others_cannot() {
         assert!(list.contains(&service.name), "{engine:?}: a never-checked entry is due");
         assert!(list.contains("Mogelijk dubbel") && list.contains("Ontmoetingscentrum De Kade"), "{engine:?}");
 
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         let (status, page) = app.get(&practice, &path).await;
         assert_eq!(status, 200);
         assert!(!page.contains("Gecontroleerd: nog juist"), "{engine:?}: a practice reads, it does not keep");
@@ -78,7 +78,7 @@ async fn keepers_can_mark_an_entry_as_checked_and_others_cannot() {
 #[tokio::test]
 async fn unknown_or_malformed_service_ids_are_404() {
     let app = TestApp::start(wijkregie_store::Engine::Sqlite).await;
-    let wm = app.login(Role::Wijkmanager).await;
+    let wm = app.login(Role::Networks).await;
     for path in ["/aanbod/voorzieningen/00000000-0000-4000-8000-999999999999", "/aanbod/voorzieningen/geen-id"] {
         let (status, body) = app.get(&wm, path).await;
         assert_eq!(status, 404, "{path}");
@@ -90,7 +90,7 @@ async fn unknown_or_malformed_service_ids_are_404() {
 async fn distance_from_a_postcode_ranks_and_limits_results() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         // 5961 lies in Heiderloo, about ten kilometres from Kwartierstad.
         let (status, near) = app.get(&practice, "/aanbod?postcode=5961+GH&straal=3").await;
         assert_eq!(status, 200, "{engine:?}");

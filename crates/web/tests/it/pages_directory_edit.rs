@@ -20,8 +20,8 @@ struct Kept {
 fn kept(app: &TestApp) -> Kept {
     let region = wijkregie_formats::demo::region();
     let directory = wijkregie_formats::demo::directory::generate();
-    let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!("wijkmanager has networks") };
-    let Scope::Organization(own) = app.scope(Role::Netwerkpartner) else { panic!("partner has an organisation") };
+    let Scope::Networks(mine) = app.scope(Role::Networks) else { panic!("wijkmanager has networks") };
+    let Scope::Organization(own) = app.scope(Role::Organization) else { panic!("partner has an organisation") };
     let partner_in_mine = |org: &Code| {
         region.networks.iter().any(|n| mine.contains(&n.code) && n.partners.iter().any(|m| &m.member == org))
     };
@@ -58,7 +58,7 @@ async fn a_coordinator_adds_a_service_that_is_found_at_once() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let k = kept(&app);
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         let (status, page) = app.get(&wm, "/aanbod/voorzieningen/nieuw").await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(page.contains("Nieuwe voorziening") && page.contains("Openingstijden"), "{engine:?}");
@@ -112,21 +112,18 @@ async fn every_edit_route_keeps_to_the_users_scope() {
         let k = kept(&app);
         let anonymous = app.client();
         let users: Vec<(Role, reqwest::Client)> = vec![
-            (Role::Praktijk, app.login(Role::Praktijk).await),
-            (Role::Netwerkpartner, app.login(Role::Netwerkpartner).await),
-            (Role::Wijkmanager, app.login(Role::Wijkmanager).await),
-            (Role::RegioBeheerder, app.login(Role::RegioBeheerder).await),
+            (Role::Practice, app.login(Role::Practice).await),
+            (Role::Organization, app.login(Role::Organization).await),
+            (Role::Networks, app.login(Role::Networks).await),
+            (Role::Region, app.login(Role::Region).await),
         ];
         let edit = |s: &Service| format!("/aanbod/voorzieningen/{}/bewerken", s.id);
         for (role, client) in &users {
             // (service, may this role edit it)
             let cases = [
-                (
-                    &k.partners,
-                    matches!(role, Role::Netwerkpartner | Role::RegioBeheerder) || *role == Role::Wijkmanager,
-                ),
-                (&k.coordinators, matches!(role, Role::Wijkmanager | Role::RegioBeheerder)),
-                (&k.outside, *role == Role::RegioBeheerder),
+                (&k.partners, matches!(role, Role::Organization | Role::Region) || *role == Role::Networks),
+                (&k.coordinators, matches!(role, Role::Networks | Role::Region)),
+                (&k.outside, *role == Role::Region),
             ];
             for (service, allowed) in cases {
                 let (status, _) = app.get(client, &edit(service)).await;
@@ -140,14 +137,14 @@ async fn every_edit_route_keeps_to_the_users_scope() {
                 }
             }
             let (status, _) = app.get(client, "/aanbod/voorzieningen/nieuw").await;
-            assert_eq!(status == 200, *role != Role::Praktijk, "{engine:?} {role:?} new service");
+            assert_eq!(status == 200, *role != Role::Practice, "{engine:?} {role:?} new service");
             let (status, _) = app.get(client, "/aanbod/locaties/nieuw").await;
-            assert_eq!(status == 200, *role != Role::Praktijk, "{engine:?} {role:?} new location");
+            assert_eq!(status == 200, *role != Role::Practice, "{engine:?} {role:?} new location");
             let (status, _) = app.get(client, "/aanbod/hulpvragen/nieuw").await;
-            assert_eq!(status == 200, *role == Role::RegioBeheerder, "{engine:?} {role:?} new hulpvraag");
+            assert_eq!(status == 200, *role == Role::Region, "{engine:?} {role:?} new hulpvraag");
             let (status, _, _) =
                 app.post(client, "/aanbod/hulpvragen/eenzaamheid/bewerken", &[("naam", "Eenzaamheid")]).await;
-            assert_eq!(status == 303, *role == Role::RegioBeheerder, "{engine:?} {role:?} edit hulpvraag");
+            assert_eq!(status == 303, *role == Role::Region, "{engine:?} {role:?} edit hulpvraag");
         }
         for path in
             ["/aanbod/voorzieningen/nieuw", &edit(&k.partners), "/aanbod/locaties/nieuw", "/aanbod/hulpvragen/nieuw"]
@@ -175,7 +172,7 @@ async fn a_partners_change_is_listed_for_the_coordinator_until_seen() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let k = kept(&app);
-        let partner = app.login(Role::Netwerkpartner).await;
+        let partner = app.login(Role::Organization).await;
         let org = k.partners.organization.to_string();
         let path = format!("/aanbod/voorzieningen/{}/bewerken", k.partners.id);
         let (status, _, _) = app.post(&partner, &path, &service_form(&org, "Nieuwe naam van de partner")).await;
@@ -183,7 +180,7 @@ async fn a_partners_change_is_listed_for_the_coordinator_until_seen() {
         let (_, found) = app.get(&partner, "/aanbod?q=nieuwe+naam+van+de+partner").await;
         assert!(found.contains("Nieuwe naam van de partner"), "{engine:?}: a partner's change shows at once");
 
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         let (_, check) = app.get(&wm, "/aanbod/controleren").await;
         assert!(check.contains("Wijzigingen door netwerkpartners"), "{engine:?}");
         assert!(check.contains("Nieuwe naam van de partner") && check.contains("gewijzigd: naam"), "{engine:?}");
@@ -214,7 +211,7 @@ async fn a_partners_change_is_listed_for_the_coordinator_until_seen() {
 async fn duplicates_are_merged_without_loss_or_marked_different() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (_, check) = app.get(&admin, "/aanbod/controleren").await;
         let pairs = check.matches("name=\"blijft\"").count() / 2;
         assert!(pairs >= 1, "{engine:?}: the demo has a likely duplicate");
@@ -224,7 +221,7 @@ async fn duplicates_are_merged_without_loss_or_marked_different() {
         let (survivor, duplicate) = (kade[0], kade[1]);
         let fields = [("blijft", survivor.id.as_str()), ("vervalt", duplicate.id.as_str())];
 
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         let (status, _, _) = app.post(&practice, "/aanbod/samenvoegen", &fields).await;
         assert_eq!(status, 403, "{engine:?}");
         let same = [("blijft", survivor.id.as_str()), ("vervalt", survivor.id.as_str())];
@@ -281,7 +278,7 @@ async fn duplicates_are_merged_without_loss_or_marked_different() {
 async fn the_region_edits_the_taxonomy_and_search_follows() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (_, before) = app.get(&admin, "/aanbod?q=wandelmaatje").await;
         assert!(!before.contains("Maatjesproject Elzenmonde"), "{engine:?}");
         let (status, _) = app.get(&admin, "/aanbod/hulpvragen/eenzaamheid/bewerken").await;
@@ -302,7 +299,7 @@ async fn the_region_edits_the_taxonomy_and_search_follows() {
         let (status, _, body) = app.post(&admin, "/aanbod/hulpvragen/eenzaamheid/bewerken", &cycle).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("niet onder zichzelf"), "{engine:?}");
-        let (_, list) = app.get(&app.login(Role::Praktijk).await, "/aanbod/hulpvragen").await;
+        let (_, list) = app.get(&app.login(Role::Practice).await, "/aanbod/hulpvragen").await;
         assert!(
             list.contains("Digitale vaardigheden") && !list.contains("/bewerken"),
             "{engine:?}: read-only for others"
@@ -315,16 +312,16 @@ async fn a_practice_searches_from_its_own_door_and_can_filter_by_network() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let region = wijkregie_formats::demo::region();
-        let Scope::Practice(agb) = app.scope(Role::Praktijk) else { panic!() };
+        let Scope::Practice(agb) = app.scope(Role::Practice) else { panic!() };
         let practice = region.practices.iter().find(|p| p.agb == agb).unwrap();
-        let client = app.login(Role::Praktijk).await;
+        let client = app.login(Role::Practice).await;
         let (_, page) = app.get(&client, "/aanbod").await;
         assert!(page.contains(&format!("value=\"{}\"", practice.address.postcode)), "{engine:?}: postcode prefilled");
         assert!(page.contains("van uw praktijk"), "{engine:?}");
         let (_, page) = app.get(&client, "/aanbod?q=&postcode=").await;
         assert!(!page.contains("van uw praktijk"), "{engine:?}: an emptied field stays empty");
 
-        let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!() };
+        let Scope::Networks(mine) = app.scope(Role::Networks) else { panic!() };
         let (_, all) = app.get(&client, "/aanbod?q=&postcode=").await;
         let (status, one) = app.get(&client, &format!("/aanbod?q=&postcode=&netwerk={}", mine[0])).await;
         assert_eq!(status, 200, "{engine:?}");

@@ -8,7 +8,7 @@ use wijkregie_core::access::Role;
 async fn the_map_shows_every_demo_area_with_its_table_and_downloads() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let client = app.login(Role::Wijkmanager).await;
+        let client = app.login(Role::Networks).await;
         let (status, body) = app.get(&client, "/kaart").await;
         assert_eq!(status, 200, "{engine:?}: {body:.400}");
         assert!(body.contains("<svg") && body.contains("role=\"img\""), "{engine:?}: the map is drawn");
@@ -50,7 +50,7 @@ async fn the_map_shows_every_demo_area_with_its_table_and_downloads() {
         assert_eq!(status, 400);
 
         // Every role may look; without a session it is the login page.
-        for role in [Role::RegioBeheerder, Role::Praktijk, Role::Netwerkpartner] {
+        for role in [Role::Region, Role::Practice, Role::Organization] {
             let c = app.login(role).await;
             assert_eq!(app.get(&c, "/kaart").await.0, 200, "{role:?}");
         }
@@ -74,7 +74,7 @@ async fn the_map_shows_every_demo_area_with_its_table_and_downloads() {
 async fn the_map_follows_changed_wijken_and_new_outlines() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let client = app.login(Role::Wijkmanager).await;
+        let client = app.login(Role::Networks).await;
         let (_, before) = app.get(&client, "/kaart").await;
         assert_eq!(before.matches("</title></path>").count(), 14, "{engine:?}");
         let (_, profile) = app.get(&client, "/wijken/heiderloo-noord/profiel").await;

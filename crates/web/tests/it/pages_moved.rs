@@ -13,68 +13,60 @@ use wijkregie_core::access::{Role, Scope};
 /// new path is no page of its own, but takes a form post or gives a
 /// download). `{…}` are demo ids, filled in below.
 const TABLE: &[(&str, &str, Option<Role>)] = &[
-    ("/directory", "/aanbod", Some(Role::Praktijk)),
-    ("/directory/services/new", "/aanbod/voorzieningen/nieuw", Some(Role::RegioBeheerder)),
-    ("/directory/services/{service}", "/aanbod/voorzieningen/{service}", Some(Role::Praktijk)),
-    ("/directory/services/{service}/edit", "/aanbod/voorzieningen/{service}/bewerken", Some(Role::RegioBeheerder)),
+    ("/directory", "/aanbod", Some(Role::Practice)),
+    ("/directory/services/new", "/aanbod/voorzieningen/nieuw", Some(Role::Region)),
+    ("/directory/services/{service}", "/aanbod/voorzieningen/{service}", Some(Role::Practice)),
+    ("/directory/services/{service}/edit", "/aanbod/voorzieningen/{service}/bewerken", Some(Role::Region)),
     ("/directory/services/{service}/assure", "/aanbod/voorzieningen/{service}/bevestigen", None),
-    ("/directory/locations/new", "/aanbod/locaties/nieuw", Some(Role::RegioBeheerder)),
-    ("/directory/locations/{location}/edit", "/aanbod/locaties/{location}/bewerken", Some(Role::RegioBeheerder)),
-    ("/directory/check", "/aanbod/controleren", Some(Role::RegioBeheerder)),
+    ("/directory/locations/new", "/aanbod/locaties/nieuw", Some(Role::Region)),
+    ("/directory/locations/{location}/edit", "/aanbod/locaties/{location}/bewerken", Some(Role::Region)),
+    ("/directory/check", "/aanbod/controleren", Some(Role::Region)),
     ("/directory/changes/7/seen", "/aanbod/wijzigingen/7/gezien", None),
     ("/directory/merge", "/aanbod/samenvoegen", None),
     ("/directory/distinct", "/aanbod/niet-dubbel", None),
     ("/directory/public", "/aanbod/openbaar", None),
-    ("/directory/taxonomy", "/aanbod/hulpvragen", Some(Role::Praktijk)),
-    ("/directory/taxonomy/new", "/aanbod/hulpvragen/nieuw", Some(Role::RegioBeheerder)),
-    ("/directory/taxonomy/eenzaamheid/edit", "/aanbod/hulpvragen/eenzaamheid/bewerken", Some(Role::RegioBeheerder)),
-    ("/referrals", "/verwijzingen", Some(Role::Praktijk)),
+    ("/directory/taxonomy", "/aanbod/hulpvragen", Some(Role::Practice)),
+    ("/directory/taxonomy/new", "/aanbod/hulpvragen/nieuw", Some(Role::Region)),
+    ("/directory/taxonomy/eenzaamheid/edit", "/aanbod/hulpvragen/eenzaamheid/bewerken", Some(Role::Region)),
+    ("/referrals", "/verwijzingen", Some(Role::Practice)),
     ("/referrals/new", "/verwijzingen/nieuw", None),
-    ("/referrals/figures", "/verwijzingen/cijfers", Some(Role::Wijkmanager)),
-    ("/referrals/{referral}", "/verwijzingen/{referral}", Some(Role::Praktijk)),
+    ("/referrals/figures", "/verwijzingen/cijfers", Some(Role::Networks)),
+    ("/referrals/{referral}", "/verwijzingen/{referral}", Some(Role::Practice)),
     ("/referrals/{referral}/step", "/verwijzingen/{referral}/stap", None),
     ("/referrals/{referral}/message", "/verwijzingen/{referral}/bericht", None),
-    ("/referrals/{referral}/access", "/verwijzingen/{referral}/inzage", Some(Role::Praktijk)),
-    ("/networks", "/netwerken", Some(Role::RegioBeheerder)),
-    ("/networks/new", "/netwerken/nieuw", Some(Role::RegioBeheerder)),
-    ("/networks/{network}", "/netwerken/{network}", Some(Role::RegioBeheerder)),
-    ("/networks/{network}/edit", "/netwerken/{network}/bewerken", Some(Role::RegioBeheerder)),
-    (
-        "/networks/{network}/registered-patients",
-        "/netwerken/{network}/ingeschreven-patienten",
-        Some(Role::RegioBeheerder),
-    ),
+    ("/referrals/{referral}/access", "/verwijzingen/{referral}/inzage", Some(Role::Practice)),
+    ("/networks", "/netwerken", Some(Role::Region)),
+    ("/networks/new", "/netwerken/nieuw", Some(Role::Region)),
+    ("/networks/{network}", "/netwerken/{network}", Some(Role::Region)),
+    ("/networks/{network}/edit", "/netwerken/{network}/bewerken", Some(Role::Region)),
+    ("/networks/{network}/registered-patients", "/netwerken/{network}/ingeschreven-patienten", Some(Role::Region)),
     ("/networks/{network}/practices", "/netwerken/{network}/praktijken", None),
     ("/networks/{network}/partners", "/netwerken/{network}/partners", None),
     ("/networks/{network}/end-membership", "/netwerken/{network}/lidmaatschap-beeindigen", None),
-    ("/networks/{network}/profiel", "/netwerken/{network}/profiel", Some(Role::RegioBeheerder)),
-    (
-        "/networks/{network}/profiel/leeftijd.svg",
-        "/netwerken/{network}/profiel/leeftijd.svg",
-        Some(Role::RegioBeheerder),
-    ),
-    ("/practices", "/praktijken", Some(Role::Praktijk)),
-    ("/practices/new", "/praktijken/nieuw", Some(Role::RegioBeheerder)),
-    ("/practices/{practice}", "/praktijken/{practice}", Some(Role::Praktijk)),
-    ("/practices/{practice}/edit", "/praktijken/{practice}/bewerken", Some(Role::Praktijk)),
+    ("/networks/{network}/profiel", "/netwerken/{network}/profiel", Some(Role::Region)),
+    ("/networks/{network}/profiel/leeftijd.svg", "/netwerken/{network}/profiel/leeftijd.svg", Some(Role::Region)),
+    ("/practices", "/praktijken", Some(Role::Practice)),
+    ("/practices/new", "/praktijken/nieuw", Some(Role::Region)),
+    ("/practices/{practice}", "/praktijken/{practice}", Some(Role::Practice)),
+    ("/practices/{practice}/edit", "/praktijken/{practice}/bewerken", Some(Role::Practice)),
     ("/practices/{practice}/registered-patients", "/praktijken/{practice}/ingeschreven-patienten", None),
-    ("/organizations", "/organisaties", Some(Role::Netwerkpartner)),
-    ("/organizations/new", "/organisaties/nieuw", Some(Role::RegioBeheerder)),
-    ("/organizations/{organization}", "/organisaties/{organization}", Some(Role::Netwerkpartner)),
-    ("/organizations/{organization}/edit", "/organisaties/{organization}/bewerken", Some(Role::Netwerkpartner)),
-    ("/users", "/gebruikers", Some(Role::RegioBeheerder)),
-    ("/users/new", "/gebruikers/nieuw", Some(Role::RegioBeheerder)),
-    ("/audit-log", "/auditlog", Some(Role::RegioBeheerder)),
-    ("/outbox", "/uitgaande-mail", Some(Role::RegioBeheerder)),
-    ("/account", "/mijn-account", Some(Role::Netwerkpartner)),
+    ("/organizations", "/organisaties", Some(Role::Organization)),
+    ("/organizations/new", "/organisaties/nieuw", Some(Role::Region)),
+    ("/organizations/{organization}", "/organisaties/{organization}", Some(Role::Organization)),
+    ("/organizations/{organization}/edit", "/organisaties/{organization}/bewerken", Some(Role::Organization)),
+    ("/users", "/gebruikers", Some(Role::Region)),
+    ("/users/new", "/gebruikers/nieuw", Some(Role::Region)),
+    ("/audit-log", "/auditlog", Some(Role::Region)),
+    ("/outbox", "/uitgaande-mail", Some(Role::Region)),
+    ("/account", "/mijn-account", Some(Role::Organization)),
     ("/account/password", "/mijn-account/wachtwoord", None),
     ("/account/totp/start", "/mijn-account/totp/instellen", None),
     ("/account/totp/confirm", "/mijn-account/totp/aanzetten", None),
     ("/account/totp/disable", "/mijn-account/totp/uitzetten", None),
     ("/account/tokens", "/mijn-account/tokens", None),
     ("/account/tokens/12/revoke", "/mijn-account/tokens/12/intrekken", None),
-    ("/wijken/new", "/wijken/nieuw", Some(Role::RegioBeheerder)),
-    ("/wijken/{wijk}/edit", "/wijken/{wijk}/bewerken", Some(Role::RegioBeheerder)),
+    ("/wijken/new", "/wijken/nieuw", Some(Role::Region)),
+    ("/wijken/{wijk}/edit", "/wijken/{wijk}/bewerken", Some(Role::Region)),
     ("/aanmeldingen/{application}/accept", "/aanmeldingen/{application}/accepteren", None),
     ("/aanmeldingen/{application}/reject", "/aanmeldingen/{application}/afwijzen", None),
     ("/financiering/{quarter}/export", "/financiering/{quarter}/downloaden", None),
@@ -83,13 +75,13 @@ const TABLE: &[(&str, &str, Option<Role>)] = &[
 /// Pages that link to a renamed sub-path, besides the new paths above: none
 /// may link to an old path any more.
 const LINKING: &[(&str, Role)] = &[
-    ("/", Role::RegioBeheerder),
-    ("/wijken", Role::RegioBeheerder),
-    ("/wijken/{wijk}", Role::RegioBeheerder),
-    ("/aanmeldingen/{application}", Role::RegioBeheerder),
-    ("/financiering/{quarter}", Role::RegioBeheerder),
-    ("/aanbod/voorzieningen/{service}", Role::RegioBeheerder),
-    ("/netwerken/{network}", Role::RegioBeheerder),
+    ("/", Role::Region),
+    ("/wijken", Role::Region),
+    ("/wijken/{wijk}", Role::Region),
+    ("/aanmeldingen/{application}", Role::Region),
+    ("/financiering/{quarter}", Role::Region),
+    ("/aanbod/voorzieningen/{service}", Role::Region),
+    ("/netwerken/{network}", Role::Region),
 ];
 
 /// The first link or form target in `body` that is an old path of
@@ -131,8 +123,8 @@ type Fill = Box<dyn Fn(&str) -> String>;
 async fn filled(app: &TestApp) -> (Vec<(String, String, Option<Role>)>, Vec<(Role, Client)>, Fill) {
     let region = wijkregie_formats::demo::region();
     let directory = wijkregie_formats::demo::directory::generate();
-    let Scope::Practice(practice) = app.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
-    let Scope::Organization(organization) = app.scope(Role::Netwerkpartner) else {
+    let Scope::Practice(practice) = app.scope(Role::Practice) else { panic!("praktijk has a practice") };
+    let Scope::Organization(organization) = app.scope(Role::Organization) else {
         panic!("partner has an organisation")
     };
     // A network with population data, for its profile.
@@ -142,7 +134,7 @@ async fn filled(app: &TestApp) -> (Vec<(String, String, Option<Role>)>, Vec<(Rol
     for role in Role::ALL {
         clients.push((role, app.login(role).await));
     }
-    let practice_client = &clients.iter().find(|(r, _)| *r == Role::Praktijk).expect("a practice").1;
+    let practice_client = &clients.iter().find(|(r, _)| *r == Role::Practice).expect("a practice").1;
     let referral = crate::referrals::refer(app, practice_client).await;
     let mut conn = app.app.store.conn().await.expect("a connection");
     let applications = wijkregie_store::application::list(&mut conn).await.expect("the applications");
@@ -202,7 +194,7 @@ async fn every_old_path_redirects_permanently_to_its_dutch_path() {
             assert_eq!(old_link(&body), None, "{engine:?} {page} still links to an old path");
         }
         // Signed in, the redirect is the same and lands on the page.
-        let (_, wm) = clients.iter().find(|(r, _)| *r == Role::Wijkmanager).expect("a wijkmanager");
+        let (_, wm) = clients.iter().find(|(r, _)| *r == Role::Networks).expect("a wijkmanager");
         assert_eq!(ask(&app, wm, Method::GET, "/networks").await, (301, "/netwerken".into()), "{engine:?}");
     }
 }
@@ -211,7 +203,7 @@ async fn every_old_path_redirects_permanently_to_its_dutch_path() {
 async fn an_old_form_post_still_works_after_the_redirect() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let csrf = app.csrf(&admin, "/mijn-account").await;
         let form = [("csrf", csrf.as_str()), ("aan", "1")];
         let response = admin.post(app.url("/directory/public")).form(&form).send().await.expect("an answer");
@@ -246,7 +238,7 @@ async fn an_old_form_post_still_works_after_the_redirect() {
 async fn an_old_download_link_still_downloads() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let answer = ask(&app, &admin, Method::GET, "/financiering/2025Q2/export?format=csv-nl").await;
         assert_eq!(answer, (301, "/financiering/2025Q2/downloaden?format=csv-nl".into()), "{engine:?}");
         let response = admin.get(app.url(&answer.1)).send().await.expect("an answer");
@@ -260,7 +252,7 @@ async fn an_old_download_link_still_downloads() {
 async fn unknown_old_sub_paths_redirect_and_then_are_not_found() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         for (old, new) in [
             ("/directory/onbekend/pad?q=1", "/aanbod/onbekend/pad?q=1"),
             ("/networks/wsv-binnenstad/onbekend", "/netwerken/wsv-binnenstad/onbekend"),

@@ -54,7 +54,7 @@ async fn anyone_finds_active_services_without_logging_in() {
 async fn only_the_region_switches_the_public_map_and_it_is_logged() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        for role in [Role::Wijkmanager, Role::Praktijk, Role::Netwerkpartner] {
+        for role in [Role::Networks, Role::Practice, Role::Organization] {
             let client = app.login(role).await;
             let (status, _, _) = app.post(&client, "/aanbod/openbaar", &[("aan", "0")]).await;
             assert_eq!(status, 403, "{engine:?}: {role:?} may not switch the public map");
@@ -64,7 +64,7 @@ async fn only_the_region_switches_the_public_map_and_it_is_logged() {
         let anonymous = app.client();
         assert_eq!(app.get(&anonymous, "/sociale-kaart").await.0, 200);
 
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (_, search) = app.get(&admin, "/aanbod").await;
         assert!(search.contains("Openbare kaart uitzetten"), "{engine:?}");
         let (status, _, _) = app.post(&admin, "/aanbod/openbaar", &[("aan", "ja")]).await;

@@ -23,9 +23,9 @@ struct Codes {
 
 fn codes(app: &TestApp) -> Codes {
     let region = wijkregie_formats::demo::region();
-    let Scope::Networks(mine) = app.scope(Role::Wijkmanager) else { panic!("wijkmanager has networks") };
-    let Scope::Practice(own_practice) = app.scope(Role::Praktijk) else { panic!("praktijk has a practice") };
-    let Scope::Organization(own_org) = app.scope(Role::Netwerkpartner) else { panic!("partner has an organisation") };
+    let Scope::Networks(mine) = app.scope(Role::Networks) else { panic!("wijkmanager has networks") };
+    let Scope::Practice(own_practice) = app.scope(Role::Practice) else { panic!("praktijk has a practice") };
+    let Scope::Organization(own_org) = app.scope(Role::Organization) else { panic!("partner has an organisation") };
     let in_my_networks = |agb: &wijkregie_core::codes::AgbCode| {
         region.networks.iter().any(|n| mine.contains(&n.code) && n.practices.iter().any(|m| &m.member == agb))
     };
@@ -73,7 +73,7 @@ fn codes(app: &TestApp) -> Codes {
 }
 
 const WHO: [Option<Role>; 5] =
-    [None, Some(Role::RegioBeheerder), Some(Role::Wijkmanager), Some(Role::Praktijk), Some(Role::Netwerkpartner)];
+    [None, Some(Role::Region), Some(Role::Networks), Some(Role::Practice), Some(Role::Organization)];
 
 /// Expected status per caller: anonymous, regio, wijkmanager, praktijk, partner.
 fn matrix(c: &Codes) -> Vec<(String, [u16; 5])> {
@@ -150,10 +150,10 @@ async fn lists_and_details_show_only_what_is_in_scope() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let admin = app.login(Role::RegioBeheerder).await;
-        let wm = app.login(Role::Wijkmanager).await;
-        let praktijk = app.login(Role::Praktijk).await;
-        let partner = app.login(Role::Netwerkpartner).await;
+        let admin = app.login(Role::Region).await;
+        let wm = app.login(Role::Networks).await;
+        let praktijk = app.login(Role::Practice).await;
+        let partner = app.login(Role::Organization).await;
 
         let (_, all) = app.get(&admin, "/praktijken").await;
         assert!(all.contains(&c.other_practice_name) && all.contains(&c.own_practice_name), "{engine:?}");
@@ -200,7 +200,7 @@ async fn lists_and_details_show_only_what_is_in_scope() {
 async fn the_wijk_form_names_the_bad_line_and_saves_a_good_wijk() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
 
         let bad =
             [("code", "oostpolder"), ("name", "Oostpolder"), ("areas", "WK199101 2024\nWK19910 2024\nBU19930101 1980")];
@@ -233,7 +233,7 @@ async fn the_wijk_form_names_the_bad_line_and_saves_a_good_wijk() {
         let (_, body) = app.get(&admin, "/wijken/oostpolder").await;
         assert!(body.contains("Oostpolder-Zuid") && body.contains("WK199102") && !body.contains("BU19930101"));
 
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         let (status, _, _) = app
             .post(&wm, "/wijken/nieuw", &[("code", "stiekem"), ("name", "Stiekem"), ("areas", "WK199101 2024")])
             .await;
@@ -251,7 +251,7 @@ async fn a_practice_keeps_its_details_and_the_region_its_counts() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let praktijk = app.login(Role::Praktijk).await;
+        let praktijk = app.login(Role::Practice).await;
         let edit = format!("/praktijken/{}/bewerken", c.own_practice);
         let show = format!("/praktijken/{}", c.own_practice);
         let (_, before) = app.get(&praktijk, &show).await;
@@ -287,7 +287,7 @@ async fn a_practice_keeps_its_details_and_the_region_its_counts() {
         let (status, _, body) = app.post(&praktijk, &count_path, &[("date", "2026-01-01"), ("count", "9999")]).await;
         assert_eq!(status, 403, "{engine:?}");
         assert!(!body.contains("9.999"));
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, _, body) = app.post(&admin, &count_path, &[("date", "2026-13-01"), ("count", "veel")]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("geen geldige datum") && body.contains("geen geldig aantal"), "{engine:?}");
@@ -309,7 +309,7 @@ async fn the_region_adds_a_practice_with_a_valid_agb_code() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let mut fields = vec![
             ("agb", "0101"),
             ("name", "Huisartsenpraktijk Nieuwlicht"),
@@ -339,7 +339,7 @@ async fn the_region_adds_a_practice_with_a_valid_agb_code() {
         let (_, list) = app.get(&admin, "/praktijken").await;
         assert!(list.contains("Huisartsenpraktijk Nieuwlicht"));
 
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         fields[0] = ("agb", "01999998");
         let (status, _, _) = app.post(&wm, "/praktijken/nieuw", &fields).await;
         assert_eq!(status, 403, "{engine:?}");
@@ -351,7 +351,7 @@ async fn organisations_are_added_by_the_region_and_kept_by_themselves() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let c = codes(&app);
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
 
         let (status, _, body) =
             app.post(&admin, "/organisaties/nieuw", &[("code", "Buurthuis!"), ("name", ""), ("domain", "sport")]).await;
@@ -367,7 +367,7 @@ async fn organisations_are_added_by_the_region_and_kept_by_themselves() {
         let (status, _, _) = app.post(&admin, "/organisaties/nieuw", &good).await;
         assert_eq!(status, 422, "a code is used once");
 
-        let partner = app.login(Role::Netwerkpartner).await;
+        let partner = app.login(Role::Organization).await;
         let own_edit = format!("/organisaties/{}/bewerken", c.own_org);
         let (status, location, _) =
             app.post(&partner, &own_edit, &[("name", "Nieuwe naam voor ons"), ("domain", "welzijn")]).await;

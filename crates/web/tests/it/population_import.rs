@@ -43,7 +43,7 @@ fn kwb_2023() -> Vec<u8> {
 async fn the_regio_beheerder_uploads_figures_all_or_nothing() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, html) = app.get(&admin, "/populatiedata").await;
         assert_eq!(status, 200, "{engine:?}: {html:.400}");
         assert!(html.contains("enctype=\"multipart/form-data\""), "the upload form is there");
@@ -152,7 +152,7 @@ async fn other_roles_and_forged_uploads_are_refused() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let before = figures(&app).await;
-        let staff = app.login(Role::Praktijk).await;
+        let staff = app.login(Role::Practice).await;
         let (status, html) = app.get(&staff, "/populatiedata").await;
         assert_eq!(status, 200, "everyone may see what is stored");
         assert!(!html.contains("multipart/form-data"), "but only the regio-beheerder gets the form");
@@ -167,7 +167,7 @@ async fn other_roles_and_forged_uploads_are_refused() {
         let (status, _) = upload(&app, &anonymous, Some(&csrf), own()).await;
         assert_eq!(status, 400, "{engine:?}: an anonymous upload");
 
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, html) = upload(&app, &admin, None, own()).await;
         assert_eq!(status, 400, "no token: {html:.300}");
         assert!(html.contains("komt niet van deze site"), "{html:.600}");

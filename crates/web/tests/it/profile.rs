@@ -10,7 +10,7 @@ use wijkregie_core::access::Role;
 async fn the_profile_shows_sourced_figures_and_explained_suggestions() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let staff = app.login(Role::Praktijk).await;
+        let staff = app.login(Role::Practice).await;
         let (status, html) = app.get(&staff, "/wijken/binnenstad/profiel").await;
         assert_eq!(status, 200, "{engine:?}: {html:.600}");
         assert!(html.contains("CBS, Kerncijfers wijken en buurten 2022"), "{engine:?}");
@@ -79,7 +79,7 @@ async fn the_profile_shows_sourced_figures_and_explained_suggestions() {
 async fn theme_rules_are_checked_saved_with_history_and_only_by_the_regio_beheerder() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let admin = app.login(Role::RegioBeheerder).await;
+        let admin = app.login(Role::Region).await;
         let (status, html) = app.get(&admin, "/themaregels").await;
         assert_eq!(status, 200, "{engine:?}: {html:.400}");
         assert!(html.contains("ernstige-eenzaamheid"));
@@ -103,7 +103,7 @@ async fn theme_rules_are_checked_saved_with_history_and_only_by_the_regio_beheer
         let (_, profile) = app.get(&admin, "/wijken/binnenstad/profiel").await;
         assert!(!profile.contains("Eenzaamheid verminderen met Welzijn op Recept"), "{engine:?}");
 
-        let staff = app.login(Role::Praktijk).await;
+        let staff = app.login(Role::Practice).await;
         let (status, _, _) = app.post(&staff, "/themaregels", &[("rules", strict)]).await;
         assert_eq!(status, 403);
     }

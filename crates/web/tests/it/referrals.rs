@@ -16,7 +16,7 @@ const PATIENT: &str = "Zwaantje Kwakkelstein";
 
 /// The demo partner's own service: where the demo practice refers to.
 fn partner_service(app: &TestApp) -> Service {
-    let Scope::Organization(own) = app.scope(Role::Netwerkpartner) else { panic!("partner has an organisation") };
+    let Scope::Organization(own) = app.scope(Role::Organization) else { panic!("partner has an organisation") };
     wijkregie_formats::demo::directory::generate()
         .services
         .into_iter()
@@ -62,14 +62,14 @@ pub(crate) async fn refer(app: &TestApp, practice: &Client) -> String {
 /// A user of another practice and of another organisation, to prove they see nothing.
 async fn outsiders(app: &TestApp) -> (Client, Client) {
     let region = wijkregie_formats::demo::region();
-    let Scope::Practice(own_practice) = app.scope(Role::Praktijk) else { panic!() };
-    let Scope::Organization(own_org) = app.scope(Role::Netwerkpartner) else { panic!() };
+    let Scope::Practice(own_practice) = app.scope(Role::Practice) else { panic!() };
+    let Scope::Organization(own_org) = app.scope(Role::Organization) else { panic!() };
     let other_practice = region.practices.iter().find(|p| p.agb != own_practice).unwrap().agb.clone();
     let other_org = region.organizations.iter().find(|o| o.code != own_org).unwrap().code.clone();
     let mut clients = vec![];
     for (email, role, scope) in [
-        ("andere.praktijk@example.nl", Role::Praktijk, Scope::Practice(other_practice)),
-        ("andere.partner@example.nl", Role::Netwerkpartner, Scope::Organization(other_org)),
+        ("andere.praktijk@example.nl", Role::Practice, Scope::Practice(other_practice)),
+        ("andere.partner@example.nl", Role::Organization, Scope::Organization(other_org)),
     ] {
         let spec =
             UserSpec { email: email.into(), name: email.into(), password: "een-lang-wachtwoord".into(), role, scope };
@@ -86,8 +86,8 @@ async fn outsiders(app: &TestApp) -> (Client, Client) {
 async fn refer_accept_complete_and_the_practice_hears_back() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
-        let partner = app.login(Role::Netwerkpartner).await;
+        let practice = app.login(Role::Practice).await;
+        let partner = app.login(Role::Organization).await;
         let service = partner_service(&app);
 
         let (_, page) = app.get(&practice, &format!("/aanbod/voorzieningen/{}", service.id)).await;
@@ -131,12 +131,12 @@ async fn refer_accept_complete_and_the_practice_hears_back() {
 async fn only_the_two_parties_ever_see_the_patient() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         let path = refer(&app, &practice).await;
         let (other_practice, other_partner) = outsiders(&app).await;
         let refused = [
-            ("wijkmanager", app.login(Role::Wijkmanager).await),
-            ("regio-beheerder", app.login(Role::RegioBeheerder).await),
+            ("wijkmanager", app.login(Role::Networks).await),
+            ("regio-beheerder", app.login(Role::Region).await),
             ("andere praktijk", other_practice),
             ("andere partner", other_partner),
         ];
@@ -157,7 +157,7 @@ async fn only_the_two_parties_ever_see_the_patient() {
         let (status, _, body) = post(&app, &practice, &format!("{path}/stap"), &[("stap", "accept".into())]).await;
         assert_eq!(status, 409, "{engine:?}");
         assert!(body.contains("netwerkpartner"), "{engine:?}: says who may: {body}");
-        let partner = app.login(Role::Netwerkpartner).await;
+        let partner = app.login(Role::Organization).await;
         let (status, _, _) = post(&app, &partner, &format!("{path}/stap"), &[("stap", "cancel".into())]).await;
         assert_eq!(status, 409, "{engine:?}");
         let (status, _, _) = post(&app, &partner, &format!("{path}/stap"), &[("stap", "reject".into())]).await;
@@ -168,7 +168,7 @@ async fn only_the_two_parties_ever_see_the_patient() {
         assert_eq!(status, 303, "{engine:?}: the practice withdraws its own");
 
         // The coordinator sees counts, small ones as "< 5", never the patient.
-        let wm = app.login(Role::Wijkmanager).await;
+        let wm = app.login(Role::Networks).await;
         let (status, figures) = app.get(&wm, "/verwijzingen/cijfers").await;
         assert_eq!(status, 200, "{engine:?}");
         assert!(figures.contains("&lt; 5") && !figures.contains(PATIENT), "{engine:?}");
@@ -181,8 +181,8 @@ async fn only_the_two_parties_ever_see_the_patient() {
 async fn every_access_is_logged_with_its_rule_and_the_practice_can_show_it() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
-        let partner = app.login(Role::Netwerkpartner).await;
+        let practice = app.login(Role::Practice).await;
+        let partner = app.login(Role::Organization).await;
         let path = refer(&app, &practice).await;
         let id = path.trim_start_matches("/verwijzingen/").to_owned();
         app.get(&partner, &path).await;
@@ -222,9 +222,9 @@ async fn every_access_is_logged_with_its_rule_and_the_practice_can_show_it() {
 async fn the_patients_name_is_not_in_the_database_in_clear() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         refer(&app, &practice).await;
-        let partner = app.login(Role::Netwerkpartner).await;
+        let partner = app.login(Role::Organization).await;
         let (_, inbox) = app.get(&partner, "/verwijzingen").await;
         assert!(inbox.contains(PATIENT), "{engine:?}: the partner reads it back");
 
@@ -255,7 +255,7 @@ async fn the_patients_name_is_not_in_the_database_in_clear() {
 #[tokio::test]
 async fn personal_data_is_erased_after_the_retention_period_and_the_facts_stay() {
     let app = TestApp::start(Engine::Sqlite).await;
-    let practice = app.login(Role::Praktijk).await;
+    let practice = app.login(Role::Practice).await;
     let path = refer(&app, &practice).await;
     post(&app, &practice, &format!("{path}/stap"), &[("stap", "cancel".into())]).await;
     let mut config = (*app.app.config).clone();
@@ -279,10 +279,10 @@ async fn personal_data_is_erased_after_the_retention_period_and_the_facts_stay()
 async fn fhir_reads_and_searches_follow_the_same_rules() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
-        let practice = app.login(Role::Praktijk).await;
+        let practice = app.login(Role::Practice).await;
         let path = refer(&app, &practice).await;
         let id = path.trim_start_matches("/verwijzingen/").to_owned();
-        let partner = app.token(Role::Netwerkpartner).await;
+        let partner = app.token(Role::Organization).await;
         let fhir_get = |token: String, p: String| {
             let url = app.url(&p);
             async move {
@@ -327,7 +327,7 @@ async fn fhir_reads_and_searches_follow_the_same_rules() {
         let (_, _, paged) = fhir_get(partner.clone(), "/fhir/Task?_count=1".into()).await;
         assert_eq!(paged["entry"].as_array().map(Vec::len), Some(1), "{engine:?}: _count pages");
         assert!(paged["link"].to_string().contains("next"), "{engine:?}: with a next link");
-        let (_, _, request) = fhir_get(app.token(Role::Praktijk).await, format!("/fhir/ServiceRequest/{id}")).await;
+        let (_, _, request) = fhir_get(app.token(Role::Practice).await, format!("/fhir/ServiceRequest/{id}")).await;
         assert_eq!(request["resourceType"], "ServiceRequest", "{engine:?}");
         assert!(request.to_string().contains(PATIENT), "{engine:?}: the parties see the patient");
 
@@ -349,7 +349,7 @@ async fn fhir_reads_and_searches_follow_the_same_rules() {
             String::from_utf8_lossy(&out.stderr)
         );
 
-        let (status, _, outcome) = fhir_get(app.token(Role::Wijkmanager).await, format!("/fhir/Task/{id}")).await;
+        let (status, _, outcome) = fhir_get(app.token(Role::Networks).await, format!("/fhir/Task/{id}")).await;
         assert_eq!(status, 403, "{engine:?}");
         assert_eq!(outcome["resourceType"], "OperationOutcome");
         assert!(!outcome.to_string().contains(PATIENT));

@@ -11,7 +11,7 @@
 //! What FHIR has no element for (the pathway, our codes for hulpvragen,
 //! reasons and outcomes) uses wijkregie's own code systems and one
 //! extension, under [`SYSTEM_BASE`]. The mapping, the status table and the
-//! privacy rule are written out in `docs/fhir.md`; `tests/fhir.rs` checks the
+//! privacy rule are written out in `docs/fhir.md`; `tests/it/fhir.rs` checks the
 //! output against the R4 JSON schema and structure definitions
 //! (`scripts/fhir-validate.mjs`).
 

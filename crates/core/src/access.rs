@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{AgbCode, Code};
+use crate::codes::Code;
 use crate::error::Invalid;
 
 /// What a user is, named after what the role is scoped to (the same word
@@ -88,7 +88,7 @@ impl fmt::Display for Role {
 pub enum Scope {
     Region,
     Networks(Vec<Code>),
-    Practice(AgbCode),
+    Practice(Code),
     Organization(Code),
 }
 
@@ -160,7 +160,7 @@ pub enum Object<'a> {
     Overview,
     Wijk,
     Practice {
-        agb: &'a AgbCode,
+        practice: &'a Code,
         networks: &'a [Code],
     },
     Organization {
@@ -169,12 +169,12 @@ pub enum Object<'a> {
     },
     Network {
         code: &'a Code,
-        practices: &'a [AgbCode],
+        practices: &'a [Code],
         partners: &'a [Code],
     },
     /// A practice's registered patient counts: they drive payments.
     RegisteredPatients {
-        agb: &'a AgbCode,
+        practice: &'a Code,
         /// Networks the practice is or was a member of.
         networks: &'a [Code],
     },
@@ -195,7 +195,7 @@ pub enum Object<'a> {
     /// One verwijzing: it holds a patient's contact details and question,
     /// so only its two parties may open it.
     Referral {
-        referring_practice: &'a AgbCode,
+        referring_practice: &'a Code,
         receiving_organization: &'a Code,
     },
     /// Who opened, saw or changed one referral (NEN 7513's access
@@ -203,7 +203,7 @@ pub enum Object<'a> {
     /// referral exists, so the referring practice (who answers its patient)
     /// and the operator on the server only.
     ReferralAccessLog {
-        referring_practice: &'a AgbCode,
+        referring_practice: &'a Code,
     },
     /// Counts of referrals of these networks, never persons.
     ReferralFigures {
@@ -315,7 +315,7 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
         (O::Network { code, .. }, S::Networks(mine), View | Edit) if mine.contains(code) => {
             grant("wijkmanager van dit netwerk")
         }
-        (O::Network { practices, .. }, S::Practice(agb), View) if practices.contains(agb) => {
+        (O::Network { practices, .. }, S::Practice(own), View) if practices.contains(own) => {
             grant("praktijk is lid van dit netwerk")
         }
         (O::NetworkTerms { code }, S::Networks(mine), View) if mine.contains(code) => {
@@ -327,8 +327,8 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
         (O::Practice { networks, .. }, S::Networks(mine), View) if networks.iter().any(|n| mine.contains(n)) => {
             grant("praktijk is lid van een netwerk van deze wijkmanager")
         }
-        (O::Practice { agb, .. }, S::Practice(own), View | Edit) if agb == own => grant("eigen praktijk"),
-        (O::RegisteredPatients { agb, .. }, S::Practice(own), View) if agb == own => grant("eigen praktijk"),
+        (O::Practice { practice, .. }, S::Practice(own), View | Edit) if practice == own => grant("eigen praktijk"),
+        (O::RegisteredPatients { practice, .. }, S::Practice(own), View) if practice == own => grant("eigen praktijk"),
         (O::RegisteredPatients { networks, .. }, S::Networks(mine), View)
             if networks.iter().any(|n| mine.contains(n)) =>
         {
@@ -398,23 +398,23 @@ mod tests {
         let wm = who(Role::Networks, Scope::Networks(vec![n.clone()]));
         assert!(authorize(&wm, Action::Edit, Object::NetworkTerms { code: &n }).is_err());
         assert!(authorize(&who(Role::Region, Scope::Region), Action::Edit, Object::NetworkTerms { code: &n }).is_ok());
-        let agb: AgbCode = "01000001".parse().unwrap();
+        let agb: Code = "01000001".parse().unwrap();
         let p = who(Role::Practice, Scope::Practice(agb.clone()));
-        assert!(authorize(&p, Action::Edit, Object::RegisteredPatients { agb: &agb, networks: &[] }).is_err());
+        assert!(authorize(&p, Action::Edit, Object::RegisteredPatients { practice: &agb, networks: &[] }).is_err());
     }
 
     #[test]
     fn practice_reads_networks_it_belongs_to_and_edits_only_itself() {
-        let agb: AgbCode = "01000001".parse().unwrap();
-        let other: AgbCode = "01000002".parse().unwrap();
+        let agb: Code = "01000001".parse().unwrap();
+        let other: Code = "01000002".parse().unwrap();
         let p = who(Role::Practice, Scope::Practice(agb.clone()));
         let n = code("wsv-noord");
         let member = Object::Network { code: &n, practices: std::slice::from_ref(&agb), partners: &[] };
         assert!(authorize(&p, Action::View, member).is_ok());
         assert!(authorize(&p, Action::Edit, member).is_err());
-        assert!(authorize(&p, Action::Edit, Object::Practice { agb: &agb, networks: &[] }).is_ok());
-        assert!(authorize(&p, Action::View, Object::Practice { agb: &other, networks: &[] }).is_err());
-        assert!(authorize(&p, Action::View, Object::RegisteredPatients { agb: &other, networks: &[] }).is_err());
+        assert!(authorize(&p, Action::Edit, Object::Practice { practice: &agb, networks: &[] }).is_ok());
+        assert!(authorize(&p, Action::View, Object::Practice { practice: &other, networks: &[] }).is_err());
+        assert!(authorize(&p, Action::View, Object::RegisteredPatients { practice: &other, networks: &[] }).is_err());
     }
 
     #[test]
@@ -452,10 +452,10 @@ mod tests {
 
     #[test]
     fn counts_are_for_the_practice_its_wijkmanager_and_the_region_only() {
-        let agb: AgbCode = "01000001".parse().unwrap();
+        let agb: Code = "01000001".parse().unwrap();
         let n = code("wsv-noord");
         let networks = std::slice::from_ref(&n);
-        let object = Object::RegisteredPatients { agb: &agb, networks };
+        let object = Object::RegisteredPatients { practice: &agb, networks };
         assert!(authorize(&who(Role::Networks, Scope::Networks(vec![n.clone()])), Action::View, object).is_ok());
         assert!(authorize(&who(Role::Networks, Scope::Networks(vec![code("wsv-zuid")])), Action::View, object).is_err());
         assert!(
@@ -498,7 +498,7 @@ mod tests {
 
     #[test]
     fn only_the_two_parties_open_a_referral() {
-        let (agb, other_agb): (AgbCode, AgbCode) = ("01000001".parse().unwrap(), "01000002".parse().unwrap());
+        let (agb, other_agb): (Code, Code) = ("01000001".parse().unwrap(), "01000002".parse().unwrap());
         let (org, other_org) = (code("welzijn-noord"), code("fysio-zuid"));
         let n = code("wsv-noord");
         let referral = Object::Referral { referring_practice: &agb, receiving_organization: &org };
@@ -630,7 +630,7 @@ mod finance_tests {
         assert_eq!(authorize(&op, Action::Edit, Object::Region), Ok(Grant { rule: OPERATOR_RULE }));
         assert_eq!(authorize(&op, Action::View, Object::AuditLog), Ok(Grant { rule: OPERATOR_RULE }));
         assert_eq!(authorize(&op, Action::Edit, Object::PaymentApproval), Ok(Grant { rule: OPERATOR_RULE }));
-        let (agb, org): (AgbCode, Code) = ("01234567".parse().unwrap(), "welzijn-noord".parse().unwrap());
+        let (agb, org): (Code, Code) = ("01234567".parse().unwrap(), "welzijn-noord".parse().unwrap());
         let referral = Object::Referral { referring_practice: &agb, receiving_organization: &org };
         for action in [Action::View, Action::Edit, Action::Create, Action::Delete] {
             assert_eq!(authorize(&op, action, referral), Err(Refusal::OutOfScope));

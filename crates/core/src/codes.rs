@@ -236,6 +236,35 @@ impl Code {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A code from a name: `WSV De Linde` → `wsv-de-linde`, accents folded,
+    /// at most 40 characters; `None` when fewer than two letters or digits
+    /// remain.
+    pub fn from_name(name: &str) -> Option<Code> {
+        slug(name).parse().ok()
+    }
+}
+
+/// The text of [`Code::from_name`], possibly too short to be a code.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    out.chars().take(40).collect::<String>().trim_end_matches('-').to_owned()
 }
 
 impl FromStr for Code {

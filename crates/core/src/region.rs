@@ -66,12 +66,28 @@ pub struct PatientCount {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Practice {
-    pub agb: AgbCode,
+    /// wijkregie's own key, like a network's or an organisation's. Practices
+    /// that came with an AGB code have it as their code.
+    pub code: Code,
+    /// Vektis' AGB code: shown, searched and used in files and FHIR, but
+    /// optional, since real practice lists often lack it. Never invented; a
+    /// practice without one is not paid until it has one.
+    pub agb: Option<AgbCode>,
     pub name: String,
     pub address: Address,
     pub wijk: Option<Code>,
+    pub contact: PracticeContact,
     /// Sorted by date, one count per date.
     pub registered_patients: Vec<PatientCount>,
+}
+
+/// How a practice is reached, as its own list gives it; free text, because
+/// lists write opening hours and phone numbers in every way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeContact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub opening_hours: Option<String>,
 }
 
 impl Practice {
@@ -269,7 +285,7 @@ pub struct Network {
     pub registered_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
     pub coordinator: Option<CoordinatorArrangement>,
-    pub practices: Vec<Membership<AgbCode>>,
+    pub practices: Vec<Membership<Code>>,
     pub partners: Vec<Membership<Code>>,
 }
 
@@ -303,7 +319,7 @@ impl Network {
         problems
     }
 
-    pub fn practices_on(&self, date: NaiveDate) -> impl Iterator<Item = &AgbCode> {
+    pub fn practices_on(&self, date: NaiveDate) -> impl Iterator<Item = &Code> {
         self.practices.iter().filter(move |m| m.active_on(date)).map(|m| &m.member)
     }
 
@@ -311,7 +327,7 @@ impl Network {
     /// practice's latest count on or before that date.
     pub fn registered_patients_on(&self, date: NaiveDate, practices: &[Practice]) -> u64 {
         self.practices_on(date)
-            .filter_map(|agb| practices.iter().find(|p| &p.agb == agb))
+            .filter_map(|code| practices.iter().find(|p| &p.code == code))
             .filter_map(|p| p.registered_patients_on(date))
             .map(u64::from)
             .sum()
@@ -350,8 +366,10 @@ mod tests {
 
     fn practice(agb: &str, counts: &[(&str, u32)]) -> Practice {
         Practice {
-            agb: agb.parse().unwrap(),
+            code: agb.parse().unwrap(),
+            agb: Some(agb.parse().unwrap()),
             name: format!("Praktijk {agb}"),
+            contact: PracticeContact::default(),
             address: Address {
                 street: "Dorpsstraat".into(),
                 house_number: 1,
@@ -367,7 +385,7 @@ mod tests {
         }
     }
 
-    fn network(practices: Vec<Membership<AgbCode>>) -> Network {
+    fn network(practices: Vec<Membership<Code>>) -> Network {
         Network {
             code: "wsv-noord".parse().unwrap(),
             name: "WSV Noord".into(),

@@ -44,7 +44,7 @@ fn scope_codes(scope: &Scope) -> Vec<String> {
     match scope {
         Scope::Region => vec![],
         Scope::Networks(codes) => codes.iter().map(|c| c.as_str().to_owned()).collect(),
-        Scope::Practice(agb) => vec![agb.as_str().to_owned()],
+        Scope::Practice(code) => vec![code.as_str().to_owned()],
         Scope::Organization(code) => vec![code.as_str().to_owned()],
     }
 }

@@ -184,12 +184,21 @@ pub async fn approve(conn: &mut AnyConnection, approval: &Approval, statements: 
                 s.quarter
             )));
         }
-        sqlx::query("INSERT INTO finance_statement (quarter, network_code, registered_patients) VALUES ($1, $2, $3)")
-            .bind(&quarter)
-            .bind(s.network.as_str())
-            .bind(i64::try_from(s.registered_patients).map_err(|e| StoreError::Unsupported(e.to_string()))?)
-            .execute(&mut *conn)
-            .await?;
+        let without_agb = if s.without_agb.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&s.without_agb).map_err(|e| StoreError::Unsupported(e.to_string()))?)
+        };
+        sqlx::query(
+            "INSERT INTO finance_statement (quarter, network_code, registered_patients, without_agb)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&quarter)
+        .bind(s.network.as_str())
+        .bind(i64::try_from(s.registered_patients).map_err(|e| StoreError::Unsupported(e.to_string()))?)
+        .bind(without_agb)
+        .execute(&mut *conn)
+        .await?;
         for (position, l) in s.lines.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO finance_statement_line (quarter, network_code, position, kind, rate_cents_per_year,
@@ -250,7 +259,8 @@ pub async fn approved_statements(conn: &mut AnyConnection, quarter: Quarter) -> 
     let rows = rows::all(
         &mut *conn,
         sqlx::query(
-            "SELECT network_code, registered_patients FROM finance_statement WHERE quarter = $1 ORDER BY network_code",
+            "SELECT network_code, registered_patients, without_agb FROM finance_statement
+             WHERE quarter = $1 ORDER BY network_code",
         )
         .bind(&q),
     )
@@ -267,6 +277,14 @@ pub async fn approved_statements(conn: &mut AnyConnection, quarter: Quarter) -> 
                     r.try_get("registered_patients")?,
                 )?,
                 lines: vec![],
+                without_agb: match r.try_get::<Option<String>, _>("without_agb")? {
+                    None => vec![],
+                    Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                        table: "finance_statement",
+                        column: "without_agb",
+                        message: e.to_string(),
+                    })?,
+                },
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -345,6 +363,12 @@ mod tests {
                     }),
                 },
             ],
+            // Kept with the approval, so the frozen statement still says why.
+            without_agb: vec![wijkregie_core::finance::UncountedPractice {
+                practice: "huisartsen-asterweg".parse().unwrap(),
+                name: "Huisartsen Asterweg".into(),
+                patients: 2_100,
+            }],
         }
     }
 

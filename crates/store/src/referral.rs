@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::directory::HsdsId;
 use wijkregie_core::referral::{PersonalData, Referral, ReferralFacts, Side};
 
@@ -164,7 +164,7 @@ pub async fn get(conn: &mut AnyConnection, key: &FieldKey, id: &HsdsId) -> Resul
 }
 
 /// Where a referral goes, without opening it: enough to decide who may.
-pub async fn parties(conn: &mut AnyConnection, id: &HsdsId) -> Result<Option<(AgbCode, Code)>> {
+pub async fn parties(conn: &mut AnyConnection, id: &HsdsId) -> Result<Option<(Code, Code)>> {
     let row = rows::optional(
         &mut *conn,
         sqlx::query("SELECT referring_practice, organization_code FROM referral WHERE id = $1").bind(id.as_str()),
@@ -180,11 +180,15 @@ pub async fn parties(conn: &mut AnyConnection, id: &HsdsId) -> Result<Option<(Ag
 }
 
 /// A practice's sent referrals, newest change first.
-pub async fn sent_by_practice(conn: &mut AnyConnection, key: &FieldKey, agb: &AgbCode) -> Result<Vec<StoredReferral>> {
+pub async fn sent_by_practice(
+    conn: &mut AnyConnection,
+    key: &FieldKey,
+    practice: &Code,
+) -> Result<Vec<StoredReferral>> {
     rows::all(
         &mut *conn,
         sqlx::query(&format!("SELECT {COLUMNS} FROM referral WHERE referring_practice = $1 ORDER BY updated_at DESC"))
-            .bind(agb.as_str()),
+            .bind(practice.as_str()),
     )
     .await?
     .iter()

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Row};
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::region::{
     classify, Address, Area, Change, ChangeCount, CoordinatorArrangement, HoursPerWeek, Membership, Network,
-    Organization, PatientCount, Practice, Region, RegionSnapshot, Wijk,
+    Organization, PatientCount, Practice, PracticeContact, Region, RegionSnapshot, Wijk,
 };
 
 use crate::batch::{self, Rows};
@@ -110,19 +110,22 @@ pub async fn save_wijk(conn: &mut AnyConnection, wijk: &Wijk) -> Result<()> {
 
 pub async fn practices(conn: &mut AnyConnection) -> Result<Vec<Practice>> {
     let query = sqlx::query(
-        "SELECT agb, name, street, house_number, house_number_suffix, postcode, city, wijk_code
-         FROM practice ORDER BY name, agb",
+        "SELECT code, agb, name, street, house_number, house_number_suffix, postcode, city, wijk_code,
+                phone, email, opening_hours
+         FROM practice ORDER BY name, code",
     );
     let rows = rows::all(&mut *conn, query).await?;
     let counts = rows::all(
         &mut *conn,
-        sqlx::query("SELECT agb, counted_on, patients FROM registered_patients ORDER BY agb, counted_on"),
+        sqlx::query(
+            "SELECT practice_code, counted_on, patients FROM registered_patients ORDER BY practice_code, counted_on",
+        ),
     )
     .await?;
     let mut by_practice: BTreeMap<String, Vec<PatientCount>> = BTreeMap::new();
     for c in counts {
         let patients: i64 = c.try_get("patients")?;
-        by_practice.entry(c.try_get("agb")?).or_default().push(PatientCount {
+        by_practice.entry(c.try_get("practice_code")?).or_default().push(PatientCount {
             date: parse("registered_patients", "counted_on", &c.try_get::<String, _>("counted_on")?)?,
             count: u32::try_from(patients).map_err(|_| StoreError::Corrupt {
                 table: "registered_patients",
@@ -133,12 +136,18 @@ pub async fn practices(conn: &mut AnyConnection) -> Result<Vec<Practice>> {
     }
     rows.into_iter()
         .map(|r| {
-            let agb: String = r.try_get("agb")?;
+            let code: String = r.try_get("code")?;
             let house_number: i64 = r.try_get("house_number")?;
             Ok(Practice {
-                registered_patients: by_practice.remove(&agb).unwrap_or_default(),
-                agb: parse("practice", "agb", &agb)?,
+                registered_patients: by_practice.remove(&code).unwrap_or_default(),
+                code: parse("practice", "code", &code)?,
+                agb: parse_opt("practice", "agb", r.try_get("agb")?)?,
                 name: r.try_get("name")?,
+                contact: PracticeContact {
+                    phone: r.try_get("phone")?,
+                    email: r.try_get("email")?,
+                    opening_hours: r.try_get("opening_hours")?,
+                },
                 address: Address {
                     street: r.try_get("street")?,
                     house_number: u32::try_from(house_number).map_err(|_| StoreError::Corrupt {
@@ -156,19 +165,22 @@ pub async fn practices(conn: &mut AnyConnection) -> Result<Vec<Practice>> {
         .collect()
 }
 
-pub async fn practice(conn: &mut AnyConnection, agb: &AgbCode) -> Result<Option<Practice>> {
-    Ok(practices(conn).await?.into_iter().find(|p| &p.agb == agb))
+pub async fn practice(conn: &mut AnyConnection, code: &Code) -> Result<Option<Practice>> {
+    Ok(practices(conn).await?.into_iter().find(|p| &p.code == code))
 }
 
 pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()> {
     sqlx::query(
-        "INSERT INTO practice (agb, name, street, house_number, house_number_suffix, postcode, city, wijk_code)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (agb) DO UPDATE SET name = excluded.name, street = excluded.street,
+        "INSERT INTO practice (code, agb, name, street, house_number, house_number_suffix, postcode, city,
+                               wijk_code, phone, email, opening_hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (code) DO UPDATE SET agb = excluded.agb, name = excluded.name, street = excluded.street,
              house_number = excluded.house_number, house_number_suffix = excluded.house_number_suffix,
-             postcode = excluded.postcode, city = excluded.city, wijk_code = excluded.wijk_code",
+             postcode = excluded.postcode, city = excluded.city, wijk_code = excluded.wijk_code,
+             phone = excluded.phone, email = excluded.email, opening_hours = excluded.opening_hours",
     )
-    .bind(p.agb.as_str())
+    .bind(p.code.as_str())
+    .bind(p.agb.as_ref().map(|a| a.as_str().to_owned()))
     .bind(&p.name)
     .bind(&p.address.street)
     .bind(i64::from(p.address.house_number))
@@ -176,12 +188,18 @@ pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()>
     .bind(p.address.postcode.as_str())
     .bind(&p.address.city)
     .bind(p.wijk.as_ref().map(|w| w.as_str().to_owned()))
+    .bind(p.contact.phone.clone())
+    .bind(p.contact.email.clone())
+    .bind(p.contact.opening_hours.clone())
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM registered_patients WHERE agb = $1").bind(p.agb.as_str()).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM registered_patients WHERE practice_code = $1")
+        .bind(p.code.as_str())
+        .execute(&mut *conn)
+        .await?;
     for c in &p.registered_patients {
-        sqlx::query("INSERT INTO registered_patients (agb, counted_on, patients) VALUES ($1, $2, $3)")
-            .bind(p.agb.as_str())
+        sqlx::query("INSERT INTO registered_patients (practice_code, counted_on, patients) VALUES ($1, $2, $3)")
+            .bind(p.code.as_str())
             .bind(date(c.date))
             .bind(i64::from(c.count))
             .execute(&mut *conn)
@@ -271,17 +289,18 @@ pub async fn networks(conn: &mut AnyConnection) -> Result<Vec<Network>> {
             &r.try_get::<String, _>("wijk_code")?,
         )?);
     }
-    let mut practices: BTreeMap<String, Vec<Membership<AgbCode>>> = BTreeMap::new();
+    let mut practices: BTreeMap<String, Vec<Membership<Code>>> = BTreeMap::new();
     for r in rows::all(
         &mut *conn,
         sqlx::query(
-            "SELECT network_code, agb, member_from, member_until FROM network_practice ORDER BY member_from, agb",
+            "SELECT network_code, practice_code, member_from, member_until FROM network_practice
+             ORDER BY member_from, practice_code",
         ),
     )
     .await?
     {
         practices.entry(r.try_get("network_code")?).or_default().push(Membership {
-            member: parse("network_practice", "agb", &r.try_get::<String, _>("agb")?)?,
+            member: parse("network_practice", "practice_code", &r.try_get::<String, _>("practice_code")?)?,
             from: parse("network_practice", "member_from", &r.try_get::<String, _>("member_from")?)?,
             until: parse_opt("network_practice", "member_until", r.try_get("member_until")?)?,
         });
@@ -388,7 +407,8 @@ pub async fn save_network(conn: &mut AnyConnection, n: &Network) -> Result<()> {
     }
     for m in &n.practices {
         sqlx::query(
-            "INSERT INTO network_practice (network_code, agb, member_from, member_until) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO network_practice (network_code, practice_code, member_from, member_until)
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(n.code.as_str())
         .bind(m.member.as_str())
@@ -470,7 +490,7 @@ pub async fn apply_snapshot(conn: &mut AnyConnection, desired: RegionSnapshot) -
         report.organizations.add(change);
     }
     for p in &desired.practices {
-        let change = classify(current.practices.iter().find(|c| c.agb == p.agb), p);
+        let change = classify(current.practices.iter().find(|c| c.code == p.code), p);
         if change != Change::Unchanged {
             save_practice(conn, p).await?;
         }

@@ -114,6 +114,7 @@ mod tests {
             quarter: q(quarter),
             registered_patients: patients,
             lines: vec![line(LineKind::GpTime, patients, gp), line(LineKind::Coordinator, patients, coordinator)],
+            without_agb: vec![],
         }
     }
 

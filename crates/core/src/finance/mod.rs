@@ -10,5 +10,5 @@ pub mod tariff;
 
 pub use money::Cents;
 pub use quarter::Quarter;
-pub use statement::{Line, LineKind, Statement, ZeroReason};
+pub use statement::{Line, LineKind, Statement, UncountedPractice, ZeroReason};
 pub use tariff::{Tariff, Tariffs};

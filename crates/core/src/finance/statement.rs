@@ -14,7 +14,10 @@
 //! - option A (the region's coordinator) and option B under the minimum
 //!   hours earn no coordinator payment; coordinator-only networks earn no
 //!   GP-time payment;
-//! - a stopped network is paid up to and including the quarter it stopped.
+//! - a stopped network is paid up to and including the quarter it stopped;
+//! - a member practice without an AGB code is not paid until it has one:
+//!   insurers pay per AGB, and wijkregie never invents one. Its patients are
+//!   left out of the count, and the statement names it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -118,8 +121,21 @@ pub struct Line {
 pub struct Statement {
     pub network: Code,
     pub quarter: Quarter,
+    /// The patients paid for: those of member practices with an AGB code.
     pub registered_patients: u64,
     pub lines: Vec<Line>,
+    /// Member practices whose patients are not counted, because their AGB
+    /// code is unknown ("AGB onbekend").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without_agb: Vec<UncountedPractice>,
+}
+
+/// A member practice on the quarter's first day that is not paid for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UncountedPractice {
+    pub practice: Code,
+    pub name: String,
+    pub patients: u64,
 }
 
 impl Statement {
@@ -157,7 +173,18 @@ fn payment_line(kind: LineKind, rate: Cents, patients: u64, zero: Option<ZeroRea
 /// The statement of one network for one quarter under `tariff` (the
 /// tariff of the quarter's year).
 pub fn compute(network: &Network, practices: &[Practice], quarter: Quarter, tariff: &Tariff) -> Statement {
-    let patients = network.registered_patients_on(quarter.first_day(), practices);
+    let day = quarter.first_day();
+    let members = network.practices_on(day).filter_map(|code| practices.iter().find(|p| &p.code == code));
+    let (counted, uncounted): (Vec<&Practice>, Vec<&Practice>) = members.partition(|p| p.agb.is_some());
+    let patients: u64 = counted.iter().filter_map(|p| p.registered_patients_on(day)).map(u64::from).sum();
+    let without_agb = uncounted
+        .iter()
+        .map(|p| UncountedPractice {
+            practice: p.code.clone(),
+            name: p.name.clone(),
+            patients: p.registered_patients_on(day).map_or(0, u64::from),
+        })
+        .collect();
     let registered = network.registered_on.map(Quarter::containing);
     let stopped = network.stopped_on.map(Quarter::containing);
     // Reasons that hold for the whole network, in the order a reader asks:
@@ -194,6 +221,7 @@ pub fn compute(network: &Network, practices: &[Practice], quarter: Quarter, tari
             payment_line(LineKind::GpTime, tariff.gp_time, patients, gp_reason),
             payment_line(LineKind::Coordinator, tariff.coordinator, patients, coordinator_reason),
         ],
+        without_agb,
     }
 }
 
@@ -241,7 +269,9 @@ mod tests {
 
     fn practice(i: u32, counts: &[(&str, u32)]) -> Practice {
         Practice {
-            agb: agb(i),
+            code: agb(i).as_str().parse().unwrap(),
+            agb: Some(agb(i)),
+            contact: Default::default(),
             name: format!("Praktijk {i}"),
             address: Address {
                 street: "Dorpsstraat".into(),
@@ -258,8 +288,8 @@ mod tests {
         }
     }
 
-    fn member(i: u32, from: &str, until: Option<&str>) -> Membership<AgbCode> {
-        Membership { member: agb(i), from: d(from), until: until.map(d) }
+    fn member(i: u32, from: &str, until: Option<&str>) -> Membership<Code> {
+        Membership { member: agb(i).as_str().parse().unwrap(), from: d(from), until: until.map(d) }
     }
 
     /// A network registered 2024-11-15 (so paid from 2025Q1) with an own
@@ -314,6 +344,24 @@ mod tests {
         let below = Some(ZeroReason::BelowThreshold);
         assert_eq!(lines(&s), [(0, below), (0, below)]);
         assert_eq!(s.line(LineKind::GpTime).unwrap().patients, 9_999);
+    }
+
+    #[test]
+    fn a_practice_without_agb_is_not_paid_and_the_statement_says_so() {
+        let (n, mut p) = network();
+        p[1].agb = None;
+        let s = compute(&n, &p, q("2025Q2"), &tariff(2025));
+        assert_eq!(s.registered_patients, 6_000);
+        assert_eq!(
+            s.without_agb,
+            [UncountedPractice { practice: p[1].code.clone(), name: "Praktijk 2".into(), patients: 4_000 }]
+        );
+        // Without its 4,000 patients the network is below the threshold.
+        let below = Some(ZeroReason::BelowThreshold);
+        assert_eq!(lines(&s), [(0, below), (0, below)]);
+        // Once it has an AGB code, it is paid again.
+        p[1].agb = Some(agb(2));
+        assert!(compute(&n, &p, q("2025Q2"), &tariff(2025)).without_agb.is_empty());
     }
 
     #[test]

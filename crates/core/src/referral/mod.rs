@@ -32,7 +32,7 @@ pub use status::{
 };
 
 use crate::access::{Principal, Scope};
-use crate::codes::{AgbCode, Code, Postcode};
+use crate::codes::{Code, Postcode};
 use crate::directory::{plausible_email, HsdsId, Pathway, Service, ServiceStatus};
 use crate::error::{FieldError, Invalid};
 
@@ -260,7 +260,7 @@ pub struct StatusChange {
 /// referral was sent, so later changes in membership do not rewrite history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralFacts {
-    pub referring_practice: AgbCode,
+    pub referring_practice: Code,
     pub network: Code,
     pub wijk: Option<Code>,
     pub receiving_organization: Code,
@@ -414,7 +414,7 @@ fn clean_message(message: Option<&str>) -> Result<Option<String>, FieldError> {
 /// Which side of `facts` the principal is on, if any: the referring
 /// practice or the receiving organisation. The step rules need the side;
 /// [`crate::access::authorize`] has already decided they may act at all.
-pub fn side_of(who: &Principal, referring_practice: &AgbCode, receiving_organization: &Code) -> Option<Side> {
+pub fn side_of(who: &Principal, referring_practice: &Code, receiving_organization: &Code) -> Option<Side> {
     match &who.scope {
         Scope::Practice(agb) if agb == referring_practice => Some(Side::Referrer),
         Scope::Organization(org) if org == receiving_organization => Some(Side::Receiver),
@@ -425,7 +425,7 @@ pub fn side_of(who: &Principal, referring_practice: &AgbCode, receiving_organiza
 /// The referring practice and user, known to the server rather than typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
-    pub practice: AgbCode,
+    pub practice: Code,
     pub network: Code,
     pub wijk: Option<Code>,
     pub user_id: i64,

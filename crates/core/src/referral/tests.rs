@@ -240,13 +240,13 @@ fn personal_data_is_erased_a_year_after_closing() {
 
 #[test]
 fn the_side_follows_the_scope() {
-    let agb: AgbCode = "01000001".parse().unwrap();
+    let agb: Code = "01000001".parse().unwrap();
     let org: Code = "welzijn-noord".parse().unwrap();
     let p = |role, scope| Principal { user_id: 1, name: "T".into(), role, scope, second_factor: false };
     assert_eq!(side_of(&p(Role::Practice, Scope::Practice(agb.clone())), &agb, &org), Some(Side::Referrer));
     assert_eq!(side_of(&p(Role::Organization, Scope::Organization(org.clone())), &agb, &org), Some(Side::Receiver));
     assert_eq!(side_of(&p(Role::Region, Scope::Region), &agb, &org), None);
-    let other: AgbCode = "01000002".parse().unwrap();
+    let other: Code = "01000002".parse().unwrap();
     assert_eq!(side_of(&p(Role::Practice, Scope::Practice(other)), &agb, &org), None);
 }
 

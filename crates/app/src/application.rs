@@ -18,7 +18,8 @@ use wijkregie_core::audit::{AuditAction, Outcome};
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::forming::{self, Candidate, Settings};
 use wijkregie_core::region::{
-    Address, CoordinatorArrangement, Membership, Network, NetworkStatus, PatientCount, Practice, RegionSnapshot,
+    Address, CoordinatorArrangement, Membership, Network, NetworkStatus, PatientCount, Practice, PracticeContact,
+    RegionSnapshot,
 };
 use wijkregie_core::FieldError;
 use wijkregie_store::application::{self as db};
@@ -214,12 +215,23 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<Detail> {
             .application
             .practices
             .iter()
-            .filter(|p| snapshot.practices.iter().any(|q| q.agb == p.agb))
+            .filter(|p| snapshot.practices.iter().any(|q| q.agb.as_ref() == Some(&p.agb)))
             .map(|p| p.agb.clone())
             .collect(),
         networks: snapshot.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
         application,
     })
+}
+
+/// The code of the practice with this AGB code: the one the region knows,
+/// or, for a new practice, the AGB code itself (as every practice that
+/// came with one has).
+fn practice_code(agb: &AgbCode, snapshot: &RegionSnapshot) -> Code {
+    snapshot
+        .practices
+        .iter()
+        .find(|p| p.agb.as_ref() == Some(agb))
+        .map_or_else(|| agb.as_str().parse::<Code>().expect("eight digits make a code"), |p| p.code.clone())
 }
 
 /// The regio-beheerder's terms for the network an acceptance makes.
@@ -263,12 +275,12 @@ pub async fn accept(ctx: &Ctx, id: i64, terms: Acceptance) -> Result<Code> {
     let mut tx = ctx.app.store.begin().await?;
     record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
     for p in &new_practices {
-        let rule = authorize(&ctx.principal, Action::Create, Object::Practice { agb: &p.agb, networks: &[] });
+        let rule = authorize(&ctx.principal, Action::Create, Object::Practice { practice: &p.code, networks: &[] });
         let e = Entry {
             event: "practice.create",
             action: AuditAction::Create,
             object_type: "practice",
-            object_id: Some(p.agb.as_str()),
+            object_id: Some(p.code.as_str()),
         };
         record(&mut tx, &ctx.app, &ctx.actor, e, rule).await?;
         rule?;
@@ -321,9 +333,11 @@ fn network_for(
     let new_practices: Vec<Practice> = a
         .practices
         .iter()
-        .filter(|p| !snapshot.practices.iter().any(|q| q.agb == p.agb))
+        .filter(|p| !snapshot.practices.iter().any(|q| q.agb.as_ref() == Some(&p.agb)))
         .map(|p| Practice {
-            agb: p.agb.clone(),
+            code: practice_code(&p.agb, snapshot),
+            agb: Some(p.agb.clone()),
+            contact: PracticeContact::default(),
             name: p.name.clone(),
             address: Address {
                 street: p.street.clone(),
@@ -361,11 +375,12 @@ fn network_for(
             })
         }
     };
-    let members = |existing: &[Membership<AgbCode>]| -> Vec<Membership<AgbCode>> {
+    let members = |existing: &[Membership<Code>]| -> Vec<Membership<Code>> {
         let mut out = existing.to_vec();
         for p in &a.practices {
-            if !out.iter().any(|m| m.member == p.agb && m.until.is_none()) {
-                out.push(Membership { member: p.agb.clone(), from: terms.registered_on, until: None });
+            let code = practice_code(&p.agb, snapshot);
+            if !out.iter().any(|m| m.member == code && m.until.is_none()) {
+                out.push(Membership { member: code, from: terms.registered_on, until: None });
             }
         }
         out
@@ -472,8 +487,14 @@ pub async fn proposals(ctx: &Ctx) -> Result<Proposals> {
     let pool = db::interested(&mut conn).await?;
     let networks = wijkregie_store::region::networks(&mut conn).await?;
     let today = wijkregie_core::clock::nl_today();
-    let in_network =
-        |agb: &AgbCode| networks.iter().any(|n| n.practices.iter().any(|m| &m.member == agb && m.active_on(today)));
+    let practices_known = wijkregie_store::region::practices(&mut conn).await?;
+    let in_network = |agb: &AgbCode| {
+        let code = practices_known
+            .iter()
+            .find(|p| p.agb.as_ref() == Some(agb))
+            .map_or_else(|| agb.as_str().parse().ok(), |p| Some(p.code.clone()));
+        networks.iter().any(|n| n.practices.iter().any(|m| Some(&m.member) == code.as_ref() && m.active_on(today)))
+    };
     let mut candidates = Vec::new();
     let mut practices: Vec<Interested> = Vec::new();
     let mut without_location = Vec::new();

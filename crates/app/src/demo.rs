@@ -163,7 +163,7 @@ async fn seed_referrals(
     let parties = wijkregie_formats::demo::referrals::Parties {
         practice: agb.clone(),
         network: network.code.clone(),
-        wijk: region.practices.iter().find(|p| p.agb == agb).and_then(|p| p.wijk.clone()),
+        wijk: region.practices.iter().find(|p| p.code == agb).and_then(|p| p.wijk.clone()),
         practice_user: user_ids.get(Role::Practice.code()).copied().unwrap_or_default(),
         partner_user: user_ids.get(Role::Organization.code()).copied().unwrap_or_default(),
     };

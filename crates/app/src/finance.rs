@@ -76,7 +76,13 @@ async fn compute(
                 Some(s) => s.lines.push(line),
                 // A network without a statement here (it left the region,
                 // say) still gets its correction on a statement of its own.
-                None => statements.push(Statement { network, quarter, registered_patients: 0, lines: vec![line] }),
+                None => statements.push(Statement {
+                    network,
+                    quarter,
+                    registered_patients: 0,
+                    lines: vec![line],
+                    without_agb: vec![],
+                }),
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod hsds;
 pub mod mail;
 pub mod population;
 pub mod postcodes;
+pub mod practice_import;
 pub mod public_map;
 pub mod referral;
 pub mod region;

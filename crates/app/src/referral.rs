@@ -39,16 +39,16 @@ pub struct SendContext {
     pub terms: Vec<TaxonomyTerm>,
 }
 
-fn own_practice(ctx: &Ctx) -> Result<AgbCode> {
+fn own_practice(ctx: &Ctx) -> Result<Code> {
     match &ctx.principal.scope {
-        Scope::Practice(agb) => Ok(agb.clone()),
+        Scope::Practice(code) => Ok(code.clone()),
         _ => Err(Error::Forbidden(Refusal::OutOfScope)),
     }
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn send_context(ctx: &Ctx, service_id: &HsdsId) -> Result<SendContext> {
-    let agb = own_practice(ctx)?;
+    let own = own_practice(ctx)?;
     let mut conn = ctx.app.store.conn().await?;
     let service = wijkregie_store::directory::service(&mut conn, service_id)
         .await?
@@ -56,14 +56,14 @@ pub async fn send_context(ctx: &Ctx, service_id: &HsdsId) -> Result<SendContext>
     let organization = wijkregie_store::region::organization(&mut conn, &service.organization)
         .await?
         .ok_or_else(|| Error::NotFound(format!("organisatie {}", service.organization)))?;
-    let practice = wijkregie_store::region::practice(&mut conn, &agb)
+    let practice = wijkregie_store::region::practice(&mut conn, &own)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("praktijk {agb}")))?;
+        .ok_or_else(|| Error::NotFound(format!("praktijk {own}")))?;
     let today = wijkregie_core::clock::nl_today();
     let networks = wijkregie_store::region::networks(&mut conn)
         .await?
         .into_iter()
-        .filter(|n| n.practices.iter().any(|m| m.member == agb && m.active_on(today)))
+        .filter(|n| n.practices.iter().any(|m| m.member == own && m.active_on(today)))
         .collect();
     let locations = wijkregie_store::directory::locations_by_ids(&mut conn, &service.locations).await?;
     let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
@@ -93,7 +93,7 @@ pub async fn send(ctx: &Ctx, service_id: &HsdsId, network: Option<&Code>, form: 
         )])
     })?;
     let sender = Sender {
-        practice: cx.practice.agb.clone(),
+        practice: cx.practice.code.clone(),
         network: network.code.clone(),
         wijk: cx.practice.wijk.clone(),
         user_id: ctx.principal.user_id,
@@ -116,7 +116,7 @@ pub async fn send(ctx: &Ctx, service_id: &HsdsId, network: Option<&Code>, form: 
 
 fn decide(
     ctx: &Ctx,
-    practice: &AgbCode,
+    practice: &Code,
     organization: &Code,
     action: Action,
 ) -> std::result::Result<wijkregie_core::access::Grant, Refusal> {
@@ -171,6 +171,8 @@ pub struct Listed {
     pub overdue: bool,
     pub service: String,
     pub practice: String,
+    /// The referring practice's AGB code, when known (FHIR names it so).
+    pub practice_agb: Option<AgbCode>,
     pub organization: String,
     pub hulpvraag: String,
     pub location: Option<String>,
@@ -192,7 +194,7 @@ pub async fn worklist(ctx: &Ctx, closed_limit: Option<usize>) -> Result<Worklist
     let key = &ctx.app.field_key;
     let mut conn = ctx.app.store.conn().await?;
     let (side, stored) = match &ctx.principal.scope {
-        Scope::Practice(agb) => (Side::Referrer, db::sent_by_practice(&mut conn, key, agb).await?),
+        Scope::Practice(code) => (Side::Referrer, db::sent_by_practice(&mut conn, key, code).await?),
         Scope::Organization(org) => (Side::Receiver, db::received_by(&mut conn, key, org).await?),
         _ => return Err(Error::Forbidden(Refusal::OutOfScope)),
     };
@@ -214,8 +216,8 @@ pub async fn worklist(ctx: &Ctx, closed_limit: Option<usize>) -> Result<Worklist
         wijkregie_store::directory::services(&mut conn).await?.into_iter().map(|s| (s.id, s.name)).collect();
     let organizations: BTreeMap<Code, String> =
         wijkregie_store::region::organizations(&mut conn).await?.into_iter().map(|o| (o.code, o.name)).collect();
-    let practices: BTreeMap<AgbCode, String> =
-        wijkregie_store::region::practices(&mut conn).await?.into_iter().map(|p| (p.agb, p.name)).collect();
+    let practices: BTreeMap<Code, (String, Option<AgbCode>)> =
+        wijkregie_store::region::practices(&mut conn).await?.into_iter().map(|p| (p.code, (p.name, p.agb))).collect();
     let terms: BTreeMap<Code, String> =
         wijkregie_store::directory::taxonomy_terms(&mut conn).await?.into_iter().map(|t| (t.code, t.name)).collect();
     let locations: BTreeMap<HsdsId, String> =
@@ -236,8 +238,8 @@ pub async fn worklist(ctx: &Ctx, closed_limit: Option<usize>) -> Result<Worklist
                 service: services.get(&f.service).cloned().unwrap_or_else(|| f.service.to_string()),
                 practice: practices
                     .get(&f.referring_practice)
-                    .cloned()
-                    .unwrap_or_else(|| f.referring_practice.to_string()),
+                    .map_or_else(|| f.referring_practice.to_string(), |(name, _)| name.clone()),
+                practice_agb: practices.get(&f.referring_practice).and_then(|(_, agb)| agb.clone()),
                 organization: organizations
                     .get(&f.receiving_organization)
                     .cloned()
@@ -286,6 +288,7 @@ pub struct Detail {
     pub service: String,
     pub organization: String,
     pub practice: String,
+    pub practice_agb: Option<AgbCode>,
     pub location: Option<String>,
     pub hulpvraag: String,
     pub overdue: bool,
@@ -331,6 +334,7 @@ pub async fn open(ctx: &Ctx, id: &HsdsId) -> Result<Detail> {
         side,
         service: service.map_or_else(|| f.service.to_string(), |s| s.name),
         organization: org.map_or_else(|| organization.to_string(), |o| o.name),
+        practice_agb: prac.as_ref().and_then(|p| p.agb.clone()),
         practice: prac.map_or_else(|| practice.to_string(), |p| p.name),
         location: location.map(|l| l.name),
         hulpvraag: term.map_or_else(|| f.hulpvraag.to_string(), |t| t.name),

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
 use wijkregie_core::audit::AuditAction;
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::region::{Network, Organization, PatientCount, Practice, RegionSnapshot, Wijk};
 use wijkregie_core::FieldError;
 use wijkregie_store::region as db;
@@ -14,7 +14,7 @@ use crate::Ctx;
 use crate::{Error, Result};
 
 /// Networks (current or past) that a practice is or was a member of.
-fn networks_of_practice(networks: &[Network], agb: &AgbCode) -> Vec<Code> {
+fn networks_of_practice(networks: &[Network], agb: &Code) -> Vec<Code> {
     networks.iter().filter(|n| n.practices.iter().any(|m| &m.member == agb)).map(|n| n.code.clone()).collect()
 }
 
@@ -22,7 +22,7 @@ fn networks_of_organization(networks: &[Network], code: &Code) -> Vec<Code> {
     networks.iter().filter(|n| n.partners.iter().any(|m| &m.member == code)).map(|n| n.code.clone()).collect()
 }
 
-fn practices_of(n: &Network) -> Vec<AgbCode> {
+fn practices_of(n: &Network) -> Vec<Code> {
     n.practices.iter().map(|m| m.member.clone()).collect()
 }
 
@@ -42,7 +42,7 @@ fn can_view_practice(ctx: &Ctx, networks: &[Network], p: &Practice) -> Result<Gr
     authorize(
         &ctx.principal,
         Action::View,
-        Object::Practice { agb: &p.agb, networks: &networks_of_practice(networks, &p.agb) },
+        Object::Practice { practice: &p.code, networks: &networks_of_practice(networks, &p.code) },
     )
 }
 
@@ -97,9 +97,9 @@ pub struct NetworkDetail {
     pub may_edit: bool,
     pub may_edit_terms: bool,
     /// Member practices this user may open; the others are shown by name only.
-    pub openable_practices: Vec<AgbCode>,
+    pub openable_practices: Vec<Code>,
     /// Member practices whose own patient count this user may see.
-    pub practices_with_visible_counts: Vec<AgbCode>,
+    pub practices_with_visible_counts: Vec<Code>,
 }
 
 impl NetworkDetail {
@@ -128,8 +128,8 @@ pub async fn network(ctx: &Ctx, code: &Code) -> Result<NetworkDetail> {
     let openable_practices = snapshot
         .practices
         .iter()
-        .filter(|p| members.contains(&p.agb) && can_view_practice(ctx, &snapshot.networks, p).is_ok())
-        .map(|p| p.agb.clone())
+        .filter(|p| members.contains(&p.code) && can_view_practice(ctx, &snapshot.networks, p).is_ok())
+        .map(|p| p.code.clone())
         .collect();
     Ok(NetworkDetail {
         openable_practices,
@@ -137,11 +137,16 @@ pub async fn network(ctx: &Ctx, code: &Code) -> Result<NetworkDetail> {
             .iter()
             .filter(|agb| {
                 let networks = networks_of_practice(&snapshot.networks, agb);
-                authorize(&ctx.principal, Action::View, Object::RegisteredPatients { agb, networks: &networks }).is_ok()
+                authorize(
+                    &ctx.principal,
+                    Action::View,
+                    Object::RegisteredPatients { practice: agb, networks: &networks },
+                )
+                .is_ok()
             })
             .cloned()
             .collect(),
-        practices: snapshot.practices.into_iter().filter(|p| members.contains(&p.agb)).collect(),
+        practices: snapshot.practices.into_iter().filter(|p| members.contains(&p.code)).collect(),
         organizations: snapshot.organizations.into_iter().filter(|o| partners.contains(&o.code)).collect(),
         wijken: snapshot.wijken.into_iter().filter(|w| network.wijken.contains(&w.code)).collect(),
         network,
@@ -160,7 +165,7 @@ pub struct PracticeDetail {
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
-pub async fn practice(ctx: &Ctx, agb: &AgbCode) -> Result<PracticeDetail> {
+pub async fn practice(ctx: &Ctx, agb: &Code) -> Result<PracticeDetail> {
     let mut conn = ctx.app.store.conn().await?;
     let practice = db::practice(&mut conn, agb).await?.ok_or_else(|| Error::NotFound(format!("praktijk {agb}")))?;
     let networks = db::networks(&mut conn).await?;
@@ -168,8 +173,9 @@ pub async fn practice(ctx: &Ctx, agb: &AgbCode) -> Result<PracticeDetail> {
     let member_of = networks_of_practice(&networks, agb);
     log_read(ctx, "practice.view", "practice", Some(agb.as_str()), can_view_practice(ctx, &networks, &practice))
         .await?;
-    let may_edit = authorize(&ctx.principal, Action::Edit, Object::Practice { agb, networks: &member_of }).is_ok();
-    let counts = Object::RegisteredPatients { agb, networks: &member_of };
+    let may_edit =
+        authorize(&ctx.principal, Action::Edit, Object::Practice { practice: agb, networks: &member_of }).is_ok();
+    let counts = Object::RegisteredPatients { practice: agb, networks: &member_of };
     let may_edit_counts = authorize(&ctx.principal, Action::Edit, counts).is_ok();
     let sees_counts = authorize(&ctx.principal, Action::View, counts).is_ok();
     let visible_networks =
@@ -252,9 +258,9 @@ fn reference_problems(
             }
         }
         for (i, m) in n.practices.iter().enumerate() {
-            if !snapshot.practices.iter().any(|x| x.agb == m.member) {
+            if !snapshot.practices.iter().any(|x| x.code == m.member) {
                 problems.push(FieldError::new(
-                    format!("practices[{i}].agb"),
+                    format!("practices[{i}].practice"),
                     format!("praktijk {} bestaat niet", m.member),
                 ));
             }
@@ -340,14 +346,17 @@ pub async fn create_organization(ctx: &Ctx, org: Organization) -> Result<Saved> 
     save_organization(ctx, org).await
 }
 
-/// Creates a practice; an AGB code that is taken is a conflict.
+/// Creates a practice; a code that is taken is a conflict.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn create_practice(ctx: &Ctx, practice: Practice) -> Result<Saved> {
     let mut conn = ctx.app.store.conn().await?;
-    let taken = db::practice(&mut conn, &practice.agb).await?.is_some();
+    let known = db::practices(&mut conn).await?;
     drop(conn);
-    if taken {
-        return Err(Error::Conflict(format!("er bestaat al een praktijk met deze AGB-code ({})", practice.agb)));
+    if let Some(agb) = practice.agb.as_ref().filter(|a| known.iter().any(|p| p.agb.as_ref() == Some(*a))) {
+        return Err(Error::Conflict(format!("er bestaat al een praktijk met deze AGB-code ({agb})")));
+    }
+    if known.iter().any(|p| p.code == practice.code) {
+        return Err(Error::Conflict(format!("er bestaat al een praktijk met deze code ({})", practice.code)));
     }
     save_practice(ctx, practice).await
 }
@@ -390,10 +399,10 @@ pub async fn member_candidates(ctx: &Ctx, network: &Network) -> Result<(Vec<Prac
     let mut conn = ctx.app.store.conn().await?;
     let practices = db::practices(&mut conn).await?;
     let organizations = db::organizations(&mut conn).await?;
-    let members: Vec<&AgbCode> = network.practices_on(today).collect();
+    let members: Vec<&Code> = network.practices_on(today).collect();
     let partners: Vec<&Code> = network.partners.iter().filter(|m| m.active_on(today)).map(|m| &m.member).collect();
     Ok((
-        practices.into_iter().filter(|p| !members.contains(&&p.agb)).collect(),
+        practices.into_iter().filter(|p| !members.contains(&&p.code)).collect(),
         organizations.into_iter().filter(|o| !partners.contains(&&o.code)).collect(),
     ))
 }
@@ -441,27 +450,33 @@ pub async fn save_practice(ctx: &Ctx, mut practice: Practice) -> Result<Saved> {
     let mut conn = ctx.app.store.conn().await?;
     let snapshot = db::snapshot(&mut conn).await?;
     drop(conn);
-    let existing = snapshot.practices.iter().find(|p| p.agb == practice.agb);
-    let member_of = networks_of_practice(&snapshot.networks, &practice.agb);
+    let existing = snapshot.practices.iter().find(|p| p.code == practice.code);
+    let member_of = networks_of_practice(&snapshot.networks, &practice.code);
     let action = if existing.is_some() { Action::Edit } else { Action::Create };
-    let decision = authorize(&ctx.principal, action, Object::Practice { agb: &practice.agb, networks: &member_of });
+    let decision =
+        authorize(&ctx.principal, action, Object::Practice { practice: &practice.code, networks: &member_of });
     if decision.is_ok()
         && authorize(
             &ctx.principal,
             Action::Edit,
-            Object::RegisteredPatients { agb: &practice.agb, networks: &member_of },
+            Object::RegisteredPatients { practice: &practice.code, networks: &member_of },
         )
         .is_err()
     {
         practice.registered_patients = existing.map(|p| p.registered_patients.clone()).unwrap_or_default();
     }
     practice.registered_patients.sort();
-    let problems = reference_problems(&snapshot, None, Some(&practice));
+    let mut problems = reference_problems(&snapshot, None, Some(&practice));
+    if let Some(other) =
+        snapshot.practices.iter().find(|p| p.code != practice.code && p.agb.is_some() && p.agb == practice.agb)
+    {
+        problems.push(FieldError::new("agb", format!("deze AGB-code hoort al bij {} ({})", other.name, other.code)));
+    }
     if decision.is_ok() && !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
     let (mut tx, saved) =
-        begin_change(ctx, "practice", "practice", practice.agb.as_str(), existing.is_some(), decision).await?;
+        begin_change(ctx, "practice", "practice", practice.code.as_str(), existing.is_some(), decision).await?;
     db::save_practice(tx.conn(), &practice).await?;
     tx.commit().await?;
     Ok(saved)
@@ -469,11 +484,11 @@ pub async fn save_practice(ctx: &Ctx, mut practice: Practice) -> Result<Saved> {
 
 /// Adds or corrects one dated count of registered patients.
 #[tracing::instrument(skip_all, err(level = "info"))]
-pub async fn record_patient_count(ctx: &Ctx, agb: &AgbCode, count: PatientCount) -> Result<()> {
+pub async fn record_patient_count(ctx: &Ctx, agb: &Code, count: PatientCount) -> Result<()> {
     let mut conn = ctx.app.store.conn().await?;
     let mut practice = db::practice(&mut conn, agb).await?.ok_or_else(|| Error::NotFound(format!("praktijk {agb}")))?;
     drop(conn);
-    let decision = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { agb, networks: &[] });
+    let decision = authorize(&ctx.principal, Action::Edit, Object::RegisteredPatients { practice: agb, networks: &[] });
     practice.registered_patients.retain(|c| c.date != count.date);
     practice.registered_patients.push(count);
     practice.registered_patients.sort();

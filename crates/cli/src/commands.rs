@@ -43,6 +43,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(ImportCommand::Health { file, year, vintage }) => {
             crate::population::import(&operator(&cli.db).await?, FigureFile::Health, &file, year, vintage).await
         }
+        Command::Import(ImportCommand::Practices { file, columns }) => {
+            crate::practices::import_practices(&operator(&cli.db).await?, &file, columns.as_deref()).await
+        }
+        Command::Import(ImportCommand::PatientCounts { file, columns }) => {
+            crate::practices::import_patient_counts(&operator(&cli.db).await?, &file, columns.as_deref()).await
+        }
         Command::Import(ImportCommand::Hsds { path }) => crate::hsds::import(&operator(&cli.db).await?, &path).await,
         Command::Export(ExportCommand::Hsds { dir }) => crate::hsds::export(&operator(&cli.db).await?, &dir).await,
         Command::Export(ExportCommand::Region { output }) => {

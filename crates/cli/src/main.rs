@@ -6,6 +6,7 @@ mod commands;
 mod finance;
 mod hsds;
 mod population;
+mod practices;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -130,6 +131,31 @@ enum ImportCommand {
         /// Een JSON-bestand of een map met een datapackage
         #[arg(value_name = "PAD")]
         path: PathBuf,
+    },
+    /// Lees de praktijkenlijst van de regio in (CSV of XLSX, zoals uit de eigen administratie of van
+    /// een verzekeraar): kolommen op kop, in het Nederlands of Engels (Naam/Praktijk naam, AGB, Adres of
+    /// Straat/Huisnummer/Postcode/Plaats, Telefoon, E-mail, Openingstijden); '—' is onbekend. De AGB-code
+    /// mag ontbreken. Een praktijk wordt herkend aan haar AGB-code, anders aan naam en postcode, en in
+    /// de wijk geplaatst waarin haar postcode ligt. Alles of niets; nogmaals inlezen verandert niets.
+    Practices {
+        /// De praktijkenlijst (CSV of XLSX)
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+        /// Welke kop bij welke kolom hoort, als de koppen niet worden herkend,
+        /// zoals naam=Praktijk,adres=Bezoekadres (kolommen: naam, agb, adres, straat, huisnummer,
+        /// postcode, plaats, telefoon, email, openingstijden)
+        #[arg(long, value_name = "KOLOM=KOP,…")]
+        columns: Option<String>,
+    },
+    /// Lees aantallen ingeschreven patiënten per praktijk in: AGB;peildatum;aantal (CSV), of de XLSX
+    /// van een verzekeraar. Alles of niets; een AGB-code die de regio niet kent, weigert het bestand.
+    PatientCounts {
+        /// Het bestand met tellingen (CSV of XLSX)
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+        /// Zoals bij practices (kolommen: agb, peildatum, aantal)
+        #[arg(long, value_name = "KOLOM=KOP,…")]
+        columns: Option<String>,
     },
     /// Lees zwaartepunten van postcodegebieden in (CSV met postcode;latitude;longitude, PC6 of
     /// PC4), voor afstanden tot het aanbod op de sociale kaart. Alles of niets.

@@ -231,6 +231,7 @@ mod tests {
                         ..line(LineKind::Correction, 224, 0, None)
                     },
                 ],
+                without_agb: vec![],
             },
             Statement {
                 network: "wsv-zuid".parse().unwrap(),
@@ -240,6 +241,7 @@ mod tests {
                     line(LineKind::GpTime, 224, 0, Some(ZeroReason::BelowThreshold)),
                     line(LineKind::Coordinator, 187, 0, Some(ZeroReason::OptionA)),
                 ],
+                without_agb: vec![],
             },
         ]
     }

@@ -11,6 +11,7 @@ pub mod finance;
 pub mod hsds;
 pub mod population;
 pub mod postcodes;
+pub mod practice_list;
 pub mod region_file;
 pub mod tables;
 pub mod taxonomy;

@@ -18,7 +18,7 @@
 mod health;
 mod indicator;
 mod kwb;
-mod table;
+pub(crate) mod table;
 
 use std::fmt;
 

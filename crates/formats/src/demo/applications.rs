@@ -70,17 +70,18 @@ pub fn generate(region: &RegionFile) -> Vec<Application> {
         .filter(|n| n.code.as_str() == "wsv-binnenstad")
         .flat_map(|n| n.practices.iter().map(|m| m.member.clone()))
         .collect();
-    if let Some(alone) = region
+    if let Some((alone, agb)) = region
         .practices
         .iter()
-        .find(|p| p.wijk.as_ref() == Some(&binnenstad_code) && !in_binnenstad_network.contains(&p.agb))
+        .find(|p| p.wijk.as_ref() == Some(&binnenstad_code) && !in_binnenstad_network.contains(&p.code))
+        .and_then(|p| Some((p, p.agb.as_ref()?)))
     {
         out.push(interest(
             "Sanne Willemsen",
             "s.willemsen@demo-praktijk.nl",
             "Binnenstad",
             vec![ApplicantPractice {
-                agb: alone.agb.clone(),
+                agb: agb.clone(),
                 name: alone.name.clone(),
                 street: alone.address.street.clone(),
                 house_number: alone.address.house_number,
@@ -123,9 +124,10 @@ pub fn generate(region: &RegionFile) -> Vec<Application> {
         let practices = waterhoek
             .practices
             .iter()
-            .filter_map(|m| region.practices.iter().find(|p| p.agb == m.member))
-            .map(|p| ApplicantPractice {
-                agb: p.agb.clone(),
+            .filter_map(|m| region.practices.iter().find(|p| p.code == m.member))
+            .filter_map(|p| Some((p, p.agb.clone()?)))
+            .map(|(p, agb)| ApplicantPractice {
+                agb,
                 name: p.name.clone(),
                 street: p.address.street.clone(),
                 house_number: p.address.house_number,

@@ -26,7 +26,7 @@ use chrono::{Months, NaiveDate};
 use wijkregie_core::codes::{AgbCode, CbsCode, Code, Postcode};
 use wijkregie_core::region::{
     Address, Area, CoordinatorArrangement, Domain, HoursPerWeek, Membership, Module, Network, NetworkStatus,
-    Organization, PatientCount, Practice, Region, Wijk,
+    Organization, PatientCount, Practice, PracticeContact, Region, Wijk,
 };
 
 use crate::region_file::RegionFile;
@@ -454,7 +454,7 @@ fn practices(rng: &mut Lcg) -> Vec<Practice> {
             );
             let agb = loop {
                 let candidate = format!("01{:06}", rng.between(100_000, 999_999));
-                if practices.iter().all(|p| p.agb.as_str() != candidate) {
+                if practices.iter().all(|p| p.code.as_str() != candidate) {
                     break candidate.parse::<AgbCode>().expect("eight digits make an AGB code");
                 }
             };
@@ -462,7 +462,17 @@ fn practices(rng: &mut Lcg) -> Vec<Practice> {
             let (low, high) = if spec.small_practices { (1_850, 2_900) } else { (2_600, 6_400) };
             let base = rng.between(low, high);
             let registered_patients = counts(rng, base);
-            practices.push(Practice { agb, name, address, wijk: Some(slug(spec.code)), registered_patients });
+            // A practice with an AGB code has it as its code, as in a migrated database.
+            let code = agb.as_str().parse::<Code>().expect("eight digits make a code");
+            practices.push(Practice {
+                code,
+                agb: Some(agb),
+                name,
+                address,
+                wijk: Some(slug(spec.code)),
+                contact: PracticeContact::default(),
+                registered_patients,
+            });
             index += 1;
         }
     }
@@ -549,7 +559,7 @@ fn network(index: usize, spec: &NetworkSpec, practices: &[Practice]) -> Network 
                 "wsv-zeggeveld" if i == 2 => Some(date((2024, 12, 31))),
                 _ => stopped_on,
             };
-            Membership { member: practices[p].agb.clone(), from, until }
+            Membership { member: practices[p].code.clone(), from, until }
         })
         .collect();
     Network {

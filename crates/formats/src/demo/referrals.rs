@@ -4,7 +4,7 @@
 //! Names are invented; no person is real.
 
 use chrono::{DateTime, Duration, Utc};
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::directory::{HsdsId, Pathway, Service, ServiceStatus};
 use wijkregie_core::referral::{
     CompletionOutcome, HoldReason, NewReferral, Referral, RejectionReason, Sender, Side, Step, Urgency,
@@ -27,7 +27,7 @@ const NAMES: [&str; 12] = [
 
 /// Who sends and who answers in the demo.
 pub struct Parties {
-    pub practice: AgbCode,
+    pub practice: Code,
     pub network: Code,
     pub wijk: Option<Code>,
     pub practice_user: i64,

@@ -39,6 +39,8 @@ pub const SYSTEM_BASE: &str = "https://wijkregie.nl/fhir";
 pub const AGB_SYSTEM: &str = "http://fhir.nl/fhir/NamingSystem/agb-z";
 /// Our organisation codes (`Code`) for netwerkpartners.
 pub const ORGANIZATION_SYSTEM: &str = "https://wijkregie.nl/fhir/NamingSystem/organisatie";
+/// wijkregie's own practice codes, for a practice whose AGB code is unknown.
+pub const PRACTICE_SYSTEM: &str = "https://wijkregie.nl/fhir/NamingSystem/praktijk";
 /// HSDS ids are UUIDs, so they are identifiers in the RFC 3986 URI system.
 pub const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
 /// The hulpvragen taxonomy (`TaxonomyTerm` codes).
@@ -83,6 +85,8 @@ pub struct FhirRefs {
     /// `https://wijkregie.example.nl/fhir`; used for `Bundle.entry.fullUrl`.
     pub base_url: String,
     pub practice_name: String,
+    /// The referring practice's AGB code, when known.
+    pub practice_agb: Option<AgbCode>,
     /// The receiving partner organisation.
     pub organization_name: String,
     pub hulpvraag_name: String,
@@ -150,13 +154,14 @@ fn concept(system: &str, code: &str, display: &str) -> Value {
     json!({ "coding": [coding(system, code, display)], "text": display })
 }
 
-/// The referring practice, by AGB code: the practice is not a resource here.
-fn practice_reference(agb: &AgbCode, name: &str) -> Value {
-    json!({
-        "type": "Organization",
-        "identifier": { "system": AGB_SYSTEM, "value": agb.as_str() },
-        "display": name,
-    })
+/// The referring practice, by AGB code (or, when that is unknown, by our
+/// practice code): the practice is not a resource here.
+fn practice_reference(code: &Code, agb: Option<&AgbCode>, name: &str) -> Value {
+    let identifier = match agb {
+        Some(agb) => json!({ "system": AGB_SYSTEM, "value": agb.as_str() }),
+        None => json!({ "system": PRACTICE_SYSTEM, "value": code.as_str() }),
+    };
+    json!({ "type": "Organization", "identifier": identifier, "display": name })
 }
 
 /// The receiving partner organisation, by our organisation code.

@@ -35,7 +35,10 @@ pub fn service_request(id: &str, r: &Referral, refs: &FhirRefs) -> Value {
         ("code", Some(concept(SERVICE_SYSTEM, facts.service.as_str(), &refs.service_name))),
         ("subject", Some(patient_reference(r, refs))),
         ("authoredOn", Some(json!(instant(facts.sent_at)))),
-        ("requester", Some(practice_reference(&facts.referring_practice, &refs.practice_name))),
+        (
+            "requester",
+            Some(practice_reference(&facts.referring_practice, refs.practice_agb.as_ref(), &refs.practice_name)),
+        ),
         ("performer", Some(json!([organization_reference(&facts.receiving_organization, &refs.organization_name)]))),
         (
             "locationReference",

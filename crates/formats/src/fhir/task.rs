@@ -37,7 +37,10 @@ pub fn task(id: &str, service_request_id: &str, r: &Referral, refs: &FhirRefs) -
         ("executionPeriod", execution_period(r)),
         ("authoredOn", Some(json!(instant(facts.sent_at)))),
         ("lastModified", Some(json!(instant(last_modified(r))))),
-        ("requester", Some(practice_reference(&facts.referring_practice, &refs.practice_name))),
+        (
+            "requester",
+            Some(practice_reference(&facts.referring_practice, refs.practice_agb.as_ref(), &refs.practice_name)),
+        ),
         ("owner", Some(organization_reference(&facts.receiving_organization, &refs.organization_name))),
         ("note", notes(r, refs)),
         ("output", output(r)),

@@ -19,7 +19,7 @@ use wijkregie_core::date::parse_date;
 use wijkregie_core::error::{FieldError, Invalid};
 use wijkregie_core::region::{
     Address, Area, CoordinatorArrangement, Domain, HoursPerWeek, Membership, Module, Network, NetworkStatus,
-    Organization, PatientCount, Practice, Region, Wijk,
+    Organization, PatientCount, Practice, PracticeContact, Region, Wijk,
 };
 
 use super::{RegionFile, FORMAT};
@@ -35,7 +35,8 @@ const FILE_FIELDS: &[&str] = &["format", "region", "wijken", "practices", "organ
 const REGION_FIELDS: &[&str] = &["code", "name"];
 const WIJK_FIELDS: &[&str] = &["code", "name", "areas"];
 const AREA_FIELDS: &[&str] = &["code", "year"];
-const PRACTICE_FIELDS: &[&str] = &["agb", "name", "address", "wijk", "registered_patients"];
+const PRACTICE_FIELDS: &[&str] =
+    &["code", "agb", "name", "address", "wijk", "phone", "email", "opening_hours", "registered_patients"];
 const ADDRESS_FIELDS: &[&str] = &["street", "house_number", "house_number_suffix", "postcode", "city"];
 const COUNT_FIELDS: &[&str] = &["date", "count"];
 const ORGANIZATION_FIELDS: &[&str] = &["code", "name", "domain"];
@@ -54,7 +55,7 @@ const NETWORK_FIELDS: &[&str] = &[
 const COORDINATOR_A_FIELDS: &[&str] = &["option", "name"];
 const COORDINATOR_B_FIELDS: &[&str] = &["option", "hours_per_week", "start_date"];
 const COORDINATOR_ANY_FIELDS: &[&str] = &["option", "name", "hours_per_week", "start_date"];
-const PRACTICE_MEMBER_FIELDS: &[&str] = &["agb", "from", "until"];
+const PRACTICE_MEMBER_FIELDS: &[&str] = &["practice", "agb", "from", "until"];
 const PARTNER_MEMBER_FIELDS: &[&str] = &["organization", "from", "until"];
 
 pub(super) fn parse(json: &str) -> Result<RegionFile, Vec<FieldError>> {
@@ -126,6 +127,7 @@ fn syntax_error(error: &serde_json::Error) -> FieldError {
 enum Kind {
     Wijk,
     Practice,
+    Agb,
     Organization,
     Network,
     Area,
@@ -135,7 +137,8 @@ impl Kind {
     fn label(self) -> &'static str {
         match self {
             Kind::Wijk => "wijk",
-            Kind::Practice => "AGB-code",
+            Kind::Practice => "praktijk",
+            Kind::Agb => "AGB-code",
             Kind::Organization => "organisatie",
             Kind::Network => "netwerk",
             Kind::Area => "gebied",
@@ -145,7 +148,7 @@ impl Kind {
     fn section(self) -> &'static str {
         match self {
             Kind::Wijk => "$.wijken",
-            Kind::Practice => "$.practices",
+            Kind::Practice | Kind::Agb => "$.practices",
             Kind::Organization => "$.organizations",
             Kind::Network => "$.networks",
             Kind::Area => "$.wijken[].areas",
@@ -158,6 +161,9 @@ pub(super) struct Reader {
     errors: Vec<FieldError>,
     /// Each code seen so far, with the path where it was declared.
     declared: HashMap<(Kind, String), String>,
+    /// The code of each practice by its AGB code, for memberships that name
+    /// a practice by its AGB (files written before practices had codes).
+    practice_by_agb: HashMap<String, Code>,
     /// Reading one entity on its own (an API body): references point into
     /// the database, which the caller checks, not into this document.
     single_entity: bool,
@@ -414,9 +420,41 @@ impl Reader {
 
     fn practice(&mut self, value: &Value, path: &str) -> Option<Practice> {
         let map = self.object(value, path, PRACTICE_FIELDS)?;
-        let agb = self.required_parsed(map, path, "agb", AgbCode::from_str);
-        if let Some(agb) = &agb {
-            self.declare(Kind::Practice, agb.as_str(), &field(path, "agb"));
+        // A practice has a code, an AGB code, or both; with only an AGB
+        // code, that is its code too. The AGB is never invented.
+        let agb = self.optional_parsed(map, path, "agb", AgbCode::from_str);
+        let given_code = self.optional_parsed(map, path, "code", Code::from_str);
+        let code = match (&given_code, &agb) {
+            (Some(Some(code)), _) => Some(code.clone()),
+            (Some(None), Some(Some(agb))) => agb.as_str().parse::<Code>().ok(),
+            (Some(None), Some(None)) => {
+                self.report(&field(path, "code"), "vul een code of een AGB-code in");
+                None
+            }
+            _ => None,
+        };
+        match (&given_code, &code) {
+            (Some(Some(_)), Some(code)) => self.declare(Kind::Practice, code.as_str(), &field(path, "code")),
+            // A code taken from the AGB code: a duplicate is reported once,
+            // as a duplicate AGB code, below.
+            (_, Some(code)) => {
+                self.declared.entry((Kind::Practice, code.as_str().to_owned())).or_insert_with(|| field(path, "agb"));
+            }
+            _ => {}
+        }
+        if let (Some(Some(agb)), Some(code)) = (&agb, &code) {
+            self.declare(Kind::Agb, agb.as_str(), &field(path, "agb"));
+            self.practice_by_agb.insert(agb.as_str().to_owned(), code.clone());
+        }
+        let mut contact = PracticeContact::default();
+        for (key, slot) in [
+            ("phone", &mut contact.phone),
+            ("email", &mut contact.email),
+            ("opening_hours", &mut contact.opening_hours),
+        ] {
+            if let Some(value) = map.get(key).filter(|v| !v.is_null()) {
+                *slot = self.text(value, &field(path, key)).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+            }
         }
         let name = self.required_text(map, path, "name", "de naam is verplicht");
         let address =
@@ -435,7 +473,15 @@ impl Reader {
         });
         let mut counts = all(counts?)?;
         counts.sort_by_key(|c| c.date);
-        Some(Practice { agb: agb?, name: name?, address: address?, wijk: wijk?, registered_patients: counts })
+        Some(Practice {
+            code: code?,
+            agb: agb?,
+            name: name?,
+            address: address?,
+            wijk: wijk?,
+            contact,
+            registered_patients: counts,
+        })
     }
 
     /// Remembers where `key` was first seen in a list; a second time is
@@ -553,11 +599,7 @@ impl Reader {
             None | Some(Value::Null) => Some(None),
             Some(value) => self.coordinator(value, &field(path, "coordinator")).map(Some),
         };
-        let practices = self
-            .list(map, path, "practices", |reader, value, item_path| {
-                reader.membership(value, item_path, PRACTICE_MEMBER_FIELDS, "agb", Kind::Practice, AgbCode::from_str)
-            })
-            .and_then(all);
+        let practices = self.list(map, path, "practices", Self::practice_membership).and_then(all);
         let partners = self
             .list(map, path, "partners", |reader, value, item_path| {
                 reader.membership(
@@ -723,6 +765,39 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// A practice membership names the practice by its code (`practice`),
+    /// or by its AGB code (`agb`), as files did before practices had codes.
+    fn practice_membership(&mut self, value: &Value, path: &str) -> Option<Membership<Code>> {
+        let map = self.object(value, path, PRACTICE_MEMBER_FIELDS)?;
+        let member = match (map.get("practice").filter(|v| !v.is_null()), map.get("agb").filter(|v| !v.is_null())) {
+            (Some(_), Some(_)) => {
+                self.report(&field(path, "agb"), "noem de praktijk met practice of met agb, niet met allebei");
+                None
+            }
+            (None, Some(_)) => self.required_parsed(map, path, "agb", AgbCode::from_str).and_then(|agb| {
+                let code = self.practice_by_agb.get(agb.as_str()).cloned();
+                if code.is_none() && !self.single_entity {
+                    self.refer(Kind::Agb, agb.as_str(), &field(path, "agb"));
+                }
+                // Read on its own (an API body), the AGB is the practice's
+                // code, as for every practice that came with one.
+                code.or_else(|| agb.as_str().parse().ok())
+            }),
+            _ => {
+                let code = self.required_parsed(map, path, "practice", Code::from_str);
+                if let Some(code) = &code {
+                    self.refer(Kind::Practice, code.as_str(), &field(path, "practice"));
+                }
+                code
+            }
+        };
+        let from = self.required_parsed(map, path, "from", parse_date);
+        let until = self.optional_parsed(map, path, "until", parse_date);
+        Some(Membership { member: member?, from: from?, until: until? })
+    }
+}
+
 /// The fields of a network besides its status and dates, each `None` when
 /// it could not be read.
 struct Parts {
@@ -731,7 +806,7 @@ struct Parts {
     wijken: Option<Vec<Code>>,
     module: Option<Module>,
     coordinator: Option<Option<CoordinatorArrangement>>,
-    practices: Option<Vec<Membership<AgbCode>>>,
+    practices: Option<Vec<Membership<Code>>>,
     partners: Option<Vec<Membership<Code>>>,
 }
 

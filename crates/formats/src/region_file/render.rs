@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
-use wijkregie_core::codes::Code;
+use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::region::{CoordinatorArrangement, HoursPerWeek, Network, Organization, Practice, Wijk};
 
 use super::{RegionFile, FORMAT};
@@ -63,10 +63,17 @@ fn wijk(w: &Wijk) -> WijkOut<'_> {
 
 #[derive(Serialize)]
 struct PracticeOut<'a> {
-    agb: &'a str,
+    code: &'a str,
+    agb: Option<&'a str>,
     name: &'a str,
     address: AddressOut<'a>,
     wijk: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opening_hours: Option<&'a str>,
     registered_patients: Vec<PatientCountOut>,
 }
 
@@ -87,8 +94,12 @@ struct PatientCountOut {
 
 fn practice(p: &Practice) -> PracticeOut<'_> {
     PracticeOut {
-        agb: p.agb.as_str(),
+        code: p.code.as_str(),
+        agb: p.agb.as_ref().map(AgbCode::as_str),
         name: &p.name,
+        phone: p.contact.phone.as_deref(),
+        email: p.contact.email.as_deref(),
+        opening_hours: p.contact.opening_hours.as_deref(),
         address: AddressOut {
             street: &p.address.street,
             house_number: p.address.house_number,
@@ -141,7 +152,7 @@ enum CoordinatorOut<'a> {
 
 #[derive(Serialize)]
 struct PracticeMembershipOut<'a> {
-    agb: &'a str,
+    practice: &'a str,
     from: NaiveDate,
     until: Option<NaiveDate>,
 }
@@ -171,7 +182,7 @@ fn network(n: &Network) -> NetworkOut<'_> {
         practices: n
             .practices
             .iter()
-            .map(|m| PracticeMembershipOut { agb: m.member.as_str(), from: m.from, until: m.until })
+            .map(|m| PracticeMembershipOut { practice: m.member.as_str(), from: m.from, until: m.until })
             .collect(),
         partners: n
             .partners

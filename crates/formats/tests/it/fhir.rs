@@ -90,6 +90,7 @@ fn refs(personal: Personal) -> FhirRefs {
     FhirRefs {
         base_url: BASE.into(),
         practice_name: "Huisartsenpraktijk De Linde".into(),
+        practice_agb: Some("01234567".parse().unwrap()),
         organization_name: "Welzijn Noord".into(),
         hulpvraag_name: "Eenzaamheid".into(),
         service_name: "Samen aan tafel".into(),
@@ -348,6 +349,17 @@ fn references_name_the_request_the_practice_and_the_partner() {
     assert!(request.get("extension").is_none());
     assert_eq!(request["locationReference"][0]["identifier"]["value"], format!("urn:uuid:{LOCATION}"));
     assert_eq!(request["locationReference"][0]["display"], "Buurthuis De Kroon");
+}
+
+#[test]
+fn a_practice_without_agb_is_named_by_its_own_code() {
+    let r = referral(&[], 1);
+    let refs = FhirRefs { practice_agb: None, ..refs(Personal::Shown) };
+    let request = fhir::service_request("s1", &r, &refs);
+    assert_eq!(
+        request["requester"]["identifier"],
+        json!({ "system": "https://wijkregie.nl/fhir/NamingSystem/praktijk", "value": "01234567" })
+    );
 }
 
 #[test]

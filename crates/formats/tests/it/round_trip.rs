@@ -7,7 +7,7 @@ use proptest::sample::subsequence;
 use wijkregie_core::codes::{AgbCode, CbsCode, Code, Postcode};
 use wijkregie_core::region::{
     Address, Area, CoordinatorArrangement, Domain, HoursPerWeek, Membership, Module, Network, NetworkStatus,
-    Organization, PatientCount, Practice, Region, Wijk,
+    Organization, PatientCount, Practice, PracticeContact, Region, Wijk,
 };
 use wijkregie_formats::region_file::{parse, render, RegionFile};
 
@@ -60,7 +60,7 @@ fn coordinator() -> impl Strategy<Value = Option<CoordinatorArrangement>> {
 fn network(
     code: Code,
     wijken: Vec<Code>,
-    practices: Vec<AgbCode>,
+    practices: Vec<Code>,
     organizations: Vec<Code>,
 ) -> impl Strategy<Value = Network> {
     let practice_members = subsequence(practices.clone(), 0..=practices.len())
@@ -148,8 +148,20 @@ fn region_file() -> impl Strategy<Value = RegionFile> {
                         counts.into_iter().map(|(date, count)| PatientCount { date, count }).collect();
                     counts.sort_by_key(|c| c.date);
                     counts.dedup_by_key(|c| c.date);
+                    // Every third practice has no AGB code, only a code of its own.
+                    let agb: Option<AgbCode> = (i % 3 != 2).then(|| format!("{i:02}{n:06}").parse().unwrap());
+                    let code: Code = match &agb {
+                        Some(agb) => agb.as_str().parse().unwrap(),
+                        None => format!("praktijk-{i}").parse().unwrap(),
+                    };
                     Practice {
-                        agb: format!("{i:02}{n:06}").parse().unwrap(),
+                        code,
+                        agb,
+                        contact: PracticeContact {
+                            phone: (i % 2 == 0).then(|| "020 123 45 67".to_owned()),
+                            email: None,
+                            opening_hours: (i % 2 == 1).then(|| "ma–vr 8.00–17.00".to_owned()),
+                        },
                         name,
                         address: Address { street, house_number, house_number_suffix: suffix, postcode, city },
                         wijk: wijk.flatten(),
@@ -175,7 +187,7 @@ fn region_file() -> impl Strategy<Value = RegionFile> {
         })
         .prop_flat_map(|(wijken, practices, organizations, region_code, region_name)| {
             let wijk_codes: Vec<Code> = wijken.iter().map(|w| w.code.clone()).collect();
-            let agbs: Vec<AgbCode> = practices.iter().map(|p| p.agb.clone()).collect();
+            let agbs: Vec<Code> = practices.iter().map(|p| p.code.clone()).collect();
             let org_codes: Vec<Code> = organizations.iter().map(|o| o.code.clone()).collect();
             let networks: Vec<_> = (0..3)
                 .map(|i| {

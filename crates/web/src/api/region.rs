@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::date::parse_date;
 use wijkregie_core::region::{PatientCount, DEFAULT_PATIENT_THRESHOLD};
 use wijkregie_core::FieldError;
@@ -31,10 +31,6 @@ fn saved(saved: Saved, body: Value) -> Response {
 
 fn code(value: &str, what: &str) -> Result<Code, Error> {
     value.parse().map_err(|_| Error::NotFound(format!("{what} '{value}'")))
-}
-
-fn agb(value: &str) -> Result<AgbCode, Error> {
-    value.parse().map_err(|_| Error::NotFound(format!("praktijk '{value}'")))
 }
 
 /// The identifier in the URL wins; a body that names another one is refused.
@@ -108,37 +104,37 @@ pub async fn list_practices(ctx: Ctx, Query(q): Query<PageQuery>) -> ApiResult {
     responses((status = 201, body = PracticeDoc), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_practice(ctx: Ctx, Body(body): Body) -> ApiResult {
     let practice = entity::parse_practice(&body).map_err(Error::Invalid)?;
-    let agb = practice.agb.clone();
+    let code = practice.code.clone();
     let result = service::create_practice(&ctx, practice).await?;
-    let detail = service::practice(&ctx, &agb).await?;
+    let detail = service::practice(&ctx, &code).await?;
     Ok(saved(result, entity::practice(&detail.practice)))
 }
 
-#[utoipa::path(get, path = "/api/v1/practices/{agb}", tag = "regio", params(("agb" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/practices/{code}", tag = "regio", params(("code" = String, Path)),
     responses((status = 200, body = PracticeDoc), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_practice(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let detail = service::practice(&ctx, &agb(&id)?).await?;
+    let detail = service::practice(&ctx, &code(&id, "praktijk")?).await?;
     Ok(Json(entity::practice(&detail.practice)).into_response())
 }
 
 /// Creates or replaces a practice. Counts are kept unless the user may change them.
-#[utoipa::path(put, path = "/api/v1/practices/{agb}", tag = "regio", params(("agb" = String, Path)), request_body = PracticeDoc,
+#[utoipa::path(put, path = "/api/v1/practices/{code}", tag = "regio", params(("code" = String, Path)), request_body = PracticeDoc,
     responses((status = 200, body = PracticeDoc), (status = 201, body = PracticeDoc), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_practice(ctx: Ctx, Path(id): Path<String>, Body(body): Body) -> ApiResult {
     let practice = entity::parse_practice(&body).map_err(Error::Invalid)?;
-    same_id(practice.agb.as_str(), &id, "agb")?;
-    let agb = practice.agb.clone();
+    same_id(practice.code.as_str(), &id, "code")?;
+    let code = practice.code.clone();
     let result = service::save_practice(&ctx, practice).await?;
-    let detail = service::practice(&ctx, &agb).await?;
+    let detail = service::practice(&ctx, &code).await?;
     Ok(saved(result, entity::practice(&detail.practice)))
 }
 
 /// Records the registered patients of a practice on a date (regio-beheerder).
-#[utoipa::path(post, path = "/api/v1/practices/{agb}/registered-patients", tag = "regio", params(("agb" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/practices/{code}/registered-patients", tag = "regio", params(("code" = String, Path)),
     request_body = PatientCountDoc,
     responses((status = 200, body = PracticeDoc), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_patient_count(ctx: Ctx, Path(id): Path<String>, Body(body): Body) -> ApiResult {
-    let agb = agb(&id)?;
+    let practice = code(&id, "praktijk")?;
     let mut problems = Vec::new();
     let date = match body.get("date").and_then(Value::as_str) {
         Some(d) => parse_date(d).map_err(|e| problems.push(e.at("$.date"))).ok(),
@@ -157,8 +153,8 @@ pub async fn add_patient_count(ctx: Ctx, Path(id): Path<String>, Body(body): Bod
     let (Some(date), Some(count)) = (date, count) else {
         return Err(Error::Invalid(problems).into());
     };
-    service::record_patient_count(&ctx, &agb, PatientCount { date, count }).await?;
-    let detail = service::practice(&ctx, &agb).await?;
+    service::record_patient_count(&ctx, &practice, PatientCount { date, count }).await?;
+    let detail = service::practice(&ctx, &practice).await?;
     Ok(Json(entity::practice(&detail.practice)).into_response())
 }
 

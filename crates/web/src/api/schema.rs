@@ -52,12 +52,23 @@ pub struct PatientCountDoc {
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PracticeDoc {
-    /// AGB code, 8 digits.
+    /// wijkregie's code of the practice; a practice that came with an AGB
+    /// code has that as its code. Optional on input when `agb` is given.
     #[schema(example = "01012345")]
-    agb: String,
+    code: Option<String>,
+    /// AGB code, 8 digits; unknown for some practices (they are not paid
+    /// until it is known).
+    #[schema(example = "01012345")]
+    agb: Option<String>,
     name: String,
     address: AddressDoc,
     wijk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    opening_hours: Option<String>,
     registered_patients: Vec<PatientCountDoc>,
 }
 
@@ -89,7 +100,12 @@ pub struct CoordinatorDoc {
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PracticeMemberDoc {
-    agb: String,
+    /// The practice's code (written on output).
+    practice: Option<String>,
+    /// The practice by its AGB code instead (read on input, as before
+    /// practices had codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    agb: Option<String>,
     from: String,
     until: Option<String>,
 }

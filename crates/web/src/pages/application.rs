@@ -401,28 +401,6 @@ struct DetailPage {
     errors: Errors,
 }
 
-/// A code from a proposed name: `WSV De Linde` → `wsv-de-linde`.
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().to_lowercase().chars() {
-        let c = match c {
-            'á' | 'à' | 'ä' | 'â' => 'a',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ó' | 'ò' | 'ö' | 'ô' => 'o',
-            'ú' | 'ù' | 'ü' | 'û' => 'u',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    out.chars().take(40).collect::<String>().trim_end_matches('-').to_owned()
-}
-
 async fn detail_response(
     ctx: &Ctx,
     visit: &Visit,
@@ -436,7 +414,7 @@ async fn detail_response(
     let accept = accept.unwrap_or_else(|| {
         let name = a.application.network_name.clone().unwrap_or_default();
         AcceptForm {
-            network_code: slug(&name),
+            network_code: wijkregie_core::codes::slug(&name),
             network_name: name,
             status: NetworkStatus::InOprichting.code().into(),
             registered_on: wijkregie_core::clock::nl_today().to_string(),
@@ -664,8 +642,8 @@ mod tests {
 
     #[test]
     fn codes_from_names() {
-        assert_eq!(slug("WSV De Linde"), "wsv-de-linde");
-        assert_eq!(slug("  Café 't Hoekje! "), "cafe-t-hoekje");
-        assert_eq!(slug(""), "");
+        assert_eq!(wijkregie_core::codes::slug("WSV De Linde"), "wsv-de-linde");
+        assert_eq!(wijkregie_core::codes::slug("  Café 't Hoekje! "), "cafe-t-hoekje");
+        assert_eq!(wijkregie_core::codes::slug(""), "");
     }
 }

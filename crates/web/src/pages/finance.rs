@@ -101,6 +101,8 @@ struct StatementRow {
     coordinator: Cell,
     corrections: String,
     total: String,
+    /// Member practices not paid for because their AGB code is unknown.
+    without_agb: Vec<String>,
 }
 
 struct CorrectionRow {
@@ -168,6 +170,11 @@ async fn quarter_page(
             code: s.network.to_string(),
             name: name(s),
             patients: thousands(s.registered_patients),
+            without_agb: s
+                .without_agb
+                .iter()
+                .map(|p| format!("{}: AGB onbekend, {} patiënten niet meegeteld", p.name, thousands(p.patients)))
+                .collect(),
             gp_time: cell(s, LineKind::GpTime),
             coordinator: cell(s, LineKind::Coordinator),
             corrections: s
@@ -203,6 +210,7 @@ async fn quarter_page(
         coordinator: Cell { amount: sum(&view.statements, |l| l.kind == LineKind::Coordinator).euro(), reason: None },
         corrections: sum(&view.statements, |l| l.kind == LineKind::Correction).euro(),
         total: view.statements.iter().map(Statement::total).sum::<Cents>().euro(),
+        without_agb: vec![],
     };
     let flash = notice(&q);
     render(QuarterPage {

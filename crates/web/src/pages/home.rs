@@ -40,9 +40,12 @@ async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let intro = match &ctx.principal.scope {
         Scope::Region => "U beheert de regio: wijken, netwerken, praktijken en partners.".to_owned(),
         Scope::Networks(_) => "De netwerken waarvoor u wijkmanager of wijkcoördinator bent.".to_owned(),
-        Scope::Practice(agb) => match visible.practices.iter().find(|p| &p.agb == agb) {
-            Some(p) => format!("Uw praktijk: {} (AGB {}).", p.name, p.agb),
-            None => format!("Uw praktijk: AGB {agb}."),
+        Scope::Practice(code) => match visible.practices.iter().find(|p| &p.code == code) {
+            Some(p) => match &p.agb {
+                Some(agb) => format!("Uw praktijk: {} (AGB {agb}).", p.name),
+                None => format!("Uw praktijk: {} (AGB onbekend).", p.name),
+            },
+            None => format!("Uw praktijk: {code}."),
         },
         Scope::Organization(code) => match visible.organizations.iter().find(|o| &o.code == code) {
             Some(o) => format!("Uw organisatie: {} ({}).", o.name, o.domain.label()),

@@ -10,7 +10,7 @@ use axum_extra::extract::Form as MultiForm;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use wijkregie_core::access::{authorize, Action, Object};
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::{
     CoordinatorArrangement, HoursPerWeek, Membership, Module, Network, NetworkStatus, Practice,
@@ -195,7 +195,7 @@ impl NetworkView {
 
 fn members(d: &NetworkDetail, today: NaiveDate) -> Vec<MemberRow> {
     let practices = d.network.practices.iter().map(|m| {
-        let p = d.practices.iter().find(|p| p.agb == m.member);
+        let p = d.practices.iter().find(|p| p.code == m.member);
         let href =
             if d.openable_practices.contains(&m.member) { format!("/praktijken/{}", m.member) } else { String::new() };
         let row = row("praktijk", m, p.map_or_else(|| m.member.to_string(), |p| p.name.clone()), href, today);
@@ -267,7 +267,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
 async fn choices(ctx: &Ctx, d: &NetworkDetail) -> Result<(Vec<(String, String)>, Vec<(String, String)>), HttpError> {
     let (practices, organizations) = region::member_candidates(ctx, &d.network).await?;
     Ok((
-        practices.into_iter().map(|p| (p.agb.to_string(), format!("{} ({})", p.name, p.address.city))).collect(),
+        practices.into_iter().map(|p| (p.code.to_string(), format!("{} ({})", p.name, p.address.city))).collect(),
         organizations.into_iter().map(|o| (o.code.to_string(), format!("{} ({})", o.name, o.domain.label()))).collect(),
     ))
 }
@@ -559,10 +559,10 @@ fn member_date(value: &str, field: &str) -> Result<NaiveDate, Error> {
 
 async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
     let mut detail = region::network(&ctx, &parse_code(&code)?).await?;
-    let agb: AgbCode =
+    let practice: Code =
         form.member.parse().map_err(|e: wijkregie_core::error::Invalid| Error::Invalid(vec![e.at("member")]))?;
     let from = member_date(&form.from, "from")?;
-    detail.network.practices.push(Membership { member: agb, from, until: None });
+    detail.network.practices.push(Membership { member: practice, from, until: None });
     region::save_network(&ctx, detail.network.clone()).await?;
     Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use wijkregie_core::access::{authorize, Action, Object, Principal, Refusal};
 use wijkregie_core::codes::{AgbCode, Code, Postcode};
 use wijkregie_core::date::{display_date, parse_date};
-use wijkregie_core::region::{Address, Network, PatientCount, Practice};
+use wijkregie_core::region::{Address, Network, PatientCount, Practice, PracticeContact};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -27,9 +27,9 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/praktijken", get(list))
         .route("/praktijken/nieuw", get(new_form).post(create))
-        .route("/praktijken/{agb}", get(show))
-        .route("/praktijken/{agb}/bewerken", get(edit_form).post(update))
-        .route("/praktijken/{agb}/ingeschreven-patienten", post(add_count))
+        .route("/praktijken/{code}", get(show))
+        .route("/praktijken/{code}/bewerken", get(edit_form).post(update))
+        .route("/praktijken/{code}/ingeschreven-patienten", post(add_count))
 }
 
 /// Dutch house numbers have at most five digits (as in the region file).
@@ -44,10 +44,10 @@ const MAX_PATIENTS: u32 = 100_000;
 fn sees_counts(p: &Principal, practice: &Practice, visible: &[Network]) -> bool {
     let networks: Vec<Code> = visible
         .iter()
-        .filter(|n| n.practices.iter().any(|m| m.member == practice.agb))
+        .filter(|n| n.practices.iter().any(|m| m.member == practice.code))
         .map(|n| n.code.clone())
         .collect();
-    authorize(p, Action::View, Object::RegisteredPatients { agb: &practice.agb, networks: &networks }).is_ok()
+    authorize(p, Action::View, Object::RegisteredPatients { practice: &practice.code, networks: &networks }).is_ok()
 }
 
 /// Whether the new-item form is offered; saving is decided again by the
@@ -57,6 +57,8 @@ fn may_create(p: &Principal) -> bool {
 }
 
 struct PracticeRow {
+    code: String,
+    /// The AGB code, or "AGB onbekend".
     agb: String,
     name: String,
     city: String,
@@ -82,7 +84,8 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
         .practices
         .iter()
         .map(|p| PracticeRow {
-            agb: p.agb.to_string(),
+            code: p.code.to_string(),
+            agb: agb_text(p),
             name: p.name.clone(),
             city: p.address.city.clone(),
             wijk: p.wijk.as_ref().map(|code| {
@@ -123,7 +126,13 @@ struct CountRow {
 #[template(path = "practice_show.html")]
 struct ShowPage {
     layout: Layout,
+    code: String,
     agb: String,
+    /// Without an AGB code the practice is not paid; the page says so.
+    agb_unknown: bool,
+    phone: Option<String>,
+    email: Option<String>,
+    opening_hours: Option<String>,
     name: String,
     street: String,
     postcode: String,
@@ -139,8 +148,13 @@ struct ShowPage {
     errors: Errors,
 }
 
-fn parse_agb(agb: &str) -> Result<AgbCode, Error> {
-    agb.parse().map_err(|_| Error::NotFound(format!("praktijk '{agb}'")))
+fn parse_code(code: &str) -> Result<Code, Error> {
+    code.parse().map_err(|_| Error::NotFound(format!("praktijk '{code}'")))
+}
+
+/// The AGB code as shown: never invented, so "AGB onbekend" when missing.
+fn agb_text(p: &Practice) -> String {
+    p.agb.as_ref().map_or_else(|| "AGB onbekend".to_owned(), ToString::to_string)
 }
 
 /// The wijk's name for a practice page; the code alone when the wijk is gone.
@@ -171,7 +185,7 @@ async fn show_page(
     let networks = networks
         .iter()
         .flat_map(|n| {
-            n.practices.iter().filter(|m| m.member == p.agb).map(|m| MembershipRow {
+            n.practices.iter().filter(|m| m.member == p.code).map(|m| MembershipRow {
                 code: n.code.to_string(),
                 name: n.name.clone(),
                 from: display_date(m.from),
@@ -183,7 +197,12 @@ async fn show_page(
     let status = errors.status();
     let page = ShowPage {
         layout: Layout::new(p.name.clone(), visit, "/praktijken"),
-        agb: p.agb.to_string(),
+        code: p.code.to_string(),
+        agb: agb_text(&p),
+        agb_unknown: p.agb.is_none(),
+        phone: p.contact.phone.clone(),
+        email: p.contact.email.clone(),
+        opening_hours: p.contact.opening_hours.clone(),
         name: p.name.clone(),
         street,
         postcode: a.postcode.display(),
@@ -209,8 +228,8 @@ async fn show_page(
     Ok((status, render(page)?).into_response())
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, HttpError> {
-    let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
+async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
+    let detail = region::practice(&ctx, &parse_code(&code)?).await?;
     let form = CountForm { date: wijkregie_core::clock::nl_today().to_string(), count: String::new() };
     show_page(&ctx, &visit, detail, form, vec![]).await
 }
@@ -265,26 +284,35 @@ impl CountForm {
 async fn add_count(
     ctx: Ctx,
     visit: Visit,
-    Path(agb): Path<String>,
+    Path(code): Path<String>,
     Form(form): Form<CountForm>,
 ) -> Result<Response, HttpError> {
-    let agb = parse_agb(&agb)?;
-    let detail = region::practice(&ctx, &agb).await?;
+    let code = parse_code(&code)?;
+    let detail = region::practice(&ctx, &code).await?;
     let count = match form.parse() {
         Ok(count) => count,
         // Someone who may not change the counts learns nothing from the form.
         Err(_) if !detail.may_edit_counts => return Err(Error::Forbidden(Refusal::OutOfScope).into()),
         Err(errors) => return show_page(&ctx, &visit, detail, form, errors).await,
     };
-    region::record_patient_count(&ctx, &agb, count).await?;
-    Ok(Redirect::to(&format!("/praktijken/{agb}#aantallen")).into_response())
+    region::record_patient_count(&ctx, &code, count).await?;
+    Ok(Redirect::to(&format!("/praktijken/{code}#aantallen")).into_response())
 }
 
 /// The practice form as typed.
 #[derive(Deserialize, Default)]
 struct PracticeForm {
+    /// Only on a new practice; empty means: the AGB code, else from the name.
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     agb: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    opening_hours: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -304,7 +332,11 @@ struct PracticeForm {
 impl PracticeForm {
     fn from_practice(p: &Practice) -> Self {
         Self {
-            agb: p.agb.to_string(),
+            code: p.code.to_string(),
+            agb: p.agb.as_ref().map(ToString::to_string).unwrap_or_default(),
+            phone: p.contact.phone.clone().unwrap_or_default(),
+            email: p.contact.email.clone().unwrap_or_default(),
+            opening_hours: p.contact.opening_hours.clone().unwrap_or_default(),
             name: p.name.clone(),
             street: p.address.street.clone(),
             house_number: p.address.house_number.to_string(),
@@ -317,8 +349,20 @@ impl PracticeForm {
 
     /// The practice as the form describes it; the counts are not on the form
     /// and are passed in.
-    fn to_practice(&self, agb: Option<AgbCode>, counts: Vec<PatientCount>) -> Result<Practice, Vec<FieldError>> {
+    fn to_practice(&self, code: Option<Code>, counts: Vec<PatientCount>) -> Result<Practice, Vec<FieldError>> {
         let mut problems = Vec::new();
+        let agb = match optional(&self.agb) {
+            None => Some(None),
+            Some(text) => text.parse::<AgbCode>().map_err(|e| problems.push(e.at("agb"))).ok().map(Some),
+        };
+        // A new practice's code: as typed, else its AGB code, else from its name.
+        let code = code.or_else(|| match optional(&self.code) {
+            Some(text) => text.parse::<Code>().map_err(|e| problems.push(e.at("code"))).ok(),
+            None => match &agb {
+                Some(Some(agb)) => agb.as_str().parse().ok(),
+                _ => Code::from_name(&self.name),
+            },
+        });
         let name = required("name", &self.name, "de naam is verplicht", &mut problems);
         let street = required("street", &self.street, "de straatnaam is verplicht", &mut problems);
         let house_number = match self.house_number.trim() {
@@ -351,9 +395,16 @@ impl PracticeForm {
             None => None,
             Some(w) => w.parse::<Code>().map_err(|e| problems.push(e.at("wijk"))).ok(),
         };
-        match (agb, house_number, postcode) {
-            (Some(agb), Some(house_number), Some(postcode)) if problems.is_empty() => Ok(Practice {
+        let contact = PracticeContact {
+            phone: optional(&self.phone),
+            email: optional(&self.email),
+            opening_hours: optional(&self.opening_hours),
+        };
+        match (code, agb, house_number, postcode) {
+            (Some(code), Some(agb), Some(house_number), Some(postcode)) if problems.is_empty() => Ok(Practice {
+                code,
                 agb,
+                contact,
                 name,
                 address: Address { street, house_number, house_number_suffix: suffix, postcode, city },
                 wijk,
@@ -389,8 +440,8 @@ async fn form_page(
     } else {
         (
             format!("{} bewerken", form.name),
-            format!("/praktijken/{}/bewerken", form.agb),
-            format!("/praktijken/{}", form.agb),
+            format!("/praktijken/{}/bewerken", form.code),
+            format!("/praktijken/{}", form.code),
         )
     };
     let mut wijk_choices = vec![(String::new(), "geen wijk".to_owned())];
@@ -421,27 +472,21 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<PracticeForm>) -> Resul
     if !may_create(&ctx.principal) {
         return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
-    let mut errors = Vec::new();
-    let agb = parsed::<AgbCode>("agb", &form.agb, "vul de AGB-code in", &mut errors);
-    let practice = match form.to_practice(agb, vec![]) {
-        Ok(p) if errors.is_empty() => p,
-        Ok(_) => return form_page(&ctx, &visit, true, form, errors).await,
-        Err(more) => {
-            errors.extend(more);
-            return form_page(&ctx, &visit, true, form, errors).await;
-        }
+    let practice = match form.to_practice(None, vec![]) {
+        Ok(p) => p,
+        Err(errors) => return form_page(&ctx, &visit, true, form, errors).await,
     };
-    let agb = practice.agb.clone();
+    let code = practice.code.clone();
     match region::create_practice(&ctx, practice).await {
-        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{agb}")).into_response()),
-        Err(Error::Conflict(taken)) => form_page(&ctx, &visit, true, form, vec![FieldError::new("agb", taken)]).await,
+        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{code}")).into_response()),
+        Err(Error::Conflict(taken)) => form_page(&ctx, &visit, true, form, vec![FieldError::new("code", taken)]).await,
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, true, form, errors).await,
         Err(e) => Err(e.into()),
     }
 }
 
-async fn edit_form(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Response, HttpError> {
-    let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
+async fn edit_form(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
+    let detail = region::practice(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
         return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
@@ -451,23 +496,23 @@ async fn edit_form(ctx: Ctx, visit: Visit, Path(agb): Path<String>) -> Result<Re
 async fn update(
     ctx: Ctx,
     visit: Visit,
-    Path(agb): Path<String>,
+    Path(code): Path<String>,
     Form(mut form): Form<PracticeForm>,
 ) -> Result<Response, HttpError> {
-    let detail = region::practice(&ctx, &parse_agb(&agb)?).await?;
+    let detail = region::practice(&ctx, &parse_code(&code)?).await?;
     if !detail.may_edit {
         return Err(Error::Forbidden(Refusal::OutOfScope).into());
     }
     let stored = detail.practice;
-    form.agb = stored.agb.to_string();
+    form.code = stored.code.to_string();
     // The counts are not on this form; the service keeps them as stored for
     // users who may not change them anyway.
-    let practice = match form.to_practice(Some(stored.agb.clone()), stored.registered_patients.clone()) {
+    let practice = match form.to_practice(Some(stored.code.clone()), stored.registered_patients.clone()) {
         Ok(p) => p,
         Err(errors) => return form_page(&ctx, &visit, false, form, errors).await,
     };
     match region::save_practice(&ctx, practice).await {
-        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{}", stored.agb)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{}", stored.code)).into_response()),
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, false, form, errors).await,
         Err(e) => Err(e.into()),
     }
@@ -480,6 +525,10 @@ mod tests {
     fn form() -> PracticeForm {
         PracticeForm {
             agb: "01012345".into(),
+            code: String::new(),
+            phone: "035 123 45 67".into(),
+            email: String::new(),
+            opening_hours: String::new(),
             name: "Huisartsenpraktijk De Linde".into(),
             street: "Lindelaan".into(),
             house_number: "12".into(),
@@ -492,10 +541,19 @@ mod tests {
 
     #[test]
     fn a_good_form_becomes_a_practice_with_a_normalised_postcode() {
-        let p = form().to_practice(Some("01012345".parse().unwrap()), vec![]).unwrap();
+        let p = form().to_practice(None, vec![]).unwrap();
+        assert_eq!(p.code.as_str(), "01012345", "a new practice with an AGB code has it as its code");
+        assert_eq!(p.contact.phone.as_deref(), Some("035 123 45 67"));
         assert_eq!(p.address.postcode.as_str(), "1215EK");
         assert_eq!(p.address.house_number_suffix, None);
         assert_eq!(p.wijk.unwrap().as_str(), "noord");
+    }
+
+    #[test]
+    fn a_practice_without_agb_gets_a_code_from_its_name_and_no_invented_agb() {
+        let p = PracticeForm { agb: " ".into(), ..form() }.to_practice(None, vec![]).unwrap();
+        assert_eq!(p.code.as_str(), "huisartsenpraktijk-de-linde");
+        assert_eq!(p.agb, None);
     }
 
     #[test]
@@ -505,10 +563,11 @@ mod tests {
             house_number: "0".into(),
             postcode: "0215EK".into(),
             wijk: "Noord".into(),
+            agb: "1234".into(),
             ..form()
         };
         let fields: Vec<String> = bad.to_practice(None, vec![]).unwrap_err().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["name", "house_number", "postcode", "wijk"]);
+        assert_eq!(fields, ["agb", "name", "house_number", "postcode", "wijk"]);
     }
 
     #[test]

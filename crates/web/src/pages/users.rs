@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 use wijkregie_core::access::{authorize, Action, Object, Refusal, Role, Scope};
-use wijkregie_core::codes::{AgbCode, Code};
+use wijkregie_core::codes::Code;
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -115,11 +115,18 @@ fn parse_scope(role: Role, text: &str, region: &Visible) -> Result<Scope, FieldE
             Ok(Scope::Networks(codes))
         }
         Role::Practice => {
-            let agb: AgbCode = text.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;
-            if !region.practices.iter().any(|p| p.agb == agb) {
-                return Err(problem(format!("praktijk met AGB-code {agb} bestaat niet")));
+            // A practice by its code or by its AGB code.
+            let text = text.trim();
+            match region
+                .practices
+                .iter()
+                .find(|p| p.code.as_str() == text || p.agb.as_ref().is_some_and(|a| a.as_str() == text))
+            {
+                Some(p) => Ok(Scope::Practice(p.code.clone())),
+                None => Err(problem(format!(
+                    "praktijk '{text}' bestaat niet: vul de code of de AGB-code van de praktijk in"
+                ))),
             }
-            Ok(Scope::Practice(agb))
         }
         Role::Organization => {
             let code: Code = text.parse().map_err(|e: wijkregie_core::error::Invalid| problem(e.0))?;

@@ -88,6 +88,7 @@ struct NetworkRow {
 }
 
 struct PracticeRow {
+    code: String,
     agb: String,
     name: String,
     address: String,
@@ -131,7 +132,12 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
             .collect(),
         practices: practices
             .iter()
-            .map(|p| PracticeRow { agb: p.agb.to_string(), name: p.name.clone(), address: p.address.to_string() })
+            .map(|p| PracticeRow {
+                code: p.code.to_string(),
+                agb: p.agb.as_ref().map_or_else(|| "onbekend".to_owned(), ToString::to_string),
+                name: p.name.clone(),
+                address: p.address.to_string(),
+            })
             .collect(),
         may_edit,
     })

@@ -152,11 +152,11 @@ impl TestApp {
             .practices
             .iter()
             .find(|p| {
-                p.agb != own_practice
+                p.code != own_practice
                     && !region
                         .networks
                         .iter()
-                        .any(|n| mine.contains(&n.code) && n.practices.iter().any(|m| m.member == p.agb))
+                        .any(|n| mine.contains(&n.code) && n.practices.iter().any(|m| m.member == p.code))
             })
             .expect("a practice outside the wijkmanager's networks")
             .clone();

@@ -131,7 +131,7 @@ async fn an_approved_quarter_never_changes_and_a_correction_follows() {
         drop(conn);
         let network = snapshot.networks.iter().find(|n| n.code.as_str() == "wsv-binnenstad").unwrap();
         let agb = network.practices_on(d("2025-04-01")).next().unwrap().clone();
-        let mut practice = snapshot.practices.iter().find(|p| p.agb == agb).unwrap().clone();
+        let mut practice = snapshot.practices.iter().find(|p| p.code == agb).unwrap().clone();
         let latest = practice
             .registered_patients
             .iter_mut()

@@ -25,7 +25,7 @@ fn codes(app: &TestApp) -> Codes {
         other_network: other.code.to_string(),
         other_network_name: other.name.clone(),
         own_practice: own_practice.to_string(),
-        other_practice: other_practice.agb.to_string(),
+        other_practice: other_practice.code.to_string(),
         other_practice_name: other_practice.name.clone(),
     }
 }
@@ -298,7 +298,7 @@ async fn openapi_document_describes_every_route() {
     for p in [
         "/api/v1/networks",
         "/api/v1/networks/{code}",
-        "/api/v1/practices/{agb}",
+        "/api/v1/practices/{code}",
         "/api/v1/wijken",
         "/api/v1/audit-log",
         "/api/v1/tokens",

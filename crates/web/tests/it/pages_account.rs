@@ -265,7 +265,7 @@ async fn the_region_adds_users_whose_scope_exists() {
             ),
             (
                 user("a@example.nl", "praktijk", "12345678", "lang genoeg wachtwoord"),
-                "praktijk met AGB-code 12345678 bestaat niet",
+                "praktijk '12345678' bestaat niet",
             ),
             (user("a@example.nl", "praktijk", "123", "lang genoeg wachtwoord"), "precies 8 cijfers"),
             (user("a@example.nl", "netwerkpartner", "", "lang genoeg wachtwoord"), "geen geldige code"),

@@ -313,7 +313,7 @@ async fn a_practice_searches_from_its_own_door_and_can_filter_by_network() {
         let app = TestApp::start(engine).await;
         let region = wijkregie_formats::demo::region();
         let Scope::Practice(agb) = app.scope(Role::Practice) else { panic!() };
-        let practice = region.practices.iter().find(|p| p.agb == agb).unwrap();
+        let practice = region.practices.iter().find(|p| p.code == agb).unwrap();
         let client = app.login(Role::Practice).await;
         let (_, page) = app.get(&client, "/aanbod").await;
         assert!(page.contains(&format!("value=\"{}\"", practice.address.postcode)), "{engine:?}: postcode prefilled");

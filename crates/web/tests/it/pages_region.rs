@@ -26,7 +26,7 @@ fn codes(app: &TestApp) -> Codes {
     let Scope::Networks(mine) = app.scope(Role::Networks) else { panic!("wijkmanager has networks") };
     let Scope::Practice(own_practice) = app.scope(Role::Practice) else { panic!("praktijk has a practice") };
     let Scope::Organization(own_org) = app.scope(Role::Organization) else { panic!("partner has an organisation") };
-    let in_my_networks = |agb: &wijkregie_core::codes::AgbCode| {
+    let in_my_networks = |agb: &wijkregie_core::codes::Code| {
         region.networks.iter().any(|n| mine.contains(&n.code) && n.practices.iter().any(|m| &m.member == agb))
     };
     let (other_network, other_practice) = app.outside_scopes();
@@ -46,16 +46,16 @@ fn codes(app: &TestApp) -> Codes {
         .iter()
         .find(|w| {
             let practices: Vec<_> = region.practices.iter().filter(|p| p.wijk.as_ref() == Some(&w.code)).collect();
-            !practices.is_empty() && practices.iter().all(|p| !in_my_networks(&p.agb))
+            !practices.is_empty() && practices.iter().all(|p| !in_my_networks(&p.code))
         })
         .expect("a wijk outside the wijkmanager's networks");
-    let name_of = |agb: &wijkregie_core::codes::AgbCode| {
-        region.practices.iter().find(|p| &p.agb == agb).map(|p| p.name.clone()).unwrap()
+    let name_of = |agb: &wijkregie_core::codes::Code| {
+        region.practices.iter().find(|p| &p.code == agb).map(|p| p.name.clone()).unwrap()
     };
     Codes {
         own_practice_name: name_of(&own_practice),
         own_practice: own_practice.to_string(),
-        other_practice: other_practice.agb.to_string(),
+        other_practice: other_practice.code.to_string(),
         other_practice_name: other_practice.name.clone(),
         other_network_name: other_network.name.clone(),
         own_org_name: region.organizations.iter().find(|o| o.code == own_org).unwrap().name.clone(),
@@ -338,6 +338,14 @@ async fn the_region_adds_a_practice_with_a_valid_agb_code() {
         assert!(body.contains("Huisartsenpraktijk Nieuwlicht") && body.contains("5811 AB"), "{engine:?}");
         let (_, list) = app.get(&admin, "/praktijken").await;
         assert!(list.contains("Huisartsenpraktijk Nieuwlicht"));
+
+        // Without an AGB code: a code from the name, never an invented AGB.
+        fields[0] = ("agb", "");
+        fields[1] = ("name", "Gezondheidscentrum Zonder Nummer");
+        let (status, location, _) = app.post(&admin, "/praktijken/nieuw", &fields).await;
+        assert_eq!((status, location.as_str()), (303, "/praktijken/gezondheidscentrum-zonder-nummer"), "{engine:?}");
+        let (_, body) = app.get(&admin, "/praktijken/gezondheidscentrum-zonder-nummer").await;
+        assert!(body.contains("AGB onbekend") && body.contains("telt de praktijk niet mee"), "{engine:?}");
 
         let wm = app.login(Role::Networks).await;
         fields[0] = ("agb", "01999998");

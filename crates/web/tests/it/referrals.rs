@@ -64,7 +64,7 @@ async fn outsiders(app: &TestApp) -> (Client, Client) {
     let region = wijkregie_formats::demo::region();
     let Scope::Practice(own_practice) = app.scope(Role::Practice) else { panic!() };
     let Scope::Organization(own_org) = app.scope(Role::Organization) else { panic!() };
-    let other_practice = region.practices.iter().find(|p| p.agb != own_practice).unwrap().agb.clone();
+    let other_practice = region.practices.iter().find(|p| p.code != own_practice).unwrap().code.clone();
     let other_org = region.organizations.iter().find(|o| o.code != own_org).unwrap().code.clone();
     let mut clients = vec![];
     for (email, role, scope) in [

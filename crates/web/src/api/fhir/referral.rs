@@ -20,6 +20,7 @@ fn refs(ctx: &Ctx, l: &Listed) -> FhirRefs {
     FhirRefs {
         base_url: base_url(ctx),
         practice_name: l.practice.clone(),
+        practice_agb: l.practice_agb.clone(),
         organization_name: l.organization.clone(),
         hulpvraag_name: l.hulpvraag.clone(),
         service_name: l.service.clone(),
@@ -110,6 +111,7 @@ async fn read(ctx: Ctx, id: &str, kind: Kind) -> Result<Response, HttpError> {
         overdue: d.overdue,
         service: d.service,
         practice: d.practice,
+        practice_agb: d.practice_agb,
         organization: d.organization,
         hulpvraag: d.hulpvraag,
         location: d.location,

@@ -12,3 +12,4 @@ mod boundaries;
 mod cli;
 mod finance;
 mod hsds;
+mod population;

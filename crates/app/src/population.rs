@@ -234,15 +234,19 @@ fn years_text(years: &[i32]) -> String {
 pub fn summary(file: &Prepared, coverage: &Coverage) -> Vec<Note> {
     let mut notes = Vec::new();
     if file.not_kept > 0 {
+        let figures =
+            if file.not_kept == 1 { "1 cijfer is".to_owned() } else { format!("{} cijfers zijn", file.not_kept) };
         notes.push(Note::info(format!(
-            "{} cijfers zijn niet bewaard: wijkregie bewaart de groep 18 jaar of ouder ({AGE_18_PLUS}), en van 65 jaar \
-             of ouder ({AGE_65_PLUS}) alleen ernstige eenzaamheid; 18 tot 65 jaar ({AGE_18_TO_64}) niet.",
-            file.not_kept
+            "{figures} niet bewaard: wijkregie bewaart de groep 18 jaar of ouder ({AGE_18_PLUS}), en van 65 jaar \
+             of ouder ({AGE_65_PLUS}) alleen ernstige eenzaamheid; 18 tot 65 jaar ({AGE_18_TO_64}) niet."
         )));
     }
     if !file.unknown_age_groups.is_empty() {
-        let groups: Vec<String> =
-            file.unknown_age_groups.iter().map(|(group, n)| format!("'{group}' ({n} cijfers)")).collect();
+        let groups: Vec<String> = file
+            .unknown_age_groups
+            .iter()
+            .map(|(group, n)| format!("'{group}' ({n} {})", if *n == 1 { "cijfer" } else { "cijfers" }))
+            .collect();
         notes.push(Note::warning(format!(
             "Onbekende leeftijdsgroepen, niet bewaard: {}. 50120NED kent {AGE_18_PLUS} (18 jaar of ouder), \
              {AGE_18_TO_64} (18 tot 65 jaar) en {AGE_65_PLUS} (65 jaar of ouder).",

@@ -18,10 +18,11 @@ use wijkregie_core::population::{
     default_rules, rule_set_problems, suggest, AreaFigure, Indicator, Profile, Reference, ReferenceLevel, Suggestion,
     ThemeRule, Value,
 };
-use wijkregie_core::region::Area;
+use wijkregie_core::region::{Area, Wijk};
 use wijkregie_core::FieldError;
 use wijkregie_formats::population::{
-    health_indicator, parse_health, parse_kwb, AreaCode, HealthImport, KwbImport, LineError, PublishedFigure,
+    age_group_title, health_indicator, parse_health, parse_kwb, AreaCode, HealthImport, KwbImport, LineError,
+    PublishedFigure, AGE_18_PLUS, AGE_18_TO_64, AGE_65_PLUS,
 };
 use wijkregie_store::population::{self as db, RulesChange, SaveReport, StoredFigure, NEDERLAND};
 
@@ -92,8 +93,14 @@ pub struct Prepared {
     pub years: Vec<i32>,
     pub areas: usize,
     pub unknown: usize,
-    /// Health figures of age groups wijkregie does not keep (19–64, 75+, …).
+    /// Health figures of published age groups wijkregie does not keep
+    /// (18 to 64; 65+ other than severe loneliness).
     pub not_kept: usize,
+    /// Health figures of age groups 50120NED does not publish, by the name
+    /// the file gave them, with how many figures each had; not kept.
+    pub unknown_age_groups: Vec<(String, usize)>,
+    /// Columns of a health file wijkregie neither reads nor knows to leave alone.
+    pub unread_columns: Vec<String>,
 }
 
 fn prepared(mut figures: Vec<StoredFigure>, not_kept: usize) -> Prepared {
@@ -107,6 +114,8 @@ fn prepared(mut figures: Vec<StoredFigure>, not_kept: usize) -> Prepared {
         areas: areas.len(),
         unknown: figures.iter().filter(|f| f.value == Value::Unknown).count(),
         not_kept,
+        unknown_age_groups: Vec::new(),
+        unread_columns: Vec::new(),
         figures,
     }
 }
@@ -120,18 +129,172 @@ pub fn prepare_kwb(file: &KwbImport, vintage: Option<i32>) -> Prepared {
 /// wijkregie has a 65+ indicator, other age groups not kept.
 pub fn prepare_health(file: &HealthImport, vintage: Option<i32>) -> Prepared {
     let mut not_kept = 0;
+    let mut unknown_groups: BTreeMap<String, usize> = BTreeMap::new();
     let figures = file
         .figures
         .iter()
         .filter_map(|f| match health_indicator(f.age_group.as_deref(), f.indicator) {
             Some(indicator) => Some(stored(f, indicator, vintage)),
             None => {
-                not_kept += 1;
+                match f.age_group.as_deref() {
+                    Some(group) if age_group_title(group).is_none() => {
+                        *unknown_groups.entry(group.to_owned()).or_default() += 1;
+                    }
+                    _ => not_kept += 1,
+                }
                 None
             }
         })
         .collect();
-    prepared(figures, not_kept)
+    Prepared {
+        unknown_age_groups: unknown_groups.into_iter().collect(),
+        unread_columns: file.unread_columns.clone(),
+        ..prepared(figures, not_kept)
+    }
+}
+
+/// How many of the region's areas a file gave figures: the first thing to
+/// know after an import, because a file in another area vintage than the
+/// region's wijken (RIVM 2020 against wijken drawn in 2019, say) is stored
+/// whole and yet fills no wijkprofiel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// The CBS areas of the region's wijken (code and vintage), each once.
+    pub region_areas: usize,
+    /// Of those, the ones with at least one known figure in the file.
+    pub covered: usize,
+    /// Of the others, those the file has under the same code in another
+    /// vintage.
+    pub same_code_other_vintage: usize,
+    /// The vintages of the region's areas, and of the file's figures.
+    pub region_vintages: Vec<i32>,
+    pub file_vintages: Vec<i32>,
+}
+
+/// The coverage of `file` over the areas of `wijken`.
+pub fn coverage(file: &Prepared, wijken: &[Wijk]) -> Coverage {
+    let region: BTreeSet<(String, i32)> =
+        wijken.iter().flat_map(|w| &w.areas).map(|a| (a.code.to_string(), i32::from(a.year))).collect();
+    let known = file.figures.iter().filter(|f| matches!(f.value, Value::Known(_)));
+    let in_file: BTreeSet<(&str, i32)> = known.clone().map(|f| (f.area.as_str(), f.vintage)).collect();
+    let codes_in_file: BTreeSet<&str> = known.map(|f| f.area.as_str()).collect();
+    let covered = region.iter().filter(|(code, year)| in_file.contains(&(code.as_str(), *year))).count();
+    let same_code_other_vintage = region
+        .iter()
+        .filter(|(code, year)| !in_file.contains(&(code.as_str(), *year)) && codes_in_file.contains(code.as_str()))
+        .count();
+    Coverage {
+        region_areas: region.len(),
+        covered,
+        same_code_other_vintage,
+        region_vintages: region.iter().map(|(_, y)| *y).collect::<BTreeSet<_>>().into_iter().collect(),
+        file_vintages: file.figures.iter().map(|f| f.vintage).collect::<BTreeSet<_>>().into_iter().collect(),
+    }
+}
+
+/// The coverage of a prepared file over the region's wijken as they are now.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn region_coverage(ctx: &Ctx, file: &Prepared) -> Result<Coverage> {
+    authorize(&ctx.principal, Action::View, Object::Wijk)?;
+    let mut conn = ctx.app.store.conn().await?;
+    let data = ctx.app.region_data.current(&mut conn).await?;
+    Ok(coverage(file, data.wijken()))
+}
+
+/// One line of an import's summary, in Dutch; a warning is something the
+/// regio-beheerder must look at before relying on the figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub text: String,
+    pub warning: bool,
+}
+
+impl Note {
+    fn info(text: String) -> Self {
+        Self { text, warning: false }
+    }
+
+    fn warning(text: String) -> Self {
+        Self { text, warning: true }
+    }
+}
+
+fn years_text(years: &[i32]) -> String {
+    let years: Vec<String> = years.iter().map(ToString::to_string).collect();
+    match years.as_slice() {
+        [] => "geen".to_owned(),
+        [one] => one.clone(),
+        [head @ .., last] => format!("{} en {last}", head.join(", ")),
+    }
+}
+
+/// What an import says beyond its counts, the same for the CLI and the
+/// upload page: figures not kept and why, columns not read, and (always
+/// last) how many of the region's areas received figures.
+pub fn summary(file: &Prepared, coverage: &Coverage) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if file.not_kept > 0 {
+        let figures =
+            if file.not_kept == 1 { "1 cijfer is".to_owned() } else { format!("{} cijfers zijn", file.not_kept) };
+        notes.push(Note::info(format!(
+            "{figures} niet bewaard: wijkregie bewaart de groep 18 jaar of ouder ({AGE_18_PLUS}), en van 65 jaar \
+             of ouder ({AGE_65_PLUS}) alleen ernstige eenzaamheid; 18 tot 65 jaar ({AGE_18_TO_64}) niet."
+        )));
+    }
+    if !file.unknown_age_groups.is_empty() {
+        let groups: Vec<String> = file
+            .unknown_age_groups
+            .iter()
+            .map(|(group, n)| format!("'{group}' ({n} {})", if *n == 1 { "cijfer" } else { "cijfers" }))
+            .collect();
+        notes.push(Note::warning(format!(
+            "Onbekende leeftijdsgroepen, niet bewaard: {}. 50120NED kent {AGE_18_PLUS} (18 jaar of ouder), \
+             {AGE_18_TO_64} (18 tot 65 jaar) en {AGE_65_PLUS} (65 jaar of ouder).",
+            groups.join(", ")
+        )));
+    }
+    if !file.unread_columns.is_empty() {
+        notes.push(Note::info(format!(
+            "Kolommen die wijkregie niet leest en die dus niet zijn bewaard: {}.",
+            file.unread_columns.join(", ")
+        )));
+    }
+    notes.extend(coverage_notes(coverage));
+    notes
+}
+
+fn coverage_notes(c: &Coverage) -> Vec<Note> {
+    if c.region_areas == 0 {
+        return vec![Note::warning(
+            "Let op: de regio heeft nog geen wijken met CBS-gebieden, dus geen wijkprofiel toont deze cijfers. \
+             Leg eerst de wijken en hun gebieden vast."
+                .to_owned(),
+        )];
+    }
+    let mut notes =
+        vec![Note::info(format!("{} van de {} gebieden van de regio kregen cijfers.", c.covered, c.region_areas))];
+    let elsewhere = match c.same_code_other_vintage {
+        0 => None,
+        1 => Some(
+            " 1 gebied van de regio staat er wel in met dezelfde code, maar in een andere gebiedsindeling.".to_owned(),
+        ),
+        n => Some(format!(
+            " {n} gebieden van de regio staan er wel in met dezelfde code, maar in een andere gebiedsindeling."
+        )),
+    };
+    if c.covered == 0 {
+        notes.push(Note::warning(format!(
+            "Let op: geen enkel gebied van de regio kreeg cijfers. De gebieden van de regio hebben gebiedsindeling \
+             {}, de cijfers in dit bestand gebiedsindeling {}.{} Klopt de gebiedsindeling (jaar) van het bestand? \
+             Geef die anders op bij het inlezen, maar alleen voor gebieden die CBS niet veranderde.",
+            years_text(&c.region_vintages),
+            years_text(&c.file_vintages),
+            elsewhere.unwrap_or_default()
+        )));
+    } else if let Some(elsewhere) = elsewhere {
+        notes.push(Note::info(elsewhere.trim_start().to_owned()));
+    }
+    notes
 }
 
 /// Stores prepared figures in one transaction, in chunks so `progress` can
@@ -184,6 +347,15 @@ pub struct Uploaded {
     pub added: usize,
     pub changed: usize,
     pub unchanged: usize,
+    /// What the import says beyond its counts ([`summary`]).
+    pub notes: Vec<Note>,
+}
+
+impl Uploaded {
+    /// Whether a note asks the regio-beheerder to look before relying on it.
+    pub fn has_warning(&self) -> bool {
+        self.notes.iter().any(|n| n.warning)
+    }
 }
 
 /// The page shows at most this many problems of a refused file; the rest
@@ -233,6 +405,7 @@ pub async fn upload(
             if report.added + report.changed > 0 {
                 crate::region_data::warm(&ctx.app);
             }
+            let notes = summary(&prepared, &region_coverage(ctx, &prepared).await?);
             Ok(Uploaded {
                 file_name,
                 what: figures.label(),
@@ -244,6 +417,7 @@ pub async fn upload(
                 added: report.added,
                 changed: report.changed,
                 unchanged: report.unchanged,
+                notes,
             })
         }
         Upload::Boundaries => {
@@ -462,4 +636,100 @@ pub async fn import_demo(ctx: &Ctx) -> Result<()> {
         import(ctx, "population.import_health", &prepare_health(&file, VINTAGE), &|_| {}).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn wijk(areas: &[(&str, u16)]) -> Wijk {
+        Wijk {
+            code: "wijk".parse().unwrap(),
+            name: "Wijk".to_owned(),
+            areas: areas.iter().map(|(code, year)| Area { code: code.parse().unwrap(), year: *year }).collect(),
+        }
+    }
+
+    fn kwb(text: &str, year: i32, vintage: Option<i32>) -> Prepared {
+        parse_file(FigureFile::Kwb, text.as_bytes(), "kwb.csv", Some(year), vintage).unwrap()
+    }
+
+    fn texts(notes: &[Note]) -> Vec<(&str, bool)> {
+        notes.iter().map(|n| (n.text.as_str(), n.warning)).collect()
+    }
+
+    #[test]
+    fn the_summary_ends_with_how_many_of_the_regions_areas_received_figures() {
+        let wijken = [wijk(&[("WK199101", 2024), ("WK199102", 2024)]), wijk(&[("BU19930101", 2024)])];
+        // A hidden figure is no figure: BU19930101 is in the file, unknown.
+        let file = kwb("gwb_code_10;a_inw\nWK199101;100\nBU19930101;.\nGM1991;900\n", 2024, None);
+        let notes = summary(&file, &coverage(&file, &wijken));
+        assert_eq!(texts(&notes), [("1 van de 3 gebieden van de regio kregen cijfers.", false)]);
+    }
+
+    /// Before issue 16, a file of another vintage than the region's wijken
+    /// was stored without a word, and no wijkprofiel showed it.
+    #[test]
+    fn a_file_in_another_vintage_is_warned_about_loudly() {
+        let wijken = [wijk(&[("WK199101", 2019), ("WK199102", 2019)])];
+        let file = kwb("gwb_code_10;a_inw\nWK199101;100\n", 2020, None);
+        let c = coverage(&file, &wijken);
+        assert_eq!((c.region_areas, c.covered, c.same_code_other_vintage), (2, 0, 1));
+        let notes = summary(&file, &c);
+        assert_eq!(
+            texts(&notes),
+            [
+                ("0 van de 2 gebieden van de regio kregen cijfers.", false),
+                (
+                    "Let op: geen enkel gebied van de regio kreeg cijfers. De gebieden van de regio hebben \
+                     gebiedsindeling 2019, de cijfers in dit bestand gebiedsindeling 2020. 1 gebied van de regio \
+                     staat er wel in met dezelfde code, maar in een andere gebiedsindeling. Klopt de gebiedsindeling \
+                     (jaar) van het bestand? Geef die anders op bij het inlezen, maar alleen voor gebieden die CBS \
+                     niet veranderde.",
+                    true
+                ),
+            ]
+        );
+        let vintage_given = kwb("gwb_code_10;a_inw\nWK199101;100\n", 2020, Some(2019));
+        assert_eq!(coverage(&vintage_given, &wijken).covered, 1);
+        let no_wijken = summary(&file, &coverage(&file, &[]));
+        assert!(no_wijken[0].warning && no_wijken[0].text.contains("nog geen wijken"), "{no_wijken:?}");
+    }
+
+    /// Before issue 16 all 65+ rows of a real file were "other age groups,
+    /// not kept" (80200 was expected as 53950), and a group wijkregie does
+    /// not know was only counted.
+    #[test]
+    fn health_summaries_name_what_was_not_kept() {
+        let text =
+            "WijkenEnBuurten;Perioden;Leeftijd;Marges;ErnstigZeerErnstigEenzaam_28;Roker_11;NieuweIndicator_40\n\
+                    WK199101;2022JJ00;20300;MW00000;10;20;1\n\
+                    WK199101;2022JJ00;80200;MW00000;15;12;1\n\
+                    WK199101;2022JJ00;53115;MW00000;9;22;1\n\
+                    WK199101;2022JJ00;75 jaar of ouder;MW00000;18;8;1\n";
+        let file = parse_file(FigureFile::Health, text.as_bytes(), "50120NED.csv", None, None).unwrap();
+        let kept: Vec<Indicator> = file.figures.iter().map(|f| f.indicator).collect();
+        assert_eq!(kept, [Indicator::SeverelyLonely, Indicator::Smoker, Indicator::SeverelyLonely65Plus]);
+        let wijken = [wijk(&[("WK199101", 2022)])];
+        let notes = summary(&file, &coverage(&file, &wijken));
+        assert_eq!(
+            texts(&notes),
+            [
+                (
+                    "3 cijfers zijn niet bewaard: wijkregie bewaart de groep 18 jaar of ouder (20300), en van 65 jaar \
+                     of ouder (80200) alleen ernstige eenzaamheid; 18 tot 65 jaar (53115) niet.",
+                    false
+                ),
+                (
+                    "Onbekende leeftijdsgroepen, niet bewaard: '75 jaar of ouder' (2 cijfers). 50120NED kent 20300 \
+                     (18 jaar of ouder), 53115 (18 tot 65 jaar) en 80200 (65 jaar of ouder).",
+                    true
+                ),
+                ("Kolommen die wijkregie niet leest en die dus niet zijn bewaard: NieuweIndicator_40.", false),
+                ("1 van de 1 gebieden van de regio kregen cijfers.", false),
+            ]
+        );
+    }
 }

@@ -39,8 +39,9 @@ impl RegionArea {
     /// km² are 1,000 m²; CBS generalises outlines anyway, so the third
     /// decimal is already generous).
     pub fn size_km2(&self) -> Option<Number> {
-        use geo::GeodesicArea;
-        self.outline.as_ref().map(|g| Number::from_thousandths((g.geodesic_area_unsigned() / 1_000.0).round() as i64))
+        // Oriented before measuring: PDOK's rings run clockwise (issue 16).
+        let area = |g| wijkregie_formats::boundaries::area_m2(g);
+        self.outline.as_ref().map(|g| Number::from_thousandths((area(g) / 1_000.0).round() as i64))
     }
 }
 

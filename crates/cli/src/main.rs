@@ -176,8 +176,11 @@ enum ImportCommand {
         year: Option<u16>,
     },
     /// Lees CBS Kerncijfers wijken en buurten in: de download (CSV of XLSX met kolommen als a_inw,
-    /// a_65_oo) of StatLine (OData-JSON of CSV). Het jaar komt uit --year, de bestandsnaam of het
-    /// bestand. Onbekende cijfers (., -99997) blijven onbekend. Alles of niets.
+    /// a_65_oo) of StatLine (OData-JSON, of CSV of XLSX met sleutels als AantalInwoners_5 of met
+    /// titels als "Bevolking/Aantal inwoners (aantal)", ook zoals R of pandas ze opnieuw opslaan).
+    /// Het jaar komt uit --year, de bestandsnaam of het bestand (ook de titelregel). Onbekende
+    /// cijfers (., NA, leeg, -99997) blijven onbekend. Alles of niets; de samenvatting zegt hoeveel
+    /// gebieden van de regio cijfers kregen.
     Kwb {
         /// Het bestand zoals de bron het publiceert
         #[arg(value_name = "BESTAND")]
@@ -190,8 +193,11 @@ enum ImportCommand {
         #[arg(long, value_name = "JAAR")]
         vintage: Option<i32>,
     },
-    /// Lees RIVM/GGD Gezondheid per wijk en buurt in (StatLine 50120NED, OData-JSON of CSV): percentages
-    /// met hun 95%-interval, voor 18+ en (ernstige eenzaamheid) 65+. Alles of niets.
+    /// Lees RIVM/GGD Gezondheid per wijk en buurt in (StatLine 50120NED als OData-JSON, CSV of XLSX,
+    /// met sleutels of titels): percentages met hun 95%-interval, voor 18 jaar of ouder (20300) en,
+    /// voor ernstige eenzaamheid, 65 jaar of ouder (80200). Alles of niets; de samenvatting noemt
+    /// onbekende leeftijdsgroepen, kolommen die niet gelezen zijn, en hoeveel gebieden van de regio
+    /// cijfers kregen.
     Health {
         /// Het bestand zoals de bron het publiceert
         #[arg(value_name = "BESTAND")]

@@ -64,15 +64,17 @@ pub async fn import(
         prepared.figures.len(),
         prepared.unknown
     );
-    if prepared.not_kept > 0 {
-        println!("  {} cijfers van andere leeftijdsgroepen dan 18+ en 65+ zijn niet bewaard", prepared.not_kept);
-    }
     println!(
         "  cijfers        {:>7} nieuw, {:>7} gewijzigd, {:>7} ongewijzigd",
         report.added, report.changed, report.unchanged
     );
     if report.added + report.changed == 0 {
         println!("Niets veranderd: de database kwam al overeen met de invoer.");
+    }
+    // Last, so the coverage of the region is what stays on screen.
+    let coverage = service::region_coverage(ctx, &prepared).await.map_err(dutch)?;
+    for note in service::summary(&prepared, &coverage) {
+        println!("{}", note.text);
     }
     Ok(ExitCode::SUCCESS)
 }

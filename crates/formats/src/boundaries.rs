@@ -10,11 +10,17 @@
 //! coordinates are converted to WGS84 here, so everything after this module
 //! speaks longitude/latitude. A file is read whole or refused with every bad
 //! feature named by its index.
+//!
+//! Rings are oriented as RFC 7946 asks (exterior counter-clockwise, holes
+//! clockwise), because PDOK and cartomap write the exterior clockwise, and
+//! a geodesic area of a clockwise ring is the rest of the Earth (about 510
+//! million km²).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::orient::{Direction, Orient};
+use geo::{Coord, GeodesicArea, LineString, MultiPolygon, Polygon};
 use serde_json::Value;
 use wijkregie_core::codes::CbsCode;
 
@@ -245,7 +251,15 @@ fn geometry(value: &Value, rd: Option<&rd::RdToWgs84>) -> Result<MultiPolygon<f6
         let Some(exterior) = rings.next() else { return Err("een polygoon zonder buitenrand".to_owned()) };
         out.push(Polygon::new(exterior, rings.collect()));
     }
-    Ok(MultiPolygon(out))
+    // On import and on reading back what an earlier version stored unoriented.
+    Ok(MultiPolygon(out).orient(Direction::Default))
+}
+
+/// The area of an outline on the ellipsoid, in m². Oriented first, so a
+/// ring in either direction gives the area it encloses, never the rest of
+/// the Earth.
+pub fn area_m2(geometry: &MultiPolygon<f64>) -> f64 {
+    geometry.orient(Direction::Default).geodesic_area_unsigned()
 }
 
 fn ring(positions: &[geojson::Position], rd: Option<&rd::RdToWgs84>) -> Result<LineString<f64>, String> {

@@ -207,12 +207,13 @@ pub(crate) fn year_of_period(text: &str) -> Option<i32> {
 }
 
 /// What CBS and RIVM write for a figure they do not publish: `.` (unknown or
-/// secret), `x`/`?` in StatLine's symbol exports, nothing, and the sentinel
-/// numbers `-99999999` (secret) and `-99997` (too few to publish) of the
-/// download. None of them is zero.
+/// secret), `x`/`?` in StatLine's symbol exports, nothing (also an empty
+/// quoted cell, `""`), and the sentinel numbers `-99999999` (secret) and
+/// `-99997` (too few to publish) of the download; `NA` is what R writes for
+/// any of these when it saves a file again. None of them is zero.
 pub(crate) fn parse_value(text: &str, indicator: Indicator) -> Result<Value, String> {
     let t = text.trim();
-    if matches!(t, "" | "." | "x" | "X" | "?" | "-99999999" | "-99997" | "-99999999.0" | "-99997.0") {
+    if matches!(t, "" | "." | "x" | "X" | "?" | "NA" | "-99999999" | "-99997" | "-99999999.0" | "-99997.0") {
         return Ok(Value::Unknown);
     }
     let number = parse_number(t)?;
@@ -279,7 +280,7 @@ mod tests {
         assert_eq!(known("4170", Indicator::Inhabitants), Ok(Some(4_170_000)));
         assert_eq!(known("0,125", Indicator::DistanceToGp), Ok(Some(125)));
         assert_eq!(known("0,1250000", Indicator::DistanceToGp), Ok(Some(125)));
-        for hidden in ["", " . ", "x", "?", "-99999999", "-99997", "-99997.0"] {
+        for hidden in ["", " . ", "x", "?", "NA", "-99999999", "-99997", "-99997.0"] {
             assert_eq!(known(hidden, Indicator::Inhabitants), Ok(None), "{hidden}");
         }
     }
@@ -308,8 +309,33 @@ mod tests {
 /// RIVM's code (`Leeftijd`) for adults, 18 and over: the group every health
 /// indicator is kept for.
 pub const AGE_18_PLUS: &str = "20300";
+/// RIVM's code for 18 to 64 (`18 tot 65 jaar`), published and not kept.
+pub const AGE_18_TO_64: &str = "53115";
 /// RIVM's code for 65 and over, kept where wijkregie has a 65+ indicator.
-pub const AGE_65_PLUS: &str = "53950";
+/// (Before issue 16 wijkregie expected `53950`, which 50120NED does not use.)
+pub const AGE_65_PLUS: &str = "80200";
+
+/// The age groups 50120NED publishes: code and StatLine title.
+const AGE_GROUPS: [(&str, &str); 3] =
+    [(AGE_18_PLUS, "18 jaar of ouder"), (AGE_18_TO_64, "18 tot 65 jaar"), (AGE_65_PLUS, "65 jaar of ouder")];
+
+/// The code of an age group as a file writes it: the code itself, or its
+/// title in StatLine's titled downloads, also as `65 jaar en ouder` or
+/// `65+`. `None` for a group 50120NED does not publish.
+pub(crate) fn age_group_code(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    let spelled = match text.strip_suffix('+') {
+        Some(age) => format!("{age} jaar of ouder"),
+        None => text.replace(" en ouder", " of ouder"),
+    };
+    let folded = indicator::fold(&spelled);
+    AGE_GROUPS.iter().find(|(code, title)| folded == *code || folded == indicator::fold(title)).map(|(code, _)| *code)
+}
+
+/// The Dutch title of a published age group's code, for summaries.
+pub fn age_group_title(code: &str) -> Option<&'static str> {
+    AGE_GROUPS.iter().find(|(c, _)| *c == code).map(|(_, title)| *title)
+}
 
 /// What a health figure of `age_group` is kept as: the 18+ figure (or one
 /// without an age group, which StatLine gives for 18+) as the indicator
@@ -333,8 +359,28 @@ mod age_group_tests {
     fn adults_are_kept_and_65_plus_only_where_it_has_an_indicator() {
         assert_eq!(health_indicator(Some("20300"), Indicator::Overweight), Some(Indicator::Overweight));
         assert_eq!(health_indicator(None, Indicator::Lonely), Some(Indicator::Lonely));
-        assert_eq!(health_indicator(Some("53950"), Indicator::SeverelyLonely), Some(Indicator::SeverelyLonely65Plus));
-        assert_eq!(health_indicator(Some("53950"), Indicator::Overweight), None);
-        assert_eq!(health_indicator(Some("53925"), Indicator::Overweight), None, "19–64 is not kept");
+        assert_eq!(health_indicator(Some("80200"), Indicator::SeverelyLonely), Some(Indicator::SeverelyLonely65Plus));
+        assert_eq!(health_indicator(Some("80200"), Indicator::Overweight), None);
+        assert_eq!(health_indicator(Some("53115"), Indicator::Overweight), None, "18–64 is not kept");
+        assert_eq!(health_indicator(Some("53950"), Indicator::SeverelyLonely), None, "not a published code");
+    }
+
+    #[test]
+    fn age_groups_are_known_by_code_and_by_title() {
+        for (text, code) in [
+            ("80200", Some("80200")),
+            ("65 jaar of ouder", Some("80200")),
+            ("65 jaar en ouder", Some("80200")),
+            ("65+", Some("80200")),
+            ("18 jaar of ouder", Some("20300")),
+            ("18 jaar en ouder", Some("20300")),
+            (" 20300 ", Some("20300")),
+            ("18 tot 65 jaar", Some("53115")),
+            ("53950", None),
+            ("75 jaar of ouder", None),
+        ] {
+            assert_eq!(age_group_code(text), code, "{text}");
+        }
+        assert_eq!(age_group_title("53115"), Some("18 tot 65 jaar"));
     }
 }

@@ -12,4 +12,5 @@ mod boundaries;
 mod cli;
 mod finance;
 mod hsds;
+mod population;
 mod practices;

@@ -13,6 +13,8 @@
 
 use std::fmt::Write;
 
+use crate::population::{AGE_18_PLUS, AGE_65_PLUS};
+
 /// The years of Kerncijfers the demo ships.
 pub const KWB_YEARS: std::ops::RangeInclusive<i32> = 2015..=2024;
 /// The Gezondheidsmonitor years of 50120NED.
@@ -66,7 +68,7 @@ const GEMEENTEN: [(&str, &str); 3] = [("GM1991", "Kwartierstad"), ("GM1992", "El
 const HEIDERLOO_WIJKEN: [(&str, &str); 2] = [("WK199301", "Heiderloo-Kern"), ("WK199302", "Heiderloo-Buitengebied")];
 
 const HEALTH_COLUMNS: [&str; 10] = [
-    "GoedZeerGoedErvarenGezondheid_4",
+    "ErvarenGezondheidGoedZeerGoed_4",
     "VoldoetAanBeweegrichtlijn_5",
     "Overgewicht_9",
     "ErnstigOvergewicht_10",
@@ -368,7 +370,7 @@ pub fn health_csv(year: i32) -> String {
     out.push('\n');
     let mut id = 0;
     let mut area = |out: &mut String, code: &str, gemeente: &str, kind: &str, e: &Estimate| {
-        for age in ["20300", "53950"] {
+        for age in [AGE_18_PLUS, AGE_65_PLUS] {
             for margin in ["MW00000", "MOG0095", "MBG0095"] {
                 write!(out, "\"{id}\";\"{code:<10}\";\"{gemeente:<20}\";\"{kind:<10}\";\"{code:<10}\";\"{year}JJ00\";\"{age}\";\"{margin}\"")
                     .expect("writing to a String cannot fail");
@@ -376,10 +378,10 @@ pub fn health_csv(year: i32) -> String {
                 for (i, adult) in e.values.iter().enumerate() {
                     // Only severe loneliness differs much by age in the demo;
                     // for 65+ the other estimates are left at the adult figure.
-                    let base = if age == "53950" && i == 7 { e.lonely_65 } else { *adult };
+                    let base = if age == AGE_65_PLUS && i == 7 { e.lonely_65 } else { *adult };
                     let value = (base + health_offset(year, i)).clamp(0, 100);
                     // 65+ estimates rest on fewer respondents.
-                    let m = if age == "53950" { e.margin + 2 } else { e.margin };
+                    let m = if age == AGE_65_PLUS { e.margin + 2 } else { e.margin };
                     let shown = match margin {
                         _ if e.hidden => ".".to_owned(),
                         "MW00000" => value.to_string(),

@@ -3,11 +3,13 @@
 //! StatLine gives each estimate and its bounds as separate rows, told apart by
 //! `Marges`: `MW00000` is the value, `MOG0095` the lower and `MBG0095` the
 //! upper bound. They are paired here per area, period and age group.
+//! StatLine's titled downloads (CSV or XLSX) write the titles instead:
+//! `Waarde`, `Ondergrens 95%-interval`, `65 jaar of ouder`, `2022`.
 
 use std::collections::BTreeMap;
 
-use super::indicator::stem;
-use super::kwb::{area_kind, Columns};
+use super::indicator::{deliberately_ignored, fold, stem};
+use super::kwb::{area_kind, is_code_column, Columns};
 use super::table;
 use super::{
     parse_value, year_in_file_name, year_of_period, AreaCode, Indicator, Interval, LineError, PublishedFigure, Source,
@@ -23,6 +25,9 @@ pub const HEALTH_TABLE: &str = "50120NED";
 pub struct HealthImport {
     pub years: Vec<i32>,
     pub figures: Vec<PublishedFigure>,
+    /// Columns wijkregie neither reads nor knows to leave alone, by name: a
+    /// figure RIVM added, or a title written otherwise than expected.
+    pub unread_columns: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,14 +39,38 @@ enum Margin {
 
 type Key = (AreaCode, i32, Option<String>, Indicator);
 
-/// Reads a 50120NED file (OData JSON or StatLine CSV export). The period comes
+/// The margin a row holds, by code (`MW00000`) or StatLine title (`Waarde`).
+fn margin(text: &str) -> Option<Margin> {
+    match fold(text).as_str() {
+        "mw00000" | "waarde" => Some(Margin::Value),
+        "mog0095" | "ondergrens 95 interval" => Some(Margin::Lower),
+        "mbg0095" | "bovengrens 95 interval" => Some(Margin::Upper),
+        _ => None,
+    }
+}
+
+/// Reads a 50120NED file (OData JSON, StatLine CSV or XLSX). The period comes
 /// from `Perioden` (`2022JJ00`); without that column, from `year` or the file
 /// name. A `year` that disagrees with a row refuses the file.
 pub fn parse_health(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<HealthImport, Vec<LineError>> {
-    let mut table = table::read(bytes)?;
+    let mut table = table::read(bytes, |cells| cells.iter().any(|c| is_code_column(c)))?;
     let columns = Columns::find(&table)?;
     let find = |name: &str| table.column(|c| stem(c) == name);
     let (margins, age) = (find("marges"), find("leeftijd"));
+    let unread_columns = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            !(columns.reads(*i)
+                || Some(*i) == margins
+                || Some(*i) == age
+                || is_code_column(c)
+                || deliberately_ignored(c)
+                || c.trim().is_empty())
+        })
+        .map(|(_, c)| c.clone())
+        .collect();
     let fallback_year = match (year, year_in_file_name(file_name)) {
         (Some(given), Some(named)) if given != named => {
             return Err(vec![LineError::file(format!(
@@ -100,20 +129,29 @@ pub fn parse_health(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<
             }
         }
         let margin = match margins.map(|i| cell(i).trim()) {
-            None | Some("MW00000") => Some(Margin::Value),
-            Some("MOG0095") => Some(Margin::Lower),
-            Some("MBG0095") => Some(Margin::Upper),
-            Some(other) => {
-                problems.push(LineError::at(
-                    row.line,
-                    margins.map(column_name),
-                    format!("'{other}' is geen bekende marge (MW00000, MOG0095 of MBG0095)"),
-                ));
-                None
-            }
+            None => Some(Margin::Value),
+            Some(text) => match margin(text) {
+                Some(m) => Some(m),
+                None => {
+                    problems.push(LineError::at(
+                        row.line,
+                        margins.map(column_name),
+                        format!(
+                            "'{text}' is geen bekende marge (MW00000/Waarde, MOG0095/Ondergrens 95%-interval of \
+                             MBG0095/Bovengrens 95%-interval)"
+                        ),
+                    ));
+                    None
+                }
+            },
         };
         let (Some(code), Some(row_year), Some(margin)) = (code, row_year, margin) else { continue };
-        let age_group = age.map(|i| cell(i).trim().to_owned()).filter(|a| !a.is_empty());
+        // A published group by its code, whether the file wrote code or
+        // title; any other group as written, so the summary can name it.
+        let age_group = age
+            .map(|i| cell(i).trim())
+            .filter(|a| !a.is_empty())
+            .map(|a| super::age_group_code(a).map_or_else(|| a.to_owned(), str::to_owned));
         for &(index, indicator) in &columns.indicators {
             let value = match parse_value(cell(index), indicator) {
                 Ok(value) => value,
@@ -188,5 +226,5 @@ pub fn parse_health(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<
     years.dedup();
     years.sort_unstable();
     years.dedup();
-    Ok(HealthImport { years, figures })
+    Ok(HealthImport { years, figures, unread_columns })
 }

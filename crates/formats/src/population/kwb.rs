@@ -2,11 +2,13 @@
 //! `kwb-2024.xlsx`, short column names such as `gwb_code_10`, `recs`,
 //! `a_inw`) and the StatLine table of the same year (85984NED for 2024,
 //! 85618NED for 2023; keys such as `WijkenEnBuurten`, `SoortRegio_2`,
-//! `AantalInwoners_5`). One row per area; one figure per known column.
+//! `AantalInwoners_5`), also as StatLine's CSV or XLSX download with titles
+//! for headers (`Regioaanduiding/Codering (code)`) and as R or pandas saved
+//! it again. One row per area; one figure per known column.
 
 use std::collections::BTreeMap;
 
-use super::indicator::{indicator_of, stem};
+use super::indicator::{fold, indicator_of, stem, title_match};
 use super::table::{self, Table};
 use super::{
     parse_value, year_in_file_name, year_of_period, AreaCode, AreaKind, Indicator, LineError, PublishedFigure, Source,
@@ -37,7 +39,7 @@ pub struct KwbImport {
 /// The year comes from `year`, the file name (`kwb-2023.csv`), a `jaar` or
 /// `Perioden` column; where these disagree the file is refused.
 pub fn parse_kwb(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<KwbImport, Vec<LineError>> {
-    let mut table = table::read(bytes)?;
+    let mut table = table::read(bytes, |cells| cells.iter().any(|c| is_code_column(c)))?;
     let columns = Columns::find(&table)?;
     let year = file_year(&table, &columns, file_name, year)?;
     let source = Source { publisher: CBS.to_owned(), table: format!("Kerncijfers wijken en buurten {year}"), year };
@@ -134,7 +136,44 @@ pub fn parse_kwb(bytes: &[u8], file_name: &str, year: Option<i32>) -> Result<Kwb
     Ok(KwbImport { year, source, areas: areas.into_values().collect(), figures })
 }
 
-/// The columns that matter, found by name (short names) or stem (StatLine keys).
+/// How a column that is not a figure is recognised: the CBS download's short
+/// names (matched whole: `gwb_code_8` is not `gwb_code_10`), StatLine keys
+/// (on their stem) and StatLine titles (folded, after any groups).
+struct Names {
+    short: &'static [&'static str],
+    stems: &'static [&'static str],
+    titles: &'static [&'static str],
+}
+
+impl Names {
+    fn matches(&self, column: &str) -> bool {
+        self.short.iter().any(|n| column.trim().eq_ignore_ascii_case(n))
+            || self.stems.iter().any(|s| stem(column) == *s)
+            || self.titles.iter().any(|t| title_match(column, t).is_some())
+    }
+}
+
+/// `gwb_code_8` holds the code without its letters, so only the full code
+/// columns will do. `WijkenEnBuurten` is StatLine's key; in a titled
+/// download the column `Wijken en buurten` holds the area's *name*, and the
+/// code stands under `Regioaanduiding/Codering (code)`.
+const CODE: Names = Names {
+    short: &["gwb_code_10", "gwb_code"],
+    stems: &["wijkenenbuurten", "codering"],
+    titles: &["Regioaanduiding/Codering (code)"],
+};
+const KIND: Names = Names { short: &["recs"], stems: &["soortregio"], titles: &["Soort regio (omschrijving)"] };
+const GEMEENTE_NAME: Names =
+    Names { short: &["gm_naam"], stems: &["gemeentenaam"], titles: &["Regioaanduiding/Gemeentenaam (naam)"] };
+const YEAR: Names = Names { short: &["jaar"], stems: &["perioden"], titles: &["Perioden"] };
+
+/// Whether a header names the area code in any layout: how a header row is
+/// told from the title lines above it.
+pub(super) fn is_code_column(column: &str) -> bool {
+    CODE.matches(column)
+}
+
+/// The columns that matter, found by short name, key or title.
 pub(super) struct Columns {
     pub code: usize,
     pub kind: Option<usize>,
@@ -145,22 +184,30 @@ pub(super) struct Columns {
 }
 
 impl Columns {
+    /// Whether the column at `index` is one this reads.
+    pub(super) fn reads(&self, index: usize) -> bool {
+        index == self.code
+            || [self.kind, self.name, self.gemeente_name, self.year].contains(&Some(index))
+            || self.indicators.iter().any(|(i, _)| *i == index)
+    }
+
     pub(super) fn find(table: &Table) -> Result<Self, Vec<LineError>> {
-        // Short names are matched whole (`gwb_code_8` is not `gwb_code_10`),
-        // StatLine keys on their stem.
-        let by_name = |names: &[&str], stems: &[&str]| {
+        // In the order the names are listed: a download with both
+        // `gwb_code_10` and `gwb_code` reads the first.
+        let find = |names: &Names| {
             names
+                .short
                 .iter()
                 .find_map(|n| table.column(|c| c.eq_ignore_ascii_case(n)))
-                .or_else(|| stems.iter().find_map(|s| table.column(|c| stem(c) == *s)))
+                .or_else(|| names.stems.iter().find_map(|s| table.column(|c| stem(c) == *s)))
+                .or_else(|| names.titles.iter().find_map(|t| table.column(|c| title_match(c, t).is_some())))
         };
-        // `gwb_code_8` holds the code without its letters, so only the full
-        // code columns will do; `WijkenEnBuurten` is StatLine's key, `Codering` its copy.
-        let Some(code) = by_name(&["gwb_code_10", "gwb_code"], &["wijkenenbuurten", "codering"]) else {
+        let Some(code) = find(&CODE) else {
             return Err(vec![LineError::at(
                 table.header_line,
                 None,
-                "geen kolom met de gebiedscode gevonden (gwb_code_10, gwb_code of WijkenEnBuurten)",
+                "geen kolom met de gebiedscode gevonden (gwb_code_10, gwb_code, WijkenEnBuurten of \
+                 Regioaanduiding/Codering (code))",
             )]);
         };
         let mut indicators: Vec<(usize, Indicator)> = Vec::new();
@@ -181,20 +228,21 @@ impl Columns {
             problems.push(LineError::at(
                 table.header_line,
                 None,
-                "geen enkele bekende kolom met cijfers gevonden (zoals a_inw, AantalInwoners of Eenzaam)",
+                "geen enkele bekende kolom met cijfers gevonden (zoals a_inw, AantalInwoners, \
+                 Bevolking/Aantal inwoners (aantal) of Eenzaam)",
             ));
         }
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(Self {
-            code,
-            kind: by_name(&["recs"], &["soortregio"]),
-            name: by_name(&["regio"], &[]),
-            gemeente_name: by_name(&["gm_naam"], &["gemeentenaam"]),
-            year: by_name(&["jaar"], &["perioden"]),
-            indicators,
-        })
+        // The area's name: `regio` in the download, the dimension's title
+        // `Wijken en buurten` in StatLine's titled download (matched whole,
+        // as `…/Indelingswijziging wijken en buurten (code)` is another column).
+        let name = table
+            .column(|c| c.trim().eq_ignore_ascii_case("regio"))
+            .or_else(|| table.column(|c| fold(c) == "wijken en buurten"))
+            .filter(|i| *i != code);
+        Ok(Self { code, kind: find(&KIND), name, gemeente_name: find(&GEMEENTE_NAME), year: find(&YEAR), indicators })
     }
 }
 
@@ -213,6 +261,10 @@ pub(super) fn area_kind(text: &str) -> Option<AreaKind> {
 /// column's first value; any two that disagree refuse the file.
 fn file_year(table: &Table, columns: &Columns, file_name: &str, given: Option<i32>) -> Result<i32, Vec<LineError>> {
     let named = year_in_file_name(file_name);
+    // StatLine's downloads carry no year column but open with the table's
+    // title, `Kerncijfers wijken en buurten 2023`.
+    let titled =
+        table.titles.iter().find(|t| t.to_lowercase().contains("kerncijfers")).and_then(|t| year_in_file_name(t));
     let in_file = columns.year.and_then(|i| table.rows.first().and_then(|r| year_of_period(r.cells.get(i)?.text())));
     let mut candidates = Vec::new();
     if let Some(y) = given {
@@ -220,6 +272,9 @@ fn file_year(table: &Table, columns: &Columns, file_name: &str, given: Option<i3
     }
     if let Some(y) = named {
         candidates.push((y, format!("in de bestandsnaam {file_name}")));
+    }
+    if let Some(y) = titled {
+        candidates.push((y, "in de titel van het bestand".to_owned()));
     }
     if let Some(y) = in_file {
         candidates.push((y, "in het bestand".to_owned()));

@@ -41,6 +41,9 @@ pub(crate) struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     pub problems: Vec<LineError>,
+    /// The lines above the header (`Kerncijfers wijken en buurten 2023`),
+    /// which StatLine's downloads and spreadsheets put first.
+    pub titles: Vec<String>,
 }
 
 impl Table {
@@ -52,10 +55,13 @@ impl Table {
 /// Reads the bytes by what they look like: a ZIP archive is an XLSX workbook,
 /// `{` or `[` opens OData JSON, anything else is CSV. Rows that cannot be
 /// read at all are left out and reported in `Table::problems`, so the caller
-/// can report them together with its own.
-pub(crate) fn read(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
+/// can report them together with its own. The header is the first row
+/// `is_header` accepts among the first few, else the first row with two
+/// filled cells; what stands above it is kept as titles.
+pub(crate) fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Table, Vec<LineError>> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
+        let (rows, problems) = read_xlsx(bytes)?;
+        return assemble(rows, problems, &is_header).ok_or_else(|| vec![LineError::file("het werkblad is leeg")]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
@@ -67,25 +73,125 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
     match text.trim_start().chars().next() {
         None => Err(vec![LineError::file("het bestand is leeg")]),
         Some('{' | '[') => read_json(&text),
-        Some(_) => read_csv(&text),
+        Some(_) => {
+            let (rows, problems) = read_csv(&text);
+            assemble(rows, problems, &is_header).ok_or_else(|| vec![LineError::file("het bestand is leeg")])
+        }
     }
 }
 
-fn read_csv(text: &str) -> Result<Table, Vec<LineError>> {
-    // The CBS download uses `;` (with a decimal comma), StatLine offers `,`
-    // and `;`. Counted over the first lines, so a title above the header
-    // does not decide it.
-    let head: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(5).collect();
-    let delimiter = [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| head.iter().map(|l| l.bytes().filter(|b| b == d).count()).sum::<usize>())
-        .unwrap_or(b';');
+/// How many rows from the top may stand above a recognised header: StatLine
+/// puts a title and a date there, a spreadsheet a few lines of notes.
+const HEADER_SEARCH: usize = 20;
+
+/// Picks the header among the non-blank rows, drops a leading row-number
+/// column and StatLine's closing `Bron: …` line, and checks that every row
+/// has as many fields as the header. `None` when there is no header at all.
+fn assemble(rows: Vec<Row>, mut problems: Vec<LineError>, is_header: &dyn Fn(&[String]) -> bool) -> Option<Table> {
+    let texts = |row: &Row| row.cells.iter().map(|c| c.text().trim().to_owned()).collect::<Vec<_>>();
+    let header_index = rows
+        .iter()
+        .take(HEADER_SEARCH)
+        .position(|row| is_header(&texts(row)))
+        .or_else(|| rows.iter().position(|row| !is_title(row.cells.iter().map(Cell::text))))?;
+    let mut rows = rows.into_iter();
+    let titles: Vec<String> = rows
+        .by_ref()
+        .take(header_index)
+        .map(|row| row.cells.iter().map(|c| c.text().trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" "))
+        .collect();
+    let header = rows.next()?;
+    let header_line = header.line;
+    let mut columns = texts(&header);
+    let mut data = Vec::new();
+    for row in rows {
+        if is_source_line(&row) {
+            continue;
+        }
+        if row.cells.len() != columns.len() {
+            problems.push(LineError::at(
+                row.line,
+                None,
+                format!("verwacht {} velden zoals in de kopregel, gevonden {}", columns.len(), row.cells.len()),
+            ));
+            continue;
+        }
+        data.push(row);
+    }
+    // R's write.csv and pandas' to_csv put the row names first, under an
+    // empty header (or `X1`, `...1`, `Unnamed: 0` once read back and saved
+    // again); a pandas re-save of an R file has two such columns.
+    while columns.len() > 1 && is_row_number_column(&columns[0], &data) {
+        columns.remove(0);
+        for row in &mut data {
+            row.cells.remove(0);
+        }
+    }
+    Some(Table { header_line, columns, rows: data, problems, titles })
+}
+
+fn is_row_number_column(header: &str, rows: &[Row]) -> bool {
+    let name = header.trim().to_lowercase();
+    matches!(name.as_str(), "" | "x" | "x1" | "...1" | "unnamed: 0" | "rownames")
+        && rows.iter().all(|r| r.cells.first().is_some_and(|c| is_row_number(c.text())))
+}
+
+fn is_row_number(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// StatLine ends its downloads with a line `Bron: CBS` (or `Bron: RIVM`) in
+/// the first cell only; that is a footnote, not an area.
+fn is_source_line(row: &Row) -> bool {
+    let mut filled = row.cells.iter().filter(|c| !c.text().trim().is_empty());
+    let first = filled.next();
+    filled.next().is_none()
+        && first.is_some_and(|c| c.text().trim_start().to_lowercase().starts_with("bron:"))
+        && row.cells.first().is_some_and(|c| !c.text().trim().is_empty())
+}
+
+/// The field separator: the one of `,`, tab and `;` that occurs most often
+/// outside quotes in the first lines. The CBS download uses `;` (with a
+/// decimal comma), StatLine offers `,` and `;`; a StatLine file quotes every
+/// cell, so its decimal commas (`"13,4"`) must not count, and a title above
+/// the header does not decide it either.
+fn delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let candidates = [b',', b'\t', b';'];
+    let mut quoted = false;
+    let mut lines = 0;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                lines += 1;
+                if lines >= 8 {
+                    break;
+                }
+            }
+            _ if !quoted => {
+                if let Some(i) = candidates.iter().position(|d| *d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Ties go to `;`, the CBS download's own separator.
+    let best = (0..3).rev().max_by_key(|i| counts[*i]).unwrap_or(2);
+    candidates[best]
+}
+
+fn read_csv(text: &str) -> (Vec<Row>, Vec<LineError>) {
     // The csv crate miscounts lines after blank ones; its byte offsets are exact.
     let lines = LineIndex::new(text);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut columns: Option<Vec<String>> = None;
-    let mut header_line = 1;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
@@ -98,34 +204,15 @@ fn read_csv(text: &str) -> Result<Table, Vec<LineError>> {
             }
         };
         let line = record.position().map_or(0, |p| lines.of_offset(p.byte() as usize));
-        if record.iter().all(|f| f.trim().is_empty()) || columns.is_none() && is_title(record.iter()) {
+        if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        match &columns {
-            None => {
-                header_line = line;
-                columns = Some(record.iter().map(|c| c.trim().to_owned()).collect());
-            }
-            Some(header) => {
-                if record.len() != header.len() {
-                    problems.push(LineError::at(
-                        line,
-                        None,
-                        format!("verwacht {} velden zoals in de kopregel, gevonden {}", header.len(), record.len()),
-                    ));
-                    continue;
-                }
-                rows.push(Row { line, cells: record.iter().map(|f| Cell::Text(f.to_owned())).collect() });
-            }
-        }
+        rows.push(Row { line, cells: record.iter().map(|f| Cell::Text(f.to_owned())).collect() });
     }
-    let Some(columns) = columns else {
-        return Err(vec![LineError::file("het bestand is leeg")]);
-    };
-    Ok(Table { header_line, columns, rows, problems })
+    (rows, problems)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
+fn read_xlsx(bytes: &[u8]) -> Result<(Vec<Row>, Vec<LineError>), Vec<LineError>> {
     let unreadable = |_| vec![LineError::file("dit is geen leesbaar XLSX-bestand")];
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let range = workbook
@@ -133,27 +220,16 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
         .ok_or_else(|| vec![LineError::file("het XLSX-bestand heeft geen werkblad")])?
         .map_err(|_| vec![LineError::file("het eerste werkblad van het XLSX-bestand is niet leesbaar")])?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let mut columns: Option<Vec<String>> = None;
-    let mut header_line = 1;
     let mut rows = Vec::new();
     for (index, cells) in range.rows().enumerate() {
         let line = first_row + index + 1;
         let cells: Vec<Cell> = cells.iter().map(xlsx_cell).collect();
-        if cells.iter().all(|c| c.text().trim().is_empty())
-            || columns.is_none() && is_title(cells.iter().map(Cell::text))
-        {
+        if cells.iter().all(|c| c.text().trim().is_empty()) {
             continue;
         }
-        match &columns {
-            None => {
-                header_line = line;
-                columns = Some(cells.iter().map(|c| c.text().trim().to_owned()).collect());
-            }
-            Some(_) => rows.push(Row { line, cells }),
-        }
+        rows.push(Row { line, cells });
     }
-    let columns = columns.ok_or_else(|| vec![LineError::file("het werkblad is leeg")])?;
-    Ok(Table { header_line, columns, rows, problems: Vec::new() })
+    Ok((rows, Vec::new()))
 }
 
 /// A line above the header with at most one filled cell: a title such as
@@ -266,7 +342,7 @@ fn read_json(text: &str) -> Result<Table, Vec<LineError>> {
                 .collect(),
         })
         .collect();
-    Ok(Table { header_line: 1, columns, rows, problems: Vec::new() })
+    Ok(Table { header_line: 1, columns, rows, problems: Vec::new(), titles: Vec::new() })
 }
 
 /// Finds the 1-based line of a byte offset or of a slice of the text.

@@ -162,3 +162,46 @@ fn polynomial(x: f64, y: f64) -> (f64, f64) {
     let sum = |terms: &[(i32, i32, f64)]| terms.iter().map(|&(p, q, c)| c * dx.powi(p) * dy.powi(q)).sum::<f64>();
     (5.38720621 + sum(&l) / 3600.0, 52.15517440 + sum(&k) / 3600.0)
 }
+
+/// PDOK's and cartomap's outlines run clockwise, holes the other way. Before
+/// issue 16 the area of every real outline came out as the Earth's surface
+/// (about 510 million km²); rings are now oriented on import.
+#[test]
+fn clockwise_rings_are_oriented_and_measure_their_own_area() {
+    use geo::{GeodesicArea, Winding};
+    let text = fixture("clockwise-rings.geojson");
+    let raw: geojson::FeatureCollection = text.parse().unwrap();
+    let unoriented: geo::Geometry<f64> = raw.features[0].geometry.clone().unwrap().try_into().unwrap();
+    assert!(unoriented.geodesic_area_unsigned() > 5.0e14, "the bug: the rest of the Earth");
+
+    let file = boundaries::parse(&text, None).unwrap();
+    for b in &file.boundaries {
+        for polygon in &b.geometry.0 {
+            assert!(polygon.exterior().is_ccw(), "{}: exterior counter-clockwise (RFC 7946)", b.code);
+            assert!(polygon.interiors().iter().all(Winding::is_cw), "{}: holes clockwise", b.code);
+        }
+    }
+    // 0.01° by 0.01° at 52.36° N is 0.68 km by 1.11 km, less a hole of
+    // 0.002° square, plus a part of 0.002° square: about 0.756 km².
+    fn km2(g: &geo::MultiPolygon<f64>) -> f64 {
+        boundaries::area_m2(g) / 1.0e6
+    }
+    let holed = km2(&file.boundaries[0].geometry);
+    assert!((0.74..0.77).contains(&holed), "{holed} km²");
+    // The same square counter-clockwise and without hole or second part.
+    let plain = km2(&file.boundaries[1].geometry);
+    assert!((0.75..0.77).contains(&plain), "{plain} km²");
+    let first_part = km2(&geo::MultiPolygon(vec![file.boundaries[0].geometry.0[0].clone()]));
+    assert!((plain - first_part - 0.0302).abs() < 0.001, "the hole is subtracted: {first_part} of {plain}");
+
+    // What an earlier version stored unoriented is oriented when read back.
+    let stored = serde_json::to_string(&raw.features[0].geometry).unwrap();
+    let read = boundaries::geometry_from_geojson(&stored).unwrap();
+    assert!(read.0.iter().all(|p| p.exterior().is_ccw()));
+    // And the area does not depend on the direction it is given in.
+    let reversed = geo::MultiPolygon(vec![geo::Polygon::new(
+        file.boundaries[1].geometry.0[0].exterior().0.iter().rev().copied().collect(),
+        vec![],
+    )]);
+    assert!((km2(&reversed) - plain).abs() < 1e-9);
+}

@@ -196,7 +196,7 @@ fn health_values_are_paired_with_their_interval() {
         (lonely.source.publisher.as_str(), lonely.source.table.as_str(), lonely.source.year),
         (RIVM, "Gezondheid per wijk en buurt (50120NED) 2022", 2022)
     );
-    let older = find("WK0363AA", 2022, "53950", Indicator::SeverelyLonely);
+    let older = find("WK0363AA", 2022, "80200", Indicator::SeverelyLonely);
     assert_eq!(older.interval, interval("7", "18"));
     let without_margins = find("GM0363", 2020, "20300", Indicator::Overweight);
     assert_eq!((without_margins.value, without_margins.interval), (Value::Known(num("45")), None));
@@ -321,4 +321,177 @@ fn blank_lines_do_not_shift_the_line_numbers() {
     let text = "gwb_code_10;a_inw\r\n\r\nGM0014;1\r\n\r\n\r\nGM0034;veel\r\n";
     let errors = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap_err();
     assert_eq!(lines(&errors), [Some(6)]);
+}
+
+/// The same five areas as `kwb-2023.csv`, as StatLine's CSV download with
+/// titles for headers: title lines first, `;`, every cell quoted, decimal
+/// commas inside quotes (`"1,76"`), `"."` and `""` for hidden figures.
+#[test]
+fn statline_titles_with_title_lines_read_like_the_download() {
+    let download = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", None).unwrap();
+    // StatLine names its downloads by table and time of download, not year:
+    // the year comes from the title line above the header.
+    let name = "Kerncijfers_wijken_en_b_07122026_093112.csv";
+    let titled = parse_kwb(&fixture("kwb-2023-statline-titles.csv"), name, None).unwrap();
+    assert_eq!(titled.year, 2023);
+    assert_eq!(titled.figures, download.figures);
+    assert_eq!(titled.areas, download.areas, "names from `Wijken en buurten`, kinds from `Soort regio`");
+    let unknown = titled.figures.iter().filter(|f| f.value == Value::Unknown).count();
+    assert_eq!(unknown, 14);
+    // The file's title and its name may not disagree with a given year.
+    let errors = parse_kwb(&fixture("kwb-2023-statline-titles.csv"), name, Some(2024)).unwrap_err();
+    assert!(errors[0].message.contains("in de titel van het bestand"), "{errors:?}");
+}
+
+/// The titled download read into R (`read.csv`) and written again
+/// (`write.csv`): row names first under an empty header, titles with dots
+/// (`Regioaanduiding.Codering..code.`), `NA` for every hidden figure.
+#[test]
+fn an_r_re_save_with_row_names_dots_and_na_reads_the_same() {
+    let download = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", None).unwrap();
+    let r = parse_kwb(&fixture("kwb-2023-r-write-csv.csv"), "kwb-2023-r-write-csv.csv", None).unwrap();
+    assert_eq!(r.figures, download.figures);
+    assert_eq!(r.areas, download.areas);
+}
+
+/// The R file read by pandas and saved with `to_csv`: its own index under an
+/// empty header, then R's row names as `Unnamed: 0`, empty cells for NaN.
+#[test]
+fn a_pandas_re_save_with_two_row_number_columns_reads_the_same() {
+    let download = parse_kwb(&fixture("kwb-2023.csv"), "kwb-2023.csv", None).unwrap();
+    let pandas = parse_kwb(&fixture("kwb-2023-pandas-to-csv.csv"), "kwb-2023-pandas.csv", None).unwrap();
+    assert_eq!(pandas.figures, download.figures);
+    assert_eq!(pandas.areas, download.areas);
+}
+
+/// Before issue 16 a titled header was refused with `regel 1: geen kolom met
+/// de gebiedscode gevonden (gwb_code_10, gwb_code of WijkenEnBuurten)`, and
+/// `NA` with `'NA' is geen getal`.
+#[test]
+fn a_titled_header_is_no_longer_refused_for_want_of_a_code_column() {
+    let text = "\"Regioaanduiding/Codering (code)\";\"Regioaanduiding/Soort regio (omschrijving)\";\
+                \"Bevolking/Aantal inwoners (aantal)\";\"Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)\"\n\
+                \"GM0363    \";\"Gemeente  \";\"931298\";\"136298\"\n";
+    let import = parse_kwb(text.as_bytes(), "kwb-2023.csv", None).unwrap();
+    assert_eq!(value_of(&import.figures, "GM0363", Indicator::Age65Plus), Value::Known(num("136298")));
+    let na = parse_kwb(b"gwb_code_10,a_inw\nGM0363,NA\n", "kwb-2023.csv", None).unwrap();
+    assert_eq!(value_of(&na.figures, "GM0363", Indicator::Inhabitants), Value::Unknown);
+    // Without any code column the message names every layout.
+    let errors = parse_kwb(
+        b"\"Wijken en buurten\";\"Bevolking/Aantal inwoners (aantal)\"\n\"Amsterdam\";\"1\"\n",
+        "kwb-2023.csv",
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors[0].to_string(),
+        "regel 1: geen kolom met de gebiedscode gevonden (gwb_code_10, gwb_code, WijkenEnBuurten of \
+         Regioaanduiding/Codering (code))"
+    );
+}
+
+/// A StatLine CSV quotes every cell, so the commas of decimals and names
+/// (`"41,4"`, `"Centrum, Binnenstad, Noord"`) may outnumber the `;` between
+/// cells; before issue 16 that made the comma the separator and the file
+/// was refused with `regel 2: geen kolom met de gebiedscode gevonden`.
+#[test]
+fn decimal_commas_inside_quotes_do_not_make_the_comma_the_separator() {
+    let text = "\"gwb_code_10\";\"regio\";\"g_ink_pi\"\n\"WK001401\";\"Centrum, Binnenstad, Noord, Oost\";\"41,4\"\n\
+                \"WK001402\";\"Oost, Oosterpoort, Zuid, Herewegwijk\";\"30,1\"\n";
+    let import = parse_kwb(text.as_bytes(), "kwb-2024.csv", None).unwrap();
+    assert_eq!(value_of(&import.figures, "WK001401", Indicator::IncomePerInhabitant), Value::Known(num("41.4")));
+    assert_eq!(import.areas[1].name.as_deref(), Some("Oost, Oosterpoort, Zuid, Herewegwijk"));
+}
+
+#[test]
+fn a_column_of_numbers_without_a_header_is_only_dropped_when_it_counts_rows() {
+    // Codes under an empty header are not row numbers: the file is refused.
+    let text = ",a_inw\nGM0363,5\n";
+    assert!(parse_kwb(text.as_bytes(), "kwb-2023.csv", None).is_err());
+    let text = "X1,gwb_code_10,a_inw\n1,GM0363,5\n2,GM0014,6\n";
+    let import = parse_kwb(text.as_bytes(), "kwb-2023.csv", None).unwrap();
+    assert_eq!(import.figures.len(), 2);
+}
+
+fn health_find<'a>(figures: &'a [PublishedFigure], area: &str, age: &str, indicator: Indicator) -> &'a PublishedFigure {
+    figures
+        .iter()
+        .find(|f| f.area == code(area) && f.age_group.as_deref() == Some(age) && f.indicator == indicator)
+        .unwrap_or_else(|| panic!("{area} {age} {indicator:?}"))
+}
+
+/// 50120NED as published: 18+ is `20300`, 18–64 `53115` and 65+ `80200`;
+/// perceived health is `ErvarenGezondheidGoedZeerGoed_4`; columns wijkregie
+/// does not keep (`SociaalEenzaam_30`) next to one it does not know.
+#[test]
+fn published_age_codes_and_the_perceived_health_key_are_read() {
+    let import = parse_health(&fixture("50120NED-2022-65plus.csv"), "50120NED.csv", None).unwrap();
+    let older = health_find(&import.figures, "WK036300", "80200", Indicator::SeverelyLonely);
+    assert_eq!((older.value, older.interval), (Value::Known(num("17.5")), interval("12", "23,5")));
+    let health = health_find(&import.figures, "WK036300", "20300", Indicator::GoodPerceivedHealth);
+    assert_eq!(health.value, Value::Known(num("71.2")));
+    assert!(import.figures.iter().any(|f| f.age_group.as_deref() == Some("53115")));
+    // A group 50120NED does not publish stays as written, for the summary.
+    assert!(import.figures.iter().any(|f| f.age_group.as_deref() == Some("75 jaar of ouder")));
+    assert_eq!(import.unread_columns, ["NieuweIndicator_40"]);
+}
+
+/// StatLine's XLSX download of 50120NED with titles: a title row, titled
+/// headers and dimension values (`65 jaar of ouder`, `Waarde`, `2022`),
+/// numbers as numbers and a closing `Bron:` line.
+#[test]
+fn the_statline_xlsx_download_with_titles_reads_like_the_csv() {
+    use rust_xlsxwriter::Workbook;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let header = [
+        "Wijken en buurten",
+        "Regioaanduiding/Gemeentenaam (naam)",
+        "Regioaanduiding/Soort regio (omschrijving)",
+        "Regioaanduiding/Codering (code)",
+        "Perioden",
+        "Leeftijd",
+        "Marges",
+        "Ervaren gezondheid/Ervaren gezondheid goed/zeer goed (%)",
+        "Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)",
+        "Eenzaamheid/Emotioneel eenzaam (%)",
+    ];
+    sheet.write_string(0, 0, "Gezondheid per wijk en buurt; 2022 (indeling 2022)").unwrap();
+    for (col, title) in header.iter().enumerate() {
+        sheet.write_string(2, col as u16, *title).unwrap();
+    }
+    let rows: [(&str, &str, f64, f64); 4] = [
+        ("18 jaar of ouder", "Waarde", 71.2, 14.0),
+        ("65 jaar of ouder", "Waarde", 64.0, 17.5),
+        ("65 jaar of ouder", "Ondergrens 95%-interval", 58.0, 12.0),
+        ("65 jaar of ouder", "Bovengrens 95%-interval", 70.0, 23.5),
+    ];
+    for (i, (age, margin, health, lonely)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        for (col, text) in
+            ["Burgwallen-Oude Zijde", "Amsterdam", "Wijk", "WK036300", "2022", age, margin].iter().enumerate()
+        {
+            sheet.write_string(r, col as u16, *text).unwrap();
+        }
+        sheet.write_number(r, 7, *health).unwrap();
+        sheet.write_number(r, 8, *lonely).unwrap();
+        sheet.write_number(r, 9, 30.0).unwrap();
+    }
+    sheet.write_string(8, 0, "Bron: RIVM, CBS").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+
+    let import = parse_health(&bytes, "Gezondheid_per_wijk_en_buurt.xlsx", None).unwrap();
+    assert_eq!(import.years, [2022]);
+    let older = health_find(&import.figures, "WK036300", "80200", Indicator::SeverelyLonely);
+    assert_eq!((older.value, older.interval), (Value::Known(num("17.5")), interval("12", "23.5")));
+    let adults = health_find(&import.figures, "WK036300", "20300", Indicator::GoodPerceivedHealth);
+    assert_eq!(adults.value, Value::Known(num("71.2")));
+    assert_eq!(import.unread_columns, Vec::<String>::new(), "emotional loneliness is known and left alone");
+}
+
+#[test]
+fn an_unknown_margin_is_named_with_both_spellings() {
+    let text = "WijkenEnBuurten;Perioden;Leeftijd;Marges;Eenzaam_27\nWK036300;2022JJ00;20300;Midden;50\n";
+    let errors = parse_health(text.as_bytes(), "50120NED.csv", None).unwrap_err();
+    assert!(errors[0].message.contains("MW00000/Waarde"), "{errors:?}");
 }

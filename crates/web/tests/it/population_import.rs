@@ -57,6 +57,7 @@ async fn the_regio_beheerder_uploads_figures_all_or_nothing() {
         assert_eq!(status, 200, "{engine:?}: {html:.600}");
         assert!(html.contains("kwb-2023.csv is ingelezen"), "{html}");
         assert!(html.contains("Niets veranderd"), "{html}");
+        assert!(html.contains("gebieden van de regio kregen cijfers.") && !html.contains("Let op"), "{html}");
         assert_eq!(figures(&app).await, before);
 
         // One bad count on line 4: nothing is written, the line is named.
@@ -77,6 +78,9 @@ async fn the_regio_beheerder_uploads_figures_all_or_nothing() {
         let own = Upload { kind: "kwb", name: "kwb-2023.csv", body: kwb_2023(), year: "", vintage: "" };
         let (status, html) = upload(&app, &admin, Some(&csrf), own).await;
         assert_eq!(status, 200, "{html:.600}");
+        // …but not in the vintage of the region's wijken, which the page says loudly.
+        assert!(html.contains("class=\"flash warn\""), "{html}");
+        assert!(html.contains("<strong>Let op: geen enkel gebied van de regio kreeg cijfers."), "{html}");
         let added = figures(&app).await - before;
         assert!(added > 0);
         assert!(html.contains(&format!("{added} nieuw, 0 gewijzigd, 0 ongewijzigd")), "{added}: {html}");

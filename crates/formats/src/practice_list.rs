@@ -106,6 +106,12 @@ pub fn parse_columns(text: &str) -> Result<Vec<(Column, String)>, String> {
     Ok(out)
 }
 
+/// A row naming at least two known columns is the header; lines above it
+/// (a title, an export date) are not.
+fn is_header(cells: &[String]) -> bool {
+    cells.iter().filter(|c| Column::ALL.iter().any(|col| col.headers().contains(&fold(c).as_str()))).count() >= 2
+}
+
 fn fold(header: &str) -> String {
     wijkregie_core::codes::slug(header).replace('-', "")
 }
@@ -166,7 +172,7 @@ pub struct ListedPractice {
 
 /// Reads a practice list, all or nothing.
 pub fn parse_practices(bytes: &[u8], overrides: &[(Column, String)]) -> Result<Vec<ListedPractice>, Vec<LineError>> {
-    let table = table::read(bytes)?;
+    let table = table::read(bytes, is_header)?;
     let at = locate(&table, overrides)?;
     let mut problems = table.problems.clone();
     let has = |c: Column| at.contains_key(&c);
@@ -312,7 +318,7 @@ pub struct CountLine {
 
 /// Reads `AGB;peildatum;aantal` (or the insurer's XLSX), all or nothing.
 pub fn parse_patient_counts(bytes: &[u8], overrides: &[(Column, String)]) -> Result<Vec<CountLine>, Vec<LineError>> {
-    let table = table::read(bytes)?;
+    let table = table::read(bytes, is_header)?;
     let at = locate(&table, overrides)?;
     let mut problems = table.problems.clone();
     for (column, what) in [(Column::Agb, "AGB"), (Column::Date, "peildatum"), (Column::Count, "aantal")] {
@@ -420,7 +426,8 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_dutch_or_english_header_or_by_override() {
-        let csv = "Stad,Praktijk naam,Adres,Telefoon,Email,Openingstijden\n\
+        let csv = "Huisartsenpraktijken gemeente Amsterdam\n\
+                   Stad,Praktijk naam,Adres,Telefoon,Email,Openingstijden\n\
                    Amsterdam,Huisartsen Asterweg,\"Asterweg 6, 1031 HN Amsterdam\",020-1234567,—,ma-vr 8-17\n";
         let p = parse_practices(csv.as_bytes(), &[]).unwrap();
         assert_eq!(p[0].name, "Huisartsen Asterweg");

@@ -32,6 +32,35 @@ pub struct PracticeReport {
     pub unplaced: Vec<(String, String)>,
 }
 
+impl PracticeReport {
+    /// What the CLI prints and the page shows after an import, in Dutch.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "{} praktijken nieuw, {} gewijzigd, {} ongewijzigd",
+            self.added, self.changed, self.unchanged
+        )];
+        if self.without_agb > 0 {
+            out.push(format!(
+                "{} praktijk(en) zonder AGB-code: gemarkeerd als 'AGB onbekend'; zij tellen pas mee in de financiering als de AGB-code bekend is",
+                self.without_agb
+            ));
+        }
+        if !self.unplaced.is_empty() {
+            let names: Vec<String> =
+                self.unplaced.iter().map(|(name, postcode)| format!("{name} ({postcode})")).collect();
+            out.push(format!(
+                "{} praktijk(en) niet in een wijk geplaatst (postcode onbekend of buiten de gebieden van de regio; importeer postcodes en grenzen, of kies de wijk op de pagina van de praktijk): {}",
+                self.unplaced.len(),
+                names.join(", ")
+            ));
+        }
+        if self.added + self.changed == 0 {
+            out.push("Niets veranderd: de database kwam al overeen met de invoer.".to_owned());
+        }
+        out
+    }
+}
+
 /// The same practice in a list and in the region: name folded to letters
 /// and digits, and the postcode.
 fn identity(name: &str, postcode: &str) -> (String, String) {
@@ -142,6 +171,56 @@ pub struct CountReport {
     pub added: usize,
     pub changed: usize,
     pub unchanged: usize,
+}
+
+impl CountReport {
+    /// What the CLI prints and the page shows after an import, in Dutch.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out =
+            vec![format!("{} tellingen nieuw, {} gewijzigd, {} ongewijzigd", self.added, self.changed, self.unchanged)];
+        if self.added + self.changed == 0 {
+            out.push("Niets veranderd: de database kwam al overeen met de invoer.".to_owned());
+        }
+        out
+    }
+}
+
+/// Which list an upload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Practices,
+    PatientCounts,
+}
+
+/// Reads and imports an uploaded list, as `wijkregie import practices` and
+/// `import patient-counts` do; a bad file is `Error::Invalid` with every
+/// problem, each under the field `bestand` (or `kolommen` for the
+/// override). Returns the summary lines.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn upload(ctx: &Ctx, kind: ListKind, bytes: &[u8], columns: &str) -> Result<Vec<String>> {
+    let refused = |problems: Vec<wijkregie_formats::population::LineError>| {
+        Error::Invalid(problems.into_iter().map(|p| FieldError::new("bestand", p.to_string())).collect())
+    };
+    let overrides = wijkregie_formats::practice_list::parse_columns(columns)
+        .map_err(|e| Error::Invalid(vec![FieldError::new("kolommen", e)]))?;
+    match kind {
+        ListKind::Practices => {
+            let listed = wijkregie_formats::practice_list::parse_practices(bytes, &overrides).map_err(refused)?;
+            Ok(import_practices(ctx, listed).await?.lines())
+        }
+        ListKind::PatientCounts => {
+            let lines = wijkregie_formats::practice_list::parse_patient_counts(bytes, &overrides).map_err(refused)?;
+            match import_patient_counts(ctx, lines).await {
+                Err(Error::Invalid(unknown)) => Err(Error::Invalid(
+                    unknown
+                        .into_iter()
+                        .map(|e| FieldError::new("bestand", format!("{}: {}", e.field, e.message)))
+                        .collect(),
+                )),
+                other => Ok(other?.lines()),
+            }
+        }
+    }
 }
 
 /// Imports dated patient counts per AGB code, all or nothing: an AGB code

@@ -48,30 +48,9 @@ pub async fn import_practices(ctx: &Ctx, path: &Path, columns: Option<&str>) -> 
         Err(problems) => return Ok(refuse(path, &lines(&problems))),
     };
     let report = practice_import::import_practices(ctx, listed).await.map_err(dutch)?;
-    println!(
-        "{} ingelezen: {} praktijken nieuw, {} gewijzigd, {} ongewijzigd",
-        path.display(),
-        report.added,
-        report.changed,
-        report.unchanged
-    );
-    if report.without_agb > 0 {
-        println!(
-            "  {} praktijk(en) zonder AGB-code: gemarkeerd als 'AGB onbekend'; zij tellen pas mee in de financiering als de AGB-code bekend is",
-            report.without_agb
-        );
-    }
-    if !report.unplaced.is_empty() {
-        println!(
-            "  {} praktijk(en) niet in een wijk geplaatst (postcode onbekend of buiten de gebieden van de regio; importeer postcodes en grenzen, of kies de wijk op de pagina van de praktijk):",
-            report.unplaced.len()
-        );
-        for (name, postcode) in &report.unplaced {
-            println!("    {name} ({postcode})");
-        }
-    }
-    if report.added + report.changed == 0 {
-        println!("Niets veranderd: de database kwam al overeen met de invoer.");
+    println!("{} ingelezen:", path.display());
+    for line in report.lines() {
+        println!("  {line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -90,15 +69,9 @@ pub async fn import_patient_counts(ctx: &Ctx, path: &Path, columns: Option<&str>
         }
         Err(e) => return Err(dutch(e)),
     };
-    println!(
-        "{} ingelezen: {} tellingen nieuw, {} gewijzigd, {} ongewijzigd",
-        path.display(),
-        report.added,
-        report.changed,
-        report.unchanged
-    );
-    if report.added + report.changed == 0 {
-        println!("Niets veranderd: de database kwam al overeen met de invoer.");
+    println!("{} ingelezen:", path.display());
+    for line in report.lines() {
+        println!("  {line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! practice with its address, networks and dated counts, the edit form
 //! (the practice keeps its own details current) and the form for a count.
 
-use axum::extract::Path;
+use axum::extract::{Multipart, Path};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -13,11 +13,12 @@ use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::{Address, Network, PatientCount, Practice, PracticeContact};
 use wijkregie_core::FieldError;
 
-use crate::auth::Visit;
+use crate::auth::{upload_too_large, Visit, MAX_UPLOAD};
 use crate::ctx::Ctx;
 use crate::error::HttpError;
 use crate::pages::form::{optional, parsed, required, Errors};
 use crate::pages::{render, Layout};
+use wijkregie_app::practice_import::{self, ListKind};
 use wijkregie_app::region::{self, PracticeDetail};
 use wijkregie_app::App;
 use wijkregie_app::Error;
@@ -27,6 +28,10 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/praktijken", get(list))
         .route("/praktijken/nieuw", get(new_form).post(create))
+        .route(
+            "/praktijken/inlezen",
+            get(import_form).post(import_upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
         .route("/praktijken/{code}", get(show))
         .route("/praktijken/{code}/bewerken", get(edit_form).post(update))
         .route("/praktijken/{code}/ingeschreven-patienten", post(add_count))
@@ -514,6 +519,95 @@ async fn update(
     match region::save_practice(&ctx, practice).await {
         Ok(_) => Ok(Redirect::to(&format!("/praktijken/{}", stored.code)).into_response()),
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, false, form, errors).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+const LIST_KINDS: [(&str, &str); 2] =
+    [("praktijken", "Praktijkenlijst (CSV of XLSX)"), ("aantallen", "Aantallen ingeschreven patiënten (CSV of XLSX)")];
+
+/// The upload form as submitted, kept to show it again with its problems.
+#[derive(Default)]
+struct ImportForm {
+    kind: String,
+    columns: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "practice_import.html")]
+struct ImportPage {
+    layout: Layout,
+    kinds: Vec<(&'static str, &'static str)>,
+    form: ImportForm,
+    errors: Errors,
+    file_name: String,
+    done: Vec<String>,
+    max_mb: usize,
+}
+
+fn import_page(
+    visit: &Visit,
+    form: ImportForm,
+    errors: Errors,
+    file_name: String,
+    done: Vec<String>,
+) -> Result<Response, HttpError> {
+    let status = errors.status();
+    let page = ImportPage {
+        layout: Layout::new("Praktijken inlezen", visit, "/praktijken"),
+        kinds: LIST_KINDS.to_vec(),
+        form,
+        errors,
+        file_name,
+        done,
+        max_mb: MAX_UPLOAD / (1024 * 1024),
+    };
+    Ok((status, render(page)?).into_response())
+}
+
+async fn import_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
+    if !may_create(&ctx.principal) {
+        return Err(Error::Forbidden(Refusal::OutOfScope).into());
+    }
+    import_page(&visit, ImportForm::default(), Errors::default(), String::new(), vec![])
+}
+
+async fn import_upload(ctx: Ctx, visit: Visit, mut multipart: Multipart) -> Result<Response, HttpError> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            upload_too_large()
+        } else {
+            Error::BadRequest(format!("het formulier kwam niet goed aan: {}", e.body_text()))
+        }
+    };
+    let mut form = ImportForm::default();
+    let (mut name, mut bytes) = (String::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(broken)? {
+        match field.name().unwrap_or_default() {
+            "soort" => form.kind = field.text().await.map_err(broken)?,
+            "kolommen" => form.columns = field.text().await.map_err(broken)?,
+            "bestand" => {
+                name = field.file_name().unwrap_or_default().to_owned();
+                bytes = field.bytes().await.map_err(broken)?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    let kind = match form.kind.as_str() {
+        "praktijken" => Some(ListKind::Practices),
+        "aantallen" => Some(ListKind::PatientCounts),
+        _ => None,
+    };
+    let outcome = match kind {
+        None => Err(Error::Invalid(vec![FieldError::new("soort", "kies wat voor bestand het is")])),
+        Some(_) if bytes.is_empty() => {
+            Err(Error::Invalid(vec![FieldError::new("bestand", "kies een bestand om in te lezen")]))
+        }
+        Some(kind) => practice_import::upload(&ctx, kind, &bytes, &form.columns).await,
+    };
+    match outcome {
+        Ok(done) => import_page(&visit, form, Errors::default(), name, done),
+        Err(Error::Invalid(problems)) => import_page(&visit, form, problems.into(), String::new(), vec![]),
         Err(e) => Err(e.into()),
     }
 }

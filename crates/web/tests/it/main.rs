@@ -19,5 +19,6 @@ mod pages_moved;
 mod pages_public_map;
 mod pages_region;
 mod population_import;
+mod practice_import;
 mod profile;
 mod referrals;

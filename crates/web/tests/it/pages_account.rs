@@ -267,7 +267,10 @@ async fn the_region_adds_users_whose_scope_exists() {
                 user("a@example.nl", "praktijk", "12345678", "lang genoeg wachtwoord"),
                 "bestaat niet: vul de code of de AGB-code van de praktijk in",
             ),
-            (user("a@example.nl", "praktijk", "123", "lang genoeg wachtwoord"), "bestaat niet: vul de code of de AGB-code"),
+            (
+                user("a@example.nl", "praktijk", "123", "lang genoeg wachtwoord"),
+                "bestaat niet: vul de code of de AGB-code",
+            ),
             (user("a@example.nl", "netwerkpartner", "", "lang genoeg wachtwoord"), "geen geldige code"),
             (
                 user("a@example.nl", "regio_beheerder", "wsv-binnenstad", "lang genoeg wachtwoord"),

@@ -79,10 +79,12 @@ impl Comparison {
     }
 }
 
-/// Compares two aggregates of the same indicator; `None` when the
-/// indicators differ or either value is unknown.
+/// Compares two aggregates of the same indicator and year; `None` when the
+/// indicators or years differ or either value is unknown. Years can differ
+/// since a profile carries the latest health measurement: a wijk measured
+/// in 2020 is not compared with a region measured in 2022.
 pub fn compare(area: &Aggregate, reference: &Aggregate, level: ReferenceLevel) -> Option<Comparison> {
-    if area.indicator != reference.indicator {
+    if area.indicator != reference.indicator || area.year != reference.year {
         return None;
     }
     let (Value::Known(value), Value::Known(reference_value)) = (area.value, reference.value) else {

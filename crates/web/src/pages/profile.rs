@@ -377,9 +377,14 @@ fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator) -> Choroplet
     let (year, values) = &*shown;
     let when = if i.is_estimate() { format!("gemeten in {year}") } else { year.to_string() };
     let title = format!("{} per gebied van de regio, {when}", capital(i.label()));
-    crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
-        values.get(&a.area).copied().flatten()
-    })
+    // Rounded as the key figures table shows them, so a wijk of one area
+    // reads the same on the map as in the table.
+    let mut map = crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
+        values.get(&a.area).copied().flatten().map(|n| n.rounded(decimals(i)))
+    });
+    map.subject =
+        Some(map::Subject { name: view.name.clone(), codes: view.areas.iter().map(|a| a.code.to_string()).collect() });
+    map
 }
 
 struct SuggestionView {

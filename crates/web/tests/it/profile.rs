@@ -26,6 +26,10 @@ async fn the_profile_shows_sourced_figures_and_explained_suggestions() {
         assert!(html.contains("ernstig eenzaam 2022: 17,0%, de regio 11,9%"), "{html}");
         assert!(html.contains(">17,0%<") && html.contains(">11,9%<"), "the triggering figures are in the table");
         assert!(!html.contains("11,87"), "no more decimals than CBS shows");
+        // The map outlines the wijk's own areas and says so.
+        assert!(html.contains("class=\"subject\"") && html.contains("dikke rand: Binnenstad"), "{engine:?}");
+        // Numeric headers stand over their numbers (the age table's "Regio").
+        assert!(html.contains("<th scope=\"col\" class=\"num\">Regio</th>"), "{engine:?}");
         for part in ["<svg", "<table", "lang=\"nl\""] {
             assert!(html.contains(part), "{part}");
         }

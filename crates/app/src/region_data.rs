@@ -19,8 +19,8 @@ use std::time::Instant;
 
 use tokio::sync::OnceCell;
 use wijkregie_core::population::{
-    aggregate, aggregate_each, measured_figures, measurement, trend, AreaFigure, Indicator, Number, Profile, Trend,
-    UnchangedAreas,
+    aggregate, aggregate_each, measured_figures, measurement, trend_across, AreaFigure, Indicator, Number, Profile,
+    Trend, UnchangedAreas,
 };
 use wijkregie_core::region::{Area, Wijk};
 use wijkregie_store::population::{self as db, StoredFigure};
@@ -329,7 +329,8 @@ impl RegionFigures {
 
     /// The region's trend of `indicator` over every year it has figures for.
     pub fn trend(&self, indicator: Indicator) -> Arc<Trend> {
-        self.trends.get_or(indicator, || trend(&self.figures, &self.areas, indicator, &self.years))
+        self.trends
+            .get_or(indicator, || trend_across(&self.figures, &self.areas, indicator, &self.years, &self.unchanged))
     }
 
     /// `indicator` for each area of the region on its own, as the region's
@@ -371,7 +372,7 @@ impl<K: Eq + Hash, V> Computed<K, V> {
 
 #[cfg(test)]
 mod tests {
-    use wijkregie_core::population::{Source, Value};
+    use wijkregie_core::population::{trend, Source, Value};
 
     use super::*;
 

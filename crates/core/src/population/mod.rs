@@ -25,7 +25,7 @@ mod tests;
 pub use aggregate::{
     aggregate, aggregate_each, network_areas, Aggregate, AreaFigure, Completeness, Interval, Profile, Source, Value,
 };
-pub use compare::{compare, trend, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
+pub use compare::{compare, trend, trend_across, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
 pub use indicator::{Base, Indicator, Measure, Unit};
 pub use latest::{latest_measurement, measured_figures, measurement, population_year, UnchangedAreas};
 pub use number::Number;

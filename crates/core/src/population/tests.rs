@@ -838,6 +838,20 @@ mod latest_measurement {
     }
 
     #[test]
+    fn a_trend_follows_the_measurements_as_the_profile_shows_them() {
+        let (figures, areas) = setup();
+        let t = trend_across(&figures, &areas, Indicator::SeverelyLonely, &[2019, 2020], &both_unchanged());
+        assert_eq!(t.points.len(), 1);
+        assert_eq!((t.points[0].year, t.points[0].value), (2020, Value::Known(n("17.714"))));
+        let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());
+        assert_eq!(Some(&t.points[0]), p.get(Indicator::SeverelyLonely), "the same number in both");
+        assert_eq!(t.gaps, [TrendGap::NoFigures { year: 2019 }]);
+        // Without knowing the areas unchanged, 2020 is another division.
+        let apart = trend_across(&figures, &areas, Indicator::SeverelyLonely, &[2020], &UnchangedAreas::new());
+        assert_eq!(apart.gaps, [TrendGap::OtherBoundaries { year: 2020, vintages: vec![2020] }]);
+    }
+
+    #[test]
     fn measurements_of_different_years_are_not_compared() {
         let (figures, areas) = setup();
         let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());

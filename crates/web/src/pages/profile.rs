@@ -15,7 +15,8 @@ use serde::Deserialize;
 use wijkregie_core::codes::Code;
 use wijkregie_core::plan::Goal;
 use wijkregie_core::population::{
-    compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, TrendGap, Trigger, Unit, Value,
+    compare, trend_across, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, TrendGap, Trigger, Unit,
+    Value,
 };
 use wijkregie_formats::tables::{self, Sheet};
 
@@ -347,7 +348,7 @@ fn capital(s: &str) -> String {
 }
 
 fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) {
-    let own = trend(&view.figures, &view.areas, i, &view.years);
+    let own = trend_across(&view.figures, &view.areas, i, &view.years, view.region_figures.unchanged());
     // The region's trend covers every year it has; the chart shows the subject's.
     let region = view.region_figures.trend(i);
     let series = |t: &wijkregie_core::population::Trend, name: &str| Series {

@@ -376,11 +376,11 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
         // The latest year with the fullest picture: CBS publishes income a
         // year late and RIVM measures every two to four years, so the newest
         // year alone would often show neither.
-        None => years
-            .iter()
-            .map(|y| Profile::as_of(&figures, &areas, *y, unchanged))
-            .max_by_key(|p| (p.aggregates.iter().filter(|a| a.value.known().is_some()).count(), p.year))
-            .unwrap_or_else(|| Profile::as_of(&figures, &areas, chrono::Datelike::year(&Utc::now()), unchanged)),
+        None => {
+            let year = wijkregie_core::population::fullest_year(&figures, &areas, &years, unchanged)
+                .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
+            Profile::as_of(&figures, &areas, year, unchanged)
+        }
     };
     let year = profile.year;
     let region = Reference { level: ReferenceLevel::Region, profile: region_figures.reference_for(&profile) };

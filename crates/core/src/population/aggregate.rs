@@ -508,10 +508,11 @@ impl Profile {
 /// Why no measurement of `indicator` up to `year` describes `areas`: there
 /// is one for the same codes in a vintage not known to be unchanged, or none.
 fn unmeasured(figures: &[AreaFigure], areas: &[Area], year: i32, indicator: Indicator) -> TrendGap {
-    let elsewhere: Vec<&AreaFigure> = figures
-        .iter()
-        .filter(|f| f.indicator == indicator && f.year <= year && areas.iter().any(|a| a.code == f.area))
-        .collect();
+    // A set, not a scan of `areas` per figure: the region's profile asks
+    // this for a few hundred areas and tens of thousands of figures.
+    let codes: std::collections::BTreeSet<&CbsCode> = areas.iter().map(|a| &a.code).collect();
+    let elsewhere: Vec<&AreaFigure> =
+        figures.iter().filter(|f| f.indicator == indicator && f.year <= year && codes.contains(&f.area)).collect();
     match elsewhere.iter().map(|f| f.year).max() {
         Some(latest) => {
             let vintages: std::collections::BTreeSet<i32> =

@@ -115,34 +115,78 @@ pub fn measured_figures(
         _ => vec![Indicator::Inhabitants],
     };
     let codes = by_code(areas);
-    // Per area: its estimate (own vintage preferred), and its counts by year.
+    // Per area: its estimate (own vintage preferred), and the years it has
+    // counts for (told by its inhabitants, which every Kerncijfers year has).
     let mut estimate: BTreeMap<&Area, &AreaFigure> = BTreeMap::new();
-    let mut counts: BTreeMap<&Area, BTreeMap<i32, Vec<&AreaFigure>>> = BTreeMap::new();
+    let mut count_years: BTreeMap<&Area, BTreeSet<i32>> = BTreeMap::new();
     for f in figures {
+        // The cheap tests first: most of a region's figures are neither.
+        let is_estimate = f.indicator == indicator && f.year == measured;
+        if !is_estimate && f.indicator != Indicator::Inhabitants {
+            continue;
+        }
         let Some(list) = codes.get(&f.area) else { continue };
         for area in list {
             let own = i32::from(area.year);
-            if f.indicator == indicator && f.year == measured && describes(f, area, unchanged) {
+            if is_estimate && describes(f, area, unchanged) {
                 let kept = estimate.entry(area).or_insert(f);
                 if f.vintage == own && kept.vintage != own {
                     *kept = f;
                 }
-            } else if weights.contains(&f.indicator) && f.vintage == own && f.value != Value::Unknown {
-                counts.entry(area).or_default().entry(f.year).or_default().push(f);
+            } else if f.indicator == Indicator::Inhabitants && f.vintage == own && f.value != Value::Unknown {
+                count_years.entry(area).or_default().insert(f.year);
             }
         }
     }
-    let mut out = Vec::new();
-    for (area, f) in estimate {
-        let own = i32::from(area.year);
-        out.push(AreaFigure { vintage: own, ..f.clone() });
-        let Some(by_year) = counts.get(area) else { continue };
-        let nearest = by_year.range(..=measured).next_back().or_else(|| by_year.range(measured..).next());
-        if let Some((_, used)) = nearest {
-            out.extend(used.iter().map(|c| AreaFigure { year: measured, ..(*c).clone() }));
+    let weight_year: BTreeMap<&Area, i32> = estimate
+        .keys()
+        .filter_map(|area| {
+            let years = count_years.get(area)?;
+            let nearest = years.range(..=measured).next_back().or_else(|| years.range(measured..).next())?;
+            Some((*area, *nearest))
+        })
+        .collect();
+    let mut out: Vec<AreaFigure> =
+        estimate.iter().map(|(area, f)| AreaFigure { vintage: i32::from(area.year), ..(*f).clone() }).collect();
+    for f in figures.iter().filter(|f| weights.contains(&f.indicator)) {
+        let Some(list) = codes.get(&f.area) else { continue };
+        for area in list {
+            if f.vintage == i32::from(area.year) && weight_year.get(area) == Some(&f.year) {
+                out.push(AreaFigure { year: measured, ..f.clone() });
+            }
         }
     }
     out
+}
+
+/// The year a profile opens on: the one with the fullest picture, counting
+/// the Kerncijfers it shows (the latest year up to it) and the health
+/// estimates measured up to it, the later year on a tie. One pass over the
+/// figures, rather than a profile per year.
+pub fn fullest_year(figures: &[AreaFigure], areas: &[Area], years: &[i32], unchanged: &UnchangedAreas) -> Option<i32> {
+    let codes = by_code(areas);
+    let mut counts: BTreeMap<i32, BTreeSet<Indicator>> = BTreeMap::new();
+    let mut measured: BTreeMap<Indicator, i32> = BTreeMap::new();
+    for f in figures.iter().filter(|f| f.value != Value::Unknown) {
+        let Some(list) = codes.get(&f.area) else { continue };
+        if f.indicator.is_estimate() {
+            // The first year each estimate is known: from then on a profile shows one.
+            if list.iter().any(|a| describes(f, a, unchanged)) {
+                measured.entry(f.indicator).and_modify(|first| *first = (*first).min(f.year)).or_insert(f.year);
+            }
+        } else if list.iter().any(|a| i32::from(a.year) == f.vintage) {
+            counts.entry(f.year).or_default().insert(f.indicator);
+        }
+    }
+    years
+        .iter()
+        .map(|y| {
+            let population = counts.range(..=*y).next_back().map_or(0, |(_, set)| set.len());
+            let health = measured.values().filter(|first| **first <= *y).count();
+            (population + health, *y)
+        })
+        .max()
+        .map(|(_, y)| y)
 }
 
 /// `indicator` as measured in `measured` for `areas` (see [`measured_figures`]).

@@ -27,6 +27,6 @@ pub use aggregate::{
 };
 pub use compare::{compare, trend, trend_across, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
 pub use indicator::{Base, Indicator, Measure, Unit};
-pub use latest::{latest_measurement, measured_figures, measurement, population_year, UnchangedAreas};
+pub use latest::{fullest_year, latest_measurement, measured_figures, measurement, population_year, UnchangedAreas};
 pub use number::Number;
 pub use theme::{default_rules, rule_set_problems, suggest, Condition, Suggestion, ThemeRule, Threshold, Trigger};

@@ -852,6 +852,18 @@ mod latest_measurement {
     }
 
     #[test]
+    fn the_profile_opens_on_the_year_with_population_and_health_figures() {
+        let (figures, areas) = setup();
+        assert_eq!(fullest_year(&figures, &areas, &[2019, 2020], &both_unchanged()), Some(2020));
+        // Without the health figures (another division) the later year adds nothing
+        // but is as full: the later one wins the tie.
+        assert_eq!(fullest_year(&figures, &areas, &[2019, 2020], &UnchangedAreas::new()), Some(2020));
+        let kwb_only: Vec<AreaFigure> = figures.iter().filter(|f| !f.indicator.is_estimate()).cloned().collect();
+        assert_eq!(fullest_year(&kwb_only, &areas, &[2019], &both_unchanged()), Some(2019));
+        assert_eq!(fullest_year(&figures, &areas, &[], &both_unchanged()), None);
+    }
+
+    #[test]
     fn measurements_of_different_years_are_not_compared() {
         let (figures, areas) = setup();
         let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());

@@ -373,7 +373,9 @@ fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) 
     (chart, own.caveat())
 }
 
-fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator) -> Choropleth {
+/// The region's map of `i`; `exact` for the downloads, which keep every
+/// decimal, else rounded as the page shows figures.
+fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator, exact: bool) -> Choropleth {
     let shown = view.region_figures.map(view.year, i);
     let (year, values) = &*shown;
     let when = if i.is_estimate() { format!("gemeten in {year}") } else { year.to_string() };
@@ -381,7 +383,7 @@ fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator) -> Choroplet
     // Rounded as the key figures table shows them, so a wijk of one area
     // reads the same on the map as in the table.
     let mut map = crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
-        values.get(&a.area).copied().flatten().map(|n| n.rounded(decimals(i)))
+        values.get(&a.area).copied().flatten().map(|n| if exact { n } else { n.rounded(decimals(i)) })
     });
     map.subject =
         Some(map::Subject { name: view.name.clone(), codes: view.areas.iter().map(|a| a.code.to_string()).collect() });
@@ -482,7 +484,7 @@ async fn page(
     let pyramid = pyramid(&view);
     let ichart = indicator_chart(&view, indicator);
     let (tchart, caveat) = trend_chart(&view, indicator);
-    let map = area_map(&view, &areas, indicator);
+    let map = area_map(&view, &areas, indicator, false);
     let base = format!("/{}/{code}/profiel", if kind == "wijk" { "wijken" } else { "netwerken" });
     let suggestions = view
         .suggestions
@@ -555,7 +557,7 @@ async fn file(
     let pyramid = pyramid(&view);
     let ichart = indicator_chart(&view, indicator);
     let (tchart, _) = trend_chart(&view, indicator);
-    let map = area_map(&view, &areas, indicator);
+    let map = area_map(&view, &areas, indicator, true);
     let tables = || {
         vec![
             key_table(&key_rows(&view), &view.name, view.year),

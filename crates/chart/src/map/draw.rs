@@ -169,6 +169,15 @@ fn path_data(projection: &Projection, area: &MapArea) -> String {
 /// its largest part (never outside a concave or ring-shaped area), when that
 /// part's bounding box has room for the text at [`LABEL_FONT`].
 fn label_at(projection: &Projection, area: &MapArea, text: &str) -> Option<(f64, f64)> {
+    // Bold digits and letters average about 0.6 of the font size.
+    let needed = text.chars().count() as f64 * LABEL_FONT * 0.6 + 4.0;
+    // Most areas of a large map are far too small for a name: tell that
+    // from the whole outline's box before simplifying any ring.
+    let whole = area.geometry.bounding_rect()?;
+    let (a, b) = (projection.project(&whole.min()), projection.project(&whole.max()));
+    if (b.x - a.x).abs() / UNITS_PER_PIXEL < needed || (b.y - a.y).abs() / UNITS_PER_PIXEL < LABEL_FONT * 1.6 {
+        return None;
+    }
     let largest = area
         .geometry
         .0
@@ -177,8 +186,6 @@ fn label_at(projection: &Projection, area: &MapArea, text: &str) -> Option<(f64,
         .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
     let rect = largest.bounding_rect()?;
     let (w, h) = (rect.width() / UNITS_PER_PIXEL, rect.height() / UNITS_PER_PIXEL);
-    // Bold digits and letters average about 0.6 of the font size.
-    let needed = text.chars().count() as f64 * LABEL_FONT * 0.6 + 4.0;
     if w < needed || h < LABEL_FONT * 1.6 {
         return None;
     }

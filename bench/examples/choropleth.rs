@@ -67,6 +67,7 @@ fn run(label: &str, areas: Vec<MapArea>) {
         legend_title: "Inwoners van 65 jaar en ouder".into(),
         unit: "%".into(),
         areas,
+        subject: None,
     };
     let mut times: Vec<Duration> = Vec::new();
     let mut size = 0;

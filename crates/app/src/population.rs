@@ -484,14 +484,31 @@ pub struct ProfileView {
     pub rules: Vec<ThemeRule>,
 }
 
-/// The Netherlands' profile in `year`, if any national figure was imported.
-fn national_profile(national: &[StoredFigure], year: i32) -> Option<Profile> {
-    let of_year: Vec<_> = national
-        .iter()
-        .filter(|f| f.year == year)
-        .map(|f| (f.indicator, f.value, f.interval, f.source.clone()))
+/// The Netherlands' figures to compare `subject` with, each of the year
+/// the subject's figure describes (a health measurement can be older than
+/// the profile's year); `None` if no national figure was imported.
+fn national_profile(national: &[StoredFigure], subject: &Profile) -> Option<Profile> {
+    let years: BTreeSet<i32> = subject.aggregates.iter().map(|a| a.year).collect();
+    let per_year: BTreeMap<i32, Profile> = years
+        .into_iter()
+        .filter_map(|year| {
+            let of_year: Vec<_> = national
+                .iter()
+                .filter(|f| f.year == year)
+                .map(|f| (f.indicator, f.value, f.interval, f.source.clone()))
+                .collect();
+            (!of_year.is_empty()).then(|| (year, Profile::territory(year, &of_year)))
+        })
         .collect();
-    (!of_year.is_empty()).then(|| Profile::territory(year, &of_year))
+    if per_year.is_empty() {
+        return None;
+    }
+    let aggregates = subject
+        .aggregates
+        .iter()
+        .filter_map(|a| per_year.get(&a.year).and_then(|p| p.get(a.indicator)).cloned())
+        .collect();
+    Some(Profile::published(subject.year, aggregates))
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
@@ -519,10 +536,14 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
     let national = data.national(&mut conn).await?;
     let rules = db::current_rules(&mut conn).await?.map_or_else(default_rules, |c| c.rules);
     drop(conn);
+    // Every vintage of the areas' codes: a year whose only figures are in
+    // another area division is listed too, and its profile says why its
+    // health figures cannot be shown, rather than the year being a 404.
     let figures = region_figures.of(&areas);
+    let unchanged = region_figures.unchanged();
     let years: Vec<i32> = figures.iter().map(|f| f.year).collect::<BTreeSet<_>>().into_iter().collect();
-    let year = match year {
-        Some(y) if years.contains(&y) => y,
+    let profile = match year {
+        Some(y) if years.contains(&y) => Profile::as_of(&figures, &areas, y, unchanged),
         Some(y) => {
             return Err(Error::NotFound(format!("cijfers over {y} voor {name}")));
         }
@@ -530,21 +551,15 @@ pub async fn profile(ctx: &Ctx, subject: &Subject, year: Option<i32>) -> Result<
         // year late and RIVM measures every two to four years, so the newest
         // year alone would often show neither.
         None => {
-            let mut known: BTreeMap<i32, BTreeSet<Indicator>> = BTreeMap::new();
-            for f in figures.iter().filter(|f| matches!(f.value, wijkregie_core::population::Value::Known(_))) {
-                known.entry(f.year).or_default().insert(f.indicator);
-            }
-            known
-                .iter()
-                .max_by_key(|(year, indicators)| (indicators.len(), **year))
-                .map(|(year, _)| *year)
-                .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()))
+            let year = wijkregie_core::population::fullest_year(&figures, &areas, &years, unchanged)
+                .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
+            Profile::as_of(&figures, &areas, year, unchanged)
         }
     };
-    let profile = Profile::build(&figures, &areas, year);
-    let region = Reference { level: ReferenceLevel::Region, profile: (*region_figures.profile(year)).clone() };
+    let year = profile.year;
+    let region = Reference { level: ReferenceLevel::Region, profile: region_figures.reference_for(&profile) };
     let national =
-        national_profile(&national, year).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
+        national_profile(&national, &profile).map(|profile| Reference { level: ReferenceLevel::Netherlands, profile });
     let suggestions = suggest(&rules, &profile, &region);
     Ok(ProfileView {
         name,

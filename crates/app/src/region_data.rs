@@ -12,13 +12,16 @@
 //! when several servers share one PostgreSQL. Each part is read or computed
 //! the first time a page needs it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tokio::sync::OnceCell;
-use wijkregie_core::population::{aggregate_each, trend, AreaFigure, Indicator, Number, Profile, Trend};
+use wijkregie_core::population::{
+    aggregate, aggregate_each, measured_figures, measurement, trend_across, AreaFigure, Indicator, Number, Profile,
+    Trend, UnchangedAreas,
+};
 use wijkregie_core::region::{Area, Wijk};
 use wijkregie_store::population::{self as db, StoredFigure};
 use wijkregie_store::AnyConnection;
@@ -66,6 +69,60 @@ async fn load_outlines(conn: &mut AnyConnection, wijken: &[Wijk]) -> Result<Vec<
         out.push(RegionArea { area, wijk, name, outline });
     }
     Ok(out)
+}
+
+/// The figures of `areas` in their own vintage and in every other vintage
+/// stored for the same codes, with the areas CBS did not change between
+/// those vintages. RIVM publishes a measurement in its own year's areas
+/// (2020) while a wijk is often made of another year's (2019); where the
+/// area kept its code and its name, the figure is the wijk's too.
+///
+/// Names come from the stored outlines, the only place area names per
+/// vintage are kept: without outlines of both vintages a figure of another
+/// vintage is not used, and the profile says it was measured in another
+/// area division.
+async fn load_figures(conn: &mut AnyConnection, areas: &[Area]) -> Result<(Vec<AreaFigure>, UnchangedAreas)> {
+    let mut figures = db::for_areas(conn, areas).await?;
+    let vintages: BTreeSet<i32> = db::sets(conn).await?.iter().map(|s| s.vintage).collect();
+    let mut elsewhere: Vec<Area> = Vec::new();
+    for v in vintages {
+        let Ok(year) = u16::try_from(v) else { continue };
+        elsewhere.extend(areas.iter().filter(|a| a.year != year).map(|a| Area { code: a.code.clone(), year }));
+    }
+    elsewhere.sort();
+    elsewhere.dedup();
+    let mut unchanged = UnchangedAreas::new();
+    if elsewhere.is_empty() {
+        return Ok((figures, unchanged));
+    }
+    let other = db::for_areas(conn, &elsewhere).await?;
+    let mut found: Vec<Area> = other
+        .iter()
+        .filter_map(|f| u16::try_from(f.vintage).ok().map(|year| Area { code: f.area.clone(), year }))
+        .collect();
+    found.sort();
+    found.dedup();
+    if !found.is_empty() {
+        let mut asked = found.clone();
+        asked.extend(areas.iter().filter(|a| found.iter().any(|f| f.code == a.code)).cloned());
+        let names: HashMap<(String, u16), String> = wijkregie_store::boundary::for_areas(conn, &asked)
+            .await?
+            .into_iter()
+            .map(|b| ((b.code.to_string(), b.year), b.name.trim().to_lowercase()))
+            .collect();
+        for f in &found {
+            for own in areas.iter().filter(|a| a.code == f.code) {
+                let key = |year: u16| (own.code.to_string(), year);
+                if let (Some(a), Some(b)) = (names.get(&key(own.year)), names.get(&key(f.year))) {
+                    if a == b {
+                        unchanged.insert(&own.code, i32::from(own.year), i32::from(f.year));
+                    }
+                }
+            }
+        }
+    }
+    figures.extend(other);
+    Ok((figures, unchanged))
 }
 
 /// The copy in use, replaced when the revision or the wijken differ.
@@ -153,8 +210,10 @@ impl RegionData {
         let figures = self
             .figures
             .get_or_try_init(|| async move {
-                let figures = db::for_areas(conn, &self.areas).await?;
-                Ok::<_, crate::Error>(Arc::new(RegionFigures::new(self.areas.clone(), figures)))
+                let (figures, unchanged) = load_figures(conn, &self.areas).await?;
+                Ok::<_, crate::Error>(Arc::new(
+                    RegionFigures::new(self.areas.clone(), figures).with_unchanged(unchanged),
+                ))
             })
             .await?;
         Ok(Arc::clone(figures))
@@ -183,18 +242,24 @@ impl RegionData {
     }
 }
 
+/// A map's values: the year they describe, and a value per area.
+pub type AreaValues = (i32, BTreeMap<Area, Option<Number>>);
+
 /// The region's figures with what is computed from them, each result kept
 /// once asked for. Bounded by the data: a profile per year, a trend per
 /// indicator, a map per year and indicator.
 pub struct RegionFigures {
     areas: Vec<Area>,
-    /// Sorted by area and vintage, so one area's figures are one range.
+    /// Sorted by area and vintage, so one area's figures are one range; the
+    /// areas' codes in every vintage stored.
     figures: Vec<AreaFigure>,
+    /// Where a figure of another vintage describes the same area.
+    unchanged: UnchangedAreas,
     /// Years with any figure, oldest first.
     years: Vec<i32>,
     profiles: Computed<i32, Profile>,
     trends: Computed<Indicator, Trend>,
-    maps: Computed<(i32, Indicator), BTreeMap<Area, Option<Number>>>,
+    maps: Computed<(i32, Indicator), AreaValues>,
 }
 
 impl RegionFigures {
@@ -206,6 +271,7 @@ impl RegionFigures {
         Self {
             areas,
             figures,
+            unchanged: UnchangedAreas::new(),
             years,
             profiles: Computed::default(),
             trends: Computed::default(),
@@ -213,40 +279,74 @@ impl RegionFigures {
         }
     }
 
-    /// The figures of `areas` (each in its own vintage), all years.
+    /// The same figures, knowing which areas CBS did not change between vintages.
+    pub fn with_unchanged(mut self, unchanged: UnchangedAreas) -> Self {
+        self.unchanged = unchanged;
+        self
+    }
+
+    pub fn unchanged(&self) -> &UnchangedAreas {
+        &self.unchanged
+    }
+
+    /// The figures of the codes of `areas`, all years and every vintage
+    /// stored: the aggregation takes each area's own vintage, and another
+    /// one only where [`Self::unchanged`] says so.
     pub fn of(&self, areas: &[Area]) -> Vec<AreaFigure> {
         let mut out = Vec::new();
-        let mut areas = areas.to_vec();
-        areas.sort();
-        areas.dedup();
-        for area in &areas {
-            let key = (&area.code, i32::from(area.year));
-            let start = self.figures.partition_point(|f| (&f.area, f.vintage) < key);
-            let end = start + self.figures[start..].partition_point(|f| (&f.area, f.vintage) == key);
+        let mut codes: Vec<_> = areas.iter().map(|a| &a.code).collect();
+        codes.sort();
+        codes.dedup();
+        for code in codes {
+            let start = self.figures.partition_point(|f| &f.area < code);
+            let end = start + self.figures[start..].partition_point(|f| &f.area == code);
             out.extend_from_slice(&self.figures[start..end]);
         }
         out
     }
 
-    /// The region's profile in `year`.
+    /// The region's profile in `year`: the Kerncijfers of the latest year up
+    /// to it and the latest health measurements (`Profile::as_of`).
     pub fn profile(&self, year: i32) -> Arc<Profile> {
-        self.profiles.get_or(year, || Profile::build(&self.figures, &self.areas, year))
+        self.profiles.get_or(year, || Profile::as_of(&self.figures, &self.areas, year, &self.unchanged))
+    }
+
+    /// The region's profile to compare `subject` with: each figure of the
+    /// same year as the subject's, since a wijk's latest measurement can be
+    /// older than the region's (its buurten were not measured in 2022).
+    pub fn reference_for(&self, subject: &Profile) -> Profile {
+        let mut region = (*self.profile(subject.year)).clone();
+        for (theirs, ours) in region.aggregates.iter_mut().zip(&subject.aggregates) {
+            if theirs.indicator == ours.indicator && theirs.year != ours.year {
+                *theirs = if ours.indicator.is_estimate() {
+                    measurement(&self.figures, &self.areas, ours.year, ours.indicator, &self.unchanged)
+                } else {
+                    aggregate(&self.figures, &self.areas, ours.year, ours.indicator)
+                };
+            }
+        }
+        region
     }
 
     /// The region's trend of `indicator` over every year it has figures for.
     pub fn trend(&self, indicator: Indicator) -> Arc<Trend> {
-        self.trends.get_or(indicator, || trend(&self.figures, &self.areas, indicator, &self.years))
+        self.trends
+            .get_or(indicator, || trend_across(&self.figures, &self.areas, indicator, &self.years, &self.unchanged))
     }
 
-    /// `indicator` in `year` for each area of the region on its own.
-    pub fn map(&self, year: i32, indicator: Indicator) -> Arc<BTreeMap<Area, Option<Number>>> {
+    /// `indicator` for each area of the region on its own, as the region's
+    /// profile of `year` shows it: the year the values describe (the
+    /// latest measurement of a health estimate), and the values.
+    pub fn map(&self, year: i32, indicator: Indicator) -> Arc<AreaValues> {
         self.maps.get_or((year, indicator), || {
-            self.areas
-                .iter()
-                .cloned()
-                .zip(aggregate_each(&self.figures, &self.areas, year, indicator))
-                .map(|(area, a)| (area, a.value.known()))
-                .collect()
+            let shown = self.profile(year).get(indicator).map_or(year, |a| a.year);
+            let each = if indicator.is_estimate() {
+                let measured = measured_figures(&self.figures, &self.areas, shown, indicator, &self.unchanged);
+                aggregate_each(&measured, &self.areas, shown, indicator)
+            } else {
+                aggregate_each(&self.figures, &self.areas, shown, indicator)
+            };
+            (shown, self.areas.iter().cloned().zip(each).map(|(area, a)| (area, a.value.known())).collect())
         })
     }
 }
@@ -273,7 +373,7 @@ impl<K: Eq + Hash, V> Computed<K, V> {
 
 #[cfg(test)]
 mod tests {
-    use wijkregie_core::population::{aggregate, Source, Value};
+    use wijkregie_core::population::{trend, Source, Value};
 
     use super::*;
 
@@ -312,18 +412,17 @@ mod tests {
     }
 
     #[test]
-    fn the_figures_of_areas_are_those_of_their_own_vintage() {
+    fn the_figures_of_areas_are_those_of_their_codes_in_every_vintage() {
         let (areas, figures) = region();
         let kept = RegionFigures::new(areas.clone(), figures.clone());
         let asked = [areas[2].clone(), areas[0].clone(), areas[0].clone()];
         let mut got = kept.of(&asked);
-        let mut expected: Vec<AreaFigure> =
-            figures.iter().filter(|f| f.vintage == 2024 && f.area != areas[1].code).cloned().collect();
+        let mut expected: Vec<AreaFigure> = figures.iter().filter(|f| f.area != areas[1].code).cloned().collect();
         let key = |f: &AreaFigure| (f.area.clone(), f.vintage, f.year, f.indicator);
         got.sort_by_key(key);
         expected.sort_by_key(key);
-        assert_eq!(got, expected, "each area once, in its own vintage only");
-        assert!(kept.of(&[area("BU19920101", 2022)]).iter().all(|f| f.vintage == 2022 && f.year == 2021));
+        assert_eq!(got, expected, "each code once, with its figures of the older vintage too");
+        assert_eq!(kept.of(&[area("BU19920101", 2022)]).len(), 5);
         assert!(kept.of(&[area("BU19929999", 2024)]).is_empty());
     }
 
@@ -332,11 +431,13 @@ mod tests {
         let (areas, figures) = region();
         let kept = RegionFigures::new(areas.clone(), figures.clone());
         for year in [2021, 2022, 2023] {
-            assert_eq!(*kept.profile(year), Profile::build(&figures, &areas, year), "{year}");
+            let afresh = Profile::as_of(&figures, &areas, year, &UnchangedAreas::new());
+            assert_eq!(*kept.profile(year), afresh, "{year}");
             assert_eq!(*kept.profile(year), *kept.profile(year), "asked twice");
-            let map = kept.map(year, Indicator::Share65Plus);
+            let shown = kept.map(year, Indicator::Share65Plus);
+            let (shown_year, map) = &*shown;
             for a in &areas {
-                let alone = aggregate(&figures, std::slice::from_ref(a), year, Indicator::Share65Plus);
+                let alone = aggregate(&figures, std::slice::from_ref(a), *shown_year, Indicator::Share65Plus);
                 assert_eq!(map[a], alone.value.known(), "{year} {a:?}");
             }
         }

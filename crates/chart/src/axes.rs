@@ -4,6 +4,10 @@
 use super::scale::Scale;
 use super::svg::{escape, text, text_width, EDGE, FONT, GRID, INK, MUTED, WIDTH};
 
+/// How much longer than [`text_width`]'s average a turned label may run
+/// in the fonts pages use (wide letters such as m and w, bold fallbacks).
+const TURNED_SLACK: f64 = 1.2;
+
 /// Height of the area bars and lines are drawn in.
 const PLOT_HEIGHT: f64 = 240.0;
 
@@ -91,8 +95,13 @@ impl Plot {
                         r#"<text x="{x:.1}" y="{base:.1}" text-anchor="end" fill="{INK}" transform="rotate(-45 {x:.1} {base:.1})">{}</text>"#,
                         escape(label)
                     );
-                    below = below.max(base + text_width(label, FONT) * 0.71);
-                    leftmost = leftmost.min(x - text_width(label, FONT) * 0.71 - 4.0);
+                    // `text_width` is an average; a label of wide letters
+                    // ("december 2025") runs longer, and turned text also
+                    // reaches out by its own height. Reserve both, or the
+                    // first label loses its first letter.
+                    let reach = text_width(label, FONT) * TURNED_SLACK * 0.71 + FONT * 0.71;
+                    below = below.max(base + reach);
+                    leftmost = leftmost.min(x - reach - 4.0);
                 }
             }
         }

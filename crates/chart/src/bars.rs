@@ -53,6 +53,7 @@ fn bars(chart: &BarChart, stacked: bool) -> String {
     // tallest such pile (a grouped chart keeps its stubs at the baseline).
     let scale = Scale::nice(0.0, max as f64, true);
     let probe = Plot::new(scale.clone(), n_cat, 0.0, 0.0);
+    let bar_width = probe.band() * 0.8 / n_series.max(1) as f64;
     let headroom = if stacked {
         (0..n_cat)
             .map(|c| {
@@ -65,7 +66,12 @@ fn bars(chart: &BarChart, stacked: bool) -> String {
             })
             .fold(0.0, f64::max)
     } else {
-        0.0
+        // A month whose signs do not fit over their own narrow bars gets one
+        // label over its whole group, above its tallest bar.
+        (0..n_cat)
+            .filter_map(|c| grouped_summary(chart, c, bar_width))
+            .map(|label| label_height(&label, probe.band() * 0.9))
+            .fold(0.0, f64::max)
     };
     let plot = Plot::new(scale, n_cat, top, headroom);
     plot.value_axis(&mut body, &chart.value_title);
@@ -97,6 +103,8 @@ fn bars(chart: &BarChart, stacked: bool) -> String {
             }
         } else {
             let width = band * 0.8 / n_series as f64;
+            let summary = grouped_summary(chart, c, width);
+            let mut tallest = plot.bottom;
             for (i, series) in chart.series.iter().enumerate() {
                 let x = plot.band_left(c) + band * 0.1 + i as f64 * width;
                 let v = series.at(c);
@@ -104,11 +112,18 @@ fn bars(chart: &BarChart, stacked: bool) -> String {
                 if let Some(n) = v.exact() {
                     let y = plot.y(n as f64);
                     bar(&mut body, x, y, width, plot.bottom - y, &series_fill(&id, i), &tip);
+                    tallest = tallest.min(y);
                 } else if let Some(sign) = v.sign() {
                     let y = plot.bottom - STUB;
                     stub(&mut body, &id, x, y, width, &tip);
-                    label_above(&mut body, x + width / 2.0, y, width, sign);
+                    tallest = tallest.min(y);
+                    if summary.is_none() {
+                        label_above(&mut body, x + width / 2.0, y, width, sign);
+                    }
                 }
+            }
+            if let Some(label) = summary {
+                label_above(&mut body, plot.band_left(c) + band / 2.0, tallest, band * 0.9, &label);
             }
         }
     }
@@ -139,6 +154,18 @@ fn stub(out: &mut String, id: &str, x: f64, y: f64, width: f64, tip: &str) {
         suppressed_fill(id),
         escape(tip)
     );
+}
+
+/// The one label of a group whose signs do not each fit over their own
+/// bar ("< 5" over a bar of a few pixels): side by side, turned signs of
+/// neighbouring bars would run into each other. `None` when every sign
+/// fits, or there is none.
+fn grouped_summary(chart: &BarChart, c: usize, bar_width: f64) -> Option<String> {
+    let signs: Vec<&'static str> = chart.series.iter().filter_map(|s| s.at(c).sign()).collect();
+    if signs.is_empty() || signs.iter().all(|s| label_fits(s, bar_width)) {
+        return None;
+    }
+    Some(sign_summary(signs.into_iter()))
 }
 
 fn label_fits(label: &str, width: f64) -> bool {

@@ -488,3 +488,58 @@ fn turned_labels_left_of_the_plot_stay_in_view() {
     assert!(view[0] <= reach, "the view starts at {} but the first label reaches {reach}", view[0]);
     assert!(view[0] < 0.0 && (view[2] + view[0] - super::svg::WIDTH).abs() < 1e-9, "{view:?}");
 }
+
+/// The referral chart as `/verwijzingen/cijfers` draws it: thirteen months
+/// from december, every ketenaanpak side by side, several small counts in
+/// one month. Turned "< 5" signs over bars a few pixels wide ran into each
+/// other, and the first month lost its first letter ("ecember 2025").
+#[test]
+fn small_count_signs_never_overlap_and_the_first_month_is_whole() {
+    let mut chart = referrals();
+    chart.categories.insert(0, "december 2024".into());
+    for s in &mut chart.series {
+        s.values = vec![Value::Exact(3); chart.categories.len()];
+        s.values[2] = Value::Suppressed;
+        s.values[4] = Value::Suppressed;
+    }
+    chart.series[1].values[4] = Value::Hidden;
+    let svg = grouped_bars(&chart);
+    let doc = parse(&svg);
+
+    // Each sign label's horizontal extent: turned text is as wide as its height.
+    let signs: Vec<(f64, f64, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && (text_of(*n).contains("< 5") || text_of(*n) == "x"))
+        // The legend's explanation is not a label over a bar.
+        .filter(|n| !text_of(*n).contains(':'))
+        .map(|n| {
+            let x = num(n, "x");
+            let half = if n.attribute("transform").is_some() {
+                super::svg::SMALL / 2.0
+            } else {
+                super::svg::text_width(&text_of(n), super::svg::SMALL) * 1.2 / 2.0
+            };
+            (x - half, x + half, text_of(n))
+        })
+        .collect();
+    assert_eq!(signs.len(), 2, "one label per month with small counts: {signs:?}");
+    assert!(signs.iter().any(|s| s.2.contains("< 5") && s.2.contains('×')), "{signs:?}");
+    assert!(signs.iter().any(|s| s.2.contains('x') && s.2.contains("< 5")), "both signs of month five: {signs:?}");
+    for (i, a) in signs.iter().enumerate() {
+        for b in &signs[i + 1..] {
+            assert!(a.1 <= b.0 || b.1 <= a.0, "{a:?} overlaps {b:?}");
+        }
+    }
+    // The stubs stay, one per hidden value, with their hover titles.
+    assert_eq!(doc.descendants().filter(|n| n.attribute("class") == Some("bar hidden-value")).count(), 10);
+
+    // The first, turned month label fits in the view even if its letters
+    // run a fifth wider than average, with the height of the turned text.
+    let view: Vec<f64> =
+        doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+    let first = doc.descendants().find(|n| n.has_tag_name("text") && text_of(*n) == "december 2024").unwrap();
+    assert!(first.attribute("transform").is_some_and(|t| t.starts_with("rotate(-45")));
+    let font = super::svg::FONT;
+    let reach = num(first, "x") - super::svg::text_width("december 2024", font) * 1.15 * 0.71 - font * 0.71;
+    assert!(view[0] <= reach, "the view starts at {} but the first label reaches {reach}", view[0]);
+}

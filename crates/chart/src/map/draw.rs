@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use geo::{Coord, LineString, Simplify};
+use geo::{Area, BoundingRect, Coord, InteriorPoint, LineString, Polygon, Simplify};
 
 use super::classes::{classify, Classes};
 use super::{value_text, Choropleth, MapArea};
@@ -23,6 +23,12 @@ const TOLERANCE: f64 = 1.0;
 const INK: &str = "#1d2326";
 const MUTED: &str = "#4f5b61";
 const FONT: f64 = 12.0;
+/// Area names on the map: a little smaller than the legend, bold for the
+/// subject's areas. A name is drawn only if its box fits in the area's.
+const LABEL_FONT: f64 = 11.0;
+/// The subject's outline, in units (half pixels): three pixels against
+/// the others' half pixel, visible on every fill and without colour.
+const SUBJECT_STROKE: f64 = 6.0;
 
 /// ColorBrewer's YlGnBu, five steps: sequential, and readable with every
 /// common colour vision deficiency. The second colour draws the texture
@@ -159,6 +165,66 @@ fn path_data(projection: &Projection, area: &MapArea) -> String {
     d
 }
 
+/// Where to write an area's name, in pixels, if it fits: at a point inside
+/// its largest part (never outside a concave or ring-shaped area), when that
+/// part's bounding box has room for the text at [`LABEL_FONT`].
+fn label_at(projection: &Projection, area: &MapArea, text: &str) -> Option<(f64, f64)> {
+    // Bold digits and letters average about 0.6 of the font size.
+    let needed = text.chars().count() as f64 * LABEL_FONT * 0.6 + 4.0;
+    // Most areas of a large map are far too small for a name: tell that
+    // from the whole outline's box before simplifying any ring.
+    let whole = area.geometry.bounding_rect()?;
+    let (a, b) = (projection.project(&whole.min()), projection.project(&whole.max()));
+    if (b.x - a.x).abs() / UNITS_PER_PIXEL < needed || (b.y - a.y).abs() / UNITS_PER_PIXEL < LABEL_FONT * 1.6 {
+        return None;
+    }
+    let largest = area
+        .geometry
+        .0
+        .iter()
+        .filter_map(|p| ring(projection, p.exterior()).map(|r| Polygon::new(r, vec![])))
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
+    let rect = largest.bounding_rect()?;
+    let (w, h) = (rect.width() / UNITS_PER_PIXEL, rect.height() / UNITS_PER_PIXEL);
+    if w < needed || h < LABEL_FONT * 1.6 {
+        return None;
+    }
+    let p = largest.interior_point()?;
+    let (x, y) = (p.x() / UNITS_PER_PIXEL, p.y() / UNITS_PER_PIXEL);
+    // The text is centred on the point: keep it within the box.
+    let half = needed / 2.0;
+    let x = x.clamp(rect.min().x / UNITS_PER_PIXEL + half, rect.max().x / UNITS_PER_PIXEL - half);
+    Some((x, y + LABEL_FONT * 0.35))
+}
+
+/// The name written on the map: the area's own, without the wijk a buurt
+/// belongs to (the hover title and the table give both).
+fn short_name(name: &str) -> &str {
+    name.split(" (").next().unwrap_or(name)
+}
+
+/// The names of the areas that are labelled (the subject's, or every area
+/// on a map without a subject) where they fit; white halo so they read on
+/// the darkest fill too.
+fn labels(out: &mut String, projection: &Projection, map: &Choropleth) {
+    let mut opened = false;
+    for area in map.areas.iter().filter(|a| map.subject.is_none() || map.is_subject(a)) {
+        let text = short_name(&area.name);
+        let Some((x, y)) = label_at(projection, area, text) else { continue };
+        if !opened {
+            let _ = write!(
+                out,
+                r##"<g class="labels" text-anchor="middle" font-size="{LABEL_FONT}" font-weight="bold" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">"##
+            );
+            opened = true;
+        }
+        let _ = write!(out, r#"<text x="{x:.1}" y="{y:.1}">{}</text>"#, escape(text));
+    }
+    if opened {
+        out.push_str("</g>");
+    }
+}
+
 fn defs(out: &mut String, id: &str, classes: usize) {
     out.push_str("<defs>");
     for i in 0..classes {
@@ -215,6 +281,17 @@ fn legend(out: &mut String, id: &str, map: &Choropleth, classes: &Classes, top: 
         let _ = write!(out, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, x + 28.0, y + 15.0, escape(&label));
         x += width + 18.0;
     }
+    if let Some(subject) = &map.subject {
+        y += row;
+        let _ = write!(
+            out,
+            r##"<rect x="{EDGE}" y="{:.1}" width="22" height="16" fill="#ffffff" stroke="{INK}" stroke-width="3"/><text x="{:.1}" y="{:.1}">dikke rand: {}</text>"##,
+            y + 3.0,
+            EDGE + 28.0,
+            y + 15.0,
+            escape(&subject.name)
+        );
+    }
     out.push_str("</g>");
     y + row - top
 }
@@ -236,6 +313,14 @@ fn description(map: &Choropleth, classes: &Classes) -> String {
         }
     }
     desc.push('.');
+    if let Some(subject) = &map.subject {
+        let _ = write!(
+            desc,
+            " De {} gebieden van {} hebben een dikke rand.",
+            map.areas.iter().filter(|a| map.is_subject(a)).count(),
+            subject.name
+        );
+    }
     if classes.unknown > 0 {
         let _ = write!(desc, " Van {} gebieden is de waarde onbekend (gearceerd).", classes.unknown);
     }
@@ -288,7 +373,23 @@ pub fn choropleth_svg(map: &Choropleth) -> String {
             body.push_str("</g>");
         }
     }
+    // The subject's outlines on top, unfilled, so no neighbour's edge
+    // covers them; hidden from the hover titles, which the fill carries.
+    let outlines: String = map
+        .areas
+        .iter()
+        .filter(|a| map.is_subject(a))
+        .map(|a| path_data(&projection, a))
+        .filter(|d| !d.is_empty())
+        .collect();
+    if !outlines.is_empty() {
+        let _ = write!(
+            body,
+            r#"<path class="subject" d="{outlines}" fill="none" stroke-width="{SUBJECT_STROKE}" pointer-events="none"/>"#
+        );
+    }
     body.push_str("</g>");
+    labels(&mut body, &projection, map);
     let map_height = h + 2.0 * EDGE;
     let legend_height = legend(&mut body, &id, map, &classes, map_height);
     let mut defs_text = String::new();

@@ -46,6 +46,26 @@ pub struct Choropleth {
     pub legend_title: String,
     pub unit: String,
     pub areas: Vec<MapArea>,
+    /// The areas the page is about (a wijk's or a network's), drawn with a
+    /// thick outline and named on the map where the name fits; `None` on a
+    /// map of the whole region, which names every area that has room.
+    pub subject: Option<Subject>,
+}
+
+/// The areas a map is drawn for, as the legend names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// "Binnenstad", "WSV Binnenstad".
+    pub name: String,
+    /// Codes of its areas, as in [`MapArea::code`].
+    pub codes: Vec<String>,
+}
+
+impl Choropleth {
+    /// Whether `area` is one of the subject's.
+    pub fn is_subject(&self, area: &MapArea) -> bool {
+        self.subject.as_ref().is_some_and(|s| s.codes.contains(&area.code))
+    }
 }
 
 /// The text of a value with its unit, Dutch notation, or "onbekend".

@@ -35,6 +35,7 @@ fn map(areas: Vec<MapArea>) -> Choropleth {
         legend_title: "65 jaar en ouder".into(),
         unit: "%".into(),
         areas,
+        subject: None,
     }
 }
 
@@ -176,4 +177,62 @@ fn a_map_converts_to_png() {
         choropleth_svg(&map(vec![area("WK199101", "Binnenstad", 0.0, Some(3)), area("WK199102", "Haven", 0.01, None)]));
     let png = crate::png::svg_to_png(&svg).unwrap();
     assert_eq!(&png[..4], b"\x89PNG");
+}
+
+fn big(code: &str, name: &str, x: f64, size: f64, value: Option<i64>) -> MapArea {
+    MapArea {
+        code: code.into(),
+        name: name.into(),
+        geometry: MultiPolygon(vec![square(5.0 + x, 52.0, size, 1)]),
+        value: value.map(Number::from_int),
+    }
+}
+
+#[test]
+fn the_subjects_areas_are_outlined_named_where_they_fit_and_explained() {
+    // Two large areas of the subject, one tiny one of the subject, one other.
+    let mut m = map(vec![
+        big("BU1", "Oost (Binnenstad)", 0.0, 0.1, Some(10)),
+        big("BU2", "West (Binnenstad)", 0.1, 0.1, None),
+        big("BU3", "Speldenknop (Binnenstad)", 0.2, 0.0005, Some(12)),
+        big("BU4", "Elders", 0.0, 0.1, Some(30)),
+    ]);
+    m.areas[3].geometry = MultiPolygon(vec![square(5.0, 52.1, 0.1, 1)]);
+    m.subject = Some(Subject { name: "Binnenstad".into(), codes: vec!["BU1".into(), "BU2".into(), "BU3".into()] });
+    let svg = choropleth_svg(&m);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+
+    let outline = doc.descendants().find(|n| n.attribute("class") == Some("subject")).expect("a subject outline");
+    assert_eq!(outline.attribute("fill"), Some("none"));
+    assert!(outline.attribute("stroke-width").unwrap().parse::<f64>().unwrap() >= 4.0, "thicker than the others");
+    assert_eq!(outline.attribute("d").unwrap().matches('M').count(), 3, "every subject area, none else");
+
+    let labels: Vec<(String, f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.parent().and_then(|p| p.attribute("class")) == Some("labels"))
+        .map(|n| {
+            let x = n.attribute("x").unwrap().parse().unwrap();
+            let y = n.attribute("y").unwrap().parse().unwrap();
+            (n.text().unwrap().to_owned(), x, y)
+        })
+        .collect();
+    let names: Vec<&str> = labels.iter().map(|l| l.0.as_str()).collect();
+    assert_eq!(names, ["Oost", "West"], "the subject's areas that have room, by their own name");
+    // Each label sits within its area's drawn box: Oost left of West.
+    assert!(labels[0].1 < labels[1].1, "{labels:?}");
+
+    let desc = doc.descendants().find(|n| n.has_tag_name("desc")).unwrap().text().unwrap();
+    assert!(desc.contains("De 3 gebieden van Binnenstad hebben een dikke rand."), "{desc}");
+    assert!(svg.contains("dikke rand: Binnenstad"), "the legend explains the outline");
+    // Hover titles stay for every area.
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("title")).count(), 1 + 4);
+
+    // Without a subject every area that has room is named, nothing outlined.
+    m.subject = None;
+    let svg = choropleth_svg(&m);
+    assert!(!svg.contains("class=\"subject\"") && !svg.contains("dikke rand"));
+    for name in ["Oost", "West", "Elders"] {
+        assert!(svg.contains(&format!(">{name}</text>")), "{name}");
+    }
+    assert!(!svg.contains(">Speldenknop</text>"), "no room for a tiny area's name");
 }

@@ -34,7 +34,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::compare::TrendGap;
 use super::indicator::{Base, Indicator, Measure};
+use super::latest::{self, UnchangedAreas};
 use super::number::Number;
 use crate::codes::CbsCode;
 use crate::region::{Area, Network, Wijk};
@@ -409,6 +411,9 @@ pub struct Profile {
     pub year: i32,
     /// In the order of [`Indicator::ALL`].
     pub aggregates: Vec<Aggregate>,
+    /// Health estimates with no measurement up to `year`, and why.
+    #[serde(default)]
+    pub gaps: Vec<(Indicator, TrendGap)>,
 }
 
 impl Profile {
@@ -422,13 +427,42 @@ impl Profile {
             .iter()
             .map(|indicator| aggregate_sorted(ours.iter().copied(), &areas, year, *indicator))
             .collect();
-        Profile { year, aggregates }
+        Profile { year, aggregates, gaps: Vec::new() }
+    }
+
+    /// What a year's wijkprofiel shows: the Kerncijfers of the latest year
+    /// up to `year` that has them, and each health estimate as most
+    /// recently measured up to `year`, also in another vintage where CBS did
+    /// not change the area (see [`super::latest`]). Each aggregate carries
+    /// the year it describes.
+    ///
+    /// A year with only health figures (RIVM 2020 next to KWB 2019) takes
+    /// the population figures of the year before: someone who picks 2020
+    /// wants the newest picture known for 2020, and health figures without
+    /// the wijk's size and make-up beside them are hard to read.
+    pub fn as_of(figures: &[AreaFigure], areas: &[Area], year: i32, unchanged: &UnchangedAreas) -> Profile {
+        let population = latest::population_year(figures, areas, year).unwrap_or(year);
+        let mut profile = Profile::build(figures, areas, population);
+        profile.year = year;
+        for a in &mut profile.aggregates {
+            if !a.indicator.is_estimate() {
+                continue;
+            }
+            match latest::latest_measurement(figures, areas, year, a.indicator, unchanged) {
+                Some(measured) => *a = latest::measurement(figures, areas, measured, a.indicator, unchanged),
+                None => {
+                    a.year = year;
+                    profile.gaps.push((a.indicator, unmeasured(figures, areas, year, a.indicator)));
+                }
+            }
+        }
+        profile
     }
 
     /// A profile from figures published for the whole territory at once
     /// (the Netherlands), one aggregate per indicator.
     pub fn published(year: i32, aggregates: Vec<Aggregate>) -> Profile {
-        Profile { year, aggregates }
+        Profile { year, aggregates, gaps: Vec::new() }
     }
 
     /// The profile of a territory published as a whole (the Netherlands):
@@ -462,6 +496,30 @@ impl Profile {
 
     pub fn get(&self, indicator: Indicator) -> Option<&Aggregate> {
         self.aggregates.iter().find(|a| a.indicator == indicator)
+    }
+
+    /// Why `indicator` has no figure, if it is a health estimate that was
+    /// not measured up to the profile's year.
+    pub fn gap(&self, indicator: Indicator) -> Option<&TrendGap> {
+        self.gaps.iter().find(|(i, _)| *i == indicator).map(|(_, g)| g)
+    }
+}
+
+/// Why no measurement of `indicator` up to `year` describes `areas`: there
+/// is one for the same codes in a vintage not known to be unchanged, or none.
+fn unmeasured(figures: &[AreaFigure], areas: &[Area], year: i32, indicator: Indicator) -> TrendGap {
+    // A set, not a scan of `areas` per figure: the region's profile asks
+    // this for a few hundred areas and tens of thousands of figures.
+    let codes: std::collections::BTreeSet<&CbsCode> = areas.iter().map(|a| &a.code).collect();
+    let elsewhere: Vec<&AreaFigure> =
+        figures.iter().filter(|f| f.indicator == indicator && f.year <= year && codes.contains(&f.area)).collect();
+    match elsewhere.iter().map(|f| f.year).max() {
+        Some(latest) => {
+            let vintages: std::collections::BTreeSet<i32> =
+                elsewhere.iter().filter(|f| f.year == latest).map(|f| f.vintage).collect();
+            TrendGap::OtherBoundaries { year: latest, vintages: vintages.into_iter().collect() }
+        }
+        None => TrendGap::NoFigures { year },
     }
 }
 

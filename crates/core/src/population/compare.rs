@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::aggregate::{aggregate_sorted, sorted_areas, Aggregate, AreaFigure, Profile, Value};
 use super::indicator::{Indicator, Measure};
+use super::latest::{latest_measurement, measurement, UnchangedAreas};
 use super::number::Number;
 use crate::region::Area;
 
@@ -79,10 +80,12 @@ impl Comparison {
     }
 }
 
-/// Compares two aggregates of the same indicator; `None` when the
-/// indicators differ or either value is unknown.
+/// Compares two aggregates of the same indicator and year; `None` when the
+/// indicators or years differ or either value is unknown. Years can differ
+/// since a profile carries the latest health measurement: a wijk measured
+/// in 2020 is not compared with a region measured in 2022.
 pub fn compare(area: &Aggregate, reference: &Aggregate, level: ReferenceLevel) -> Option<Comparison> {
-    if area.indicator != reference.indicator {
+    if area.indicator != reference.indicator || area.year != reference.year {
         return None;
     }
     let (Value::Known(value), Value::Known(reference_value)) = (area.value, reference.value) else {
@@ -173,6 +176,19 @@ impl Trend {
 /// own vintage are used; a year without them is reported as a gap, naming
 /// the vintages that do exist in the same municipalities.
 pub fn trend(figures: &[AreaFigure], areas: &[Area], indicator: Indicator, years: &[i32]) -> Trend {
+    trend_across(figures, areas, indicator, years, &UnchangedAreas::new())
+}
+
+/// As [`trend`], with a health estimate taken as measured in each year the
+/// way a profile shows it (`Profile::as_of`): also from another vintage
+/// where the area did not change, weighted by the nearest year's counts.
+pub fn trend_across(
+    figures: &[AreaFigure],
+    areas: &[Area],
+    indicator: Indicator,
+    years: &[i32],
+    unchanged: &UnchangedAreas,
+) -> Trend {
     let sorted = sorted_areas(areas);
     let mut years = years.to_vec();
     years.sort_unstable();
@@ -180,7 +196,13 @@ pub fn trend(figures: &[AreaFigure], areas: &[Area], indicator: Indicator, years
     let mut trend = Trend { indicator, points: Vec::new(), gaps: Vec::new() };
     let own: BTreeSet<i32> = sorted.iter().map(|a| i32::from(a.year)).collect();
     for year in years {
-        let point = aggregate_sorted(figures, &sorted, year, indicator);
+        let measured =
+            indicator.is_estimate() && latest_measurement(figures, areas, year, indicator, unchanged) == Some(year);
+        let point = if measured {
+            measurement(figures, areas, year, indicator, unchanged)
+        } else {
+            aggregate_sorted(figures, &sorted, year, indicator)
+        };
         if point.completeness.known_parts > 0 {
             trend.points.push(point);
             continue;

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::number::Number;
 use crate::error::Invalid;
 
 macro_rules! indicators {
@@ -158,6 +159,29 @@ impl Unit {
             Unit::InhabitantsPerKm2 => " inwoners per km²",
             Unit::Kilometres => " km",
         }
+    }
+
+    /// The decimals a page shows, as CBS shows them: percentages, amounts
+    /// and distances with one, counts and densities whole. Recomputed
+    /// shares carry three decimals that no source published and no reader
+    /// can use (`7,993 %`).
+    pub fn decimals(self) -> u8 {
+        match self {
+            Unit::Count | Unit::InhabitantsPerKm2 => 0,
+            Unit::Percent | Unit::ThousandEuros | Unit::PersonsPerHousehold | Unit::Kilometres => 1,
+        }
+    }
+
+    /// `n` as a page shows it: rounded to [`Unit::decimals`], with the unit.
+    pub fn show(self, n: Number) -> String {
+        format!("{}{}", n.dutch(self.decimals()), self.suffix())
+    }
+
+    /// A difference as a page shows it, signed: `+2,3 procentpunt`.
+    pub fn show_difference(self, n: Number) -> String {
+        let text = n.dutch(self.decimals());
+        let sign = if text.starts_with('-') || text.trim_start_matches(['0', ',']).is_empty() { "" } else { "+" };
+        format!("{sign}{text}{}", self.difference_suffix())
     }
 
     /// What follows a difference: percentages differ in percentage points.

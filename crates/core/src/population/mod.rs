@@ -8,12 +8,14 @@
 //! - [`number`]: exact fixed-point numbers (no floats in figures)
 //! - [`indicator`]: what each figure measures and how it combines
 //! - [`aggregate`]: the aggregation rules and a wijkprofiel ([`Profile`])
+//! - [`latest`]: the newest figure up to a year, across sources and vintages
 //! - [`compare`]: comparison with a reference and trends with the boundary caveat
 //! - [`theme`]: rules as data and the suggestions they make
 
 pub mod aggregate;
 pub mod compare;
 pub mod indicator;
+pub mod latest;
 pub mod number;
 pub mod theme;
 
@@ -23,7 +25,8 @@ mod tests;
 pub use aggregate::{
     aggregate, aggregate_each, network_areas, Aggregate, AreaFigure, Completeness, Interval, Profile, Source, Value,
 };
-pub use compare::{compare, trend, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
+pub use compare::{compare, trend, trend_across, Comparison, Reference, ReferenceLevel, StandsOut, Trend, TrendGap};
 pub use indicator::{Base, Indicator, Measure, Unit};
+pub use latest::{fullest_year, latest_measurement, measured_figures, measurement, population_year, UnchangedAreas};
 pub use number::Number;
 pub use theme::{default_rules, rule_set_problems, suggest, Condition, Suggestion, ThemeRule, Threshold, Trigger};

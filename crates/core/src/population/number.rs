@@ -44,6 +44,34 @@ impl Number {
         div_round(i128::from(self.0), i128::from(SCALE)) as i64
     }
 
+    /// Rounded to `decimals` (at most three; halves away from zero), so a
+    /// chart's table, which formats a float, shows the digits a page does.
+    pub fn rounded(self, decimals: u8) -> Number {
+        let step = 10i128.pow(3 - u32::from(decimals.min(3)));
+        Number::saturating(div_round(i128::from(self.0), step) * step)
+    }
+
+    /// Rounded to `decimals` (at most three; halves away from zero) and
+    /// written in Dutch notation with exactly that many decimals: `13,4`,
+    /// `13.040`, `-0,3`. What pages show; files keep the exact number.
+    pub fn dutch(self, decimals: u8) -> String {
+        let decimals = u32::from(decimals.min(3));
+        let step = 10i128.pow(3 - decimals);
+        let rounded = div_round(i128::from(self.0), step);
+        let scale = 10i128.pow(decimals);
+        let (int, frac) =
+            (rounded.unsigned_abs() / scale.unsigned_abs(), rounded.unsigned_abs() % scale.unsigned_abs());
+        let mut out = String::new();
+        if rounded < 0 {
+            out.push('-');
+        }
+        out.push_str(&crate::format::thousands(u64::try_from(int).unwrap_or(u64::MAX)));
+        if decimals > 0 {
+            out.push_str(&format!(",{frac:0width$}", width = decimals as usize));
+        }
+        out
+    }
+
     /// `self - other`, the difference shown next to a comparison.
     pub fn minus(self, other: Number) -> Number {
         Number(self.0.saturating_sub(other.0))

@@ -386,7 +386,7 @@ fn the_fixture_suggests_loneliness_children_and_falls() {
     assert_eq!(lonely.sources, [cbs(), rivm()]);
     assert_eq!(
         lonely.explanation(),
-        "ernstig eenzaam 2024: 14,062%, de regio 12%: 2,062 procentpunt hoger (drempel: meer dan 1 procentpunt). \
+        "ernstig eenzaam 2024: 14,1%, de regio 12,0%: 2,1 procentpunt hoger (drempel: meer dan 1 procentpunt). \
          Let op: berust op 3 van de 4 gebieden; van de andere is het cijfer onbekend. \
          Bron: CBS, Kerncijfers wijken en buurten 2024 (2025); RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2024 (2025)."
     );
@@ -454,7 +454,7 @@ fn fixed_values_and_standing_out_explain_themselves() {
     assert_eq!((t.reference, t.difference), (None, n("0.4")));
     assert_eq!(
         t.explanation(),
-        "aandeel inwoners van 65 jaar en ouder 2024: 19,4%, boven de grens van 19%. \
+        "aandeel inwoners van 65 jaar en ouder 2024: 19,4%, boven de grens van 19,0%. \
          Bron: CBS, Kerncijfers wijken en buurten 2024 (2025)."
     );
 
@@ -469,9 +469,8 @@ fn fixed_values_and_standing_out_explain_themselves() {
     assert_eq!(found.len(), 2);
     let explanation = found[1].because[0].explanation();
     assert!(
-        explanation.starts_with(
-            "ernstig eenzaam 2024: 14,062%, 95%-interval (11,834–16,291%) ligt geheel boven Nederland (11%)."
-        ),
+        explanation
+            .starts_with("ernstig eenzaam 2024: 14,1%, 95%-interval (11,8–16,3%) ligt geheel boven Nederland (11,0%)."),
         "{explanation}"
     );
 }
@@ -488,7 +487,7 @@ fn below_reference_reads_as_lower() {
     assert_eq!(found[0].because[0].difference, n("-2.414"));
     assert_eq!(
         found[0].because[0].explanation(),
-        "gemiddeld inkomen per inwoner 2024: 26,586 × € 1.000, de regio 29 × € 1.000: 2,414 × € 1.000 lager \
+        "gemiddeld inkomen per inwoner 2024: 26,6 × € 1.000, de regio 29,0 × € 1.000: 2,4 × € 1.000 lager \
          (drempel: meer dan 2 × € 1.000). Let op: berust op 3 van de 4 gebieden; van de andere is het cijfer onbekend. \
          Bron: CBS, Kerncijfers wijken en buurten 2024 (2025)."
     );
@@ -704,4 +703,187 @@ fn a_map_aggregates_each_area_on_its_own_in_the_order_given() {
     assert!(aggregate_each(&fixture(), &areas, YEAR + 1, Indicator::Inhabitants)
         .iter()
         .all(|a| a.value == Value::Unknown));
+}
+
+/// RIVM 2020 in the 2020 vintage beside KWB 2019 in the 2019 vintage, for
+/// two buurten of a wijk made of 2019 areas: the layout of a real region
+/// after importing what StatLine offers.
+mod latest_measurement {
+    use super::*;
+
+    const A: &str = "BU03630001";
+    const B: &str = "BU03630002";
+
+    fn at(area: &str, vintage: i32, year: i32, indicator: Indicator, value: &str) -> AreaFigure {
+        AreaFigure { vintage, year, ..figure(area, indicator, Some(value)) }
+    }
+
+    fn lonely(area: &str, value: &str, low: &str, high: &str) -> AreaFigure {
+        let mut f = at(area, 2020, 2020, Indicator::SeverelyLonely, value);
+        f.interval = Some(Interval { low: n(low), high: n(high) });
+        f
+    }
+
+    fn kwb(area: &str, year: i32, ages: [&str; 5]) -> Vec<AreaFigure> {
+        let bands = [
+            Indicator::Age0To14,
+            Indicator::Age15To24,
+            Indicator::Age25To44,
+            Indicator::Age45To64,
+            Indicator::Age65Plus,
+        ];
+        let total: i64 = ages.iter().map(|a| a.parse::<i64>().unwrap()).sum();
+        let mut out = vec![at(area, 2019, year, Indicator::Inhabitants, &total.to_string())];
+        out.extend(bands.iter().zip(ages).map(|(i, v)| at(area, 2019, year, *i, v)));
+        out
+    }
+
+    fn setup() -> (Vec<AreaFigure>, Vec<Area>) {
+        let mut figures = kwb(A, 2019, ["200", "100", "300", "250", "150"]);
+        figures.extend(kwb(B, 2019, ["300", "300", "900", "900", "600"]));
+        figures.push(lonely(A, "10", "8", "12"));
+        figures.push(lonely(B, "20", "18", "22"));
+        let areas = vec![Area { code: code(A), year: 2019 }, Area { code: code(B), year: 2019 }];
+        (figures, areas)
+    }
+
+    fn both_unchanged() -> UnchangedAreas {
+        let mut same = UnchangedAreas::new();
+        same.insert(&code(A), 2019, 2020);
+        same.insert(&code(B), 2020, 2019);
+        same
+    }
+
+    #[test]
+    fn a_year_before_the_measurement_has_none_and_says_so() {
+        let (figures, areas) = setup();
+        let p = Profile::as_of(&figures, &areas, 2019, &both_unchanged());
+        assert_eq!(p.get(Indicator::Inhabitants).unwrap().value, Value::Known(n("4000")));
+        assert_eq!(p.get(Indicator::SeverelyLonely).unwrap().value, Value::Unknown);
+        assert_eq!(p.gap(Indicator::SeverelyLonely), Some(&TrendGap::NoFigures { year: 2019 }));
+    }
+
+    #[test]
+    fn the_measurement_year_shows_health_beside_the_latest_population_figures() {
+        let (figures, areas) = setup();
+        let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());
+        let inhabitants = p.get(Indicator::Inhabitants).unwrap();
+        assert_eq!((inhabitants.year, inhabitants.value), (2019, Value::Known(n("4000"))));
+        let lonely = p.get(Indicator::SeverelyLonely).unwrap();
+        // Weighted by 15+ of 2019: A 800, B 2700 → (10·800 + 20·2700) / 3500.
+        assert_eq!(lonely.year, 2020, "labelled with the year it was measured");
+        assert_eq!(lonely.value, Value::Known(n("17.714")));
+        assert_eq!(lonely.interval, Some(Interval { low: n("15.714"), high: n("19.714") }));
+        assert!(lonely.completeness.is_complete());
+        assert!(lonely.sources.iter().any(|s| s.publisher == "RIVM"));
+        assert!(p.gap(Indicator::SeverelyLonely).is_none());
+        // Later years carry the same measurement, the same number.
+        let later = Profile::as_of(&figures, &areas, 2023, &both_unchanged());
+        assert_eq!(later.get(Indicator::SeverelyLonely), Some(lonely));
+    }
+
+    #[test]
+    fn another_vintage_counts_only_where_the_area_did_not_change() {
+        let (figures, areas) = setup();
+        let none = Profile::as_of(&figures, &areas, 2020, &UnchangedAreas::new());
+        assert_eq!(none.get(Indicator::SeverelyLonely).unwrap().value, Value::Unknown);
+        assert_eq!(
+            none.gap(Indicator::SeverelyLonely),
+            Some(&TrendGap::OtherBoundaries { year: 2020, vintages: vec![2020] })
+        );
+        let mut only_a = UnchangedAreas::new();
+        only_a.insert(&code(A), 2019, 2020);
+        let p = Profile::as_of(&figures, &areas, 2020, &only_a);
+        let lonely = p.get(Indicator::SeverelyLonely).unwrap();
+        assert_eq!(lonely.value, Value::Known(n("10")));
+        assert_eq!(lonely.completeness.known_parts, 1);
+        assert_eq!(lonely.completeness.missing_areas, vec![code(B)]);
+    }
+
+    #[test]
+    fn weights_come_from_the_nearest_year_and_own_year_figures_are_unchanged() {
+        let (mut figures, areas) = setup();
+        // KWB 2021 too: the measurement still weighs by 2019, the latest up to it.
+        figures.extend(kwb(A, 2021, ["1", "1", "1", "1", "1"]));
+        let p = Profile::as_of(&figures, &areas, 2021, &both_unchanged());
+        assert_eq!(p.get(Indicator::SeverelyLonely).unwrap().value, Value::Known(n("17.714")));
+        assert_eq!(p.get(Indicator::Inhabitants).unwrap().year, 2021);
+        // Only a later year of counts: that one weighs.
+        let only_later: Vec<AreaFigure> = figures.iter().filter(|f| f.year != 2019).cloned().collect();
+        let p = Profile::as_of(&only_later, &areas[..1], 2020, &both_unchanged());
+        assert_eq!(p.get(Indicator::SeverelyLonely).unwrap().value, Value::Known(n("10")));
+        // Where everything is of one year and vintage, nothing changes.
+        let all = fixture();
+        let areas = areas_of(&all);
+        assert_eq!(
+            Profile::as_of(&all, &areas, YEAR, &UnchangedAreas::new()).aggregates,
+            Profile::build(&all, &areas, YEAR).aggregates
+        );
+    }
+
+    #[test]
+    fn a_suppressed_latest_measurement_is_not_replaced_by_an_older_one() {
+        let (mut figures, areas) = setup();
+        let mut old = lonely(A, "5", "3", "7");
+        old.year = 2016;
+        old.vintage = 2019;
+        figures.push(old);
+        for f in figures.iter_mut().filter(|f| f.year == 2020) {
+            f.value = Value::Unknown;
+            f.interval = None;
+        }
+        let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());
+        let lonely = p.get(Indicator::SeverelyLonely).unwrap();
+        assert_eq!((lonely.year, lonely.value), (2020, Value::Unknown));
+    }
+
+    #[test]
+    fn a_trend_follows_the_measurements_as_the_profile_shows_them() {
+        let (figures, areas) = setup();
+        let t = trend_across(&figures, &areas, Indicator::SeverelyLonely, &[2019, 2020], &both_unchanged());
+        assert_eq!(t.points.len(), 1);
+        assert_eq!((t.points[0].year, t.points[0].value), (2020, Value::Known(n("17.714"))));
+        let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());
+        assert_eq!(Some(&t.points[0]), p.get(Indicator::SeverelyLonely), "the same number in both");
+        assert_eq!(t.gaps, [TrendGap::NoFigures { year: 2019 }]);
+        // Without knowing the areas unchanged, 2020 is another division.
+        let apart = trend_across(&figures, &areas, Indicator::SeverelyLonely, &[2020], &UnchangedAreas::new());
+        assert_eq!(apart.gaps, [TrendGap::OtherBoundaries { year: 2020, vintages: vec![2020] }]);
+    }
+
+    #[test]
+    fn the_profile_opens_on_the_year_with_population_and_health_figures() {
+        let (figures, areas) = setup();
+        assert_eq!(fullest_year(&figures, &areas, &[2019, 2020], &both_unchanged()), Some(2020));
+        // Without the health figures (another division) the later year adds nothing
+        // but is as full: the later one wins the tie.
+        assert_eq!(fullest_year(&figures, &areas, &[2019, 2020], &UnchangedAreas::new()), Some(2020));
+        let kwb_only: Vec<AreaFigure> = figures.iter().filter(|f| !f.indicator.is_estimate()).cloned().collect();
+        assert_eq!(fullest_year(&kwb_only, &areas, &[2019], &both_unchanged()), Some(2019));
+        assert_eq!(fullest_year(&figures, &areas, &[], &both_unchanged()), None);
+    }
+
+    #[test]
+    fn measurements_of_different_years_are_not_compared() {
+        let (figures, areas) = setup();
+        let p = Profile::as_of(&figures, &areas, 2020, &both_unchanged());
+        let mut other = p.get(Indicator::SeverelyLonely).unwrap().clone();
+        assert!(compare(p.get(Indicator::SeverelyLonely).unwrap(), &other, ReferenceLevel::Region).is_some());
+        other.year = 2022;
+        assert!(compare(p.get(Indicator::SeverelyLonely).unwrap(), &other, ReferenceLevel::Region).is_none());
+    }
+}
+
+#[test]
+fn pages_show_figures_as_cbs_does_and_files_keep_them_exact() {
+    assert_eq!(n("7.993").dutch(1), "8,0");
+    assert_eq!(Unit::Percent.show(n("7.993")), "8,0%");
+    assert_eq!(Unit::InhabitantsPerKm2.show(n("13040.395")), "13.040 inwoners per km²");
+    assert_eq!(Unit::Count.show(n("34430")), "34.430");
+    assert_eq!(Unit::ThousandEuros.show(n("26.55")), "26,6 × € 1.000");
+    assert_eq!(n("-0.04").dutch(1), "0,0", "no minus before a zero");
+    assert_eq!(n("-2.35").dutch(1), "-2,4", "halves away from zero");
+    assert_eq!(Unit::Percent.show_difference(n("2.349")), "+2,3 procentpunt");
+    assert_eq!(Unit::Percent.show_difference(n("-0.01")), "0,0 procentpunt");
+    assert_eq!(n("7.993").to_machine_string(), "7.993", "the exact value stays for files");
 }

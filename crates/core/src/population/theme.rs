@@ -151,18 +151,24 @@ impl Trigger {
         self.total_parts > 0 && self.known_parts == self.total_parts
     }
 
-    /// The trigger in a Dutch sentence, with every number it rests on.
+    /// The trigger in a Dutch sentence, with every number it rests on,
+    /// rounded as the key figures table shows them so the two can be
+    /// checked against each other.
     pub fn explanation(&self) -> String {
         let unit = self.indicator.unit();
-        let (suffix, diff_suffix) = (unit.suffix(), unit.difference_suffix());
-        let mut text = format!("{} {}: {}{suffix}", self.indicator.label(), self.year, self.value);
+        let show = |n: Number| unit.show(n);
+        let diff_suffix = unit.difference_suffix();
+        let mut text = format!("{} {}: {}", self.indicator.label(), self.year, show(self.value));
         match (self.reference, self.threshold) {
             (Some(level), Threshold::StandsOutAbove) => {
-                let interval = self.interval.map(|i| format!(" ({}–{}{suffix})", i.low, i.high)).unwrap_or_default();
+                let interval = self
+                    .interval
+                    .map(|i| format!(" ({}–{})", i.low.dutch(unit.decimals()), show(i.high)))
+                    .unwrap_or_default();
                 text.push_str(&format!(
-                    ", 95%-interval{interval} ligt geheel boven {} ({}{suffix})",
+                    ", 95%-interval{interval} ligt geheel boven {} ({})",
                     level.label(),
-                    self.reference_value
+                    show(self.reference_value)
                 ));
             }
             (Some(level), Threshold::AboveReference { by_points } | Threshold::BelowReference { by_points }) => {
@@ -172,12 +178,13 @@ impl Trigger {
                     ("hoger", self.difference)
                 };
                 text.push_str(&format!(
-                    ", {} {}{suffix}: {shown}{diff_suffix} {word} (drempel: meer dan {by_points}{diff_suffix})",
+                    ", {} {}: {}{diff_suffix} {word} (drempel: meer dan {by_points}{diff_suffix})",
                     level.label(),
-                    self.reference_value
+                    show(self.reference_value),
+                    shown.dutch(unit.decimals()),
                 ));
             }
-            _ => text.push_str(&format!(", boven de grens van {}{suffix}", self.reference_value)),
+            _ => text.push_str(&format!(", boven de grens van {}", show(self.reference_value))),
         }
         text.push('.');
         if !self.complete() {

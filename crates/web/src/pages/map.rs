@@ -96,6 +96,7 @@ pub fn region_map(
         legend_title: legend_title.to_owned(),
         unit: unit.to_owned(),
         areas: boundary::map_areas(areas, value),
+        subject: None,
     }
 }
 

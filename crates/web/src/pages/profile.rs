@@ -15,7 +15,8 @@ use serde::Deserialize;
 use wijkregie_core::codes::Code;
 use wijkregie_core::plan::Goal;
 use wijkregie_core::population::{
-    compare, trend, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, Trigger, Unit, Value,
+    compare, trend_across, Aggregate, Indicator, Measure, Number, ReferenceLevel, StandsOut, TrendGap, Trigger, Unit,
+    Value,
 };
 use wijkregie_formats::tables::{self, Sheet};
 
@@ -91,19 +92,43 @@ fn parse_year(text: &str) -> Result<Option<i32>, Error> {
     }
 }
 
-fn parse_indicator(text: &str) -> Result<Indicator, Error> {
+fn parse_indicator(text: &str) -> Result<Option<Indicator>, Error> {
     match text.trim() {
-        "" => Ok(Indicator::SeverelyLonely),
+        "" => Ok(None),
         t => t
             .parse::<Indicator>()
             .ok()
             .filter(|i| KEY.contains(i))
+            .map(Some)
             .ok_or_else(|| Error::BadRequest(format!("onbekende indicator '{t}'"))),
     }
 }
 
-/// A figure as the page shows it: exact, with its unit.
+/// The indicator the charts and map open on: severe loneliness, the
+/// figure most theme rules rest on, else the first other health figure,
+/// else the first key figure with a value. A chart that is empty in the
+/// chosen year (loneliness in a year before any measurement) tells nothing.
+fn default_indicator(view: &ProfileView) -> Indicator {
+    let known = |i: &&Indicator| view.profile.get(**i).is_some_and(|a| a.value.known().is_some());
+    let health = KEY.iter().filter(|i| i.is_estimate());
+    std::iter::once(&Indicator::SeverelyLonely)
+        .chain(health)
+        .chain(KEY.iter())
+        .find(known)
+        .copied()
+        .unwrap_or(Indicator::SeverelyLonely)
+}
+
+/// A figure as the page shows it: rounded as CBS publishes it, with its unit.
 fn shown(value: Value, unit: Unit) -> String {
+    match value {
+        Value::Known(n) => unit.show(n),
+        Value::Unknown => chart::MISSING_TEXT.to_owned(),
+    }
+}
+
+/// A figure as files keep it: exact, with its unit.
+fn exact(value: Value, unit: Unit) -> String {
     match value {
         Value::Known(n) => format!("{n}{}", unit.suffix()),
         Value::Unknown => chart::MISSING_TEXT.to_owned(),
@@ -126,16 +151,22 @@ fn unit_text(i: Indicator) -> &'static str {
     }
 }
 
-/// One row of the key figures table.
+/// One row of the key figures table: each figure as shown, and exact for
+/// the downloads.
 struct KeyRow {
     indicator: &'static str,
     code: &'static str,
+    /// The year the figure describes: its health measurement, or the
+    /// Kerncijfers year (the latest up to the chosen year).
+    year: String,
     value: String,
     region: String,
     difference: String,
     national: String,
+    exact: [String; 4],
     stands_out: &'static str,
-    completeness: String,
+    /// How complete the figure is, or why it is unknown.
+    note: String,
     sources: String,
 }
 
@@ -160,59 +191,85 @@ fn completeness_text(a: &Aggregate) -> String {
     text
 }
 
+/// Why a health figure is missing for the year, in a few words.
+fn gap_text(gap: &TrendGap) -> String {
+    match gap {
+        TrendGap::NoFigures { year } => format!("geen meting tot en met {year}"),
+        TrendGap::OtherBoundaries { year, vintages } => format!(
+            "gemeten in {year}, maar in de gebiedsindeling van {}; niet bekend als dezelfde gebieden",
+            vintages.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 fn key_rows(view: &ProfileView) -> Vec<KeyRow> {
     KEY.iter()
         .filter_map(|i| {
             let own = view.profile.get(*i)?;
             let region = view.region.profile.get(*i);
             let national = view.national.as_ref().and_then(|n| n.profile.get(*i));
-            let vs_region = region.and_then(|r| compare(own, r, ReferenceLevel::Region));
+            // A wijk's count is always smaller than the region's: only
+            // shares, rates and averages say something by their difference.
+            let vs_region =
+                region.filter(|_| i.measure() != Measure::Count).and_then(|r| compare(own, r, ReferenceLevel::Region));
             let unit = i.unit();
+            let missing = || chart::MISSING_TEXT.to_owned();
+            let gap = view.profile.gap(*i);
             Some(KeyRow {
                 indicator: i.label(),
                 code: i.code(),
+                year: match (gap, i.is_estimate()) {
+                    (Some(_), _) => String::new(),
+                    (None, true) => format!("gemeten in {}", own.year),
+                    (None, false) => own.year.to_string(),
+                },
                 value: shown(own.value, unit),
-                region: region.map_or_else(|| chart::MISSING_TEXT.to_owned(), |r| shown(r.value, unit)),
+                region: region.map_or_else(missing, |r| shown(r.value, unit)),
                 difference: vs_region.as_ref().map_or_else(
-                    || chart::MISSING_TEXT.to_owned(),
-                    |c| {
-                        format!(
-                            "{}{}{}",
-                            if c.difference > Number::ZERO { "+" } else { "" },
-                            c.difference,
-                            unit.difference_suffix()
-                        )
-                    },
+                    || if i.measure() == Measure::Count { String::new() } else { missing() },
+                    |c| unit.show_difference(c.difference),
                 ),
-                national: national.map_or_else(|| chart::MISSING_TEXT.to_owned(), |n| shown(n.value, unit)),
+                national: national.map_or_else(missing, |n| shown(n.value, unit)),
+                exact: [
+                    exact(own.value, unit),
+                    region.map_or_else(missing, |r| exact(r.value, unit)),
+                    vs_region.as_ref().map_or_else(String::new, |c| {
+                        format!("{}{}", c.difference.to_machine_string(), unit.difference_suffix())
+                    }),
+                    national.map_or_else(missing, |n| exact(n.value, unit)),
+                ],
                 stands_out: vs_region.map_or("", |c| stands_out_text(c.stands_out)),
-                completeness: completeness_text(own),
+                note: gap.map_or_else(|| completeness_text(own), gap_text),
                 sources: own.sources.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
             })
         })
-        .filter(|r| r.value != chart::MISSING_TEXT || r.region != chart::MISSING_TEXT)
         .collect()
 }
 
+/// The key figures as a sheet: every figure exact, as computed.
 fn key_table(rows: &[KeyRow], name: &str, year: i32) -> Sheet {
     Sheet {
         title: format!("Kerncijfers {year}"),
-        header: ["Indicator", name, "Regio", "Verschil met de regio", "Nederland", "Valt op", "Volledig", "Bron"]
-            .map(str::to_owned)
-            .to_vec(),
+        header: [
+            "Indicator",
+            "Jaar van het cijfer",
+            name,
+            "Regio",
+            "Verschil met de regio",
+            "Nederland",
+            "Valt op",
+            "Volledig of waarom onbekend",
+            "Bron",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         rows: rows
             .iter()
             .map(|r| {
-                vec![
-                    r.indicator.to_owned(),
-                    r.value.clone(),
-                    r.region.clone(),
-                    r.difference.clone(),
-                    r.national.clone(),
-                    r.stands_out.to_owned(),
-                    r.completeness.clone(),
-                    r.sources.clone(),
-                ]
+                let mut row = vec![r.indicator.to_owned(), r.year.clone()];
+                row.extend(r.exact.iter().cloned());
+                row.extend([r.stands_out.to_owned(), r.note.clone(), r.sources.clone()]);
+                row
             })
             .collect(),
     }
@@ -232,7 +289,11 @@ fn pyramid(view: &ProfileView) -> Pyramid {
     };
     Pyramid {
         id: "leeftijd".into(),
-        title: format!("Leeftijdsopbouw {} en de regio, {}", view.name, view.year),
+        title: format!(
+            "Leeftijdsopbouw {} en de regio, {}",
+            view.name,
+            view.profile.get(Indicator::Inhabitants).map_or(view.year, |a| a.year)
+        ),
         band_title: "Leeftijd".into(),
         value_title: "Aandeel van de inwoners".into(),
         bands: AGE_BANDS.iter().map(|(_, b)| (*b).to_owned()).collect(),
@@ -245,24 +306,29 @@ fn pyramid(view: &ProfileView) -> Pyramid {
 fn interval_row(label: &str, a: Option<&Aggregate>) -> IntervalRow {
     IntervalRow {
         label: label.to_owned(),
-        value: a.and_then(|a| a.value.known()).map(f64_of).into(),
-        interval: a.and_then(|a| a.interval).map(|i| (f64_of(i.low), f64_of(i.high))),
+        value: a.and_then(|a| a.value.known().map(|n| shown_f64(n, a.indicator))).into(),
+        interval: a.and_then(|a| a.interval.map(|i| (shown_f64(i.low, a.indicator), shown_f64(i.high, a.indicator)))),
     }
 }
 
+/// As the key figures table shows the indicator, so every table agrees.
 fn decimals(i: Indicator) -> u8 {
-    match i.measure() {
-        Measure::Count => 0,
-        _ if i.unit() == Unit::PersonsPerHousehold => 2,
-        _ => 1,
-    }
+    i.unit().decimals()
+}
+
+/// For drawing and the charts' tables: rounded first, exactly as the key
+/// figures table rounds, so a float's own rounding never shows another digit.
+fn shown_f64(n: Number, i: Indicator) -> f64 {
+    f64_of(n.rounded(decimals(i)))
 }
 
 fn indicator_chart(view: &ProfileView, i: Indicator) -> IntervalChart {
     let national = view.national.as_ref().and_then(|n| n.profile.get(i));
+    let year = view.profile.get(i).map_or(view.year, |a| a.year);
+    let when = if i.is_estimate() { format!("gemeten in {year}") } else { year.to_string() };
     IntervalChart {
         id: "indicator".into(),
-        title: format!("{} in {}, de regio en Nederland, {}", capital(i.label()), view.name, view.year),
+        title: format!("{} in {}, de regio en Nederland, {when}", capital(i.label()), view.name),
         label_title: "Gebied".into(),
         value_title: capital(i.label()),
         rows: vec![
@@ -282,7 +348,7 @@ fn capital(s: &str) -> String {
 }
 
 fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) {
-    let own = trend(&view.figures, &view.areas, i, &view.years);
+    let own = trend_across(&view.figures, &view.areas, i, &view.years, view.region_figures.unchanged());
     // The region's trend covers every year it has; the chart shows the subject's.
     let region = view.region_figures.trend(i);
     let series = |t: &wijkregie_core::population::Trend, name: &str| Series {
@@ -290,7 +356,9 @@ fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) 
         values: view
             .years
             .iter()
-            .map(|y| t.points.iter().find(|p| p.year == *y).and_then(|p| p.value.known()).map(f64_of).into())
+            .map(|y| {
+                t.points.iter().find(|p| p.year == *y).and_then(|p| p.value.known()).map(|n| shown_f64(n, i)).into()
+            })
             .collect(),
     };
     let chart = LineChart {
@@ -305,12 +373,21 @@ fn trend_chart(view: &ProfileView, i: Indicator) -> (LineChart, Option<String>) 
     (chart, own.caveat())
 }
 
-fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator) -> Choropleth {
-    let title = format!("{} per gebied van de regio, {}", capital(i.label()), view.year);
-    let values = view.region_figures.map(view.year, i);
-    crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
-        values.get(&a.area).copied().flatten()
-    })
+/// The region's map of `i`; `exact` for the downloads, which keep every
+/// decimal, else rounded as the page shows figures.
+fn area_map(view: &ProfileView, areas: &[RegionArea], i: Indicator, exact: bool) -> Choropleth {
+    let shown = view.region_figures.map(view.year, i);
+    let (year, values) = &*shown;
+    let when = if i.is_estimate() { format!("gemeten in {year}") } else { year.to_string() };
+    let title = format!("{} per gebied van de regio, {when}", capital(i.label()));
+    // Rounded as the key figures table shows them, so a wijk of one area
+    // reads the same on the map as in the table.
+    let mut map = crate::pages::map::region_map(areas, "kaart", &title, &capital(i.label()), unit_text(i), |a| {
+        values.get(&a.area).copied().flatten().map(|n| if exact { n } else { n.rounded(decimals(i)) })
+    });
+    map.subject =
+        Some(map::Subject { name: view.name.clone(), codes: view.areas.iter().map(|a| a.code.to_string()).collect() });
+    map
 }
 
 struct SuggestionView {
@@ -350,6 +427,25 @@ struct ProfilePage {
     map: TableView,
     missing_outlines: usize,
     has_figures: bool,
+    /// Said when the year's Kerncijfers are those of an earlier year.
+    population_note: Option<String>,
+}
+
+/// A year with only health figures shows the latest Kerncijfers before it
+/// (see `Profile::as_of`); the page says which.
+fn population_note(view: &ProfileView) -> Option<String> {
+    let shown = view.profile.get(Indicator::Inhabitants).map_or(view.year, |a| a.year);
+    let known = view.profile.aggregates.iter().any(|a| !a.indicator.is_estimate() && a.value.known().is_some());
+    if !known {
+        Some(format!("Er zijn geen Kerncijfers over {} of een eerder jaar ingelezen.", view.year))
+    } else if shown != view.year {
+        Some(format!(
+            "Over {} zijn nog geen Kerncijfers ingelezen; de bevolkingscijfers hieronder zijn die van {shown}, de nieuwste tot en met {}.",
+            view.year, view.year
+        ))
+    } else {
+        None
+    }
 }
 
 fn subject_of(kind: &str, code: &str) -> Result<Subject, HttpError> {
@@ -364,8 +460,9 @@ struct Built {
 }
 
 async fn build(ctx: &Ctx, subject: &Subject, q: &ProfileQuery) -> Result<Built, HttpError> {
-    let indicator = parse_indicator(&q.indicator)?;
+    let asked = parse_indicator(&q.indicator)?;
     let view = service::profile(ctx, subject, parse_year(&q.jaar)?).await?;
+    let indicator = asked.unwrap_or_else(|| default_indicator(&view));
     let areas = boundary::region_areas_of(ctx, &view.data).await?;
     Ok(Built { view, indicator, areas })
 }
@@ -387,7 +484,7 @@ async fn page(
     let pyramid = pyramid(&view);
     let ichart = indicator_chart(&view, indicator);
     let (tchart, caveat) = trend_chart(&view, indicator);
-    let map = area_map(&view, &areas, indicator);
+    let map = area_map(&view, &areas, indicator, false);
     let base = format!("/{}/{code}/profiel", if kind == "wijk" { "wijken" } else { "netwerken" });
     let suggestions = view
         .suggestions
@@ -412,6 +509,7 @@ async fn page(
         indicator: indicator.code(),
         indicators: KEY.iter().map(|i| (i.code(), i.label())).collect(),
         has_figures: !view.figures.is_empty(),
+        population_note: population_note(&view),
         key,
         suggestions,
         rules: view.rules.len(),
@@ -459,7 +557,7 @@ async fn file(
     let pyramid = pyramid(&view);
     let ichart = indicator_chart(&view, indicator);
     let (tchart, _) = trend_chart(&view, indicator);
-    let map = area_map(&view, &areas, indicator);
+    let map = area_map(&view, &areas, indicator, true);
     let tables = || {
         vec![
             key_table(&key_rows(&view), &view.name, view.year),

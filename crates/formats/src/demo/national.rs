@@ -422,6 +422,7 @@ pub fn generate(scale: Scale) -> Directory {
             serves_wijken: Vec::new(),
             serves_networks: Vec::new(),
             taxonomy_terms: terms,
+            foreign_terms: Vec::new(),
             phones: vec![Phone {
                 number: format!("0{:02} {:03} {:04}", 10 + rng.below(90), n % 1000, n % 10_000),
                 description: None,

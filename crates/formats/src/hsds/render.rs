@@ -17,7 +17,7 @@ use super::schema::{
     PHONES, SCHEDULES, SERVICES, SERVICE_AT_LOCATION, TAXONOMIES, TAXONOMY_TERMS,
 };
 use super::{
-    derived_id, organization_id, Directory, IDENTIFIER_SCHEME, IDENTIFIER_TYPE, KENMERK_OP_AFSPRAAK, TAXONOMY_DOMEIN,
+    derived_id, Directory, IDENTIFIER_SCHEME, IDENTIFIER_TYPE, KENMERK_OP_AFSPRAAK, TAXONOMY_DOMEIN,
     TAXONOMY_HULPVRAAG, TAXONOMY_KENMERK, TAXONOMY_KETENAANPAK, TAXONOMY_NETWERK, TAXONOMY_WIJK,
 };
 
@@ -84,7 +84,24 @@ impl Taxonomies {
     }
 }
 
-fn taxonomy_rows() -> Vec<Row> {
+/// Our taxonomies, then the foreign ones the directory's services carry,
+/// with their own ids.
+fn taxonomy_rows(directory: &Directory) -> Vec<Row> {
+    let mut rows = own_taxonomy_rows();
+    for t in &directory.foreign_taxonomies {
+        rows.push(row([
+            ("id", json!(t.id.as_str())),
+            ("name", json!(t.name)),
+            // HSDS requires a description; the name is the best we have when there is none.
+            ("description", json!(t.description.as_deref().unwrap_or(&t.name))),
+            ("uri", opt(&t.uri)),
+            ("version", opt(&t.version)),
+        ]));
+    }
+    rows
+}
+
+fn own_taxonomy_rows() -> Vec<Row> {
     [
         (TAXONOMY_HULPVRAAG, "De hulpvragen van de sociale kaart van de regio"),
         (TAXONOMY_DOMEIN, "Het domein van een dienst of organisatie: zorg, welzijn, sociaal domein, informele zorg"),
@@ -130,6 +147,23 @@ fn terms(directory: &Directory, services: &[&Service]) -> Taxonomies {
         tax.add(TAXONOMY_NETWERK, code.as_str(), name, None, None);
     }
     tax.add(TAXONOMY_KENMERK, KENMERK_OP_AFSPRAAK, "alleen op afspraak", None, None);
+    let foreign_names: std::collections::HashMap<&HsdsId, &str> =
+        directory.foreign_taxonomies.iter().map(|t| (&t.id, t.name.as_str())).collect();
+    for term in &directory.foreign_terms {
+        if !tax.seen.insert(("".to_owned(), term.id.as_str().to_owned())) {
+            continue;
+        }
+        tax.terms.push(row([
+            ("id", json!(term.id.as_str())),
+            ("code", opt(&term.code)),
+            ("name", json!(term.name)),
+            ("description", json!(term.description.as_deref().unwrap_or(&term.name))),
+            ("parent_id", term.parent.as_ref().map_or(Value::Null, |p| json!(p.as_str()))),
+            ("taxonomy", foreign_names.get(&term.taxonomy).map_or(Value::Null, |n| json!(n))),
+            ("taxonomy_id", json!(term.taxonomy.as_str())),
+            ("term_uri", opt(&term.term_uri)),
+        ]));
+    }
     // Codes that services use but the directory has no name for still get a term.
     for s in services {
         for c in &s.serves_wijken {
@@ -149,8 +183,13 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     let mut t = Tables::default();
     let tax = terms(directory, services);
     let wanted_orgs: HashSet<&Code> = services.iter().map(|s| &s.organization).collect();
+    let mut identifiers: std::collections::HashMap<&Code, Vec<&wijkregie_core::directory::OrganizationIdentifier>> =
+        std::collections::HashMap::new();
+    for i in &directory.organization_identifiers {
+        identifiers.entry(&i.organization).or_default().push(i);
+    }
     for o in directory.organizations.iter().filter(|o| every_organization || wanted_orgs.contains(&o.code)) {
-        let oid = organization_id(&o.code).to_string();
+        let oid = directory.organization_id(&o.code).to_string();
         t.push(ORGANIZATIONS.file, row([("id", json!(oid)), ("name", json!(o.name)), ("description", json!(o.name))]));
         t.push(
             ORGANIZATION_IDENTIFIERS.file,
@@ -162,6 +201,18 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                 ("identifier", json!(o.code.as_str())),
             ]),
         );
+        for other in identifiers.get(&o.code).into_iter().flatten() {
+            t.push(
+                ORGANIZATION_IDENTIFIERS.file,
+                row([
+                    ("id", json!(other.id.as_str())),
+                    ("organization_id", json!(oid)),
+                    ("identifier_scheme", opt(&other.scheme)),
+                    ("identifier_type", json!(other.kind.as_deref().unwrap_or(""))),
+                    ("identifier", json!(other.identifier)),
+                ]),
+            );
+        }
         t.push(
             ATTRIBUTES.file,
             row([
@@ -183,7 +234,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             row([
                 ("id", json!(lid)),
                 ("location_type", json!("physical")),
-                ("organization_id", json!(organization_id(&l.organization).to_string())),
+                ("organization_id", json!(directory.organization_id(&l.organization).to_string())),
                 ("name", json!(l.name)),
                 ("description", opt(&l.description)),
                 ("latitude", l.point.map_or(Value::Null, |p| json!(p.latitude))),
@@ -222,7 +273,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             SERVICES.file,
             row([
                 ("id", json!(sid)),
-                ("organization_id", json!(organization_id(&s.organization).to_string())),
+                ("organization_id", json!(directory.organization_id(&s.organization).to_string())),
                 ("name", json!(s.name)),
                 ("alternate_name", opt(&s.alternate_name)),
                 ("description", json!(s.description)),
@@ -335,6 +386,18 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             attributes.push((TAXONOMY_KENMERK, KENMERK_OP_AFSPRAAK.to_owned()));
         }
         attributes.extend(s.taxonomy_terms.iter().map(|c| (TAXONOMY_HULPVRAAG, c.as_str().to_owned())));
+        for term in &s.foreign_terms {
+            t.push(
+                ATTRIBUTES.file,
+                row([
+                    ("id", id(&format!("attribute:{sid}:foreign:{term}"))),
+                    ("link_id", json!(sid)),
+                    ("taxonomy_term_id", json!(term.as_str())),
+                    ("link_type", json!("taxonomie van de bron")),
+                    ("link_entity", json!("service")),
+                ]),
+            );
+        }
         for (taxonomy, code) in attributes {
             t.push(
                 ATTRIBUTES.file,
@@ -379,7 +442,7 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
     let services: Vec<&Service> = directory.services.iter().collect();
     let (mut tables, tax) = build(directory, &services, true);
     tables.rows.insert(TAXONOMY_TERMS.file, tax.terms);
-    tables.rows.insert(TAXONOMIES.file, taxonomy_rows());
+    tables.rows.insert(TAXONOMIES.file, taxonomy_rows(directory));
     let mut files = BTreeMap::new();
     let mut resources = Vec::new();
     for table in schema::TABLES {
@@ -458,7 +521,7 @@ pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
     let (t, tax) = build(directory, &[service], false);
     let sid = json!(service.id.as_str());
     let mut s = t.get(SERVICES.file).first().cloned().unwrap_or_default();
-    let oid = json!(organization_id(&service.organization).to_string());
+    let oid = json!(directory.organization_id(&service.organization).to_string());
     if let Some(org) = organization_nested(&t, &tax, &oid) {
         s.insert("organization".into(), Value::Object(org));
     }
@@ -509,7 +572,7 @@ pub(super) fn organization_json(code: &Code, directory: &Directory, full_service
     let services: Vec<&Service> = directory.services.iter().filter(|s| &s.organization == code).collect();
     // Every organisation, so that one without services is still rendered.
     let (t, tax) = build(directory, &services, true);
-    let oid = json!(organization_id(code).to_string());
+    let oid = json!(directory.organization_id(code).to_string());
     let mut org = organization_nested(&t, &tax, &oid)?;
     let nested: Vec<Value> = if full_service {
         services
@@ -547,7 +610,7 @@ pub(super) fn service_at_locations_json(service: &Service, directory: &Directory
     let sid = json!(service.id.as_str());
     let one_to_one = || {
         let mut s = t.get(SERVICES.file).first().cloned().unwrap_or_default();
-        let oid = json!(organization_id(&service.organization).to_string());
+        let oid = json!(directory.organization_id(&service.organization).to_string());
         if let Some(org) = t.get(ORGANIZATIONS.file).iter().find(|o| o.get("id") == Some(&oid)) {
             s.insert("organization".into(), Value::Object(org.clone()));
         }
@@ -581,8 +644,8 @@ pub(super) fn service_at_locations_json(service: &Service, directory: &Directory
 }
 
 /// The taxonomies of `taxonomies.csv`.
-pub(super) fn taxonomies_json() -> Vec<Value> {
-    taxonomy_rows().into_iter().map(Value::Object).collect()
+pub(super) fn taxonomies_json(directory: &Directory) -> Vec<Value> {
+    taxonomy_rows(directory).into_iter().map(Value::Object).collect()
 }
 
 /// Every term of `taxonomy_terms.csv`, in the same order.

@@ -178,6 +178,7 @@ impl Walker<'_> {
             serves_wijken: ext.wijken,
             serves_networks: ext.networks,
             taxonomy_terms: ext.terms,
+            foreign_terms: ext.foreign,
             phones,
             contacts,
             schedule: Schedule { slots, by_appointment: ext.by_appointment, notes },

@@ -254,6 +254,7 @@ struct Children {
     wijken: BTreeMap<String, Vec<Code>>,
     networks: BTreeMap<String, Vec<Code>>,
     terms: BTreeMap<String, Vec<Code>>,
+    foreign: BTreeMap<String, Vec<HsdsId>>,
     phones: BTreeMap<String, Vec<Phone>>,
     contacts: BTreeMap<String, Vec<Contact>>,
     slots: BTreeMap<String, Vec<OpeningSlot>>,
@@ -339,6 +340,7 @@ async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result
         wijken: codes(conn, which, "service_wijk", "wijk_code").await?,
         networks: codes(conn, which, "service_network", "network_code").await?,
         terms: codes(conn, which, "service_term", "term_code").await?,
+        foreign: codes(conn, which, "service_foreign_term", "term_id").await?,
         ..Children::default()
     };
     let sql = format!(
@@ -392,6 +394,7 @@ async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<
          UNION ALL SELECT 'w', service_id, position, wijk_code, NULL, NULL, NULL FROM service_wijk {w}
          UNION ALL SELECT 'n', service_id, position, network_code, NULL, NULL, NULL FROM service_network {w}
          UNION ALL SELECT 't', service_id, position, term_code, NULL, NULL, NULL FROM service_term {w}
+         UNION ALL SELECT 'x', service_id, position, term_id, NULL, NULL, NULL FROM service_foreign_term {w}
          UNION ALL SELECT 'f', service_id, position, number, description, NULL, NULL FROM service_phone {w}
          UNION ALL SELECT 'c', service_id, position, name, title, email, phone FROM service_contact {w}
          UNION ALL SELECT 's', service_id, weekday, opens, closes, NULL, NULL FROM service_schedule {w}
@@ -434,6 +437,11 @@ async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<
                 "service_term",
                 "term_code",
                 &text("service_term", "term_code")?,
+            )?),
+            "x" => c.foreign.entry(id).or_default().push(parse(
+                "service_foreign_term",
+                "term_id",
+                &text("service_foreign_term", "term_id")?,
             )?),
             "f" => c
                 .phones
@@ -517,6 +525,7 @@ fn assemble(rows: Vec<sqlx::any::AnyRow>, mut c: Children) -> Result<Vec<Service
                 serves_wijken: c.wijken.remove(&id).unwrap_or_default(),
                 serves_networks: c.networks.remove(&id).unwrap_or_default(),
                 taxonomy_terms: c.terms.remove(&id).unwrap_or_default(),
+                foreign_terms: c.foreign.remove(&id).unwrap_or_default(),
                 phones: c.phones.remove(&id).unwrap_or_default(),
                 contacts: c.contacts.remove(&id).unwrap_or_default(),
                 schedule: Schedule {
@@ -565,13 +574,14 @@ pub async fn save_service(conn: &mut AnyConnection, s: &Service, change: &Servic
 }
 
 /// The child tables of a service, replaced whole on every save.
-const CHILD_TABLES: [&str; 9] = [
+const CHILD_TABLES: [&str; 10] = [
     "service_location",
     "service_language",
     "service_pathway",
     "service_wijk",
     "service_network",
     "service_term",
+    "service_foreign_term",
     "service_phone",
     "service_contact",
     "service_schedule",
@@ -631,6 +641,7 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
     let mut wijken = list("service_wijk", "wijk_code");
     let mut networks = list("service_network", "network_code");
     let mut terms = list("service_term", "term_code");
+    let mut foreign = list("service_foreign_term", "term_id");
     let mut phones = Rows::new("service_phone", &["service_id", "position", "number", "description"], "");
     let mut contacts = Rows::new("service_contact", &["service_id", "position", "name", "title", "email", "phone"], "");
     let mut slots = Rows::new("service_schedule", &["service_id", "weekday", "opens", "closes"], "");
@@ -672,13 +683,14 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
         }
         for s in round {
             let id = s.id.as_str();
-            let values: [(&mut Rows, Vec<String>); 6] = [
+            let values: [(&mut Rows, Vec<String>); 7] = [
                 (&mut locations, s.locations.iter().map(|l| l.as_str().to_owned()).collect()),
                 (&mut languages, s.languages.iter().map(|l| l.as_str().to_owned()).collect()),
                 (&mut pathways, s.pathways.iter().map(|p| p.code().to_owned()).collect()),
                 (&mut wijken, s.serves_wijken.iter().map(|c| c.as_str().to_owned()).collect()),
                 (&mut networks, s.serves_networks.iter().map(|c| c.as_str().to_owned()).collect()),
                 (&mut terms, s.taxonomy_terms.iter().map(|c| c.as_str().to_owned()).collect()),
+                (&mut foreign, s.foreign_terms.iter().map(|t| t.as_str().to_owned()).collect()),
             ];
             for (table, values) in values {
                 for (position, value) in values.into_iter().enumerate() {
@@ -727,6 +739,7 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
             &mut wijken,
             &mut networks,
             &mut terms,
+            &mut foreign,
             &mut phones,
             &mut contacts,
             &mut slots,
@@ -742,6 +755,7 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
         &mut wijken,
         &mut networks,
         &mut terms,
+        &mut foreign,
         &mut phones,
         &mut contacts,
         &mut slots,

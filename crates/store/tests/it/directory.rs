@@ -64,6 +64,7 @@ fn service() -> Service {
         serves_wijken: vec![],
         serves_networks: vec![],
         taxonomy_terms: vec!["eenzaamheid".parse().unwrap(), "bewegen".parse().unwrap()],
+        foreign_terms: Vec::new(),
         phones: vec![Phone { number: "035 123 45 67".into(), description: Some("ma–vr".into()) }],
         contacts: vec![Contact { name: "Sanne".into(), title: Some("coördinator".into()), email: None, phone: None }],
         schedule: Schedule {

@@ -273,3 +273,71 @@ pub async fn save_organization_identifiers(
     }
     Ok(())
 }
+
+/// The taxonomies with these ids, for the page of one service.
+pub async fn taxonomies_by_ids(conn: &mut AnyConnection, ids: &[HsdsId]) -> Result<Vec<ForeignTaxonomy>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(r) = rows::optional(
+            &mut *conn,
+            sqlx::query("SELECT id, name, description, uri, version FROM foreign_taxonomy WHERE id = $1")
+                .bind(id.as_str()),
+        )
+        .await?
+        {
+            out.push(ForeignTaxonomy {
+                id: parse("foreign_taxonomy", "id", &r.try_get::<String, _>("id")?)?,
+                name: r.try_get("name")?,
+                description: r.try_get("description")?,
+                uri: r.try_get("uri")?,
+                version: r.try_get("version")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The HSDS ids of these organisations, read by key.
+pub async fn organization_ids_of(conn: &mut AnyConnection, codes: &[Code]) -> Result<BTreeMap<Code, HsdsId>> {
+    let mut out = BTreeMap::new();
+    for code in codes {
+        if let Some(r) = rows::optional(
+            &mut *conn,
+            sqlx::query("SELECT hsds_id FROM organization_hsds_id WHERE organization_code = $1").bind(code.as_str()),
+        )
+        .await?
+        {
+            out.insert(code.clone(), parse("organization_hsds_id", "hsds_id", &r.try_get::<String, _>("hsds_id")?)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The identifiers of these organisations in other registers, read by key.
+pub async fn organization_identifiers_of(
+    conn: &mut AnyConnection,
+    codes: &[Code],
+) -> Result<Vec<OrganizationIdentifier>> {
+    let mut out = Vec::new();
+    for code in codes {
+        for r in rows::all(
+            &mut *conn,
+            sqlx::query(
+                "SELECT id, organization_code, identifier_scheme, identifier_type, identifier
+                 FROM organization_identifier WHERE organization_code = $1 ORDER BY id",
+            )
+            .bind(code.as_str()),
+        )
+        .await?
+        {
+            out.push(OrganizationIdentifier {
+                id: parse("organization_identifier", "id", &r.try_get::<String, _>("id")?)?,
+                organization: code.clone(),
+                scheme: r.try_get("identifier_scheme")?,
+                kind: r.try_get("identifier_type")?,
+                identifier: r.try_get("identifier")?,
+            });
+        }
+    }
+    Ok(out)
+}

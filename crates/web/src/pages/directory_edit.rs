@@ -318,6 +318,7 @@ fn empty_service(organization: Code) -> Service {
         serves_wijken: vec![],
         serves_networks: vec![],
         taxonomy_terms: vec![],
+        foreign_terms: Vec::new(),
         phones: vec![],
         contacts: vec![],
         schedule: Schedule::default(),

@@ -297,6 +297,8 @@ pub(crate) struct ServicePage {
     languages: String,
     pathways: Vec<&'static str>,
     terms: Vec<String>,
+    /// The source's own terms: the taxonomy's name and the term's.
+    foreign_terms: Vec<(String, String)>,
     slots: Vec<Slot>,
     addresses: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
@@ -348,6 +350,7 @@ pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, public: bool) -> Ser
             .join(", "),
         pathways: s.pathways.iter().map(|p| p.label()).collect(),
         terms: d.terms.iter().map(|t| t.name.clone()).collect(),
+        foreign_terms: d.foreign_terms.iter().map(|(taxonomy, t)| (taxonomy.clone(), t.name.clone())).collect(),
         slots: s
             .schedule
             .slots

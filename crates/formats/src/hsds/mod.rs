@@ -22,6 +22,7 @@
 
 mod csv;
 mod node;
+mod province;
 mod render;
 mod schema;
 mod tabular;
@@ -36,6 +37,7 @@ use wijkregie_core::directory::{
 };
 use wijkregie_core::region::Organization;
 
+pub use province::province;
 pub use wijkregie_core::error::FieldError;
 
 /// The namespace of every UUID wijkregie derives (RFC 4122 version 5), so an

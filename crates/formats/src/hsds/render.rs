@@ -208,7 +208,11 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                     ("id", json!(other.id.as_str())),
                     ("organization_id", json!(oid)),
                     ("identifier_scheme", opt(&other.scheme)),
-                    ("identifier_type", json!(other.kind.as_deref().unwrap_or(""))),
+                    // HSDS requires a type; the scheme is the best we have when there is none.
+                    (
+                        "identifier_type",
+                        json!(other.kind.as_deref().or(other.scheme.as_deref()).unwrap_or("identifier")),
+                    ),
                     ("identifier", json!(other.identifier)),
                 ]),
             );
@@ -257,8 +261,8 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                         )),
                     ),
                     ("city", json!(a.city)),
-                    // HSDS requires a province; the postcode already says where it is.
-                    ("state_province", json!("")),
+                    // HSDS requires a province; the postcode says which.
+                    ("state_province", json!(super::province(&a.postcode))),
                     ("postal_code", json!(a.postcode.display())),
                     ("country", json!("NL")),
                     ("address_type", json!("physical")),
@@ -340,8 +344,9 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                     ("service_id", json!(sid)),
                     ("freq", json!("WEEKLY")),
                     ("byday", json!(WEEKDAYS.get(usize::from(slot.weekday).wrapping_sub(1)).copied().unwrap_or("MO"))),
-                    ("opens_at", json!(slot.opens.format("%H:%M").to_string())),
-                    ("closes_at", json!(slot.closes.format("%H:%M").to_string())),
+                    // HSDS times are `time` values with seconds (19:00:00).
+                    ("opens_at", json!(slot.opens.format("%H:%M:%S").to_string())),
+                    ("closes_at", json!(slot.closes.format("%H:%M:%S").to_string())),
                 ]),
             );
         }
@@ -454,8 +459,31 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
             csv::write_record(&mut out, &fields);
         }
         files.insert(name.to_owned(), out);
-        let fields: Vec<Value> = columns.iter().map(|c| json!({"name": c, "type": schema::column_type(c)})).collect();
-        let resource = name.trim_end_matches(".csv").trim_end_matches('s');
+        let resource = table.resource;
+        let fields: Vec<Value> = columns
+            .iter()
+            .map(|c| {
+                let mut field = json!({"name": c, "type": schema::column_type(c)});
+                if let Some(format) = schema::column_format(c) {
+                    field["format"] = json!(format);
+                }
+                if schema::required(resource, c) {
+                    field["constraints"] = json!({"required": true});
+                }
+                if *c == "id" {
+                    field["constraints"] = json!({"required": true, "unique": true});
+                }
+                if *c == "status" && resource == "service" {
+                    field["constraints"]["enum"] = json!(["active", "inactive", "defunct", "temporarily closed"]);
+                }
+                field
+            })
+            .collect();
+        let foreign_keys: Vec<Value> = schema::FOREIGN_KEYS
+            .iter()
+            .filter(|(from, _, _)| *from == resource)
+            .map(|(_, column, to)| json!({"fields": column, "reference": {"resource": to, "fields": "id"}}))
+            .collect();
         resources.push(json!({
             "name": resource,
             "path": name,
@@ -463,7 +491,7 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": {"fields": fields, "primaryKey": "id"},
+            "schema": {"fields": fields, "primaryKey": "id", "foreignKeys": foreign_keys},
         }));
     }
     let package = json!({

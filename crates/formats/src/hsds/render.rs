@@ -336,17 +336,27 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                 );
             }
         }
-        for (i, slot) in s.schedule.slots.iter().enumerate() {
+        // One schedule per opening time, on all the days it applies: the
+        // file said "MO,WE 09:00–12:00" once, so the export does too.
+        let mut weekly: Vec<(chrono::NaiveTime, chrono::NaiveTime, Vec<&str>)> = Vec::new();
+        for slot in &s.schedule.slots {
+            let day = WEEKDAYS.get(usize::from(slot.weekday).wrapping_sub(1)).copied().unwrap_or("MO");
+            match weekly.iter_mut().find(|(o, c, _)| *o == slot.opens && *c == slot.closes) {
+                Some((_, _, days)) => days.push(day),
+                None => weekly.push((slot.opens, slot.closes, vec![day])),
+            }
+        }
+        for (i, (opens, closes, days)) in weekly.iter().enumerate() {
             t.push(
                 SCHEDULES.file,
                 row([
                     ("id", id(&format!("schedule:{sid}:{i}"))),
                     ("service_id", json!(sid)),
                     ("freq", json!("WEEKLY")),
-                    ("byday", json!(WEEKDAYS.get(usize::from(slot.weekday).wrapping_sub(1)).copied().unwrap_or("MO"))),
+                    ("byday", json!(days.join(","))),
                     // HSDS times are `time` values with seconds (19:00:00).
-                    ("opens_at", json!(slot.opens.format("%H:%M:%S").to_string())),
-                    ("closes_at", json!(slot.closes.format("%H:%M:%S").to_string())),
+                    ("opens_at", json!(opens.format("%H:%M:%S").to_string())),
+                    ("closes_at", json!(closes.format("%H:%M:%S").to_string())),
                 ]),
             );
         }

@@ -454,3 +454,17 @@ fn import_then_export_keeps_every_id() {
     has("taxonomy_terms.csv", "7f8e9d0c-1b2a-4c3d-9e8f-7a6b5c4d3e21");
     has("organizations.csv", "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610");
 }
+
+/// A weekly schedule on several days is one HSDS schedule, and the export
+/// writes it once (`byday` "MO,WE"), not once per day.
+#[test]
+fn a_schedule_on_several_days_is_written_once() {
+    let w = world();
+    let first = hsds::parse_json(&fixture("services.json"), &known(&w)).unwrap();
+    let package = hsds::render_datapackage(&directory(&w, &first));
+    let rows: Vec<&str> = package["schedules.csv"].lines().filter(|l| l.contains("WEEKLY")).collect();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(rows[0].contains("\"MO,WE\"") && rows[0].contains("09:00:00,12:00:00"), "{rows:#?}");
+    let again = hsds::parse_datapackage(&files(package), &known(&w)).unwrap();
+    assert_eq!(again.services[0].schedule, first.services[0].schedule);
+}

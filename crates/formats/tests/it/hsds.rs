@@ -468,3 +468,17 @@ fn a_schedule_on_several_days_is_written_once() {
     let again = hsds::parse_datapackage(&files(package), &known(&w)).unwrap();
     assert_eq!(again.services[0].schedule, first.services[0].schedule);
 }
+
+/// Every message of a refused import is Dutch, also serde_json's own.
+#[test]
+fn broken_json_is_explained_in_dutch() {
+    let w = world();
+    let errors = hsds::parse_json("[{\"id\": }]", &known(&w)).unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "ongeldige JSON op regel 1, kolom 9: de opmaak klopt hier niet: hier hoort een waarde"
+    );
+    let errors = hsds::parse_json("[{\"id\": 1,}]", &known(&w)).unwrap_err();
+    assert!(!errors[0].message.contains("trailing"), "{errors:?}");
+    assert!(!errors[0].message.contains(" at line "), "{errors:?}");
+}

@@ -278,6 +278,28 @@ pub struct Schedule {
     pub by_appointment: bool,
     /// Free text such as "in schoolvakanties gesloten".
     pub notes: Option<String>,
+    /// Opening hours that are not "every week on these days, from … to …"
+    /// (monthly, every other week, only for a period), kept as the HSDS
+    /// schedule said them.
+    #[serde(default)]
+    pub rules: Vec<ScheduleRule>,
+}
+
+/// One HSDS schedule beyond the weekly slots: its recurrence (RFC 5545
+/// `freq`, `interval`, `byday`, `bymonthday`), its hours and the period it
+/// holds for, with its own id so an export gives it back.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScheduleRule {
+    pub id: HsdsId,
+    pub freq: Option<String>,
+    pub interval: Option<u32>,
+    pub byday: Option<String>,
+    pub bymonthday: Option<String>,
+    pub opens: Option<NaiveTime>,
+    pub closes: Option<NaiveTime>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -570,6 +592,7 @@ mod tests {
                 }],
                 by_appointment: true,
                 notes: None,
+                rules: vec![],
             },
             locations: vec![],
         }

@@ -206,6 +206,7 @@ pub fn generate() -> Directory {
                         .collect(),
                     by_appointment: s.by_appointment,
                     notes: None,
+                    rules: Vec::new(),
                 },
                 locations: vec![location.id.clone()],
             }

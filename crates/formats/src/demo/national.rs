@@ -432,7 +432,7 @@ pub fn generate(scale: Scale) -> Directory {
             } else {
                 Vec::new()
             },
-            schedule: Schedule { slots, by_appointment: rng.chance(20), notes: None },
+            schedule: Schedule { slots, by_appointment: rng.chance(20), notes: None, rules: Vec::new() },
             locations: if located { vec![locations[location].id.clone()] } else { Vec::new() },
         });
     }

@@ -360,6 +360,28 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                 ]),
             );
         }
+        for rule in &s.schedule.rules {
+            let clock =
+                |t: Option<chrono::NaiveTime>| t.map_or(Value::Null, |t| json!(t.format("%H:%M:%S").to_string()));
+            let date =
+                |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| json!(d.format("%Y-%m-%d").to_string()));
+            t.push(
+                SCHEDULES.file,
+                row([
+                    ("id", json!(rule.id.as_str())),
+                    ("service_id", json!(sid)),
+                    ("valid_from", date(rule.valid_from)),
+                    ("valid_to", date(rule.valid_to)),
+                    ("freq", opt(&rule.freq)),
+                    ("interval", rule.interval.map_or(Value::Null, |i| json!(i))),
+                    ("byday", opt(&rule.byday)),
+                    ("bymonthday", opt(&rule.bymonthday)),
+                    ("description", opt(&rule.description)),
+                    ("opens_at", clock(rule.opens)),
+                    ("closes_at", clock(rule.closes)),
+                ]),
+            );
+        }
         if let Some(notes) = &s.schedule.notes {
             t.push(
                 SCHEDULES.file,

@@ -97,7 +97,16 @@ fn nested_json_maps_onto_the_social_map() {
     assert_eq!(maatje.pathways, [Pathway::WelzijnOpRecept]);
     assert_eq!(maatje.taxonomy_terms[0].as_str(), "eenzaamheid");
     assert_eq!(maatje.schedule.slots.iter().map(|s| s.weekday).collect::<Vec<_>>(), [1, 3]);
-    assert!(maatje.schedule.notes.as_deref().unwrap().contains("freq=MONTHLY"), "{:?}", maatje.schedule.notes);
+    // The monthly coffee morning is kept as data, with its id, not as text.
+    let [rule] = maatje.schedule.rules.as_slice() else { panic!("{:?}", maatje.schedule) };
+    assert_eq!(rule.id.as_str(), "2b3c4d5e-6f7a-4b8c-9d9e-0f1a2b3c4d5e");
+    assert_eq!((rule.freq.as_deref(), rule.byday.as_deref()), (Some("MONTHLY"), Some("1TH")));
+    assert_eq!(
+        (rule.opens, rule.closes),
+        (chrono::NaiveTime::from_hms_opt(14, 0, 0), chrono::NaiveTime::from_hms_opt(16, 0, 0))
+    );
+    assert_eq!(rule.description.as_deref(), Some("Maandelijkse koffieochtend"));
+    assert_eq!(maatje.schedule.notes, None);
     assert_eq!(maatje.contacts[0].phone.as_deref(), Some("06 12345678"));
     assert_eq!(balans.taxonomy_terms[0].as_str(), "valrisico", "matched by name");
     assert!(balans.schedule.by_appointment);
@@ -106,9 +115,7 @@ fn nested_json_maps_onto_the_social_map() {
     assert_eq!(balans.locations, maatje.locations);
 
     let warned: Vec<&str> = imported.warnings.iter().map(|w| w.field.as_str()).collect();
-    for path in
-        ["$[0].wait_time", "$[0].x_bron", "$[0].service_areas", "$[0].organization.description", "$[0].schedules[0]"]
-    {
+    for path in ["$[0].wait_time", "$[0].x_bron", "$[0].service_areas", "$[0].organization.description"] {
         assert!(warned.contains(&path), "{path} not warned in {warned:?}");
     }
 }
@@ -481,4 +488,30 @@ fn broken_json_is_explained_in_dutch() {
     let errors = hsds::parse_json("[{\"id\": 1,}]", &known(&w)).unwrap_err();
     assert!(!errors[0].message.contains("trailing"), "{errors:?}");
     assert!(!errors[0].message.contains(" at line "), "{errors:?}");
+}
+
+/// A weekly schedule that holds only for a period keeps its period and id
+/// through import and export.
+#[test]
+fn a_schedule_for_a_period_is_kept_as_data() {
+    let w = world();
+    let mut input = folder("datapackage");
+    input.insert(
+        "schedules.csv".into(),
+        b"id,service_id,freq,byday,opens_at,closes_at,valid_from,valid_to\n\
+          7e3c4d5e-6f70-4182-9394-a5b6c7d8e9f0,0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d,WEEKLY,\"MO,TU\",19:00,21:00,2026-01-01,2026-06-30\n"
+            .to_vec(),
+    );
+    let imported = hsds::parse_datapackage(&input, &known(&w)).unwrap_or_else(|e| panic!("{e:#?}"));
+    let schedule = &imported.services[0].schedule;
+    let [rule] = schedule.rules.as_slice() else { panic!("{schedule:?}") };
+    assert_eq!(rule.valid_to, chrono::NaiveDate::from_ymd_opt(2026, 6, 30));
+    assert_eq!(rule.byday.as_deref(), Some("MO,TU"));
+    let package = hsds::render_datapackage(&directory(&w, &imported));
+    let rows: Vec<&str> =
+        package["schedules.csv"].lines().filter(|l| l.starts_with("7e3c4d5e-6f70-4182-9394-a5b6c7d8e9f0")).collect();
+    assert_eq!(rows.len(), 1, "written once, with its own id: {}", package["schedules.csv"]);
+    assert!(rows[0].contains("2026-01-01,2026-06-30") && rows[0].contains("19:00:00,21:00:00"), "{rows:?}");
+    let again = hsds::parse_datapackage(&files(package), &known(&w)).unwrap();
+    assert_eq!(again.services[0].schedule, *schedule);
 }

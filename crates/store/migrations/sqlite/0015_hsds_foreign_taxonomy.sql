@@ -51,3 +51,22 @@ CREATE TABLE organization_identifier (
     identifier TEXT NOT NULL
 );
 CREATE INDEX organization_identifier_organization ON organization_identifier (organization_code);
+
+-- Opening hours an HSDS source gave that are not weekly slots (monthly,
+-- every other week, only for a period), kept as data with their own id.
+-- `interval` is a reserved word in PostgreSQL, hence rule_interval.
+CREATE TABLE service_schedule_rule (
+    service_id TEXT NOT NULL REFERENCES service (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    freq TEXT,
+    rule_interval INTEGER,
+    byday TEXT,
+    bymonthday TEXT,
+    opens TEXT,
+    closes TEXT,
+    valid_from TEXT,
+    valid_to TEXT,
+    description TEXT,
+    PRIMARY KEY (service_id, position)
+);

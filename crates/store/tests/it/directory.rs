@@ -82,6 +82,18 @@ fn service() -> Service {
             ],
             by_appointment: true,
             notes: Some("In de zomer gesloten".into()),
+            rules: vec![ScheduleRule {
+                id: "2b3c4d5e-6f7a-4b8c-9d9e-0f1a2b3c4d5e".parse().unwrap(),
+                freq: Some("MONTHLY".into()),
+                interval: Some(1),
+                byday: Some("1TH".into()),
+                bymonthday: None,
+                opens: NaiveTime::from_hms_opt(14, 0, 0),
+                closes: NaiveTime::from_hms_opt(16, 0, 0),
+                valid_from: NaiveDate::from_ymd_opt(2026, 1, 1),
+                valid_to: None,
+                description: Some("Maandelijkse koffieochtend".into()),
+            }],
         },
         locations: vec![location().id],
     }

@@ -245,6 +245,8 @@ impl ServiceForm {
                 slots,
                 by_appointment: !self.op_afspraak.is_empty(),
                 notes: optional(&self.tijden_toelichting),
+                // The form edits weekly hours; other rules come from an import and stay.
+                rules: base.schedule.rules.clone(),
             },
             locations,
             ..base

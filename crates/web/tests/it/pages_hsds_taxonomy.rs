@@ -17,6 +17,10 @@ fn source() -> Source {
             "name": "Inloop voor mantelzorgers",
             "status": "active",
             "organization": {"id": "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610", "name": "Steunpunt Naasten Zeggeveld"},
+            "schedules": [{
+                "id": "2b3c4d5e-6f7a-4b8c-9d9e-0f1a2b3c4d5e", "freq": "MONTHLY", "byday": "1TH",
+                "opens_at": "14:00", "closes_at": "16:00", "valid_from": "2026-01-01", "description": "koffieochtend"
+            }],
             "attributes": [{"taxonomy_term": {
                 "id": TERM,
                 "name": "Logeeropvang voor naasten",
@@ -38,6 +42,10 @@ async fn hsds_foreign_terms_are_shown_and_mapped_by_the_regio_beheerder() {
         assert_eq!(status, 200, "{engine:?}");
         assert!(page.contains("Term van de bron") && page.contains("Logeeropvang voor naasten"), "{engine:?}");
         assert!(page.contains("Sociale kaart gemeente Zeggeveld"), "{engine:?}");
+        assert!(
+            page.contains("maandelijks, 1e do, 14:00 – 16:00, vanaf 1 januari 2026 (koffieochtend)"),
+            "{engine:?}: the monthly schedule is shown in words"
+        );
 
         let (status, page) = app.get(&admin, "/aanbod/hulpvragen/koppelen").await;
         assert_eq!(status, 200, "{engine:?}");

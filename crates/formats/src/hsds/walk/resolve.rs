@@ -64,8 +64,12 @@ impl Walker<'_> {
         for (org, slot) in self.orgs.iter().zip(resolved) {
             let Some((code, origin)) = slot else { continue };
             org_codes.insert(org.hsds_id.clone(), code.clone());
+            // Only an id of the source's own: the one derived from our code
+            // is given anyway.
             if let Ok(id) = org.hsds_id.parse::<HsdsId>() {
-                organization_ids.entry(code.clone()).or_insert(id);
+                if id != organization_id(&code) {
+                    organization_ids.entry(code.clone()).or_insert(id);
+                }
             }
             for (id, scheme, kind, identifier) in &org.others {
                 organization_identifiers.push(OrganizationIdentifier {

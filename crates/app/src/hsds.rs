@@ -18,6 +18,7 @@ use wijkregie_core::FieldError;
 use wijkregie_formats::hsds::{self, Directory, Known, OrganizationCode};
 use wijkregie_store::directory::{self as dir_db, ServiceChange};
 use wijkregie_store::directory_filter::ServiceFilter;
+use wijkregie_store::foreign_taxonomy as foreign_db;
 use wijkregie_store::region as region_db;
 
 use crate::audit::{check, record, Entry};
@@ -57,7 +58,17 @@ pub async fn names_for(ctx: &Ctx, services: &[Service]) -> Result<Directory> {
     codes.sort();
     codes.dedup();
     let location_ids: Vec<HsdsId> = services.iter().flat_map(|s| s.locations.iter().cloned()).collect();
+    let mut foreign_ids: Vec<HsdsId> = services.iter().flat_map(|s| s.foreign_terms.iter().cloned()).collect();
+    foreign_ids.sort();
+    foreign_ids.dedup();
     let mut conn = ctx.app.store.conn().await?;
+    let foreign_terms = foreign_db::terms_by_ids(&mut conn, &foreign_ids).await?;
+    let mut taxonomy_ids: Vec<HsdsId> = foreign_terms.iter().map(|t| t.taxonomy.clone()).collect();
+    taxonomy_ids.sort();
+    taxonomy_ids.dedup();
+    let foreign_taxonomies = foreign_db::taxonomies_by_ids(&mut conn, &taxonomy_ids).await?;
+    let organization_ids = foreign_db::organization_ids_of(&mut conn, &codes).await?;
+    let organization_identifiers = foreign_db::organization_identifiers_of(&mut conn, &codes).await?;
     Ok(Directory {
         organizations: region_db::organizations_by_codes(&mut conn, &codes).await?,
         locations: dir_db::locations_by_ids(&mut conn, &location_ids).await?,
@@ -65,6 +76,10 @@ pub async fn names_for(ctx: &Ctx, services: &[Service]) -> Result<Directory> {
         taxonomy: dir_db::taxonomy_terms(&mut conn).await?,
         wijken: region_db::wijken(&mut conn).await?.into_iter().map(|w| (w.code, w.name)).collect(),
         networks: region_db::networks(&mut conn).await?.into_iter().map(|n| (n.code, n.name)).collect(),
+        foreign_taxonomies,
+        foreign_terms,
+        organization_ids,
+        organization_identifiers,
     })
 }
 
@@ -84,12 +99,24 @@ async fn with_services(ctx: &Ctx, services: Vec<Service>) -> Result<Directory> {
         taxonomy: wijkregie_store::directory::taxonomy_terms(&mut conn).await?,
         wijken: wijkregie_store::region::wijken(&mut conn).await?.into_iter().map(|w| (w.code, w.name)).collect(),
         networks: wijkregie_store::region::networks(&mut conn).await?.into_iter().map(|n| (n.code, n.name)).collect(),
+        foreign_taxonomies: foreign_db::taxonomies(&mut conn).await?,
+        foreign_terms: foreign_db::terms(&mut conn).await?,
+        organization_ids: foreign_db::organization_ids(&mut conn).await?,
+        organization_identifiers: foreign_db::organization_identifiers(&mut conn).await?,
     })
+}
+
+/// What `/taxonomies` lists: our taxonomies, which need nothing read, and
+/// the foreign ones an import kept.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn taxonomies(ctx: &Ctx) -> Result<Directory> {
+    let mut conn = ctx.app.store.conn().await?;
+    Ok(Directory { foreign_taxonomies: foreign_db::taxonomies(&mut conn).await?, ..Directory::default() })
 }
 
 /// The organisation whose HSDS id this is.
 pub fn organization<'a>(directory: &'a Directory, id: &HsdsId) -> Option<&'a Organization> {
-    directory.organizations.iter().find(|o| &hsds::organization_id(&o.code) == id)
+    directory.organizations.iter().find(|o| &directory.organization_id(&o.code) == id)
 }
 
 /// The hulpvraag code behind a `taxonomy_term_id`: HSDS means the term's
@@ -129,7 +156,7 @@ pub async fn at_locations(
     };
     Ok(found
         .into_iter()
-        .filter(|s| organization.is_none_or(|id| &hsds::organization_id(&s.organization) == id))
+        .filter(|s| organization.is_none_or(|id| &directory.organization_id(&s.organization) == id))
         .map(|mut s| {
             s.locations.retain(|l| near(l));
             s
@@ -184,15 +211,24 @@ pub struct ImportReport {
     pub organizations: Count,
     pub locations: Count,
     pub services: Count,
+    /// The source's own taxonomy terms.
+    pub foreign_terms: Count,
     /// How each HSDS organisation got its code in wijkregie.
     pub organization_codes: Vec<OrganizationCode>,
     /// What was not taken over, each once.
     pub warnings: Vec<FieldError>,
+    /// Whether organisations' HSDS ids or identifiers, or the source's
+    /// taxonomies themselves, changed.
+    pub identity_changed: bool,
 }
 
 impl ImportReport {
     pub fn changed(&self) -> bool {
-        self.organizations.changed() || self.locations.changed() || self.services.changed()
+        self.organizations.changed()
+            || self.locations.changed()
+            || self.services.changed()
+            || self.foreign_terms.changed()
+            || self.identity_changed
     }
 }
 
@@ -219,8 +255,17 @@ pub async fn import(
     let organizations = region_db::organizations(&mut conn).await?;
     let wijken: Vec<_> = region_db::wijken(&mut conn).await?.into_iter().map(|w| w.code).collect();
     let networks: Vec<_> = region_db::networks(&mut conn).await?.into_iter().map(|n| n.code).collect();
+    let mappings = foreign_db::mappings(&mut conn).await?;
+    let organization_ids = foreign_db::organization_ids(&mut conn).await?;
     drop(conn);
-    let known = Known { taxonomy: &taxonomy, organizations: &organizations, wijken: &wijken, networks: &networks };
+    let known = Known {
+        taxonomy: &taxonomy,
+        organizations: &organizations,
+        wijken: &wijken,
+        networks: &networks,
+        mappings: &mappings,
+        organization_ids: &organization_ids,
+    };
     let imported = match &source {
         Source::Json(text) => hsds::parse_json(text, &known),
         Source::Datapackage(files) => hsds::parse_datapackage(files, &known),
@@ -240,6 +285,27 @@ pub async fn import(
     let new_orgs: Vec<_> =
         imported.organizations.iter().filter(|o| orgs.add(old_orgs.get(&o.code), *o)).cloned().collect();
     region_db::save_organizations(tx.conn(), &new_orgs).await?;
+    let old_ids = foreign_db::organization_ids(tx.conn()).await?;
+    let old_identifiers = foreign_db::organization_identifiers(tx.conn()).await?;
+    let codes: Vec<Code> = imported.organizations.iter().map(|o| o.code.clone()).collect();
+    let identity_changed = imported.organization_ids.iter().any(|(code, id)| old_ids.get(code) != Some(id))
+        || old_identifiers.iter().filter(|i| codes.contains(&i.organization)).count()
+            != imported.organization_identifiers.len()
+        || imported.organization_identifiers.iter().any(|i| !old_identifiers.contains(i));
+    if identity_changed {
+        foreign_db::save_organization_ids(tx.conn(), &imported.organization_ids).await?;
+        foreign_db::save_organization_identifiers(tx.conn(), &codes, &imported.organization_identifiers).await?;
+    }
+    // The source's taxonomies before the services that carry their terms.
+    let old_terms: HashMap<_, _> = foreign_db::terms(tx.conn()).await?.into_iter().map(|t| (t.id.clone(), t)).collect();
+    let mut foreign_terms = Count::default();
+    let changed_terms = imported.foreign_terms.iter().filter(|t| foreign_terms.add(old_terms.get(&t.id), *t)).count();
+    let old_taxonomies = foreign_db::taxonomies(tx.conn()).await?;
+    let taxonomies_changed = imported.foreign_taxonomies.iter().any(|t| !old_taxonomies.contains(t));
+    let identity_changed = identity_changed || taxonomies_changed;
+    if changed_terms > 0 || taxonomies_changed {
+        foreign_db::save(tx.conn(), &imported.foreign_taxonomies, &imported.foreign_terms).await?;
+    }
     let new_locations: Vec<_> =
         imported.locations.iter().filter(|l| locations.add(old_locations.get(&l.id), *l)).cloned().collect();
     dir_db::save_locations(tx.conn(), &new_locations).await?;
@@ -256,8 +322,10 @@ pub async fn import(
         organizations: orgs,
         locations,
         services,
+        foreign_terms,
         organization_codes: imported.organization_codes,
         warnings: imported.warnings,
+        identity_changed,
     };
     if report.changed() {
         record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;

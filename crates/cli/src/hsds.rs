@@ -72,6 +72,13 @@ pub async fn import(ctx: &Ctx, path: &Path) -> anyhow::Result<ExitCode> {
     line("organisaties", report.organizations);
     line("locaties", report.locations);
     line("diensten", report.services);
+    line("termen (bron)", report.foreign_terms);
+    if report.foreign_terms.created > 0 {
+        println!(
+            "De bron heeft eigen taxonomietermen. Koppel ze één keer aan een hulpvraag op /aanbod/hulpvragen/koppelen; \
+             een volgende import van deze bron neemt de koppeling over."
+        );
+    }
     if !report.organization_codes.is_empty() {
         println!("Organisaties uit HSDS en hun code in wijkregie:");
         for m in &report.organization_codes {

@@ -278,6 +278,28 @@ pub struct Schedule {
     pub by_appointment: bool,
     /// Free text such as "in schoolvakanties gesloten".
     pub notes: Option<String>,
+    /// Opening hours that are not "every week on these days, from … to …"
+    /// (monthly, every other week, only for a period), kept as the HSDS
+    /// schedule said them.
+    #[serde(default)]
+    pub rules: Vec<ScheduleRule>,
+}
+
+/// One HSDS schedule beyond the weekly slots: its recurrence (RFC 5545
+/// `freq`, `interval`, `byday`, `bymonthday`), its hours and the period it
+/// holds for, with its own id so an export gives it back.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScheduleRule {
+    pub id: HsdsId,
+    pub freq: Option<String>,
+    pub interval: Option<u32>,
+    pub byday: Option<String>,
+    pub bymonthday: Option<String>,
+    pub opens: Option<NaiveTime>,
+    pub closes: Option<NaiveTime>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -303,6 +325,53 @@ pub struct TaxonomyTerm {
     pub parent: Option<Code>,
     /// Words people search with that mean this term ("eenzaam" for eenzaamheid).
     pub synonyms: Vec<String>,
+}
+
+/// An organisation's id in another register (HSDS
+/// `organization_identifier`), such as its KvK number or a council's own
+/// key, kept as the source gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationIdentifier {
+    pub id: HsdsId,
+    pub organization: Code,
+    pub scheme: Option<String>,
+    pub kind: Option<String>,
+    pub identifier: String,
+}
+
+/// A taxonomy of another source (HSDS `taxonomy`): a municipality's
+/// sociale kaart, Open Eligibility, a council feed. Every real source has
+/// its own; wijkregie keeps it as the source wrote it, so its terms can be
+/// shown, searched and exported again with the same ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignTaxonomy {
+    pub id: HsdsId,
+    pub name: String,
+    pub description: Option<String>,
+    pub uri: Option<String>,
+    pub version: Option<String>,
+}
+
+/// A term of a [`ForeignTaxonomy`] (HSDS `taxonomy_term`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignTerm {
+    pub id: HsdsId,
+    pub taxonomy: HsdsId,
+    pub code: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub parent: Option<HsdsId>,
+    pub term_uri: Option<String>,
+}
+
+/// The regio-beheerder's decision that a foreign term means one of the
+/// region's hulpvragen; kept per source taxonomy, so that every later
+/// import of that source tags its services with the hulpvraag too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermMapping {
+    pub taxonomy: HsdsId,
+    pub term: HsdsId,
+    pub hulpvraag: Code,
 }
 
 /// A service of the social map (HSDS service, with its service_at_locations
@@ -331,6 +400,10 @@ pub struct Service {
     pub serves_wijken: Vec<Code>,
     pub serves_networks: Vec<Code>,
     pub taxonomy_terms: Vec<Code>,
+    /// Terms of other sources' taxonomies ([`ForeignTerm`] ids), as an
+    /// imported file tagged the service.
+    #[serde(default)]
+    pub foreign_terms: Vec<HsdsId>,
     pub phones: Vec<Phone>,
     pub contacts: Vec<Contact>,
     pub schedule: Schedule,
@@ -392,7 +465,7 @@ impl Service {
 /// What changed between two versions of a service, in Dutch, for its history
 /// and for the coordinator who checks a partner's change.
 pub fn changed_fields(old: &Service, new: &Service) -> Vec<&'static str> {
-    let checks: [(&'static str, bool); 22] = [
+    let checks: [(&'static str, bool); 23] = [
         ("aanbieder", old.organization != new.organization),
         ("naam", old.name != new.name),
         ("andere naam", old.alternate_name != new.alternate_name),
@@ -410,6 +483,7 @@ pub fn changed_fields(old: &Service, new: &Service) -> Vec<&'static str> {
         ("wijken", old.serves_wijken != new.serves_wijken),
         ("netwerken", old.serves_networks != new.serves_networks),
         ("hulpvragen", old.taxonomy_terms != new.taxonomy_terms),
+        ("termen van de bron", old.foreign_terms != new.foreign_terms),
         ("telefoon", old.phones != new.phones),
         ("contactpersonen", old.contacts != new.contacts),
         ("openingstijden", old.schedule != new.schedule),
@@ -451,6 +525,7 @@ pub fn merge_into(survivor: &mut Service, duplicate: &Service) {
     join(&mut survivor.serves_wijken, &duplicate.serves_wijken);
     join(&mut survivor.serves_networks, &duplicate.serves_networks);
     join(&mut survivor.taxonomy_terms, &duplicate.taxonomy_terms);
+    join(&mut survivor.foreign_terms, &duplicate.foreign_terms);
     let known: Vec<String> = survivor.phones.iter().map(|p| duplicate_key(&p.number)).collect();
     survivor.phones.extend(duplicate.phones.iter().filter(|p| !known.contains(&duplicate_key(&p.number))).cloned());
     join(&mut survivor.contacts, &duplicate.contacts);
@@ -506,6 +581,7 @@ mod tests {
             serves_wijken: vec![],
             serves_networks: vec![],
             taxonomy_terms: vec!["eenzaamheid".parse().unwrap()],
+            foreign_terms: Vec::new(),
             phones: vec![],
             contacts: vec![],
             schedule: Schedule {
@@ -516,6 +592,7 @@ mod tests {
                 }],
                 by_appointment: true,
                 notes: None,
+                rules: vec![],
             },
             locations: vec![],
         }

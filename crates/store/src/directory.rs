@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::Code;
 use wijkregie_core::directory::{
-    Contact, GeoPoint, HsdsId, Location, LocationAddress, OpeningSlot, Phone, Schedule, Service, TaxonomyTerm,
+    Contact, GeoPoint, HsdsId, Location, LocationAddress, OpeningSlot, Phone, Schedule, ScheduleRule, Service,
+    TaxonomyTerm,
 };
 
 use crate::batch::{self, Rows};
@@ -254,9 +255,11 @@ struct Children {
     wijken: BTreeMap<String, Vec<Code>>,
     networks: BTreeMap<String, Vec<Code>>,
     terms: BTreeMap<String, Vec<Code>>,
+    foreign: BTreeMap<String, Vec<HsdsId>>,
     phones: BTreeMap<String, Vec<Phone>>,
     contacts: BTreeMap<String, Vec<Contact>>,
     slots: BTreeMap<String, Vec<OpeningSlot>>,
+    rules: BTreeMap<String, Vec<ScheduleRule>>,
 }
 
 /// Which services a read is for: all of them, or those with these ids.
@@ -303,10 +306,41 @@ fn time(value: &str, column: &'static str) -> Result<NaiveTime> {
 /// ids while rebuilding the index) table by table, because the one
 /// statement's seven columns per row cost more than the round trips.
 async fn children(conn: &mut AnyConnection, which: Which<'_>) -> Result<Children> {
-    match which {
-        Which::Ids(_) => children_at_once(conn, which).await,
-        Which::All | Which::Range(..) => children_by_table(conn, which).await,
+    let mut c = match which {
+        Which::Ids(_) => children_at_once(conn, which).await?,
+        Which::All | Which::Range(..) => children_by_table(conn, which).await?,
+    };
+    c.rules = schedule_rules(conn, which).await?;
+    Ok(c)
+}
+
+/// The schedule rules of the services `which` selects: few services have
+/// any, so one more statement costs little.
+async fn schedule_rules(conn: &mut AnyConnection, which: Which<'_>) -> Result<BTreeMap<String, Vec<ScheduleRule>>> {
+    let sql = format!(
+        "SELECT service_id, id, freq, rule_interval, byday, bymonthday, opens, closes, valid_from, valid_to,
+             description FROM service_schedule_rule {} ORDER BY service_id, position",
+        which.clause("service_id")
+    );
+    let table = "service_schedule_rule";
+    let mut out: BTreeMap<String, Vec<ScheduleRule>> = BTreeMap::new();
+    for r in rows::all(&mut *conn, which.query(&sql)).await? {
+        let interval: Option<i64> = r.try_get("rule_interval")?;
+        let clock = |column: &'static str, value: Option<String>| value.map(|v| time(&v, column)).transpose();
+        out.entry(r.try_get("service_id")?).or_default().push(ScheduleRule {
+            id: parse(table, "id", &r.try_get::<String, _>("id")?)?,
+            freq: r.try_get("freq")?,
+            interval: interval.map(|i| u32::try_from(i).map_err(|e| corrupt(table, "rule_interval", e))).transpose()?,
+            byday: r.try_get("byday")?,
+            bymonthday: r.try_get("bymonthday")?,
+            opens: clock("opens", r.try_get("opens")?)?,
+            closes: clock("closes", r.try_get("closes")?)?,
+            valid_from: parse_opt(table, "valid_from", r.try_get("valid_from")?)?,
+            valid_to: parse_opt(table, "valid_to", r.try_get("valid_to")?)?,
+            description: r.try_get("description")?,
+        });
     }
+    Ok(out)
 }
 
 /// Reads a two-column child table (service id, value) in position order.
@@ -339,6 +373,7 @@ async fn children_by_table(conn: &mut AnyConnection, which: Which<'_>) -> Result
         wijken: codes(conn, which, "service_wijk", "wijk_code").await?,
         networks: codes(conn, which, "service_network", "network_code").await?,
         terms: codes(conn, which, "service_term", "term_code").await?,
+        foreign: codes(conn, which, "service_foreign_term", "term_id").await?,
         ..Children::default()
     };
     let sql = format!(
@@ -392,6 +427,7 @@ async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<
          UNION ALL SELECT 'w', service_id, position, wijk_code, NULL, NULL, NULL FROM service_wijk {w}
          UNION ALL SELECT 'n', service_id, position, network_code, NULL, NULL, NULL FROM service_network {w}
          UNION ALL SELECT 't', service_id, position, term_code, NULL, NULL, NULL FROM service_term {w}
+         UNION ALL SELECT 'x', service_id, position, term_id, NULL, NULL, NULL FROM service_foreign_term {w}
          UNION ALL SELECT 'f', service_id, position, number, description, NULL, NULL FROM service_phone {w}
          UNION ALL SELECT 'c', service_id, position, name, title, email, phone FROM service_contact {w}
          UNION ALL SELECT 's', service_id, weekday, opens, closes, NULL, NULL FROM service_schedule {w}
@@ -434,6 +470,11 @@ async fn children_at_once(conn: &mut AnyConnection, which: Which<'_>) -> Result<
                 "service_term",
                 "term_code",
                 &text("service_term", "term_code")?,
+            )?),
+            "x" => c.foreign.entry(id).or_default().push(parse(
+                "service_foreign_term",
+                "term_id",
+                &text("service_foreign_term", "term_id")?,
             )?),
             "f" => c
                 .phones
@@ -517,12 +558,14 @@ fn assemble(rows: Vec<sqlx::any::AnyRow>, mut c: Children) -> Result<Vec<Service
                 serves_wijken: c.wijken.remove(&id).unwrap_or_default(),
                 serves_networks: c.networks.remove(&id).unwrap_or_default(),
                 taxonomy_terms: c.terms.remove(&id).unwrap_or_default(),
+                foreign_terms: c.foreign.remove(&id).unwrap_or_default(),
                 phones: c.phones.remove(&id).unwrap_or_default(),
                 contacts: c.contacts.remove(&id).unwrap_or_default(),
                 schedule: Schedule {
                     slots: c.slots.remove(&id).unwrap_or_default(),
                     by_appointment: r.try_get::<i64, _>("by_appointment")? != 0,
                     notes: r.try_get("schedule_notes")?,
+                    rules: c.rules.remove(&id).unwrap_or_default(),
                 },
                 locations: c.locations.remove(&id).unwrap_or_default(),
                 id: parse("service", "id", &id)?,
@@ -565,16 +608,18 @@ pub async fn save_service(conn: &mut AnyConnection, s: &Service, change: &Servic
 }
 
 /// The child tables of a service, replaced whole on every save.
-const CHILD_TABLES: [&str; 9] = [
+const CHILD_TABLES: [&str; 11] = [
     "service_location",
     "service_language",
     "service_pathway",
     "service_wijk",
     "service_network",
     "service_term",
+    "service_foreign_term",
     "service_phone",
     "service_contact",
     "service_schedule",
+    "service_schedule_rule",
 ];
 
 /// How many services one round of a bulk save writes before their
@@ -631,9 +676,28 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
     let mut wijken = list("service_wijk", "wijk_code");
     let mut networks = list("service_network", "network_code");
     let mut terms = list("service_term", "term_code");
+    let mut foreign = list("service_foreign_term", "term_id");
     let mut phones = Rows::new("service_phone", &["service_id", "position", "number", "description"], "");
     let mut contacts = Rows::new("service_contact", &["service_id", "position", "name", "title", "email", "phone"], "");
     let mut slots = Rows::new("service_schedule", &["service_id", "weekday", "opens", "closes"], "");
+    let mut rules = Rows::new(
+        "service_schedule_rule",
+        &[
+            "service_id",
+            "position",
+            "id",
+            "freq",
+            "rule_interval",
+            "byday",
+            "bymonthday",
+            "opens",
+            "closes",
+            "valid_from",
+            "valid_to",
+            "description",
+        ],
+        "",
+    );
     let mut history = Rows::new("service_change", &["service_id", "changed_at", "user_id", "summary", "snapshot"], "");
     let changed_at = timestamp(change.changed_at);
 
@@ -672,13 +736,14 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
         }
         for s in round {
             let id = s.id.as_str();
-            let values: [(&mut Rows, Vec<String>); 6] = [
+            let values: [(&mut Rows, Vec<String>); 7] = [
                 (&mut locations, s.locations.iter().map(|l| l.as_str().to_owned()).collect()),
                 (&mut languages, s.languages.iter().map(|l| l.as_str().to_owned()).collect()),
                 (&mut pathways, s.pathways.iter().map(|p| p.code().to_owned()).collect()),
                 (&mut wijken, s.serves_wijken.iter().map(|c| c.as_str().to_owned()).collect()),
                 (&mut networks, s.serves_networks.iter().map(|c| c.as_str().to_owned()).collect()),
                 (&mut terms, s.taxonomy_terms.iter().map(|c| c.as_str().to_owned()).collect()),
+                (&mut foreign, s.foreign_terms.iter().map(|t| t.as_str().to_owned()).collect()),
             ];
             for (table, values) in values {
                 for (position, value) in values.into_iter().enumerate() {
@@ -711,6 +776,23 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
                     slot.closes.format("%H:%M").to_string().into(),
                 ]);
             }
+            for (position, rule) in s.schedule.rules.iter().enumerate() {
+                let clock = |t: Option<NaiveTime>| t.map(|t| t.format("%H:%M").to_string());
+                rules.push([
+                    id.into(),
+                    (position as i64).into(),
+                    rule.id.as_str().into(),
+                    rule.freq.clone().into(),
+                    rule.interval.map(i64::from).into(),
+                    rule.byday.clone().into(),
+                    rule.bymonthday.clone().into(),
+                    clock(rule.opens).into(),
+                    clock(rule.closes).into(),
+                    opt_date(rule.valid_from).into(),
+                    opt_date(rule.valid_to).into(),
+                    rule.description.clone().into(),
+                ]);
+            }
             let snapshot = serde_json::to_string(s).map_err(|e| corrupt("service_change", "snapshot", e))?;
             history.push([
                 id.into(),
@@ -727,9 +809,11 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
             &mut wijken,
             &mut networks,
             &mut terms,
+            &mut foreign,
             &mut phones,
             &mut contacts,
             &mut slots,
+            &mut rules,
             &mut history,
         ] {
             table.write_full(conn).await?;
@@ -742,9 +826,11 @@ pub async fn save_services(conn: &mut AnyConnection, services: &[Service], chang
         &mut wijken,
         &mut networks,
         &mut terms,
+        &mut foreign,
         &mut phones,
         &mut contacts,
         &mut slots,
+        &mut rules,
         &mut history,
     ] {
         table.write_all(conn).await?;

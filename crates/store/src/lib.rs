@@ -15,6 +15,7 @@ pub mod directory;
 pub mod directory_filter;
 mod error;
 pub mod finance;
+pub mod foreign_taxonomy;
 pub mod population;
 pub mod referral;
 pub mod region;

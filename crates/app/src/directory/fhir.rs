@@ -78,6 +78,10 @@ async fn services_with_names(ctx: &Ctx, ids: &[HsdsId]) -> Result<Directory> {
         services,
         wijken: Vec::new(),
         networks: Vec::new(),
+        foreign_taxonomies: Vec::new(),
+        foreign_terms: Vec::new(),
+        organization_ids: Default::default(),
+        organization_identifiers: Vec::new(),
     })
 }
 

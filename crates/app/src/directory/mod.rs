@@ -14,10 +14,11 @@ use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::Code;
 use wijkregie_core::directory::search::{Age, RadiusKm};
-use wijkregie_core::directory::{HsdsId, Location, Service, ServiceStatus, TaxonomyTerm};
+use wijkregie_core::directory::{ForeignTaxonomy, ForeignTerm, HsdsId, Location, Service, ServiceStatus, TaxonomyTerm};
 use wijkregie_core::region::{Network, Organization};
 use wijkregie_search as search;
 use wijkregie_store::directory::{self as db, ServiceChange};
+use wijkregie_store::foreign_taxonomy as foreign_db;
 
 use crate::audit::{guarded, Entry};
 use crate::App;
@@ -30,6 +31,11 @@ pub(crate) struct Context {
     pub networks: Vec<Network>,
     pub terms: Vec<TaxonomyTerm>,
     pub locations: Vec<Location>,
+    /// Terms of other sources' taxonomies, searchable like hulpvragen.
+    pub foreign_terms: Vec<ForeignTerm>,
+    pub foreign_taxonomies: Vec<ForeignTaxonomy>,
+    /// The HSDS ids organisations were imported with.
+    pub organization_ids: std::collections::BTreeMap<Code, HsdsId>,
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
@@ -40,6 +46,9 @@ pub(crate) async fn context(app: &App) -> Result<Context> {
         networks: wijkregie_store::region::networks(&mut conn).await?,
         terms: db::taxonomy_terms(&mut conn).await?,
         locations: db::locations(&mut conn).await?,
+        foreign_terms: foreign_db::terms(&mut conn).await?,
+        foreign_taxonomies: foreign_db::taxonomies(&mut conn).await?,
+        organization_ids: foreign_db::organization_ids(&mut conn).await?,
     })
 }
 
@@ -54,6 +63,10 @@ pub(crate) async fn service_context(app: &App, service: &Service) -> Result<Cont
     for code in &service.taxonomy_terms {
         terms.extend(db::taxonomy_term(&mut conn, code).await?);
     }
+    let foreign_terms = foreign_db::terms_by_ids(&mut conn, &service.foreign_terms).await?;
+    let mut taxonomy_ids: Vec<HsdsId> = foreign_terms.iter().map(|t| t.taxonomy.clone()).collect();
+    taxonomy_ids.sort();
+    taxonomy_ids.dedup();
     Ok(Context {
         organizations: wijkregie_store::region::organization(&mut conn, &service.organization)
             .await?
@@ -62,6 +75,10 @@ pub(crate) async fn service_context(app: &App, service: &Service) -> Result<Cont
         networks: wijkregie_store::region::networks(&mut conn).await?,
         terms,
         locations: db::locations_by_ids(&mut conn, &service.locations).await?,
+        foreign_taxonomies: foreign_db::taxonomies_by_ids(&mut conn, &taxonomy_ids).await?,
+        foreign_terms,
+        organization_ids: foreign_db::organization_ids_of(&mut conn, std::slice::from_ref(&service.organization))
+            .await?,
     })
 }
 
@@ -77,6 +94,17 @@ impl Context {
     pub(crate) fn doc(&self, s: &Service) -> search::ServiceDoc {
         Lookup::new(self).doc(s)
     }
+
+    /// The foreign terms with the name of their taxonomy.
+    fn foreign_with_taxonomy(&self) -> Vec<(String, ForeignTerm)> {
+        self.foreign_terms
+            .iter()
+            .map(|t| {
+                let name = self.foreign_taxonomies.iter().find(|x| x.id == t.taxonomy).map(|x| x.name.clone());
+                (name.unwrap_or_default(), t.clone())
+            })
+            .collect()
+    }
 }
 
 /// The context by key, so that turning 100,000 services into index
@@ -85,6 +113,8 @@ impl Context {
 struct Lookup<'a> {
     organizations: HashMap<&'a Code, &'a Organization>,
     terms: HashMap<&'a Code, &'a TaxonomyTerm>,
+    foreign: HashMap<&'a HsdsId, &'a ForeignTerm>,
+    organization_ids: &'a std::collections::BTreeMap<Code, HsdsId>,
     locations: HashMap<&'a HsdsId, &'a Location>,
     /// The networks each organisation is a partner in.
     partner_in: HashMap<&'a Code, Vec<&'a Code>>,
@@ -95,6 +125,8 @@ impl<'a> Lookup<'a> {
         Lookup {
             organizations: cx.organizations.iter().map(|o| (&o.code, o)).collect(),
             terms: cx.terms.iter().map(|t| (&t.code, t)).collect(),
+            foreign: cx.foreign_terms.iter().map(|t| (&t.id, t)).collect(),
+            organization_ids: &cx.organization_ids,
             locations: cx.locations.iter().map(|l| (&l.id, l)).collect(),
             partner_in: cx.networks.iter().fold(HashMap::new(), |mut map, n| {
                 for m in &n.partners {
@@ -116,15 +148,27 @@ impl<'a> Lookup<'a> {
                 .get(&s.organization)
                 .map_or_else(|| s.organization.to_string(), |o| o.name.clone()),
             // The code for pages, the HSDS id for the HSDS API's organization_id.
-            organization_ids: vec![
-                s.organization.to_string(),
-                wijkregie_formats::hsds::organization_id(&s.organization).to_string(),
-            ],
+            // The code for pages, the HSDS ids (ours, and the one it was
+            // imported with) for the HSDS API's organization_id.
+            organization_ids: [
+                Some(s.organization.to_string()),
+                Some(wijkregie_formats::hsds::organization_id(&s.organization).to_string()),
+                self.organization_ids.get(&s.organization).map(ToString::to_string),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             taxonomy_terms: s
                 .taxonomy_terms
                 .iter()
                 .filter_map(|code| self.terms.get(code))
                 .map(|t| search::TermDoc { id: t.code.to_string(), name: t.name.clone(), synonyms: t.synonyms.clone() })
+                // The source's own terms are searchable by name like hulpvragen.
+                .chain(s.foreign_terms.iter().filter_map(|id| self.foreign.get(id)).map(|t| search::TermDoc {
+                    id: t.id.to_string(),
+                    name: t.name.clone(),
+                    synonyms: Vec::new(),
+                }))
                 .collect(),
             domain: s.domain.code().to_owned(),
             pathways: s.pathways.iter().map(|p| p.code().to_owned()).collect(),
@@ -374,6 +418,8 @@ pub struct ServiceDetail {
     pub organization: Option<Organization>,
     pub locations: Vec<Location>,
     pub terms: Vec<TaxonomyTerm>,
+    /// The source's own terms the service carries, each with its taxonomy's name.
+    pub foreign_terms: Vec<(String, ForeignTerm)>,
     pub history: Vec<ServiceChange>,
     pub may_edit: bool,
     /// Whether the user may refer a patient of their own practice here:
@@ -411,6 +457,7 @@ pub async fn service(ctx: &Ctx, id: &HsdsId) -> Result<ServiceDetail> {
         organization: cx.organizations.iter().find(|o| o.code == service.organization).cloned(),
         locations: cx.locations.iter().filter(|l| service.locations.contains(&l.id)).cloned().collect(),
         terms: cx.terms.iter().filter(|t| service.taxonomy_terms.contains(&t.code)).cloned().collect(),
+        foreign_terms: cx.foreign_with_taxonomy(),
         history,
         service,
     })
@@ -434,6 +481,7 @@ pub async fn public_service(app: &App, id: &HsdsId) -> Result<ServiceDetail> {
         organization: cx.organizations.iter().find(|o| o.code == service.organization).cloned(),
         locations: cx.locations.iter().filter(|l| service.locations.contains(&l.id)).cloned().collect(),
         terms: cx.terms.iter().filter(|t| service.taxonomy_terms.contains(&t.code)).cloned().collect(),
+        foreign_terms: cx.foreign_with_taxonomy(),
         history: Vec::new(),
         service,
     })

@@ -4,4 +4,5 @@
 // Test code: a panic is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod hsds;
 mod reads;

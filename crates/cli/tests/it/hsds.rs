@@ -85,7 +85,7 @@ async fn a_bad_file_changes_nothing_and_lists_every_problem() {
         for path in [
             "$[0].name",
             "$[0].service_at_locations[0].location.addresses[0].postal_code",
-            "$[0].attributes[0].taxonomy_term.code",
+            "$[0].attributes[1].taxonomy_term.code",
             "$[1].organization_id",
             "$[0].service_at_locations[1].location_id",
         ] {

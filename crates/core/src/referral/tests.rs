@@ -33,6 +33,7 @@ fn service() -> Service {
         serves_wijken: vec![],
         serves_networks: vec![],
         taxonomy_terms: vec![],
+        foreign_terms: Vec::new(),
         phones: vec![],
         contacts: vec![],
         schedule: Schedule::default(),

@@ -186,6 +186,7 @@ pub fn generate() -> Directory {
                 serves_wijken: vec![],
                 serves_networks: vec![],
                 taxonomy_terms: s.terms.iter().map(|t| code(t)).collect(),
+                foreign_terms: Vec::new(),
                 phones: vec![Phone {
                     number: format!("077 {:03} {:02} {:02}", 300 + n, n % 100, (n * 7) % 100),
                     description: None,
@@ -205,6 +206,7 @@ pub fn generate() -> Directory {
                         .collect(),
                     by_appointment: s.by_appointment,
                     notes: None,
+                    rules: Vec::new(),
                 },
                 locations: vec![location.id.clone()],
             }

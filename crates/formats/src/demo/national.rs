@@ -422,6 +422,7 @@ pub fn generate(scale: Scale) -> Directory {
             serves_wijken: Vec::new(),
             serves_networks: Vec::new(),
             taxonomy_terms: terms,
+            foreign_terms: Vec::new(),
             phones: vec![Phone {
                 number: format!("0{:02} {:03} {:04}", 10 + rng.below(90), n % 1000, n % 10_000),
                 description: None,
@@ -431,7 +432,7 @@ pub fn generate(scale: Scale) -> Directory {
             } else {
                 Vec::new()
             },
-            schedule: Schedule { slots, by_appointment: rng.chance(20), notes: None },
+            schedule: Schedule { slots, by_appointment: rng.chance(20), notes: None, rules: Vec::new() },
             locations: if located { vec![locations[location].id.clone()] } else { Vec::new() },
         });
     }

@@ -22,6 +22,7 @@
 
 mod csv;
 mod node;
+mod province;
 mod render;
 mod schema;
 mod tabular;
@@ -31,9 +32,12 @@ use std::collections::BTreeMap;
 
 use sha1::{Digest, Sha1};
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::{HsdsId, Location, Service, TaxonomyTerm};
+use wijkregie_core::directory::{
+    ForeignTaxonomy, ForeignTerm, HsdsId, Location, OrganizationIdentifier, Service, TaxonomyTerm, TermMapping,
+};
 use wijkregie_core::region::Organization;
 
+pub use province::province;
 pub use wijkregie_core::error::FieldError;
 
 /// The namespace of every UUID wijkregie derives (RFC 4122 version 5), so an
@@ -64,12 +68,16 @@ pub const KENMERK_OP_AFSPRAAK: &str = "op_afspraak";
 
 /// What an import may refer to without declaring it: the database's
 /// taxonomy, organisations, wijken and networks.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Known<'a> {
     pub taxonomy: &'a [TaxonomyTerm],
     pub organizations: &'a [Organization],
     pub wijken: &'a [Code],
     pub networks: &'a [Code],
+    /// Foreign terms the regio-beheerder mapped onto hulpvragen.
+    pub mappings: &'a [TermMapping],
+    /// The HSDS ids organisations were imported with.
+    pub organization_ids: &'a BTreeMap<Code, HsdsId>,
 }
 
 /// How an HSDS organisation got its wijkregie code.
@@ -114,6 +122,14 @@ pub struct Imported {
     pub locations: Vec<Location>,
     pub services: Vec<Service>,
     pub organization_codes: Vec<OrganizationCode>,
+    /// The source's own taxonomies and the terms its services carry.
+    pub foreign_taxonomies: Vec<ForeignTaxonomy>,
+    pub foreign_terms: Vec<ForeignTerm>,
+    /// The HSDS id of each organisation of the file, kept so an export
+    /// gives it back (only UUIDs; other ids get one derived from our code).
+    pub organization_ids: BTreeMap<Code, HsdsId>,
+    /// Their identifiers in other registers.
+    pub organization_identifiers: Vec<OrganizationIdentifier>,
     /// Fields that were not taken over, schedules kept as text, ids that
     /// were derived: each once, with its first position and a count.
     pub warnings: Vec<FieldError>,
@@ -130,6 +146,21 @@ pub struct Directory {
     pub wijken: Vec<(Code, String)>,
     /// Network code and name.
     pub networks: Vec<(Code, String)>,
+    /// Other sources' taxonomies and terms that services carry.
+    pub foreign_taxonomies: Vec<ForeignTaxonomy>,
+    pub foreign_terms: Vec<ForeignTerm>,
+    /// Organisations' HSDS ids as imported; others have [`organization_id`].
+    pub organization_ids: BTreeMap<Code, HsdsId>,
+    /// Organisations' identifiers in other registers.
+    pub organization_identifiers: Vec<OrganizationIdentifier>,
+}
+
+impl Directory {
+    /// The HSDS id of an organisation: the one its source gave it, else
+    /// the one derived from its code.
+    pub fn organization_id(&self, code: &Code) -> HsdsId {
+        self.organization_ids.get(code).cloned().unwrap_or_else(|| organization_id(code))
+    }
 }
 
 /// The files of a datapackage, in the order HSDS lists its tables.
@@ -138,13 +169,18 @@ pub const DATAPACKAGE_FILES: &[&str] = &schema::datapackage_files();
 /// Reads HSDS JSON: an array of services, an API page, or a list of pages.
 pub fn parse_json(text: &str, known: &Known<'_>) -> Result<Imported, Vec<FieldError>> {
     let services = node::services_from_json(text)?;
-    walk::walk(walk::Input { organizations: Vec::new(), locations: Vec::new(), services }, known, Vec::new())
+    walk::walk(
+        walk::Input { organizations: Vec::new(), locations: Vec::new(), services },
+        known,
+        Vec::new(),
+        Vec::new(),
+    )
 }
 
 /// Reads a tabular datapackage, given as file name → contents.
 pub fn parse_datapackage(files: &BTreeMap<String, Vec<u8>>, known: &Known<'_>) -> Result<Imported, Vec<FieldError>> {
-    let (input, warnings) = tabular::assemble(files)?;
-    walk::walk(input, known, warnings)
+    let tabular::Assembled { input, warnings, errors } = tabular::assemble(files)?;
+    walk::walk(input, known, warnings, errors)
 }
 
 /// Writes the directory as a datapackage: file name → contents.
@@ -175,9 +211,10 @@ pub fn service_at_locations_json(service: &Service, directory: &Directory, full:
     render::service_at_locations_json(service, directory, full)
 }
 
-/// Our taxonomies, as `taxonomies.csv` and `/taxonomies` hold them.
-pub fn taxonomies_json() -> Vec<serde_json::Value> {
-    render::taxonomies_json()
+/// Our taxonomies and the foreign ones of the directory, as
+/// `taxonomies.csv` and `/taxonomies` hold them.
+pub fn taxonomies_json(directory: &Directory) -> Vec<serde_json::Value> {
+    render::taxonomies_json(directory)
 }
 
 /// Every term of our taxonomies that the directory uses, as

@@ -17,7 +17,7 @@ use super::schema::{
     PHONES, SCHEDULES, SERVICES, SERVICE_AT_LOCATION, TAXONOMIES, TAXONOMY_TERMS,
 };
 use super::{
-    derived_id, organization_id, Directory, IDENTIFIER_SCHEME, IDENTIFIER_TYPE, KENMERK_OP_AFSPRAAK, TAXONOMY_DOMEIN,
+    derived_id, Directory, IDENTIFIER_SCHEME, IDENTIFIER_TYPE, KENMERK_OP_AFSPRAAK, TAXONOMY_DOMEIN,
     TAXONOMY_HULPVRAAG, TAXONOMY_KENMERK, TAXONOMY_KETENAANPAK, TAXONOMY_NETWERK, TAXONOMY_WIJK,
 };
 
@@ -84,7 +84,24 @@ impl Taxonomies {
     }
 }
 
-fn taxonomy_rows() -> Vec<Row> {
+/// Our taxonomies, then the foreign ones the directory's services carry,
+/// with their own ids.
+fn taxonomy_rows(directory: &Directory) -> Vec<Row> {
+    let mut rows = own_taxonomy_rows();
+    for t in &directory.foreign_taxonomies {
+        rows.push(row([
+            ("id", json!(t.id.as_str())),
+            ("name", json!(t.name)),
+            // HSDS requires a description; the name is the best we have when there is none.
+            ("description", json!(t.description.as_deref().unwrap_or(&t.name))),
+            ("uri", opt(&t.uri)),
+            ("version", opt(&t.version)),
+        ]));
+    }
+    rows
+}
+
+fn own_taxonomy_rows() -> Vec<Row> {
     [
         (TAXONOMY_HULPVRAAG, "De hulpvragen van de sociale kaart van de regio"),
         (TAXONOMY_DOMEIN, "Het domein van een dienst of organisatie: zorg, welzijn, sociaal domein, informele zorg"),
@@ -130,6 +147,23 @@ fn terms(directory: &Directory, services: &[&Service]) -> Taxonomies {
         tax.add(TAXONOMY_NETWERK, code.as_str(), name, None, None);
     }
     tax.add(TAXONOMY_KENMERK, KENMERK_OP_AFSPRAAK, "alleen op afspraak", None, None);
+    let foreign_names: std::collections::HashMap<&HsdsId, &str> =
+        directory.foreign_taxonomies.iter().map(|t| (&t.id, t.name.as_str())).collect();
+    for term in &directory.foreign_terms {
+        if !tax.seen.insert(("".to_owned(), term.id.as_str().to_owned())) {
+            continue;
+        }
+        tax.terms.push(row([
+            ("id", json!(term.id.as_str())),
+            ("code", opt(&term.code)),
+            ("name", json!(term.name)),
+            ("description", json!(term.description.as_deref().unwrap_or(&term.name))),
+            ("parent_id", term.parent.as_ref().map_or(Value::Null, |p| json!(p.as_str()))),
+            ("taxonomy", foreign_names.get(&term.taxonomy).map_or(Value::Null, |n| json!(n))),
+            ("taxonomy_id", json!(term.taxonomy.as_str())),
+            ("term_uri", opt(&term.term_uri)),
+        ]));
+    }
     // Codes that services use but the directory has no name for still get a term.
     for s in services {
         for c in &s.serves_wijken {
@@ -149,8 +183,13 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     let mut t = Tables::default();
     let tax = terms(directory, services);
     let wanted_orgs: HashSet<&Code> = services.iter().map(|s| &s.organization).collect();
+    let mut identifiers: std::collections::HashMap<&Code, Vec<&wijkregie_core::directory::OrganizationIdentifier>> =
+        std::collections::HashMap::new();
+    for i in &directory.organization_identifiers {
+        identifiers.entry(&i.organization).or_default().push(i);
+    }
     for o in directory.organizations.iter().filter(|o| every_organization || wanted_orgs.contains(&o.code)) {
-        let oid = organization_id(&o.code).to_string();
+        let oid = directory.organization_id(&o.code).to_string();
         t.push(ORGANIZATIONS.file, row([("id", json!(oid)), ("name", json!(o.name)), ("description", json!(o.name))]));
         t.push(
             ORGANIZATION_IDENTIFIERS.file,
@@ -162,6 +201,22 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                 ("identifier", json!(o.code.as_str())),
             ]),
         );
+        for other in identifiers.get(&o.code).into_iter().flatten() {
+            t.push(
+                ORGANIZATION_IDENTIFIERS.file,
+                row([
+                    ("id", json!(other.id.as_str())),
+                    ("organization_id", json!(oid)),
+                    ("identifier_scheme", opt(&other.scheme)),
+                    // HSDS requires a type; the scheme is the best we have when there is none.
+                    (
+                        "identifier_type",
+                        json!(other.kind.as_deref().or(other.scheme.as_deref()).unwrap_or("identifier")),
+                    ),
+                    ("identifier", json!(other.identifier)),
+                ]),
+            );
+        }
         t.push(
             ATTRIBUTES.file,
             row([
@@ -183,7 +238,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             row([
                 ("id", json!(lid)),
                 ("location_type", json!("physical")),
-                ("organization_id", json!(organization_id(&l.organization).to_string())),
+                ("organization_id", json!(directory.organization_id(&l.organization).to_string())),
                 ("name", json!(l.name)),
                 ("description", opt(&l.description)),
                 ("latitude", l.point.map_or(Value::Null, |p| json!(p.latitude))),
@@ -206,8 +261,8 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                         )),
                     ),
                     ("city", json!(a.city)),
-                    // HSDS requires a province; the postcode already says where it is.
-                    ("state_province", json!("")),
+                    // HSDS requires a province; the postcode says which.
+                    ("state_province", json!(super::province(&a.postcode))),
                     ("postal_code", json!(a.postcode.display())),
                     ("country", json!("NL")),
                     ("address_type", json!("physical")),
@@ -222,7 +277,7 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             SERVICES.file,
             row([
                 ("id", json!(sid)),
-                ("organization_id", json!(organization_id(&s.organization).to_string())),
+                ("organization_id", json!(directory.organization_id(&s.organization).to_string())),
                 ("name", json!(s.name)),
                 ("alternate_name", opt(&s.alternate_name)),
                 ("description", json!(s.description)),
@@ -281,16 +336,49 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
                 );
             }
         }
-        for (i, slot) in s.schedule.slots.iter().enumerate() {
+        // One schedule per opening time, on all the days it applies: the
+        // file said "MO,WE 09:00–12:00" once, so the export does too.
+        let mut weekly: Vec<(chrono::NaiveTime, chrono::NaiveTime, Vec<&str>)> = Vec::new();
+        for slot in &s.schedule.slots {
+            let day = WEEKDAYS.get(usize::from(slot.weekday).wrapping_sub(1)).copied().unwrap_or("MO");
+            match weekly.iter_mut().find(|(o, c, _)| *o == slot.opens && *c == slot.closes) {
+                Some((_, _, days)) => days.push(day),
+                None => weekly.push((slot.opens, slot.closes, vec![day])),
+            }
+        }
+        for (i, (opens, closes, days)) in weekly.iter().enumerate() {
             t.push(
                 SCHEDULES.file,
                 row([
                     ("id", id(&format!("schedule:{sid}:{i}"))),
                     ("service_id", json!(sid)),
                     ("freq", json!("WEEKLY")),
-                    ("byday", json!(WEEKDAYS.get(usize::from(slot.weekday).wrapping_sub(1)).copied().unwrap_or("MO"))),
-                    ("opens_at", json!(slot.opens.format("%H:%M").to_string())),
-                    ("closes_at", json!(slot.closes.format("%H:%M").to_string())),
+                    ("byday", json!(days.join(","))),
+                    // HSDS times are `time` values with seconds (19:00:00).
+                    ("opens_at", json!(opens.format("%H:%M:%S").to_string())),
+                    ("closes_at", json!(closes.format("%H:%M:%S").to_string())),
+                ]),
+            );
+        }
+        for rule in &s.schedule.rules {
+            let clock =
+                |t: Option<chrono::NaiveTime>| t.map_or(Value::Null, |t| json!(t.format("%H:%M:%S").to_string()));
+            let date =
+                |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| json!(d.format("%Y-%m-%d").to_string()));
+            t.push(
+                SCHEDULES.file,
+                row([
+                    ("id", json!(rule.id.as_str())),
+                    ("service_id", json!(sid)),
+                    ("valid_from", date(rule.valid_from)),
+                    ("valid_to", date(rule.valid_to)),
+                    ("freq", opt(&rule.freq)),
+                    ("interval", rule.interval.map_or(Value::Null, |i| json!(i))),
+                    ("byday", opt(&rule.byday)),
+                    ("bymonthday", opt(&rule.bymonthday)),
+                    ("description", opt(&rule.description)),
+                    ("opens_at", clock(rule.opens)),
+                    ("closes_at", clock(rule.closes)),
                 ]),
             );
         }
@@ -335,6 +423,18 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
             attributes.push((TAXONOMY_KENMERK, KENMERK_OP_AFSPRAAK.to_owned()));
         }
         attributes.extend(s.taxonomy_terms.iter().map(|c| (TAXONOMY_HULPVRAAG, c.as_str().to_owned())));
+        for term in &s.foreign_terms {
+            t.push(
+                ATTRIBUTES.file,
+                row([
+                    ("id", id(&format!("attribute:{sid}:foreign:{term}"))),
+                    ("link_id", json!(sid)),
+                    ("taxonomy_term_id", json!(term.as_str())),
+                    ("link_type", json!("taxonomie van de bron")),
+                    ("link_entity", json!("service")),
+                ]),
+            );
+        }
         for (taxonomy, code) in attributes {
             t.push(
                 ATTRIBUTES.file,
@@ -379,7 +479,7 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
     let services: Vec<&Service> = directory.services.iter().collect();
     let (mut tables, tax) = build(directory, &services, true);
     tables.rows.insert(TAXONOMY_TERMS.file, tax.terms);
-    tables.rows.insert(TAXONOMIES.file, taxonomy_rows());
+    tables.rows.insert(TAXONOMIES.file, taxonomy_rows(directory));
     let mut files = BTreeMap::new();
     let mut resources = Vec::new();
     for table in schema::TABLES {
@@ -391,8 +491,31 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
             csv::write_record(&mut out, &fields);
         }
         files.insert(name.to_owned(), out);
-        let fields: Vec<Value> = columns.iter().map(|c| json!({"name": c, "type": schema::column_type(c)})).collect();
-        let resource = name.trim_end_matches(".csv").trim_end_matches('s');
+        let resource = table.resource;
+        let fields: Vec<Value> = columns
+            .iter()
+            .map(|c| {
+                let mut field = json!({"name": c, "type": schema::column_type(c)});
+                if let Some(format) = schema::column_format(c) {
+                    field["format"] = json!(format);
+                }
+                if schema::required(resource, c) {
+                    field["constraints"] = json!({"required": true});
+                }
+                if *c == "id" {
+                    field["constraints"] = json!({"required": true, "unique": true});
+                }
+                if *c == "status" && resource == "service" {
+                    field["constraints"]["enum"] = json!(["active", "inactive", "defunct", "temporarily closed"]);
+                }
+                field
+            })
+            .collect();
+        let foreign_keys: Vec<Value> = schema::FOREIGN_KEYS
+            .iter()
+            .filter(|(from, _, _)| *from == resource)
+            .map(|(_, column, to)| json!({"fields": column, "reference": {"resource": to, "fields": "id"}}))
+            .collect();
         resources.push(json!({
             "name": resource,
             "path": name,
@@ -400,7 +523,7 @@ pub(super) fn datapackage(directory: &Directory) -> BTreeMap<String, String> {
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": {"fields": fields, "primaryKey": "id"},
+            "schema": {"fields": fields, "primaryKey": "id", "foreignKeys": foreign_keys},
         }));
     }
     let package = json!({
@@ -458,7 +581,7 @@ pub(super) fn service_json(service: &Service, directory: &Directory) -> Value {
     let (t, tax) = build(directory, &[service], false);
     let sid = json!(service.id.as_str());
     let mut s = t.get(SERVICES.file).first().cloned().unwrap_or_default();
-    let oid = json!(organization_id(&service.organization).to_string());
+    let oid = json!(directory.organization_id(&service.organization).to_string());
     if let Some(org) = organization_nested(&t, &tax, &oid) {
         s.insert("organization".into(), Value::Object(org));
     }
@@ -509,7 +632,7 @@ pub(super) fn organization_json(code: &Code, directory: &Directory, full_service
     let services: Vec<&Service> = directory.services.iter().filter(|s| &s.organization == code).collect();
     // Every organisation, so that one without services is still rendered.
     let (t, tax) = build(directory, &services, true);
-    let oid = json!(organization_id(code).to_string());
+    let oid = json!(directory.organization_id(code).to_string());
     let mut org = organization_nested(&t, &tax, &oid)?;
     let nested: Vec<Value> = if full_service {
         services
@@ -547,7 +670,7 @@ pub(super) fn service_at_locations_json(service: &Service, directory: &Directory
     let sid = json!(service.id.as_str());
     let one_to_one = || {
         let mut s = t.get(SERVICES.file).first().cloned().unwrap_or_default();
-        let oid = json!(organization_id(&service.organization).to_string());
+        let oid = json!(directory.organization_id(&service.organization).to_string());
         if let Some(org) = t.get(ORGANIZATIONS.file).iter().find(|o| o.get("id") == Some(&oid)) {
             s.insert("organization".into(), Value::Object(org.clone()));
         }
@@ -581,8 +704,8 @@ pub(super) fn service_at_locations_json(service: &Service, directory: &Directory
 }
 
 /// The taxonomies of `taxonomies.csv`.
-pub(super) fn taxonomies_json() -> Vec<Value> {
-    taxonomy_rows().into_iter().map(Value::Object).collect()
+pub(super) fn taxonomies_json(directory: &Directory) -> Vec<Value> {
+    taxonomy_rows(directory).into_iter().map(Value::Object).collect()
 }
 
 /// Every term of `taxonomy_terms.csv`, in the same order.

@@ -6,6 +6,8 @@
 
 /// One HSDS table and the object its rows describe.
 pub(super) struct Table {
+    /// The resource's name in HSDS 3.0's datapackage, e.g. `service`.
+    pub resource: &'static str,
     /// The file in the datapackage, e.g. `services.csv`.
     pub file: &'static str,
     /// The columns of the file, in the order of the HSDS schema: what the
@@ -25,6 +27,7 @@ impl Table {
 }
 
 pub(super) const ORGANIZATIONS: Table = Table {
+    resource: "organization",
     file: "organizations.csv",
     columns: &[
         "id",
@@ -33,6 +36,9 @@ pub(super) const ORGANIZATIONS: Table = Table {
         "description",
         "email",
         "website",
+        "tax_status",
+        "tax_id",
+        "year_incorporated",
         "legal_status",
         "logo",
         "uri",
@@ -40,9 +46,6 @@ pub(super) const ORGANIZATIONS: Table = Table {
     ],
     other_fields: &[
         "url",
-        "tax_status",
-        "tax_id",
-        "year_incorporated",
         "funding",
         "fundings",
         "contacts",
@@ -58,12 +61,14 @@ pub(super) const ORGANIZATIONS: Table = Table {
 };
 
 pub(super) const ORGANIZATION_IDENTIFIERS: Table = Table {
+    resource: "organization_identifier",
     file: "organization_identifiers.csv",
     columns: &["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"],
     other_fields: &["attributes", "metadata"],
 };
 
 pub(super) const SERVICES: Table = Table {
+    resource: "service",
     file: "services.csv",
     columns: &[
         "id",
@@ -78,19 +83,19 @@ pub(super) const SERVICES: Table = Table {
         "interpretation_services",
         "application_process",
         "fees_description",
+        "wait_time",
+        "fees",
         "accreditations",
         "eligibility_description",
         "minimum_age",
         "maximum_age",
         "assured_date",
         "assurer_email",
+        "licenses",
         "alert",
+        "last_modified",
     ],
     other_fields: &[
-        "wait_time",
-        "fees",
-        "licenses",
-        "last_modified",
         "phones",
         "schedules",
         "service_areas",
@@ -110,12 +115,14 @@ pub(super) const SERVICES: Table = Table {
 };
 
 pub(super) const ATTRIBUTES: Table = Table {
+    resource: "attribute",
     file: "attributes.csv",
     columns: &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
     other_fields: &["label", "taxonomy_term", "metadata"],
 };
 
 pub(super) const SERVICE_AT_LOCATION: Table = Table {
+    resource: "service_at_location",
     file: "service_at_location.csv",
     columns: &["id", "service_id", "location_id", "description"],
     other_fields: &["contacts", "phones", "schedules", "location", "attributes", "metadata", "last_modified"],
@@ -126,6 +133,7 @@ pub(super) const SERVICE_AT_LOCATION: Table = Table {
 pub(super) const SERVICE_AT_LOCATION_PLURAL_FILE: &str = "service_at_locations.csv";
 
 pub(super) const LOCATIONS: Table = Table {
+    resource: "location",
     file: "locations.csv",
     columns: &[
         "id",
@@ -157,6 +165,7 @@ pub(super) const LOCATIONS: Table = Table {
 };
 
 pub(super) const PHONES: Table = Table {
+    resource: "phone",
     file: "phones.csv",
     columns: &[
         "id",
@@ -174,6 +183,7 @@ pub(super) const PHONES: Table = Table {
 };
 
 pub(super) const CONTACTS: Table = Table {
+    resource: "contact",
     file: "contacts.csv",
     columns: &[
         "id",
@@ -190,6 +200,7 @@ pub(super) const CONTACTS: Table = Table {
 };
 
 pub(super) const ADDRESSES: Table = Table {
+    resource: "address",
     file: "addresses.csv",
     columns: &[
         "id",
@@ -208,6 +219,7 @@ pub(super) const ADDRESSES: Table = Table {
 };
 
 pub(super) const SCHEDULES: Table = Table {
+    resource: "schedule",
     file: "schedules.csv",
     columns: &[
         "id",
@@ -238,30 +250,35 @@ pub(super) const SCHEDULES: Table = Table {
 };
 
 pub(super) const SERVICE_AREAS: Table = Table {
+    resource: "service_area",
     file: "service_areas.csv",
     columns: &["id", "service_id", "name", "description", "extent", "extent_type", "uri"],
     other_fields: &["attributes", "metadata"],
 };
 
 pub(super) const LANGUAGES: Table = Table {
+    resource: "language",
     file: "languages.csv",
     columns: &["id", "service_id", "location_id", "phone_id", "name", "code", "note"],
     other_fields: &["attributes", "metadata"],
 };
 
 pub(super) const TAXONOMY_TERMS: Table = Table {
+    resource: "taxonomy_term",
     file: "taxonomy_terms.csv",
     columns: &["id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri"],
     other_fields: &["metadata"],
 };
 
 pub(super) const TAXONOMIES: Table = Table {
+    resource: "taxonomy",
     file: "taxonomies.csv",
     columns: &["id", "name", "description", "uri", "version"],
     other_fields: &["metadata"],
 };
 
 pub(super) const COST_OPTIONS: Table = Table {
+    resource: "cost_option",
     file: "cost_options.csv",
     columns: &["id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description"],
     other_fields: &["attributes", "metadata"],
@@ -305,6 +322,7 @@ pub(super) const fn datapackage_files() -> [&'static str; TABLES.len() + 1] {
 const NUMBER_COLUMNS: &[&str] =
     &["minimum_age", "maximum_age", "latitude", "longitude", "amount", "interval", "timezone", "count", "extension"];
 const DATE_COLUMNS: &[&str] = &["assured_date", "valid_from", "valid_to", "dtstart", "until"];
+const TIME_COLUMNS: &[&str] = &["opens_at", "closes_at"];
 
 /// The Frictionless type of a column, as the descriptor states it.
 pub(super) fn column_type(column: &str) -> &'static str {
@@ -312,10 +330,75 @@ pub(super) fn column_type(column: &str) -> &'static str {
         "number"
     } else if DATE_COLUMNS.contains(&column) {
         "date"
+    } else if TIME_COLUMNS.contains(&column) {
+        "time"
+    } else if column == "last_modified" {
+        "datetime"
     } else {
         "string"
     }
 }
+
+/// The Frictionless format of a column: ids are UUIDs, and addresses of
+/// mail and the web are checked as such.
+pub(super) fn column_format(column: &str) -> Option<&'static str> {
+    match column {
+        "email" | "assurer_email" => Some("email"),
+        "url" | "website" | "uri" | "term_uri" | "schedule_link" => Some("uri"),
+        "tax_id" => None,
+        c if c == "id" || c.ends_with("_id") => Some("uuid"),
+        _ => None,
+    }
+}
+
+/// Whether HSDS 3.0 requires the column in this resource.
+pub(super) fn required(resource: &str, column: &str) -> bool {
+    let columns: &[&str] = match resource {
+        "organization" | "taxonomy_term" | "taxonomy" => &["name", "description"],
+        "organization_identifier" => &["organization_id", "identifier_type", "identifier"],
+        "service" => &["organization_id", "name", "status"],
+        "attribute" => &["link_id", "taxonomy_term_id"],
+        "service_at_location" => &["service_id", "location_id"],
+        "location" => &["location_type"],
+        "phone" => &["number"],
+        "address" => &["location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
+        "service_area" | "cost_option" => &["service_id"],
+        _ => &[],
+    };
+    column == "id" || columns.contains(&column)
+}
+
+/// The references between resources: (resource, column, referenced
+/// resource); `""` is the resource itself.
+pub(super) const FOREIGN_KEYS: &[(&str, &str, &str)] = &[
+    ("organization", "parent_organization_id", ""),
+    ("organization_identifier", "organization_id", "organization"),
+    ("service", "organization_id", "organization"),
+    ("attribute", "taxonomy_term_id", "taxonomy_term"),
+    ("service_at_location", "service_id", "service"),
+    ("service_at_location", "location_id", "location"),
+    ("location", "organization_id", "organization"),
+    ("phone", "location_id", "location"),
+    ("phone", "service_id", "service"),
+    ("phone", "organization_id", "organization"),
+    ("phone", "contact_id", "contact"),
+    ("phone", "service_at_location_id", "service_at_location"),
+    ("contact", "organization_id", "organization"),
+    ("contact", "service_id", "service"),
+    ("contact", "service_at_location_id", "service_at_location"),
+    ("contact", "location_id", "location"),
+    ("address", "location_id", "location"),
+    ("schedule", "service_id", "service"),
+    ("schedule", "location_id", "location"),
+    ("schedule", "service_at_location_id", "service_at_location"),
+    ("service_area", "service_id", "service"),
+    ("language", "service_id", "service"),
+    ("language", "location_id", "location"),
+    ("language", "phone_id", "phone"),
+    ("taxonomy_term", "taxonomy_id", "taxonomy"),
+    ("taxonomy_term", "parent_id", ""),
+    ("cost_option", "service_id", "service"),
+];
 
 /// The table of a datapackage file, if HSDS has one by that name.
 pub(super) fn table(file: &str) -> Option<&'static Table> {

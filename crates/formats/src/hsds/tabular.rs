@@ -18,16 +18,23 @@ use super::schema::{
 };
 use super::walk::Input;
 
-fn read_table(files: &BTreeMap<String, Vec<u8>>, name: &str, errors: &mut Vec<FieldError>) -> Vec<Node> {
+/// The rows of one table. A file that cannot be read goes to `unreadable`;
+/// a row that does not fit the header goes to `errors`.
+fn read_table(
+    files: &BTreeMap<String, Vec<u8>>,
+    name: &str,
+    errors: &mut Vec<FieldError>,
+    unreadable: &mut Vec<FieldError>,
+) -> Vec<Node> {
     let Some(bytes) = files.get(name) else { return Vec::new() };
     let Ok(text) = std::str::from_utf8(bytes) else {
-        errors.push(FieldError::new(name, "het bestand is geen UTF-8-tekst"));
+        unreadable.push(FieldError::new(name, "het bestand is geen UTF-8-tekst"));
         return Vec::new();
     };
     let records = match csv::read(text) {
         Ok(r) => r,
         Err((line, message)) => {
-            errors.push(FieldError::new(format!("{name} regel {line}"), message));
+            unreadable.push(FieldError::new(format!("{name} regel {line}"), message));
             return Vec::new();
         }
     };
@@ -117,14 +124,28 @@ impl Router<'_> {
     }
 }
 
-pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<FieldError>), Vec<FieldError>> {
+/// The tables put together, with what was noticed on the way: warnings, and
+/// errors that do not stop the walk. A reference that points nowhere is an
+/// error here, yet the records around it are still walked, so that every
+/// problem of a file is reported in one pass (docs/hsds.md). Only a file
+/// that cannot be read at all (not UTF-8, an unclosed quote, a descriptor
+/// that is no JSON) stops before the walk, because every reference into it
+/// would be reported as missing.
+pub(super) struct Assembled {
+    pub input: Input,
+    pub warnings: Vec<FieldError>,
+    pub errors: Vec<FieldError>,
+}
+
+pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<Assembled, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let mut unreadable = Vec::new();
     let mut warnings = Vec::new();
     match files.get(DESCRIPTOR_FILE) {
         None => warnings.push(FieldError::new(DESCRIPTOR_FILE, "ontbreekt; de CSV-bestanden zijn toch gelezen")),
         Some(bytes) => {
             if serde_json::from_slice::<serde_json::Value>(bytes).is_err() {
-                errors.push(FieldError::new(DESCRIPTOR_FILE, "geen geldige JSON"));
+                unreadable.push(FieldError::new(DESCRIPTOR_FILE, "geen geldige JSON"));
             }
         }
     }
@@ -134,7 +155,7 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
             warnings.push(FieldError::new(name, "tabel die wijkregie niet leest: niet overgenomen"));
         }
     }
-    let mut read = |name: &str| read_table(files, name, &mut errors);
+    let mut read = |name: &str| read_table(files, name, &mut errors, &mut unreadable);
     let mut organizations = read(ORGANIZATIONS.file);
     let identifiers = read(ORGANIZATION_IDENTIFIERS.file);
     let mut services = read(SERVICES.file);
@@ -379,8 +400,9 @@ pub(super) fn assemble(files: &BTreeMap<String, Vec<u8>>) -> Result<(Input, Vec<
     }
     attach(&mut services, sal_children, "service_at_locations", SERVICE_AT_LOCATION.file);
 
-    if !errors.is_empty() {
-        return Err(errors);
+    if !unreadable.is_empty() {
+        unreadable.extend(errors);
+        return Err(unreadable);
     }
-    Ok((Input { organizations, locations, services }, warnings))
+    Ok(Assembled { input: Input { organizations, locations, services }, warnings, errors })
 }

@@ -495,6 +495,10 @@ fn the_social_map_is_valid_r4() {
         taxonomy: wijkregie_formats::taxonomy::shipped(),
         wijken: region.wijken.iter().map(|w| (w.code.clone(), w.name.clone())).collect(),
         networks: region.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
+        foreign_taxonomies: Vec::new(),
+        foreign_terms: Vec::new(),
+        organization_ids: Default::default(),
+        organization_identifiers: Vec::new(),
     };
     let mut resources = Vec::new();
     for s in &directory.services {

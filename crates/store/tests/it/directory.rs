@@ -64,6 +64,7 @@ fn service() -> Service {
         serves_wijken: vec![],
         serves_networks: vec![],
         taxonomy_terms: vec!["eenzaamheid".parse().unwrap(), "bewegen".parse().unwrap()],
+        foreign_terms: Vec::new(),
         phones: vec![Phone { number: "035 123 45 67".into(), description: Some("ma–vr".into()) }],
         contacts: vec![Contact { name: "Sanne".into(), title: Some("coördinator".into()), email: None, phone: None }],
         schedule: Schedule {
@@ -81,6 +82,18 @@ fn service() -> Service {
             ],
             by_appointment: true,
             notes: Some("In de zomer gesloten".into()),
+            rules: vec![ScheduleRule {
+                id: "2b3c4d5e-6f7a-4b8c-9d9e-0f1a2b3c4d5e".parse().unwrap(),
+                freq: Some("MONTHLY".into()),
+                interval: Some(1),
+                byday: Some("1TH".into()),
+                bymonthday: None,
+                opens: NaiveTime::from_hms_opt(14, 0, 0),
+                closes: NaiveTime::from_hms_opt(16, 0, 0),
+                valid_from: NaiveDate::from_ymd_opt(2026, 1, 1),
+                valid_to: None,
+                description: Some("Maandelijkse koffieochtend".into()),
+            }],
         },
         locations: vec![location().id],
     }

@@ -10,6 +10,7 @@
 mod application;
 mod boundary;
 mod directory;
+mod foreign_taxonomy;
 mod referral;
 mod rows_read;
 mod store;

@@ -37,6 +37,7 @@ fn sent() -> Referral {
         serves_wijken: vec![],
         serves_networks: vec![],
         taxonomy_terms: vec![],
+        foreign_terms: Vec::new(),
         phones: vec![],
         contacts: vec![],
         schedule: Schedule::default(),

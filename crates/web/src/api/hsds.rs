@@ -260,19 +260,21 @@ struct SearchQuery {
     paging: Paging,
 }
 
-async fn taxonomies(_ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, HttpError> {
+async fn taxonomies(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, HttpError> {
     let mut problems = Vec::new();
     let (page_number, per_page) = q.paging.parse(&mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems).into());
     }
+    let dir = wijkregie_app::hsds::taxonomies(&ctx).await?;
     let items =
-        hsds::taxonomies_json().into_iter().filter(|t| matches(&q.search, t, &["name", "description"])).collect();
+        hsds::taxonomies_json(&dir).into_iter().filter(|t| matches(&q.search, t, &["name", "description"])).collect();
     Ok(Json(page(items, page_number, per_page)).into_response())
 }
 
-async fn one_taxonomy(_ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
-    let taxonomy = hsds::taxonomies_json()
+async fn one_taxonomy(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let dir = wijkregie_app::hsds::taxonomies(&ctx).await?;
+    let taxonomy = hsds::taxonomies_json(&dir)
         .into_iter()
         .find(|t| t["id"] == id.as_str())
         .ok_or_else(|| not_found("taxonomie", &id))?;
@@ -322,7 +324,7 @@ async fn organizations(ctx: Ctx, Query(q): Query<OrganizationsQuery>) -> Result<
                 || hsds::organization_json(&o.code, &dir, false)
                     .is_some_and(|body| has_attribute(&body, term.as_ref(), taxonomy.as_ref()))
         })
-        .map(|o| hsds::organization_id(&o.code).to_string())
+        .map(|o| dir.organization_id(&o.code).to_string())
         .collect();
     let bodies = if full || full_service {
         dir.organizations.iter().filter_map(|o| hsds::organization_json(&o.code, &dir, full_service)).collect()

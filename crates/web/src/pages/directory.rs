@@ -297,6 +297,10 @@ pub(crate) struct ServicePage {
     languages: String,
     pathways: Vec<&'static str>,
     terms: Vec<String>,
+    /// The source's own terms: the taxonomy's name and the term's.
+    foreign_terms: Vec<(String, String)>,
+    /// Opening hours beyond the weekly slots, in words.
+    rules: Vec<String>,
     slots: Vec<Slot>,
     addresses: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
@@ -304,6 +308,65 @@ pub(crate) struct ServicePage {
     /// A practice refers from here; only to active services.
     may_refer: bool,
     this_page: String,
+}
+
+/// An HSDS schedule rule as a person reads it: "maandelijks, 1e do,
+/// 14:00 – 16:00, van 1 januari 2026 tot en met 30 juni 2026 (koffieochtend)".
+fn rule_in_words(rule: &wijkregie_core::directory::ScheduleRule) -> String {
+    let every = rule.interval.filter(|i| *i > 1);
+    let freq = match (rule.freq.as_deref(), every) {
+        (Some("DAILY"), None) => "dagelijks".to_owned(),
+        (Some("WEEKLY"), None) => "wekelijks".to_owned(),
+        (Some("MONTHLY"), None) => "maandelijks".to_owned(),
+        (Some("YEARLY"), None) => "jaarlijks".to_owned(),
+        (Some("DAILY"), Some(n)) => format!("elke {n} dagen"),
+        (Some("WEEKLY"), Some(n)) => format!("elke {n} weken"),
+        (Some("MONTHLY"), Some(n)) => format!("elke {n} maanden"),
+        (Some("YEARLY"), Some(n)) => format!("elke {n} jaar"),
+        (other, _) => other.unwrap_or_default().to_lowercase(),
+    };
+    let day = |code: &str| {
+        let (n, d) = code.split_at(code.len().saturating_sub(2));
+        let name = match d {
+            "MO" => "ma",
+            "TU" => "di",
+            "WE" => "wo",
+            "TH" => "do",
+            "FR" => "vr",
+            "SA" => "za",
+            "SU" => "zo",
+            other => other,
+        };
+        match n {
+            "" => name.to_owned(),
+            "-1" => format!("laatste {name}"),
+            n => format!("{}e {name}", n.trim_start_matches('+')),
+        }
+    };
+    let mut parts = vec![freq];
+    if let Some(days) = &rule.byday {
+        parts.push(days.split(',').map(|d| day(d.trim())).collect::<Vec<_>>().join(", "));
+    }
+    if let Some(days) = &rule.bymonthday {
+        parts.push(format!("dag {days} van de maand"));
+    }
+    match (rule.opens, rule.closes) {
+        (Some(o), Some(c)) => parts.push(format!("{} – {}", o.format("%H:%M"), c.format("%H:%M"))),
+        (Some(o), None) => parts.push(format!("vanaf {}", o.format("%H:%M"))),
+        (None, Some(c)) => parts.push(format!("tot {}", c.format("%H:%M"))),
+        (None, None) => {}
+    }
+    match (rule.valid_from, rule.valid_to) {
+        (Some(f), Some(t)) => parts.push(format!("van {} tot en met {}", display_date(f), display_date(t))),
+        (Some(f), None) => parts.push(format!("vanaf {}", display_date(f))),
+        (None, Some(t)) => parts.push(format!("tot en met {}", display_date(t))),
+        (None, None) => {}
+    }
+    let mut text = parts.join(", ");
+    if let Some(d) = &rule.description {
+        text.push_str(&format!(" ({d})"));
+    }
+    text
 }
 
 fn ages(s: &Service) -> String {
@@ -348,6 +411,8 @@ pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, public: bool) -> Ser
             .join(", "),
         pathways: s.pathways.iter().map(|p| p.label()).collect(),
         terms: d.terms.iter().map(|t| t.name.clone()).collect(),
+        foreign_terms: d.foreign_terms.iter().map(|(taxonomy, t)| (taxonomy.clone(), t.name.clone())).collect(),
+        rules: s.schedule.rules.iter().map(rule_in_words).collect(),
         slots: s
             .schedule
             .slots

@@ -245,6 +245,8 @@ impl ServiceForm {
                 slots,
                 by_appointment: !self.op_afspraak.is_empty(),
                 notes: optional(&self.tijden_toelichting),
+                // The form edits weekly hours; other rules come from an import and stay.
+                rules: base.schedule.rules.clone(),
             },
             locations,
             ..base
@@ -318,6 +320,7 @@ fn empty_service(organization: Code) -> Service {
         serves_wijken: vec![],
         serves_networks: vec![],
         taxonomy_terms: vec![],
+        foreign_terms: Vec::new(),
         phones: vec![],
         contacts: vec![],
         schedule: Schedule::default(),

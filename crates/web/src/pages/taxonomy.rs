@@ -1,5 +1,6 @@
 //! The taxonomy of hulpvragen: everyone sees it (it is what the search
-//! understands), the regio-beheerder changes it.
+//! understands), the regio-beheerder changes it, and maps the terms of
+//! other sources' taxonomies onto it (`/aanbod/hulpvragen/koppelen`).
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -8,7 +9,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use wijkregie_core::access::Refusal;
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::TaxonomyTerm;
+use wijkregie_core::directory::{HsdsId, TaxonomyTerm};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/aanbod/hulpvragen", get(list))
         .route("/aanbod/hulpvragen/nieuw", get(new_form).post(create))
+        .route("/aanbod/hulpvragen/koppelen", get(mapping).post(map_term))
         .route("/aanbod/hulpvragen/{code}/bewerken", get(edit_form).post(update))
 }
 
@@ -200,4 +202,69 @@ async fn update(
     let term = taxonomy::term(&ctx, &parse_code(&code)?).await?;
     form.code = term.code.to_string();
     save(&ctx, &visit, false, form).await
+}
+
+struct MappingRow {
+    taxonomy: String,
+    taxonomy_id: String,
+    term: String,
+    term_id: String,
+    code: String,
+    description: String,
+    services: usize,
+    hulpvraag: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "taxonomy_mapping.html")]
+struct MappingPage {
+    layout: Layout,
+    rows: Vec<MappingRow>,
+    hulpvragen: Vec<(String, String)>,
+}
+
+async fn mapping(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
+    let rows = taxonomy::foreign_terms(&ctx)
+        .await?
+        .into_iter()
+        .map(|r| MappingRow {
+            taxonomy: r.taxonomy.name,
+            taxonomy_id: r.taxonomy.id.to_string(),
+            term: r.term.name,
+            term_id: r.term.id.to_string(),
+            code: r.term.code.unwrap_or_default(),
+            description: r.term.description.unwrap_or_default(),
+            services: r.services,
+            hulpvraag: r.hulpvraag.map(|c| c.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let hulpvragen = taxonomy::terms(&ctx).await?.into_iter().map(|t| (t.code.to_string(), t.name)).collect();
+    render(MappingPage {
+        layout: Layout::new("Termen van andere bronnen koppelen", &visit, "/aanbod"),
+        rows,
+        hulpvragen,
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct MappingForm {
+    #[serde(default)]
+    taxonomie: String,
+    #[serde(default)]
+    term: String,
+    #[serde(default)]
+    hulpvraag: String,
+}
+
+async fn map_term(ctx: Ctx, Form(form): Form<MappingForm>) -> Result<Response, HttpError> {
+    let not_found =
+        || Error::NotFound(format!("term '{}' van taxonomie '{}'", form.term.trim(), form.taxonomie.trim()));
+    let taxonomy: HsdsId = form.taxonomie.parse().map_err(|_| not_found())?;
+    let term: HsdsId = form.term.parse().map_err(|_| not_found())?;
+    let hulpvraag = match form.hulpvraag.trim() {
+        "" => None,
+        code => Some(code.parse::<Code>().map_err(|e| Error::Invalid(vec![e.at("hulpvraag")]))?),
+    };
+    taxonomy::map_foreign_term(&ctx, &taxonomy, &term, hulpvraag).await?;
+    Ok(Redirect::to("/aanbod/hulpvragen/koppelen").into_response())
 }

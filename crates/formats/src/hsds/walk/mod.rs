@@ -24,7 +24,7 @@ mod warnings;
 use std::collections::HashMap;
 
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::{HsdsId, Location, Service};
+use wijkregie_core::directory::{ForeignTaxonomy, ForeignTerm, HsdsId, Location, Service};
 use wijkregie_core::error::FieldError;
 use wijkregie_core::region::Domain;
 
@@ -45,6 +45,8 @@ struct OrgRecord {
     hsds_id: String,
     name: String,
     identifier: Option<(Code, String)>,
+    /// Identifiers of other registers: id, scheme, type, identifier.
+    others: Vec<(HsdsId, Option<String>, Option<String>, String)>,
     domain: Option<Domain>,
     at: String,
 }
@@ -85,12 +87,22 @@ struct Walker<'k> {
     /// Every reference to a location, also from services that failed.
     location_refs: Vec<(String, String)>,
     placeholder: Code,
+    /// The source's own taxonomies and terms, each once, in file order.
+    foreign_taxonomies: Vec<ForeignTaxonomy>,
+    foreign_terms: Vec<ForeignTerm>,
 }
 
-pub(super) fn walk(input: Input, known: &Known<'_>, warnings: Vec<FieldError>) -> Result<Imported, Vec<FieldError>> {
+/// Walks `input`; `errors` are those found before (a datapackage's broken
+/// references), reported together with the walk's own.
+pub(super) fn walk(
+    input: Input,
+    known: &Known<'_>,
+    warnings: Vec<FieldError>,
+    errors: Vec<FieldError>,
+) -> Result<Imported, Vec<FieldError>> {
     let mut w = Walker {
         known,
-        errors: Vec::new(),
+        errors,
         warnings: Warnings::default(),
         orgs: Vec::new(),
         org_index: HashMap::new(),
@@ -100,6 +112,8 @@ pub(super) fn walk(input: Input, known: &Known<'_>, warnings: Vec<FieldError>) -
         service_ids: HashMap::new(),
         location_refs: Vec::new(),
         placeholder: "x-onbekend".parse().expect("a valid code literal"),
+        foreign_taxonomies: Vec::new(),
+        foreign_terms: Vec::new(),
     };
     for warning in warnings {
         w.warnings.add(&warning.field, warning.message);

@@ -33,6 +33,7 @@ impl Walker<'_> {
             }
         }
         let mut identifier = None;
+        let mut others = Vec::new();
         for item in self.list(node, "organization_identifiers") {
             if !self.object(item, "een organization_identifier", &ORGANIZATION_IDENTIFIERS, IDENTIFIER_USED) {
                 continue;
@@ -43,8 +44,18 @@ impl Walker<'_> {
                 if let Some(code) = self.parsed(item, "identifier", |s| Code::from_str(s).map_err(|e| e.0)) {
                     identifier = Some((code, item.at_of("identifier")));
                 }
+            } else if let Some(value) = self.text(item, "identifier").map(|s| s.trim().to_owned()) {
+                let id = self.text(item, "id").map(|s| s.trim().to_owned()).unwrap_or_default();
+                let id = id.parse().unwrap_or_else(|_| {
+                    crate::hsds::derived_id(&format!(
+                        "organization_identifier:{}:{}:{value}",
+                        key_of(&id),
+                        scheme.as_deref().unwrap_or("")
+                    ))
+                });
+                others.push((id, scheme, kind, value));
             } else if !item.is_empty() {
-                self.warnings.add(&item.at.to_string(), "identificatie van een ander register: niet overgenomen");
+                self.error(&item.at_of("identifier"), "verplicht veld ontbreekt");
             }
         }
         let mut domain = None;
@@ -58,7 +69,14 @@ impl Walker<'_> {
         }
         let index = self.orgs.len();
         self.org_index.insert(id.clone(), index);
-        self.orgs.push(OrgRecord { hsds_id: id.clone(), name: name?, identifier, domain, at: node.at.to_string() });
+        self.orgs.push(OrgRecord {
+            hsds_id: id.clone(),
+            name: name?,
+            identifier,
+            others,
+            domain,
+            at: node.at.to_string(),
+        });
         for item in self.list(node, "locations") {
             self.location(item, Some(id.clone()));
         }

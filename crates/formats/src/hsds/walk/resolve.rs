@@ -4,8 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use std::collections::BTreeMap;
+
 use wijkregie_core::codes::Code;
-use wijkregie_core::directory::duplicate_key;
+use wijkregie_core::directory::{duplicate_key, HsdsId, OrganizationIdentifier};
 use wijkregie_core::error::FieldError;
 use wijkregie_core::region::{Domain, Organization};
 
@@ -15,8 +17,16 @@ use crate::hsds::{organization_id, CodeOrigin, Imported, OrganizationCode};
 impl Walker<'_> {
     pub(super) fn finish(mut self) -> Result<Imported, Vec<FieldError>> {
         let known = self.known;
-        let existing_by_id: HashMap<String, &Organization> =
+        // An organisation is known by the id we derive from its code, and
+        // by the id it was imported with.
+        let by_code: HashMap<&Code, &Organization> = known.organizations.iter().map(|o| (&o.code, o)).collect();
+        let mut existing_by_id: HashMap<String, &Organization> =
             known.organizations.iter().map(|o| (organization_id(&o.code).as_str().to_owned(), o)).collect();
+        for (code, id) in known.organization_ids {
+            if let Some(o) = by_code.get(code) {
+                existing_by_id.insert(id.as_str().to_owned(), o);
+            }
+        }
         let existing_by_name: HashMap<String, &Organization> =
             known.organizations.iter().map(|o| (duplicate_key(&o.name), o)).collect();
         let mut taken: HashSet<String> = known.organizations.iter().map(|o| o.code.as_str().to_owned()).collect();
@@ -49,9 +59,27 @@ impl Walker<'_> {
         }
         let mut org_codes: HashMap<String, Code> = HashMap::new();
         let mut mapping = Vec::new();
+        let mut organization_ids = BTreeMap::new();
+        let mut organization_identifiers = Vec::new();
         for (org, slot) in self.orgs.iter().zip(resolved) {
             let Some((code, origin)) = slot else { continue };
             org_codes.insert(org.hsds_id.clone(), code.clone());
+            // Only an id of the source's own: the one derived from our code
+            // is given anyway.
+            if let Ok(id) = org.hsds_id.parse::<HsdsId>() {
+                if id != organization_id(&code) {
+                    organization_ids.entry(code.clone()).or_insert(id);
+                }
+            }
+            for (id, scheme, kind, identifier) in &org.others {
+                organization_identifiers.push(OrganizationIdentifier {
+                    id: id.clone(),
+                    organization: code.clone(),
+                    scheme: scheme.clone(),
+                    kind: kind.clone(),
+                    identifier: identifier.clone(),
+                });
+            }
             mapping.push(OrganizationCode { hsds_id: org.hsds_id.clone(), name: org.name.clone(), code, origin });
         }
         let resolve = |id: &str| -> Option<Code> {
@@ -165,6 +193,10 @@ impl Walker<'_> {
             locations,
             services,
             organization_codes: mapping,
+            organization_ids,
+            organization_identifiers,
+            foreign_taxonomies: self.foreign_taxonomies,
+            foreign_terms: self.foreign_terms,
             warnings: self.warnings.finish(),
         })
     }

@@ -1,10 +1,14 @@
 //! Opening hours. What is "every week on these days, from … to …" becomes
-//! opening slots; any other rule is kept as text with the schedule.
+//! opening slots; another recurrence (monthly, every other week, only for a
+//! period) is kept as a schedule rule with its own id; only what wijkregie
+//! cannot hold as data (a count, an end date of the recurrence, week or
+//! year days) is kept as text with the schedule.
 
-use chrono::{NaiveTime, Timelike};
-use wijkregie_core::directory::OpeningSlot;
+use chrono::{NaiveDate, NaiveTime, Timelike};
+use wijkregie_core::directory::{HsdsId, OpeningSlot, ScheduleRule};
 
 use super::Walker;
+use crate::hsds::derived_id;
 use crate::hsds::node::{Node, V};
 use crate::hsds::schema::SCHEDULES;
 
@@ -42,6 +46,7 @@ const FREQUENCIES: [&str; 7] = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEK
 pub(super) struct ScheduleParts {
     pub(super) slots: Vec<OpeningSlot>,
     pub(super) notes: Vec<String>,
+    pub(super) rules: Vec<ScheduleRule>,
 }
 
 impl Walker<'_> {
@@ -120,8 +125,56 @@ impl Walker<'_> {
             }
             return;
         }
-        // Anything that is not "every week on these days, from … to …" is kept
-        // as text, so nothing is lost and nobody is told a wrong opening time.
+        // A recurrence with hours, days of the month and a period of validity
+        // is kept as data.
+        let as_data = extra.iter().all(|k| matches!(*k, "valid_from" | "valid_to" | "bymonthday"));
+        if let (true, Some(freq)) = (as_data, &freq) {
+            let date = |w: &mut Self, key: &str| {
+                w.parsed(node, key, |s| {
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map_err(|_| format!("'{s}' is geen datum: gebruik JJJJ-MM-DD"))
+                })
+            };
+            let valid_from = date(self, "valid_from");
+            let valid_to = date(self, "valid_to");
+            let interval = match interval {
+                Some(i) if i.fract() == 0.0 && (1.0..=1000.0).contains(&i) => Some(i as u32),
+                Some(i) => {
+                    self.error(
+                        &node.at_of("interval"),
+                        format!("{i} is geen interval: gebruik een heel getal vanaf 1"),
+                    );
+                    return;
+                }
+                None => None,
+            };
+            if let (Some((_, Some(o))), Some((_, Some(c)))) = (opens_time, closes_time) {
+                if o >= c {
+                    self.error(&node.at_of("closes_at"), "de sluitingstijd ligt niet na de openingstijd");
+                    return;
+                }
+            }
+            let id = match self.text(node, "id").map(|s| s.trim().to_owned()) {
+                Some(id) => id.parse::<HsdsId>().unwrap_or_else(|_| derived_id(&format!("schedule:{id}"))),
+                None => derived_id(&format!("schedule:{}", node.at)),
+            };
+            parts.rules.push(ScheduleRule {
+                id,
+                freq: Some(freq.clone()),
+                interval,
+                byday: byday.map(|b| b.trim().to_ascii_uppercase()),
+                bymonthday: self.text(node, "bymonthday").map(|b| b.trim().to_owned()),
+                opens: opens_time.and_then(|(_, t)| t),
+                closes: closes_time.and_then(|(_, t)| t),
+                valid_from,
+                valid_to,
+                description: description.map(|d| d.trim().to_owned()),
+            });
+            parts.notes.extend(notes.map(|s| s.trim().to_owned()));
+            return;
+        }
+        // Anything else is kept as text, so nothing is lost and nobody is
+        // told a wrong opening time.
         let mut text = Vec::new();
         let rule: Vec<String> =
             [("freq", freq.clone()), ("interval", interval.map(|i| i.to_string())), ("byday", byday)]

@@ -178,9 +178,10 @@ impl Walker<'_> {
             serves_wijken: ext.wijken,
             serves_networks: ext.networks,
             taxonomy_terms: ext.terms,
+            foreign_terms: ext.foreign,
             phones,
             contacts,
-            schedule: Schedule { slots, by_appointment: ext.by_appointment, notes },
+            schedule: Schedule { slots, by_appointment: ext.by_appointment, notes, rules: schedule.rules },
             locations: Vec::new(),
         };
         // The rules of a service on its own, also for a record that already

@@ -9,6 +9,7 @@
 mod common;
 
 mod boundaries;
+mod day_one;
 mod cli;
 mod finance;
 mod hsds;

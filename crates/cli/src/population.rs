@@ -10,7 +10,6 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use wijkregie_app::population::{self as service, FigureFile};
 use wijkregie_app::Ctx;
-use wijkregie_formats::population::LineError;
 
 use crate::commands::dutch;
 
@@ -26,7 +25,8 @@ fn progress(len: u64) -> ProgressBar {
     bar
 }
 
-fn refuse(path: &Path, problems: &[LineError]) -> ExitCode {
+/// Prints why a file was refused, every problem (up to 200) on its own line.
+pub(crate) fn refuse(path: &Path, problems: &[impl std::fmt::Display]) -> ExitCode {
     eprintln!("{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:", path.display(), problems.len());
     for p in problems.iter().take(200) {
         eprintln!("  {p}");

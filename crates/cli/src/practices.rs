@@ -9,25 +9,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use wijkregie_app::practice_import;
 use wijkregie_app::{Ctx, Error};
-use wijkregie_formats::population::LineError;
 use wijkregie_formats::practice_list::{self, Column};
 
 use crate::commands::dutch;
-
-fn refuse(path: &Path, problems: &[String]) -> ExitCode {
-    eprintln!("{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:", path.display(), problems.len());
-    for p in problems.iter().take(200) {
-        eprintln!("  {p}");
-    }
-    if problems.len() > 200 {
-        eprintln!("  … en nog {} meer", problems.len() - 200);
-    }
-    ExitCode::FAILURE
-}
-
-fn lines(problems: &[LineError]) -> Vec<String> {
-    problems.iter().map(ToString::to_string).collect()
-}
+use crate::population::refuse;
 
 /// Which header holds which column, from `--columns`.
 type Overrides = Vec<(Column, String)>;
@@ -45,7 +30,7 @@ pub async fn import_practices(ctx: &Ctx, path: &Path, columns: Option<&str>) -> 
     let (bytes, columns) = read(path, columns)?;
     let listed = match practice_list::parse_practices(&bytes, &columns) {
         Ok(listed) => listed,
-        Err(problems) => return Ok(refuse(path, &lines(&problems))),
+        Err(problems) => return Ok(refuse(path, &problems)),
     };
     let report = practice_import::import_practices(ctx, listed).await.map_err(dutch)?;
     println!("{} ingelezen:", path.display());
@@ -59,7 +44,7 @@ pub async fn import_patient_counts(ctx: &Ctx, path: &Path, columns: Option<&str>
     let (bytes, columns) = read(path, columns)?;
     let counts = match practice_list::parse_patient_counts(&bytes, &columns) {
         Ok(counts) => counts,
-        Err(problems) => return Ok(refuse(path, &lines(&problems))),
+        Err(problems) => return Ok(refuse(path, &problems)),
     };
     let report = match practice_import::import_patient_counts(ctx, counts).await {
         Ok(report) => report,

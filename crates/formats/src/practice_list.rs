@@ -11,7 +11,7 @@ use wijkregie_core::codes::{AgbCode, Postcode};
 use wijkregie_core::date::parse_date;
 use wijkregie_core::region::{Address, PracticeContact};
 
-use crate::population::table::{self, Cell, Table};
+use crate::population::table::{self, Table};
 use crate::population::LineError;
 
 /// A column the practice list may have.
@@ -82,9 +82,17 @@ impl Column {
             Column::Email => &["email", "emailadres", "mail", "mailadres"],
             Column::OpeningHours => &["openingstijden", "openingsuren", "openinghours", "hours"],
             Column::Date => &["peildatum", "datum", "date", "telling", "teldatum"],
-            Column::Count => {
-                &["aantal", "patienten", "ingeschrevenpatienten", "ion", "count", "patients", "inschrijvingen"]
-            }
+            Column::Count => &[
+                "aantal",
+                "patienten",
+                "ingeschrevenpatienten",
+                "aantalingeschrevenpatienten",
+                "aantalpatienten",
+                "ion",
+                "count",
+                "patients",
+                "inschrijvingen",
+            ],
         }
     }
 }
@@ -371,23 +379,18 @@ pub fn parse_patient_counts(bytes: &[u8], overrides: &[(Column, String)]) -> Res
 }
 
 fn date_cell(row: &table::Row, at: Option<usize>) -> Result<NaiveDate, String> {
-    let Some(i) = at else { return Err("de peildatum ontbreekt".into()) };
-    match row.cells.get(i) {
-        // A date in a workbook is a day number counted from 1899-12-30.
-        Some(Cell::Number(n)) => n
-            .parse::<f64>()
-            .ok()
+    let text = cell(row, at).ok_or("de peildatum ontbreekt")?;
+    // A date in a workbook arrives as its day number counted from
+    // 1899-12-30 (45658 is 2025-01-01); a text date has dashes.
+    if let Ok(day) = text.parse::<f64>() {
+        return Some(day)
             .filter(|d| (1.0..200_000.0).contains(d))
             .and_then(|d| NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(d.trunc() as u64)))
-            .ok_or_else(|| format!("'{n}' is geen geldige datum")),
-        Some(c) if !missing(c.text()) => {
-            let text = c.text().trim();
-            // 2025-01-01T00:00:00 from a workbook's ISO date cell.
-            let day = text.split('T').next().unwrap_or(text);
-            parse_date(day).map_err(|e| e.0)
-        }
-        _ => Err("de peildatum ontbreekt".into()),
+            .ok_or_else(|| format!("'{text}' is geen geldige datum"));
     }
+    // 2025-01-01T00:00:00 from a workbook's ISO date cell.
+    let day = text.split('T').next().unwrap_or(text);
+    parse_date(day).map_err(|e| e.0)
 }
 
 fn count_cell(row: &table::Row, at: Option<usize>) -> Result<u32, String> {
@@ -463,5 +466,29 @@ mod tests {
         let twice = "AGB;peildatum;aantal\n01012345;2025-01-01;1\n01012345;2025-01-01;2\n0101;2025-01-01;x\n";
         let problems = parse_patient_counts(twice.as_bytes(), &[]).unwrap_err();
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    /// The insurer's workbook: the title on its first row, numbers as
+    /// numbers and the date as a spreadsheet date (a day number).
+    #[test]
+    fn an_insurers_xlsx_with_dates_and_numbers_is_read() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = Format::new().set_num_format("dd-mm-yyyy");
+        sheet.write_string(0, 0, "Inschrijvingen per praktijk, eerste kwartaal 2025").unwrap();
+        for (c, h) in ["AGB-code praktijk", "Peildatum", "Aantal ingeschreven patiënten"].iter().enumerate() {
+            sheet.write_string(2, c as u16, *h).unwrap();
+        }
+        sheet.write_string(3, 0, "01012345").unwrap();
+        sheet.write_datetime_with_format(3, 1, ExcelDateTime::from_ymd(2025, 1, 1).unwrap(), &date).unwrap();
+        sheet.write_number(3, 2, 4250.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let counts = parse_patient_counts(&bytes, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(counts.len(), 1);
+        assert_eq!(
+            (counts[0].agb.as_str(), counts[0].date.to_string(), counts[0].count),
+            ("01012345", "2025-01-01".into(), 4250)
+        );
     }
 }

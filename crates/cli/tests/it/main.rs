@@ -9,8 +9,8 @@
 mod common;
 
 mod boundaries;
-mod day_one;
 mod cli;
+mod day_one;
 mod finance;
 mod hsds;
 mod population;

@@ -114,9 +114,11 @@ pub async fn foreign_terms(ctx: &Ctx) -> Result<Vec<ForeignTermRow>> {
     let taxonomies = foreign_db::taxonomies(&mut conn).await?;
     let mappings = foreign_db::mappings(&mut conn).await?;
     let counts = foreign_db::service_counts(&mut conn).await?;
+    let terms = foreign_db::terms(&mut conn).await?;
+    drop(conn);
     let mut rows = Vec::new();
     for taxonomy in &taxonomies {
-        for term in foreign_db::terms(&mut conn).await?.into_iter().filter(|t| t.taxonomy == taxonomy.id) {
+        for term in terms.iter().filter(|t| t.taxonomy == taxonomy.id).cloned() {
             rows.push(ForeignTermRow {
                 hulpvraag: mappings
                     .iter()

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use wijkregie_core::application::house_number;
 use wijkregie_core::codes::{AgbCode, Postcode};
 use wijkregie_core::date::parse_date;
 use wijkregie_core::region::{Address, PracticeContact};
@@ -262,22 +263,10 @@ fn split_columns(row: &table::Row, at: &HashMap<Column, usize>, city: Option<&st
     let street = cell(row, at.get(&Column::Street).copied()).ok_or("de straat ontbreekt")?;
     let number = cell(row, at.get(&Column::HouseNumber).copied()).ok_or("het huisnummer ontbreekt")?;
     let postcode = cell(row, at.get(&Column::Postcode).copied()).ok_or("de postcode ontbreekt")?;
-    let (house_number, house_number_suffix) = house_number(number)?;
+    let (house_number, house_number_suffix) = house_number(number).map_err(|e| e.0)?;
     let postcode: Postcode = postcode.parse().map_err(|e: wijkregie_core::error::Invalid| e.0)?;
     let city = city.ok_or("de plaats ontbreekt")?.to_owned();
     Ok(Address { street: street.to_owned(), house_number, house_number_suffix, postcode, city })
-}
-
-/// `6`, `12a`, `150-1`, `40 bis` → number and suffix.
-fn house_number(text: &str) -> Result<(u32, Option<String>), String> {
-    let text = text.trim();
-    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    let number = digits.parse::<u32>().ok().filter(|n| (1..=99_999).contains(n));
-    let Some(number) = number else {
-        return Err(format!("'{text}' is geen huisnummer"));
-    };
-    let suffix = text[digits.len()..].trim_start_matches(['-', ' ']).trim();
-    Ok((number, (!suffix.is_empty()).then(|| suffix.to_owned())))
 }
 
 /// `Asterweg 6, 1031 HN Amsterdam` (with or without the comma; the city may

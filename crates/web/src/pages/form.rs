@@ -100,3 +100,44 @@ mod tests {
         assert!(problems[1].message.contains("precies 8 cijfers"));
     }
 }
+
+/// An upload form as it arrived: its text fields by name, and the file of
+/// the field `bestand` with its name. The file stays bytes until a parser
+/// has it.
+#[derive(Default)]
+pub struct Upload {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    /// A text field as typed; empty when absent.
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// Reads a multipart upload form; a body over the limit is the Dutch "too
+/// large" refusal, anything else unreadable a bad request.
+pub async fn read_upload(mut multipart: axum::extract::Multipart) -> Result<Upload, wijkregie_app::Error> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            crate::auth::upload_too_large()
+        } else {
+            wijkregie_app::Error::BadRequest(format!("het formulier kwam niet goed aan: {}", e.body_text()))
+        }
+    };
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "bestand" {
+            upload.file_name = field.file_name().unwrap_or_default().to_owned();
+            upload.bytes = field.bytes().await.map_err(broken)?.to_vec();
+        } else {
+            let text = field.text().await.map_err(broken)?;
+            upload.fields.insert(name, text);
+        }
+    }
+    Ok(upload)
+}

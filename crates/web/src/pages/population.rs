@@ -9,10 +9,10 @@ use axum::Router;
 use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::FieldError;
 
-use crate::auth::{upload_too_large, Visit, MAX_UPLOAD};
+use crate::auth::{Visit, MAX_UPLOAD};
 use crate::ctx::Ctx;
 use crate::error::HttpError;
-use crate::pages::form::Errors;
+use crate::pages::form::{read_upload, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::population::{self as service, FigureFile, Upload, Uploaded};
 use wijkregie_app::App;
@@ -109,32 +109,6 @@ async fn show(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     respond(&ctx, &visit, Submitted::default(), Errors::default(), None).await
 }
 
-/// The multipart form's fields; the file stays bytes until the parser has it.
-async fn read_form(mut multipart: Multipart) -> Result<(Submitted, String, Vec<u8>), HttpError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            upload_too_large()
-        } else {
-            Error::BadRequest(format!("het formulier kwam niet goed aan: {}", e.body_text()))
-        }
-    };
-    let mut form = Submitted::default();
-    let (mut name, mut bytes) = (String::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(broken)? {
-        match field.name().unwrap_or_default() {
-            "soort" => form.kind = field.text().await.map_err(broken)?,
-            "jaar" => form.year = field.text().await.map_err(broken)?,
-            "gebiedsindeling" => form.vintage = field.text().await.map_err(broken)?,
-            "bestand" => {
-                name = field.file_name().unwrap_or_default().to_owned();
-                bytes = field.bytes().await.map_err(broken)?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    Ok((form, name, bytes))
-}
-
 fn year_field(field: &str, value: &str, problems: &mut Vec<FieldError>) -> Option<i32> {
     let value = value.trim();
     if value.is_empty() {
@@ -150,7 +124,10 @@ fn year_field(field: &str, value: &str, problems: &mut Vec<FieldError>) -> Optio
 }
 
 async fn upload(ctx: Ctx, visit: Visit, multipart: Multipart) -> Result<Response, HttpError> {
-    let (form, name, bytes) = read_form(multipart).await?;
+    let upload = read_upload(multipart).await?;
+    let form =
+        Submitted { kind: upload.text("soort"), year: upload.text("jaar"), vintage: upload.text("gebiedsindeling") };
+    let (name, bytes) = (upload.file_name, upload.bytes);
     let mut problems = Vec::new();
     let chosen = kind(&form.kind);
     if chosen.is_none() {

@@ -13,10 +13,10 @@ use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::{Address, Network, PatientCount, Practice, PracticeContact};
 use wijkregie_core::FieldError;
 
-use crate::auth::{upload_too_large, Visit, MAX_UPLOAD};
+use crate::auth::{Visit, MAX_UPLOAD};
 use crate::ctx::Ctx;
 use crate::error::HttpError;
-use crate::pages::form::{optional, parsed, required, Errors};
+use crate::pages::form::{optional, parsed, read_upload, required, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::practice_import::{self, ListKind};
 use wijkregie_app::region::{self, PracticeDetail};
@@ -572,27 +572,10 @@ async fn import_form(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     import_page(&visit, ImportForm::default(), Errors::default(), String::new(), vec![])
 }
 
-async fn import_upload(ctx: Ctx, visit: Visit, mut multipart: Multipart) -> Result<Response, HttpError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            upload_too_large()
-        } else {
-            Error::BadRequest(format!("het formulier kwam niet goed aan: {}", e.body_text()))
-        }
-    };
-    let mut form = ImportForm::default();
-    let (mut name, mut bytes) = (String::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(broken)? {
-        match field.name().unwrap_or_default() {
-            "soort" => form.kind = field.text().await.map_err(broken)?,
-            "kolommen" => form.columns = field.text().await.map_err(broken)?,
-            "bestand" => {
-                name = field.file_name().unwrap_or_default().to_owned();
-                bytes = field.bytes().await.map_err(broken)?.to_vec();
-            }
-            _ => {}
-        }
-    }
+async fn import_upload(ctx: Ctx, visit: Visit, multipart: Multipart) -> Result<Response, HttpError> {
+    let upload = read_upload(multipart).await?;
+    let form = ImportForm { kind: upload.text("soort"), columns: upload.text("kolommen") };
+    let (name, bytes) = (upload.file_name, upload.bytes);
     let kind = match form.kind.as_str() {
         "praktijken" => Some(ListKind::Practices),
         "aantallen" => Some(ListKind::PatientCounts),

@@ -15,6 +15,8 @@
 //   WIJKREGIE_BIN              the wijkregie binary (required)
 //   WIJKREGIE_E2E_CHROMIUM     browser executable (default /usr/bin/chromium)
 //   WIJKREGIE_E2E_MAX_PAGES    crawl cap per role (default 80)
+//   WIJKREGIE_E2E_NO_CRAWL     when set, log in as every role but crawl no
+//                              pages: the flows alone, while working on one
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, createHash } from 'node:crypto';
@@ -36,6 +38,7 @@ const STARTUP_TARGET_MS = 3_000;
 const AXE_TIMEOUT_MS = 30_000;
 const WATCHDOG_MS = 40 * 60_000;
 const MAX_PAGES = Number(process.env.WIJKREGIE_E2E_MAX_PAGES || 80);
+const NO_CRAWL = Boolean(process.env.WIJKREGIE_E2E_NO_CRAWL);
 const MAX_PER_TEMPLATE = 2;
 const CHROMIUM = process.env.WIJKREGIE_E2E_CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'demo-wachtwoord';
@@ -743,7 +746,7 @@ async function main() {
       const page = await ctx.newPage();
       page.setDefaultTimeout(NAV_TIMEOUT_MS);
       const w = watch(page);
-      await crawl(page, w, origin, 'anoniem', { start: ['/login', '/sociale-kaart', '/sociale-kaart?q=eenzaam&postcode=5961GH'], loggedIn: false });
+      if (!NO_CRAWL) await crawl(page, w, origin, 'anoniem', { start: ['/login', '/sociale-kaart', '/sociale-kaart?q=eenzaam&postcode=5961GH'], loggedIn: false });
 
       try {
         record('anoniem', 'toetsenbord /login', await keyboardCheck(page, w, origin));
@@ -788,7 +791,7 @@ async function main() {
         problems = [e.message.split('\n')[0]];
       }
       record(account.role, `login ${account.email}`, problems);
-      if (problems.length === 0) {
+      if (problems.length === 0 && !NO_CRAWL) {
         await crawl(page, w, origin, account.role, {
           start: ['/'],
           loggedIn: true,

@@ -2,7 +2,8 @@
 //! of a service.
 //!
 //! Every text field is indexed three times: *stemmed* (lowercase, accents
-//! folded, Snowball Dutch stemmer) for ordinary relevance, as *prefixes* for
+//! folded, Snowball Dutch stemmer except for the words of
+//! [`crate::lexicon`]) for ordinary relevance, as *prefixes* for
 //! the prefix rule, and *raw* (lowercase, folded, not stemmed) for typos. A
 //! query word matches a service word in one of four ways, tried in this order:
 //!
@@ -43,9 +44,11 @@
 //! matched.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer, TokenizerManager,
 };
+
+use crate::lexicon;
 
 /// Tokenizer name of the stemmed text fields.
 pub(crate) const STEMMED: &str = "nl_stemmed";
@@ -81,7 +84,7 @@ fn analyzer(stem: bool) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter);
     if stem {
-        builder.filter(Stemmer::new(Language::Dutch)).build()
+        builder.filter(DutchStems).build()
     } else {
         builder.build()
     }
@@ -159,6 +162,67 @@ impl<S: TokenStream> TokenStream for EdgePrefixesStream<S> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+/// Snowball Dutch, except for the protected words and abbreviations of
+/// [`crate::lexicon`], which keep stems of their own.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DutchStems;
+
+impl TokenFilter for DutchStems {
+    type Tokenizer<T: Tokenizer> = DutchStemsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> DutchStemsFilter<T> {
+        DutchStemsFilter { inner }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct DutchStemsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DutchStemsFilter<T> {
+    type TokenStream<'a> = DutchStemsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DutchStemsStream {
+            words: self.inner.token_stream(text),
+            snowball: frostem::Stemmer::new(frostem::Algorithm::Dutch),
+        }
+    }
+}
+
+pub(crate) struct DutchStemsStream<S> {
+    words: S,
+    snowball: frostem::Stemmer,
+}
+
+impl<S: TokenStream> TokenStream for DutchStemsStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.words.advance() {
+            return false;
+        }
+        let token = self.words.token_mut();
+        // Most words come back unchanged or changed in a new string; only a
+        // changed borrowed one needs a copy.
+        let changed = match lexicon::stem(&token.text, &self.snowball) {
+            std::borrow::Cow::Owned(stem) => Some(stem),
+            std::borrow::Cow::Borrowed(stem) => (stem != token.text).then(|| stem.to_owned()),
+        };
+        if let Some(stem) = changed {
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
     }
 }
 
@@ -246,6 +310,45 @@ pub(crate) struct QueryWord {
     pub word: Word,
     pub prefixes: Vec<String>,
     pub max_edits: u8,
+    /// Other ways to find the word, each a group of words that must all
+    /// match: an abbreviation's full name, a compound's parts.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Words that together stand for a query word, and how (for explanations).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Alternative {
+    pub kind: AlternativeKind,
+    /// The full name, or the parts joined by " + ": for explanations.
+    pub written: String,
+    pub words: Vec<QueryWord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AlternativeKind {
+    /// The full name of an abbreviation.
+    FullName,
+    /// The parts of a compound word.
+    Parts,
+}
+
+impl QueryWord {
+    /// A query word of an analysed word, without alternatives.
+    pub(crate) fn new(word: Word, text: &str) -> QueryWord {
+        QueryWord {
+            written: word.written(text),
+            prefixes: prefixes(&word),
+            max_edits: max_edits(&word.raw),
+            word,
+            alternatives: Vec::new(),
+        }
+    }
+
+    /// A part of an alternative: spelled right, matched by word, stem and
+    /// prefix only (a typo allowance on every part would find too much).
+    pub(crate) fn part(word: Word, text: &str) -> QueryWord {
+        QueryWord { max_edits: 0, ..QueryWord::new(word, text) }
+    }
 }
 
 /// The query words of free text: stop words, one-letter words and repeats
@@ -267,18 +370,31 @@ pub(crate) fn query_words(text: &str, analyzers: &mut Analyzers) -> Vec<QueryWor
         if out.iter().any(|q| q.word.raw == word.raw) {
             continue;
         }
-        out.push(QueryWord {
-            written: word.written(text),
-            prefixes: prefixes(&word),
-            max_edits: max_edits(&word.raw),
-            word,
-        });
+        let mut query = QueryWord::new(word, text);
+        if let Some(full) = lexicon::expansion(&query.word.raw) {
+            let words = content_words(full, analyzers).into_iter().map(|w| QueryWord::part(w, full)).collect();
+            query.alternatives.push(Alternative { kind: AlternativeKind::FullName, written: full.to_string(), words });
+        }
+        out.push(query);
     }
     out
 }
 
-/// How many edits a query word may differ by and still match.
+/// The words of `text` that carry meaning: no stop words, no single letters.
+pub(crate) fn content_words(text: &str, analyzers: &mut Analyzers) -> Vec<Word> {
+    analyzers
+        .words(text)
+        .into_iter()
+        .filter(|w| w.raw.chars().count() >= 2 && !STOP_WORDS.contains(&w.raw.as_str()) && !w.stem.is_empty())
+        .collect()
+}
+
+/// How many edits a query word may differ by and still match: none for
+/// short words, protected words and abbreviations.
 pub(crate) fn max_edits(raw: &str) -> u8 {
+    if lexicon::is_protected(raw) {
+        return 0;
+    }
     match raw.chars().count() {
         0..=4 => 0,
         5..=8 => 1,
@@ -459,7 +575,8 @@ mod tests {
     #[test]
     fn typo_allowance_grows_with_word_length() {
         assert_eq!(max_edits("arts"), 0);
-        assert_eq!(max_edits("eenzaam"), 1);
+        assert_eq!(max_edits("bewegen"), 1);
+        assert_eq!(max_edits("ouderen"), 0, "protected: one edit from 'ouders'");
         assert_eq!(max_edits("fysiotherapie"), 2);
     }
 

@@ -6,7 +6,7 @@
 //! word the best match is told (the best field, the best kind of match), so
 //! each line states something that is true of the service.
 
-use crate::analysis::{match_word, Analyzers, MatchKind, QueryWord, Word};
+use crate::analysis::{match_word, AlternativeKind, Analyzers, MatchKind, QueryWord, Word};
 use crate::doc::ServiceDoc;
 use crate::schema::pathway_label;
 
@@ -84,40 +84,71 @@ fn word_lines(doc: &ServiceDoc, words: &[QueryWord], analyzers: &mut Analyzers) 
     let mut analysed: Vec<Option<Vec<Word>>> = vec![None; texts.len()];
     let mut lines = Vec::new();
     for query in words {
-        let mut best: Option<Found> = None;
-        for (i, (rank, text, place)) in texts.iter().enumerate() {
-            // The strongest field wins, then the closest kind of match: once
-            // a field rank has a match, weaker fields cannot do better.
-            if best.as_ref().is_some_and(|b| *rank > b.rank) {
-                break;
-            }
-            let doc_words = analysed[i].get_or_insert_with(|| analyzers.words(text));
-            for doc_word in doc_words.iter() {
-                let Some(kind) = match_word(query, doc_word) else { continue };
-                if best.as_ref().is_none_or(|b| kind < b.kind) {
-                    best = Some(Found { kind, rank: *rank, doc_word: doc_word.written(text), place: place.clone() });
+        let line = match best(query, &texts, &mut analysed, analyzers) {
+            Some(found) => Some(line(&query.written, &found)),
+            // Else by an alternative, when all its words are found.
+            None => query.alternatives.iter().find_map(|alternative| {
+                let found: Option<Vec<Found>> =
+                    alternative.words.iter().map(|w| best(w, &texts, &mut analysed, analyzers)).collect();
+                let mut places: Vec<String> = Vec::new();
+                for what in found?.iter().map(what) {
+                    if !places.contains(&what) {
+                        places.push(what);
+                    }
                 }
-            }
-        }
-        if let Some(found) = best {
-            let line = line(&query.written, &found);
-            if !lines.contains(&line) {
-                lines.push(line);
-            }
+                let how = match alternative.kind {
+                    AlternativeKind::FullName => format!("afkorting van {}", alternative.written),
+                    AlternativeKind::Parts => format!("samengesteld uit {}", alternative.written),
+                };
+                Some(format!("{} (gezocht: '{}', {how})", places.join(" en "), query.written))
+            }),
+        };
+        if let Some(line) = line.filter(|l| !lines.contains(l)) {
+            lines.push(line);
         }
     }
     lines
 }
 
-fn line(query: &str, found: &Found) -> String {
-    let what = match &found.place {
+/// The best match of a query word in the texts (see [`word_lines`]).
+fn best<'a>(
+    query: &QueryWord,
+    texts: &[(u8, &str, Place<'a>)],
+    analysed: &mut [Option<Vec<Word>>],
+    analyzers: &mut Analyzers,
+) -> Option<Found<'a>> {
+    let mut best: Option<Found> = None;
+    for (i, (rank, text, place)) in texts.iter().enumerate() {
+        // The strongest field wins, then the closest kind of match: once
+        // a field rank has a match, weaker fields cannot do better.
+        if best.as_ref().is_some_and(|b| *rank > b.rank) {
+            break;
+        }
+        let doc_words = analysed[i].get_or_insert_with(|| analyzers.words(text));
+        for doc_word in doc_words.iter() {
+            let Some(kind) = match_word(query, doc_word) else { continue };
+            if best.as_ref().is_none_or(|b| kind < b.kind) {
+                best = Some(Found { kind, rank: *rank, doc_word: doc_word.written(text), place: place.clone() });
+            }
+        }
+    }
+    best
+}
+
+/// Where a word was found, in Dutch.
+fn what(found: &Found) -> String {
+    match &found.place {
         Place::Field(field) => format!("{field} bevat '{}'", found.doc_word),
         Place::Term(term) => format!("valt onder de hulpvraag {term}"),
         Place::Synonym { synonym, term } => {
             format!("'{}' is een synoniem van de hulpvraag {term}", synonym.to_lowercase())
         }
         Place::Pathway(label) => format!("hoort bij de ketenaanpak {label}"),
-    };
+    }
+}
+
+fn line(query: &str, found: &Found) -> String {
+    let what = what(found);
     let how = match found.kind {
         MatchKind::Exact => return what,
         MatchKind::Stem => "zelfde woordstam",

@@ -16,13 +16,21 @@
 //! text of the service, so `eenzaam` finds services tagged `eenzaamheid` and
 //! `valpreventie` finds the course "In Balans".
 //!
-//! Ranking is BM25 relevance × proximity `1 / (1 + d / 5 km)` (module `rank`);
+//! Professionals' words: protected words keep meanings the stemmer would
+//! merge (`ouderen`, the elderly, is not `ouders`, parents) and
+//! abbreviations (`WOR`, `GLI`, `POH`, …) find their full names (module
+//! `lexicon`); compounds find their parts and parts their compounds, by the
+//! index's own vocabulary (module `compound`).
+//!
+//! Ranking is BM25 relevance × the share of query words matched (module
+//! `coordination`) × proximity `1 / (1 + d / 5 km)` (module `rank`);
 //! every hit says in Dutch why it was found (module `explain`).
 //!
-//! Modules: `analysis` (words and matching rules), `query` (the question, the
-//! answer, the tantivy query), `rank` (ranking and the age, opening-hour and
-//! radius filters), `geo` (grid cells that pre-filter a radius search),
-//! `explain` (the "why" lines), `schema` (fields), `doc` (the input type).
+//! Modules: `analysis` (words and matching rules), `lexicon`, `compound`,
+//! `query` (the question, the answer, the tantivy query), `coordination`,
+//! `rank` (ranking and the age, opening-hour and radius filters), `geo`
+//! (grid cells that pre-filter a radius search), `explain` (the "why"
+//! lines), `schema` (fields), `doc` (the input type).
 //!
 //! ```
 //! use wijkregie_search::{Index, Query, ServiceDoc};
@@ -35,10 +43,13 @@
 //! ```
 
 mod analysis;
+mod compound;
+mod coordination;
 mod doc;
 mod error;
 mod explain;
 mod geo;
+mod lexicon;
 mod query;
 mod rank;
 mod schema;
@@ -237,13 +248,20 @@ impl Index {
         q.validate()?;
         let snapshot = Arc::clone(&*self.current.read().unwrap_or_else(PoisonError::into_inner));
         let mut analyzers = Analyzers::remembering();
-        let words = analysis::query_words(&q.text, &mut analyzers);
+        let mut words = analysis::query_words(&q.text, &mut analyzers);
+        let f = &self.fields;
+        let vocabulary = compound::IndexVocabulary {
+            searcher: &snapshot.searcher,
+            words: [f.name_raw, f.terms_raw, f.organization_raw, f.description_raw],
+            beginnings: [f.name_prefixes, f.terms_prefixes, f.organization_prefixes, f.description_prefixes],
+        };
+        let joined = compound::apply(&mut words, &vocabulary, &mut analyzers);
         let keep = if q.limit == 0 { 0 } else { q.offset.saturating_add(q.limit) };
         let collector = RankCollector {
             metas: Arc::clone(&snapshot.metas),
             ranking: Arc::new(Ranking::new(!words.is_empty(), q.near, q.radius_km, q.age, q.open_minute(), keep)),
         };
-        let best = snapshot.searcher.search(&*q.to_tantivy(&words, &self.fields)?, &collector)?;
+        let best = snapshot.searcher.search(&*q.to_tantivy(&words, &joined, &self.fields)?, &collector)?;
         let total = best.total;
         let mut hits = Vec::new();
         for candidate in best.into_sorted().into_iter().skip(q.offset).take(q.limit) {

@@ -4,8 +4,10 @@
 //! The text is never given to tantivy's query parser: people type `AND`,
 //! quotes and brackets without meaning them as operators. Instead the text is
 //! cut into words (see [`crate::analysis`]) and the query is built from them:
-//! each word may match any text field, in any of the four ways; a service
-//! must match at least one word and scores more for each word it matches.
+//! each word may match any text field, in any of the four ways, or by its
+//! alternatives (an abbreviation's full name, a compound's parts); a service
+//! must match at least one word and scores more for each word it matches
+//! (see [`crate::coordination`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::analysis::QueryWord;
+use crate::coordination::Coordinated;
 use crate::doc::GeoPoint;
 use crate::geo;
 use crate::rank::minute_of_week;
@@ -157,13 +160,20 @@ impl Query {
     pub(crate) fn to_tantivy(
         &self,
         words: &[QueryWord],
+        joined: &[Joined],
         f: &Fields,
     ) -> tantivy::Result<Box<dyn tantivy::query::Query>> {
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         if !words.is_empty() {
-            let per_word =
-                words.iter().map(|w| Ok((Occur::Should, word_query(w, f)?))).collect::<tantivy::Result<_>>()?;
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(per_word))));
+            let mut coordinated = Vec::with_capacity(words.len() + joined.len());
+            for (i, word) in words.iter().enumerate() {
+                coordinated.push((word_query(word, f)?, 1u32 << i));
+            }
+            for j in joined {
+                coordinated.push((compound_query(&j.compound, f), (1u32 << j.words.0) | (1u32 << j.words.1)));
+            }
+            let words = words.len() as u32;
+            clauses.push((Occur::Must, Box::new(Coordinated { clauses: coordinated, words })));
         }
         let mut filter = |field: Field, value: String| {
             // Score 0: filters narrow, they do not rank.
@@ -209,6 +219,32 @@ impl Query {
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
+}
+
+/// Two query words (by their place in the query) that together make a
+/// compound the index has words beginning with (see [`crate::compound`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Joined {
+    pub words: (usize, usize),
+    pub compound: String,
+}
+
+/// A joined compound matches the words that begin with it, in each prefix
+/// field, scored like a prefix match of a single word.
+fn compound_query(compound: &str, f: &Fields) -> Box<dyn tantivy::query::Query> {
+    let per_field = [
+        (f.name_prefixes, NAME),
+        (f.terms_prefixes, TERMS),
+        (f.organization_prefixes, ORGANIZATION),
+        (f.description_prefixes, DESCRIPTION),
+    ]
+    .into_iter()
+    .map(|(field, weight)| {
+        let term = TermQuery::new(Term::from_field_text(field, compound), IndexRecordOption::WithFreqs);
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(term), weight)) as Box<dyn tantivy::query::Query>)
+    })
+    .collect();
+    Box::new(BooleanQuery::new(per_field))
 }
 
 /// A filter value, unless absent or blank (a blank form field means "any").
@@ -262,6 +298,12 @@ fn word_query(word: &QueryWord, f: &Fields) -> tantivy::Result<Box<dyn tantivy::
             let near_spelling = SharedAutomaton { field, automaton: Arc::clone(&automaton) };
             should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(near_spelling), weight * FUZZY_SHARE))));
         }
+    }
+    // An abbreviation's full name or a compound's parts: all of the words.
+    for alternative in word.alternatives.iter().filter(|a| !a.words.is_empty()) {
+        let all =
+            alternative.words.iter().map(|w| Ok((Occur::Must, word_query(w, f)?))).collect::<tantivy::Result<_>>()?;
+        should.push((Occur::Should, Box::new(BooleanQuery::new(all))));
     }
     Ok(Box::new(BooleanQuery::new(should)))
 }

@@ -463,8 +463,15 @@ impl Service {
 }
 
 /// What changed between two versions of a service, in Dutch, for its history
-/// and for the coordinator who checks a partner's change.
+/// and for the coordinator who checks a partner's change. Lists whose order
+/// means nothing (hulpvragen, talen, …) count as changed only when an item
+/// was added or removed: the edit form sends them in its own order, so a
+/// partner who changed the opening hours was logged as changing the
+/// hulpvragen too.
 pub fn changed_fields(old: &Service, new: &Service) -> Vec<&'static str> {
+    fn differ<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+        a.len() != b.len() || a.iter().any(|x| !b.contains(x)) || b.iter().any(|x| !a.contains(x))
+    }
     let checks: [(&'static str, bool); 23] = [
         ("aanbieder", old.organization != new.organization),
         ("naam", old.name != new.name),
@@ -477,17 +484,23 @@ pub fn changed_fields(old: &Service, new: &Service) -> Vec<&'static str> {
         ("kosten", old.fees_description != new.fees_description || old.free_of_charge != new.free_of_charge),
         ("voorwaarden", old.eligibility_description != new.eligibility_description),
         ("leeftijd", old.minimum_age != new.minimum_age || old.maximum_age != new.maximum_age),
-        ("talen", old.languages != new.languages),
+        ("talen", differ(&old.languages, &new.languages)),
         ("domein", old.domain != new.domain),
-        ("ketenaanpakken", old.pathways != new.pathways),
-        ("wijken", old.serves_wijken != new.serves_wijken),
-        ("netwerken", old.serves_networks != new.serves_networks),
-        ("hulpvragen", old.taxonomy_terms != new.taxonomy_terms),
-        ("termen van de bron", old.foreign_terms != new.foreign_terms),
+        ("ketenaanpakken", differ(&old.pathways, &new.pathways)),
+        ("wijken", differ(&old.serves_wijken, &new.serves_wijken)),
+        ("netwerken", differ(&old.serves_networks, &new.serves_networks)),
+        ("hulpvragen", differ(&old.taxonomy_terms, &new.taxonomy_terms)),
+        ("termen van de bron", differ(&old.foreign_terms, &new.foreign_terms)),
         ("telefoon", old.phones != new.phones),
         ("contactpersonen", old.contacts != new.contacts),
-        ("openingstijden", old.schedule != new.schedule),
-        ("locaties", old.locations != new.locations),
+        (
+            "openingstijden",
+            differ(&old.schedule.slots, &new.schedule.slots)
+                || old.schedule.by_appointment != new.schedule.by_appointment
+                || old.schedule.notes != new.schedule.notes
+                || old.schedule.rules != new.schedule.rules,
+        ),
+        ("locaties", differ(&old.locations, &new.locations)),
         ("gecontroleerd", old.assured_date != new.assured_date),
     ];
     checks.into_iter().filter_map(|(label, changed)| changed.then_some(label)).collect()
@@ -607,6 +620,23 @@ mod tests {
         new.schedule.by_appointment = false;
         new.phones.push(Phone { number: "035 000 00 00".into(), description: None });
         assert_eq!(changed_fields(&old, &new), ["naam", "telefoon", "openingstijden"]);
+    }
+
+    /// The edit form sends hulpvragen in the taxonomy's order, not the
+    /// stored one: a partner who only changed the opening hours was logged
+    /// as having changed the hulpvragen too.
+    #[test]
+    fn a_list_in_another_order_is_no_change() {
+        let mut old = sample();
+        old.taxonomy_terms = vec!["zwangerschap".parse().unwrap(), "opvoeding".parse().unwrap()];
+        old.languages = vec!["nl".parse().unwrap(), "en".parse().unwrap()];
+        let mut new = old.clone();
+        new.taxonomy_terms.reverse();
+        new.languages.reverse();
+        new.schedule.slots[0].closes = NaiveTime::from_hms_opt(13, 0, 0).unwrap();
+        assert_eq!(changed_fields(&old, &new), ["openingstijden"]);
+        new.taxonomy_terms.pop();
+        assert_eq!(changed_fields(&old, &new), ["hulpvragen", "openingstijden"]);
     }
 
     #[test]

@@ -171,6 +171,45 @@ pub struct LikelyDuplicate {
     pub first: Service,
     pub second: Service,
     pub reasons: Vec<&'static str>,
+    /// How to tell the two apart, one text each: what the merge buttons
+    /// name, so that whoever merges knows which entry stays (two entries
+    /// both named "Ontmoetingscentrum De Kade" had identical buttons).
+    pub told_apart: [String; 2],
+}
+
+/// The organisation and the first address of each entry, and the start of
+/// the id when even those are the same.
+fn told_apart(cx: &Context, first: &Service, second: &Service) -> [String; 2] {
+    let describe = |s: &Service| {
+        let organization = cx
+            .organizations
+            .iter()
+            .find(|o| o.code == s.organization)
+            .map_or_else(|| s.organization.to_string(), |o| o.name.clone());
+        let address = s
+            .locations
+            .iter()
+            .filter_map(|id| cx.locations.iter().find(|l| &l.id == id))
+            .find_map(|l| l.address.as_ref())
+            .map(|a| {
+                format!("{} {}{}, {}", a.street, a.house_number, a.house_number_suffix.as_deref().unwrap_or(""), a.city)
+            });
+        let mut parts = vec![organization];
+        parts.extend(address);
+        parts
+    };
+    let (mut a, mut b) = (describe(first), describe(second));
+    if a == b {
+        // The end of the id: generated ids differ there (and at the start
+        // only when random).
+        let short = |s: &Service| {
+            let id = s.id.as_str();
+            format!("id …{}", &id[id.len().saturating_sub(8)..])
+        };
+        a.push(short(first));
+        b.push(short(second));
+    }
+    [a.join(", "), b.join(", ")]
 }
 
 /// Pairs of entries this user keeps that are likely the same (same name,
@@ -229,6 +268,7 @@ pub async fn likely_duplicates(ctx: &Ctx) -> Result<Vec<LikelyDuplicate>> {
                 (second.id.clone(), first.id.clone())
             };
             (!distinct.contains(&pair)).then(|| LikelyDuplicate {
+                told_apart: told_apart(&cx, first, second),
                 first: first.clone(),
                 second: second.clone(),
                 reasons,

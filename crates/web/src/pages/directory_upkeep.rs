@@ -43,9 +43,10 @@ struct ChangeRow {
     summary: String,
 }
 
+/// A likely duplicate: per entry its id, name and what tells it apart.
 struct Pair {
-    first: (String, String),
-    second: (String, String),
+    first: (String, String, String),
+    second: (String, String, String),
     reasons: String,
 }
 
@@ -94,17 +95,20 @@ async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Re
             service: c.service_name,
             organization: c.organization,
             by: c.change.user_name,
-            when: c.change.changed_at.format("%d-%m-%Y %H:%M UTC").to_string(),
+            when: wijkregie_core::clock::nl_display(c.change.changed_at),
             summary: c.change.summary,
         })
         .collect();
     let duplicates = upkeep::likely_duplicates(&ctx)
         .await?
         .into_iter()
-        .map(|d| Pair {
-            first: (d.first.id.to_string(), d.first.name),
-            second: (d.second.id.to_string(), d.second.name),
-            reasons: d.reasons.join(", "),
+        .map(|d| {
+            let [first, second] = d.told_apart;
+            Pair {
+                first: (d.first.id.to_string(), d.first.name, first),
+                second: (d.second.id.to_string(), d.second.name, second),
+                reasons: d.reasons.join(", "),
+            }
         })
         .collect();
     render(CheckPage {

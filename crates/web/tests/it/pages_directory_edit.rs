@@ -207,6 +207,89 @@ async fn a_partners_change_is_listed_for_the_coordinator_until_seen() {
     }
 }
 
+/// The edit form of `s` as a browser sends it back unchanged, except for
+/// Monday's hours; its checkboxes list the hulpvragen in the form's order,
+/// not the stored one (here: reversed).
+fn form_of(s: &Service, monday: &str) -> Vec<(String, String)> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut form: Vec<(String, String)> = vec![
+        ("organisatie".into(), s.organization.to_string()),
+        ("naam".into(), s.name.clone()),
+        ("andere_naam".into(), text(&s.alternate_name)),
+        ("beschrijving".into(), s.description.clone()),
+        ("website".into(), text(&s.url)),
+        ("email".into(), text(&s.email)),
+        ("status".into(), s.status.code().into()),
+        ("aanmelden".into(), text(&s.application_process)),
+        ("kosten".into(), text(&s.fees_description)),
+        ("voorwaarden".into(), text(&s.eligibility_description)),
+        ("min_leeftijd".into(), s.minimum_age.map(|a| a.to_string()).unwrap_or_default()),
+        ("max_leeftijd".into(), s.maximum_age.map(|a| a.to_string()).unwrap_or_default()),
+        ("domein".into(), s.domain.code().into()),
+        ("tijden_toelichting".into(), text(&s.schedule.notes)),
+    ];
+    if s.free_of_charge {
+        form.push(("gratis".into(), "1".into()));
+    }
+    if s.schedule.by_appointment {
+        form.push(("op_afspraak".into(), "1".into()));
+    }
+    form.extend(s.languages.iter().map(|l| ("talen".into(), l.as_str().to_owned())));
+    form.extend(s.pathways.iter().map(|p| ("ketenaanpakken".into(), p.code().to_owned())));
+    form.extend(s.taxonomy_terms.iter().rev().map(|t| ("hulpvragen".into(), t.to_string())));
+    form.extend(s.serves_wijken.iter().map(|c| ("wijken".into(), c.to_string())));
+    form.extend(s.serves_networks.iter().map(|c| ("netwerken".into(), c.to_string())));
+    form.extend(s.locations.iter().map(|l| ("locaties".into(), l.to_string())));
+    let phones: Vec<String> = s
+        .phones
+        .iter()
+        .map(|p| p.description.as_ref().map_or_else(|| p.number.clone(), |d| format!("{}; {d}", p.number)))
+        .collect();
+    form.push(("telefoon".into(), phones.join("\n")));
+    for day in 1..=7u8 {
+        let hours = if day == 1 {
+            monday.to_owned()
+        } else {
+            let slots = s.schedule.slots.iter().filter(|slot| slot.weekday == day);
+            slots
+                .map(|slot| format!("{}-{}", slot.opens.format("%H:%M"), slot.closes.format("%H:%M")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        form.push((format!("dag_{day}"), hours));
+    }
+    form
+}
+
+/// A partner changed the opening hours and the coordinator's list said
+/// "gewijzigd: hulpvragen, openingstijden", in UTC.
+#[tokio::test]
+async fn a_partners_change_of_hours_is_logged_as_that_alone_in_dutch_time() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let k = kept(&app);
+        assert!(k.partners.taxonomy_terms.len() >= 2, "a service whose hulpvragen can come back in another order");
+        let partner = app.login(Role::Organization).await;
+        let path = format!("/aanbod/voorzieningen/{}/bewerken", k.partners.id);
+        let form = form_of(&k.partners, "07:30-08:15");
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let before = chrono::Utc::now();
+        let (status, _, body) = app.post(&partner, &path, &fields).await;
+        assert_eq!(status, 303, "{engine:?}: {body}");
+
+        let wm = app.login(Role::Networks).await;
+        let (_, check) = app.get(&wm, "/aanbod/controleren").await;
+        assert!(check.contains("gewijzigd: openingstijden<"), "{engine:?}: only the hours changed");
+        assert!(!check.contains("hulpvragen, openingstijden"), "{engine:?}");
+        assert!(!check.contains("UTC"), "{engine:?}");
+        // The minute may turn between the save and this line; either is the Dutch clock.
+        let shown = [before, chrono::Utc::now()].map(wijkregie_core::clock::nl_display);
+        assert!(shown.iter().any(|t| check.contains(t.as_str())), "{engine:?}: {shown:?} on the Dutch clock");
+        let (_, page) = app.get(&wm, &format!("/aanbod/voorzieningen/{}", k.partners.id)).await;
+        assert!(shown.iter().any(|t| page.contains(t.as_str())) && !page.contains("UTC"), "{engine:?}: history too");
+    }
+}
+
 #[tokio::test]
 async fn duplicates_are_merged_without_loss_or_marked_different() {
     for engine in ENGINES {
@@ -218,6 +301,13 @@ async fn duplicates_are_merged_without_loss_or_marked_different() {
         let d = wijkregie_formats::demo::directory::generate();
         let kade: Vec<&Service> = d.services.iter().filter(|s| s.name.contains("De Kade")).collect();
         assert!(kade.len() >= 2, "the demo's duplicate pair");
+        // Both are named "Ontmoetingscentrum De Kade": each button says which one stays.
+        for button in [
+            "Samenvoegen: Ontmoetingscentrum De Kade (Stichting Welzijn Kwartierstad, Marktplein 10, Kwartierstad) blijft",
+            "Samenvoegen: Ontmoetingscentrum De Kade (Ouderenwerk De Zilveren Draad, Zilverlaan 14, Kwartierstad) blijft",
+        ] {
+            assert!(check.contains(button), "{engine:?}: {button}");
+        }
         let (survivor, duplicate) = (kade[0], kade[1]);
         let fields = [("blijft", survivor.id.as_str()), ("vervalt", duplicate.id.as_str())];
 

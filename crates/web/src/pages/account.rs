@@ -76,7 +76,7 @@ struct TokenRow {
 }
 
 fn moment(t: DateTime<Utc>) -> String {
-    t.format("%d-%m-%Y %H:%M UTC").to_string()
+    wijkregie_core::clock::nl_display(t)
 }
 
 #[derive(askama::Template)]

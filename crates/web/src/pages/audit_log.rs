@@ -53,7 +53,7 @@ impl Row {
         let ev = e.event;
         Row {
             seq: e.seq,
-            time: ev.time.format("%d-%m-%Y %H:%M:%S").to_string(),
+            time: wijkregie_core::clock::nl_time(ev.time).format("%d-%m-%Y %H:%M:%S").to_string(),
             event: ev.event,
             action: action_label(ev.action),
             user: match (ev.user_id, ev.user_role) {

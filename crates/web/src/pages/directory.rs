@@ -447,7 +447,7 @@ pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, public: bool) -> Ser
             .history
             .iter()
             .rev()
-            .map(|c| (c.changed_at.format("%d-%m-%Y %H:%M UTC").to_string(), c.summary.clone()))
+            .map(|c| (wijkregie_core::clock::nl_display(c.changed_at), c.summary.clone()))
             .collect(),
         may_edit: d.may_edit && !public,
         may_refer: d.may_refer && !public,

@@ -30,6 +30,25 @@ async fn search_finds_services_by_synonym_typo_and_filter() {
     }
 }
 
+/// Professionals' words on the demo map (issue 17): the elderly are not
+/// parents, and WOR is Welzijn op Recept, not "Ouder worden".
+#[tokio::test]
+async fn search_knows_the_elderly_from_parents_and_what_wor_stands_for() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let practice = app.login(Role::Practice).await;
+        for q in ["ouderen", "oudere", "eenzame+oudere+man"] {
+            let (status, body) = app.get(&practice, &format!("/aanbod?q={q}")).await;
+            assert_eq!(status, 200, "{engine:?}");
+            assert!(body.contains("Ouderenadviseur"), "{engine:?}: {q}");
+            assert!(!body.contains("Kansrijke Start spreekuur"), "{engine:?}: {q} finds no service for young parents");
+        }
+        let (_, body) = app.get(&practice, "/aanbod?q=WOR").await;
+        assert!(body.contains("Welzijn op Recept Kwartierstad"), "{engine:?}");
+        assert!(!body.contains("Ouderenadviseur"), "{engine:?}: WOR is no typo or stem of 'worden'");
+    }
+}
+
 #[tokio::test]
 async fn keepers_can_mark_an_entry_as_checked_and_others_cannot() {
     for engine in ENGINES {

@@ -56,7 +56,7 @@ pub fn scope_for(role: Role, region: &RegionFile) -> Scope {
     let first = active.next().expect("the demo region has active networks");
     let second = active.next().expect("the demo region has two active networks");
     match role {
-        Role::Region | Role::Operator => Scope::Region,
+        Role::Region | Role::Operator | Role::IntakeLink => Scope::Region,
         Role::Networks => Scope::Networks(vec![first.code.clone(), second.code.clone()]),
         Role::Practice => Scope::Practice(
             first

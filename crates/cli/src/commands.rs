@@ -325,7 +325,7 @@ fn parse_scope(role: Role, scope: &str) -> anyhow::Result<Scope> {
     };
     Ok(match role {
         Role::Region => Scope::Region,
-        Role::Operator => bail!("--role: de operator is geen account"),
+        Role::Operator | Role::IntakeLink => bail!("--role: kies een rol voor een account"),
         Role::Networks => Scope::Networks(
             parts
                 .iter()

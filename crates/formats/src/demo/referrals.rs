@@ -51,7 +51,7 @@ fn course(n: usize, age_days: i64) -> Vec<Step> {
             Step::Resume,
             Step::Complete { outcome: CompletionOutcome::ReferredOn },
         ],
-        _ => vec![Step::Cancel],
+        _ => vec![Step::Cancel { reason: None }],
     };
     match age_days {
         0..=6 => vec![],
@@ -125,7 +125,7 @@ pub fn generate(parties: &Parties, services: &[&Service], now: DateTime<Utc>) ->
         let mut at = sent_at;
         for (i, step) in course(n, age_days).into_iter().enumerate() {
             at += Duration::hours(20 + (n as i64 % 4) * 13 + i as i64 * 30);
-            let (side, by) = if step == Step::Cancel {
+            let (side, by) = if matches!(step, Step::Cancel { .. }) {
                 (Side::Referrer, parties.practice_user)
             } else {
                 (Side::Receiver, parties.partner_user)

@@ -351,7 +351,7 @@ fn actions(status: ReferralStatus, side: Side) -> Vec<Action> {
                 choice_label: "Uitkomst",
             },
         ),
-        (Step::Cancel, plain("cancel", "Verwijzing intrekken")),
+        (Step::Cancel { reason: None }, plain("cancel", "Verwijzing intrekken")),
     ];
     candidates
         .into_iter()
@@ -487,7 +487,7 @@ fn parse_step(form: &StepForm) -> Result<Step, HttpError> {
         "hold" => Step::Hold { reason: form.keuze.parse().map_err(|_| choice("reden"))? },
         "resume" => Step::Resume,
         "complete" => Step::Complete { outcome: form.keuze.parse().map_err(|_| choice("uitkomst"))? },
-        "cancel" => Step::Cancel,
+        "cancel" => Step::Cancel { reason: None },
         other => return Err(Error::BadRequest(format!("'{other}' is geen stap van een verwijzing")).into()),
     })
 }

@@ -12,9 +12,7 @@ use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::directory::{HsdsId, Location, Service, ServiceStatus, TaxonomyTerm};
 use wijkregie_core::referral::figures::{figures as compute_figures, Figures, GroupBy};
-use wijkregie_core::referral::{
-    side_of, Doer, NewReferral, Referral, ReferralStatus, Sender, Side, Step, StepError,
-};
+use wijkregie_core::referral::{side_of, Doer, NewReferral, Referral, ReferralStatus, Sender, Side, Step, StepError};
 use wijkregie_core::region::{Network, Organization, Practice, Reach};
 use wijkregie_store::referral::{self as db, StoredReferral};
 use wijkregie_store::WriteTx;

@@ -209,8 +209,11 @@ pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()>
 }
 
 pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>> {
-    let rows =
-        rows::all(&mut *conn, sqlx::query("SELECT code, name, domain, email, phone FROM organization ORDER BY name, code")).await?;
+    let rows = rows::all(
+        &mut *conn,
+        sqlx::query("SELECT code, name, domain, email, phone FROM organization ORDER BY name, code"),
+    )
+    .await?;
     rows.iter().map(organization_row).collect()
 }
 

@@ -62,7 +62,9 @@ pub enum LinkState {
 pub enum CodeCheck {
     Right,
     /// Wrong; this many tries are left for this code.
-    Wrong { left: i64 },
+    Wrong {
+        left: i64,
+    },
     /// No live code: none was sent, it expired, or it was tried too often.
     NoCode,
 }
@@ -114,7 +116,10 @@ impl IntakeLink {
     pub fn grants_access(&self, session: &str, now: DateTime<Utc>) -> bool {
         self.state(now) == LinkState::Open
             && self.access_until.is_some_and(|t| now < t)
-            && self.access_hash.as_deref().is_some_and(|h| constant_time_eq(h.as_bytes(), secret_hash(session).as_bytes()))
+            && self
+                .access_hash
+                .as_deref()
+                .is_some_and(|h| constant_time_eq(h.as_bytes(), secret_hash(session).as_bytes()))
     }
 }
 

@@ -28,8 +28,8 @@ use chrono::{DateTime, Datelike, Months, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use status::{
-    allowed_side, transition, BusinessStatus, CancelReason, CompletionOutcome, HoldReason, IllegalTransition, ReferralStatus,
-    RejectionReason, Side, Step,
+    allowed_side, transition, BusinessStatus, CancelReason, CompletionOutcome, HoldReason, IllegalTransition,
+    ReferralStatus, RejectionReason, Side, Step,
 };
 
 use crate::access::{Principal, Scope};

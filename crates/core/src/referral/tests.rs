@@ -199,7 +199,10 @@ fn the_referrer_only_cancels() {
     let t = r.facts.sent_at;
     assert!(r.apply(Step::Accept, Side::Referrer, 7, t, None).is_err());
     let too_long = "x".repeat(2001);
-    assert!(matches!(r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, t, Some(&too_long)), Err(StepError::Message(_))));
+    assert!(matches!(
+        r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, t, Some(&too_long)),
+        Err(StepError::Message(_))
+    ));
     r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, t + Duration::hours(2), Some("  ")).unwrap();
     assert_eq!(r.facts.status, ReferralStatus::Cancelled);
     assert_eq!(r.facts.closed_with_feedback(), None, "not closed by the partner");

@@ -568,7 +568,9 @@ impl Reader {
         let domain = self.required_parsed(map, path, "domain", Domain::from_str);
         // The intake address: optional, so region files from before it still read.
         let mut text = |key: &str| -> Option<String> {
-            map.get(key).filter(|v| !v.is_null()).and_then(|value| self.text(value, &field(path, key)).map(str::to_owned))
+            map.get(key)
+                .filter(|v| !v.is_null())
+                .and_then(|value| self.text(value, &field(path, key)).map(str::to_owned))
         };
         let (email, phone) = (text("email"), text("phone"));
         let contact = match OrganizationContact::new(email.as_deref(), phone.as_deref()) {

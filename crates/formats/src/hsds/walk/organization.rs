@@ -11,8 +11,17 @@ use crate::hsds::schema::{ORGANIZATIONS, ORGANIZATION_IDENTIFIERS};
 use crate::hsds::{IDENTIFIER_SCHEME, IDENTIFIER_TYPE, TAXONOMY_DOMEIN};
 
 /// What wijkregie reads of an organisation; `Walker::object` warns about the rest.
-const ORGANIZATION_USED: &[&str] =
-    &["id", "name", "description", "email", "phones", "organization_identifiers", "attributes", "locations", "last_modified"];
+const ORGANIZATION_USED: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "email",
+    "phones",
+    "organization_identifiers",
+    "attributes",
+    "locations",
+    "last_modified",
+];
 /// What wijkregie reads of an organization_identifier.
 const IDENTIFIER_USED: &[&str] = &["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"];
 

@@ -147,7 +147,7 @@ mod tests {
     fn link(now: DateTime<Utc>) -> IntakeLink {
         IntakeLink {
             id: 1,
-            referral: "r1".parse().unwrap(),
+            referral: "ac148810-d857-441c-9679-408f346de14b".parse().unwrap(),
             organization: "welzijn".parse().unwrap(),
             email: "intake@welzijn.example".into(),
             created_at: now,

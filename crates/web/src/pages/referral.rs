@@ -563,7 +563,7 @@ fn notice(code: &str, d: &Detail) -> Option<String> {
     let org = &d.organization;
     Some(match code {
         "verstuurd" => match d.reach {
-            Some(Reach::OnWijkregie) => format!("De verwijzing is verstuurd. {org} ziet haar in wijkregie."),
+            Some(Reach::OnWijkregie) => format!("De verwijzing is verstuurd. {org} ziet de verwijzing in wijkregie."),
             Some(Reach::ByEmail) => format!(
                 "De verwijzing is verstuurd. {org} heeft geen account en krijgt een e-mail met een eenmalige link \
                  naar het intake-adres."

@@ -48,6 +48,8 @@ const ACCOUNTS = [
   { role: 'wijkmanager', email: 'wijkmanager@demo.wijkregie.nl' },
   { role: 'praktijk', email: 'praktijk@demo.wijkregie.nl' },
   { role: 'netwerkpartner', email: 'partner@demo.wijkregie.nl' },
+  // A welfare partner offering Welzijn op Recept (issue 17).
+  { role: 'netwerkpartner-welzijn', email: 'welzijn@demo.wijkregie.nl' },
 ];
 
 // Pages that are visited on purpose and answer with an error status.
@@ -631,8 +633,9 @@ async function referralFlow(newContext, origin) {
       await practice.page.fill('input[name="postcode"]', '5821 CD');
       await practice.page.check('input[name="toestemming"]');
       const res = await submit(practice.page, 'Verwijzing versturen');
-      referralUrl = practice.page.url();
+      referralUrl = practice.page.url().replace(/\?melding=verstuurd$/, '');
       if (!/\/verwijzingen\/[0-9a-f-]{36}$/.test(referralUrl)) throw new Error(`after sending: at ${referralUrl}`);
+      if (!(await practice.page.getByText('De verwijzing is verstuurd').count())) throw new Error('no confirmation');
       return res;
     });
     await step('inbox met badge', 'netwerkpartner', partner, async () => {
@@ -668,7 +671,7 @@ async function referralFlow(newContext, origin) {
     });
     await step('inzageoverzicht', 'praktijk', practice, async () => {
       const res = await visit(practice.page, practice.w, `${referralUrl}/inzage`);
-      if (!(await practice.page.getByText('ontvangende netwerkpartner').count())) {
+      if (!(await practice.page.getByText('opende de verwijzing').count())) {
         throw new Error("the partner's access is not listed");
       }
       return res;
@@ -827,6 +830,10 @@ async function main() {
     }
 
     await referralFlow(newContext, origin);
+    await (await import('./verwijzen.mjs')).verwijzenFlow({
+      newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS, login,
+      accounts: ACCOUNTS, dataDir: server.dataDir,
+    });
     await (await import('./aanmelding.mjs')).aanmeldingFlow({ newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS });
     // The regio-beheerder's flows, with the real binary on the server's own
     // data, as an operator would run it.

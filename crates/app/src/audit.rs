@@ -120,6 +120,9 @@ fn on_behalf_of(p: &Principal) -> Option<String> {
             Some(format!("netwerken {}", codes.iter().map(Code::as_str).collect::<Vec<_>>().join(",")))
         }
         Scope::Practice(agb) => Some(format!("praktijk {agb}")),
+        Scope::Organization(code) if p.role == wijkregie_core::access::Role::IntakeLink => {
+            Some(format!("organisatie {code} via intake-adres {}", p.name))
+        }
         Scope::Organization(code) => Some(format!("organisatie {code}")),
     }
 }

@@ -24,29 +24,65 @@ pub struct DemoAccount {
     pub name: &'static str,
     pub role: Role,
     pub totp_secret: Option<&'static str>,
+    /// For a netwerkpartner: its organisation, when not the first partner of
+    /// the demo network (see [`scope_for`]).
+    pub organization: Option<&'static str>,
 }
 
-pub const ACCOUNTS: [DemoAccount; 4] = [
+/// The welfare organisation with a demo account: it offers Welzijn op
+/// Recept. Stichting Welzijn Kwartierstad stays without an account, so the
+/// demo also shows referrals by e-mail link.
+pub const WELFARE_ORGANIZATION: &str = "welzijn-elzenmonde";
+
+pub const ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         email: "beheer@demo.wijkregie.nl",
         name: "Ilse Verbeek",
         role: Role::Region,
         totp_secret: Some(ADMIN_TOTP_SECRET),
+        organization: None,
     },
-    DemoAccount { email: "wijkmanager@demo.wijkregie.nl", name: "Joris Ampt", role: Role::Networks, totp_secret: None },
+    DemoAccount {
+        email: "wijkmanager@demo.wijkregie.nl",
+        name: "Joris Ampt",
+        role: Role::Networks,
+        totp_secret: None,
+        organization: None,
+    },
     DemoAccount {
         email: "praktijk@demo.wijkregie.nl",
         name: "Dr. Noor Haddou",
         role: Role::Practice,
         totp_secret: None,
+        organization: None,
     },
     DemoAccount {
         email: "partner@demo.wijkregie.nl",
         name: "Femke Rozendaal",
         role: Role::Organization,
         totp_secret: None,
+        organization: None,
+    },
+    DemoAccount {
+        email: "welzijn@demo.wijkregie.nl",
+        name: "Sanne Kuipers",
+        role: Role::Organization,
+        totp_secret: None,
+        organization: Some(WELFARE_ORGANIZATION),
     },
 ];
+
+impl DemoAccount {
+    /// This account's scope in the demo region.
+    pub fn scope(&self, region: &RegionFile) -> Scope {
+        match (self.role, self.organization) {
+            (Role::Organization, Some(code)) => {
+                Scope::Organization(code.parse().expect("demo organisation codes are valid codes"))
+            }
+            (role, _) => scope_for(role, region),
+        }
+    }
+}
 
 /// The scope each demo account gets within the demo region: the wijkmanager
 /// runs the first two active networks, the practice and the partner belong
@@ -56,7 +92,7 @@ pub fn scope_for(role: Role, region: &RegionFile) -> Scope {
     let first = active.next().expect("the demo region has active networks");
     let second = active.next().expect("the demo region has two active networks");
     match role {
-        Role::Region | Role::Operator => Scope::Region,
+        Role::Region | Role::Operator | Role::IntakeLink => Scope::Region,
         Role::Networks => Scope::Networks(vec![first.code.clone(), second.code.clone()]),
         Role::Practice => Scope::Practice(
             first
@@ -123,7 +159,7 @@ pub async fn seed(app: &App) -> Result<Seeded, Error> {
     .await?;
     let mut user_ids = std::collections::BTreeMap::new();
     for a in &ACCOUNTS {
-        let scope = scope_for(a.role, &region);
+        let scope = a.scope(&region);
         let new = NewUser {
             email: a.email,
             name: a.name,
@@ -132,7 +168,7 @@ pub async fn seed(app: &App) -> Result<Seeded, Error> {
             scope: &scope,
             totp_secret: a.totp_secret,
         };
-        user_ids.insert(a.role.code(), account::create_user(tx.conn(), &new, chrono::Utc::now()).await?);
+        user_ids.insert(a.email, account::create_user(tx.conn(), &new, chrono::Utc::now()).await?);
     }
     seed_referrals(app, &mut tx, &region, &directory, &user_ids).await?;
     seed_applications(&mut tx, &region).await?;
@@ -147,7 +183,7 @@ async fn seed_referrals(
     tx: &mut wijkregie_store::WriteTx,
     region: &RegionFile,
     directory: &wijkregie_formats::demo::directory::Directory,
-    user_ids: &std::collections::BTreeMap<&str, i64>,
+    user_ids: &std::collections::BTreeMap<&'static str, i64>,
 ) -> Result<(), Error> {
     let Scope::Practice(agb) = scope_for(Role::Practice, region) else { return Ok(()) };
     let today = wijkregie_core::clock::nl_today();
@@ -160,14 +196,40 @@ async fn seed_referrals(
         network.partners.iter().filter(|m| m.active_on(today)).map(|m| &m.member).collect();
     let services: Vec<&wijkregie_core::directory::Service> =
         directory.services.iter().filter(|s| partners.contains(&&s.organization)).collect();
+    let id_of = |role: Role| {
+        ACCOUNTS.iter().find(|a| a.role == role).and_then(|a| user_ids.get(a.email)).copied().unwrap_or_default()
+    };
+    let partner_users = ACCOUNTS
+        .iter()
+        .filter(|a| a.role == Role::Organization)
+        .filter_map(|a| match (a.scope(region), user_ids.get(a.email)) {
+            (Scope::Organization(code), Some(&id)) => Some((code, id)),
+            _ => None,
+        })
+        .collect();
     let parties = wijkregie_formats::demo::referrals::Parties {
         practice: agb.clone(),
         network: network.code.clone(),
         wijk: region.practices.iter().find(|p| p.code == agb).and_then(|p| p.wijk.clone()),
-        practice_user: user_ids.get(Role::Practice.code()).copied().unwrap_or_default(),
-        partner_user: user_ids.get(Role::Organization.code()).copied().unwrap_or_default(),
+        practice_user: id_of(Role::Practice),
+        partner_users,
     };
-    for (id, referral) in wijkregie_formats::demo::referrals::generate(&parties, &services, chrono::Utc::now()) {
+    let now = chrono::Utc::now();
+    let mut referrals = wijkregie_formats::demo::referrals::generate(&parties, &services, now);
+    // Every demo partner account gets a referral in every status, at the
+    // first active service of its organisation (Welzijn op Recept for the
+    // welfare account).
+    for (series, (code, _)) in (0x10u8..).zip(&parties.partner_users) {
+        let service = directory
+            .services
+            .iter()
+            .filter(|s| &s.organization == code && s.status == wijkregie_core::directory::ServiceStatus::Active)
+            .min_by_key(|s| !s.pathways.contains(&wijkregie_core::directory::Pathway::WelzijnOpRecept));
+        if let Some(service) = service {
+            referrals.extend(wijkregie_formats::demo::referrals::in_every_status(&parties, service, series, now));
+        }
+    }
+    for (id, referral) in referrals {
         wijkregie_store::referral::insert(tx.conn(), &app.field_key, &id, &referral).await?;
         // Only referrals the partner has not opened yet are news.
         if !referral.facts.history.is_empty() {

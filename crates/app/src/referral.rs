@@ -12,8 +12,8 @@ use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::{AgbCode, Code};
 use wijkregie_core::directory::{HsdsId, Location, Service, ServiceStatus, TaxonomyTerm};
 use wijkregie_core::referral::figures::{figures as compute_figures, Figures, GroupBy};
-use wijkregie_core::referral::{side_of, NewReferral, Referral, ReferralStatus, Sender, Side, Step, StepError};
-use wijkregie_core::region::{Network, Organization, Practice};
+use wijkregie_core::referral::{side_of, Doer, NewReferral, Referral, ReferralStatus, Sender, Side, Step, StepError};
+use wijkregie_core::region::{Network, Organization, Practice, Reach};
 use wijkregie_store::referral::{self as db, StoredReferral};
 use wijkregie_store::WriteTx;
 
@@ -37,6 +37,8 @@ pub struct SendContext {
     /// counted in the one chosen.
     pub networks: Vec<Network>,
     pub terms: Vec<TaxonomyTerm>,
+    /// How the referral will reach the organisation: shown before sending.
+    pub reach: Reach,
 }
 
 fn own_practice(ctx: &Ctx) -> Result<Code> {
@@ -67,7 +69,8 @@ pub async fn send_context(ctx: &Ctx, service_id: &HsdsId) -> Result<SendContext>
         .collect();
     let locations = wijkregie_store::directory::locations_by_ids(&mut conn, &service.locations).await?;
     let terms = wijkregie_store::directory::taxonomy_terms(&mut conn).await?;
-    Ok(SendContext { service, organization, locations, practice, networks, terms })
+    let reach = crate::referral_reach::reach_of(&mut conn, &organization).await?;
+    Ok(SendContext { service, organization, locations, practice, networks, terms, reach })
 }
 
 /// Sends a referral; returns its id. The network is the practice's (the
@@ -109,7 +112,7 @@ pub async fn send(ctx: &Ctx, service_id: &HsdsId, network: Option<&Code>, form: 
         decide(ctx, &referral.facts.referring_practice, &referral.facts.receiving_organization, Action::Create);
     let mut tx = begin(ctx, "referral.create", AuditAction::Create, &id, decision).await?;
     db::insert(tx.conn(), &ctx.app.field_key, &id, &referral).await?;
-    notify(&mut tx, &ctx.app, Side::Receiver, &referral, "Nieuwe verwijzing").await?;
+    notify(&mut tx, &ctx.app, Side::Receiver, &id, &referral, "Nieuwe verwijzing").await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -140,27 +143,24 @@ async fn begin(
     guarded(ctx, entry, decision).await
 }
 
-/// Queues a mail for every active user on `to`'s side. The mail says only
-/// that there is news: no name, no service, no question.
-async fn notify(tx: &mut WriteTx, app: &App, to: Side, r: &Referral, subject: &str) -> Result<()> {
-    let users = wijkregie_store::account::users(tx.conn()).await?;
-    let link = format!("{}/verwijzingen", app.config.public_url.trim_end_matches('/'));
-    let body = format!(
-        "Goedendag,\n\nEr is nieuws over een verwijzing in wijkregie. Log in om het te bekijken:\n{link}\n\n\
-         Deze e-mail bevat bewust geen gegevens over de patiënt.\n"
-    );
-    let now = Utc::now();
-    for u in users.iter().filter(|u| u.active) {
-        let ours = match (to, &u.scope) {
-            (Side::Referrer, Scope::Practice(agb)) => agb == &r.facts.referring_practice,
-            (Side::Receiver, Scope::Organization(org)) => org == &r.facts.receiving_organization,
-            _ => false,
-        };
-        if ours {
-            db::queue_mail(tx.conn(), &u.email, &format!("wijkregie: {subject}"), &body, now).await?;
-        }
+/// Tells `to`'s side there is news. Users get a content-free mail; an
+/// organisation without users gets a fresh single-use link at its intake
+/// address while the referral waits for it, or word that it was withdrawn.
+async fn notify(tx: &mut WriteTx, app: &App, to: Side, id: &HsdsId, r: &Referral, subject: &str) -> Result<()> {
+    let told = crate::referral_mail::notify_users(tx, app, to, r, subject).await?;
+    if to == Side::Receiver && told == 0 {
+        crate::referral_link::reach_by_mail(tx, app, id, r).await?;
     }
     Ok(())
+}
+
+/// Who acts, as the referral's history records it.
+fn doer(ctx: &Ctx) -> Doer {
+    if ctx.principal.role == Role::IntakeLink {
+        Doer::IntakeLink
+    } else {
+        Doer::User(ctx.principal.user_id)
+    }
 }
 
 /// A referral in a list.
@@ -293,6 +293,12 @@ pub struct Detail {
     pub hulpvraag: String,
     pub overdue: bool,
     pub reaction_due: chrono::NaiveDate,
+    /// The names of the users who took steps or wrote messages, by id: each
+    /// is signed with person and organisation.
+    pub names: BTreeMap<i64, String>,
+    /// How the organisation is reached, and its intake phone for when it is not.
+    pub reach: Option<Reach>,
+    pub intake_phone: Option<String>,
 }
 
 /// Opens a referral. The first opening by the receiving organisation is
@@ -309,9 +315,9 @@ pub async fn open(ctx: &Ctx, id: &HsdsId) -> Result<Detail> {
     let mut stored = db::get(tx.conn(), key, id).await?.ok_or_else(|| not_found(id))?;
     let now = Utc::now();
     if side == Side::Receiver && stored.referral.facts.status == ReferralStatus::Requested {
-        stored.referral.apply(Step::Open, side, ctx.principal.user_id, now, None).map_err(step_error)?;
+        stored.referral.apply(Step::Open, side, doer(ctx), now, None).map_err(step_error)?;
         db::update(tx.conn(), key, id, &stored.referral, side, now).await?;
-        notify(&mut tx, &ctx.app, Side::Referrer, &stored.referral, "Verwijzing ontvangen").await?;
+        notify(&mut tx, &ctx.app, Side::Referrer, id, &stored.referral, "Verwijzing ontvangen").await?;
     }
     db::mark_read(tx.conn(), id, side).await?;
     tx.commit().await?;
@@ -328,8 +334,28 @@ pub async fn open(ctx: &Ctx, id: &HsdsId) -> Result<Detail> {
     let term = wijkregie_store::directory::taxonomy_term(&mut conn, &f.hulpvraag).await?;
     let org = wijkregie_store::region::organization(&mut conn, &organization).await?;
     let prac = wijkregie_store::region::practice(&mut conn, &practice).await?;
+    let reach = match &org {
+        Some(o) => Some(crate::referral_reach::reach_of(&mut conn, o).await?),
+        None => None,
+    };
+    let mut ids: Vec<i64> = f.history.iter().filter(|h| !h.via_link).map(|h| h.by).collect();
+    ids.push(f.sent_by);
+    if let Some(p) = &stored.referral.personal {
+        ids.extend(p.messages.iter().filter(|m| !m.via_link).map(|m| m.by));
+    }
+    let mut names = BTreeMap::new();
+    for uid in ids {
+        if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(uid) {
+            if let Some(u) = wijkregie_store::account::user(&mut conn, uid).await? {
+                slot.insert(u.name);
+            }
+        }
+    }
     drop(conn);
     Ok(Detail {
+        names,
+        reach,
+        intake_phone: org.as_ref().and_then(|o| o.contact.phone.clone()),
         id: id.clone(),
         side,
         service: service.map_or_else(|| f.service.to_string(), |s| s.name),
@@ -366,7 +392,7 @@ pub async fn take_step(ctx: &Ctx, id: &HsdsId, step: Step, message: Option<&str>
     let mut stored = db::get(tx.conn(), key, id).await?.ok_or_else(|| not_found(id))?;
     let now = Utc::now();
     let message = message.map(str::trim).filter(|m| !m.is_empty());
-    if let Err(e) = stored.referral.apply(step, side, ctx.principal.user_id, now, message) {
+    if let Err(e) = stored.referral.apply(step, side, doer(ctx), now, message) {
         // The attempt is on record (the audit entry above); the referral is not changed.
         tx.commit().await?;
         return Err(step_error(e));
@@ -376,7 +402,7 @@ pub async fn take_step(ctx: &Ctx, id: &HsdsId, step: Step, message: Option<&str>
         Side::Referrer => Side::Receiver,
         Side::Receiver => Side::Referrer,
     };
-    notify(&mut tx, &ctx.app, other, &stored.referral, "Nieuws over een verwijzing").await?;
+    notify(&mut tx, &ctx.app, other, id, &stored.referral, "Nieuws over een verwijzing").await?;
     tx.commit().await?;
     Ok(stored.referral.facts.status)
 }
@@ -393,10 +419,10 @@ pub async fn add_message(ctx: &Ctx, id: &HsdsId, text: &str) -> Result<()> {
     let side = side_of(&ctx.principal, &practice, &organization).ok_or(Error::Forbidden(Refusal::OutOfScope))?;
     let mut stored = db::get(tx.conn(), key, id).await?.ok_or_else(|| not_found(id))?;
     let now = Utc::now();
-    stored.referral.add_message(side, ctx.principal.user_id, now, text).map_err(|e| Error::Invalid(vec![e]))?;
+    stored.referral.add_message(side, doer(ctx), now, text).map_err(|e| Error::Invalid(vec![e]))?;
     db::update(tx.conn(), key, id, &stored.referral, side, now).await?;
     let other = if side == Side::Referrer { Side::Receiver } else { Side::Referrer };
-    notify(&mut tx, &ctx.app, other, &stored.referral, "Nieuw bericht bij een verwijzing").await?;
+    notify(&mut tx, &ctx.app, other, id, &stored.referral, "Nieuw bericht bij een verwijzing").await?;
     tx.commit().await?;
     Ok(())
 }
@@ -405,8 +431,13 @@ pub async fn add_message(ctx: &Ctx, id: &HsdsId, text: &str) -> Result<()> {
 /// behalf and by which rule.
 pub struct Access {
     pub entry: wijkregie_core::audit::StoredEntry,
-    /// The user's name, or "wijkregie (automatisch)" for the system.
-    pub user: String,
+    /// The person: a user's name, the intake address of an organisation
+    /// without an account, or "wijkregie (automatisch)" for the system.
+    pub who: String,
+    /// The practice or organisation they acted for, by name.
+    pub organization: Option<String>,
+    /// What they did, in plain Dutch ("opende de verwijzing").
+    pub action: String,
 }
 
 /// Who looked at a referral and when: the patient's access overview (NEN
@@ -431,6 +462,13 @@ pub async fn access_overview(ctx: &Ctx, id: &HsdsId) -> Result<Vec<Access>> {
     let mut conn = ctx.app.store.conn().await?;
     let entries = wijkregie_store::audit::for_object(&mut conn, "referral", id.as_str()).await?;
     let users = wijkregie_store::account::users(&mut conn).await?;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for o in wijkregie_store::region::organizations(&mut conn).await? {
+        names.insert(format!("organisatie {}", o.code), o.name);
+    }
+    for p in wijkregie_store::region::practices(&mut conn).await? {
+        names.insert(format!("praktijk {}", p.code), p.name);
+    }
     drop(conn);
     let mut tx = ctx.app.store.begin().await?;
     record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(grant)).await?;
@@ -438,12 +476,24 @@ pub async fn access_overview(ctx: &Ctx, id: &HsdsId) -> Result<Vec<Access>> {
     Ok(entries
         .into_iter()
         .map(|entry| {
-            let user = entry
-                .event
-                .user_id
-                .and_then(|u| users.iter().find(|x| x.id == u))
-                .map_or_else(|| "wijkregie (automatisch)".to_owned(), |u| u.name.clone());
-            Access { entry, user }
+            let ev = &entry.event;
+            let behalf = ev.on_behalf_of.as_deref().unwrap_or_default();
+            // An intake link acts as "organisatie X via intake-adres Y".
+            let (unit, via) = match behalf.split_once(" via intake-adres ") {
+                Some((unit, address)) => (unit, Some(address)),
+                None => (behalf, None),
+            };
+            let who = match (ev.user_id.and_then(|u| users.iter().find(|x| x.id == u)), via) {
+                (Some(u), _) => u.name.clone(),
+                (None, Some(address)) => format!("intake-adres {address} (via e-maillink)"),
+                (None, None) if ev.user_role.as_deref() == Some(Role::Operator.code()) => {
+                    "beheerder op de server".to_owned()
+                }
+                (None, None) => "wijkregie (automatisch)".to_owned(),
+            };
+            let organization = (!unit.is_empty()).then(|| names.get(unit).cloned().unwrap_or_else(|| unit.to_owned()));
+            let action = wijkregie_core::referral::access_action_label(&ev.event);
+            Access { entry, who, organization, action }
         })
         .collect())
 }

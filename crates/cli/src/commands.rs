@@ -325,7 +325,7 @@ fn parse_scope(role: Role, scope: &str) -> anyhow::Result<Scope> {
     };
     Ok(match role {
         Role::Region => Scope::Region,
-        Role::Operator => bail!("--role: de operator is geen account"),
+        Role::Operator | Role::IntakeLink => bail!("--role: kies een rol voor een account"),
         Role::Networks => Scope::Networks(
             parts
                 .iter()
@@ -380,7 +380,9 @@ async fn audit_subject(ctx: &Ctx, referral: &str, json: bool) -> anyhow::Result<
                 serde_json::json!({
                     "time": wijkregie_core::audit::canonical_time(ev.time),
                     "event": ev.event,
-                    "user": a.user,
+                    "user": a.who,
+                    "organization": a.organization,
+                    "action": a.action,
                     "role": ev.user_role,
                     "on_behalf_of": ev.on_behalf_of,
                     "access_rule": ev.access_rule,
@@ -394,10 +396,10 @@ async fn audit_subject(ctx: &Ctx, referral: &str, json: bool) -> anyhow::Result<
         for a in &accesses {
             let ev = &a.entry.event;
             println!(
-                "{}  {:<28} {:<24} {:<16} {:<12} {}",
+                "{}  {:<36} {:<24} {:<16} {:<12} {}",
                 wijkregie_core::clock::nl_display(ev.time),
-                ev.event,
-                a.user,
+                a.action,
+                a.who,
                 ev.user_role.as_deref().unwrap_or("-"),
                 if ev.outcome == Outcome::Success { "toegestaan" } else { "geweigerd" },
                 ev.access_rule.as_deref().unwrap_or(""),

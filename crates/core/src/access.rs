@@ -31,6 +31,10 @@ pub enum Role {
     /// it is never stored and [`Role::ALL`] leaves it out, so no form or
     /// file can give it to a user.
     Operator,
+    /// A netwerkpartner without an account, answering one referral through
+    /// the single-use link and one-time code sent to its intake address. Not
+    /// an account either: [`Role::ALL`] leaves it out.
+    IntakeLink,
 }
 
 impl Role {
@@ -44,6 +48,7 @@ impl Role {
             Role::Practice => "praktijk",
             Role::Organization => "netwerkpartner",
             Role::Operator => "operator",
+            Role::IntakeLink => "intake_link",
         }
     }
 
@@ -54,6 +59,7 @@ impl Role {
             Role::Practice => "praktijk",
             Role::Organization => "netwerkpartner",
             Role::Operator => "beheerder op de server (opdrachtregel)",
+            Role::IntakeLink => "netwerkpartner via e-maillink",
         }
     }
 
@@ -120,6 +126,10 @@ pub struct Principal {
 /// The rule that lets the operator on the server act (see [`Role::Operator`]).
 pub const OPERATOR_RULE: &str = "beheerder via de opdrachtregel op de server";
 
+/// The rule that lets an organisation without an account answer a referral.
+pub const INTAKE_LINK_RULE: &str =
+    "ontvangende netwerkpartner zonder account, via eenmalige link en code naar het intake-adres";
+
 impl Principal {
     /// The operator running the `wijkregie` command on the server: whoever
     /// can run it can read the database anyway, so it may do what the region
@@ -134,9 +144,22 @@ impl Principal {
         }
     }
 
-    /// The account behind this principal; the operator has none.
+    /// The account behind this principal; the operator and an intake link have none.
     pub fn account(&self) -> Option<i64> {
-        (self.role != Role::Operator).then_some(self.user_id)
+        (!matches!(self.role, Role::Operator | Role::IntakeLink)).then_some(self.user_id)
+    }
+
+    /// An organisation without an account, answering through the link and
+    /// code sent to `address`, its intake e-mail address.
+    pub fn intake_link(organization: Code, address: &str) -> Principal {
+        Principal {
+            user_id: 0,
+            name: address.to_owned(),
+            role: Role::IntakeLink,
+            scope: Scope::Organization(organization),
+            // The one-time code sent to the intake address is the second factor.
+            second_factor: true,
+        }
     }
 }
 
@@ -257,6 +280,17 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
             O::Referral { .. } => Err(Refusal::OutOfScope),
             O::ReferralAccessLog { .. } => grant("beheerder levert inzageoverzicht op verzoek van de patiënt"),
             _ => grant(OPERATOR_RULE),
+        };
+    }
+    if who.role == Role::IntakeLink {
+        // The link opens one referral of its own organisation, nothing else.
+        return match (object, &who.scope, action) {
+            (O::Referral { receiving_organization, .. }, S::Organization(own), View | Edit)
+                if own == receiving_organization =>
+            {
+                grant(INTAKE_LINK_RULE)
+            }
+            _ => Err(Refusal::OutOfScope),
         };
     }
     if let O::AuditLog = object {

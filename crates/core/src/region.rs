@@ -273,6 +273,75 @@ pub struct Organization {
     pub code: Code,
     pub name: String,
     pub domain: Domain,
+    /// Where referrals reach the organisation when nobody of it uses wijkregie.
+    #[serde(default)]
+    pub contact: OrganizationContact,
+}
+
+/// An organisation's intake address for referrals: the e-mail address that
+/// gets a content-free notification with a link when the organisation has no
+/// account, and the phone number a referrer calls when nobody reacts. Free
+/// text like a practice's contact, because organisations write phone numbers
+/// in every way; the e-mail address must at least look like one, since mail
+/// with a link to patient data goes there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationContact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl OrganizationContact {
+    /// The contact with blank fields dropped and the e-mail address checked;
+    /// the field names are `email` and `phone`.
+    pub fn new(email: Option<&str>, phone: Option<&str>) -> Result<Self, FieldError> {
+        let clean = |v: Option<&str>| v.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let email = clean(email);
+        if let Some(e) = &email {
+            if !crate::directory::plausible_email(e) || e.chars().count() > 254 {
+                return Err(FieldError::new("email", format!("'{e}' is geen geldig e-mailadres")));
+            }
+        }
+        Ok(Self { email, phone: clean(phone) })
+    }
+}
+
+/// How a referral reaches an organisation, derived from its users and its
+/// contact: shown to the referrer before sending and to the regio-beheerder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// An active user works for the organisation: they see it in wijkregie.
+    OnWijkregie,
+    /// No user, but an intake e-mail address: a link goes there.
+    ByEmail,
+    /// Neither: nobody is told.
+    Unreachable,
+}
+
+impl Reach {
+    pub fn of(has_active_user: bool, contact: &OrganizationContact) -> Self {
+        match (has_active_user, &contact.email) {
+            (true, _) => Self::OnWijkregie,
+            (false, Some(_)) => Self::ByEmail,
+            (false, None) => Self::Unreachable,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OnWijkregie => "op_wijkregie",
+            Self::ByEmail => "per_email",
+            Self::Unreachable => "niet_bereikbaar",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OnWijkregie => "op wijkregie",
+            Self::ByEmail => "per e-mail",
+            Self::Unreachable => "niet bereikbaar",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

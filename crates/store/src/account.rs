@@ -115,7 +115,7 @@ pub async fn user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
         Role::Practice => Scope::Practice(parse("user_scope", "code", &single()?)?),
         Role::Organization => Scope::Organization(parse("user_scope", "code", &single()?)?),
         // Role's parser refuses the operator's code, so no stored row has it.
-        Role::Operator => {
+        Role::Operator | Role::IntakeLink => {
             return Err(StoreError::Corrupt {
                 table: "app_user",
                 column: "role",

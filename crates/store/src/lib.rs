@@ -18,6 +18,7 @@ pub mod finance;
 pub mod foreign_taxonomy;
 pub mod population;
 pub mod referral;
+pub mod referral_link;
 pub mod region;
 mod rows;
 mod text;

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 use wijkregie_core::codes::Code;
 use wijkregie_core::region::{
     classify, Address, Area, Change, ChangeCount, CoordinatorArrangement, HoursPerWeek, Membership, Network,
-    Organization, PatientCount, Practice, PracticeContact, Region, RegionSnapshot, Wijk,
+    Organization, OrganizationContact, PatientCount, Practice, PracticeContact, Region, RegionSnapshot, Wijk,
 };
 
 use crate::batch::{self, Rows};
@@ -209,8 +209,11 @@ pub async fn save_practice(conn: &mut AnyConnection, p: &Practice) -> Result<()>
 }
 
 pub async fn organizations(conn: &mut AnyConnection) -> Result<Vec<Organization>> {
-    let rows =
-        rows::all(&mut *conn, sqlx::query("SELECT code, name, domain FROM organization ORDER BY name, code")).await?;
+    let rows = rows::all(
+        &mut *conn,
+        sqlx::query("SELECT code, name, domain, email, phone FROM organization ORDER BY name, code"),
+    )
+    .await?;
     rows.iter().map(organization_row).collect()
 }
 
@@ -219,6 +222,7 @@ fn organization_row(r: &sqlx::any::AnyRow) -> Result<Organization> {
         code: parse("organization", "code", &r.try_get::<String, _>("code")?)?,
         name: r.try_get("name")?,
         domain: parse("organization", "domain", &r.try_get::<String, _>("domain")?)?,
+        contact: OrganizationContact { email: r.try_get("email")?, phone: r.try_get("phone")? },
     })
 }
 
@@ -229,7 +233,7 @@ pub async fn organizations_by_codes(conn: &mut AnyConnection, codes: &[Code]) ->
     let mut out = Vec::with_capacity(codes.len());
     for chunk in codes.chunks(batch::MAX_KEYS) {
         let sql = format!(
-            "SELECT code, name, domain FROM organization WHERE code IN ({}) ORDER BY name, code",
+            "SELECT code, name, domain, email, phone FROM organization WHERE code IN ({}) ORDER BY name, code",
             batch::list(chunk.len())
         );
         let mut q = sqlx::query(&sql);
@@ -260,12 +264,19 @@ pub async fn save_organizations(conn: &mut AnyConnection, organizations: &[Organ
     }
     let mut rows = Rows::new(
         "organization",
-        &["code", "name", "domain"],
-        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, domain = excluded.domain",
+        &["code", "name", "domain", "email", "phone"],
+        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, domain = excluded.domain, email = excluded.email, \
+         phone = excluded.phone",
     );
     for (i, o) in organizations.iter().enumerate() {
         if last[&o.code] == i {
-            rows.push([o.code.as_str().into(), o.name.clone().into(), o.domain.code().into()]);
+            rows.push([
+                o.code.as_str().into(),
+                o.name.clone().into(),
+                o.domain.code().into(),
+                o.contact.email.clone().into(),
+                o.contact.phone.clone().into(),
+            ]);
             rows.write_full(conn).await?;
         }
     }

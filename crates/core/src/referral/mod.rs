@@ -18,6 +18,7 @@
 
 pub mod calendar;
 pub mod figures;
+pub mod link;
 pub mod status;
 
 use std::fmt;
@@ -27,8 +28,8 @@ use chrono::{DateTime, Datelike, Months, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use status::{
-    allowed_side, transition, BusinessStatus, CompletionOutcome, HoldReason, IllegalTransition, ReferralStatus,
-    RejectionReason, Side, Step,
+    allowed_side, transition, BusinessStatus, CancelReason, CompletionOutcome, HoldReason, IllegalTransition,
+    ReferralStatus, RejectionReason, Side, Step,
 };
 
 use crate::access::{Principal, Scope};
@@ -228,7 +229,12 @@ pub struct PatientContact {
 pub struct Message {
     pub at: DateTime<Utc>,
     pub side: Side,
+    /// The user who wrote it; 0 when written through the e-mail link.
     pub by: i64,
+    /// Written by the receiving organisation through the single-use link
+    /// to its intake address, not by a user.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub via_link: bool,
     pub text: String,
 }
 
@@ -248,8 +254,12 @@ pub struct StatusChange {
     /// The status after the step.
     pub status: ReferralStatus,
     pub side: Side,
-    /// The user who took the step.
+    /// The user who took the step; 0 when taken through the e-mail link.
     pub by: i64,
+    /// Taken by the receiving organisation through the single-use link to
+    /// its intake address, not by a user.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub via_link: bool,
     pub at: DateTime<Utc>,
     /// Whether a message came with it: the anonymous trace of feedback.
     pub with_message: bool,
@@ -301,6 +311,14 @@ impl ReferralFacts {
         })
     }
 
+    /// Why the practice withdrew the referral, if it did and said so.
+    pub fn cancel_reason(&self) -> Option<CancelReason> {
+        self.history.iter().find_map(|c| match c.step {
+            Step::Cancel { reason } => reason,
+            _ => None,
+        })
+    }
+
     pub fn outcome(&self) -> Option<CompletionOutcome> {
         self.history.iter().find_map(|c| match c.step {
             Step::Complete { outcome } => Some(outcome),
@@ -345,6 +363,29 @@ pub struct Referral {
     pub personal: Option<PersonalData>,
 }
 
+/// Who takes a step or writes a message: a user, or the receiving
+/// organisation through the link sent to its intake address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doer {
+    User(i64),
+    IntakeLink,
+}
+
+impl Doer {
+    fn parts(self) -> (i64, bool) {
+        match self {
+            Self::User(id) => (id, false),
+            Self::IntakeLink => (0, true),
+        }
+    }
+}
+
+impl From<i64> for Doer {
+    fn from(id: i64) -> Self {
+        Self::User(id)
+    }
+}
+
 /// Why a step was not taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {
@@ -361,10 +402,11 @@ impl Referral {
         &mut self,
         step: Step,
         side: Side,
-        by: i64,
+        by: impl Into<Doer>,
         at: DateTime<Utc>,
         message: Option<&str>,
     ) -> Result<(), StepError> {
+        let (by, via_link) = by.into().parts();
         let message = clean_message(message).map_err(StepError::Message)?;
         let status = step.apply(self.facts.status, side)?;
         if let Some(text) = &message {
@@ -373,22 +415,29 @@ impl Referral {
             let personal = self.personal.as_mut().ok_or_else(|| {
                 StepError::Message(FieldError::new("message", "de persoonsgegevens van deze verwijzing zijn gewist"))
             })?;
-            personal.messages.push(Message { at, side, by, text: text.clone() });
+            personal.messages.push(Message { at, side, by, via_link, text: text.clone() });
         }
         self.facts.status = status;
-        self.facts.history.push(StatusChange { step, status, side, by, at, with_message: message.is_some() });
+        self.facts.history.push(StatusChange { step, status, side, by, via_link, at, with_message: message.is_some() });
         Ok(())
     }
 
     /// A message without a status change, e.g. a question back while the
     /// partner decides.
-    pub fn add_message(&mut self, side: Side, by: i64, at: DateTime<Utc>, text: &str) -> Result<(), FieldError> {
+    pub fn add_message(
+        &mut self,
+        side: Side,
+        by: impl Into<Doer>,
+        at: DateTime<Utc>,
+        text: &str,
+    ) -> Result<(), FieldError> {
+        let (by, via_link) = by.into().parts();
         let text = clean_message(Some(text))?.ok_or_else(|| FieldError::new("message", "het bericht is leeg"))?;
         let personal = self
             .personal
             .as_mut()
             .ok_or_else(|| FieldError::new("message", "de persoonsgegevens van deze verwijzing zijn gewist"))?;
-        personal.messages.push(Message { at, side, by, text });
+        personal.messages.push(Message { at, side, by, via_link, text });
         Ok(())
     }
 
@@ -585,3 +634,36 @@ fn contains_bsn(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// What an audit event on a referral means, in plain Dutch for the
+/// patient's access overview ("opende de verwijzing"); the person or
+/// organisation comes before it. Unknown events keep their code, so
+/// nothing is hidden.
+pub fn access_action_label(event: &str) -> String {
+    let known = match event {
+        "referral.create" => "verstuurde de verwijzing",
+        "referral.read" | "referral.fhir.read" | "referral.link.read" => "opende de verwijzing",
+        "referral.list" | "referral.fhir.search" => "zag de lijst met verwijzingen",
+        "referral.access_overview" => "bekeek wie de verwijzing zag",
+        "referral.message" => "schreef een bericht",
+        "referral.erase" => "wiste de persoonsgegevens na de bewaartermijn",
+        "referral.link.code" => "vroeg een eenmalige code aan voor de e-maillink",
+        "referral.link.verify" => "voerde de eenmalige code van de e-maillink in",
+        "referral.link.fresh" => "vroeg een nieuwe e-maillink aan",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    match event.strip_prefix("referral.").and_then(|code| code.parse::<ReferralStatus>().ok()) {
+        Some(ReferralStatus::Requested) => "verstuurde de verwijzing".into(),
+        Some(ReferralStatus::Received) => "opende de verwijzing".into(),
+        Some(ReferralStatus::Accepted) => "accepteerde de verwijzing".into(),
+        Some(ReferralStatus::Rejected) => "wees de verwijzing af".into(),
+        Some(ReferralStatus::InProgress) => "startte of hervatte de begeleiding".into(),
+        Some(ReferralStatus::OnHold) => "zette de verwijzing in de wacht".into(),
+        Some(ReferralStatus::Completed) => "rondde de verwijzing af".into(),
+        Some(ReferralStatus::Cancelled) => "trok de verwijzing in".into(),
+        None => event.to_owned(),
+    }
+}

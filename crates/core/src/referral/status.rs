@@ -355,6 +355,59 @@ impl FromStr for HoldReason {
     }
 }
 
+/// Why the practice withdraws a referral (FHIR Task.statusReason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CancelReason {
+    /// The patient no longer wants the support.
+    PatientDeclined,
+    /// The question has gone away or was solved otherwise.
+    NoLongerNeeded,
+    /// The patient goes to another service instead.
+    ReferredElsewhere,
+    /// Sent by mistake (wrong service, wrong patient details).
+    Mistake,
+    Other,
+}
+
+impl CancelReason {
+    pub const ALL: [CancelReason; 5] =
+        [Self::PatientDeclined, Self::NoLongerNeeded, Self::ReferredElsewhere, Self::Mistake, Self::Other];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PatientDeclined => "patient-declined",
+            Self::NoLongerNeeded => "no-longer-needed",
+            Self::ReferredElsewhere => "referred-elsewhere",
+            Self::Mistake => "mistake",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PatientDeclined => "patiënt wil het niet meer",
+            Self::NoLongerNeeded => "hulp is niet meer nodig",
+            Self::ReferredElsewhere => "patiënt gaat naar ander aanbod",
+            Self::Mistake => "per vergissing verstuurd",
+            Self::Other => "andere reden",
+        }
+    }
+}
+
+impl FromStr for CancelReason {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Self::ALL.into_iter().find(|x| x.code() == s.trim()).ok_or_else(|| {
+            Invalid(format!(
+                "'{}' is geen reden om in te trekken: kies uit {}",
+                s.trim(),
+                Self::ALL.map(Self::code).join(", ")
+            ))
+        })
+    }
+}
+
 /// How a completed referral ended: the feedback the referrer needs first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -424,8 +477,13 @@ pub enum Step {
     Complete {
         outcome: CompletionOutcome,
     },
-    /// The practice withdraws the referral.
-    Cancel,
+    /// The practice withdraws the referral, saying why (FHIR
+    /// Task.statusReason). Referrals withdrawn before the reason was asked
+    /// have none.
+    Cancel {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<CancelReason>,
+    },
 }
 
 /// A Task.businessStatus: the finer code next to the status, so a
@@ -448,7 +506,7 @@ impl Step {
             Self::Start | Self::Resume => ReferralStatus::InProgress,
             Self::Hold { .. } => ReferralStatus::OnHold,
             Self::Complete { .. } => ReferralStatus::Completed,
-            Self::Cancel => ReferralStatus::Cancelled,
+            Self::Cancel { .. } => ReferralStatus::Cancelled,
         }
     }
 
@@ -461,7 +519,7 @@ impl Step {
             Self::Hold { reason } => (reason.code(), reason.label()),
             Self::Resume => ("resumed", "hervat"),
             Self::Complete { outcome } => (outcome.code(), outcome.label()),
-            Self::Cancel => ("withdrawn", "ingetrokken door de praktijk"),
+            Self::Cancel { .. } => ("withdrawn", "ingetrokken door de praktijk"),
         };
         BusinessStatus { code, label }
     }

@@ -189,7 +189,7 @@ fn a_referral_goes_round_the_loop() {
     assert_eq!(r.facts.outcome(), Some(outcome));
     assert_eq!(r.facts.closed_with_feedback(), Some(true));
     assert_eq!(r.personal.as_ref().unwrap().messages.len(), 2);
-    let err = r.apply(Step::Cancel, Side::Referrer, 7, t + Duration::days(31), None).unwrap_err();
+    let err = r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, t + Duration::days(31), None).unwrap_err();
     assert_eq!(err.to_string(), "Een afgeronde verwijzing kan niet meer worden ingetrokken");
 }
 
@@ -199,8 +199,11 @@ fn the_referrer_only_cancels() {
     let t = r.facts.sent_at;
     assert!(r.apply(Step::Accept, Side::Referrer, 7, t, None).is_err());
     let too_long = "x".repeat(2001);
-    assert!(matches!(r.apply(Step::Cancel, Side::Referrer, 7, t, Some(&too_long)), Err(StepError::Message(_))));
-    r.apply(Step::Cancel, Side::Referrer, 7, t + Duration::hours(2), Some("  ")).unwrap();
+    assert!(matches!(
+        r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, t, Some(&too_long)),
+        Err(StepError::Message(_))
+    ));
+    r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, t + Duration::hours(2), Some("  ")).unwrap();
     assert_eq!(r.facts.status, ReferralStatus::Cancelled);
     assert_eq!(r.facts.closed_with_feedback(), None, "not closed by the partner");
     assert!(!r.facts.history[0].with_message, "a blank message is no message");
@@ -228,7 +231,7 @@ fn personal_data_is_erased_a_year_after_closing() {
     assert!(erasure_due(at("2026-03-31T12:00:00Z"), at("2026-04-30T12:00:00Z"), 1), "no 31 April: the 30th");
     let mut r = sent();
     assert!(!r.erasure_due(at("2030-01-01T00:00:00Z"), 12), "an open referral keeps its data");
-    r.apply(Step::Cancel, Side::Referrer, 7, closed, None).unwrap();
+    r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, closed, None).unwrap();
     assert!(r.erasure_due(at("2027-04-01T00:00:00Z"), 12));
     let facts_before = r.facts.clone();
     r.erase(at("2027-04-01T00:00:00Z"));
@@ -252,7 +255,7 @@ fn the_side_follows_the_scope() {
 }
 
 fn any_step() -> impl proptest::strategy::Strategy<Value = (Step, Side)> {
-    let steps: Vec<Step> = [Step::Open, Step::Accept, Step::Start, Step::Resume, Step::Cancel]
+    let steps: Vec<Step> = [Step::Open, Step::Accept, Step::Start, Step::Resume, Step::Cancel { reason: None }]
         .into_iter()
         .chain(RejectionReason::ALL.map(|reason| Step::Reject { reason }))
         .chain(HoldReason::ALL.map(|reason| Step::Hold { reason }))
@@ -295,7 +298,7 @@ fn fact(network: &str, sent: &str, steps: &[(Step, i64, bool)]) -> ReferralFacts
     let mut r =
         form().validate(&service(), Sender { network: network.parse().unwrap(), ..sender() }, at(sent)).unwrap();
     for &(step, hours, message) in steps {
-        let side = if step == Step::Cancel { Side::Referrer } else { Side::Receiver };
+        let side = if matches!(step, Step::Cancel { .. }) { Side::Referrer } else { Side::Receiver };
         let text = message.then_some("terugkoppeling");
         r.apply(step, side, 20, at(sent) + Duration::hours(hours), text).unwrap();
     }
@@ -329,7 +332,7 @@ fn fixture() -> Vec<ReferralFacts> {
         fact("wsv-noord", "2026-04-02T09:00:00Z", &[(Step::Accept, 2, false), (complete(GoalReached), 60, true)]),
         fact("wsv-noord", "2026-04-03T09:00:00Z", &[]),
         fact("wsv-zuid", "2026-03-05T09:00:00Z", &[(Step::Accept, 8, false), (complete(ReferredOn), 80, true)]),
-        fact("wsv-zuid", "2026-03-06T09:00:00Z", &[(Step::Cancel, 3, false)]),
+        fact("wsv-zuid", "2026-03-06T09:00:00Z", &[(Step::Cancel { reason: None }, 3, false)]),
         fact("wsv-zuid", "2026-04-07T09:00:00Z", &[(reject(NoCapacity), 12, true)]),
     ]
 }

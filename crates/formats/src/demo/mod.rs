@@ -377,6 +377,15 @@ const NETWORKS: [NetworkSpec; 10] = [
 const FIRST_COUNT: (i32, u32, u32) = (2023, 1, 1);
 const QUARTERS: u32 = 16;
 
+/// Every demo organisation's intake address: the `.example` domain, which
+/// never delivers, and numbers in the region's 077 area.
+fn demo_intake(i: usize, code: &str) -> wijkregie_core::region::OrganizationContact {
+    wijkregie_core::region::OrganizationContact {
+        email: Some(format!("intake@{code}.example")),
+        phone: Some(format!("077 {:03} {:04}", 350 + i, 1000 + 37 * i)),
+    }
+}
+
 /// The demo region. Deterministic: every call returns the same value.
 pub fn region() -> RegionFile {
     let mut rng = Lcg(0x5EED_2025);
@@ -384,7 +393,13 @@ pub fn region() -> RegionFile {
     let practices = practices(&mut rng);
     let organizations = ORGANIZATIONS
         .iter()
-        .map(|&(code, name, domain, _)| Organization { code: slug(code), name: name.to_owned(), domain })
+        .enumerate()
+        .map(|(i, &(code, name, domain, _))| Organization {
+            code: slug(code),
+            name: name.to_owned(),
+            domain,
+            contact: demo_intake(i, code),
+        })
         .collect();
     let networks = NETWORKS.iter().enumerate().map(|(i, spec)| network(i, spec, &practices)).collect();
     RegionFile {

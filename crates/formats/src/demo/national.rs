@@ -329,7 +329,12 @@ pub fn generate(scale: Scale) -> Directory {
         let town = REGIONS[r].0;
         let (kind, domain) = *rng.pick(ORG_KINDS);
         let name = format!("{kind} {} {town}", rng.pick(NAMES));
-        organizations.push(Organization { code: code(&format!("org-{n:05}")), name, domain });
+        organizations.push(Organization {
+            code: code(&format!("org-{n:05}")),
+            name,
+            domain,
+            contact: Default::default(),
+        });
         let first = locations.len();
         for _ in 0..1 + usize::from(rng.chance(50)) {
             let pc4 = (10 + r as u32) * 100 + rng.below(100) as u32;

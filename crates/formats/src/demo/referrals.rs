@@ -4,10 +4,13 @@
 //! Names are invented; no person is real.
 
 use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
 use wijkregie_core::codes::Code;
 use wijkregie_core::directory::{HsdsId, Pathway, Service, ServiceStatus};
+
 use wijkregie_core::referral::{
-    CompletionOutcome, HoldReason, NewReferral, Referral, RejectionReason, Sender, Side, Step, Urgency,
+    CancelReason, CompletionOutcome, Doer, HoldReason, NewReferral, Referral, RejectionReason, Sender, Side, Step,
+    Urgency,
 };
 
 const NAMES: [&str; 12] = [
@@ -31,7 +34,24 @@ pub struct Parties {
     pub network: Code,
     pub wijk: Option<Code>,
     pub practice_user: i64,
-    pub partner_user: i64,
+    /// The demo user of each organisation that has one; the others answer
+    /// through the e-mail link to their intake address.
+    pub partner_users: BTreeMap<Code, i64>,
+}
+
+impl Parties {
+    fn receiver(&self, organization: &Code) -> Doer {
+        self.partner_users.get(organization).map_or(Doer::IntakeLink, |&id| Doer::User(id))
+    }
+
+    fn sender(&self) -> Sender {
+        Sender {
+            practice: self.practice.clone(),
+            network: self.network.clone(),
+            wijk: self.wijk.clone(),
+            user_id: self.practice_user,
+        }
+    }
 }
 
 /// How a demo referral went, by its index: most are done, recent ones open.
@@ -51,7 +71,7 @@ fn course(n: usize, age_days: i64) -> Vec<Step> {
             Step::Resume,
             Step::Complete { outcome: CompletionOutcome::ReferredOn },
         ],
-        _ => vec![Step::Cancel],
+        _ => vec![Step::Cancel { reason: Some(CancelReason::NoLongerNeeded) }],
     };
     match age_days {
         0..=6 => vec![],
@@ -115,20 +135,14 @@ pub fn generate(parties: &Parties, services: &[&Service], now: DateTime<Utc>) ->
             postcode: "5811 AB".into(),
             consent: true,
         };
-        let sender = Sender {
-            practice: parties.practice.clone(),
-            network: parties.network.clone(),
-            wijk: parties.wijk.clone(),
-            user_id: parties.practice_user,
-        };
-        let Ok(mut referral) = form.validate(service, sender, sent_at) else { continue };
+        let Ok(mut referral) = form.validate(service, parties.sender(), sent_at) else { continue };
         let mut at = sent_at;
         for (i, step) in course(n, age_days).into_iter().enumerate() {
             at += Duration::hours(20 + (n as i64 % 4) * 13 + i as i64 * 30);
-            let (side, by) = if step == Step::Cancel {
-                (Side::Referrer, parties.practice_user)
+            let (side, by) = if matches!(step, Step::Cancel { .. }) {
+                (Side::Referrer, Doer::User(parties.practice_user))
             } else {
-                (Side::Receiver, parties.partner_user)
+                (Side::Receiver, parties.receiver(&service.organization))
             };
             let message = matches!(step, Step::Complete { .. } | Step::Reject { .. })
                 .then_some("Dank voor de verwijzing; zie de uitkomst hierboven.");
@@ -137,6 +151,76 @@ pub fn generate(parties: &Parties, services: &[&Service], now: DateTime<Utc>) ->
             }
         }
         let id: HsdsId = format!("00000000-0000-4000-8000-0003{n:08x}").parse().expect("the pattern is a valid UUID");
+        out.push((id, referral));
+    }
+    out
+}
+
+/// One referral in every status to `service`, recent enough to be on the
+/// first screen: so a demo partner account has something to do in each tab
+/// (new, accepted, in progress, waiting) and something done. `series` keeps
+/// the ids apart per service.
+pub fn in_every_status(
+    parties: &Parties,
+    service: &Service,
+    series: u8,
+    now: DateTime<Utc>,
+) -> Vec<(HsdsId, Referral)> {
+    let complete = Step::Complete { outcome: CompletionOutcome::GoalReached };
+    let courses: [(&[Step], i64); 8] = [
+        (&[], 1),
+        (&[Step::Open], 2),
+        (&[Step::Open, Step::Accept], 3),
+        (&[Step::Open, Step::Accept, Step::Start], 6),
+        (&[Step::Open, Step::Accept, Step::Hold { reason: HoldReason::WaitingList }], 8),
+        (&[Step::Open, Step::Accept, Step::Start, complete], 12),
+        (&[Step::Open, Step::Reject { reason: RejectionReason::OutsideArea }], 4),
+        (&[Step::Cancel { reason: Some(CancelReason::ReferredElsewhere) }], 5),
+    ];
+    let Some(hulpvraag) = service.taxonomy_terms.first().cloned() else { return vec![] };
+    let receiver = parties.receiver(&service.organization);
+    let mut out = Vec::new();
+    for (i, (steps, age_days)) in courses.iter().enumerate() {
+        let sent_at = now - Duration::days(*age_days) - Duration::hours(2);
+        let form = NewReferral {
+            location: None,
+            pathway: service.pathways.first().copied(),
+            hulpvraag: Some(hulpvraag.clone()),
+            urgency: Some(Urgency::Routine),
+            question: "Voelt zich sinds het overlijden van haar partner eenzaam en komt weinig buiten. Wil graag \
+                       iemand spreken over wat er in de buurt te doen is."
+                .into(),
+            name: NAMES[(i + 5 * usize::from(series)) % NAMES.len()].into(),
+            phone: format!("06 {:08}", 31_000_000 + usize::from(series) * 1_000 + i * 97),
+            email: String::new(),
+            birth_year: format!("{}", 1944 + i * 4),
+            age_band: None,
+            postcode: "5872 CE".into(),
+            consent: true,
+        };
+        let Ok(mut referral) = form.validate(service, parties.sender(), sent_at) else { continue };
+        let mut at = sent_at;
+        for step in steps.iter().copied() {
+            at += Duration::hours(5);
+            let (side, by) = if matches!(step, Step::Cancel { .. }) {
+                (Side::Referrer, Doer::User(parties.practice_user))
+            } else {
+                (Side::Receiver, receiver)
+            };
+            let message = match step {
+                Step::Complete { .. } => Some(
+                    "Drie gesprekken gehad met de welzijnscoach.\nMevrouw gaat nu wekelijks naar de koffieochtend \
+                     in het buurthuis en doet mee aan de wandelgroep.\nAfgesloten in overleg.",
+                ),
+                Step::Reject { .. } => Some("Mevrouw woont buiten ons werkgebied; het wijkteam daar kan helpen."),
+                _ => None,
+            };
+            if referral.apply(step, side, by, at, message).is_err() {
+                break;
+            }
+        }
+        let id: HsdsId =
+            format!("00000000-0000-4000-8000-00{series:02x}0000{i:04x}").parse().expect("the pattern is a valid UUID");
         out.push((id, referral));
     }
     out

@@ -190,7 +190,26 @@ fn build(directory: &Directory, services: &[&Service], every_organization: bool)
     }
     for o in directory.organizations.iter().filter(|o| every_organization || wanted_orgs.contains(&o.code)) {
         let oid = directory.organization_id(&o.code).to_string();
-        t.push(ORGANIZATIONS.file, row([("id", json!(oid)), ("name", json!(o.name)), ("description", json!(o.name))]));
+        t.push(
+            ORGANIZATIONS.file,
+            row([
+                ("id", json!(oid)),
+                ("name", json!(o.name)),
+                ("description", json!(o.name)),
+                ("email", opt(&o.contact.email)),
+            ]),
+        );
+        if let Some(number) = &o.contact.phone {
+            t.push(
+                PHONES.file,
+                row([
+                    ("id", id(&format!("organization_phone:{}", o.code))),
+                    ("organization_id", json!(oid)),
+                    ("number", json!(number)),
+                    ("description", json!("intake voor verwijzingen")),
+                ]),
+            );
+        }
         t.push(
             ORGANIZATION_IDENTIFIERS.file,
             row([
@@ -567,6 +586,7 @@ fn organization_nested(t: &Tables, tax: &Taxonomies, oid: &Value) -> Option<Row>
         objects(children(t.get(ORGANIZATION_IDENTIFIERS.file), "organization_id", oid)),
     );
     org.insert("attributes".into(), Value::Array(with_terms(children(t.get(ATTRIBUTES.file), "link_id", oid), tax)));
+    org.insert("phones".into(), objects(children(t.get(PHONES.file), "organization_id", oid)));
     Some(org)
 }
 

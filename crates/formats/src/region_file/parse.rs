@@ -19,7 +19,7 @@ use wijkregie_core::date::parse_date;
 use wijkregie_core::error::{FieldError, Invalid};
 use wijkregie_core::region::{
     Address, Area, CoordinatorArrangement, Domain, HoursPerWeek, Membership, Module, Network, NetworkStatus,
-    Organization, PatientCount, Practice, PracticeContact, Region, Wijk,
+    Organization, OrganizationContact, PatientCount, Practice, PracticeContact, Region, Wijk,
 };
 
 use super::{RegionFile, FORMAT};
@@ -39,7 +39,7 @@ const PRACTICE_FIELDS: &[&str] =
     &["code", "agb", "name", "address", "wijk", "phone", "email", "opening_hours", "registered_patients"];
 const ADDRESS_FIELDS: &[&str] = &["street", "house_number", "house_number_suffix", "postcode", "city"];
 const COUNT_FIELDS: &[&str] = &["date", "count"];
-const ORGANIZATION_FIELDS: &[&str] = &["code", "name", "domain"];
+const ORGANIZATION_FIELDS: &[&str] = &["code", "name", "domain", "email", "phone"];
 const NETWORK_FIELDS: &[&str] = &[
     "code",
     "name",
@@ -566,7 +566,21 @@ impl Reader {
         }
         let name = self.required_text(map, path, "name", "de naam is verplicht");
         let domain = self.required_parsed(map, path, "domain", Domain::from_str);
-        Some(Organization { code: code?, name: name?, domain: domain? })
+        // The intake address: optional, so region files from before it still read.
+        let mut text = |key: &str| -> Option<String> {
+            map.get(key)
+                .filter(|v| !v.is_null())
+                .and_then(|value| self.text(value, &field(path, key)).map(str::to_owned))
+        };
+        let (email, phone) = (text("email"), text("phone"));
+        let contact = match OrganizationContact::new(email.as_deref(), phone.as_deref()) {
+            Ok(contact) => Some(contact),
+            Err(e) => {
+                self.report(&field(path, &e.field), e.message);
+                None
+            }
+        };
+        Some(Organization { code: code?, name: name?, domain: domain?, contact: contact? })
     }
 
     fn network(&mut self, value: &Value, path: &str) -> Option<Network> {

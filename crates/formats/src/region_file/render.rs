@@ -121,10 +121,20 @@ struct OrganizationOut<'a> {
     code: &'a str,
     name: &'a str,
     domain: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
 }
 
 fn organization(o: &Organization) -> OrganizationOut<'_> {
-    OrganizationOut { code: o.code.as_str(), name: &o.name, domain: o.domain.code() }
+    OrganizationOut {
+        code: o.code.as_str(),
+        name: &o.name,
+        domain: o.domain.code(),
+        email: o.contact.email.as_deref(),
+        phone: o.contact.phone.as_deref(),
+    }
 }
 
 #[derive(Serialize)]

@@ -114,8 +114,8 @@ fn scenarios() -> Vec<Vec<(Step, Side)>> {
             (Step::Hold { reason: HoldReason::WaitingList }, P),
             (Step::Resume, P),
         ],
-        vec![(Step::Cancel, R)],
-        vec![(Step::Open, P), (Step::Accept, P), (Step::Start, P), (Step::Cancel, R)],
+        vec![(Step::Cancel { reason: None }, R)],
+        vec![(Step::Open, P), (Step::Accept, P), (Step::Start, P), (Step::Cancel { reason: None }, R)],
     ];
     for reason in RejectionReason::ALL {
         all.push(vec![(Step::Open, P), (Step::Reject { reason }, P)]);

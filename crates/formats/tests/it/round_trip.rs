@@ -7,7 +7,7 @@ use proptest::sample::subsequence;
 use wijkregie_core::codes::{AgbCode, CbsCode, Code, Postcode};
 use wijkregie_core::region::{
     Address, Area, CoordinatorArrangement, Domain, HoursPerWeek, Membership, Module, Network, NetworkStatus,
-    Organization, PatientCount, Practice, PracticeContact, Region, Wijk,
+    Organization, OrganizationContact, PatientCount, Practice, PracticeContact, Region, Wijk,
 };
 use wijkregie_formats::region_file::{parse, render, RegionFile};
 
@@ -177,6 +177,16 @@ fn region_file() -> impl Strategy<Value = RegionFile> {
                     orgs.into_iter()
                         .enumerate()
                         .map(|(i, (code, name, domain))| Organization {
+                            // Every other organisation has an intake address, so
+                            // both kinds go through the round trip.
+                            contact: if i % 2 == 0 {
+                                OrganizationContact {
+                                    email: Some(format!("intake{i}@{code}.example")),
+                                    phone: Some(format!("077 {i:03} 4567")),
+                                }
+                            } else {
+                                OrganizationContact::default()
+                            },
                             code: format!("o{i}-{code}").parse().unwrap(),
                             name,
                             domain,

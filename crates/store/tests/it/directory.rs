@@ -101,8 +101,12 @@ fn service() -> Service {
 
 async fn setup(db: &testing::TestDb) {
     let mut tx = db.store.begin().await.unwrap();
-    let org =
-        Organization { code: "welzijn-noord".parse().unwrap(), name: "Welzijn Noord".into(), domain: Domain::Welzijn };
+    let org = Organization {
+        code: "welzijn-noord".parse().unwrap(),
+        name: "Welzijn Noord".into(),
+        domain: Domain::Welzijn,
+        contact: Default::default(),
+    };
     region::save_organization(tx.conn(), &org).await.unwrap();
     for t in [term("eenzaamheid", &["eenzaam", "alleen"]), term("bewegen", &[])] {
         directory::save_taxonomy_term(tx.conn(), &t).await.unwrap();

@@ -46,7 +46,12 @@ fn code(text: &str) -> Code {
 async fn foreign_terms_mappings_and_organisation_ids_round_trip() {
     for db in testing::both().await {
         let mut tx = db.store.begin().await.unwrap();
-        let org = Organization { code: code("steunpunt"), name: "Steunpunt".into(), domain: Domain::Welzijn };
+        let org = Organization {
+            code: code("steunpunt"),
+            name: "Steunpunt".into(),
+            domain: Domain::Welzijn,
+            contact: Default::default(),
+        };
         region::save_organization(tx.conn(), &org).await.unwrap();
         let hulpvraag = TaxonomyTerm {
             code: code("mantelzorg"),

@@ -111,7 +111,8 @@ async fn steps_move_the_news_and_erasure_keeps_the_facts() {
         db::insert(&mut conn, &key, &id, &r).await.unwrap();
         db::mark_read(&mut conn, &id, Side::Receiver).await.unwrap();
         r.apply(Step::Open, Side::Receiver, 9, at("2026-03-03T10:00:00Z"), None).unwrap();
-        r.apply(Step::Cancel, Side::Referrer, 7, at("2026-03-04T10:00:00Z"), Some("Toch niet nodig")).unwrap();
+        r.apply(Step::Cancel { reason: None }, Side::Referrer, 7, at("2026-03-04T10:00:00Z"), Some("Toch niet nodig"))
+            .unwrap();
         assert!(db::update(&mut conn, &key, &id, &r, Side::Referrer, at("2026-03-04T10:00:00Z")).await.unwrap());
         let stored = db::get(&mut conn, &key, &id).await.unwrap().unwrap();
         assert_eq!(stored.referral.facts.status, ReferralStatus::Cancelled, "{:?}", db.engine);

@@ -60,6 +60,11 @@ async fn region_aggregates_round_trip_on_both_engines() {
             code: "welzijn-noord".parse().unwrap(),
             name: "Welzijn Noord".into(),
             domain: Domain::Welzijn,
+            // The intake address is stored and read back with the rest.
+            contact: wijkregie_core::region::OrganizationContact {
+                email: Some("intake@welzijn-noord.example".into()),
+                phone: Some("035 123 45 67".into()),
+            },
         };
         region::save_organization(tx.conn(), &org).await.unwrap();
         let network = Network {

@@ -79,6 +79,14 @@ pub struct OrganizationDoc {
     name: String,
     /// `zorg`, `welzijn`, `sociaal_domein` or `informele_zorg`.
     domain: String,
+    /// Intake e-mail for referrals: gets a single-use link when the
+    /// organisation has no account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "intake@welzijn-noord.example")]
+    email: Option<String>,
+    /// Intake phone for referrals, free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
 }
 
 /// Option A (`name`) or option B (`hours_per_week`, `start_date`).

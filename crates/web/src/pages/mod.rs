@@ -23,6 +23,7 @@ mod profile;
 mod public_map;
 mod referral;
 pub mod referral_figures;
+mod referral_link;
 mod taxonomy;
 mod theme_rules;
 mod users;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<App> {
         .merge(public_map::routes())
         .merge(taxonomy::routes())
         .merge(referral::routes())
+        .merge(referral_link::routes())
         .merge(referral_figures::routes())
         .merge(outbox::routes())
         .merge(wijk::routes())

@@ -2,14 +2,15 @@
 //! networks it is a partner in, and the forms to add or change one.
 
 use axum::extract::Path;
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use wijkregie_core::access::{authorize, Action, Object, Principal, Refusal};
 use wijkregie_core::codes::Code;
 use wijkregie_core::date::display_date;
-use wijkregie_core::region::{Domain, Organization};
+use wijkregie_core::region::{Domain, Organization, OrganizationContact, Reach};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -25,7 +26,9 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/organisaties", get(list))
         .route("/organisaties/nieuw", get(new_form).post(create))
+        .route("/organisaties/zonder-account", get(without_account))
         .route("/organisaties/{code}", get(show))
+        .route("/organisaties/{code}/uitnodigen", post(invite))
         .route("/organisaties/{code}/bewerken", get(edit_form).post(update))
 }
 
@@ -40,6 +43,7 @@ struct OrganizationRow {
     name: String,
     domain: &'static str,
     networks: Vec<(String, String)>,
+    reach: Reach,
 }
 
 #[derive(askama::Template)]
@@ -48,10 +52,17 @@ struct ListPage {
     layout: Layout,
     organizations: Vec<OrganizationRow>,
     may_create: bool,
+    /// The regio-beheerder sees and invites organisations without an account.
+    may_invite: bool,
+}
+
+fn may_invite(p: &Principal) -> bool {
+    authorize(p, Action::Create, Object::Users).is_ok()
 }
 
 async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
+    let reaches = wijkregie_app::referral_reach::reaches(&ctx, &visible.organizations).await?;
     let today = wijkregie_core::clock::nl_today();
     let organizations = visible
         .organizations
@@ -66,12 +77,14 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
                 .filter(|n| n.partners.iter().any(|m| m.member == o.code && m.active_on(today)))
                 .map(|n| (n.code.to_string(), n.name.clone()))
                 .collect(),
+            reach: reaches.get(&o.code).copied().unwrap_or(Reach::Unreachable),
         })
         .collect();
     render(ListPage {
         layout: Layout::new("Organisaties", &visit, "/organisaties"),
         organizations,
         may_create: may_create(&ctx.principal),
+        may_invite: may_invite(&ctx.principal),
     })
 }
 
@@ -91,6 +104,8 @@ struct ShowPage {
     domain: &'static str,
     networks: Vec<PartnershipRow>,
     may_edit: bool,
+    contact: OrganizationContact,
+    reach: Reach,
 }
 
 fn parse_code(code: &str) -> Result<Code, Error> {
@@ -100,6 +115,10 @@ fn parse_code(code: &str) -> Result<Code, Error> {
 async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Response, HttpError> {
     let detail = region::organization(&ctx, &parse_code(&code)?).await?;
     let o = &detail.organization;
+    let reach = wijkregie_app::referral_reach::reaches(&ctx, std::slice::from_ref(o))
+        .await?
+        .remove(&o.code)
+        .unwrap_or(Reach::Unreachable);
     let networks = detail
         .networks
         .iter()
@@ -119,6 +138,8 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
         domain: o.domain.label(),
         networks,
         may_edit: detail.may_edit,
+        contact: o.contact.clone(),
+        reach,
     })
 }
 
@@ -131,19 +152,43 @@ struct OrganizationForm {
     name: String,
     #[serde(default)]
     domain: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// What the form names an organisation, besides its code.
+struct Parts {
+    name: String,
+    domain: Domain,
+    contact: OrganizationContact,
+}
+
+impl Parts {
+    fn organization(self, code: Code) -> Organization {
+        Organization { code, name: self.name, domain: self.domain, contact: self.contact }
+    }
 }
 
 impl OrganizationForm {
     fn from_organization(o: &Organization) -> Self {
-        Self { code: o.code.to_string(), name: o.name.clone(), domain: o.domain.code().into() }
+        Self {
+            code: o.code.to_string(),
+            name: o.name.clone(),
+            domain: o.domain.code().into(),
+            email: o.contact.email.clone().unwrap_or_default(),
+            phone: o.contact.phone.clone().unwrap_or_default(),
+        }
     }
 
-    fn parts(&self) -> Result<(String, Domain), Vec<FieldError>> {
+    fn parts(&self) -> Result<Parts, Vec<FieldError>> {
         let mut problems = Vec::new();
         let name = required("name", &self.name, "de naam is verplicht", &mut problems);
         let domain = self.domain.parse::<Domain>().map_err(|e| problems.push(e.at("domain"))).ok();
-        match domain {
-            Some(domain) if problems.is_empty() => Ok((name, domain)),
+        let contact = OrganizationContact::new(Some(&self.email), Some(&self.phone)).map_err(|e| problems.push(e)).ok();
+        match (domain, contact) {
+            (Some(domain), Some(contact)) if problems.is_empty() => Ok(Parts { name, domain, contact }),
             _ => Err(problems),
         }
     }
@@ -207,10 +252,10 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> R
     let mut errors = Vec::new();
     let code = parsed::<Code>("code", &form.code, "vul een code in, zoals welzijn-noord", &mut errors);
     let parts = form.parts().map_err(|e| errors.extend(e)).ok();
-    let (Some(code), Some((name, domain))) = (code, parts) else {
+    let (Some(code), Some(parts)) = (code, parts) else {
         return form_page(&visit, true, form, errors);
     };
-    match region::create_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
+    match region::create_organization(&ctx, parts.organization(code.clone())).await {
         Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
         Err(Error::Conflict(taken)) => form_page(&visit, true, form, vec![FieldError::new("code", taken)]),
         Err(Error::Invalid(errors)) => form_page(&visit, true, form, errors),
@@ -238,13 +283,69 @@ async fn update(
     }
     let code = detail.organization.code.clone();
     form.code = code.to_string();
-    let (name, domain) = match form.parts() {
+    let parts = match form.parts() {
         Ok(parts) => parts,
         Err(errors) => return form_page(&visit, false, form, errors),
     };
-    match region::save_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
+    match region::save_organization(&ctx, parts.organization(code.clone())).await {
         Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
         Err(Error::Invalid(errors)) => form_page(&visit, false, form, errors),
         Err(e) => Err(e.into()),
     }
+}
+
+struct UnreachedRow {
+    code: String,
+    name: String,
+    reach: Reach,
+    email: String,
+    phone: String,
+    referrals: usize,
+    open: usize,
+}
+
+#[derive(askama::Template)]
+#[template(path = "organization_unreached.html")]
+struct UnreachedPage {
+    layout: Layout,
+    rows: Vec<UnreachedRow>,
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    #[serde(default)]
+    uitgenodigd: String,
+}
+
+/// Organisations that receive referrals but have nobody on wijkregie: the
+/// regio-beheerder invites them here.
+async fn without_account(ctx: Ctx, visit: Visit, Query(q): Query<NoticeQuery>) -> Result<Response, HttpError> {
+    let rows = wijkregie_app::referral_reach::without_account(&ctx)
+        .await?
+        .into_iter()
+        .map(|u| UnreachedRow {
+            code: u.organization.code.to_string(),
+            name: u.organization.name,
+            reach: u.reach,
+            email: u.organization.contact.email.unwrap_or_default(),
+            phone: u.organization.contact.phone.unwrap_or_default(),
+            referrals: u.referrals,
+            open: u.open,
+        })
+        .collect();
+    let flash = (!q.uitgenodigd.is_empty()).then(|| {
+        format!("Er is een account gemaakt en een uitnodiging verstuurd naar het intake-adres van {}.", q.uitgenodigd)
+    });
+    render(UnreachedPage {
+        layout: Layout::new("Organisaties zonder account", &visit, "/organisaties").with_flash(flash),
+        rows,
+    })
+}
+
+async fn invite(ctx: Ctx, Path(code): Path<String>) -> Result<Response, HttpError> {
+    let code = parse_code(&code)?;
+    wijkregie_app::referral_reach::invite(&ctx, &code).await?;
+    let name = region::organization(&ctx, &code).await?.organization.name;
+    Ok(Redirect::to(&format!("/organisaties/zonder-account?uitgenodigd={}", crate::pages::urlencode(&name)))
+        .into_response())
 }

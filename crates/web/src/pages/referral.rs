@@ -12,9 +12,10 @@ use wijkregie_core::codes::Code;
 use wijkregie_core::date::display_date;
 use wijkregie_core::directory::{HsdsId, Pathway};
 use wijkregie_core::referral::{
-    allowed_side, AgeBand, CompletionOutcome, HoldReason, NewReferral, ReferralStatus, RejectionReason, Side, Step,
-    Urgency,
+    allowed_side, AgeBand, CancelReason, CompletionOutcome, HoldReason, NewReferral, ReferralStatus, RejectionReason,
+    Side, Step, Urgency,
 };
+use wijkregie_core::region::Reach;
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -22,7 +23,7 @@ use crate::ctx::Ctx;
 use crate::error::HttpError;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
-use wijkregie_app::referral::{self as service, is_party};
+use wijkregie_app::referral::{self as service, is_party, Detail};
 use wijkregie_app::App;
 use wijkregie_app::Error;
 
@@ -129,6 +130,10 @@ struct FormPage {
     urgencies: Vec<(&'static str, &'static str)>,
     age_bands: Vec<(&'static str, String)>,
     errors: Errors,
+    /// How the organisation will hear of it, said before sending.
+    reach: Reach,
+    intake_phone: Option<String>,
+    reaction_days: u32,
 }
 
 async fn form_page(
@@ -183,6 +188,9 @@ async fn form_page(
         age_bands,
         form,
         errors,
+        reach: cx.reach,
+        intake_phone: cx.organization.contact.phone.clone(),
+        reaction_days: ctx.app.config.reaction_working_days,
     };
     Ok((status, render(page)?).into_response())
 }
@@ -219,7 +227,7 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<ReferralForm>) -> Resul
     };
     let network: Option<Code> = form.netwerk.parse().ok();
     match service::send(&ctx, &service_id, network.as_ref(), new).await {
-        Ok(id) => Ok(Redirect::to(&format!("/verwijzingen/{id}")).into_response()),
+        Ok(id) => Ok(Redirect::to(&format!("/verwijzingen/{id}?melding=verstuurd")).into_response()),
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, form, errors).await,
         Err(e) => Err(e.into()),
     }
@@ -309,49 +317,86 @@ async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     })
 }
 
-/// A step this side may take now, as a button (with a choice of reason or
-/// outcome where the step needs one).
-struct Action {
+/// A step this side may take now, as a form: with a choice of reason or
+/// outcome where the step needs one (never preselected), a note, and a
+/// confirmation where the step cannot be undone by the other side.
+pub(crate) struct Action {
     step: &'static str,
     label: &'static str,
     choices: Vec<(&'static str, &'static str)>,
     choice_label: &'static str,
+    /// `""` (primary), `"secondary"` or `"danger"`.
+    style: &'static str,
+    note_label: &'static str,
+    /// A report of several lines (the outcome) rather than a short note.
+    multiline: bool,
+    /// Asks "are you sure" with a checkbox before it is taken.
+    confirm: Option<&'static str>,
 }
 
-fn actions(status: ReferralStatus, side: Side) -> Vec<Action> {
-    let plain = |step, label| Action { step, label, choices: vec![], choice_label: "" };
+pub(crate) fn actions(status: ReferralStatus, side: Side) -> Vec<Action> {
+    let plain = |step, label, style| Action {
+        step,
+        label,
+        choices: vec![],
+        choice_label: "",
+        style,
+        note_label: "Toelichting",
+        multiline: false,
+        confirm: None,
+    };
+    let pick = |first: &'static str| vec![("", first)];
     let candidates = [
-        (Step::Accept, plain("accept", "Accepteren")),
+        (Step::Accept, plain("accept", "Accepteren", "")),
         (
             Step::Reject { reason: RejectionReason::Other },
             Action {
-                step: "reject",
-                label: "Afwijzen",
-                choices: RejectionReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+                choices: pick("kies een reden")
+                    .into_iter()
+                    .chain(RejectionReason::ALL.iter().map(|r| (r.code(), r.label())))
+                    .collect(),
                 choice_label: "Reden",
+                ..plain("reject", "Afwijzen", "danger")
             },
         ),
-        (Step::Start, plain("start", "Gestart: eerste contact gehad")),
+        (Step::Start, plain("start", "Gestart: eerste contact gehad", "")),
         (
             Step::Hold { reason: HoldReason::Other },
             Action {
-                step: "hold",
-                label: "In de wacht zetten",
-                choices: HoldReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+                choices: pick("kies een reden")
+                    .into_iter()
+                    .chain(HoldReason::ALL.iter().map(|r| (r.code(), r.label())))
+                    .collect(),
                 choice_label: "Reden",
+                ..plain("hold", "In de wacht zetten", "secondary")
             },
         ),
-        (Step::Resume, plain("resume", "Weer oppakken")),
+        (Step::Resume, plain("resume", "Weer oppakken", "")),
         (
             Step::Complete { outcome: CompletionOutcome::Other },
             Action {
-                step: "complete",
-                label: "Afronden",
-                choices: CompletionOutcome::ALL.iter().map(|o| (o.code(), o.label())).collect(),
+                choices: pick("kies een uitkomst")
+                    .into_iter()
+                    .chain(CompletionOutcome::ALL.iter().map(|o| (o.code(), o.label())))
+                    .collect(),
                 choice_label: "Uitkomst",
+                note_label: "Verslag voor de huisarts",
+                multiline: true,
+                ..plain("complete", "Afronden", "")
             },
         ),
-        (Step::Cancel, plain("cancel", "Verwijzing intrekken")),
+        (
+            Step::Cancel { reason: None },
+            Action {
+                choices: pick("kies een reden")
+                    .into_iter()
+                    .chain(CancelReason::ALL.iter().map(|r| (r.code(), r.label())))
+                    .collect(),
+                choice_label: "Reden",
+                confirm: Some("Ja, trek deze verwijzing in. De netwerkpartner krijgt daarvan bericht."),
+                ..plain("cancel", "Verwijzing intrekken", "danger")
+            },
+        ),
     ];
     candidates
         .into_iter()
@@ -366,21 +411,27 @@ fn actions(status: ReferralStatus, side: Side) -> Vec<Action> {
         .collect()
 }
 
-struct HistoryRow {
+pub(crate) struct HistoryRow {
     when: String,
     what: String,
-    by: &'static str,
+    by: String,
 }
 
-struct MessageRow {
+pub(crate) struct MessageRow {
     when: String,
-    by: &'static str,
+    by: String,
     text: String,
+}
+
+/// How the referrer sees the partner being reached while it waits.
+pub(crate) struct ReachNote {
+    reach: Reach,
+    phone: Option<String>,
 }
 
 #[derive(askama::Template)]
 #[template(path = "referral_show.html")]
-struct ShowPage {
+pub(crate) struct ShowPage {
     layout: Layout,
     id: String,
     referrer: bool,
@@ -402,24 +453,53 @@ struct ShowPage {
     history: Vec<HistoryRow>,
     messages: Vec<MessageRow>,
     actions: Vec<Action>,
+    /// Where the step forms post.
+    step_action: String,
+    /// Opened through the e-mail link: no messages form, no access overview.
+    via_link: bool,
+    reach: Option<ReachNote>,
+    cancel_reason: Option<&'static str>,
+    outcome: Option<&'static str>,
 }
 
-fn side_label(side: Side) -> &'static str {
-    match side {
-        Side::Referrer => "praktijk",
-        Side::Receiver => "netwerkpartner",
+/// Signs a step or message: the person and the practice or organisation.
+fn signature(d: &Detail, side: Side, by: i64, via_link: bool) -> String {
+    let unit = match side {
+        Side::Referrer => &d.practice,
+        Side::Receiver => &d.organization,
+    };
+    if via_link {
+        return format!("{unit} (via de e-maillink)");
+    }
+    match d.names.get(&by) {
+        Some(name) => format!("{name}, {unit}"),
+        None => unit.clone(),
     }
 }
 
-async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {
-    let id = parse_id(&id)?;
-    let d = service::open(&ctx, &id).await?;
+/// The referral page of `d` for its party, in `layout`; `step_action` is
+/// where its step forms post.
+pub(crate) fn show_page(d: &Detail, layout: Layout, step_action: String, via_link: bool) -> ShowPage {
     let f = &d.referral.facts;
     let personal = d.referral.personal.as_ref();
-    render(ShowPage {
-        layout: Layout::new("Verwijzing", &visit, "/verwijzingen"),
+    let mut history = vec![HistoryRow {
+        when: time(f.sent_at),
+        what: "verstuurd".to_owned(),
+        by: signature(d, Side::Referrer, f.sent_by, false),
+    }];
+    history.extend(f.history.iter().map(|h| HistoryRow {
+        when: time(h.at),
+        what: match h.step {
+            Step::Cancel { reason: Some(r) } => format!("{}: {}", h.step.business_status().label, r.label()),
+            _ => h.step.business_status().label.to_owned(),
+        },
+        by: signature(d, h.side, h.by, h.via_link),
+    }));
+    let referrer = d.side == Side::Referrer;
+    ShowPage {
+        layout,
         id: d.id.to_string(),
-        referrer: d.side == Side::Referrer,
+        referrer,
         status: f.status.label().to_owned(),
         service: d.service.clone(),
         organization: d.organization.clone(),
@@ -447,38 +527,86 @@ async fn show(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response
         }),
         question: personal.map(|p| p.question.clone()).unwrap_or_default(),
         erased: f.erased_at.map(|t| display_date(wijkregie_core::clock::nl_date(t))),
-        history: f
-            .history
-            .iter()
-            .map(|h| HistoryRow {
-                when: time(h.at),
-                what: h.step.business_status().label.to_owned(),
-                by: side_label(h.side),
-            })
-            .collect(),
+        history,
         messages: personal
             .map(|p| {
                 p.messages
                     .iter()
-                    .map(|m| MessageRow { when: time(m.at), by: side_label(m.side), text: m.text.clone() })
+                    .map(|m| MessageRow {
+                        when: time(m.at),
+                        by: signature(d, m.side, m.by, m.via_link),
+                        text: m.text.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default(),
         actions: actions(f.status, d.side),
+        step_action,
+        via_link,
+        reach: (referrer && f.status.is_open())
+            .then_some(d.reach)
+            .flatten()
+            .map(|reach| ReachNote { reach, phone: d.intake_phone.clone() }),
+        cancel_reason: f.cancel_reason().map(CancelReason::label),
+        outcome: f.outcome().map(CompletionOutcome::label),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ShowQuery {
+    #[serde(default)]
+    melding: String,
+}
+
+/// The confirmation after sending or a step, by the code in `?melding=`.
+fn notice(code: &str, d: &Detail) -> Option<String> {
+    let org = &d.organization;
+    Some(match code {
+        "verstuurd" => match d.reach {
+            Some(Reach::OnWijkregie) => format!("De verwijzing is verstuurd. {org} ziet de verwijzing in wijkregie."),
+            Some(Reach::ByEmail) => format!(
+                "De verwijzing is verstuurd. {org} heeft geen account en krijgt een e-mail met een eenmalige link \
+                 naar het intake-adres."
+            ),
+            _ => format!("De verwijzing is opgeslagen, maar {org} krijgt er geen bericht van: neem zelf contact op."),
+        },
+        "bericht" => "Uw bericht is verstuurd.".to_owned(),
+        "stap" => format!("Gelukt: de verwijzing is nu {}.", d.referral.facts.status.label()),
+        _ => return None,
     })
 }
 
+async fn show(
+    ctx: Ctx,
+    visit: Visit,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, HttpError> {
+    let id = parse_id(&id)?;
+    let d = service::open(&ctx, &id).await?;
+    let layout = Layout::new("Verwijzing", &visit, "/verwijzingen").with_flash(notice(&q.melding, &d));
+    render(show_page(&d, layout, format!("/verwijzingen/{id}/stap"), false))
+}
+
 #[derive(Deserialize)]
-struct StepForm {
+pub(crate) struct StepForm {
     #[serde(default)]
     stap: String,
     #[serde(default)]
     keuze: String,
     #[serde(default)]
     bericht: String,
+    #[serde(default)]
+    bevestigd: String,
 }
 
-fn parse_step(form: &StepForm) -> Result<Step, HttpError> {
+impl StepForm {
+    pub(crate) fn message(&self) -> &str {
+        &self.bericht
+    }
+}
+
+pub(crate) fn parse_step(form: &StepForm) -> Result<Step, HttpError> {
     let choice = |what: &str| Error::Invalid(vec![FieldError::new("keuze", format!("kies een {what}"))]);
     Ok(match form.stap.as_str() {
         "accept" => Step::Accept,
@@ -487,7 +615,17 @@ fn parse_step(form: &StepForm) -> Result<Step, HttpError> {
         "hold" => Step::Hold { reason: form.keuze.parse().map_err(|_| choice("reden"))? },
         "resume" => Step::Resume,
         "complete" => Step::Complete { outcome: form.keuze.parse().map_err(|_| choice("uitkomst"))? },
-        "cancel" => Step::Cancel,
+        "cancel" => {
+            let reason = form.keuze.parse().map_err(|_| choice("reden om in te trekken"))?;
+            if form.bevestigd.is_empty() {
+                return Err(Error::Invalid(vec![FieldError::new(
+                    "bevestigd",
+                    "bevestig dat u de verwijzing wilt intrekken",
+                )])
+                .into());
+            }
+            Step::Cancel { reason: Some(reason) }
+        }
         other => return Err(Error::BadRequest(format!("'{other}' is geen stap van een verwijzing")).into()),
     })
 }
@@ -496,7 +634,7 @@ async fn step(ctx: Ctx, Path(id): Path<String>, Form(form): Form<StepForm>) -> R
     let id = parse_id(&id)?;
     let step = parse_step(&form)?;
     service::take_step(&ctx, &id, step, Some(&form.bericht)).await?;
-    Ok(Redirect::to(&format!("/verwijzingen/{id}")).into_response())
+    Ok(Redirect::to(&format!("/verwijzingen/{id}?melding=stap")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -508,16 +646,15 @@ struct MessageForm {
 async fn message(ctx: Ctx, Path(id): Path<String>, Form(form): Form<MessageForm>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     service::add_message(&ctx, &id, &form.bericht).await?;
-    Ok(Redirect::to(&format!("/verwijzingen/{id}#berichten")).into_response())
+    Ok(Redirect::to(&format!("/verwijzingen/{id}?melding=bericht#berichten")).into_response())
 }
 
 struct AccessRow {
     when: String,
     who: String,
-    role: String,
+    organization: String,
     what: String,
-    rule: String,
-    outcome: &'static str,
+    refused: bool,
 }
 
 #[derive(askama::Template)]
@@ -537,14 +674,10 @@ async fn access(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Respon
             let ev = a.entry.event;
             AccessRow {
                 when: time(ev.time),
-                who: a.user,
-                role: ev.user_role.unwrap_or_default(),
-                what: ev.event,
-                rule: ev.access_rule.unwrap_or_default(),
-                outcome: match ev.outcome {
-                    wijkregie_core::audit::Outcome::Success => "toegestaan",
-                    _ => "geweigerd",
-                },
+                who: a.who,
+                organization: a.organization.unwrap_or_default(),
+                what: a.action,
+                refused: ev.outcome != wijkregie_core::audit::Outcome::Success,
             }
         })
         .collect();

@@ -95,7 +95,9 @@ fn parse_scope(role: Role, text: &str, region: &Visible) -> Result<Scope, FieldE
     let text = text.trim();
     let problem = |message: String| FieldError::new("scope", message);
     match role {
-        Role::Operator => Err(problem("deze rol is er alleen voor de opdrachtregel op de server".into())),
+        Role::Operator | Role::IntakeLink => {
+            Err(problem("deze rol is er alleen voor de opdrachtregel op de server".into()))
+        }
         Role::Region if text.is_empty() => Ok(Scope::Region),
         Role::Region => Err(problem("laat de reikwijdte leeg: een regio-beheerder werkt voor de hele regio".into())),
         Role::Networks => {

@@ -22,4 +22,5 @@ mod pages_region;
 mod population_import;
 mod practice_import;
 mod profile;
+mod referral_reach;
 mod referrals;

@@ -55,8 +55,8 @@ pub(crate) async fn refer(app: &TestApp, practice: &Client) -> String {
     let service = partner_service(app);
     let (status, location, body) = post(app, practice, "/verwijzingen/nieuw", &form(&service)).await;
     assert_eq!(status, 303, "{body}");
-    assert!(location.starts_with("/verwijzingen/"), "{location}");
-    location
+    assert!(location.ends_with("?melding=verstuurd"), "the page confirms the sending: {location}");
+    location.trim_end_matches("?melding=verstuurd").to_owned()
 }
 
 /// A user of another practice and of another organisation, to prove they see nothing.
@@ -122,7 +122,8 @@ async fn refer_accept_complete_and_the_practice_hears_back() {
         let (status, _, body) = post(&app, &partner, &format!("{path}/stap"), &[("stap", "accept".into())]).await;
         assert_eq!(status, 409, "{engine:?}");
         assert!(body.contains("lang=\"nl\"") && body.contains("afgeronde"), "{engine:?}: {body}");
-        let (status, _, _) = post(&app, &practice, &format!("{path}/stap"), &[("stap", "cancel".into())]).await;
+        let cancel = [("stap", "cancel".into()), ("keuze", "mistake".into()), ("bevestigd", "1".into())];
+        let (status, _, _) = post(&app, &practice, &format!("{path}/stap"), &cancel).await;
         assert_eq!(status, 409, "{engine:?}");
     }
 }
@@ -158,14 +159,31 @@ async fn only_the_two_parties_ever_see_the_patient() {
         assert_eq!(status, 409, "{engine:?}");
         assert!(body.contains("netwerkpartner"), "{engine:?}: says who may: {body}");
         let partner = app.login(Role::Organization).await;
-        let (status, _, _) = post(&app, &partner, &format!("{path}/stap"), &[("stap", "cancel".into())]).await;
+        let cancel = [("stap", "cancel".into()), ("keuze", "mistake".into()), ("bevestigd", "1".into())];
+        let (status, _, _) = post(&app, &partner, &format!("{path}/stap"), &cancel).await;
         assert_eq!(status, 409, "{engine:?}");
         let (status, _, _) = post(&app, &partner, &format!("{path}/stap"), &[("stap", "reject".into())]).await;
         assert_eq!(status, 422, "{engine:?}: a rejection needs a reason");
         let (status, _, _) = post(&app, &partner, &format!("{path}/stap"), &[("stap", "verdwijn".into())]).await;
         assert_eq!(status, 400, "{engine:?}");
         let (status, _, _) = post(&app, &practice, &format!("{path}/stap"), &[("stap", "cancel".into())]).await;
+        assert_eq!(status, 422, "{engine:?}: withdrawing needs a reason");
+        let unconfirmed = [("stap", "cancel".into()), ("keuze", "mistake".into())];
+        let (status, _, body) = post(&app, &practice, &format!("{path}/stap"), &unconfirmed).await;
+        assert_eq!(status, 422, "{engine:?}: and a confirmation");
+        assert!(body.contains("bevestig"), "{engine:?}");
+        let (status, _, _) = post(&app, &practice, &format!("{path}/stap"), &cancel).await;
         assert_eq!(status, 303, "{engine:?}: the practice withdraws its own");
+        let (_, page) = app.get(&practice, &path).await;
+        assert!(page.contains("Ingetrokken omdat") && page.contains("per vergissing verstuurd"), "{engine:?}");
+        let id: wijkregie_core::directory::HsdsId = path.trim_start_matches("/verwijzingen/").parse().unwrap();
+        let mut conn = app.app.store.conn().await.unwrap();
+        let stored = wijkregie_store::referral::get(&mut conn, &app.app.field_key, &id).await.unwrap().unwrap();
+        assert_eq!(
+            stored.referral.facts.cancel_reason(),
+            Some(wijkregie_core::referral::CancelReason::Mistake),
+            "{engine:?}: the reason is stored with the step"
+        );
 
         // The coordinator sees counts, small ones as "< 5", never the patient.
         let wm = app.login(Role::Networks).await;
@@ -214,7 +232,14 @@ async fn every_access_is_logged_with_its_rule_and_the_practice_can_show_it() {
 
         let (status, overview) = app.get(&practice, &format!("{path}/inzage")).await;
         assert_eq!(status, 200, "{engine:?}");
-        assert!(overview.contains("geweigerd") && overview.contains("ontvangende netwerkpartner"), "{engine:?}");
+        // Plain Dutch for the patient: what happened, by whom, for which
+        // organisation; no event codes, no role codes.
+        assert!(overview.contains("geweigerd") && overview.contains("opende de verwijzing"), "{engine:?}");
+        assert!(
+            overview.contains("zag de lijst met verwijzingen") && overview.contains("Femke Rozendaal"),
+            "{engine:?}"
+        );
+        assert!(!overview.contains("referral.read") && !overview.contains("netwerkpartner<"), "{engine:?}");
     }
 }
 
@@ -257,7 +282,8 @@ async fn personal_data_is_erased_after_the_retention_period_and_the_facts_stay()
     let app = TestApp::start(Engine::Sqlite).await;
     let practice = app.login(Role::Practice).await;
     let path = refer(&app, &practice).await;
-    post(&app, &practice, &format!("{path}/stap"), &[("stap", "cancel".into())]).await;
+    let cancel = [("stap", "cancel".into()), ("keuze", "no-longer-needed".into()), ("bevestigd", "1".into())];
+    post(&app, &practice, &format!("{path}/stap"), &cancel).await;
     let mut config = (*app.app.config).clone();
     config.retention_months = 12;
     let mut state = app.app.clone();

@@ -48,6 +48,7 @@ struct OrgRecord {
     /// Identifiers of other registers: id, scheme, type, identifier.
     others: Vec<(HsdsId, Option<String>, Option<String>, String)>,
     domain: Option<Domain>,
+    contact: wijkregie_core::region::OrganizationContact,
     at: String,
 }
 

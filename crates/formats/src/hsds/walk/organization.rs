@@ -11,8 +11,17 @@ use crate::hsds::schema::{ORGANIZATIONS, ORGANIZATION_IDENTIFIERS};
 use crate::hsds::{IDENTIFIER_SCHEME, IDENTIFIER_TYPE, TAXONOMY_DOMEIN};
 
 /// What wijkregie reads of an organisation; `Walker::object` warns about the rest.
-const ORGANIZATION_USED: &[&str] =
-    &["id", "name", "description", "organization_identifiers", "attributes", "locations", "last_modified"];
+const ORGANIZATION_USED: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "email",
+    "phones",
+    "organization_identifiers",
+    "attributes",
+    "locations",
+    "last_modified",
+];
 /// What wijkregie reads of an organization_identifier.
 const IDENTIFIER_USED: &[&str] = &["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"];
 
@@ -30,6 +39,29 @@ impl Walker<'_> {
         if let (Some(description), Some(name)) = (self.text(node, "description"), &name) {
             if description.trim() != name.trim() {
                 self.warnings.add(&node.at_of("description"), "HSDS-veld dat wijkregie niet bewaart: niet overgenomen");
+            }
+        }
+        // The organisation's own e-mail and first phone are its intake
+        // address for referrals (wijkregie keeps one of each).
+        let email = self.text(node, "email").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let email = email.filter(|e| {
+            let ok = wijkregie_core::region::OrganizationContact::new(Some(e), None).is_ok();
+            if !ok {
+                // Real exports hold typos; the rest of the organisation is still good.
+                self.warnings.add(&node.at_of("email"), "geen geldig e-mailadres: niet overgenomen");
+            }
+            ok
+        });
+        let mut phone = None;
+        for (i, item) in self.list(node, "phones").iter().enumerate() {
+            let p = self.phone(item);
+            if i == 0 {
+                phone = p.map(|p| p.number);
+            } else {
+                self.warnings.add(
+                    &item.at.to_string(),
+                    "wijkregie bewaart één telefoonnummer per organisatie: niet overgenomen",
+                );
             }
         }
         let mut identifier = None;
@@ -75,6 +107,7 @@ impl Walker<'_> {
             identifier,
             others,
             domain,
+            contact: wijkregie_core::region::OrganizationContact { email, phone },
             at: node.at.to_string(),
         });
         for item in self.list(node, "locations") {

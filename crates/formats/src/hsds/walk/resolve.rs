@@ -161,7 +161,12 @@ impl Walker<'_> {
             };
             org_domains.insert(map.code.clone(), domain);
             if listed.insert(map.code.clone()) {
-                organizations.push(Organization { code: map.code.clone(), name: org.name.trim().to_owned(), domain });
+                organizations.push(Organization {
+                    code: map.code.clone(),
+                    name: org.name.trim().to_owned(),
+                    domain,
+                    contact: org.contact.clone(),
+                });
             }
         }
 

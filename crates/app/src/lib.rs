@@ -17,6 +17,7 @@ pub mod directory;
 pub mod directory_edit;
 mod error;
 pub mod finance;
+pub mod flash;
 mod housekeeping;
 pub mod hsds;
 pub mod mail;

@@ -4,7 +4,7 @@
 //! reject, and the proposals for practices without partners.
 
 use axum::extract::{Path, State};
-use axum::http::header::{LOCATION, REFERRER_POLICY};
+use axum::http::header::REFERRER_POLICY;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use crate::auth::Visit;
 use crate::ctx::ClientAddr;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
 use wijkregie_app::application::{self as service, Acceptance, Submission};
@@ -497,7 +498,10 @@ async fn accept(
         Err(problems) => Err(Error::Invalid(problems)),
     };
     match result {
-        Ok(code) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/netwerken/{code}"))]).into_response()),
+        Ok(code) => Ok(flash::redirect(
+            &format!("/netwerken/{code}"),
+            format!("Aanmelding {id} is geaccepteerd; dit is het netwerk {code}."),
+        )),
         Err(Error::Invalid(problems)) => {
             detail_response(&ctx, &visit, id, Some(form), String::new(), problems.into()).await
         }
@@ -519,7 +523,7 @@ async fn reject(
 ) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     match service::reject(&ctx, id, &form.reason).await {
-        Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/aanmeldingen/{id}"))]).into_response()),
+        Ok(()) => Ok(flash::redirect(&format!("/aanmeldingen/{id}"), "De aanmelding is afgewezen.")),
         Err(Error::Invalid(problems)) => detail_response(&ctx, &visit, id, None, form.reason, problems.into()).await,
         Err(e) => Err(e.into()),
     }

@@ -99,12 +99,16 @@ impl Layout {
             nav: principal.map(|p| nav(p, section, visit.referral_news)).unwrap_or_default(),
             user: principal.map(|p| UserBadge { name: p.name.clone(), role: p.role.label() }),
             csrf: visit.csrf_token().to_owned(),
-            flash: None,
+            flash: visit.flash.clone(),
         }
     }
 
+    /// A message of the page itself; without one, the confirmation of the
+    /// change that led here (if any) stays.
     pub fn with_flash(mut self, flash: Option<String>) -> Self {
-        self.flash = flash;
+        if flash.is_some() {
+            self.flash = flash;
+        }
         self
     }
 }

@@ -2,7 +2,7 @@
 //! networks it is a partner in, and the forms to add or change one.
 
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::{parsed, required, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::region;
@@ -211,7 +212,7 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> R
         return form_page(&visit, true, form, errors);
     };
     match region::create_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/organisaties/{code}"), "De organisatie is aangemaakt.")),
         Err(Error::Conflict(taken)) => form_page(&visit, true, form, vec![FieldError::new("code", taken)]),
         Err(Error::Invalid(errors)) => form_page(&visit, true, form, errors),
         Err(e) => Err(e.into()),
@@ -243,7 +244,7 @@ async fn update(
         Err(errors) => return form_page(&visit, false, form, errors),
     };
     match region::save_organization(&ctx, Organization { code: code.clone(), name, domain }).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/organisaties/{code}"), "De organisatie is opgeslagen.")),
         Err(Error::Invalid(errors)) => form_page(&visit, false, form, errors),
         Err(e) => Err(e.into()),
     }

@@ -14,6 +14,7 @@ mod http;
 mod pages_account;
 mod pages_directory;
 mod pages_directory_edit;
+mod pages_flash;
 mod pages_hsds_taxonomy;
 mod pages_map;
 mod pages_moved;

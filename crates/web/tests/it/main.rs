@@ -17,6 +17,7 @@ mod pages_directory_edit;
 mod pages_flash;
 mod pages_hsds_taxonomy;
 mod pages_map;
+mod pages_menu;
 mod pages_moved;
 mod pages_public_map;
 mod pages_region;

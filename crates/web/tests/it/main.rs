@@ -15,6 +15,7 @@ mod pages_account;
 mod pages_directory;
 mod pages_directory_edit;
 mod pages_flash;
+mod pages_home;
 mod pages_hsds_taxonomy;
 mod pages_map;
 mod pages_menu;

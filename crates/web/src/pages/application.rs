@@ -11,7 +11,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
 use wijkregie_app::application::{counts, Counts, StoredApplication};
-use wijkregie_core::application::{practice_field, ApplicationForm, PracticeForm, Request, SpamSignal, Status};
+use wijkregie_core::application::{
+    practice_field, ApplicationForm, CoordinatorChoice, PracticeForm, Request, SpamSignal, Status,
+};
 use wijkregie_core::codes::AgbCode;
 use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::NetworkStatus;
@@ -33,6 +35,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/aanmelden", get(form_page).post(submit))
         .route("/aanmelden/status/{token}", get(status_page))
+        .route("/aanmelden/status/{token}/opnieuw-sturen", post(resend_link))
         .route("/aanmeldingen", get(queue))
         .route("/aanmeldingen/voorstellen", get(proposals))
         .route("/aanmeldingen/{id}", get(detail))
@@ -275,6 +278,8 @@ struct StatusPage {
     reason: Option<String>,
     practices: Vec<PracticeLine>,
     total: String,
+    /// Where the link was mailed, masked.
+    mailed_to: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -295,6 +300,7 @@ async fn status_page(
         layout: Layout::new("Uw aanmelding", &visit, ""),
         is_new: !q.nieuw.is_empty(),
         link: format!("/aanmelden/status/{token}"),
+        mailed_to: view.mailed_to.clone(),
         submitted: display_date(wijkregie_core::clock::nl_date(view.submitted_at)),
         request: view.application.request.label(),
         total: thousands(view.application.registered_patients()),
@@ -307,6 +313,19 @@ async fn status_page(
     };
     // The link is the key: it must not leak to other sites as a referrer.
     Ok(([(REFERRER_POLICY, "no-referrer")], render(page)?).into_response())
+}
+
+/// "Stuur de link opnieuw": to the address of the application only.
+async fn resend_link(
+    State(app): State<App>,
+    ClientAddr(addr): ClientAddr,
+    Path(token): Path<String>,
+) -> Result<Response, HttpError> {
+    let to = service::resend_status_link(&app, &token, addr).await?;
+    let mut response =
+        flash::redirect(&format!("/aanmelden/status/{token}"), format!("De link is opnieuw gestuurd naar {to}."));
+    response.headers_mut().insert(REFERRER_POLICY, axum::http::HeaderValue::from_static("no-referrer"));
+    Ok(response)
 }
 
 struct QueueRow {
@@ -400,6 +419,12 @@ struct DetailPage {
     networks: Vec<(String, String)>,
     statuses: Vec<(&'static str, &'static str)>,
     errors: Errors,
+    warnings: Vec<String>,
+    existing: Option<service::ExistingNetwork>,
+    /// The accept form asks what the chosen option needs: the region's
+    /// coordinator by name (A), the own coordinator's start (B), or neither.
+    asks_coordinator_name: bool,
+    asks_coordinator_start: bool,
 }
 
 async fn detail_response(
@@ -415,8 +440,11 @@ async fn detail_response(
     let accept = accept.unwrap_or_else(|| {
         let name = a.application.network_name.clone().unwrap_or_default();
         AcceptForm {
-            network_code: wijkregie_core::codes::slug(&name),
-            network_name: name,
+            network_code: d
+                .existing
+                .as_ref()
+                .map_or_else(|| wijkregie_core::codes::slug(&name), |e| e.code.to_string()),
+            network_name: d.existing.as_ref().map_or(name, |e| e.name.clone()),
             status: NetworkStatus::InOprichting.code().into(),
             registered_on: wijkregie_core::clock::nl_today().to_string(),
             ..Default::default()
@@ -444,6 +472,10 @@ async fn detail_response(
         networks: d.networks.into_iter().map(|(c, n)| (c.to_string(), n)).collect(),
         statuses: [NetworkStatus::InOprichting, NetworkStatus::Actief].iter().map(|s| (s.code(), s.label())).collect(),
         errors,
+        warnings: d.warnings,
+        existing: d.existing,
+        asks_coordinator_name: matches!(a.application.coordinator, Some(CoordinatorChoice::Region)),
+        asks_coordinator_start: matches!(a.application.coordinator, Some(CoordinatorChoice::Own { .. })),
         a: a.application,
     };
     Ok((status, render(page)?).into_response())

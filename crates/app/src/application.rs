@@ -25,6 +25,7 @@ use wijkregie_core::FieldError;
 use wijkregie_store::application::{self as db};
 pub use wijkregie_store::application::{counts, Counts, StoredApplication};
 use wijkregie_store::crypto::FieldAad;
+use wijkregie_store::WriteTx;
 
 use crate::audit::{check, logged, record, record_outcome, Actor, Entry};
 use crate::App;
@@ -36,6 +37,12 @@ use crate::{Error, Result};
 pub const PER_SENDER_PER_HOUR: i64 = 10;
 /// … and per browser session.
 pub const PER_SESSION_PER_HOUR: i64 = 5;
+/// At most this many mails with the status link per application per hour,
+/// the first one included: enough to find a lost mail, too few to flood
+/// an inbox.
+pub const LINK_MAILS_PER_HOUR: usize = 3;
+
+const LINK_MAIL_EVENT: &str = "application.status_link_mail";
 
 fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
@@ -138,8 +145,110 @@ pub async fn submit(app: &App, s: Submission<'_>) -> Result<Submitted> {
         Some(rule),
     )
     .await?;
+    // A submission caught as spam gets no mail: its address may be anyone's.
+    if spam.is_none() {
+        mail_status_link(&mut tx, app, &actor, &id, &application.email, &token, now).await?;
+    }
     tx.commit().await?;
     Ok(Submitted { token, spam })
+}
+
+/// Queues the mail with the applicant's status link, to the address of the
+/// application and nowhere else, and logs it. Every mail about an
+/// application goes through here.
+async fn mail_status_link(
+    tx: &mut WriteTx,
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    to: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let link = format!("{}/aanmelden/status/{token}", app.config.public_url.trim_end_matches('/'));
+    let body = format!(
+        "Goedendag,\n\nUw aanmelding bij wijkregie is ontvangen. Met deze link ziet u de status ervan:\n{link}\n\n\
+         Bewaar deze e-mail: alleen met deze link kunt u de status bekijken. Op de statuspagina kunt u de link \
+         opnieuw laten sturen.\n\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.\n"
+    );
+    wijkregie_store::referral::queue_mail(tx.conn(), to, "wijkregie: de status van uw aanmelding", &body, now).await?;
+    let entry =
+        Entry { event: LINK_MAIL_EVENT, action: AuditAction::Create, object_type: "application", object_id: Some(id) };
+    record_outcome(
+        tx,
+        app,
+        actor,
+        entry,
+        Outcome::Success,
+        Some("statuslink naar het e-mailadres van de aanmelding".into()),
+    )
+    .await
+}
+
+/// The address a mail went to, as the status page may show it to whoever
+/// holds the link: enough to recognise it, not to learn it.
+pub fn masked_address(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "het opgegeven adres".to_owned(),
+    }
+}
+
+/// Sends the status link again, to the address of the application only,
+/// at most [`LINK_MAILS_PER_HOUR`] times an hour. Returns the address,
+/// masked, to tell the applicant where it went.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn resend_status_link(app: &App, token: &str, client_addr: Option<String>) -> Result<String> {
+    let found = by_token(app, token).await?;
+    let now = Utc::now();
+    let actor = Actor::new(None, &app.config.instance, client_addr);
+    let id = found.id.to_string();
+    let entry =
+        Entry { event: LINK_MAIL_EVENT, action: AuditAction::Create, object_type: "application", object_id: Some(&id) };
+    let mut conn = app.store.conn().await?;
+    let recent = wijkregie_store::audit::for_object(&mut conn, "application", &id)
+        .await?
+        .iter()
+        .filter(|e| e.event.event == LINK_MAIL_EVENT && e.event.outcome == Outcome::Success)
+        .filter(|e| e.event.time > now - chrono::Duration::hours(1))
+        .count();
+    drop(conn);
+    let mut tx = app.store.begin().await?;
+    if recent >= LINK_MAILS_PER_HOUR {
+        record_outcome(
+            &mut tx,
+            app,
+            &actor,
+            entry,
+            Outcome::Refused,
+            Some("te vaak opnieuw gestuurd in een uur".into()),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(Error::TooManyRequests { minutes: 60 });
+    }
+    if found.spam.is_some() {
+        // Kept aside as spam: the page behaves the same, no mail leaves.
+        record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, Some("apart gezet als spam: geen mail".into()))
+            .await?;
+    } else {
+        mail_status_link(&mut tx, app, &actor, &id, &found.application.email, token, now).await?;
+    }
+    tx.commit().await?;
+    Ok(masked_address(&found.application.email))
+}
+
+/// The application behind a status link, if the token is one.
+async fn by_token(app: &App, token: &str) -> Result<StoredApplication> {
+    let not_found = || Error::NotFound("aanmelding bij deze link".into());
+    if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(not_found());
+    }
+    let mut conn = app.store.conn().await?;
+    db::by_token_hash(&mut conn, &sha256_hex(token)).await?.ok_or_else(not_found)
 }
 
 /// What the applicant sees by the private link.
@@ -147,18 +256,14 @@ pub struct ApplicantView {
     pub submitted_at: DateTime<Utc>,
     pub application: Application,
     pub status: Status,
+    /// Where the status link was mailed, masked.
+    pub mailed_to: String,
 }
 
 /// The application behind a status link; the token is the only key.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn status_by_token(app: &App, token: &str, client_addr: Option<String>) -> Result<ApplicantView> {
-    let not_found = || Error::NotFound("aanmelding bij deze link".into());
-    if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(not_found());
-    }
-    let mut conn = app.store.conn().await?;
-    let found = db::by_token_hash(&mut conn, &sha256_hex(token)).await?.ok_or_else(not_found)?;
-    drop(conn);
+    let found = by_token(app, token).await?;
     let actor = Actor::new(None, &app.config.instance, client_addr);
     let id = found.id.to_string();
     let mut tx = app.store.begin().await?;
@@ -176,7 +281,12 @@ pub async fn status_by_token(app: &App, token: &str, client_addr: Option<String>
     )
     .await?;
     tx.commit().await?;
-    Ok(ApplicantView { submitted_at: found.submitted_at, application: found.application, status: found.status })
+    Ok(ApplicantView {
+        submitted_at: found.submitted_at,
+        mailed_to: masked_address(&found.application.email),
+        application: found.application,
+        status: found.status,
+    })
 }
 
 /// Logs a read of the queue or one application, and hands back the decision.
@@ -198,6 +308,60 @@ pub struct Detail {
     pub networks: Vec<(Code, String)>,
     /// Which of the practices the region already knows.
     pub known_practices: Vec<AgbCode>,
+    /// What to weigh before accepting (threshold, coordinator hours).
+    pub warnings: Vec<String>,
+    /// The network this application is about, if the region has it already.
+    pub existing: Option<ExistingNetwork>,
+}
+
+/// A network that already exists for an application, with its members.
+pub struct ExistingNetwork {
+    pub code: Code,
+    pub name: String,
+    /// Why it is taken to be this application's network.
+    pub because: &'static str,
+    /// Current member practices and partners, by name.
+    pub practices: Vec<String>,
+    pub partners: Vec<String>,
+}
+
+/// The network the application names (by name or by the code made from
+/// it), or else one its practices are members of now.
+fn existing_network(a: &Application, snapshot: &RegionSnapshot) -> Option<ExistingNetwork> {
+    let today = wijkregie_core::clock::nl_today();
+    let current = |m: &Membership<Code>| m.from <= today && m.until.is_none_or(|u| u >= today);
+    let named = a.network_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).and_then(|name| {
+        let slug = wijkregie_core::codes::slug(name);
+        snapshot.networks.iter().find(|n| n.name.trim().eq_ignore_ascii_case(name) || n.code.as_str() == slug)
+    });
+    let (network, because) = match named {
+        Some(n) => (n, "zelfde naam"),
+        None => {
+            let codes: Vec<&Code> = snapshot
+                .practices
+                .iter()
+                .filter(|p| p.agb.as_ref().is_some_and(|agb| a.practices.iter().any(|q| &q.agb == agb)))
+                .map(|p| &p.code)
+                .collect();
+            let n = snapshot
+                .networks
+                .iter()
+                .find(|n| n.practices.iter().any(|m| current(m) && codes.contains(&&m.member)))?;
+            (n, "een aangemelde praktijk is er lid van")
+        }
+    };
+    let practice_name =
+        |c: &Code| snapshot.practices.iter().find(|p| &p.code == c).map_or_else(|| c.to_string(), |p| p.name.clone());
+    let organization_name = |c: &Code| {
+        snapshot.organizations.iter().find(|o| &o.code == c).map_or_else(|| c.to_string(), |o| o.name.clone())
+    };
+    Some(ExistingNetwork {
+        code: network.code.clone(),
+        name: network.name.clone(),
+        because,
+        practices: network.practices.iter().filter(|m| current(m)).map(|m| practice_name(&m.member)).collect(),
+        partners: network.partners.iter().filter(|m| current(m)).map(|m| organization_name(&m.member)).collect(),
+    })
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
@@ -210,7 +374,13 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<Detail> {
     let application = found.ok_or_else(|| Error::NotFound(format!("aanmelding {id}")))?;
     let mut conn = ctx.app.store.conn().await?;
     let snapshot = wijkregie_store::region::snapshot(&mut conn).await?;
+    let tariffs = wijkregie_core::finance::Tariffs::new(wijkregie_store::finance::tariffs(&mut conn).await?);
+    drop(conn);
+    let year = chrono::Datelike::year(&wijkregie_core::clock::nl_date(application.submitted_at));
+    let tariff = tariffs.for_year(year).unwrap_or_else(|| wijkregie_core::finance::Tariff::default_for(year));
     Ok(Detail {
+        warnings: wijkregie_core::application::review_warnings(&application.application, &tariff),
+        existing: existing_network(&application.application, &snapshot),
         known_practices: application
             .application
             .practices

@@ -2,6 +2,9 @@
 //! for the regio-beheerder and the operator. Every read of the log is itself
 //! an entry. A patient's access overview is `referral::access_overview`.
 
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
 use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::audit::AuditAction;
 pub use wijkregie_core::audit::StoredEntry;
@@ -35,10 +38,60 @@ impl AuditLog<'_> {
         Ok(wijkregie_store::audit::page(&mut conn, before, limit).await?)
     }
 
-    /// Whether the hash chain is whole, and else where it breaks.
+    /// Whether the hash chain is whole, and else where it breaks. The
+    /// outcome is remembered for [`AuditLog::recent_check`].
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn verify(&self) -> Result<Verification> {
         let mut conn = self.ctx.app.store.conn().await?;
-        Ok(wijkregie_store::audit::verify(&mut conn).await?)
+        let verification = wijkregie_store::audit::verify(&mut conn).await?;
+        self.ctx.app.chain_check.remember(ChainCheck::of(&verification));
+        Ok(verification)
+    }
+
+    /// The last check of the chain if it is younger than `max_age`, else a
+    /// new one. The check reads the whole log, so a home page shown many
+    /// times a day does not repeat it each time.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn recent_check(&self, max_age: chrono::Duration) -> Result<ChainCheck> {
+        if let Some(last) = self.ctx.app.chain_check.last().filter(|c| Utc::now() - c.at < max_age) {
+            return Ok(last);
+        }
+        Ok(ChainCheck::of(&self.verify().await?))
+    }
+}
+
+/// The outcome of one check of the chain, and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    pub at: DateTime<Utc>,
+    /// Entries checked, when the chain is whole.
+    pub intact_entries: Option<i64>,
+    /// Where it breaks, and why, when it does not.
+    pub broken_at: Option<(i64, &'static str)>,
+}
+
+impl ChainCheck {
+    fn of(v: &Verification) -> Self {
+        let at = Utc::now();
+        match v {
+            Verification::Intact { entries } => ChainCheck { at, intact_entries: Some(*entries), broken_at: None },
+            Verification::Broken(b) => ChainCheck { at, intact_entries: None, broken_at: Some((b.seq, b.reason)) },
+        }
+    }
+}
+
+/// The last check of the chain made by this server since it started.
+#[derive(Debug, Default)]
+pub struct LastChainCheck(Mutex<Option<ChainCheck>>);
+
+impl LastChainCheck {
+    fn remember(&self, check: ChainCheck) {
+        // A poisoned lock only means another check panicked mid-way; the
+        // value inside is still a whole check or none.
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(check);
+    }
+
+    pub fn last(&self) -> Option<ChainCheck> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 }

@@ -66,10 +66,11 @@ pub async fn import_with_progress(
 /// The CBS areas of every wijk, with their outlines: the region's map.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn region_areas(ctx: &Ctx) -> Result<Arc<Vec<RegionArea>>> {
+    let entry = Entry { event: "boundary.map", action: AuditAction::Read, object_type: "region", object_id: None };
+    guarded(ctx, entry, authorize(&ctx.principal, Action::View, Object::AreaMap)).await?.commit().await?;
     let mut conn = ctx.app.store.conn().await?;
     let data = ctx.app.region_data.current(&mut conn).await?;
-    drop(conn);
-    region_areas_of(ctx, &data).await
+    data.outlines(&mut conn).await
 }
 
 /// As [`region_areas`], for a caller that holds the region's data already.

@@ -17,6 +17,8 @@ pub mod directory;
 pub mod directory_edit;
 mod error;
 pub mod finance;
+pub mod flash;
+pub mod home;
 mod housekeeping;
 pub mod hsds;
 pub mod mail;
@@ -59,6 +61,8 @@ pub struct App {
     /// The region's population data in memory, reused until an import or
     /// a change of the wijken (`region_data`).
     pub region_data: Arc<region_data::RegionCache>,
+    /// The last check of the audit log's chain, for the home page.
+    pub chain_check: Arc<audit_log::LastChainCheck>,
 }
 
 /// What start-up did, for the operator's log.
@@ -84,6 +88,7 @@ impl App {
             search: Arc::new(wijkregie_search::Index::new().map_err(anyhow::Error::from)?),
             field_key: Arc::new(field_key),
             region_data: Arc::default(),
+            chain_check: Arc::default(),
         })
     }
 

@@ -247,6 +247,10 @@ pub enum Object<'a> {
     /// Registrations from the public form (aanmeldingen) and the proposals
     /// made from them: applicants' contact details, reviewed by the region.
     Applications,
+    /// The map of the region's areas (`/kaart`): for those who work by
+    /// area. A practice works with its own patients and gets nothing from
+    /// area outlines and sizes, so the map is not one of its pages.
+    AreaMap,
 }
 
 /// Allowed, and by which rule.
@@ -346,6 +350,9 @@ pub fn authorize(who: &Principal, action: Action, object: Object<'_>) -> Result<
     }
     match (object, &who.scope, action) {
         (O::Wijk, _, View) => grant("wijkindeling is zichtbaar voor alle gebruikers"),
+        (O::AreaMap, S::Networks(_) | S::Organization(_), View) => {
+            grant("kaart van de gebieden voor wie per gebied werkt")
+        }
         (O::Network { code, .. }, S::Networks(mine), View | Edit) if mine.contains(code) => {
             grant("wijkmanager van dit netwerk")
         }

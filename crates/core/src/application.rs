@@ -514,6 +514,33 @@ pub fn spam_signal(honeypot: &str, seconds_since_shown: Option<i64>) -> Option<S
     }
 }
 
+/// What the regio-beheerder should weigh before accepting, in Dutch: a
+/// registration for the module below the patient threshold, and an own
+/// coordinator (option B) below the minimum hours, both by the tariff of
+/// the year. Neither blocks acceptance: practices may still join, or the
+/// hours go up, before the first quarter is paid.
+pub fn review_warnings(a: &Application, tariff: &crate::finance::Tariff) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let patients = a.registered_patients();
+    if a.request == Request::Wijkmanagement && patients < u64::from(tariff.threshold_patients) {
+        warnings.push(format!(
+            "Samen {} ingeschreven patiënten: minder dan de drempel van {} voor de module. Zonder meer praktijken wordt het netwerk niet betaald.",
+            crate::format::thousands(patients),
+            crate::format::thousands(u64::from(tariff.threshold_patients)),
+        ));
+    }
+    if let Some(CoordinatorChoice::Own { hours_per_week }) = a.coordinator {
+        if hours_per_week.minutes() < tariff.min_coordinator_minutes {
+            let minimum = HoursPerWeek::from_minutes(tariff.min_coordinator_minutes)
+                .map_or_else(|_| format!("{} minuten", tariff.min_coordinator_minutes), |h| format!("{h} uur"));
+            warnings.push(format!(
+                "Eigen coördinator {hours_per_week} uur per week: minder dan de {minimum} per week die voor de coördinatievergoeding nodig is."
+            ));
+        }
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,6 +574,30 @@ mod tests {
 
     fn fields(f: &ApplicationForm) -> Vec<String> {
         f.parse().unwrap_err().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn the_review_warns_below_the_threshold_and_the_minimum_hours() {
+        let tariff = crate::finance::Tariff::default_for(2026);
+        // One practice of 2,850 patients, 8 hours: only the threshold.
+        let small = form().parse().unwrap();
+        let warnings = review_warnings(&small, &tariff);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("2.850") && warnings[0].contains("10.000"), "{}", warnings[0]);
+
+        // 10,000 exactly meets it; 7,5 hours is below the 8.
+        let mut f = form();
+        f.practices[0].patients = "10.000".into();
+        f.coordinator_hours = "7,5".into();
+        let warnings = review_warnings(&f.parse().unwrap(), &tariff);
+        assert_eq!(warnings, vec!["Eigen coördinator 7,5 uur per week: minder dan de 8 uur per week die voor de coördinatievergoeding nodig is.".to_owned()]);
+
+        // Coordinator only, option A: the module's threshold does not apply, nor hours.
+        let mut f = form();
+        f.request = "coordinator_only".into();
+        f.coordinator = "A".into();
+        f.coordinator_hours = String::new();
+        assert_eq!(review_warnings(&f.parse().unwrap(), &tariff), Vec::<String>::new());
     }
 
     #[test]

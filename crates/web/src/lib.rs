@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod ctx;
 mod error;
+mod flash;
 mod metrics;
 mod ops;
 mod pages;

@@ -26,6 +26,9 @@ pub struct Visit {
     pub via_token: bool,
     /// Referrals with news the user has not opened: the menu's badge.
     pub referral_news: i64,
+    /// The confirmation of the change that led here, shown once
+    /// (see [`crate::flash`]).
+    pub flash: Option<String>,
 }
 
 impl Visit {
@@ -62,7 +65,8 @@ pub async fn end_session(app: &App, cookie: &str) -> Result<HeaderValue, HttpErr
     Ok(session_cookie(app, "", 0))
 }
 
-fn read_cookie(req: &Request, name: &str) -> Option<String> {
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie_value<B>(req: &axum::http::Request<B>, name: &str) -> Option<String> {
     req.headers()
         .get_all(COOKIE)
         .iter()
@@ -112,7 +116,7 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
         return Ok(next.run(req).await);
     }
 
-    if let Some(cookie) = read_cookie(&req, cookie_name(app)) {
+    if let Some(cookie) = cookie_value(&req, cookie_name(app)) {
         if let Some((session, principal)) = credentials::session(app, &cookie).await? {
             visit.principal = principal;
             visit.cookie = Some(cookie);
@@ -131,6 +135,13 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
         visit.cookie = Some(started.id);
     }
 
+    // A confirmation waits for the next full page; htmx fragments and
+    // redirects pass it on.
+    let shows_page = is_page_get(&req) && !req.headers().contains_key("hx-request");
+    if shows_page {
+        visit.flash = crate::flash::read(app, &req, visit.csrf_token());
+    }
+
     let req = if is_unsafe(req.method()) { check_csrf(req, visit).await? } else { req };
     let mut req = req;
     req.extensions_mut().insert(visit.clone());
@@ -140,6 +151,10 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
             response.headers_mut().append(SET_COOKIE, cookie);
         }
     }
+    if visit.flash.is_some() && !response.status().is_redirection() {
+        crate::flash::clear(app, &mut response);
+    }
+    crate::flash::seal_into(app, &mut response, visit.csrf_token());
     Ok(response)
 }
 

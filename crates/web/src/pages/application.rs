@@ -4,14 +4,16 @@
 //! reject, and the proposals for practices without partners.
 
 use axum::extract::{Path, State};
-use axum::http::header::{LOCATION, REFERRER_POLICY};
+use axum::http::header::REFERRER_POLICY;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
 use wijkregie_app::application::{counts, Counts, StoredApplication};
-use wijkregie_core::application::{practice_field, ApplicationForm, PracticeForm, Request, SpamSignal, Status};
+use wijkregie_core::application::{
+    practice_field, ApplicationForm, CoordinatorChoice, PracticeForm, Request, SpamSignal, Status,
+};
 use wijkregie_core::codes::AgbCode;
 use wijkregie_core::date::{display_date, parse_date};
 use wijkregie_core::region::NetworkStatus;
@@ -21,6 +23,7 @@ use crate::auth::Visit;
 use crate::ctx::ClientAddr;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
 use wijkregie_app::application::{self as service, Acceptance, Submission};
@@ -32,6 +35,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/aanmelden", get(form_page).post(submit))
         .route("/aanmelden/status/{token}", get(status_page))
+        .route("/aanmelden/status/{token}/opnieuw-sturen", post(resend_link))
         .route("/aanmeldingen", get(queue))
         .route("/aanmeldingen/voorstellen", get(proposals))
         .route("/aanmeldingen/{id}", get(detail))
@@ -274,6 +278,8 @@ struct StatusPage {
     reason: Option<String>,
     practices: Vec<PracticeLine>,
     total: String,
+    /// Where the link was mailed, masked.
+    mailed_to: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -294,6 +300,7 @@ async fn status_page(
         layout: Layout::new("Uw aanmelding", &visit, ""),
         is_new: !q.nieuw.is_empty(),
         link: format!("/aanmelden/status/{token}"),
+        mailed_to: view.mailed_to.clone(),
         submitted: display_date(wijkregie_core::clock::nl_date(view.submitted_at)),
         request: view.application.request.label(),
         total: thousands(view.application.registered_patients()),
@@ -306,6 +313,19 @@ async fn status_page(
     };
     // The link is the key: it must not leak to other sites as a referrer.
     Ok(([(REFERRER_POLICY, "no-referrer")], render(page)?).into_response())
+}
+
+/// "Stuur de link opnieuw": to the address of the application only.
+async fn resend_link(
+    State(app): State<App>,
+    ClientAddr(addr): ClientAddr,
+    Path(token): Path<String>,
+) -> Result<Response, HttpError> {
+    let to = service::resend_status_link(&app, &token, addr).await?;
+    let mut response =
+        flash::redirect(&format!("/aanmelden/status/{token}"), format!("De link is opnieuw gestuurd naar {to}."));
+    response.headers_mut().insert(REFERRER_POLICY, axum::http::HeaderValue::from_static("no-referrer"));
+    Ok(response)
 }
 
 struct QueueRow {
@@ -399,6 +419,12 @@ struct DetailPage {
     networks: Vec<(String, String)>,
     statuses: Vec<(&'static str, &'static str)>,
     errors: Errors,
+    warnings: Vec<String>,
+    existing: Option<service::ExistingNetwork>,
+    /// The accept form asks what the chosen option needs: the region's
+    /// coordinator by name (A), the own coordinator's start (B), or neither.
+    asks_coordinator_name: bool,
+    asks_coordinator_start: bool,
 }
 
 async fn detail_response(
@@ -414,8 +440,11 @@ async fn detail_response(
     let accept = accept.unwrap_or_else(|| {
         let name = a.application.network_name.clone().unwrap_or_default();
         AcceptForm {
-            network_code: wijkregie_core::codes::slug(&name),
-            network_name: name,
+            network_code: d
+                .existing
+                .as_ref()
+                .map_or_else(|| wijkregie_core::codes::slug(&name), |e| e.code.to_string()),
+            network_name: d.existing.as_ref().map_or(name, |e| e.name.clone()),
             status: NetworkStatus::InOprichting.code().into(),
             registered_on: wijkregie_core::clock::nl_today().to_string(),
             ..Default::default()
@@ -443,6 +472,10 @@ async fn detail_response(
         networks: d.networks.into_iter().map(|(c, n)| (c.to_string(), n)).collect(),
         statuses: [NetworkStatus::InOprichting, NetworkStatus::Actief].iter().map(|s| (s.code(), s.label())).collect(),
         errors,
+        warnings: d.warnings,
+        existing: d.existing,
+        asks_coordinator_name: matches!(a.application.coordinator, Some(CoordinatorChoice::Region)),
+        asks_coordinator_start: matches!(a.application.coordinator, Some(CoordinatorChoice::Own { .. })),
         a: a.application,
     };
     Ok((status, render(page)?).into_response())
@@ -497,7 +530,10 @@ async fn accept(
         Err(problems) => Err(Error::Invalid(problems)),
     };
     match result {
-        Ok(code) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/netwerken/{code}"))]).into_response()),
+        Ok(code) => Ok(flash::redirect(
+            &format!("/netwerken/{code}"),
+            format!("Aanmelding {id} is geaccepteerd; dit is het netwerk {code}."),
+        )),
         Err(Error::Invalid(problems)) => {
             detail_response(&ctx, &visit, id, Some(form), String::new(), problems.into()).await
         }
@@ -519,7 +555,7 @@ async fn reject(
 ) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     match service::reject(&ctx, id, &form.reason).await {
-        Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/aanmeldingen/{id}"))]).into_response()),
+        Ok(()) => Ok(flash::redirect(&format!("/aanmeldingen/{id}"), "De aanmelding is afgewezen.")),
         Err(Error::Invalid(problems)) => detail_response(&ctx, &visit, id, None, form.reason, problems.into()).await,
         Err(e) => Err(e.into()),
     }

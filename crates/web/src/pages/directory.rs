@@ -2,7 +2,7 @@
 //! page per service, and the "check now" list that keeps entries current.
 
 use axum::extract::{Path, Query, RawQuery};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use wijkregie_core::region::Domain;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::{render, safe_next, urlencode, Layout};
 use wijkregie_app::directory::{self, Found, SearchField, SearchFields, SearchRequest, ServiceDetail, PAGE_SIZE};
 use wijkregie_app::App;
@@ -467,5 +468,5 @@ async fn assure(ctx: Ctx, Path(id): Path<String>, Form(form): Form<AssureForm>) 
     directory::assure(&ctx, &id).await?;
     let back =
         if form.next.is_empty() { format!("/aanbod/voorzieningen/{id}") } else { safe_next(&form.next).to_owned() };
-    Ok(Redirect::to(&back).into_response())
+    Ok(flash::redirect(&back, "Bevestigd: de gegevens kloppen nog. De controledatum is vandaag."))
 }

@@ -2,7 +2,7 @@
 //! hulpvragen and locations, and a location with its address.
 
 use axum::extract::{Path, Query};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::Form as MultiForm;
@@ -19,6 +19,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::directory::{LANGUAGES, WEEKDAYS};
 use crate::pages::form::{optional, required, Errors};
 use crate::pages::{render, safe_next, urlencode, Layout};
@@ -450,7 +451,8 @@ async fn save(ctx: &Ctx, visit: &Visit, id: Option<HsdsId>, form: ServiceForm) -
     };
     let target = format!("/aanbod/voorzieningen/{}", service.id);
     match edit::save_service(ctx, service).await {
-        Ok(_) => Ok(Redirect::to(&target).into_response()),
+        Ok(_) if id.is_none() => Ok(flash::redirect(&target, "De voorziening is toegevoegd.")),
+        Ok(_) => Ok(flash::redirect(&target, "De voorziening is opgeslagen.")),
         Err(Error::Invalid(errors)) => service_form_page(ctx, visit, id.as_ref(), form, errors).await,
         Err(e) => Err(e.into()),
     }
@@ -665,7 +667,8 @@ async fn save_location(
     match edit::save_location(ctx, location).await {
         Ok(_) => {
             let back = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next).to_owned() };
-            Ok(Redirect::to(&back).into_response())
+            let message = if id.is_none() { "De locatie is toegevoegd." } else { "De locatie is opgeslagen." };
+            Ok(flash::redirect(&back, message))
         }
         Err(Error::Invalid(errors)) => location_form_page(ctx, visit, id.as_ref(), form, errors).await,
         Err(e) => Err(e.into()),

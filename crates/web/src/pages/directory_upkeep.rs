@@ -3,7 +3,7 @@
 //! and likely duplicates to merge or to mark as different.
 
 use axum::extract::{Path, Query};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use wijkregie_core::directory::HsdsId;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::directory::Row;
 use crate::pages::{render, Layout};
 use wijkregie_app::directory_edit;
@@ -124,7 +125,7 @@ async fn check(ctx: Ctx, visit: Visit, Query(q): Query<CheckQuery>) -> Result<Re
 async fn seen(ctx: Ctx, Path(id): Path<String>) -> Result<Response, HttpError> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound(format!("wijziging '{id}'")))?;
     upkeep::mark_seen(&ctx, id).await?;
-    Ok(Redirect::to("/aanbod/controleren#wijzigingen").into_response())
+    Ok(flash::redirect("/aanbod/controleren#wijzigingen", "De wijziging is als gezien gemarkeerd."))
 }
 
 fn parse_id(id: &str) -> Result<HsdsId, Error> {
@@ -142,7 +143,10 @@ struct MergeForm {
 async fn merge(ctx: Ctx, Form(form): Form<MergeForm>) -> Result<Response, HttpError> {
     let survivor = parse_id(&form.blijft)?;
     directory_edit::merge(&ctx, &survivor, &parse_id(&form.vervalt)?).await?;
-    Ok(Redirect::to(&format!("/aanbod/voorzieningen/{survivor}")).into_response())
+    Ok(flash::redirect(
+        &format!("/aanbod/voorzieningen/{survivor}"),
+        "De voorzieningen zijn samengevoegd: deze blijft.",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -155,5 +159,8 @@ struct DistinctForm {
 
 async fn distinct(ctx: Ctx, Form(form): Form<DistinctForm>) -> Result<Response, HttpError> {
     upkeep::mark_distinct(&ctx, &parse_id(&form.a)?, &parse_id(&form.b)?).await?;
-    Ok(Redirect::to("/aanbod/controleren#dubbel").into_response())
+    Ok(flash::redirect(
+        "/aanbod/controleren#dubbel",
+        "Gemarkeerd als verschillend: het paar komt niet meer terug als dubbel.",
+    ))
 }

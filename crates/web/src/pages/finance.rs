@@ -3,8 +3,7 @@
 //! per year.
 
 use axum::extract::{Path, Query};
-use axum::http::header::{self, LOCATION};
-use axum::http::StatusCode;
+use axum::http::header::{self};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -18,6 +17,7 @@ use wijkregie_formats::finance::{self as files, CsvStyle};
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
 use wijkregie_app::finance as service;
@@ -154,12 +154,7 @@ fn hours(minutes: u32) -> String {
     }
 }
 
-async fn quarter_page(
-    ctx: Ctx,
-    visit: Visit,
-    Path(quarter): Path<String>,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, HttpError> {
+async fn quarter_page(ctx: Ctx, visit: Visit, Path(quarter): Path<String>) -> Result<Response, HttpError> {
     let quarter = parse_quarter(&quarter)?;
     let view = service::statements(&ctx, quarter, None).await?;
     let name = |s: &Statement| view.names.get(&s.network).cloned().unwrap_or_else(|| s.network.to_string());
@@ -212,9 +207,8 @@ async fn quarter_page(
         total: view.statements.iter().map(Statement::total).sum::<Cents>().euro(),
         without_agb: vec![],
     };
-    let flash = notice(&q);
     render(QuarterPage {
-        layout: Layout::new(format!("Betaaloverzicht {}", quarter.label()), &visit, "/financiering").with_flash(flash),
+        layout: Layout::new(format!("Betaaloverzicht {}", quarter.label()), &visit, "/financiering"),
         code: quarter.to_string(),
         label: quarter.label(),
         approval: view.approval.as_ref().map(|a| {
@@ -231,21 +225,6 @@ async fn quarter_page(
         prev: quarter.prev().to_string(),
         next: quarter.next().to_string(),
     })
-}
-
-/// The notice after a redirect: only fixed texts, never what the link says.
-#[derive(serde::Deserialize, Default)]
-struct NoticeQuery {
-    #[serde(default)]
-    melding: String,
-}
-
-fn notice(q: &NoticeQuery) -> Option<String> {
-    match q.melding.as_str() {
-        "vastgesteld" => Some("Het kwartaal is vastgesteld. De overzichten veranderen niet meer; latere wijzigingen komen als correctieregel in het eerstvolgende open kwartaal.".into()),
-        "opgeslagen" => Some("Het tarief is opgeslagen en staat in de geschiedenis.".into()),
-        _ => None,
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -296,7 +275,10 @@ async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQue
 async fn approve(ctx: Ctx, Path(quarter): Path<String>) -> Result<Response, HttpError> {
     let quarter = parse_quarter(&quarter)?;
     service::approve(&ctx, quarter).await?;
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/financiering/{quarter}?melding=vastgesteld"))]).into_response())
+    Ok(flash::redirect(
+        &format!("/financiering/{quarter}"),
+        "Het kwartaal is vastgesteld. De overzichten veranderen niet meer; latere wijzigingen komen als correctieregel in het eerstvolgende open kwartaal.",
+    ))
 }
 
 struct TariffRow {
@@ -399,8 +381,8 @@ async fn tariffs_response(
     Ok(response)
 }
 
-async fn tariffs(ctx: Ctx, visit: Visit, Query(q): Query<NoticeQuery>) -> Result<Response, HttpError> {
-    tariffs_response(&ctx, &visit, None, Errors::default(), notice(&q)).await
+async fn tariffs(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
+    tariffs_response(&ctx, &visit, None, Errors::default(), None).await
 }
 
 /// Reads the form: euros with a comma or point, whole patients, hours in
@@ -483,8 +465,9 @@ fn parse_hours(s: &str) -> Result<u32, &'static str> {
 
 async fn save_tariff(ctx: Ctx, visit: Visit, Form(form): Form<TariffForm>) -> Result<Response, HttpError> {
     match service::save_tariff(&ctx, parse_tariff(&form)).await {
-        Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/financiering/tarieven?melding=opgeslagen".to_owned())])
-            .into_response()),
+        Ok(()) => {
+            Ok(flash::redirect("/financiering/tarieven", "Het tarief is opgeslagen en staat in de geschiedenis."))
+        }
         Err(Error::Invalid(problems)) => tariffs_response(&ctx, &visit, Some(form), problems.into(), None).await,
         Err(e) => Err(e.into()),
     }

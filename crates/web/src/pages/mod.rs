@@ -101,42 +101,96 @@ impl Layout {
             nav: principal.map(|p| nav(p, section, visit.referral_news)).unwrap_or_default(),
             user: principal.map(|p| UserBadge { name: p.name.clone(), role: p.role.label() }),
             csrf: visit.csrf_token().to_owned(),
-            flash: None,
+            flash: visit.flash.clone(),
         }
     }
 
+    /// A message of the page itself; without one, the confirmation of the
+    /// change that led here (if any) stays.
     pub fn with_flash(mut self, flash: Option<String>) -> Self {
-        self.flash = flash;
+        if flash.is_some() {
+            self.flash = flash;
+        }
         self
     }
 }
 
+/// The menu: every item a page, shown when `authorize` lets this user use
+/// it for at least their own things (their practice, organisation or
+/// networks), so the menu follows the access rules instead of a list of its
+/// own. Lists filter per item; an item is hidden where nothing could show.
 fn nav(p: &Principal, section: &str, referral_news: i64) -> Vec<NavItem> {
-    let mut items = vec![
-        ("/", "Overzicht"),
-        ("/aanbod", "Sociale kaart"),
-        ("/verwijzingen", "Verwijzingen"),
-        ("/netwerken", "Netwerken"),
-        ("/praktijken", "Praktijken"),
-        ("/organisaties", "Organisaties"),
-        ("/wijken", "Wijken"),
-        ("/kaart", "Kaart"),
+    use wijkregie_core::access::{Refusal, Scope};
+    use wijkregie_core::codes::Code;
+
+    // A code that is nobody's: for the parts of an object the user has not.
+    let none: Code = "geen-eigen".parse().expect("a valid code");
+    let own_practice = match &p.scope {
+        Scope::Practice(code) => code.clone(),
+        _ => none.clone(),
+    };
+    let own_organization = match &p.scope {
+        Scope::Organization(code) => code.clone(),
+        _ => none.clone(),
+    };
+    let own_networks: Vec<Code> = match &p.scope {
+        Scope::Networks(codes) => codes.clone(),
+        _ => vec![],
+    };
+    let own_network = own_networks.first().unwrap_or(&none);
+    let may = |action: Action, object: Object<'_>| authorize(p, action, object).is_ok();
+    // The audit log asks for a second factor; its item shows, and the page
+    // says how to turn it on.
+    let may_or_needs_factor =
+        |object: Object<'_>| matches!(authorize(p, Action::View, object), Ok(_) | Err(Refusal::SecondFactorRequired));
+
+    let items: [(&'static str, &'static str, bool); 14] = [
+        ("/", "Overzicht", may(Action::View, Object::Overview)),
+        ("/aanbod", "Sociale kaart", may(Action::View, Object::Directory)),
+        (
+            "/verwijzingen",
+            "Verwijzingen",
+            may(
+                Action::View,
+                Object::Referral { referring_practice: &own_practice, receiving_organization: &own_organization },
+            ) || may(Action::View, Object::ReferralFigures { networks: &own_networks }),
+        ),
+        (
+            "/netwerken",
+            "Netwerken",
+            may(
+                Action::View,
+                Object::Network {
+                    code: own_network,
+                    practices: std::slice::from_ref(&own_practice),
+                    partners: std::slice::from_ref(&own_organization),
+                },
+            ),
+        ),
+        (
+            "/praktijken",
+            "Praktijken",
+            may(Action::View, Object::Practice { practice: &own_practice, networks: &own_networks }),
+        ),
+        (
+            "/organisaties",
+            "Organisaties",
+            may(Action::View, Object::Organization { code: &own_organization, networks: &own_networks }),
+        ),
+        ("/wijken", "Wijken", may(Action::View, Object::Wijk)),
+        ("/kaart", "Kaart", may(Action::View, Object::AreaMap)),
+        ("/financiering", "Financiering", may(Action::View, Object::Tariffs)),
+        ("/aanmeldingen", "Aanmeldingen", may(Action::View, Object::Applications)),
+        ("/gebruikers", "Gebruikers", may(Action::View, Object::Users)),
+        ("/auditlog", "Auditlog", may_or_needs_factor(Object::AuditLog)),
+        // The outbox shows every user's mail: the same rule as the users.
+        ("/uitgaande-mail", "Uitgaande mail", may(Action::View, Object::Users)),
+        ("/mijn-account", "Mijn account", may(Action::View, Object::OwnAccount)),
     ];
-    if authorize(p, Action::View, Object::Tariffs).is_ok() {
-        items.push(("/financiering", "Financiering"));
-    }
-    if authorize(p, Action::View, Object::Applications).is_ok() {
-        items.push(("/aanmeldingen", "Aanmeldingen"));
-    }
-    if authorize(p, Action::View, Object::Users).is_ok() {
-        items.push(("/gebruikers", "Gebruikers"));
-        items.push(("/auditlog", "Auditlog"));
-        items.push(("/uitgaande-mail", "Uitgaande mail"));
-    }
-    items.push(("/mijn-account", "Mijn account"));
     items
         .into_iter()
-        .map(|(href, label)| NavItem {
+        .filter(|(_, _, shown)| *shown)
+        .map(|(href, label, _)| NavItem {
             href,
             label,
             current: href == section,

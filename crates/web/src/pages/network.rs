@@ -2,7 +2,7 @@
 //! total against the threshold, and the forms to change them.
 
 use axum::extract::{Path, Query};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 // axum's own Form cannot read repeated keys (the wijk checkboxes); this one can.
@@ -21,6 +21,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::{render, Layout};
 use wijkregie_app::region::{self, NetworkDetail};
 use wijkregie_app::App;
@@ -504,7 +505,7 @@ async fn create(ctx: Ctx, visit: Visit, MultiForm(form): MultiForm<NetworkForm>)
         Err(errors) => return form_page(&ctx, &visit, true, true, form, errors).await,
     };
     match region::create_network(&ctx, network).await {
-        Ok(_) => Ok(Redirect::to(&format!("/netwerken/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/netwerken/{code}"), "Het netwerk is aangemaakt.")),
         Err(Error::Conflict(taken)) => {
             form_page(&ctx, &visit, true, true, form, vec![FieldError::new("code", taken)]).await
         }
@@ -539,7 +540,7 @@ async fn update(
         Err(errors) => return form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
     };
     match region::save_network(&ctx, network).await {
-        Ok(_) => Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/netwerken/{}", detail.network.code), "Het netwerk is opgeslagen.")),
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, false, detail.may_edit_terms, form, errors).await,
         Err(e) => Err(e.into()),
     }
@@ -564,7 +565,7 @@ async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<Membe
     let from = member_date(&form.from, "from")?;
     detail.network.practices.push(Membership { member: practice, from, until: None });
     region::save_network(&ctx, detail.network.clone()).await?;
-    Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
+    Ok(flash::redirect(&format!("/netwerken/{}", detail.network.code), "De praktijk is aan het netwerk toegevoegd."))
 }
 
 async fn add_partner(ctx: Ctx, Path(code): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
@@ -574,7 +575,7 @@ async fn add_partner(ctx: Ctx, Path(code): Path<String>, Form(form): Form<Member
     let from = member_date(&form.from, "from")?;
     detail.network.partners.push(Membership { member: org, from, until: None });
     region::save_network(&ctx, detail.network.clone()).await?;
-    Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
+    Ok(flash::redirect(&format!("/netwerken/{}", detail.network.code), "De partner is aan het netwerk toegevoegd."))
 }
 
 #[derive(Deserialize)]
@@ -602,7 +603,7 @@ async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<End
         return Err(Error::NotFound(format!("lidmaatschap van {}", form.member)).into());
     }
     region::save_network(&ctx, detail.network.clone()).await?;
-    Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
+    Ok(flash::redirect(&format!("/netwerken/{}", detail.network.code), "Het lidmaatschap is beëindigd."))
 }
 
 fn end<M: ToString>(members: &mut [Membership<M>], member: &str, from: NaiveDate, until: NaiveDate) -> bool {

@@ -16,6 +16,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::{parsed, required, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::region;
@@ -256,7 +257,7 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<OrganizationForm>) -> R
         return form_page(&visit, true, form, errors);
     };
     match region::create_organization(&ctx, parts.organization(code.clone())).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/organisaties/{code}"), "De organisatie is aangemaakt.")),
         Err(Error::Conflict(taken)) => form_page(&visit, true, form, vec![FieldError::new("code", taken)]),
         Err(Error::Invalid(errors)) => form_page(&visit, true, form, errors),
         Err(e) => Err(e.into()),
@@ -288,7 +289,7 @@ async fn update(
         Err(errors) => return form_page(&visit, false, form, errors),
     };
     match region::save_organization(&ctx, parts.organization(code.clone())).await {
-        Ok(_) => Ok(Redirect::to(&format!("/organisaties/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/organisaties/{code}"), "De organisatie is opgeslagen.")),
         Err(Error::Invalid(errors)) => form_page(&visit, false, form, errors),
         Err(e) => Err(e.into()),
     }

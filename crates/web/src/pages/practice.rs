@@ -3,7 +3,7 @@
 //! (the practice keeps its own details current) and the form for a count.
 
 use axum::extract::{Multipart, Path};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use wijkregie_core::FieldError;
 use crate::auth::{Visit, MAX_UPLOAD};
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::{optional, parsed, read_upload, required, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::practice_import::{self, ListKind};
@@ -301,7 +302,7 @@ async fn add_count(
         Err(errors) => return show_page(&ctx, &visit, detail, form, errors).await,
     };
     region::record_patient_count(&ctx, &code, count).await?;
-    Ok(Redirect::to(&format!("/praktijken/{code}#aantallen")).into_response())
+    Ok(flash::redirect(&format!("/praktijken/{code}#aantallen"), "Het aantal ingeschreven patiënten is opgeslagen."))
 }
 
 /// The practice form as typed.
@@ -483,7 +484,7 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<PracticeForm>) -> Resul
     };
     let code = practice.code.clone();
     match region::create_practice(&ctx, practice).await {
-        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/praktijken/{code}"), "De praktijk is aangemaakt.")),
         Err(Error::Conflict(taken)) => form_page(&ctx, &visit, true, form, vec![FieldError::new("code", taken)]).await,
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, true, form, errors).await,
         Err(e) => Err(e.into()),
@@ -517,7 +518,7 @@ async fn update(
         Err(errors) => return form_page(&ctx, &visit, false, form, errors).await,
     };
     match region::save_practice(&ctx, practice).await {
-        Ok(_) => Ok(Redirect::to(&format!("/praktijken/{}", stored.code)).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/praktijken/{}", stored.code), "De praktijk is opgeslagen.")),
         Err(Error::Invalid(errors)) => form_page(&ctx, &visit, false, form, errors).await,
         Err(e) => Err(e.into()),
     }

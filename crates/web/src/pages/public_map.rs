@@ -3,7 +3,7 @@
 //! public fields only. The regio-beheerder's switch is here too.
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::directory::{parse_id, search_page, service_page, Audience, SearchForm, PUBLIC_BASE};
 use crate::pages::render;
 use wijkregie_app::App;
@@ -58,5 +59,6 @@ async fn switch(ctx: Ctx, Form(form): Form<SwitchForm>) -> Result<Response, Http
         other => return Err(Error::BadRequest(format!("'{other}' is geen keuze: kies aan (1) of uit (0)")).into()),
     };
     public_map::set(&ctx, on).await?;
-    Ok(Redirect::to("/aanbod").into_response())
+    let message = if on { "De openbare sociale kaart staat aan." } else { "De openbare sociale kaart staat uit." };
+    Ok(flash::redirect("/aanbod", message))
 }

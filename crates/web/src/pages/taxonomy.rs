@@ -3,7 +3,7 @@
 //! other sources' taxonomies onto it (`/aanbod/hulpvragen/koppelen`).
 
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::{optional, parsed, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::taxonomy;
@@ -174,7 +175,8 @@ async fn save(ctx: &Ctx, visit: &Visit, is_new: bool, form: TermForm) -> Result<
         Err(errors) => return form_page(ctx, visit, is_new, form, errors).await,
     };
     match taxonomy::save(ctx, term, is_new).await {
-        Ok(_) => Ok(Redirect::to("/aanbod/hulpvragen").into_response()),
+        Ok(_) if is_new => Ok(flash::redirect("/aanbod/hulpvragen", "De hulpvraag is toegevoegd.")),
+        Ok(_) => Ok(flash::redirect("/aanbod/hulpvragen", "De hulpvraag is opgeslagen.")),
         Err(Error::Invalid(errors)) => form_page(ctx, visit, is_new, form, errors).await,
         Err(e) => Err(e.into()),
     }
@@ -265,6 +267,7 @@ async fn map_term(ctx: Ctx, Form(form): Form<MappingForm>) -> Result<Response, H
         "" => None,
         code => Some(code.parse::<Code>().map_err(|e| Error::Invalid(vec![e.at("hulpvraag")]))?),
     };
+    let message = if hulpvraag.is_some() { "De koppeling is opgeslagen." } else { "De koppeling is verwijderd." };
     taxonomy::map_foreign_term(&ctx, &taxonomy, &term, hulpvraag).await?;
-    Ok(Redirect::to("/aanbod/hulpvragen/koppelen").into_response())
+    Ok(flash::redirect("/aanbod/hulpvragen/koppelen", message))
 }

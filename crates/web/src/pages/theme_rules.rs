@@ -2,9 +2,7 @@
 //! suggestions, readable for everyone and editable (as JSON, checked whole)
 //! by the regio-beheerder, with every change kept.
 
-use axum::http::header::LOCATION;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use wijkregie_core::access::{authorize, Action, Object};
@@ -13,6 +11,7 @@ use wijkregie_core::population::{Condition, ThemeRule, Threshold};
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
 use wijkregie_app::population as service;
@@ -109,20 +108,8 @@ async fn respond(
     Ok(response)
 }
 
-#[derive(serde::Deserialize, Default)]
-struct NoticeQuery {
-    #[serde(default)]
-    melding: String,
-}
-
-async fn show(
-    ctx: Ctx,
-    visit: Visit,
-    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
-) -> Result<Response, HttpError> {
-    let flash =
-        (q.melding == "opgeslagen").then(|| "De regels zijn opgeslagen; de wijkprofielen volgen ze meteen.".to_owned());
-    respond(&ctx, &visit, None, Errors::default(), flash).await
+async fn show(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
+    respond(&ctx, &visit, None, Errors::default(), None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -133,7 +120,7 @@ struct RulesForm {
 
 async fn save(ctx: Ctx, visit: Visit, Form(form): Form<RulesForm>) -> Result<Response, HttpError> {
     match service::save_rules(&ctx, &form.rules).await {
-        Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/themaregels?melding=opgeslagen")]).into_response()),
+        Ok(()) => Ok(flash::redirect("/themaregels", "De regels zijn opgeslagen; de wijkprofielen volgen ze meteen.")),
         Err(Error::Invalid(problems)) => respond(&ctx, &visit, Some(form.rules), problems.into(), None).await,
         Err(e) => Err(e.into()),
     }

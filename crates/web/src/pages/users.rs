@@ -2,8 +2,7 @@
 //! user with a role and what that role is about (networks, a practice or an
 //! organisation).
 
-use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -14,6 +13,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::account::scope_label;
 use crate::pages::form::Errors;
 use crate::pages::{render, Layout};
@@ -44,13 +44,7 @@ struct ListPage {
     may_create: bool,
 }
 
-#[derive(Deserialize)]
-struct Notice {
-    #[serde(default)]
-    melding: String,
-}
-
-async fn list(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Response, HttpError> {
+async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let users = account::users(&ctx)
         .await?
         .into_iter()
@@ -63,9 +57,8 @@ async fn list(ctx: Ctx, visit: Visit, Query(q): Query<Notice>) -> Result<Respons
             active: u.active,
         })
         .collect();
-    let flash = (q.melding == "aangemaakt").then(|| "De gebruiker is aangemaakt.".to_owned());
     render(ListPage {
-        layout: Layout::new("Gebruikers", &visit, "/gebruikers").with_flash(flash),
+        layout: Layout::new("Gebruikers", &visit, "/gebruikers"),
         users,
         may_create: authorize(&ctx.principal, Action::Create, Object::Users).is_ok(),
     })
@@ -215,7 +208,7 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<UserForm>) -> Result<Re
                 email: form.email.trim().to_owned(),
                 secret,
             }),
-            None => Ok(Redirect::to("/gebruikers?melding=aangemaakt").into_response()),
+            None => Ok(flash::redirect("/gebruikers", "De gebruiker is aangemaakt.")),
         },
         Err(Error::Invalid(more)) => {
             errors.extend(more);

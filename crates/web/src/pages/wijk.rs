@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -17,6 +17,7 @@ use wijkregie_core::FieldError;
 use crate::auth::Visit;
 use crate::ctx::Ctx;
 use crate::error::HttpError;
+use crate::flash;
 use crate::pages::form::{parsed, required, Errors};
 use crate::pages::{render, Layout};
 use wijkregie_app::region::{self, WijkDetail};
@@ -279,7 +280,7 @@ async fn create(ctx: Ctx, visit: Visit, Form(form): Form<WijkForm>) -> Result<Re
     };
     let wijk = Wijk { code: code.clone(), name, areas };
     match region::create_wijk(&ctx, wijk).await {
-        Ok(_) => Ok(Redirect::to(&format!("/wijken/{code}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/wijken/{code}"), "De wijk is aangemaakt.")),
         Err(Error::Conflict(taken)) => form_page(&visit, true, form, vec![FieldError::new("code", taken)]),
         Err(Error::Invalid(errors)) => form_page(&visit, true, form, errors),
         Err(e) => Err(e.into()),
@@ -310,7 +311,7 @@ async fn update(
         Err(errors) => return form_page(&visit, false, form, errors),
     };
     match region::save_wijk(&ctx, wijk).await {
-        Ok(_) => Ok(Redirect::to(&format!("/wijken/{}", detail.wijk.code)).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/wijken/{}", detail.wijk.code), "De wijk is opgeslagen.")),
         Err(Error::Invalid(errors)) => form_page(&visit, false, form, errors),
         Err(e) => Err(e.into()),
     }

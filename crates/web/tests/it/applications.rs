@@ -342,3 +342,124 @@ async fn the_demo_interest_becomes_proposals_with_distances() {
         assert!(entries.iter().any(|e| e.event.event == "application.proposals"), "the read is logged");
     }
 }
+
+/// Opens the form and returns its CSRF token with a stamp old enough for a
+/// person, so a test need not wait.
+async fn aged_form(app: &TestApp, client: &Client) -> (String, String) {
+    let (csrf, _) = open_form(app, client).await;
+    let shown = chrono::Utc::now() - chrono::Duration::seconds(MIN_FILL_SECONDS + 30);
+    let stamp = wijkregie_app::application::issue_stamp(&app.app, &csrf, shown).unwrap();
+    (csrf, stamp)
+}
+
+async fn mails_to(app: &TestApp, address: &str) -> Vec<wijkregie_store::referral::OutboxMail> {
+    let mut conn = app.app.store.conn().await.unwrap();
+    let all = wijkregie_store::referral::outbox(&mut conn, 1000).await.unwrap();
+    all.into_iter().filter(|m| m.recipient == address).collect()
+}
+
+#[tokio::test]
+async fn the_status_link_is_mailed_and_can_be_sent_again_a_few_times() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let client = app.client();
+        let (csrf, stamp) = aged_form(&app, &client).await;
+        let (status, location, _) = post(&app, &client, &csrf, &stamp, &valid("03000011")).await;
+        assert_eq!(status, 303, "{engine:?}");
+        let link = location.trim_end_matches("?nieuw=1").to_owned();
+        let token = link.trim_start_matches("/aanmelden/status/").to_owned();
+
+        // The link leaves by mail, to the address of the application only.
+        let mails = mails_to(&app, "anna@praktijk.nl").await;
+        assert_eq!(mails.len(), 1, "{engine:?}");
+        assert!(mails[0].body.contains(&format!("/aanmelden/status/{token}")), "{engine:?}: {}", mails[0].body);
+
+        let (_, page) = app.get(&client, &location).await;
+        assert!(page.contains("gemaild naar a…@praktijk.nl"), "{engine:?}: {page:.3000}");
+        assert!(page.contains(&format!("action=\"{link}/opnieuw-sturen\"")), "{engine:?}: a resend button");
+
+        // Again: a second and third mail, each confirmed on the status page.
+        for n in 2..=3 {
+            let (status, to, _) = app_post(&app, &client, &format!("{link}/opnieuw-sturen")).await;
+            assert_eq!((status, to.as_str()), (303, link.as_str()), "{engine:?}");
+            let (_, page) = app.get(&client, &link).await;
+            assert!(page.contains("role=\"status\">De link is opnieuw gestuurd naar a…@praktijk.nl."), "{engine:?}");
+            assert_eq!(mails_to(&app, "anna@praktijk.nl").await.len(), n, "{engine:?}");
+        }
+        // A fourth within the hour is refused, in Dutch, and sends nothing.
+        let (status, _, body) = app_post(&app, &client, &format!("{link}/opnieuw-sturen")).await;
+        assert_eq!(status, 429, "{engine:?}: {body:.300}");
+        assert!(body.contains("Te veel pogingen"), "{engine:?}");
+        assert_eq!(mails_to(&app, "anna@praktijk.nl").await.len(), 3, "{engine:?}");
+
+        // Another link is no key: 404.
+        let (status, _, _) =
+            app_post(&app, &client, &format!("/aanmelden/status/{}/opnieuw-sturen", "b".repeat(43))).await;
+        assert_eq!(status, 404, "{engine:?}");
+    }
+}
+
+/// Posts a form with only the CSRF token of the client's session.
+async fn app_post(app: &TestApp, client: &Client, path: &str) -> (u16, String, String) {
+    let (_, html) = app.get(client, "/aanmelden").await;
+    let csrf = csrf_in(&html).unwrap();
+    let r = client.post(app.url(path)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (status, location, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_review_warns_names_the_existing_network_and_asks_what_the_option_needs() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let client = app.client();
+        // Few patients, 6 hours of an own coordinator, for an existing network.
+        let small = with(
+            with(with(valid("03000021"), "p1_patients", "2.850"), "coordinator_hours", "6"),
+            "network_name",
+            "WSV Binnenstad",
+        );
+        let (csrf, stamp) = aged_form(&app, &client).await;
+        assert_eq!(post(&app, &client, &csrf, &stamp, &small).await.0, 303, "{engine:?}");
+        let option_b = stored(&app).await[0].id;
+        // Option A, enough patients, a new network.
+        let region_option = with(with(valid("03000022"), "coordinator", "A"), "network_name", "WSV Nieuwland");
+        assert_eq!(post(&app, &client, &csrf, &stamp, &region_option).await.0, 303, "{engine:?}");
+        let option_a = stored(&app).await[0].id;
+
+        let admin = app.login(Role::Region).await;
+        let (status, page) = app.get(&admin, &format!("/aanmeldingen/{option_b}")).await;
+        assert_eq!(status, 200, "{engine:?}");
+        assert!(page.contains("Samen 2.850 ingeschreven patiënten: minder dan de drempel van 10.000"), "{engine:?}");
+        assert!(page.contains("Eigen coördinator 6 uur per week: minder dan de 8 uur per week"), "{engine:?}");
+        assert!(page.contains("Dit netwerk bestaat al"), "{engine:?}");
+        let binnenstad = wijkregie_formats::demo::region()
+            .networks
+            .into_iter()
+            .find(|n| n.code.as_str() == "wsv-binnenstad")
+            .unwrap();
+        let region = wijkregie_formats::demo::region();
+        let today = wijkregie_core::clock::nl_today();
+        for m in binnenstad.practices.iter().filter(|m| m.until.is_none_or(|u| u >= today) && m.from <= today) {
+            let name = &region.practices.iter().find(|p| p.code == m.member).unwrap().name;
+            assert!(page.contains(name.as_str()), "{engine:?}: member {name} named");
+        }
+        assert!(
+            page.contains("name=\"network_code\" type=\"text\" value=\"wsv-binnenstad\""),
+            "{engine:?}: {page:.200}"
+        );
+        assert!(
+            page.contains("name=\"coordinator_start\"") && !page.contains("name=\"coordinator_name\""),
+            "{engine:?}"
+        );
+
+        let (_, page) = app.get(&admin, &format!("/aanmeldingen/{option_a}")).await;
+        assert!(!page.contains("Let op"), "{engine:?}: nothing to warn about");
+        assert!(!page.contains("Dit netwerk bestaat al"), "{engine:?}");
+        assert!(
+            page.contains("name=\"coordinator_name\"") && !page.contains("name=\"coordinator_start\""),
+            "{engine:?}"
+        );
+    }
+}

@@ -116,9 +116,10 @@ async fn an_approved_quarter_never_changes_and_a_correction_follows() {
         let app = TestApp::start(engine).await;
         let admin = app.login(Role::Region).await;
         let (status, location, _) = app.post(&admin, "/financiering/2025Q2/vaststellen", &[]).await;
-        assert_eq!((status, location.as_str()), (303, "/financiering/2025Q2?melding=vastgesteld"), "{engine:?}");
+        assert_eq!((status, location.as_str()), (303, "/financiering/2025Q2"), "{engine:?}");
         let (_, before) = app.get(&admin, "/financiering/2025Q2").await;
         assert!(before.contains("Vastgesteld op"), "{engine:?}");
+        assert!(before.contains("role=\"status\">Het kwartaal is vastgesteld"), "the approval confirms itself");
         assert!(!before.contains("vaststellen</button>"));
         let (status, _, html) = app.post(&admin, "/financiering/2025Q2/vaststellen", &[]).await;
         assert_eq!(status, 409, "approving twice is refused: {html:.300}");
@@ -209,8 +210,8 @@ async fn tariffs_are_edited_per_year_with_history_and_checked_in_dutch() {
             ("min_coordinator_hours", "8"),
         ];
         let (status, location, _) = app.post(&admin, "/financiering/tarieven", &good).await;
-        assert_eq!((status, location.as_str()), (303, "/financiering/tarieven?melding=opgeslagen"), "{engine:?}");
-        let (_, html) = app.get(&admin, "/financiering/tarieven?melding=opgeslagen").await;
+        assert_eq!((status, location.as_str()), (303, "/financiering/tarieven"), "{engine:?}");
+        let (_, html) = app.get(&admin, "/financiering/tarieven").await;
         assert!(html.contains("ingesteld voor dit jaar") && html.contains("zoals 2025"), "2026 carries 2025 on");
         assert!(html.contains("Het tarief is opgeslagen"));
         let view = service::statements(&app.operator(), q("2025Q2"), None).await.unwrap();

@@ -295,8 +295,9 @@ async fn the_region_adds_users_whose_scope_exists() {
 
         let fields = user("nieuw@example.nl", "wijkmanager", "wsv-binnenstad, wsv-zeggeveld", "lang genoeg wachtwoord");
         let (status, location, _) = app.post(&admin, "/gebruikers/nieuw", &fields).await;
-        assert_eq!((status, location.as_str()), (303, "/gebruikers?melding=aangemaakt"), "{engine:?}");
-        let (_, list) = app.get(&admin, "/gebruikers?melding=aangemaakt").await;
+        assert_eq!((status, location.as_str()), (303, "/gebruikers"), "{engine:?}");
+        let (_, list) = app.get(&admin, "/gebruikers").await;
+        assert!(list.contains("De gebruiker is aangemaakt."), "{engine:?}: the change confirms itself");
         assert!(list.contains("nieuw@example.nl") && list.contains("wsv-binnenstad, wsv-zeggeveld"), "{engine:?}");
         let (client, status) = app.login_as("nieuw@example.nl", "lang genoeg wachtwoord", None).await;
         assert_eq!(status.as_u16(), 303, "{engine:?}: the new user can log in");

@@ -50,10 +50,16 @@ async fn the_map_shows_every_demo_area_with_its_table_and_downloads() {
         assert_eq!(status, 400);
 
         // Every role may look; without a session it is the login page.
-        for role in [Role::Region, Role::Practice, Role::Organization] {
+        for role in [Role::Region, Role::Organization] {
             let c = app.login(role).await;
             assert_eq!(app.get(&c, "/kaart").await.0, 200, "{role:?}");
         }
+        // A practice works with its own patients: the area map is not one of
+        // its pages (and not in its menu).
+        let practice = app.login(Role::Practice).await;
+        let (status, page) = app.get(&practice, "/kaart").await;
+        assert_eq!(status, 403, "{page:.300}");
+        assert!(!page.contains("href=\"/kaart\""), "the menu does not offer it");
         let anonymous = app.client().get(app.url("/kaart")).send().await.unwrap();
         assert_eq!(anonymous.status(), 303);
 

@@ -106,7 +106,7 @@ impl SearchRequest {
     pub async fn parse(app: &App, fields: &SearchFields<'_>) -> Result<(SearchRequest, Vec<SearchProblem>)> {
         let mut problems = Vec::new();
         let problem = |problems: &mut Vec<SearchProblem>, field, message: String| {
-            problems.push(SearchProblem { field, message, manager_hint: None })
+            problems.push(SearchProblem { field, message, manager_hint: None });
         };
         let age = match fields.age.trim() {
             "" => None,

@@ -377,7 +377,7 @@ async fn results_map(
             name: from,
             longitude: p.longitude,
             latitude: p.latitude,
-            radius_km: request.radius.map(|r| r.km()),
+            radius_km: request.radius.map(wijkregie_core::directory::search::RadiusKm::km),
         }),
     };
     Ok(place_map_svg(&map))

@@ -741,6 +741,8 @@ async function main() {
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const newContext = () => browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+    // A phone: its width, its meta viewport honoured, touch.
+    const newPhoneContext = (viewport) => browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
     const origin = server.origin;
 
     // Logged out: the login page, a wrong password, the keyboard check.
@@ -835,6 +837,10 @@ async function main() {
       accounts: ACCOUNTS, dataDir: server.dataDir,
     });
     await (await import('./aanmelding.mjs')).aanmeldingFlow({ newContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS });
+    await (await import('./telefoon.mjs')).telefoonFlow({
+      newPhoneContext, origin, visit, watch, checkPage, record, ServerDied, timeout: NAV_TIMEOUT_MS, login,
+      account: ACCOUNTS.find((a) => a.role === 'praktijk'),
+    });
     // The regio-beheerder's flows, with the real binary on the server's own
     // data, as an operator would run it.
     const adminFlow = {

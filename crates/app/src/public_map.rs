@@ -10,6 +10,22 @@ use crate::App;
 use crate::Ctx;
 use crate::{Error, Result};
 
+/// What every page's header shows to everyone: the region's name, and
+/// whether the public map is there for visitors who are not logged in.
+#[derive(Debug, Clone, Default)]
+pub struct Masthead {
+    pub region: Option<String>,
+    pub public_map: bool,
+}
+
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn masthead(app: &App) -> Result<Masthead> {
+    let mut conn = app.store.conn().await?;
+    let region = wijkregie_store::region::region(&mut conn).await?.map(|r| r.name);
+    let public_map = region.is_some() && wijkregie_store::region::public_map(&mut conn).await?;
+    Ok(Masthead { region, public_map })
+}
+
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn enabled(app: &App) -> Result<bool> {
     let mut conn = app.store.conn().await?;

@@ -71,6 +71,7 @@ pub async fn to_check(ctx: &Ctx, only: Option<&Code>) -> Result<Vec<StaleGroup>>
             }
             groups.entry(network).or_default().push(Found {
                 organization: organization_name(&cx, &s.organization),
+                point: None,
                 distance_km: None,
                 why: vec![],
                 stale: true,

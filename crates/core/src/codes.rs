@@ -84,6 +84,83 @@ impl fmt::Display for Postcode {
     }
 }
 
+/// A postcode where the street does not matter: the full PC6 or only its
+/// four digits (PC4). Enough to search "around here" or to tell a partner
+/// roughly where a patient lives, and less personal than a PC6, so a
+/// person may give either (minimal data). Stored normalised: `1215` or
+/// `1215EK`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PostcodeArea(String);
+
+impl PostcodeArea {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The four digits (PC4).
+    pub fn pc4(&self) -> &str {
+        &self.0[..4]
+    }
+
+    /// The full postcode, when one was given.
+    pub fn full(&self) -> Option<Postcode> {
+        (self.0.len() == 6).then(|| Postcode(self.0.clone()))
+    }
+}
+
+impl FromStr for PostcodeArea {
+    type Err = Invalid;
+
+    fn from_str(input: &str) -> Result<Self, Invalid> {
+        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.len() == 4 && compact.bytes().all(|b| b.is_ascii_digit()) {
+            if compact.starts_with('0') {
+                return Err(Invalid(format!(
+                    "'{}' is geen geldige postcode: een postcode begint niet met 0",
+                    input.trim()
+                )));
+            }
+            return Ok(Self(compact));
+        }
+        if compact.chars().count() == 6 {
+            return input.parse::<Postcode>().map(Self::from);
+        }
+        Err(Invalid(format!(
+            "'{}' is geen geldige postcode: verwacht vier cijfers, met of zonder de twee letters, zoals 1215 of 1215 EK",
+            input.trim()
+        )))
+    }
+}
+
+impl From<Postcode> for PostcodeArea {
+    fn from(value: Postcode) -> Self {
+        Self(value.0)
+    }
+}
+
+impl TryFrom<String> for PostcodeArea {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        value.parse()
+    }
+}
+
+impl From<PostcodeArea> for String {
+    fn from(value: PostcodeArea) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for PostcodeArea {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.full() {
+            Some(pc) => f.write_str(&pc.display()),
+            None => f.write_str(&self.0),
+        }
+    }
+}
+
 /// An AGB code (Algemeen GegevensBeheer Zorgverleners): eight digits that
 /// identify a care provider or practice in Vektis' register.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -327,6 +404,28 @@ mod tests {
     }
 
     #[test]
+    fn postcode_area_takes_a_pc4_or_a_full_postcode() {
+        let pc4: PostcodeArea = " 1215 ".parse().unwrap();
+        assert_eq!((pc4.as_str(), pc4.pc4(), pc4.full()), ("1215", "1215", None));
+        assert_eq!(pc4.to_string(), "1215");
+        let pc6: PostcodeArea = "1215 ek".parse().unwrap();
+        assert_eq!(pc6.full(), Some("1215EK".parse().unwrap()));
+        assert_eq!((pc6.pc4(), pc6.to_string().as_str()), ("1215", "1215 EK"));
+        // What was stored as a PC6 reads back as one.
+        let stored: PostcodeArea = serde_json::from_str("\"1215EK\"").unwrap();
+        assert_eq!(stored, pc6);
+    }
+
+    #[test]
+    fn postcode_area_refuses_what_is_neither_with_a_dutch_message() {
+        for bad in ["", "121", "0215", "12155", "1215E", "1215SS", "ABCD", "12155EK"] {
+            let err = bad.parse::<PostcodeArea>().unwrap_err();
+            assert!(err.0.contains("geen geldige postcode"), "{bad}: {}", err.0);
+        }
+        assert!("121".parse::<PostcodeArea>().unwrap_err().0.contains("zoals 1215 of 1215 EK"));
+    }
+
+    #[test]
     fn agb_needs_exactly_eight_digits() {
         assert_eq!("01012345".parse::<AgbCode>().unwrap().as_str(), "01012345");
         assert!("0101234".parse::<AgbCode>().is_err());
@@ -374,6 +473,7 @@ mod tests {
         #[test]
         fn postcode_parsing_never_panics(s in ".{0,12}") {
             let _ = s.parse::<Postcode>();
+            let _ = s.parse::<PostcodeArea>();
         }
 
         #[test]

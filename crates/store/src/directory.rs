@@ -909,7 +909,16 @@ pub async fn postcode_point(
     conn: &mut AnyConnection,
     postcode: &wijkregie_core::codes::Postcode,
 ) -> Result<Option<GeoPoint>> {
-    for key in [postcode.as_str(), postcode.pc4()] {
+    area_point(conn, &postcode.clone().into()).await
+}
+
+/// Where a PC6 or PC4 lies: the PC6's own centroid if it has one, else its PC4's.
+pub async fn area_point(
+    conn: &mut AnyConnection,
+    postcode: &wijkregie_core::codes::PostcodeArea,
+) -> Result<Option<GeoPoint>> {
+    let keys = if postcode.full().is_some() { vec![postcode.as_str(), postcode.pc4()] } else { vec![postcode.pc4()] };
+    for key in keys {
         if let Some(r) = rows::optional(
             &mut *conn,
             sqlx::query("SELECT latitude, longitude FROM postcode_centroid WHERE postcode = $1").bind(key),

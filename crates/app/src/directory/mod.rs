@@ -269,10 +269,10 @@ pub async fn rebuild_index(app: &App) -> Result<usize> {
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn postcode_point(
     app: &App,
-    postcode: &wijkregie_core::codes::Postcode,
+    postcode: &wijkregie_core::codes::PostcodeArea,
 ) -> Result<Option<wijkregie_core::directory::GeoPoint>> {
     let mut conn = app.store.conn().await?;
-    Ok(db::postcode_point(&mut conn, postcode).await?)
+    Ok(db::area_point(&mut conn, postcode).await?)
 }
 
 pub const PAGE_SIZE: usize = 20;
@@ -316,6 +316,9 @@ pub fn may_add(ctx: &Ctx) -> bool {
 pub struct Found {
     pub service: Service,
     pub organization: String,
+    /// Where to put it on a map: its location nearest the searched point
+    /// (the first with a point when no point was searched).
+    pub point: Option<wijkregie_core::directory::GeoPoint>,
     pub distance_km: Option<f64>,
     pub why: Vec<String>,
     pub stale: bool,
@@ -390,7 +393,22 @@ pub async fn search(app: &App, request: &SearchRequest) -> Result<SearchResult> 
     codes.sort();
     codes.dedup();
     let organizations = wijkregie_store::region::organizations_by_codes(&mut conn, &codes).await?;
+    let mut location_ids: Vec<HsdsId> = services.values().flat_map(|s| s.locations.iter().cloned()).collect();
+    location_ids.sort();
+    location_ids.dedup();
+    let points: HashMap<HsdsId, wijkregie_core::directory::GeoPoint> = db::locations_by_ids(&mut conn, &location_ids)
+        .await?
+        .into_iter()
+        .filter_map(|l| Some((l.id, l.point?)))
+        .collect();
     drop(conn);
+    let point_of = |s: &Service| {
+        let mut at = s.locations.iter().filter_map(|id| points.get(id).copied());
+        match request.near {
+            Some(near) => at.min_by(|a, b| a.distance_km(near).total_cmp(&b.distance_km(near))),
+            None => at.next(),
+        }
+    };
     let today = now.date();
     let found = results
         .hits
@@ -403,6 +421,7 @@ pub async fn search(app: &App, request: &SearchRequest) -> Result<SearchResult> 
                 .map_or_else(|| service.organization.to_string(), |o| o.name.clone());
             Some(Found {
                 stale: service.is_stale(today, app.config.stale_after_days),
+                point: point_of(&service),
                 organization,
                 distance_km: hit.distance_km,
                 why: hit.why,

@@ -5,7 +5,7 @@
 //! means for it: the page shows it beside its field and searches without
 //! it, the API refuses the request with every problem.
 
-use wijkregie_core::codes::Postcode;
+use wijkregie_core::codes::PostcodeArea;
 use wijkregie_core::directory::search::{Age, PageNumber, RadiusKm, RADIUS_WITHOUT_POSTCODE};
 use wijkregie_core::directory::GeoPoint;
 
@@ -65,7 +65,28 @@ pub enum SearchField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchProblem {
     pub field: SearchField,
+    /// For whoever searches, inhabitants included: no talk of imports.
     pub message: String,
+    /// What the regio-beheerder can do about it, for the pages that show
+    /// it to them only.
+    pub manager_hint: Option<String>,
+}
+
+/// A postcode without a known place: for the inhabitant, most likely one
+/// outside the region (the region imports the postcodes of its own area);
+/// for the beheerder, perhaps postcodes not yet imported.
+async fn outside_region(app: &App, pc: &PostcodeArea) -> Result<SearchProblem> {
+    let mut conn = app.store.conn().await?;
+    let region = wijkregie_store::region::region(&mut conn).await?;
+    let area = region.map_or_else(|| "deze regio".to_owned(), |r| r.name);
+    Ok(SearchProblem {
+        field: SearchField::Postcode,
+        message: format!(
+            "postcode {pc} ligt niet in {area}, waar deze sociale kaart over gaat. Zoek zonder postcode, of kies \
+             een wijk"
+        ),
+        manager_hint: Some(format!("ligt {pc} wel in de regio, lees dan de postcodes in (wijkregie import postcodes)")),
+    })
 }
 
 /// Search text is cut here: no search needs more, and the index's work
@@ -84,34 +105,31 @@ impl SearchRequest {
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn parse(app: &App, fields: &SearchFields<'_>) -> Result<(SearchRequest, Vec<SearchProblem>)> {
         let mut problems = Vec::new();
-        let mut problem = |field, message: String| problems.push(SearchProblem { field, message });
+        let problem = |problems: &mut Vec<SearchProblem>, field, message: String| {
+            problems.push(SearchProblem { field, message, manager_hint: None });
+        };
         let age = match fields.age.trim() {
             "" => None,
-            text => text.parse::<Age>().map_err(|e| problem(SearchField::Age, e.0)).ok(),
+            text => text.parse::<Age>().map_err(|e| problem(&mut problems, SearchField::Age, e.0)).ok(),
         };
         let page = match fields.page.trim() {
             "" => PageNumber::FIRST,
-            text => {
-                text.parse::<PageNumber>().map_err(|e| problem(SearchField::Page, e.0)).unwrap_or(PageNumber::FIRST)
-            }
+            text => text
+                .parse::<PageNumber>()
+                .map_err(|e| problem(&mut problems, SearchField::Page, e.0))
+                .unwrap_or(PageNumber::FIRST),
         };
         let near = match fields.postcode.trim() {
             "" => None,
-            text => match text.parse::<Postcode>() {
+            text => match text.parse::<PostcodeArea>() {
                 Err(e) => {
-                    problem(SearchField::Postcode, e.0);
+                    problem(&mut problems, SearchField::Postcode, e.0);
                     None
                 }
                 Ok(pc) => {
                     let point = postcode_point(app, &pc).await?;
                     if point.is_none() {
-                        problem(
-                            SearchField::Postcode,
-                            format!(
-                                "van postcode {pc} is geen ligging bekend; zoek zonder afstand of vraag de beheerder \
-                                 de postcodes in te lezen"
-                            ),
-                        );
+                        problems.push(outside_region(app, &pc).await?);
                     }
                     point
                 }
@@ -121,11 +139,11 @@ impl SearchRequest {
             "" => None,
             text => match text.parse::<RadiusKm>() {
                 Err(e) => {
-                    problem(SearchField::Radius, e.0);
+                    problem(&mut problems, SearchField::Radius, e.0);
                     None
                 }
                 Ok(_) if fields.postcode.trim().is_empty() => {
-                    problem(SearchField::Radius, RADIUS_WITHOUT_POSTCODE.to_owned());
+                    problem(&mut problems, SearchField::Radius, RADIUS_WITHOUT_POSTCODE.to_owned());
                     None
                 }
                 // A postcode that could not be placed is its own problem.

@@ -10,19 +10,19 @@ use super::{value_text, Choropleth, MapArea};
 use crate::escape;
 
 /// Width of the map's coordinate system in pixels; the SVG scales to its box.
-const WIDTH: f64 = 720.0;
+pub(super) const WIDTH: f64 = 720.0;
 /// The tallest map drawn, so that a long, narrow region does not run off the page.
 const MAX_HEIGHT: f64 = 720.0;
-const EDGE: f64 = 8.0;
+pub(super) const EDGE: f64 = 8.0;
 /// Paths are written in whole units of half a pixel: integers are short,
 /// and half a pixel is as fine as a screen at twice the density shows.
-const UNITS_PER_PIXEL: f64 = 2.0;
+pub(super) const UNITS_PER_PIXEL: f64 = 2.0;
 /// Points closer than this (in units) to the line through their neighbours
 /// are dropped: one unit is half a pixel at the size the map is drawn.
 const TOLERANCE: f64 = 1.0;
-const INK: &str = "#1d2326";
-const MUTED: &str = "#4f5b61";
-const FONT: f64 = 12.0;
+pub(super) const INK: &str = "#1d2326";
+pub(super) const MUTED: &str = "#4f5b61";
+pub(super) const FONT: f64 = 12.0;
 /// Area names on the map: a little smaller than the legend, bold for the
 /// subject's areas. A name is drawn only if its box fits in the area's.
 const LABEL_FONT: f64 = 11.0;
@@ -59,26 +59,59 @@ fn step(i: usize, n: usize) -> usize {
 /// Maps WGS84 to map units: equirectangular with longitude shortened by
 /// the cosine of the middle latitude, which at the scale of the Netherlands
 /// differs from a conformal projection by less than a pixel's worth of shape.
-struct Projection {
+pub(super) struct Projection {
     lon0: f64,
     lat1: f64,
     kx: f64,
     scale: f64,
 }
 
-impl Projection {
-    fn fit(areas: &[MapArea]) -> Option<(Projection, f64, f64)> {
-        let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+/// The smallest box around everything drawn, in WGS84 degrees.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Bounds {
+    pub min_x: f64,
+    pub min_y: f64,
+    pub max_x: f64,
+    pub max_y: f64,
+}
+
+impl Bounds {
+    pub(super) const EMPTY: Bounds = Bounds { min_x: f64::MAX, min_y: f64::MAX, max_x: f64::MIN, max_y: f64::MIN };
+
+    pub(super) fn add(&mut self, c: &Coord<f64>) {
+        self.min_x = self.min_x.min(c.x);
+        self.max_x = self.max_x.max(c.x);
+        self.min_y = self.min_y.min(c.y);
+        self.max_y = self.max_y.max(c.y);
+    }
+
+    pub(super) fn add_areas(&mut self, areas: &[MapArea]) {
         for a in areas {
             for p in &a.geometry.0 {
                 for c in &p.exterior().0 {
-                    min_x = min_x.min(c.x);
-                    max_x = max_x.max(c.x);
-                    min_y = min_y.min(c.y);
-                    max_y = max_y.max(c.y);
+                    self.add(c);
                 }
             }
         }
+    }
+}
+
+impl Projection {
+    /// Pixels per degree of latitude (and of shortened longitude).
+    pub(super) fn pixels_per_degree(&self) -> f64 {
+        self.scale
+    }
+
+    fn fit(areas: &[MapArea]) -> Option<(Projection, f64, f64)> {
+        let mut bounds = Bounds::EMPTY;
+        bounds.add_areas(areas);
+        Self::fit_bounds(bounds)
+    }
+
+    /// Fits the box into the map's width (and its tallest height);
+    /// returns the drawing's width and height in pixels.
+    pub(super) fn fit_bounds(bounds: Bounds) -> Option<(Projection, f64, f64)> {
+        let Bounds { min_x, min_y, max_x, max_y } = bounds;
         if min_x > max_x {
             return None;
         }
@@ -93,7 +126,7 @@ impl Projection {
     }
 
     /// In units (half pixels), relative to the map's corner.
-    fn project(&self, c: &Coord<f64>) -> Coord<f64> {
+    pub(super) fn project(&self, c: &Coord<f64>) -> Coord<f64> {
         Coord {
             x: ((c.x - self.lon0) * self.kx * self.scale + EDGE) * UNITS_PER_PIXEL,
             y: ((self.lat1 - c.y) * self.scale + EDGE) * UNITS_PER_PIXEL,
@@ -145,7 +178,7 @@ fn write_ring(d: &mut String, ring: &LineString<f64>) {
 /// The path data of an area: every part and hole that is still a shape at
 /// this size. An area smaller than a pixel becomes a dot, so that it is
 /// still there to point at.
-fn path_data(projection: &Projection, area: &MapArea) -> String {
+pub(super) fn path_data(projection: &Projection, area: &MapArea) -> String {
     let mut d = String::new();
     for polygon in &area.geometry.0 {
         let Some(exterior) = ring(projection, polygon.exterior()) else { continue };

@@ -12,6 +12,7 @@
 
 mod classes;
 mod draw;
+mod places;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ use wijkregie_core::population::Number;
 
 pub use classes::{classify, Class};
 pub use draw::choropleth_svg;
+pub use places::{place_map_svg, Centre, Place, PlaceMap};
 
 use crate::{Table, MISSING_TEXT};
 

@@ -33,7 +33,7 @@ pub use status::{
 };
 
 use crate::access::{Principal, Scope};
-use crate::codes::{Code, Postcode};
+use crate::codes::{Code, PostcodeArea};
 use crate::directory::{plausible_email, HsdsId, Pathway, Service, ServiceStatus};
 use crate::error::{FieldError, Invalid};
 
@@ -221,7 +221,7 @@ pub struct PatientContact {
     pub phone: Option<PhoneNumber>,
     pub email: Option<String>,
     pub age: Age,
-    pub postcode: Postcode,
+    pub postcode: PostcodeArea,
 }
 
 /// A message written with a step or on its own; free text, so personal.
@@ -612,7 +612,7 @@ impl NewReferral {
                 }
             }
         };
-        let postcode = self.postcode.parse::<Postcode>().map_err(|e| problems.push(e.at("postcode"))).ok();
+        let postcode = self.postcode.parse::<PostcodeArea>().map_err(|e| problems.push(e.at("postcode"))).ok();
         match (age, postcode) {
             (Some(age), Some(postcode)) if problems.len() == before => {
                 Some(PatientContact { name, phone, email, age, postcode })

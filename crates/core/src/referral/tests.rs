@@ -84,6 +84,16 @@ fn a_complete_form_becomes_a_requested_referral() {
 }
 
 #[test]
+fn the_patient_postcode_may_be_only_its_four_digits() {
+    // Minimal data: the partner needs the neighbourhood, not the street.
+    let r = NewReferral { postcode: " 1215 ".into(), ..form() }
+        .validate(&service(), sender(), at("2026-03-02T09:00:00Z"))
+        .unwrap();
+    let contact = &r.personal.as_ref().unwrap().contact;
+    assert_eq!((contact.postcode.as_str(), contact.postcode.full()), ("1215", None));
+}
+
+#[test]
 fn every_problem_of_the_form_is_named_at_once() {
     let bad = NewReferral {
         location: Some("99999999-2222-4333-8444-555555555555".parse().unwrap()),

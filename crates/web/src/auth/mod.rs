@@ -29,6 +29,8 @@ pub struct Visit {
     /// The confirmation of the change that led here, shown once
     /// (see [`crate::flash`]).
     pub flash: Option<String>,
+    /// The region's name and whether its public map is on, for the header.
+    pub masthead: wijkregie_app::public_map::Masthead,
 }
 
 impl Visit {
@@ -75,6 +77,13 @@ pub fn cookie_value<B>(req: &axum::http::Request<B>, name: &str) -> Option<Strin
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// A request that may answer with a page (or a form shown again with its
+/// errors), so with the site's header.
+fn is_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    !["/api/", "/static/", "/fhir/", "/healthz", "/metrics"].iter().any(|p| path.starts_with(p))
 }
 
 fn is_page_get(req: &Request) -> bool {
@@ -125,6 +134,9 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
     }
     if let (Some(p), true) = (&visit.principal, is_page_get(&req)) {
         visit.referral_news = wijkregie_app::referral::news_count(app, &p.scope).await?;
+    }
+    if is_page(&req) {
+        visit.masthead = wijkregie_app::public_map::masthead(app).await?;
     }
 
     let mut new_cookie = None;

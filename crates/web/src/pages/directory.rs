@@ -18,6 +18,7 @@ use crate::pages::{render, safe_next, urlencode, Layout};
 use wijkregie_app::directory::{self, Found, SearchField, SearchFields, SearchRequest, ServiceDetail, PAGE_SIZE};
 use wijkregie_app::App;
 use wijkregie_app::Error;
+use wijkregie_chart::map::{place_map_svg, Centre, Place, PlaceMap};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -30,6 +31,8 @@ pub(crate) const WEEKDAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donde
 
 /// One result as shown in a list.
 pub(crate) struct Row {
+    /// Its number in the list, the same as on the map.
+    pub(crate) number: usize,
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) organization: String,
@@ -39,12 +42,15 @@ pub(crate) struct Row {
     pub(crate) status: Option<&'static str>,
     pub(crate) stale: bool,
     pub(crate) checked: String,
+    pub(crate) point: Option<wijkregie_core::directory::GeoPoint>,
 }
 
 impl Row {
     pub(crate) fn new(f: Found) -> Self {
         let s = f.service;
         Row {
+            number: 0,
+            point: f.point,
             id: s.id.to_string(),
             summary: first_sentence(&s.description),
             status: (s.status != ServiceStatus::Active).then(|| s.status.label()),
@@ -93,6 +99,9 @@ pub(crate) struct SearchForm {
     straal: String,
     #[serde(default)]
     pagina: String,
+    /// `kaart` shows the results on a map too.
+    #[serde(default)]
+    weergave: String,
 }
 
 #[derive(askama::Template)]
@@ -108,6 +117,19 @@ struct SearchPage {
     age_error: Option<String>,
     postcode_error: Option<String>,
     radius_error: Option<String>,
+    /// The filters are folded away, unless one of them has a problem.
+    filters_open: bool,
+    /// How many filters are chosen, shown on the folded button.
+    filters_chosen: usize,
+    /// The results on a map (SVG), when asked for and there is anything to place.
+    map: Option<String>,
+    /// Asked for the map: found results without a place say so.
+    show_map: bool,
+    unplaced: usize,
+    map_link: String,
+    list_link: String,
+    /// The list's first number on this page.
+    first_number: usize,
     searched: bool,
     total: usize,
     rows: Vec<Row>,
@@ -176,8 +198,10 @@ pub(crate) async fn search_page(
 ) -> Result<Response, HttpError> {
     let public = matches!(audience, Audience::Public);
     if public {
+        // What only the network uses (ketenaanpakken are its jargon).
         form.netwerk.clear();
         form.ook_inactief.clear();
+        form.ketenaanpak.clear();
     }
     let fields = SearchFields {
         text: &form.q,
@@ -197,15 +221,22 @@ pub(crate) async fn search_page(
     };
     let (request, problems) = SearchRequest::parse(app, &fields).await?;
     // Each problem shows beside its field; a bad page number in a link
-    // just shows the first page.
-    let error_at = |field| problems.iter().find(|p| p.field == field).map(|p| p.message.clone());
+    // just shows the first page. Only the regio-beheerder (who may switch
+    // the public map) reads what they could do about it.
+    let manager = matches!(audience, Audience::SignedIn { public_on: Some(_), .. });
+    let error_at = |field| {
+        problems.iter().find(|p| p.field == field).map(|p| match (&p.manager_hint, manager) {
+            (Some(hint), true) => format!("{}. Voor de beheerder: {hint}", p.message),
+            _ => p.message.clone(),
+        })
+    };
     let (age_error, postcode_error, radius_error) =
         (error_at(SearchField::Age), error_at(SearchField::Postcode), error_at(SearchField::Radius));
     let page = request.page.index();
     let result = directory::search(app, &request).await?;
     let directory::Choices { terms, wijken, networks } = directory::choices(app, public).await?;
     let base = if public { PUBLIC_BASE } else { "/aanbod" };
-    let link = |p: usize| {
+    let link = |p: usize, on_map: bool| {
         let mut params: Vec<(&str, &str)> = vec![
             ("q", &form.q),
             ("domein", &form.domein),
@@ -221,11 +252,51 @@ pub(crate) async fn search_page(
             ("postcode", &form.postcode),
             ("straal", &form.straal),
         ];
+        if on_map {
+            params.push(("weergave", "kaart"));
+        }
         params.retain(|(_, v)| !v.is_empty());
         let mut query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
         query.push(format!("pagina={p}"));
         format!("{base}?{}", query.join("&"))
     };
+    let show_map = form.weergave == "kaart";
+    let first_number = page * PAGE_SIZE + 1;
+    let service_base = if public { PUBLIC_SERVICE_BASE } else { "/aanbod/voorzieningen" };
+    let rows: Vec<Row> = result
+        .found
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut row = Row::new(f);
+            row.number = first_number + i;
+            // Why a result was found speaks the taxonomy's language: useful
+            // to a professional, jargon to an inhabitant.
+            if public {
+                row.why.clear();
+            }
+            row
+        })
+        .collect();
+    let from = format!("postcode {}", form.postcode.trim().to_uppercase());
+    let map = if show_map { results_map(app, &rows, service_base, &request, from).await? } else { None };
+    let unplaced = rows.iter().filter(|r| r.point.is_none()).count();
+    let filters_chosen = [
+        &form.domein,
+        &form.ketenaanpak,
+        &form.hulpvraag,
+        &form.leeftijd,
+        &form.gratis,
+        &form.taal,
+        &form.wijk,
+        &form.netwerk,
+        &form.nu_open,
+        &form.ook_inactief,
+        &form.straal,
+    ]
+    .iter()
+    .filter(|v| !v.trim().is_empty())
+    .count();
     let shown_until = (page + 1) * PAGE_SIZE;
     let (may_add, public_on) = match audience {
         Audience::SignedIn { may_add, public_on } => (may_add, public_on),
@@ -235,7 +306,15 @@ pub(crate) async fn search_page(
         layout: Layout::new(if public { "Openbare sociale kaart" } else { "Sociale kaart" }, visit, "/aanbod"),
         public,
         base,
-        service_base: if public { PUBLIC_SERVICE_BASE } else { "/aanbod/voorzieningen" },
+        service_base,
+        filters_open: age_error.is_some() || radius_error.is_some(),
+        filters_chosen,
+        map,
+        show_map,
+        unplaced,
+        map_link: format!("{}#kaart", link(page + 1, true)),
+        list_link: format!("{}#resultaten", link(page + 1, false)),
+        first_number,
         searched: !form.q.trim().is_empty()
             || request.domain.is_some()
             || request.pathway.is_some()
@@ -251,7 +330,7 @@ pub(crate) async fn search_page(
         postcode_error,
         radius_error,
         total: result.total,
-        rows: result.found.into_iter().map(Row::new).collect(),
+        rows,
         domains: Domain::ALL.iter().map(|d| (d.code(), d.label())).collect(),
         pathways: Pathway::ALL.iter().map(|p| (p.code(), p.label())).collect(),
         terms: terms.into_iter().map(|t| (t.code.to_string(), t.name)).collect(),
@@ -261,11 +340,48 @@ pub(crate) async fn search_page(
         practice_postcode,
         may_add,
         public_on,
-        previous: (page > 0).then(|| link(page)),
-        next: (shown_until < result.total).then(|| link(page + 2)),
+        previous: (page > 0).then(|| link(page, show_map)),
+        next: (shown_until < result.total).then(|| link(page + 2, show_map)),
         page_number: page + 1,
         form,
     })
+}
+
+/// This page's results on the region's own map: a numbered dot per result
+/// with a place, the searched postcode and the radius.
+async fn results_map(
+    app: &App,
+    rows: &[Row],
+    service_base: &str,
+    request: &SearchRequest,
+    from: String,
+) -> Result<Option<String>, HttpError> {
+    let outlines = wijkregie_app::boundary::public_outlines(app).await?;
+    let map = PlaceMap {
+        id: "kaart".into(),
+        title: "Kaart van de gevonden resultaten".into(),
+        outlines: wijkregie_app::boundary::map_areas(&outlines, |_| None),
+        places: rows
+            .iter()
+            .filter_map(|r| {
+                let p = r.point?;
+                Some(Place {
+                    label: r.number.to_string(),
+                    name: format!("{}. {} ({})", r.number, r.name, r.organization),
+                    href: format!("{service_base}/{}", r.id),
+                    longitude: p.longitude,
+                    latitude: p.latitude,
+                })
+            })
+            .collect(),
+        centre: request.near.map(|p| Centre {
+            name: from,
+            longitude: p.longitude,
+            latitude: p.latitude,
+            radius_km: request.radius.map(wijkregie_core::directory::search::RadiusKm::km),
+        }),
+    };
+    Ok(place_map_svg(&map))
 }
 
 /// Where the public social map lives: no login, switched on per region.
@@ -303,7 +419,10 @@ pub(crate) struct ServicePage {
     /// Opening hours beyond the weekly slots, in words.
     rules: Vec<String>,
     slots: Vec<Slot>,
-    addresses: Vec<(String, String, String)>,
+    /// Location name, address, location id, and a route link to it.
+    addresses: Vec<(String, String, String, String)>,
+    /// Each number as written, as a `tel:` link, and what it is for.
+    phones: Vec<(String, String, Option<String>)>,
     history: Vec<(String, String)>,
     may_edit: bool,
     /// A practice refers from here; only to active services.
@@ -441,9 +560,11 @@ pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, public: bool) -> Ser
                         )
                     })
                     .unwrap_or_default();
-                (l.name.clone(), address, l.id.to_string())
+                let route = route_link(&address, l.point);
+                (l.name.clone(), address, l.id.to_string(), route)
             })
             .collect(),
+        phones: s.phones.iter().map(|p| (p.number.clone(), tel_link(&p.number), p.description.clone())).collect(),
         history: d
             .history
             .iter()
@@ -455,6 +576,27 @@ pub(crate) fn service_page(visit: &Visit, d: ServiceDetail, public: bool) -> Ser
         this_page: format!("/aanbod/voorzieningen/{}", s.id),
         s,
     }
+}
+
+/// A phone number as a link a phone can call: digits only, and a leading
+/// `+` for an international number ("020 - 123 45 67" → `tel:0201234567`).
+pub(crate) fn tel_link(number: &str) -> String {
+    let plus = if number.trim_start().starts_with('+') { "+" } else { "" };
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    format!("tel:{plus}{digits}")
+}
+
+/// A route to an address, planned on OpenStreetMap when the visitor
+/// follows the link (nothing is loaded from it before that). The address
+/// in words when there is one, which is what the visitor recognises; the
+/// location's point otherwise; nothing without either.
+pub(crate) fn route_link(address: &str, point: Option<wijkregie_core::directory::GeoPoint>) -> String {
+    let to = match (address.trim(), point) {
+        ("", Some(p)) => format!("{:.5},{:.5}", p.latitude, p.longitude),
+        ("", None) => return String::new(),
+        (text, _) => text.to_owned(),
+    };
+    format!("https://www.openstreetmap.org/directions?to={}", urlencode(&to))
 }
 
 #[derive(Deserialize)]

@@ -90,6 +90,13 @@ pub struct Layout {
     pub user: Option<UserBadge>,
     pub csrf: String,
     pub flash: Option<String>,
+    /// The region's name, in the header for everyone.
+    pub region: Option<String>,
+    /// Where the logo leads: the overview once logged in; for visitors the
+    /// public social map when the region shows it, else the login.
+    pub home: &'static str,
+    /// The public map is on: the login page links to it.
+    pub public_map: bool,
 }
 
 impl Layout {
@@ -102,6 +109,13 @@ impl Layout {
             user: principal.map(|p| UserBadge { name: p.name.clone(), role: p.role.label() }),
             csrf: visit.csrf_token().to_owned(),
             flash: visit.flash.clone(),
+            region: visit.masthead.region.clone(),
+            home: match (principal, visit.masthead.public_map) {
+                (Some(_), _) => "/",
+                (None, true) => "/sociale-kaart",
+                (None, false) => "/login",
+            },
+            public_map: visit.masthead.public_map,
         }
     }
 

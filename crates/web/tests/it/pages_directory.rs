@@ -118,7 +118,7 @@ async fn distance_from_a_postcode_ranks_and_limits_results() {
         let (_, wide) = app.get(&practice, "/aanbod?postcode=5961GH&q=schulden").await;
         assert!(wide.contains("Inloopspreekuur Geldzaken"), "{engine:?}: without a radius, far services stay");
         for (query, message) in [
-            ("postcode=9999ZZ", "geen ligging bekend"),
+            ("postcode=9999ZZ", "ligt niet in Regio Zuiderkwartier"),
             ("postcode=12345", "geen geldige postcode"),
             ("straal=5", "vul ook een postcode in"),
             ("postcode=5961GH&straal=ver", "geen straal"),

@@ -60,7 +60,7 @@ async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
         Card { label: "Organisaties", figure: visible.organizations.len().to_string(), href: "/organisaties" },
         Card { label: "Wijken", figure: visible.wijken.len().to_string(), href: "/wijken" },
     ];
-    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
+    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible, today)).collect();
     render(Dashboard {
         layout: Layout::new("Overzicht", &visit, "/"),
         intro,

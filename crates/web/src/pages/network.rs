@@ -569,7 +569,7 @@ async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<Membe
         form.member.parse().map_err(|e: wijkregie_core::error::Invalid| Error::Invalid(vec![e.at("member")]))?;
     let from = member_date(&form.from, "from")?;
     detail.network.practices.push(Membership { member: practice, from, until: None });
-    region::save_network(&ctx, detail.network.clone()).await?;
+    region::save_network(&ctx, detail.network.clone()).await.map_err(without_field_paths)?;
     Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
 }
 
@@ -607,8 +607,17 @@ async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<End
     if !found {
         return Err(Error::NotFound(format!("lidmaatschap van {}", form.member)).into());
     }
-    region::save_network(&ctx, detail.network.clone()).await?;
+    region::save_network(&ctx, detail.network.clone()).await.map_err(without_field_paths)?;
     Ok(Redirect::to(&format!("/netwerken/{}", detail.network.code)).into_response())
+}
+
+/// The member forms have one field each, so a problem's path into the
+/// network (`practices[12]`) says nothing to the person: show the message.
+fn without_field_paths(e: Error) -> Error {
+    match e {
+        Error::Invalid(problems) => Error::Invalid(problems.into_iter().map(|p| p.at("")).collect()),
+        other => other,
+    }
 }
 
 fn end<M: ToString>(members: &mut [Membership<M>], member: &str, from: NaiveDate, until: NaiveDate) -> bool {

@@ -275,7 +275,16 @@ pub async fn ready_to_approve(ctx: &Ctx) -> Result<Option<ApprovalSummary>> {
 /// like [`approve`], when the quarter may not be approved.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn approval_summary(ctx: &Ctx, quarter: Quarter) -> Result<ApprovalSummary> {
-    authorize(&ctx.principal, Action::Edit, Object::PaymentApproval)?;
+    let object_id = quarter.to_string();
+    // The same entry as approving: who was refused the confirmation was
+    // refused the approval.
+    let entry = Entry {
+        event: "finance.approve",
+        action: AuditAction::Update,
+        object_type: "payment_approval",
+        object_id: Some(&object_id),
+    };
+    check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::PaymentApproval)).await?;
     let mut conn = ctx.app.store.conn().await?;
     let today = wijkregie_core::clock::nl_today();
     if let Some(refusal) = approval_refusal(quarter, today, oldest_open(&mut conn, today).await?) {

@@ -82,7 +82,12 @@ async fn the_quarter_page_shows_each_line_to_the_cent_with_its_reason() {
         let total: i64 = view.statements.iter().map(|s| s.total().0).sum();
         assert!(html.contains(&format!("<strong>{}</strong>", euro(total))), "{engine:?}");
         assert!(html.contains("Nog niet vastgesteld"));
-        assert!(html.contains("vaststellen</button>"), "the regio-beheerder may approve");
+        // Quarters are approved in order: the demo's first is 2022Q3.
+        assert!(html.contains("stel eerst het 3e kwartaal 2022 vast"), "{engine:?}: approval waits its turn");
+        assert!(!html.contains("vaststellen…</a>"), "{engine:?}");
+        approve_up_to(&app, "2025Q1").await;
+        let (_, html) = app.get(&admin, "/financiering/2025Q2").await;
+        assert!(html.contains("vaststellen…</a>"), "{engine:?}: the regio-beheerder may approve");
         // Before the arrangement there are no tariffs; a bad quarter is a 400.
         let (status, html) = app.get(&admin, "/financiering/2021Q4").await;
         assert_eq!(status, 422, "{html:.300}");
@@ -116,7 +121,7 @@ async fn only_the_region_approves_and_a_wijkmanager_sees_only_own_networks() {
             assert_eq!(shown, own.contains(&s.network), "{engine:?}: {name}");
         }
         assert!(html.contains("Getoonde netwerken"));
-        assert!(!html.contains("vaststellen</button>"));
+        assert!(!html.contains("vaststellen…</a>"));
         let (status, _, _) = app.post(&manager, "/financiering/2025Q2/vaststellen", &[]).await;
         assert_eq!(status, 403);
         let (status, _, _) =
@@ -146,7 +151,7 @@ async fn an_approved_quarter_never_changes_and_a_correction_follows() {
         assert_eq!((status, location.as_str()), (303, "/financiering/2025Q2?melding=vastgesteld"), "{engine:?}");
         let (_, before) = app.get(&admin, "/financiering/2025Q2").await;
         assert!(before.contains("Vastgesteld op"), "{engine:?}");
-        assert!(!before.contains("vaststellen</button>"));
+        assert!(!before.contains("vaststellen…</a>"));
         let (status, _, html) = app.post(&admin, "/financiering/2025Q2/vaststellen", &fields).await;
         assert_eq!(status, 409, "approving twice is refused: {html:.300}");
         let frozen = service::statements(&app.operator(), q("2025Q2"), None).await.unwrap();

@@ -100,8 +100,33 @@ export async function financieringFlow({ newContext, origin, visit, watch, check
       if ((await page.inputValue('#min_coordinator_hours')) !== 'acht') problems.push('the input was not kept');
       return { res, problems };
     });
-    await step(`${QUARTER} vastgesteld`, null, async () => {
+    await step(`${QUARTER} nog niet aan de beurt`, null, async () => {
+      // Quarters are approved in order: the demo's first is 2022Q3.
+      const res = await visit(page, w, `${origin}/financiering/${QUARTER}`);
+      const problems = [];
+      if (!(await page.textContent('main')).includes('stel eerst het 3e kwartaal 2022 vast')) problems.push('no refusal to skip earlier quarters');
+      if (await page.getByRole('link', { name: /vaststellen…$/ }).count()) problems.push('an approve link while earlier quarters are open');
+      return { res, problems };
+    });
+    for (const q of ['2022Q3', '2022Q4', '2023Q1', '2023Q2', '2023Q3', '2023Q4', '2024Q1', '2024Q2', '2024Q3', '2024Q4', '2025Q1']) {
+      cli(['finance', 'approve', '--quarter', q]);
+    }
+    await step(`${QUARTER} bevestigen`, null, async () => {
       await visit(page, w, `${origin}/financiering/${QUARTER}`);
+      w.errors.length = 0;
+      const [res] = await Promise.all([
+        page.waitForNavigation({ timeout }),
+        page.getByRole('link', { name: /vaststellen…$/ }).click(),
+      ]);
+      const problems = [];
+      const text = (await page.textContent('main')).replace(/\s+/g, ' ');
+      const networks = before ? before.length : 0;
+      if (!text.includes(`${networks} netwerken`)) problems.push(`the confirmation does not name ${networks} networks`);
+      const total = before ? before.reduce((sum, s) => sum + s.total_cents, 0) : 0;
+      if (cents(text.slice(text.indexOf('samen'))) !== total) problems.push(`the confirmation does not show the total of ${total} cents`);
+      return { res, problems };
+    });
+    await step(`${QUARTER} vastgesteld`, null, async () => {
       w.errors.length = 0;
       const [res] = await Promise.all([
         page.waitForNavigation({ timeout }),
@@ -109,7 +134,7 @@ export async function financieringFlow({ newContext, origin, visit, watch, check
       ]);
       const problems = [];
       if (!(await page.textContent('main')).includes('Vastgesteld op')) problems.push(`no approval shown (at ${page.url()})`);
-      if (await page.getByRole('button', { name: /vaststellen$/ }).count()) problems.push('the approve button is still there');
+      if (await page.getByRole('link', { name: /vaststellen…$/ }).count()) problems.push('the approve link is still there');
       const after = statementsJson();
       if (before && JSON.stringify(after) !== JSON.stringify(before)) problems.push('approving changed the CLI output');
       problems.push(...compare(await pageTotals(page), after));

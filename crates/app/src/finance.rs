@@ -12,7 +12,7 @@ use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::Code;
 use wijkregie_core::finance::correction::{corrected_in, corrections};
 use wijkregie_core::finance::statement::{region_statements, LineKind};
-use wijkregie_core::finance::tariff::Origin;
+use wijkregie_core::finance::tariff::{Origin, FIRST_YEAR};
 use wijkregie_core::finance::{Quarter, Statement, Tariff, Tariffs};
 use wijkregie_core::region::RegionSnapshot;
 use wijkregie_core::FieldError;
@@ -39,14 +39,31 @@ pub struct QuarterStatements {
     pub whole_region: bool,
 }
 
+impl QuarterStatements {
+    /// The quarter's state in words, for pages, the CLI and downloads:
+    /// approved on a date by whom, or still open.
+    pub fn state(&self) -> String {
+        match &self.approval {
+            Some(a) => format!(
+                "vastgesteld op {} door {}",
+                wijkregie_core::clock::nl_display(a.approved_at),
+                a.approved_by_name
+            ),
+            None => "nog niet vastgesteld: de bedragen volgen de regio zoals die nu is".to_owned(),
+        }
+    }
+}
+
 fn names(snapshot: &RegionSnapshot) -> Names {
     snapshot.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect()
 }
 
+/// A message, not a field problem: the CLI and pages print field problems
+/// as `field: message`, and the field's code name is English.
 fn no_tariff(quarter: Quarter) -> Error {
     Error::Invalid(vec![FieldError::new(
-        "quarter",
-        format!("voor {} gelden geen tarieven: betalingen bestaan vanaf 2022", quarter.label()),
+        "",
+        format!("voor het {} gelden geen tarieven: betalingen bestaan vanaf 2022", quarter.label()),
     )])
 }
 
@@ -150,9 +167,7 @@ pub async fn overview(ctx: &Ctx) -> Result<Vec<QuarterSummary>> {
     logged(ctx, entry, authorize(&ctx.principal, Action::View, Object::Tariffs)).await?;
     let mut conn = app.store.conn().await?;
     let snapshot = wijkregie_store::region::snapshot(&mut conn).await?;
-    let first = snapshot.networks.iter().filter_map(|n| n.registered_on).min().map(Quarter::containing);
-    let Some(first) = first else { return Ok(vec![]) };
-    let first = first.max(Quarter::new(2022, 1).map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?);
+    let Some(first) = first_quarter(&snapshot) else { return Ok(vec![]) };
     let current = Quarter::containing(wijkregie_core::clock::nl_today());
     let mut out = Vec::new();
     let mut q = first;
@@ -180,11 +195,133 @@ pub async fn overview(ctx: &Ctx) -> Result<Vec<QuarterSummary>> {
     Ok(out)
 }
 
+/// The first quarter with statements: that of the first registration, and
+/// never before the arrangement's first year.
+fn first_quarter(snapshot: &RegionSnapshot) -> Option<Quarter> {
+    let first = snapshot.networks.iter().filter_map(|n| n.registered_on).min().map(Quarter::containing)?;
+    let arrangement = Quarter::containing(chrono::NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1)?);
+    Some(first.max(arrangement))
+}
+
+/// The oldest quarter that has ended and is not approved: the one to approve
+/// next, since quarters are approved in order. `None` when every ended
+/// quarter is approved (or no network has registered yet).
+async fn oldest_open(conn: &mut AnyConnection, today: chrono::NaiveDate) -> Result<Option<Quarter>> {
+    let snapshot = wijkregie_store::region::snapshot(conn).await?;
+    let Some(mut q) = first_quarter(&snapshot) else { return Ok(None) };
+    let approved: BTreeSet<Quarter> = db::approvals(conn).await?.into_iter().map(|a| a.quarter).collect();
+    while q.last_day() < today {
+        if !approved.contains(&q) {
+            return Ok(Some(q));
+        }
+        q = q.next();
+    }
+    Ok(None)
+}
+
+/// Why `quarter` may not be approved today, if it may not: it has not
+/// ended (approval freezes a quarter, and counts and memberships can still
+/// change while it runs), or an earlier quarter is still open (corrections
+/// flow into the next open quarter, so the order must hold).
+fn approval_refusal(quarter: Quarter, today: chrono::NaiveDate, oldest_open: Option<Quarter>) -> Option<Error> {
+    if quarter.first_day() > today {
+        return Some(Error::Conflict(format!(
+            "het {} is nog niet begonnen en kan nog niet worden vastgesteld",
+            quarter.label()
+        )));
+    }
+    if quarter.last_day() >= today {
+        return Some(Error::Conflict(format!(
+            "het {} loopt nog tot en met {}: een kwartaal wordt vastgesteld als het voorbij is",
+            quarter.label(),
+            wijkregie_core::date::display_date(quarter.last_day())
+        )));
+    }
+    match oldest_open {
+        Some(open) if open < quarter => Some(Error::Conflict(format!(
+            "stel eerst het {} vast: kwartalen worden op volgorde vastgesteld",
+            open.label()
+        ))),
+        _ => None,
+    }
+}
+
+/// What the regio-beheerder confirms before approving a quarter: the
+/// number of statements and their total, as computed now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApprovalSummary {
+    pub quarter: Quarter,
+    pub networks: usize,
+    pub total_cents: i64,
+}
+
+fn summary(quarter: Quarter, statements: &[Statement]) -> ApprovalSummary {
+    ApprovalSummary { quarter, networks: statements.len(), total_cents: statements.iter().map(|s| s.total().0).sum() }
+}
+
+/// The quarter ready to approve: the oldest ended quarter that is not
+/// approved, with its networks and total (for the regio-beheerder's home).
+/// Only who may approve may ask.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn ready_to_approve(ctx: &Ctx) -> Result<Option<ApprovalSummary>> {
+    authorize(&ctx.principal, Action::Edit, Object::PaymentApproval)?;
+    let mut conn = ctx.app.store.conn().await?;
+    let Some(quarter) = oldest_open(&mut conn, wijkregie_core::clock::nl_today()).await? else { return Ok(None) };
+    let (_, statements, _, _) = compute(&mut conn, quarter).await?;
+    Ok(Some(summary(quarter, &statements)))
+}
+
+/// What approving `quarter` would freeze, for the confirmation: refused,
+/// like [`approve`], when the quarter may not be approved.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn approval_summary(ctx: &Ctx, quarter: Quarter) -> Result<ApprovalSummary> {
+    let object_id = quarter.to_string();
+    // The same entry as approving: who was refused the confirmation was
+    // refused the approval.
+    let entry = Entry {
+        event: "finance.approve",
+        action: AuditAction::Update,
+        object_type: "payment_approval",
+        object_id: Some(&object_id),
+    };
+    check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::PaymentApproval)).await?;
+    let mut conn = ctx.app.store.conn().await?;
+    let today = wijkregie_core::clock::nl_today();
+    if let Some(refusal) = approval_refusal(quarter, today, oldest_open(&mut conn, today).await?) {
+        return Err(refusal);
+    }
+    let (approval, statements, _, _) = compute(&mut conn, quarter).await?;
+    if let Some(a) = approval {
+        return Err(already_approved(quarter, &a));
+    }
+    Ok(summary(quarter, &statements))
+}
+
+fn already_approved(quarter: Quarter, a: &Approval) -> Error {
+    Error::Conflict(format!(
+        "het {} is al vastgesteld op {} door {}",
+        quarter.label(),
+        wijkregie_core::clock::nl_display(a.approved_at),
+        a.approved_by_name
+    ))
+}
+
+/// Approves `quarter` as the person confirmed it: refused when the number
+/// of networks or the total changed since the confirmation was shown.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn approve_confirmed(ctx: &Ctx, confirmed: ApprovalSummary) -> Result<Vec<Statement>> {
+    approve_checked(ctx, confirmed.quarter, Some(confirmed)).await
+}
+
 /// Freezes the statements of `quarter` as they stand, corrections included.
-/// A quarter that has not begun cannot be approved: its patient counts are
-/// those of its first day.
+/// Only a quarter that has ended, and only the oldest open one: see
+/// [`approval_refusal`].
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn approve(ctx: &Ctx, quarter: Quarter) -> Result<Vec<Statement>> {
+    approve_checked(ctx, quarter, None).await
+}
+
+async fn approve_checked(ctx: &Ctx, quarter: Quarter, confirmed: Option<ApprovalSummary>) -> Result<Vec<Statement>> {
     let (app, actor) = (&ctx.app, &ctx.actor);
     let object_id = quarter.to_string();
     let entry = Entry {
@@ -195,23 +332,24 @@ pub async fn approve(ctx: &Ctx, quarter: Quarter) -> Result<Vec<Statement>> {
     };
     let decision = authorize(&ctx.principal, Action::Edit, Object::PaymentApproval);
     check(ctx, entry, decision).await?;
-    if quarter.first_day() > wijkregie_core::clock::nl_today() {
-        return Err(Error::Conflict(format!(
-            "{} is nog niet begonnen en kan nog niet worden vastgesteld",
-            quarter.label()
-        )));
-    }
     // Computed inside the write transaction, so what is frozen is exactly
     // the region at the moment of approval.
     let mut tx = app.store.begin().await?;
     let (approval, statements, _, _) = compute(tx.conn(), quarter).await?;
     if let Some(a) = approval {
-        return Err(Error::Conflict(format!(
-            "{} is al vastgesteld op {} door {}",
-            quarter.label(),
-            wijkregie_core::clock::nl_display(a.approved_at),
-            a.approved_by_name
-        )));
+        return Err(already_approved(quarter, &a));
+    }
+    let today = wijkregie_core::clock::nl_today();
+    if let Some(refusal) = approval_refusal(quarter, today, oldest_open(tx.conn(), today).await?) {
+        return Err(refusal);
+    }
+    if let Some(confirmed) = confirmed {
+        if summary(quarter, &statements) != confirmed {
+            return Err(Error::Conflict(format!(
+                "de overzichten van het {} zijn veranderd sinds u de vaststelling bevestigde; bekijk ze opnieuw",
+                quarter.label()
+            )));
+        }
     }
     let approval = Approval {
         quarter,
@@ -220,7 +358,7 @@ pub async fn approve(ctx: &Ctx, quarter: Quarter) -> Result<Vec<Statement>> {
         approved_by_name: ctx.principal.name.clone(),
     };
     if !db::approve(tx.conn(), &approval, &statements).await? {
-        return Err(Error::Conflict(format!("{} is zojuist al vastgesteld", quarter.label())));
+        return Err(Error::Conflict(format!("het {} is zojuist al vastgesteld", quarter.label())));
     }
     record(&mut tx, app, actor, entry, decision).await?;
     tx.commit().await?;

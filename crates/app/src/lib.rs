@@ -22,6 +22,7 @@ pub mod home;
 mod housekeeping;
 pub mod hsds;
 pub mod mail;
+pub mod network_figures;
 pub mod population;
 pub mod postcodes;
 pub mod practice_import;

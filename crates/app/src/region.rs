@@ -4,12 +4,14 @@ use chrono::NaiveDate;
 use wijkregie_core::access::{authorize, Action, Grant, Object, Refusal};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::Code;
-use wijkregie_core::region::{Network, Organization, PatientCount, Practice, RegionSnapshot, Wijk};
+use wijkregie_core::finance::Tariffs;
+use wijkregie_core::region::{Network, NetworkStatus, Organization, PatientCount, Practice, RegionSnapshot, Wijk};
 use wijkregie_core::FieldError;
 use wijkregie_store::region as db;
 use wijkregie_store::WriteTx;
 
 use crate::audit::{check, guarded, logged, record, Entry};
+use crate::network_figures::{self, NetworkFigures};
 use crate::Ctx;
 use crate::{Error, Result};
 
@@ -63,16 +65,63 @@ pub struct Visible {
     pub wijken: Vec<Wijk>,
     pub practices: Vec<Practice>,
     pub organizations: Vec<Organization>,
+    /// The networks this user may open.
     pub networks: Vec<Network>,
+    /// Every network of the region by name, also those this user may not
+    /// open: a wijk's networks exist whoever looks.
+    pub region_networks: Vec<NetworkListing>,
+    /// Every member practice of `networks`, for their totals only: never
+    /// handed out, since scope hides practice-level detail.
+    members: Vec<Practice>,
+    tariffs: Tariffs,
+}
+
+impl Visible {
+    /// The figures of one of `networks` on `date`, the same for everyone
+    /// who may see the network (see [`crate::network_figures`]).
+    pub fn figures(&self, network: &Network, date: NaiveDate) -> NetworkFigures {
+        network_figures::compute(network, &self.members, date, &self.tariffs)
+    }
+}
+
+/// A network as anyone may know it exists: name, status and wijken.
+#[derive(Debug, Clone)]
+pub struct NetworkListing {
+    pub code: Code,
+    pub name: String,
+    pub status: NetworkStatus,
+    pub wijken: Vec<Code>,
+    /// Whether this user may open the network's page.
+    pub may_open: bool,
+}
+
+impl NetworkListing {
+    fn new(ctx: &Ctx, n: &Network) -> Self {
+        Self {
+            code: n.code.clone(),
+            name: n.name.clone(),
+            status: n.status,
+            wijken: n.wijken.clone(),
+            may_open: can_view_network(ctx, n).is_ok(),
+        }
+    }
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn visible(ctx: &Ctx) -> Result<Visible> {
     let mut conn = ctx.app.store.conn().await?;
     let snapshot = db::snapshot(&mut conn).await?;
+    let tariffs = Tariffs::new(wijkregie_store::finance::tariffs(&mut conn).await?);
     drop(conn);
     let all_networks = snapshot.networks.clone();
+    let region_networks = all_networks.iter().map(|n| NetworkListing::new(ctx, n)).collect();
     let networks: Vec<Network> = snapshot.networks.into_iter().filter(|n| can_view_network(ctx, n).is_ok()).collect();
+    let members = snapshot
+        .practices
+        .iter()
+        .filter(|p| networks.iter().any(|n| n.practices.iter().any(|m| m.member == p.code)))
+        .cloned()
+        .collect();
     let practices =
         snapshot.practices.into_iter().filter(|p| can_view_practice(ctx, &all_networks, p).is_ok()).collect();
     let wijken =
@@ -86,7 +135,7 @@ pub async fn visible(ctx: &Ctx) -> Result<Visible> {
         })
         .collect();
     log_read(ctx, "region.list", "region", None, Ok(Grant { rule: "overzicht, gefilterd per object" })).await?;
-    Ok(Visible { wijken, practices, organizations, networks })
+    Ok(Visible { wijken, practices, organizations, networks, region_networks, members, tariffs })
 }
 
 pub struct NetworkDetail {
@@ -100,11 +149,17 @@ pub struct NetworkDetail {
     pub openable_practices: Vec<Code>,
     /// Member practices whose own patient count this user may see.
     pub practices_with_visible_counts: Vec<Code>,
+    tariffs: Tariffs,
 }
 
 impl NetworkDetail {
     pub fn registered_patients_on(&self, date: NaiveDate) -> u64 {
-        self.network.registered_patients_on(date, &self.practices)
+        self.figures(date).registered_patients
+    }
+
+    /// The network's figures on `date`, as on every other page that shows them.
+    pub fn figures(&self, date: NaiveDate) -> NetworkFigures {
+        network_figures::compute(&self.network, &self.practices, date, &self.tariffs)
     }
 }
 
@@ -112,6 +167,7 @@ impl NetworkDetail {
 pub async fn network(ctx: &Ctx, code: &Code) -> Result<NetworkDetail> {
     let mut conn = ctx.app.store.conn().await?;
     let snapshot = db::snapshot(&mut conn).await?;
+    let tariffs = Tariffs::new(wijkregie_store::finance::tariffs(&mut conn).await?);
     drop(conn);
     let network = snapshot
         .networks
@@ -152,6 +208,7 @@ pub async fn network(ctx: &Ctx, code: &Code) -> Result<NetworkDetail> {
         network,
         may_edit,
         may_edit_terms,
+        tariffs,
     })
 }
 
@@ -214,7 +271,8 @@ pub async fn organization(ctx: &Ctx, code: &Code) -> Result<OrganizationDetail> 
 
 pub struct WijkDetail {
     pub wijk: Wijk,
-    pub networks: Vec<Network>,
+    /// Every network working in the wijk, also those this user may not open.
+    pub networks: Vec<NetworkListing>,
     pub practices: Vec<Practice>,
     pub may_edit: bool,
 }
@@ -234,10 +292,7 @@ pub async fn wijk(ctx: &Ctx, code: &Code) -> Result<WijkDetail> {
             .into_iter()
             .filter(|p| p.wijk.as_ref() == Some(code) && can_view_practice(ctx, &networks, p).is_ok())
             .collect(),
-        networks: networks
-            .into_iter()
-            .filter(|n| n.wijken.contains(code) && can_view_network(ctx, n).is_ok())
-            .collect(),
+        networks: networks.iter().filter(|n| n.wijken.contains(code)).map(|n| NetworkListing::new(ctx, n)).collect(),
         wijk,
         may_edit,
     })
@@ -523,7 +578,10 @@ pub async fn save_network(ctx: &Ctx, mut network: Network) -> Result<Saved> {
             network.coordinator = old.coordinator.clone();
         }
     }
-    let problems = reference_problems(&snapshot, Some(&network), None);
+    let mut problems = reference_problems(&snapshot, Some(&network), None);
+    problems.extend(wijkregie_core::membership::problems_with_others(&network, &snapshot.networks, |code| {
+        practice_name(&snapshot.practices, code)
+    }));
     if decision.is_ok() && !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -548,12 +606,73 @@ pub async fn import_region(ctx: &Ctx, file: wijkregie_formats::region_file::Regi
         networks: file.networks,
     };
     let mut tx = ctx.app.store.begin().await?;
+    // The file is checked on its own when read; here it meets the networks
+    // already stored that it does not mention.
+    let current = db::snapshot(tx.conn()).await?;
+    let overlaps = overlaps_after_import(&current, &snapshot);
+    if !overlaps.is_empty() {
+        return Err(Error::Invalid(overlaps));
+    }
     let report = db::apply_snapshot(tx.conn(), snapshot).await?;
     if report.changed() {
         record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
     }
     tx.commit().await?;
     Ok(report)
+}
+
+fn practice_name(practices: &[Practice], code: &Code) -> String {
+    practices.iter().find(|p| &p.code == code).map_or_else(|| format!("praktijk {code}"), |p| p.name.clone())
+}
+
+/// Overlapping memberships between the file's networks and the stored
+/// networks the file leaves as they are, at the file's network.
+fn overlaps_after_import(current: &RegionSnapshot, file: &RegionSnapshot) -> Vec<FieldError> {
+    let kept: Vec<Network> =
+        current.networks.iter().filter(|n| !file.networks.iter().any(|f| f.code == n.code)).cloned().collect();
+    let practices: Vec<Practice> = file
+        .practices
+        .iter()
+        .chain(current.practices.iter().filter(|p| !file.practices.iter().any(|f| f.code == p.code)))
+        .cloned()
+        .collect();
+    file.networks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, n)| {
+            wijkregie_core::membership::problems_with_others(n, &kept, |code| practice_name(&practices, code))
+                .into_iter()
+                .map(move |p| {
+                    let field = format!("$.networks[{i}].{}", p.field);
+                    p.at(field)
+                })
+        })
+        .collect()
+}
+
+/// A practice that is a member of two networks on one day, as stored.
+pub struct MembershipOverlap {
+    pub overlap: wijkregie_core::membership::Overlap,
+    /// The Dutch sentence naming the practice, both networks and the days.
+    pub message: String,
+}
+
+/// Every overlapping membership in the stored region: data from before the
+/// rule, or written around the app. Only the region (and the operator)
+/// may look, since it names every network.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn membership_overlaps(ctx: &Ctx) -> Result<Vec<MembershipOverlap>> {
+    authorize(&ctx.principal, Action::Edit, Object::Region)?;
+    let mut conn = ctx.app.store.conn().await?;
+    let snapshot = db::snapshot(&mut conn).await?;
+    drop(conn);
+    Ok(wijkregie_core::membership::overlaps(&snapshot.networks)
+        .into_iter()
+        .map(|overlap| {
+            let message = overlap.message(&practice_name(&snapshot.practices, &overlap.practice));
+            MembershipOverlap { overlap, message }
+        })
+        .collect())
 }
 
 /// The whole region as a region file, for `wijkregie export region`.

@@ -31,9 +31,9 @@ pub async fn import(ctx: &Ctx, path: &Path, year: Option<u16>) -> anyhow::Result
         Ok(f) => f,
         Err(problems) => {
             eprintln!(
-                "{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:",
+                "{} is niet ingelezen; er is niets veranderd. {}:",
                 path.display(),
-                problems.len()
+                wijkregie_core::format::count(problems.len() as u64, "probleem", "problemen")
             );
             for p in &problems {
                 eprintln!("  {p}");

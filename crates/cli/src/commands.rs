@@ -70,6 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::finance::approve(&operator(&cli.db).await?, quarter).await
         }
         Command::Finance(FinanceCommand::Tariffs) => crate::finance::tariffs(&operator(&cli.db).await?).await,
+        Command::Finance(FinanceCommand::Check) => crate::finance::check(&operator(&cli.db).await?).await,
         Command::User(UserCommand::Add(args)) => add_user(&operator(&cli.db).await?, args).await,
         Command::Audit(AuditCommand::Verify) => {
             let ctx = operator(&cli.db).await?;
@@ -104,7 +105,11 @@ pub fn dutch(e: Error) -> anyhow::Error {
 
 /// A file refused as a whole: nothing changed, every problem listed.
 pub fn refuse(path: &std::path::Path, problems: &[FieldError]) -> ExitCode {
-    eprintln!("{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:", path.display(), problems.len());
+    eprintln!(
+        "{} is niet ingelezen; er is niets veranderd. {}:",
+        path.display(),
+        wijkregie_core::format::count(problems.len() as u64, "probleem", "problemen")
+    );
     for p in problems {
         if p.field.is_empty() {
             eprintln!("  {}", p.message);

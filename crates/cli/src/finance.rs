@@ -55,15 +55,15 @@ pub async fn statements(ctx: &Ctx, args: StatementsArgs) -> anyhow::Result<ExitC
             if args.output.is_none() {
                 anyhow::bail!("een XLSX-bestand is binair: geef met --output aan waar het heen moet");
             }
-            files::to_xlsx(&view.statements, &view.names)?
+            files::to_xlsx_with_state(&view.statements, &view.names, Some(&view.state()))?
         }
         Format::Tabel => table(&view).into_bytes(),
     };
     write_out(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.output {
         eprintln!(
-            "{} betaaloverzichten voor {} geschreven naar {}",
-            view.statements.len(),
+            "{} voor {} geschreven naar {}",
+            wijkregie_core::format::count(view.statements.len() as u64, "betaaloverzicht", "betaaloverzichten"),
             view.quarter,
             path.display()
         );
@@ -102,8 +102,35 @@ fn table(view: &service::QuarterStatements) -> String {
 pub async fn approve(ctx: &Ctx, quarter: Quarter) -> anyhow::Result<ExitCode> {
     let frozen = service::approve(ctx, quarter).await.map_err(dutch)?;
     let total: Cents = frozen.iter().map(Statement::total).sum();
-    println!("{} vastgesteld: {} betaaloverzichten, samen {}.", quarter.label(), frozen.len(), total.euro());
+    println!(
+        "{} vastgesteld: {}, samen {}.",
+        quarter.label(),
+        wijkregie_core::format::count(frozen.len() as u64, "betaaloverzicht", "betaaloverzichten"),
+        total.euro()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lists memberships of one practice in two networks on the same day.
+pub async fn check(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let overlaps = wijkregie_app::region::membership_overlaps(ctx).await.map_err(dutch)?;
+    if overlaps.is_empty() {
+        println!("Geen overlappende lidmaatschappen: elke praktijk hoort op elke dag bij hoogstens één netwerk.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} gevonden:",
+        wijkregie_core::format::count(
+            overlaps.len() as u64,
+            "overlappend lidmaatschap",
+            "overlappende lidmaatschappen"
+        )
+    );
+    for o in &overlaps {
+        println!("  {}", o.message);
+    }
+    println!("Beëindig of verschuif een van beide lidmaatschappen; tot dan worden beide netwerken voor deze praktijk betaald.");
+    Ok(ExitCode::FAILURE)
 }
 
 pub async fn tariffs(ctx: &Ctx) -> anyhow::Result<ExitCode> {

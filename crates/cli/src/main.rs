@@ -255,6 +255,9 @@ enum FinanceCommand {
     },
     /// De tarieven per jaar, met waar ze vandaan komen
     Tariffs,
+    /// Zoek praktijken die op dezelfde dag lid zijn van twee netwerken (beide netwerken zouden
+    /// voor hun patiënten worden betaald). Eindigt met code 1 als er zulke lidmaatschappen zijn.
+    Check,
 }
 
 #[derive(Subcommand)]

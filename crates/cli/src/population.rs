@@ -27,7 +27,11 @@ fn progress(len: u64) -> ProgressBar {
 
 /// Prints why a file was refused, every problem (up to 200) on its own line.
 pub(crate) fn refuse(path: &Path, problems: &[impl std::fmt::Display]) -> ExitCode {
-    eprintln!("{} is niet ingelezen; er is niets veranderd. {} probleem/problemen:", path.display(), problems.len());
+    eprintln!(
+        "{} is niet ingelezen; er is niets veranderd. {}:",
+        path.display(),
+        wijkregie_core::format::count(problems.len() as u64, "probleem", "problemen")
+    );
     for p in problems.iter().take(200) {
         eprintln!("  {p}");
     }

@@ -15,6 +15,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A count with its noun in proper Dutch: `1 probleem`, `3 problemen`,
+/// `1.204 regels`; never "probleem/problemen".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// `x` rounded to `decimals`, with Dutch separators. A value that rounds to
 /// zero is shown without a minus sign; what is not a number shows as "–".
 pub fn decimal(x: f64, decimals: u8) -> String {
@@ -38,6 +44,13 @@ pub fn decimal(x: f64, decimals: u8) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_take_the_singular_only_for_one() {
+        assert_eq!(super::count(1, "probleem", "problemen"), "1 probleem");
+        assert_eq!(super::count(0, "probleem", "problemen"), "0 problemen");
+        assert_eq!(super::count(12_000, "netwerk", "netwerken"), "12.000 netwerken");
+    }
+
     use super::*;
 
     #[test]

@@ -124,7 +124,15 @@ pub fn to_csv(statements: &[Statement], names: &Names, style: CsvStyle) -> Strin
         Ok(())
     };
     write().expect("writing CSV into memory cannot fail");
-    String::from_utf8(w.into_inner().expect("an in-memory writer flushes")).expect("all fields are UTF-8")
+    let text = String::from_utf8(w.into_inner().expect("an in-memory writer flushes")).expect("all fields are UTF-8");
+    if dutch {
+        // Excel reads a CSV without a byte-order mark in the system's code
+        // page, turning "coördinator" into "coÃ¶rdinator"; the mark tells it
+        // the file is UTF-8.
+        format!("\u{feff}{text}")
+    } else {
+        text
+    }
 }
 
 /// What went wrong writing the spreadsheet (our bug, never the user's).
@@ -136,6 +144,13 @@ pub struct XlsxError(#[from] rust_xlsxwriter::XlsxError);
 /// with a euro format, and the region's total as a formula over them (with
 /// its value, so viewers that do not recalculate show it too).
 pub fn to_xlsx(statements: &[Statement], names: &Names) -> Result<Vec<u8>, XlsxError> {
+    to_xlsx_with_state(statements, names, None)
+}
+
+/// As [`to_xlsx`], with the quarter's state (approved on a date by whom, or
+/// open) on a line under the total, so a printed or mailed sheet says
+/// whether its amounts are final.
+pub fn to_xlsx_with_state(statements: &[Statement], names: &Names, state: Option<&str>) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Betaaloverzicht")?;
@@ -185,6 +200,10 @@ pub fn to_xlsx(statements: &[Statement], names: &Names) -> Result<Vec<u8>, XlsxE
     sheet.write_string_with_format(row, 0, "Totaal", &bold)?;
     let formula = if row > 1 { format!("=SUM(H2:H{row})") } else { "=0".to_owned() };
     sheet.write_formula_with_format(row, 7, Formula::new(formula).set_result(total.decimal()), &euro_bold)?;
+    if let Some(state) = state {
+        sheet.write_string_with_format(row + 2, 0, "Status", &bold)?;
+        sheet.write_string(row + 2, 1, state)?;
+    }
     for (col, width) in [(0, 22), (1, 28), (2, 10), (3, 12), (4, 30), (5, 14), (6, 12), (7, 16), (8, 44), (9, 30)] {
         sheet.set_column_width(col, width)?;
     }
@@ -274,15 +293,17 @@ mod tests {
         assert_eq!(lines[1], "wsv-noord,WSV Noord; oost,2025Q2,10001,gp_time,2.24,10001,5600.56,560056,,,");
         assert_eq!(lines[3], "wsv-noord,WSV Noord; oost,2025Q2,10001,correction,2.24,10001,-1.12,-112,,2025Q1,gp_time");
         assert_eq!(lines[5], "wsv-zuid,,2025Q2,9999,coordinator,1.87,10001,0.00,0,option_a,,");
+        assert!(!plain.starts_with('\u{feff}'), "plain CSV is for programs, without a byte-order mark");
         let dutch = to_csv(&statements(), &names(), CsvStyle::Dutch);
-        let lines: Vec<&str> = dutch.lines().collect();
+        // Excel needs the byte-order mark to read "coördinator" as UTF-8.
+        assert!(dutch.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]), "{:?}", &dutch.as_bytes()[..3]);
+        let lines: Vec<&str> = dutch.trim_start_matches('\u{feff}').lines().collect();
         assert!(lines[0].starts_with("netwerk;naam;kwartaal;"));
         // The name holds the separator, so it is quoted.
-        assert_eq!(
-            lines[2],
-            "wsv-noord;\"WSV Noord; oost\";2025Q2;10001;coördinator (optie B);1,87;10001;4675,47;467547;;;"
-        );
+        assert_eq!(lines[2], "wsv-noord;\"WSV Noord; oost\";2025Q2;10001;coördinator;1,87;10001;4675,47;467547;;;");
         assert!(lines[4].contains(";onder de drempel;"), "{}", lines[4]);
+        // The zero coordinator line of an option-A network names no option B.
+        assert!(lines[5].contains(";coördinator;") && lines[5].contains("optie A"), "{}", lines[5]);
     }
 
     #[test]
@@ -300,5 +321,15 @@ mod tests {
         assert_eq!(range.get_value((6, 7)), Some(&Data::Float(10_274.91)));
         let formulas = book.worksheet_formula("Betaaloverzicht").unwrap();
         assert_eq!(formulas.get_value((6, 7)).map(String::as_str), Some("SUM(H2:H6)"));
+    }
+
+    #[test]
+    fn xlsx_names_the_quarters_state_under_the_total() {
+        let state = "vastgesteld op 07-12-2026 14:05 door Fenna Dijkgraaf";
+        let bytes = to_xlsx_with_state(&statements(), &names(), Some(state)).unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("Betaaloverzicht").unwrap();
+        assert_eq!(range.get_value((8, 0)), Some(&Data::String("Status".into())));
+        assert_eq!(range.get_value((8, 1)), Some(&Data::String(state.into())));
     }
 }

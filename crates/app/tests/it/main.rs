@@ -4,5 +4,6 @@
 // Test code: a panic is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod finance_rules;
 mod hsds;
 mod reads;

@@ -50,7 +50,7 @@ async fn statements_in_every_format_and_approval_from_the_command_line() {
 
         // Dutch CSV and XLSX.
         let csv = ok(&db, &["finance", "statements", "--quarter", "2025Q2", "--format", "csv", "--nl"]);
-        assert!(csv.starts_with("netwerk;naam;kwartaal;"), "{csv:.200}");
+        assert!(csv.starts_with("\u{feff}netwerk;naam;kwartaal;"), "{csv:.200}");
         assert!(
             refused(&db, &["finance", "statements", "--quarter", "2025Q2", "--format", "xlsx"]).contains("--output")
         );
@@ -66,6 +66,15 @@ async fn statements_in_every_format_and_approval_from_the_command_line() {
         assert!(refused(&db, &["finance", "statements", "--quarter", "2025Q5"]).contains("kwartaal 5 bestaat niet"));
         assert!(refused(&db, &["finance", "statements", "--quarter", "2021Q4"]).contains("vanaf 2022"));
 
+        // Quarters are approved in order, from the first registration (2022Q3).
+        assert!(refused(&db, &["finance", "approve", "--quarter", "2025Q2"])
+            .contains("stel eerst het 3e kwartaal 2022 vast"));
+        for quarter in ["2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"] {
+            ok(&db, &["finance", "approve", "--quarter", quarter]);
+        }
+        for quarter in ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"] {
+            ok(&db, &["finance", "approve", "--quarter", quarter]);
+        }
         // Approval freezes, once.
         let approved = ok(&db, &["finance", "approve", "--quarter", "2025Q2"]);
         assert!(approved.contains(&euros), "{approved}");

@@ -75,7 +75,7 @@ async fn a_bad_practice_list_is_refused_whole_with_every_problem() {
         let out = wijkregie(&db, &["import", "practices", file.to_str().unwrap()]);
         assert!(!out.status.success());
         let err = text(&out.stderr);
-        assert!(err.contains("3 probleem/problemen"), "{err}");
+        assert!(err.contains("3 problemen:"), "{err}");
         assert!(err.contains("regel 3, kolom adres: adres 'Hilversum' is niet te lezen"), "{err}");
         assert!(err.contains("de naam van de praktijk ontbreekt"), "{err}");
         assert!(err.contains("een AGB-code bestaat uit precies 8 cijfers"), "{err}");

@@ -15,6 +15,11 @@
 //!   hours earn no coordinator payment; coordinator-only networks earn no
 //!   GP-time payment;
 //! - a stopped network is paid up to and including the quarter it stopped;
+//! - a network with status `interesse` is not paid, whatever its
+//!   registration date: it has not joined yet;
+//! - registration for coordinator services only (`coordinator_only`)
+//!   exists from 2024: a coordinator-only network is paid no coordinator
+//!   line for quarters before 2024Q1, even when it registered earlier;
 //! - a member practice without an AGB code is not paid until it has one:
 //!   insurers pay per AGB, and wijkregie never invents one. Its patients are
 //!   left out of the count, and the statement names it.
@@ -29,7 +34,15 @@ use crate::error::Invalid;
 use crate::finance::money::{quarter_amount, Cents};
 use crate::finance::quarter::Quarter;
 use crate::finance::tariff::{Tariff, Tariffs};
-use crate::region::{CoordinatorArrangement, Module, Network, Practice, RegionSnapshot};
+use crate::region::{CoordinatorArrangement, Module, Network, NetworkStatus, Practice, RegionSnapshot};
+
+/// The first quarter in which the arrangement "coordinator services only"
+/// exists (the regional agreement introduced it in 2024).
+pub const COORDINATOR_ONLY_FROM: (i32, u8) = (2024, 1);
+
+fn coordinator_only_from() -> Quarter {
+    Quarter::new(COORDINATOR_ONLY_FROM.0, COORDINATOR_ONLY_FROM.1).expect("2024Q1 is a valid quarter")
+}
 
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
@@ -75,7 +88,10 @@ code_enum! {
     /// What a statement line pays for.
     LineKind {
         GpTime => "gp_time", "tijd huisartsen en medewerkers";
-        Coordinator => "coordinator", "coördinator (optie B)";
+        // Option B is the only arrangement that pays, but the line is there
+        // for every network (at zero with its reason for option A), so its
+        // name must not claim an option.
+        Coordinator => "coordinator", "coördinator";
         Correction => "correction", "correctie";
     }
 }
@@ -90,6 +106,8 @@ code_enum! {
         CoordinatorOnly => "coordinator_only", "alleen coördinatorondersteuning";
         Stopped => "stopped", "netwerk gestopt";
         NoCoordinator => "no_coordinator", "geen coördinator";
+        Interest => "interest", "netwerk heeft alleen interesse getoond";
+        CoordinatorOnlyBefore2024 => "coordinator_only_before_2024", "alleen coördinatorondersteuning bestaat pas vanaf 2024";
     }
 }
 
@@ -188,8 +206,9 @@ pub fn compute(network: &Network, practices: &[Practice], quarter: Quarter, tari
     let registered = network.registered_on.map(Quarter::containing);
     let stopped = network.stopped_on.map(Quarter::containing);
     // Reasons that hold for the whole network, in the order a reader asks:
-    // has it started, has it stopped, is it big enough.
+    // has it joined at all, has it started, has it stopped, is it big enough.
     let network_reason = |first_paid: Option<Quarter>| match first_paid {
+        _ if network.status == NetworkStatus::Interesse => Some(ZeroReason::Interest),
         None => Some(ZeroReason::NotYetStarted),
         Some(first) if quarter < first => Some(ZeroReason::NotYetStarted),
         _ if stopped.is_some_and(|s| quarter > s) => Some(ZeroReason::Stopped),
@@ -208,6 +227,14 @@ pub fn compute(network: &Network, practices: &[Practice], quarter: Quarter, tari
             if hours_per_week.minutes() < tariff.min_coordinator_minutes =>
         {
             Some(ZeroReason::Under8Hours)
+        }
+        // Like the arrangement reasons above, the module's own start rules
+        // the line out whatever else holds: before 2024 there was no
+        // coordinator-only registration to pay under.
+        Some(CoordinatorArrangement::Own { .. })
+            if network.module == Module::CoordinatorOnly && quarter < coordinator_only_from() =>
+        {
+            Some(ZeroReason::CoordinatorOnlyBefore2024)
         }
         Some(CoordinatorArrangement::Own { start_date, .. }) => {
             network_reason(registered.map(|r| r.max(Quarter::containing(*start_date)).next()))
@@ -437,6 +464,51 @@ mod tests {
         // The arrangement is the reason even before the start.
         let early = compute(&n, &p, q("2024Q4"), &tariff(2024));
         assert_eq!(lines(&early)[0], (0, Some(ZeroReason::CoordinatorOnly)));
+    }
+
+    #[test]
+    fn coordinator_only_is_paid_from_2024_even_when_registered_earlier() {
+        let (mut n, mut p) = network();
+        n.module = Module::CoordinatorOnly;
+        n.registered_on = Some(d("2023-05-10"));
+        n.practices = vec![member(1, "2023-05-10", None), member(2, "2023-05-10", None)];
+        n.coordinator = Some(CoordinatorArrangement::Own {
+            hours_per_week: HoursPerWeek::from_minutes(480).unwrap(),
+            start_date: d("2023-05-01"),
+        });
+        p[0].registered_patients.insert(0, PatientCount { date: d("2023-01-01"), count: 6_000 });
+        p[1].registered_patients.insert(0, PatientCount { date: d("2023-01-01"), count: 4_000 });
+        let before = Some(ZeroReason::CoordinatorOnlyBefore2024);
+        let only = Some(ZeroReason::CoordinatorOnly);
+        // Registered in 2023Q2, so 2023Q3 would be the first paid quarter:
+        // but the arrangement exists only from 2024Q1.
+        for early in ["2023Q2", "2023Q3", "2023Q4"] {
+            assert_eq!(lines(&compute(&n, &p, q(early), &tariff(2023))), [(0, only), (0, before)], "{early}");
+        }
+        // 10,000 × 1.87 / 4 = 4,675.00 from 2024Q1 on.
+        assert_eq!(lines(&compute(&n, &p, q("2024Q1"), &tariff(2024))), [(0, only), (467_500, None)]);
+        // A module network of the same age is paid its coordinator in 2023.
+        n.module = Module::Wijkmanagement;
+        assert_eq!(lines(&compute(&n, &p, q("2023Q3"), &tariff(2023))), [(560_000, None), (467_500, None)]);
+        // Option A stays option A whatever the year.
+        n.module = Module::CoordinatorOnly;
+        n.coordinator = Some(CoordinatorArrangement::ProvidedByRegion { name: "Marit".into() });
+        assert_eq!(lines(&compute(&n, &p, q("2023Q3"), &tariff(2023)))[1], (0, Some(ZeroReason::OptionA)));
+    }
+
+    #[test]
+    fn a_network_that_only_showed_interest_is_not_paid_whatever_its_registration() {
+        let (mut n, p) = network();
+        n.status = NetworkStatus::Interesse;
+        let interest = Some(ZeroReason::Interest);
+        for quarter in ["2025Q1", "2025Q2", "2026Q1"] {
+            let s = compute(&n, &p, q(quarter), &tariff(2025));
+            assert_eq!(lines(&s), [(0, interest), (0, interest)], "{quarter}");
+            assert_eq!(s.total(), Cents::ZERO);
+        }
+        // Once it is active, the same network is paid in full.
+        n.status = NetworkStatus::Actief;
+        assert_eq!(lines(&compute(&n, &p, q("2025Q2"), &tariff(2025))), [(560_000, None), (467_500, None)]);
     }
 
     #[test]

@@ -364,6 +364,9 @@ impl Reader {
         let practices = self.list(map, "$", "practices", Self::practice);
         let organizations = self.list(map, "$", "organizations", Self::organization);
         let networks = self.list(map, "$", "networks", Self::network);
+        if let (Some(networks), Some(practices)) = (&networks, &practices) {
+            self.membership_overlaps(networks, practices);
+        }
         Some(RegionFile {
             region: region?,
             wijken: all(wijken?)?,
@@ -371,6 +374,24 @@ impl Reader {
             organizations: all(organizations?)?,
             networks: all(networks?)?,
         })
+    }
+
+    /// A practice in two networks on one day would be paid twice: reported
+    /// at the later network's membership, naming both networks.
+    fn membership_overlaps(&mut self, networks: &[Option<Network>], practices: &[Option<Practice>]) {
+        let read: Vec<(usize, &Network)> =
+            networks.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (i, n))).collect();
+        let list: Vec<Network> = read.iter().map(|(_, n)| (*n).clone()).collect();
+        for overlap in wijkregie_core::membership::overlaps(&list) {
+            let Some((index, _)) = read.iter().find(|(_, n)| n.code == overlap.second.0) else { continue };
+            let name = practices
+                .iter()
+                .flatten()
+                .find(|p| p.code == overlap.practice)
+                .map_or_else(|| format!("praktijk {}", overlap.practice), |p| p.name.clone());
+            let path = format!("$.networks[{index}].practices[{}]", overlap.second.2);
+            self.report(&path, overlap.message(&name));
+        }
     }
 
     fn region(&mut self, value: &Value, path: &str) -> Option<Region> {

@@ -282,3 +282,19 @@ fn network_rules_still_run_when_other_fields_of_the_network_are_wrong() {
         ["$.networks[0].code", "$.networks[0].module", "$.networks[0].practices", "$.networks[0].partners[1]",]
     );
 }
+
+#[test]
+fn a_practice_in_two_networks_on_one_day_is_refused_naming_both() {
+    // In the valid file, 01054321 leaves WSV Noord on 30 June 2024 and joins
+    // WSV Zuid on 1 September 2025. Joining Zuid on the day it leaves Noord
+    // makes one day in two networks: both would be paid for its patients.
+    let overlapping = VALID.replace(
+        r#""practices": [{"agb": "01054321", "from": "2025-09-01"}]"#,
+        r#""practices": [{"agb": "01054321", "from": "2024-06-30"}]"#,
+    );
+    assert_ne!(overlapping, VALID, "the fixture has the membership this test moves");
+    let errors = errors_in(&overlapping);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let message = message_at(&errors, "$.networks[1].practices[0]");
+    assert!(message.contains("op 30 juni 2024 lid van zowel WSV Noord als WSV Zuid"), "{message}");
+}

@@ -201,7 +201,10 @@ fn region_file() -> impl Strategy<Value = RegionFile> {
             let org_codes: Vec<Code> = organizations.iter().map(|o| o.code.clone()).collect();
             let networks: Vec<_> = (0..3)
                 .map(|i| {
-                    network(format!("n{i}-wsv").parse().unwrap(), wijk_codes.clone(), agbs.clone(), org_codes.clone())
+                    // A practice belongs to one network on a day: give each
+                    // network its own practices.
+                    let own = agbs.iter().skip(i).step_by(3).cloned().collect();
+                    network(format!("n{i}-wsv").parse().unwrap(), wijk_codes.clone(), own, org_codes.clone())
                 })
                 .collect();
             (

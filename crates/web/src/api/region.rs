@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use utoipa::IntoParams;
 use wijkregie_core::codes::Code;
 use wijkregie_core::date::parse_date;
-use wijkregie_core::region::{PatientCount, DEFAULT_PATIENT_THRESHOLD};
+use wijkregie_core::region::PatientCount;
 use wijkregie_core::FieldError;
 use wijkregie_formats::region_file::entity;
 
@@ -246,13 +246,13 @@ pub async fn network_registered_patients(ctx: Ctx, Path(id): Path<String>, Query
         Some(d) => parse_date(d).map_err(|e| Error::Invalid(vec![e.at("date")]))?,
     };
     let detail = service::network(&ctx, &code(&id, "netwerk")?).await?;
-    let total = detail.registered_patients_on(date);
+    let f = detail.figures(date);
     Ok(Json(json!({
         "network": detail.network.code.to_string(),
         "date": date.to_string(),
-        "registered_patients": total,
-        "threshold": DEFAULT_PATIENT_THRESHOLD,
-        "meets_threshold": total >= DEFAULT_PATIENT_THRESHOLD,
+        "registered_patients": f.registered_patients,
+        "threshold": f.threshold,
+        "meets_threshold": f.meets_threshold(),
     }))
     .into_response())
 }

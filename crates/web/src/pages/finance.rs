@@ -5,7 +5,7 @@
 use axum::extract::{Path, Query};
 use axum::http::header::{self};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Form, Router};
 use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Object};
@@ -31,7 +31,7 @@ pub fn routes() -> Router<App> {
         .route("/financiering/tarieven", get(tariffs).post(save_tariff))
         .route("/financiering/{quarter}", get(quarter_page))
         .route("/financiering/{quarter}/downloaden", get(export))
-        .route("/financiering/{quarter}/vaststellen", post(approve))
+        .route("/financiering/{quarter}/vaststellen", get(confirm_approval).post(approve))
 }
 
 fn parse_quarter(s: &str) -> Result<Quarter, Error> {
@@ -127,7 +127,9 @@ struct QuarterPage {
     totals: StatementRow,
     whole_region: bool,
     may_approve: bool,
-    not_begun: bool,
+    /// Why this quarter cannot be approved now (running, not begun, an
+    /// earlier quarter open), for the regio-beheerder.
+    approval_blocked: Option<String>,
     prev: String,
     next: String,
 }
@@ -207,6 +209,17 @@ async fn quarter_page(ctx: Ctx, visit: Visit, Path(quarter): Path<String>) -> Re
         total: view.statements.iter().map(Statement::total).sum::<Cents>().euro(),
         without_agb: vec![],
     };
+    let may_approve =
+        view.approval.is_none() && authorize(&ctx.principal, Action::Edit, Object::PaymentApproval).is_ok();
+    let approval_blocked = if may_approve {
+        match service::approval_summary(&ctx, quarter).await {
+            Ok(_) => None,
+            Err(Error::Conflict(why)) => Some(why),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
     render(QuarterPage {
         layout: Layout::new(format!("Betaaloverzicht {}", quarter.label()), &visit, "/financiering"),
         code: quarter.to_string(),
@@ -219,9 +232,8 @@ async fn quarter_page(ctx: Ctx, visit: Visit, Path(quarter): Path<String>) -> Re
         corrections,
         totals,
         whole_region: view.whole_region,
-        may_approve: view.approval.is_none()
-            && authorize(&ctx.principal, Action::Edit, Object::PaymentApproval).is_ok(),
-        not_begun: quarter.first_day() > wijkregie_core::clock::nl_today(),
+        may_approve,
+        approval_blocked,
         prev: quarter.prev().to_string(),
         next: quarter.next().to_string(),
     })
@@ -251,7 +263,8 @@ async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQue
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             format!("{base}.xlsx"),
-            files::to_xlsx(&view.statements, &view.names).map_err(|e| Error::Internal(e.into()))?,
+            files::to_xlsx_with_state(&view.statements, &view.names, Some(&view.state()))
+                .map_err(|e| Error::Internal(e.into()))?,
         ),
         "json" => (
             "application/json",
@@ -272,9 +285,57 @@ async fn export(ctx: Ctx, Path(quarter): Path<String>, Query(q): Query<ExportQue
         .into_response())
 }
 
-async fn approve(ctx: Ctx, Path(quarter): Path<String>) -> Result<Response, HttpError> {
+#[derive(askama::Template)]
+#[template(path = "finance_approve.html")]
+struct ConfirmPage {
+    layout: Layout,
+    code: String,
+    label: String,
+    networks: usize,
+    total: String,
+    total_cents: i64,
+}
+
+/// Asks the regio-beheerder to confirm, showing what will be frozen.
+async fn confirm_approval(ctx: Ctx, visit: Visit, Path(quarter): Path<String>) -> Result<Response, HttpError> {
     let quarter = parse_quarter(&quarter)?;
-    service::approve(&ctx, quarter).await?;
+    confirmation(&ctx, &visit, quarter).await
+}
+
+async fn confirmation(ctx: &Ctx, visit: &Visit, quarter: Quarter) -> Result<Response, HttpError> {
+    let summary = service::approval_summary(ctx, quarter).await?;
+    render(ConfirmPage {
+        layout: Layout::new(format!("{} vaststellen", quarter.label()), visit, "/financiering"),
+        code: quarter.to_string(),
+        label: quarter.label(),
+        networks: summary.networks,
+        total: Cents(summary.total_cents).euro(),
+        total_cents: summary.total_cents,
+    })
+}
+
+/// What the confirmation page sends back: the figures the person saw.
+#[derive(serde::Deserialize, Default)]
+struct ApproveForm {
+    #[serde(default)]
+    networks: String,
+    #[serde(default)]
+    total_cents: String,
+}
+
+/// Approves as confirmed. A post without the confirmed figures (an old
+/// form, a hand-made request) gets the confirmation page instead.
+async fn approve(
+    ctx: Ctx,
+    visit: Visit,
+    Path(quarter): Path<String>,
+    Form(form): Form<ApproveForm>,
+) -> Result<Response, HttpError> {
+    let quarter = parse_quarter(&quarter)?;
+    let (Ok(networks), Ok(total_cents)) = (form.networks.trim().parse(), form.total_cents.trim().parse()) else {
+        return confirmation(&ctx, &visit, quarter).await;
+    };
+    service::approve_confirmed(&ctx, service::ApprovalSummary { quarter, networks, total_cents }).await?;
     Ok(flash::redirect(
         &format!("/financiering/{quarter}"),
         "Het kwartaal is vastgesteld. De overzichten veranderen niet meer; latere wijzigingen komen als correctieregel in het eerstvolgende open kwartaal.",

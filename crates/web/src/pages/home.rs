@@ -258,7 +258,7 @@ async fn dashboard(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
             });
         }
     }
-    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
+    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible, today)).collect();
     render(Dashboard {
         layout: Layout::new("Overzicht", &visit, "/"),
         intro,

@@ -12,10 +12,7 @@ use serde::Deserialize;
 use wijkregie_core::access::{authorize, Action, Object};
 use wijkregie_core::codes::Code;
 use wijkregie_core::date::{display_date, parse_date};
-use wijkregie_core::region::{
-    CoordinatorArrangement, HoursPerWeek, Membership, Module, Network, NetworkStatus, Practice,
-    DEFAULT_PATIENT_THRESHOLD,
-};
+use wijkregie_core::region::{CoordinatorArrangement, HoursPerWeek, Membership, Module, Network, NetworkStatus};
 use wijkregie_core::FieldError;
 
 use crate::auth::Visit;
@@ -23,7 +20,7 @@ use crate::ctx::Ctx;
 use crate::error::HttpError;
 use crate::flash;
 use crate::pages::{render, Layout};
-use wijkregie_app::region::{self, NetworkDetail};
+use wijkregie_app::region::{self, NetworkDetail, Visible};
 use wijkregie_app::App;
 use wijkregie_app::Error;
 use wijkregie_core::format::thousands;
@@ -55,18 +52,20 @@ pub struct NetworkRow {
 }
 
 impl NetworkRow {
-    pub fn new(n: &Network, practices: &[Practice], date: NaiveDate) -> Self {
-        let total = n.registered_patients_on(date, practices);
+    /// The row of one of `visible.networks`: its total is over every member
+    /// practice, the same for everyone who may see the network.
+    pub fn new(n: &Network, visible: &Visible, date: NaiveDate) -> Self {
+        let f = visible.figures(n, date);
         Self {
             code: n.code.to_string(),
             name: n.name.clone(),
             status: n.status.label(),
             status_code: n.status.code(),
             module: n.module.label(),
-            practice_count: n.practices_on(date).count(),
-            patients: thousands(total),
-            meets_threshold: total >= DEFAULT_PATIENT_THRESHOLD,
-            shortfall: thousands(DEFAULT_PATIENT_THRESHOLD.saturating_sub(total)),
+            practice_count: f.member_practices,
+            patients: thousands(f.registered_patients),
+            meets_threshold: f.meets_threshold(),
+            shortfall: thousands(f.shortfall()),
             date: display_date(date),
         }
     }
@@ -78,14 +77,21 @@ struct ListPage {
     layout: Layout,
     networks: Vec<NetworkRow>,
     may_create: bool,
+    /// For the regio-beheerder: practices in two networks on one day.
+    overlaps: Vec<String>,
 }
 
 async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     let visible = region::visible(&ctx).await?;
     let today = wijkregie_core::clock::nl_today();
-    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible.practices, today)).collect();
+    let networks = visible.networks.iter().map(|n| NetworkRow::new(n, &visible, today)).collect();
     let may_create = authorize(&ctx.principal, Action::Create, Object::Region).is_ok();
-    render(ListPage { layout: Layout::new("Netwerken", &visit, "/netwerken"), networks, may_create })
+    let overlaps = if authorize(&ctx.principal, Action::Edit, Object::Region).is_ok() {
+        region::membership_overlaps(&ctx).await?.into_iter().map(|o| o.message).collect()
+    } else {
+        vec![]
+    };
+    render(ListPage { layout: Layout::new("Netwerken", &visit, "/netwerken"), networks, may_create, overlaps })
 }
 
 struct MemberRow {
@@ -114,16 +120,16 @@ struct Total {
 
 impl Total {
     fn new(detail: &NetworkDetail, date: NaiveDate) -> Self {
-        let total = detail.registered_patients_on(date);
+        let f = detail.figures(date);
         Total {
             date: display_date(date),
             date_iso: date.to_string(),
-            patients: thousands(total),
-            patients_raw: total,
-            threshold: thousands(DEFAULT_PATIENT_THRESHOLD),
-            threshold_raw: DEFAULT_PATIENT_THRESHOLD,
-            meets: total >= DEFAULT_PATIENT_THRESHOLD,
-            shortfall: thousands(DEFAULT_PATIENT_THRESHOLD.saturating_sub(total)),
+            patients: thousands(f.registered_patients),
+            patients_raw: f.registered_patients,
+            threshold: thousands(f.threshold),
+            threshold_raw: f.threshold,
+            meets: f.meets_threshold(),
+            shortfall: thousands(f.shortfall()),
         }
     }
 }
@@ -564,7 +570,7 @@ async fn add_practice(ctx: Ctx, Path(code): Path<String>, Form(form): Form<Membe
         form.member.parse().map_err(|e: wijkregie_core::error::Invalid| Error::Invalid(vec![e.at("member")]))?;
     let from = member_date(&form.from, "from")?;
     detail.network.practices.push(Membership { member: practice, from, until: None });
-    region::save_network(&ctx, detail.network.clone()).await?;
+    region::save_network(&ctx, detail.network.clone()).await.map_err(without_field_paths)?;
     Ok(flash::redirect(&format!("/netwerken/{}", detail.network.code), "De praktijk is aan het netwerk toegevoegd."))
 }
 
@@ -602,8 +608,17 @@ async fn end_membership(ctx: Ctx, Path(code): Path<String>, Form(form): Form<End
     if !found {
         return Err(Error::NotFound(format!("lidmaatschap van {}", form.member)).into());
     }
-    region::save_network(&ctx, detail.network.clone()).await?;
+    region::save_network(&ctx, detail.network.clone()).await.map_err(without_field_paths)?;
     Ok(flash::redirect(&format!("/netwerken/{}", detail.network.code), "Het lidmaatschap is beëindigd."))
+}
+
+/// The member forms have one field each, so a problem's path into the
+/// network (`practices[12]`) says nothing to the person: show the message.
+fn without_field_paths(e: Error) -> Error {
+    match e {
+        Error::Invalid(problems) => Error::Invalid(problems.into_iter().map(|p| p.at("")).collect()),
+        other => other,
+    }
 }
 
 fn end<M: ToString>(members: &mut [Membership<M>], member: &str, from: NaiveDate, until: NaiveDate) -> bool {

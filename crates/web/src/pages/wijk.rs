@@ -36,14 +36,18 @@ pub fn routes() -> Router<App> {
 /// outside this range is a typo (the region file uses the same range).
 const AREA_YEARS: std::ops::RangeInclusive<u16> = 1990..=2100;
 
-/// A link to something: (code, name).
-type Link = (String, String);
+/// A network named on a wijk page: a link only for who may open it.
+struct NetworkLink {
+    code: String,
+    name: String,
+    may_open: bool,
+}
 
 struct WijkRow {
     code: String,
     name: String,
     area_count: usize,
-    networks: Vec<Link>,
+    networks: Vec<NetworkLink>,
 }
 
 #[derive(askama::Template)]
@@ -52,6 +56,8 @@ struct ListPage {
     layout: Layout,
     wijken: Vec<WijkRow>,
     may_create: bool,
+    /// Whether some network is named without a link.
+    some_closed: bool,
 }
 
 async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
@@ -64,15 +70,16 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
             name: w.name.clone(),
             area_count: w.areas.len(),
             networks: visible
-                .networks
+                .region_networks
                 .iter()
                 .filter(|n| n.wijken.contains(&w.code))
-                .map(|n| (n.code.to_string(), n.name.clone()))
+                .map(|n| NetworkLink { code: n.code.to_string(), name: n.name.clone(), may_open: n.may_open })
                 .collect(),
         })
         .collect();
     let may_create = authorize(&ctx.principal, Action::Create, Object::Wijk).is_ok();
-    render(ListPage { layout: Layout::new("Wijken", &visit, "/wijken"), wijken, may_create })
+    let some_closed = visible.region_networks.iter().any(|n| !n.may_open);
+    render(ListPage { layout: Layout::new("Wijken", &visit, "/wijken"), wijken, may_create, some_closed })
 }
 
 struct AreaRow {
@@ -86,6 +93,7 @@ struct NetworkRow {
     name: String,
     status: &'static str,
     status_code: &'static str,
+    may_open: bool,
 }
 
 struct PracticeRow {
@@ -129,6 +137,7 @@ async fn show(ctx: Ctx, visit: Visit, Path(code): Path<String>) -> Result<Respon
                 name: n.name.clone(),
                 status: n.status.label(),
                 status_code: n.status.code(),
+                may_open: n.may_open,
             })
             .collect(),
         practices: practices

@@ -25,6 +25,30 @@ async fn patients_on(app: &TestApp, network: &str, date: NaiveDate) -> u64 {
     n.registered_patients_on(date, &snapshot.practices)
 }
 
+/// Approves every quarter from the demo's first (2022Q3) up to and
+/// including `last`: quarters are approved in order.
+async fn approve_up_to(app: &TestApp, last: &str) {
+    let mut quarter = q("2022Q3");
+    while quarter <= q(last) {
+        service::approve(&app.operator(), quarter).await.unwrap();
+        quarter = quarter.next();
+    }
+}
+
+/// The confirmation form's hidden fields, read from the confirmation page.
+async fn confirmed(app: &TestApp, client: &reqwest::Client, quarter: &str) -> Vec<(String, String)> {
+    let (status, html) = app.get(client, &format!("/financiering/{quarter}/vaststellen")).await;
+    assert_eq!(status, 200, "{html:.500}");
+    ["networks", "total_cents"]
+        .iter()
+        .map(|field| {
+            let at = html.find(&format!("name=\"{field}\" value=\"")).unwrap_or_else(|| panic!("no {field}"));
+            let rest = &html[at + field.len() + 15..];
+            (field.to_string(), rest[..rest.find('"').unwrap()].to_owned())
+        })
+        .collect()
+}
+
 /// Dutch euros as a page shows them, for `cents`: € 9.150,40.
 fn euro(cents: i64) -> String {
     wijkregie_core::finance::Cents(cents).euro()
@@ -58,7 +82,12 @@ async fn the_quarter_page_shows_each_line_to_the_cent_with_its_reason() {
         let total: i64 = view.statements.iter().map(|s| s.total().0).sum();
         assert!(html.contains(&format!("<strong>{}</strong>", euro(total))), "{engine:?}");
         assert!(html.contains("Nog niet vastgesteld"));
-        assert!(html.contains("vaststellen</button>"), "the regio-beheerder may approve");
+        // Quarters are approved in order: the demo's first is 2022Q3.
+        assert!(html.contains("stel eerst het 3e kwartaal 2022 vast"), "{engine:?}: approval waits its turn");
+        assert!(!html.contains("vaststellen…</a>"), "{engine:?}");
+        approve_up_to(&app, "2025Q1").await;
+        let (_, html) = app.get(&admin, "/financiering/2025Q2").await;
+        assert!(html.contains("vaststellen…</a>"), "{engine:?}: the regio-beheerder may approve");
         // Before the arrangement there are no tariffs; a bad quarter is a 400.
         let (status, html) = app.get(&admin, "/financiering/2021Q4").await;
         assert_eq!(status, 422, "{html:.300}");
@@ -92,7 +121,7 @@ async fn only_the_region_approves_and_a_wijkmanager_sees_only_own_networks() {
             assert_eq!(shown, own.contains(&s.network), "{engine:?}: {name}");
         }
         assert!(html.contains("Getoonde netwerken"));
-        assert!(!html.contains("vaststellen</button>"));
+        assert!(!html.contains("vaststellen…</a>"));
         let (status, _, _) = app.post(&manager, "/financiering/2025Q2/vaststellen", &[]).await;
         assert_eq!(status, 403);
         let (status, _, _) =
@@ -115,13 +144,16 @@ async fn an_approved_quarter_never_changes_and_a_correction_follows() {
     for engine in ENGINES {
         let app = TestApp::start(engine).await;
         let admin = app.login(Role::Region).await;
-        let (status, location, _) = app.post(&admin, "/financiering/2025Q2/vaststellen", &[]).await;
+        approve_up_to(&app, "2025Q1").await;
+        let fields = confirmed(&app, &admin, "2025Q2").await;
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (status, location, _) = app.post(&admin, "/financiering/2025Q2/vaststellen", &fields).await;
         assert_eq!((status, location.as_str()), (303, "/financiering/2025Q2"), "{engine:?}");
         let (_, before) = app.get(&admin, "/financiering/2025Q2").await;
         assert!(before.contains("Vastgesteld op"), "{engine:?}");
         assert!(before.contains("role=\"status\">Het kwartaal is vastgesteld"), "the approval confirms itself");
-        assert!(!before.contains("vaststellen</button>"));
-        let (status, _, html) = app.post(&admin, "/financiering/2025Q2/vaststellen", &[]).await;
+        assert!(!before.contains("vaststellen…</a>"));
+        let (status, _, html) = app.post(&admin, "/financiering/2025Q2/vaststellen", &fields).await;
         assert_eq!(status, 409, "approving twice is refused: {html:.300}");
         let frozen = service::statements(&app.operator(), q("2025Q2"), None).await.unwrap();
 
@@ -171,7 +203,8 @@ async fn an_approved_quarter_never_changes_and_a_correction_follows() {
         assert_eq!(q3.statements, open.statements, "what was shown open is what was frozen");
 
         // A quarter that has not begun cannot be approved.
-        let (status, _, html) = app.post(&admin, "/financiering/2199Q1/vaststellen", &[]).await;
+        let (status, _, html) =
+            app.post(&admin, "/financiering/2199Q1/vaststellen", &[("networks", "1"), ("total_cents", "0")]).await;
         assert_eq!(status, 409, "{html:.300}");
         let mut conn = app.app.store.conn().await.unwrap();
         let entries = wijkregie_store::audit::for_object(&mut conn, "payment_approval", "2025Q2").await.unwrap();
@@ -246,7 +279,7 @@ async fn downloads_come_in_each_format_and_an_unknown_one_is_refused() {
         assert!(r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
         assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an XLSX is a zip file");
         let csv = get("csv-nl").await.text().await.unwrap();
-        assert!(csv.starts_with("netwerk;naam;kwartaal"), "{csv:.200}");
+        assert!(csv.starts_with("\u{feff}netwerk;naam;kwartaal"), "{csv:.200}");
         let json: serde_json::Value = get("json").await.json().await.unwrap();
         let view = service::statements(&app.operator(), q("2025Q2"), None).await.unwrap();
         assert_eq!(json, wijkregie_formats::finance::to_json(&view.statements), "{engine:?}");

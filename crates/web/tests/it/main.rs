@@ -9,6 +9,7 @@ mod api_hsds;
 mod applications;
 mod common;
 mod fhir_directory;
+mod figures;
 mod finance;
 mod http;
 mod pages_account;

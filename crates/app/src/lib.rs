@@ -20,6 +20,7 @@ pub mod finance;
 mod housekeeping;
 pub mod hsds;
 pub mod mail;
+pub mod password_reset;
 pub mod population;
 pub mod postcodes;
 pub mod practice_import;
@@ -27,6 +28,7 @@ pub mod public_map;
 pub mod referral;
 pub mod region;
 pub mod region_data;
+pub mod second_factor;
 pub mod taxonomy;
 pub mod upkeep;
 
@@ -56,6 +58,9 @@ pub struct App {
     /// The region's population data in memory, reused until an import or
     /// a change of the wijken (`region_data`).
     pub region_data: Arc<region_data::RegionCache>,
+    /// Wakes the mail sender when an urgent mail (a code, a reset link) is
+    /// queued, so nobody waits for the next minute.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 /// What start-up did, for the operator's log.
@@ -81,6 +86,7 @@ impl App {
             search: Arc::new(wijkregie_search::Index::new().map_err(anyhow::Error::from)?),
             field_key: Arc::new(field_key),
             region_data: Arc::default(),
+            mail_wake: Arc::default(),
         })
     }
 

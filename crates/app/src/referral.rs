@@ -19,6 +19,7 @@ use wijkregie_store::WriteTx;
 
 use crate::audit::{check, guarded, record, Entry};
 use crate::directory_edit::new_id;
+use crate::mail::{Mail, MailKind};
 use crate::App;
 use crate::Ctx;
 use crate::{Error, Result};
@@ -157,7 +158,8 @@ async fn notify(tx: &mut WriteTx, app: &App, to: Side, r: &Referral, subject: &s
             _ => false,
         };
         if ours {
-            db::queue_mail(tx.conn(), &u.email, &format!("wijkregie: {subject}"), &body, now).await?;
+            let mail = Mail::plain(MailKind::ReferralNews, &u.email, &format!("wijkregie: {subject}"), &body);
+            crate::mail::queue(tx.conn(), app, &mail, now).await?;
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ mod common;
 mod fhir_directory;
 mod finance;
 mod http;
+mod mail;
 mod pages_account;
 mod pages_directory;
 mod pages_directory_edit;

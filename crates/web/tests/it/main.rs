@@ -5,6 +5,7 @@
 // Test code: a panic is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod accounts;
 mod api_hsds;
 mod applications;
 mod common;

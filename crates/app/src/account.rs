@@ -15,6 +15,9 @@ pub enum LoginStep {
     Complete(StartedSession),
     /// Password accepted; the second factor is next, in this new session.
     SecondFactor(StartedSession),
+    /// Password accepted, but the role requires a second factor the user
+    /// has not set up: enrolment is next, in this new session.
+    Enrol(StartedSession),
 }
 
 const WRONG: &str = "e-mailadres of wachtwoord klopt niet";
@@ -64,11 +67,12 @@ pub async fn login(app: &App, client_addr: Option<String>, email: &str, pass: &s
         let session = start_session(app, Some(user.id), Stage::Password, false).await?;
         return Ok(LoginStep::SecondFactor(session));
     }
-    if user.role.requires_second_factor() {
-        return Err(Error::Invalid(vec![FieldError::new(
-            "email",
-            "voor deze rol is een tweede factor verplicht, maar er is er geen ingesteld: vraag een beheerder om `wijkregie user add` opnieuw uit te voeren",
-        )]));
+    let mut conn = app.store.conn().await?;
+    let policy = crate::second_factor::policy_in(&mut conn).await?;
+    drop(conn);
+    if policy.requires(user.role) {
+        let session = start_session(app, Some(user.id), Stage::Password, false).await?;
+        return Ok(LoginStep::Enrol(session));
     }
     let session = start_session(app, Some(user.id), Stage::Complete, false).await?;
     Ok(LoginStep::Complete(session))
@@ -219,6 +223,8 @@ pub async fn create_user(ctx: &Ctx, spec: UserSpec, with_totp: bool) -> Result<C
 pub struct OwnAccount {
     pub user: account::User,
     pub tokens: Vec<account::ApiToken>,
+    /// Whether the region requires a second factor of the user's role.
+    pub totp_required: bool,
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
@@ -227,7 +233,8 @@ pub async fn own_account(ctx: &Ctx) -> Result<OwnAccount> {
     let mut conn = ctx.app.store.conn().await?;
     let user = account::user(&mut conn, ctx.principal.user_id).await?.ok_or(Error::Unauthenticated)?;
     let tokens = account::api_tokens(&mut conn, user.id).await?;
-    Ok(OwnAccount { user, tokens })
+    let totp_required = crate::second_factor::policy_in(&mut conn).await?.requires(user.role);
+    Ok(OwnAccount { user, tokens, totp_required })
 }
 
 /// Logs a refused change of the user's own account, with the reason.
@@ -346,7 +353,10 @@ pub async fn enable_totp(ctx: &Ctx, session_hash: &str, secret: &str, code: &str
 pub async fn disable_totp(ctx: &Ctx, code: &str) -> Result<()> {
     const EVENT: &str = "user.totp_disable";
     let user = own_user(ctx).await?;
-    if user.role.requires_second_factor() {
+    let mut conn = ctx.app.store.conn().await?;
+    let policy = crate::second_factor::policy_in(&mut conn).await?;
+    drop(conn);
+    if policy.requires(user.role) {
         return Err(Error::Conflict(format!(
             "voor de rol {} is een tweede factor verplicht; die kan niet uit",
             user.role.label()

@@ -171,7 +171,13 @@ async fn mail_status_link(
          Bewaar deze e-mail: alleen met deze link kunt u de status bekijken. Op de statuspagina kunt u de link \
          opnieuw laten sturen.\n\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.\n"
     );
-    wijkregie_store::referral::queue_mail(tx.conn(), to, "wijkregie: de status van uw aanmelding", &body, now).await?;
+    let mail = crate::mail::Mail::plain(
+        wijkregie_core::mail::MailKind::ApplicationStatus,
+        to,
+        "wijkregie: de status van uw aanmelding",
+        &body,
+    );
+    crate::mail::queue(tx.conn(), app, &mail, now).await?;
     let entry =
         Entry { event: LINK_MAIL_EVENT, action: AuditAction::Create, object_type: "application", object_id: Some(id) };
     record_outcome(

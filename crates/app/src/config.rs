@@ -36,6 +36,9 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     /// The address people use to reach this server, for links in mail.
     pub public_url: String,
+    /// How long news about referrals to one person waits for more news, so
+    /// that it goes out as one mail (`core::mail::due`).
+    pub mail_bundle_window: Duration,
 }
 
 /// An SMTP relay for notification mail.
@@ -62,6 +65,7 @@ impl Default for Config {
             retention_months: wijkregie_core::referral::DEFAULT_RETENTION_MONTHS,
             smtp: None,
             public_url: "http://localhost:8080".into(),
+            mail_bundle_window: Duration::minutes(wijkregie_core::mail::DEFAULT_BUNDLE_MINUTES),
         }
     }
 }

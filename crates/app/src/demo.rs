@@ -19,10 +19,29 @@ pub const PASSWORD: &str = "demo-wachtwoord";
 /// the demo can be tried with any authenticator app.
 pub const ADMIN_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
+/// The TOTP secret (base32) of the demo's praktijk accounts: a new
+/// installation requires a second factor of that role (NEN 7510).
+pub const PRACTICE_TOTP_SECRET: &str = "KRSXG5CQOJQWW5DJNJVWKZLSMFZWK3TU";
+/// The TOTP secret of the demo's netwerkpartner accounts.
+pub const PARTNER_TOTP_SECRET: &str = "NZSXI53FOJVXAYLSORXGK4TTMVRXEZLU";
+
+/// The demo secret of every account of a role that a new installation
+/// requires a second factor of; the rule is by role, so a demo account added
+/// later gets one without naming it.
+pub fn totp_secret_for(role: Role) -> Option<&'static str> {
+    match role {
+        Role::Region => Some(ADMIN_TOTP_SECRET),
+        Role::Practice => Some(PRACTICE_TOTP_SECRET),
+        Role::Organization => Some(PARTNER_TOTP_SECRET),
+        Role::Networks | Role::Operator | Role::IntakeLink => None,
+    }
+}
+
 pub struct DemoAccount {
     pub email: &'static str,
     pub name: &'static str,
     pub role: Role,
+    /// A secret of its own; `None` takes the role's ([`totp_secret_for`]).
     pub totp_secret: Option<&'static str>,
     /// For a netwerkpartner: its organisation, when not the first partner of
     /// the demo network (see [`scope_for`]).
@@ -73,6 +92,11 @@ pub const ACCOUNTS: [DemoAccount; 5] = [
 ];
 
 impl DemoAccount {
+    /// The TOTP secret the account gets, printed at start and used by tests.
+    pub fn totp(&self) -> Option<&'static str> {
+        self.totp_secret.or_else(|| totp_secret_for(self.role))
+    }
+
     /// This account's scope in the demo region.
     pub fn scope(&self, region: &RegionFile) -> Scope {
         match (self.role, self.organization) {
@@ -166,7 +190,7 @@ pub async fn seed(app: &App) -> Result<Seeded, Error> {
             password_hash: &hash,
             role: a.role,
             scope: &scope,
-            totp_secret: a.totp_secret,
+            totp_secret: a.totp(),
         };
         user_ids.insert(a.email, account::create_user(tx.conn(), &new, chrono::Utc::now()).await?);
     }

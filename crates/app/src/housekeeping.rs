@@ -1,15 +1,25 @@
 //! The server's minute work: expired sessions and stale login attempts
 //! removed, personal data of referrals erased after their retention period,
-//! the region's population data read again if it changed, waiting
-//! notification mail sent.
+//! the region's population data read again if it changed; and beside it the
+//! mail sender (`mail::sender`).
 
 use std::time::Duration;
 
 use crate::{mail, referral, region_data, App};
 
-/// Runs every minute until the task is dropped (at start too).
+/// Runs every minute until the task is dropped (at start too), with the
+/// mail sender beside it when an SMTP relay is configured.
 pub async fn housekeeping(app: App) {
-    // Mail waits at most a minute; the rest of the work is cheap when idle.
+    match app.config.smtp.clone() {
+        Some(smtp) => {
+            tokio::join!(chores(app.clone()), mail::sender(app, smtp));
+        }
+        None => chores(app).await,
+    }
+}
+
+async fn chores(app: App) {
+    // Cheap when idle, so once a minute is fine.
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -17,9 +27,9 @@ pub async fn housekeeping(app: App) {
         let result = async {
             let mut tx = app.store.begin().await?;
             let sessions = wijkregie_store::account::delete_expired_sessions(tx.conn(), now).await?;
-            let attempts =
-                wijkregie_store::account::delete_login_attempts_before(tx.conn(), now - chrono::Duration::days(1))
-                    .await?;
+            let day_ago = now - chrono::Duration::days(1);
+            let attempts = wijkregie_store::account::delete_login_attempts_before(tx.conn(), day_ago).await?
+                + wijkregie_store::account::delete_reset_records_before(tx.conn(), day_ago).await?;
             tx.commit().await?;
             Ok::<_, wijkregie_store::StoreError>((sessions, attempts))
         }
@@ -36,12 +46,5 @@ pub async fn housekeeping(app: App) {
             Err(e) => tracing::warn!(error = %e, "verwijderen na bewaartermijn mislukt"),
         }
         region_data::refresh(app.clone()).await;
-        if let Some(smtp) = &app.config.smtp {
-            match mail::send_outbox(&app, smtp).await {
-                Ok((0, 0)) => {}
-                Ok((sent, failed)) => tracing::info!(sent, failed, "meldingen verstuurd"),
-                Err(e) => tracing::warn!(error = %e, "versturen van meldingen mislukt"),
-            }
-        }
     }
 }

@@ -23,6 +23,7 @@ mod housekeeping;
 pub mod hsds;
 pub mod mail;
 pub mod network_figures;
+pub mod password_reset;
 pub mod population;
 pub mod postcodes;
 pub mod practice_import;
@@ -33,6 +34,7 @@ pub mod referral_mail;
 pub mod referral_reach;
 pub mod region;
 pub mod region_data;
+pub mod second_factor;
 pub mod taxonomy;
 pub mod upkeep;
 
@@ -64,6 +66,9 @@ pub struct App {
     pub region_data: Arc<region_data::RegionCache>,
     /// The last check of the audit log's chain, for the home page.
     pub chain_check: Arc<audit_log::LastChainCheck>,
+    /// Wakes the mail sender when an urgent mail (a code, a reset link) is
+    /// queued, so nobody waits for the next minute.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 /// What start-up did, for the operator's log.
@@ -90,6 +95,7 @@ impl App {
             field_key: Arc::new(field_key),
             region_data: Arc::default(),
             chain_check: Arc::default(),
+            mail_wake: Arc::default(),
         })
     }
 

@@ -38,7 +38,7 @@ pub async fn reach_by_mail(tx: &mut WriteTx, app: &App, id: &HsdsId, r: &Referra
             let had_links = !db::for_referral(tx.conn(), id).await?.is_empty();
             db::use_up(tx.conn(), id, now).await?;
             if had_links {
-                crate::referral_mail::withdrawn(tx, &email).await?;
+                crate::referral_mail::withdrawn(tx, app, &email).await?;
             }
         }
         status if status.awaiting() == Some(Side::Receiver) => {
@@ -133,7 +133,7 @@ pub async fn send_code(app: &App, client_addr: Option<String>, token: &str) -> R
     let mut tx = app.store.begin().await?;
     db::set_code(tx.conn(), link.id, &code_hash(token, &code), now, now + Duration::minutes(CODE_VALID_MINUTES))
         .await?;
-    crate::referral_mail::one_time_code(&mut tx, &link.email, &code).await?;
+    crate::referral_mail::one_time_code(&mut tx, app, &link.email, &code).await?;
     tx.commit().await?;
     log(&ctx, &link, "referral.link.code", Outcome::Success, "eenmalige code gestuurd naar het intake-adres").await?;
     Ok(true)

@@ -3,23 +3,25 @@
 //! account, and the invitation to such an organisation. None carries
 //! patient data: not a name, a service or a question.
 //!
-//! They all go through [`queue`], so they move to the reworked outbox
-//! (message kinds, bundling) by changing this module only.
+//! They all go through [`queue`], each with its kind: only the news for
+//! users may wait and be bundled (`core::mail`).
 
 use chrono::Utc;
 use wijkregie_core::access::Scope;
+use wijkregie_core::mail::MailKind;
 use wijkregie_core::referral::{Referral, Side};
-use wijkregie_store::referral as db;
 use wijkregie_store::WriteTx;
 
+use crate::mail::Mail;
 use crate::{App, Result};
 
 fn base_url(app: &App) -> &str {
     app.config.public_url.trim_end_matches('/')
 }
 
-async fn queue(tx: &mut WriteTx, to: &str, subject: &str, body: &str) -> Result<()> {
-    db::queue_mail(tx.conn(), to, &format!("wijkregie: {subject}"), body, Utc::now()).await?;
+async fn queue(tx: &mut WriteTx, app: &App, kind: MailKind, to: &str, subject: &str, body: &str) -> Result<()> {
+    let mail = Mail::plain(kind, to, &format!("wijkregie: {subject}"), body);
+    crate::mail::queue(tx.conn(), app, &mail, Utc::now()).await?;
     Ok(())
 }
 
@@ -40,7 +42,7 @@ pub async fn notify_users(tx: &mut WriteTx, app: &App, to: Side, r: &Referral, s
             _ => false,
         };
         if ours {
-            queue(tx, &u.email, subject, &body).await?;
+            queue(tx, app, MailKind::ReferralNews, &u.email, subject, &body).await?;
             sent += 1;
         }
     }
@@ -60,28 +62,28 @@ pub async fn intake_link(tx: &mut WriteTx, app: &App, to: &str, token: &str, new
          adres sturen.\n\n\
          Deze e-mail bevat bewust geen gegevens over de patiënt.\n"
     );
-    queue(tx, to, "Verwijzing voor uw organisatie", &body).await
+    queue(tx, app, MailKind::ReferralLink, to, "Verwijzing voor uw organisatie", &body).await
 }
 
 /// The one-time code that opens a link. It must reach the partner at once:
-/// this mail is never delayed or bundled with other news, whatever the
-/// outbox does with the rest.
-pub async fn one_time_code(tx: &mut WriteTx, to: &str, code: &str) -> Result<()> {
+/// its kind is urgent, so it is never delayed or bundled and wakes the
+/// sender.
+pub async fn one_time_code(tx: &mut WriteTx, app: &App, to: &str, code: &str) -> Result<()> {
     let minutes = wijkregie_core::referral::link::CODE_VALID_MINUTES;
     let body = format!(
         "Goedendag,\n\nUw eenmalige code voor het openen van de verwijzing in wijkregie is:\n\n    {code}\n\n\
          De code werkt {minutes} minuten. Heeft u geen code gevraagd? Dan kunt u deze e-mail negeren.\n"
     );
-    queue(tx, to, "Uw eenmalige code", &body).await
+    queue(tx, app, MailKind::OneTimeCode, to, "Uw eenmalige code", &body).await
 }
 
 /// Tells an organisation without an account that a referral it had a link
 /// to was withdrawn; the link no longer works.
-pub async fn withdrawn(tx: &mut WriteTx, to: &str) -> Result<()> {
+pub async fn withdrawn(tx: &mut WriteTx, app: &App, to: &str) -> Result<()> {
     let body = "Goedendag,\n\nDe huisartsenpraktijk heeft een verwijzing aan uw organisatie ingetrokken. De link \
                 die u ervoor kreeg, werkt niet meer. U hoeft niets te doen.\n\n\
                 Deze e-mail bevat bewust geen gegevens over de patiënt.\n";
-    queue(tx, to, "Verwijzing ingetrokken", body).await
+    queue(tx, app, MailKind::ReferralLink, to, "Verwijzing ingetrokken", body).await
 }
 
 /// Invites an organisation's intake address to the account made for it.
@@ -94,5 +96,5 @@ pub async fn invitation(tx: &mut WriteTx, app: &App, to: &str, organization: &st
          Daarna logt u in op {}/login.\n",
         base_url(app)
     );
-    queue(tx, to, "Uw account voor verwijzingen", &body).await
+    queue(tx, app, MailKind::Invitation, to, "Uw account voor verwijzingen", &body).await
 }

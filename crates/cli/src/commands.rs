@@ -190,6 +190,7 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
         retention_months: args.retention_months,
         smtp: args.smtp_url.clone().map(|url| wijkregie_app::Smtp { url, from: args.smtp_from.clone() }),
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)),
+        mail_bundle_window: chrono::Duration::minutes(args.mail_bundle_minutes),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -239,7 +240,7 @@ fn print_demo(seeded: &wijkregie_app::demo::Seeded) {
             );
             eprintln!("Demo-accounts (wachtwoord '{}'):", demo::PASSWORD);
             for a in &demo::ACCOUNTS {
-                match a.totp_secret {
+                match a.totp() {
                     Some(secret) => eprintln!("  {:<32} {} (TOTP-sleutel {secret})", a.email, a.role.label()),
                     None => eprintln!("  {:<32} {}", a.email, a.role.label()),
                 }

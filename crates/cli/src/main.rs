@@ -98,6 +98,9 @@ pub struct ServeArgs {
     /// Het adres waarop gebruikers wijkregie bereiken, voor links in meldingen
     #[arg(long, env = "WIJKREGIE_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Minuten dat nieuws over verwijzingen aan dezelfde persoon wacht om samen in één mail te gaan (0: nooit bundelen)
+    #[arg(long, env = "WIJKREGIE_MAIL_BUNDLE_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..=120))]
+    mail_bundle_minutes: i64,
 }
 
 #[derive(Args)]

@@ -16,10 +16,12 @@ pub mod error;
 pub mod finance;
 pub mod format;
 pub mod forming;
+pub mod mail;
 pub mod membership;
 pub mod plan;
 pub mod population;
 pub mod referral;
 pub mod region;
+pub mod second_factor;
 
 pub use error::FieldError;

@@ -440,3 +440,139 @@ pub async fn revoke_api_token(
         .rows_affected()
         == 1)
 }
+
+/// Ends every session of a user: after a password reset nobody may stay
+/// logged in with the old password.
+pub async fn delete_sessions_of(conn: &mut AnyConnection, user_id: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?.rows_affected())
+}
+
+/// Stores a password-reset token (only its hash) and voids the user's
+/// earlier unused ones: only the newest link works.
+pub async fn create_password_reset(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    token: &str,
+    now: DateTime<Utc>,
+    lifetime: Duration,
+) -> Result<()> {
+    sqlx::query("UPDATE password_reset SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(timestamp(now))
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO password_reset (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash_secret(token))
+        .bind(user_id)
+        .bind(timestamp(now))
+        .bind(timestamp(now + lifetime))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The user a reset token belongs to, if it is unused and not expired.
+pub async fn password_reset_user(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+    rows::optional(
+        &mut *conn,
+        sqlx::query("SELECT user_id FROM password_reset WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(hash_secret(token))
+            .bind(timestamp(now)),
+    )
+    .await?
+    .map(|r| Ok(r.try_get("user_id")?))
+    .transpose()
+}
+
+/// Uses a reset token up; false when it was already used or expired (so two
+/// requests racing with one link cannot both set a password).
+pub async fn use_password_reset(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE password_reset SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(timestamp(now))
+    .bind(hash_secret(token))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Records a request for a reset link, for the rate limit.
+pub async fn record_reset_request(
+    conn: &mut AnyConnection,
+    email: &str,
+    client_addr: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO password_reset_request (email, client_addr, requested_at) VALUES ($1, $2, $3)")
+        .bind(normalize_email(email))
+        .bind(client_addr)
+        .bind(timestamp(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Reset requests since `since` for this email, and from this address.
+pub async fn reset_requests_since(
+    conn: &mut AnyConnection,
+    email: &str,
+    client_addr: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, i64)> {
+    let by_email: i64 = rows::one(
+        &mut *conn,
+        sqlx::query("SELECT COUNT(*) AS n FROM password_reset_request WHERE email = $1 AND requested_at > $2")
+            .bind(normalize_email(email))
+            .bind(timestamp(since)),
+    )
+    .await?
+    .try_get("n")?;
+    let by_addr: i64 = rows::one(
+        &mut *conn,
+        sqlx::query("SELECT COUNT(*) AS n FROM password_reset_request WHERE client_addr = $1 AND requested_at > $2")
+            .bind(client_addr)
+            .bind(timestamp(since)),
+    )
+    .await?
+    .try_get("n")?;
+    Ok((by_email, by_addr))
+}
+
+/// Reset requests and spent reset tokens older than `before` matter no more.
+pub async fn delete_reset_records_before(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
+    let requests = sqlx::query("DELETE FROM password_reset_request WHERE requested_at < $1")
+        .bind(timestamp(before))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let tokens = sqlx::query("DELETE FROM password_reset WHERE expires_at < $1")
+        .bind(timestamp(before))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(requests + tokens)
+}
+
+/// The roles besides the regio-beheerder that must use a second factor.
+pub async fn totp_required_roles(conn: &mut AnyConnection) -> Result<Vec<Role>> {
+    rows::all(&mut *conn, sqlx::query("SELECT role FROM totp_policy WHERE required = 1 ORDER BY role"))
+        .await?
+        .iter()
+        .map(|r| parse("totp_policy", "role", &r.try_get::<String, _>("role")?))
+        .collect()
+}
+
+/// Requires (or not) a second factor of every user of `role`.
+pub async fn set_totp_required(conn: &mut AnyConnection, role: Role, required: bool) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO totp_policy (role, required) VALUES ($1, $2)
+         ON CONFLICT (role) DO UPDATE SET required = excluded.required",
+    )
+    .bind(role.code())
+    .bind(i64::from(required))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod directory_filter;
 mod error;
 pub mod finance;
 pub mod foreign_taxonomy;
+pub mod outbox;
 pub mod population;
 pub mod referral;
 pub mod referral_link;

@@ -1,6 +1,5 @@
 //! Referrals: the anonymous facts in plain columns, everything about the
-//! patient in one encrypted value bound to its row, and the outbox of
-//! content-free notification mails.
+//! patient in one encrypted value bound to its row.
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -263,86 +262,4 @@ pub async fn erase(conn: &mut AnyConnection, id: &HsdsId, at: DateTime<Utc>) -> 
             .execute(&mut *conn)
             .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// A mail in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxMail {
-    pub id: i64,
-    pub created_at: DateTime<Utc>,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-}
-
-pub async fn queue_mail(
-    conn: &mut AnyConnection,
-    recipient: &str,
-    subject: &str,
-    body: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query("INSERT INTO outbox (created_at, recipient, subject, body) VALUES ($1, $2, $3, $4)")
-        .bind(timestamp(at))
-        .bind(recipient)
-        .bind(subject)
-        .bind(body)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-fn mail(r: &AnyRow) -> Result<OutboxMail> {
-    Ok(OutboxMail {
-        id: r.try_get("id")?,
-        created_at: parse_time("outbox", "created_at", &r.try_get::<String, _>("created_at")?)?,
-        recipient: r.try_get("recipient")?,
-        subject: r.try_get("subject")?,
-        body: r.try_get("body")?,
-        sent_at: r.try_get::<Option<String>, _>("sent_at")?.map(|t| parse_time("outbox", "sent_at", &t)).transpose()?,
-        attempts: r.try_get("attempts")?,
-        last_error: r.try_get("last_error")?,
-    })
-}
-
-/// The newest mails, sent or not, for the regio-beheerder's view.
-pub async fn outbox(conn: &mut AnyConnection, limit: i64) -> Result<Vec<OutboxMail>> {
-    rows::all(&mut *conn, sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT $1").bind(limit))
-        .await?
-        .iter()
-        .map(mail)
-        .collect()
-}
-
-/// Unsent mails that have not failed too often, oldest first.
-pub async fn unsent(conn: &mut AnyConnection, max_attempts: i64) -> Result<Vec<OutboxMail>> {
-    rows::all(
-        &mut *conn,
-        sqlx::query("SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < $1 ORDER BY id").bind(max_attempts),
-    )
-    .await?
-    .iter()
-    .map(mail)
-    .collect()
-}
-
-pub async fn mail_sent(conn: &mut AnyConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
-    sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-        .bind(timestamp(at))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn mail_failed(conn: &mut AnyConnection, id: i64, error: &str) -> Result<()> {
-    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")
-        .bind(error)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }

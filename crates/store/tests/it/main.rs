@@ -11,6 +11,7 @@ mod application;
 mod boundary;
 mod directory;
 mod foreign_taxonomy;
+mod outbox;
 mod referral;
 mod rows_read;
 mod store;

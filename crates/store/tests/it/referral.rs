@@ -128,23 +128,3 @@ async fn steps_move_the_news_and_erasure_keeps_the_facts() {
         assert!(db::closed_with_personal_data(&mut conn).await.unwrap().is_empty());
     }
 }
-
-#[tokio::test]
-async fn the_outbox_keeps_mail_until_sent_and_counts_failures() {
-    for db in testing::both().await {
-        let mut conn = db.store.conn().await.unwrap();
-        let now = at("2026-03-04T10:00:00Z");
-        db::queue_mail(&mut conn, "a@example.nl", "Nieuws", "Er is nieuws.", now).await.unwrap();
-        db::queue_mail(&mut conn, "b@example.nl", "Nieuws", "Er is nieuws.", now).await.unwrap();
-        let unsent = db::unsent(&mut conn, 3).await.unwrap();
-        assert_eq!(unsent.len(), 2, "{:?}", db.engine);
-        db::mail_sent(&mut conn, unsent[0].id, now).await.unwrap();
-        for _ in 0..3 {
-            db::mail_failed(&mut conn, unsent[1].id, "verbinding geweigerd").await.unwrap();
-        }
-        assert!(db::unsent(&mut conn, 3).await.unwrap().is_empty(), "{:?}: sent or given up", db.engine);
-        let all = db::outbox(&mut conn, 10).await.unwrap();
-        assert_eq!(all[0].last_error.as_deref(), Some("verbinding geweigerd"));
-        assert_eq!(all[1].sent_at, Some(now));
-    }
-}

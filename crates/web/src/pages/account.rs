@@ -100,7 +100,7 @@ struct AccountPage {
 
 impl AccountPage {
     fn new(visit: &Visit, own: OwnAccount) -> Self {
-        let OwnAccount { user, tokens } = own;
+        let OwnAccount { user, tokens, totp_required } = own;
         AccountPage {
             layout: Layout::new("Mijn account", visit, "/mijn-account"),
             name: user.name,
@@ -108,7 +108,7 @@ impl AccountPage {
             role: user.role.label(),
             scope: scope_label(&user.scope),
             totp_on: user.totp_secret.is_some(),
-            may_disable_totp: !user.role.requires_second_factor(),
+            may_disable_totp: !totp_required,
             pending: None,
             tokens: tokens
                 .into_iter()

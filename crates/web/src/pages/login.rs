@@ -1,7 +1,8 @@
-//! Logging in (password, then a TOTP code where set up) and out.
+//! Logging in (password, then a TOTP code where set up, or setting one up
+//! where the role requires it) and out.
 
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,8 +14,10 @@ use wijkregie_core::FieldError;
 use crate::auth::{cookie_for, end_session, Visit};
 use crate::ctx::ClientAddr;
 use crate::error::HttpError;
-use crate::pages::{render, safe_next, urlencode, Layout};
+use crate::pages::{qr, render, safe_next, urlencode, Layout};
 use wijkregie_app::account::{self, LoginStep};
+use wijkregie_app::credentials::totp;
+use wijkregie_app::second_factor;
 use wijkregie_app::App;
 use wijkregie_app::Error;
 
@@ -22,6 +25,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/login", get(login_form).post(login))
         .route("/login/totp", get(totp_form).post(totp))
+        .route("/login/totp-instellen", get(enrol_form).post(enrol))
         .route("/logout", post(logout))
 }
 
@@ -48,12 +52,27 @@ struct Next {
     next: String,
 }
 
-async fn login_form(visit: Visit, Query(q): Query<Next>) -> Result<Response, HttpError> {
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    melding: String,
+}
+
+/// The message after a password reset; only this fixed text, never the query.
+fn notice(key: &str) -> Option<String> {
+    (key == "wachtwoord-hersteld").then(|| {
+        "Uw nieuwe wachtwoord is opgeslagen en u bent overal uitgelogd. Log in met het nieuwe wachtwoord.".into()
+    })
+}
+
+async fn login_form(visit: Visit, Query(q): Query<LoginQuery>) -> Result<Response, HttpError> {
     if visit.principal.is_some() {
         return Ok(Redirect::to(safe_next(&q.next)).into_response());
     }
     render(LoginPage {
-        layout: Layout::new("Inloggen", &visit, ""),
+        layout: Layout::new("Inloggen", &visit, "").with_flash(notice(&q.melding)),
         next: q.next,
         email: String::new(),
         errors: vec![],
@@ -85,6 +104,7 @@ async fn login(
             let (session, target) = match step {
                 LoginStep::Complete(session) => (session, next),
                 LoginStep::SecondFactor(session) => (session, format!("/login/totp?next={}", urlencode(&next))),
+                LoginStep::Enrol(session) => (session, format!("/login/totp-instellen?next={}", urlencode(&next))),
             };
             Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&target)).into_response())
         }
@@ -98,7 +118,7 @@ async fn login(
 
 /// Wrong credentials and throttling are shown on the form itself; anything
 /// else is a real error.
-fn shown_on_form(e: Error) -> Result<(StatusCode, Vec<FieldError>), Error> {
+pub(crate) fn shown_on_form(e: Error) -> Result<(StatusCode, Vec<FieldError>), Error> {
     let status = crate::error::status(&e);
     match e {
         Error::Invalid(errors) => Ok((status, errors)),
@@ -147,6 +167,75 @@ async fn totp(
             let (status, errors) = shown_on_form(e)?;
             let page = TotpPage { layout: Layout::new("Tweede stap", &visit, ""), next, errors };
             Ok((status, render(page)?).into_response())
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "totp_enrol.html")]
+struct EnrolPage {
+    layout: Layout,
+    next: String,
+    secret: String,
+    qr: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+impl EnrolPage {
+    fn new(visit: &Visit, next: String, secret: String, email: &str, errors: Vec<FieldError>) -> Self {
+        let qr = totp::provisioning_url(&secret, email)
+            .and_then(|url| qr::svg(&url, "QR-code om wijkregie aan uw authenticator-app toe te voegen"));
+        EnrolPage { layout: Layout::new("Tweede factor instellen", visit, ""), next, secret, qr, errors }
+    }
+}
+
+/// The password step passed, the role requires a second factor and there
+/// is none yet: show a fresh secret (once) and ask for its first code.
+async fn enrol_form(State(app): State<App>, visit: Visit, Query(q): Query<Next>) -> Result<Response, HttpError> {
+    let (Some(user_id), Some(session)) = (password_stage_user(&visit), visit.session.as_ref()) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let enrolment = match second_factor::begin_enrolment(&app, &session.id_hash, user_id).await {
+        Ok(e) => e,
+        // Set up meanwhile (another tab): the code step is next.
+        Err(Error::Conflict(_)) => {
+            return Ok(Redirect::to(&format!("/login/totp?next={}", urlencode(&q.next))).into_response())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let page = EnrolPage::new(&visit, q.next, enrolment.secret, &enrolment.email, vec![]);
+    // The page holds a secret: no cache may keep it.
+    Ok(([(CACHE_CONTROL, "no-store")], render(page)?).into_response())
+}
+
+async fn enrol(
+    State(app): State<App>,
+    visit: Visit,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, HttpError> {
+    let Some(user_id) = password_stage_user(&visit) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let next = safe_next(&form.next).to_owned();
+    let Some(secret) = visit.session.as_ref().and_then(|s| s.pending_totp_secret.clone()) else {
+        return Ok(Redirect::to(&format!("/login/totp-instellen?next={}", urlencode(&next))).into_response());
+    };
+    match second_factor::finish_enrolment(&app, addr, user_id, &secret, &form.code).await {
+        Ok(session) => {
+            if let Some(old) = &visit.cookie {
+                end_session(&app, old).await?;
+            }
+            Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&next)).into_response())
+        }
+        Err(e) => {
+            let (status, errors) = shown_on_form(e)?;
+            let mut email = String::new();
+            if let Some(p) = visit.session.as_ref().and_then(|s| s.user_id) {
+                email = second_factor::email_of(&app, p).await?;
+            }
+            let page = EnrolPage::new(&visit, next, secret, &email, errors);
+            Ok((status, [(CACHE_CONTROL, "no-store")], render(page)?).into_response())
         }
     }
 }

@@ -17,10 +17,12 @@ pub mod moved;
 pub mod network;
 mod organization;
 mod outbox;
+mod password_reset;
 mod population;
 mod practice;
 mod profile;
 mod public_map;
+mod qr;
 mod referral;
 pub mod referral_figures;
 mod referral_link;
@@ -45,6 +47,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .merge(home::routes())
         .merge(login::routes())
+        .merge(password_reset::routes())
         .merge(application::routes())
         .merge(finance::routes())
         .merge(network::routes())

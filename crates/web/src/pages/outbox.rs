@@ -18,6 +18,8 @@ pub fn routes() -> Router<App> {
 
 struct MailRow {
     created: String,
+    kind: &'static str,
+    bundled: String,
     recipient: String,
     subject: String,
     state: String,
@@ -28,6 +30,7 @@ struct MailRow {
 struct OutboxPage {
     layout: Layout,
     smtp: bool,
+    window_minutes: i64,
     rows: Vec<MailRow>,
 }
 
@@ -38,6 +41,13 @@ async fn outbox(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
         .into_iter()
         .map(|m| MailRow {
             created: time(m.created_at),
+            kind: m.kind.label(),
+            bundled: match (m.bundle_id, m.sent_at) {
+                (Some(_), _) => format!("ja, met {} andere in één mail", m.bundle_size - 1),
+                (None, Some(_)) => "nee".into(),
+                (None, None) if m.kind.bundleable() => "wacht op bundeling".into(),
+                (None, None) => "nee, gaat direct".into(),
+            },
             state: match (m.sent_at, &m.last_error) {
                 (Some(t), _) => format!("verstuurd {}", time(t)),
                 (None, Some(e)) if m.attempts >= mail::MAX_ATTEMPTS => format!("opgegeven: {e}"),
@@ -51,6 +61,7 @@ async fn outbox(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
     render(OutboxPage {
         layout: Layout::new("Uitgaande mail", &visit, "/uitgaande-mail"),
         smtp: ctx.app.config.smtp.is_some(),
+        window_minutes: ctx.app.config.mail_bundle_window.num_minutes(),
         rows,
     })
 }

@@ -3,8 +3,9 @@
 //! organisation).
 
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
+use axum_extra::extract::Form as MultiForm;
 use serde::Deserialize;
 use wijkregie_core::access::{authorize, Action, Object, Refusal, Role, Scope};
 use wijkregie_core::codes::Code;
@@ -20,11 +21,23 @@ use crate::pages::{render, Layout};
 use wijkregie_app::account::{self, UserSpec};
 use wijkregie_app::credentials::totp;
 use wijkregie_app::region::{self, Visible};
+use wijkregie_app::second_factor;
 use wijkregie_app::App;
 use wijkregie_app::Error;
+use wijkregie_core::second_factor::CONFIGURABLE;
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/gebruikers", get(list)).route("/gebruikers/nieuw", get(new_form).post(create))
+    Router::new()
+        .route("/gebruikers", get(list))
+        .route("/gebruikers/nieuw", get(new_form).post(create))
+        .route("/gebruikers/tweede-factor", post(set_totp_policy))
+}
+
+/// A role in the second-factor settings.
+struct PolicyChoice {
+    value: &'static str,
+    label: String,
+    checked: bool,
 }
 
 struct UserRow {
@@ -42,6 +55,7 @@ struct ListPage {
     layout: Layout,
     users: Vec<UserRow>,
     may_create: bool,
+    totp_policy: Vec<PolicyChoice>,
 }
 
 async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
@@ -57,11 +71,42 @@ async fn list(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
             active: u.active,
         })
         .collect();
+    let policy = second_factor::policy(&ctx).await?;
+    let totp_policy = CONFIGURABLE
+        .into_iter()
+        .map(|role| PolicyChoice { value: role.code(), label: role.label().to_owned(), checked: policy.requires(role) })
+        .collect();
     render(ListPage {
         layout: Layout::new("Gebruikers", &visit, "/gebruikers"),
         users,
         may_create: authorize(&ctx.principal, Action::Create, Object::Users).is_ok(),
+        totp_policy,
     })
+}
+
+#[derive(Deserialize)]
+struct PolicyForm {
+    #[serde(default)]
+    verplicht: Vec<String>,
+}
+
+/// Saves which roles must use a second factor; an unknown role code is a
+/// forged form, refused with a Dutch message.
+async fn set_totp_policy(ctx: Ctx, MultiForm(form): MultiForm<PolicyForm>) -> Result<Response, HttpError> {
+    let roles = form
+        .verplicht
+        .iter()
+        .map(|code| {
+            CONFIGURABLE.into_iter().find(|r| r.code() == code).ok_or_else(|| {
+                Error::BadRequest(format!("'{code}' is geen rol waarvoor een tweede factor in te stellen is"))
+            })
+        })
+        .collect::<Result<Vec<Role>, Error>>()?;
+    second_factor::set_policy(&ctx, &roles).await?;
+    Ok(flash::redirect(
+        "/gebruikers",
+        "De instelling van de tweede factor is opgeslagen. Wie nog geen tweede factor heeft, stelt die in bij de volgende keer inloggen.",
+    ))
 }
 
 /// The new-user form as typed.

@@ -352,9 +352,9 @@ async fn aged_form(app: &TestApp, client: &Client) -> (String, String) {
     (csrf, stamp)
 }
 
-async fn mails_to(app: &TestApp, address: &str) -> Vec<wijkregie_store::referral::OutboxMail> {
+async fn mails_to(app: &TestApp, address: &str) -> Vec<wijkregie_store::outbox::OutboxMail> {
     let mut conn = app.app.store.conn().await.unwrap();
-    let all = wijkregie_store::referral::outbox(&mut conn, 1000).await.unwrap();
+    let all = wijkregie_store::outbox::outbox(&mut conn, 1000).await.unwrap();
     all.into_iter().filter(|m| m.recipient == address).collect()
 }
 

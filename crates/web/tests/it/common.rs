@@ -64,7 +64,9 @@ impl TestApp {
     }
 
     /// Logs in with email and password (and the TOTP code where the account
-    /// has one); returns the client and the final status.
+    /// has one); an account whose role requires a second factor it has not
+    /// set up enrols on the way, as a new user does, with the secret the
+    /// enrolment page shows. Returns the client and the final status.
     pub async fn login_as(&self, email: &str, password: &str, totp_secret: Option<&str>) -> (Client, StatusCode) {
         let client = self.client();
         let csrf = self.csrf(&client, "/login").await;
@@ -76,6 +78,10 @@ impl TestApp {
             .expect("login answers");
         let status = response.status();
         let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        if location.starts_with("/login/totp-instellen") {
+            let status = self.enrol(&client, &location).await.1;
+            return (client, status);
+        }
         if !location.starts_with("/login/totp") {
             return (client, status);
         }
@@ -91,10 +97,26 @@ impl TestApp {
         (client, response.status())
     }
 
+    /// Enrols a second factor on the page at `location` (after the
+    /// password step); returns the secret it showed and the final status.
+    pub async fn enrol(&self, client: &Client, location: &str) -> (String, StatusCode) {
+        let html = client.get(self.url(location)).send().await.expect("enrolment page").text().await.expect("text");
+        let secret = secret_in(&html).expect("the enrolment page shows the secret");
+        let csrf = csrf_in(&html).expect("a csrf field");
+        let code = wijkregie_app::credentials::totp::current_code(&secret).expect("a code");
+        let response = client
+            .post(self.url("/login/totp-instellen"))
+            .form(&[("csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")])
+            .send()
+            .await
+            .expect("enrolment answers");
+        (secret, response.status())
+    }
+
     /// A client logged in as the demo account of this role.
     pub async fn login(&self, role: Role) -> Client {
         let account = ACCOUNTS.iter().find(|a| a.role == role).expect("a demo account per role");
-        let (client, status) = self.login_as(account.email, PASSWORD, account.totp_secret).await;
+        let (client, status) = self.login_as(account.email, PASSWORD, account.totp()).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "demo login as {role:?} succeeds");
         client
     }
@@ -197,6 +219,13 @@ impl TestApp {
         let body: serde_json::Value = response.json().await.expect("json");
         body["token"].as_str().expect("token in body").to_owned()
     }
+}
+
+/// The TOTP secret an enrolment page shows.
+pub fn secret_in(html: &str) -> Option<String> {
+    let start = html.find("id=\"totp-secret\">")? + "id=\"totp-secret\">".len();
+    let len = html[start..].find('<')?;
+    Some(html[start..start + len].to_owned())
 }
 
 pub fn csrf_in(html: &str) -> Option<String> {

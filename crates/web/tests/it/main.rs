@@ -5,6 +5,7 @@
 // Test code: a panic is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod accounts;
 mod api_hsds;
 mod applications;
 mod common;
@@ -12,6 +13,7 @@ mod fhir_directory;
 mod figures;
 mod finance;
 mod http;
+mod mail;
 mod pages_account;
 mod pages_directory;
 mod pages_directory_edit;

@@ -46,7 +46,7 @@ async fn refer_to(app: &TestApp, practice: &Client, organization: &str, name: &s
 /// The mails to `to`, newest first, as (subject, body).
 async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
     let mut conn = app.app.store.conn().await.unwrap();
-    wijkregie_store::referral::outbox(&mut conn, 500)
+    wijkregie_store::outbox::outbox(&mut conn, 500)
         .await
         .unwrap()
         .into_iter()
@@ -240,13 +240,13 @@ async fn codes_are_few_and_links_are_single_and_their_own() {
         let unknown = "/verwijzing-link/bestaat-niet-123";
         let mails_before = {
             let mut conn = app.app.store.conn().await.unwrap();
-            wijkregie_store::referral::outbox(&mut conn, 1000).await.unwrap().len()
+            wijkregie_store::outbox::outbox(&mut conn, 1000).await.unwrap().len()
         };
         let (status, unknown_page) = post_from(&app, &browser, unknown, &format!("{unknown}/nieuwe-link"), &[]).await;
         assert_eq!(status, 200, "{engine:?}");
         assert_eq!(unknown_page.replace(unknown, "").len(), asked.replace(&second, "").len(), "{engine:?}: same page");
         let mut conn = app.app.store.conn().await.unwrap();
-        assert_eq!(wijkregie_store::referral::outbox(&mut conn, 1000).await.unwrap().len(), mails_before, "{engine:?}");
+        assert_eq!(wijkregie_store::outbox::outbox(&mut conn, 1000).await.unwrap().len(), mails_before, "{engine:?}");
     }
 }
 

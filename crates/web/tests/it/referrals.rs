@@ -271,9 +271,15 @@ async fn the_patients_name_is_not_in_the_database_in_clear() {
 
         // The notification mail says only that there is news.
         let mut conn = app.app.store.conn().await.unwrap();
-        let mails = wijkregie_store::referral::outbox(&mut conn, 10).await.unwrap();
+        let mails = wijkregie_store::outbox::outbox(&mut conn, 10).await.unwrap();
         assert!(!mails.is_empty(), "{engine:?}: the partner is mailed");
+        assert!(mails.iter().all(|m| m.kind == wijkregie_app::mail::MailKind::ReferralNews), "{engine:?}");
         assert!(mails.iter().all(|m| !m.body.contains(PATIENT) && !m.subject.contains(PATIENT)), "{engine:?}");
+        // Nor does the mail that goes out, bundled or not.
+        let later = chrono::Utc::now() + chrono::Duration::hours(1);
+        let out = wijkregie_app::mail::due(&app.app, later).await.unwrap();
+        assert!(!out.is_empty(), "{engine:?}: due after the window");
+        assert!(out.iter().all(|o| !o.mail.text.contains(PATIENT) && !o.mail.subject.contains(PATIENT)));
     }
 }
 

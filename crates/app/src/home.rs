@@ -270,10 +270,12 @@ async fn region(ctx: &Ctx) -> Result<RegionWork> {
     Ok(RegionWork { applications, quarters, unreached: unreached_organizations(ctx).await?, chain })
 }
 
-/// Organisations that receive referrals but have no account. The query
-/// belongs to the referral-reach work (`NAME=reach`), which wires it here;
-/// until then this slot returns none, and the home page shows no section.
-#[expect(clippy::unused_async, reason = "the query that fills this slot reads the database")]
-pub async fn unreached_organizations(_ctx: &Ctx) -> Result<Vec<UnreachedOrganization>> {
-    Ok(vec![])
+/// Organisations that receive referrals but have no account, as the
+/// regio-beheerder's list of them counts (`referral_reach`).
+pub async fn unreached_organizations(ctx: &Ctx) -> Result<Vec<UnreachedOrganization>> {
+    Ok(crate::referral_reach::without_account(ctx)
+        .await?
+        .into_iter()
+        .map(|u| UnreachedOrganization { code: u.organization.code, name: u.organization.name, referrals: u.referrals })
+        .collect())
 }

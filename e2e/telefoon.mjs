@@ -60,7 +60,8 @@ export async function telefoonFlow({ newPhoneContext, origin, visit, watch, chec
         const problems = [];
         const first = await page.locator('ol.results > li.result h3').first().boundingBox();
         if (!first) problems.push('no search result');
-        else if (first.y + first.height > HEIGHT) {
+        else console.log(`        the first result's heading ends ${Math.round(first.y + first.height)} px down (fold at ${HEIGHT} px)`);
+        if (first && first.y + first.height > HEIGHT) {
           problems.push(`the first result's heading ends ${Math.round(first.y + first.height)} px down, below the fold (${HEIGHT} px)`);
         }
         // The filters are folded, and open with the keyboard.

@@ -36,7 +36,7 @@ async fn approve_up_to(app: &TestApp, last: &str) {
 }
 
 /// The confirmation form's hidden fields, read from the confirmation page.
-async fn confirmed(app: &TestApp, client: &reqwest::Client, quarter: &str) -> Vec<(String, String)> {
+pub(crate) async fn confirmed(app: &TestApp, client: &reqwest::Client, quarter: &str) -> Vec<(String, String)> {
     let (status, html) = app.get(client, &format!("/financiering/{quarter}/vaststellen")).await;
     assert_eq!(status, 200, "{html:.500}");
     ["networks", "total_cents"]

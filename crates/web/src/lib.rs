@@ -11,6 +11,7 @@ mod flash;
 mod metrics;
 mod ops;
 mod pages;
+mod security_headers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,6 +23,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use wijkregie_app::App;
+
+/// The largest body a route takes unless it says otherwise (the upload
+/// routes allow [`auth::MAX_UPLOAD`]): a JSON document for the API.
+pub(crate) const MAX_JSON: usize = 16 * 1024 * 1024;
 
 /// The whole application as one router: pages, API, operations.
 pub fn router(app: App) -> Router {
@@ -39,9 +44,14 @@ pub fn router(app: App) -> Router {
         .merge(pages::moved::routes())
         .merge(ops::routes(Arc::clone(&metrics)))
         .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
-        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_JSON))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
+        // Outside everything else, so that errors and timeouts carry them too.
+        .layer(axum::middleware::from_fn_with_state(
+            security_headers::Https(app.config.secure_cookies),
+            security_headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(app)
 }

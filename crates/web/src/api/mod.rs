@@ -90,6 +90,10 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Body {
             Err(JsonRejection::MissingJsonContentType(_)) => {
                 Err(Error::BadRequest("stuur JSON met Content-Type: application/json".into()).into())
             }
+            // Over the body limit is not a JSON mistake: 413, in Dutch.
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Error::TooLarge(format!("de JSON is groter dan {} MB", crate::MAX_JSON / (1024 * 1024))).into())
+            }
             Err(e) => Err(Error::Invalid(vec![wijkregie_core::FieldError::new(
                 "$",
                 format!("ongeldige JSON: {}", e.body_text()),

@@ -30,3 +30,4 @@ mod practice_import;
 mod profile;
 mod referral_reach;
 mod referrals;
+mod security_headers;

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use wijkregie_app::credentials::{self, Session, Stage, StartedSession};
 use wijkregie_app::{App, Error};
 use wijkregie_core::access::Principal;
@@ -140,7 +141,7 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
     }
 
     let mut new_cookie = None;
-    if visit.session.is_none() && is_page_get(&req) {
+    if visit.session.is_none() && is_page_get(&req) && shows_public_form(req.uri().path()) {
         let started = credentials::start_session(app, None, Stage::Anonymous, false).await?;
         new_cookie = Some(cookie_for(app, &started));
         visit.session = credentials::session(app, &started.id).await?.map(|(session, _)| session);
@@ -154,6 +155,9 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
         visit.flash = crate::flash::read(app, &req, visit.csrf_token());
     }
 
+    if is_unsafe(req.method()) && is_multipart(&req) && !UPLOAD_ROUTES.contains(&req.uri().path()) {
+        return Ok(multipart_refused());
+    }
     let req = if is_unsafe(req.method()) { check_csrf(req, visit).await? } else { req };
     let mut req = req;
     req.extensions_mut().insert(visit.clone());
@@ -170,14 +174,57 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
     Ok(response)
 }
 
+/// The pages a visitor without an account fills in. Their forms carry the
+/// session's CSRF token, so these, and only these, start a session for a
+/// visitor who has none: reading the public map or any other page writes
+/// nothing (issue 22, item 14). The session then also carries the one-shot
+/// confirmation after such a form (see [`crate::flash`]).
+const PUBLIC_FORMS: [&str; 4] = ["/login", wijkregie_app::password_reset::PATH, "/aanmelden", "/verwijzing-link"];
+
+fn shows_public_form(path: &str) -> bool {
+    PUBLIC_FORMS.iter().any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
+/// The routes that take a file (`multipart/form-data`). Every other route
+/// refuses a multipart body with 415 before reading it: only here may a
+/// signed-in user make the server read up to [`MAX_UPLOAD`].
+const UPLOAD_ROUTES: [&str; 2] = ["/populatiedata", "/praktijken/inlezen"];
+
+fn is_multipart(req: &Request) -> bool {
+    content_type(req).starts_with("multipart/form-data")
+}
+
+fn content_type(req: &Request) -> &str {
+    req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+fn multipart_refused() -> Response {
+    let status = axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE;
+    let mut response = status.into_response();
+    response.extensions_mut().insert(crate::error::ErrorReport {
+        status,
+        title: crate::error::title(status),
+        detail: "dit formulier neemt geen bestanden aan: verstuur het vanaf de pagina zelf".into(),
+        errors: vec![],
+    });
+    response
+}
+
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 /// Unsafe requests made with a session cookie must carry the session's CSRF
-/// token, in the `csrf` form field or the `X-CSRF-Token` header (htmx and
-/// multipart uploads use the header). Requests without a session carry no
-/// ambient authority, so there is nothing to forge.
+/// token, in the `X-CSRF-Token` header (htmx) or the `csrf` form field.
+/// Requests without a session carry no ambient authority, so there is
+/// nothing to forge.
+///
+/// The token is compared before the body is read: a form is read only up
+/// to its `csrf` field, which every form of ours has first (a test checks),
+/// and at most [`TOKEN_WITHIN`] bytes of it. Otherwise anyone signed in
+/// could make the server hold a whole upload per request before being
+/// refused (issue 22, item 7). The bytes read on the way go on to the
+/// handler with the rest of the body.
 async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, HttpError> {
     let Some(session) = &visit.session else {
         return if req.uri().path().starts_with("/api/") {
@@ -191,28 +238,101 @@ async fn check_csrf(req: Request, visit: &Visit) -> Result<Request, HttpError> {
     if let Some(header) = req.headers().get("x-csrf-token") {
         return if constant_time_eq(header.as_bytes(), expected) { Ok(req) } else { Err(csrf_refused().into()) };
     }
-    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let (parts, body) = req.into_parts();
-    let (bytes, token) = if content_type.starts_with("application/x-www-form-urlencoded") {
-        let bytes = axum::body::to_bytes(body, 1024 * 1024)
-            .await
-            .map_err(|_| Error::BadRequest("het formulier is te groot".into()))?;
-        let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
-        (bytes, token)
-    } else if content_type.starts_with("multipart/form-data") && visit.principal.is_some() {
-        // A file upload without script: the token is a field of the form.
-        // Only signed-in users have upload forms, so an anonymous session
-        // cannot make the server hold large bodies.
-        let bytes = axum::body::to_bytes(body, MAX_UPLOAD).await.map_err(|_| upload_too_large())?;
-        let token = multipart_csrf(&content_type, bytes.clone()).await;
-        (bytes, token)
-    } else {
+    let content_type = content_type(&req).to_owned();
+    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+    // Only signed-in users have upload forms, so an anonymous session
+    // cannot send files at all.
+    let boundary = match multer::parse_boundary(&content_type) {
+        Ok(b) if visit.principal.is_some() && is_multipart(&req) => Some(b),
+        _ => None,
+    };
+    if !urlencoded && boundary.is_none() {
         return Err(csrf_refused().into());
+    }
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let (head, token) = match boundary {
+        Some(boundary) => multipart_token(&mut stream, boundary).await,
+        None => urlencoded_token(&mut stream).await,
     };
     match token {
-        Some(t) if constant_time_eq(t.as_bytes(), expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Some(t) if constant_time_eq(t.as_bytes(), expected) => {
+            let whole = futures_util::stream::once(async move { Ok(axum::body::Bytes::from(head)) }).chain(stream);
+            let body = Body::from_stream(whole);
+            // Ordinary forms stay small; an upload's limit is its route's.
+            let body = if urlencoded { Body::new(http_body_util::Limited::new(body, MAX_FORM)) } else { body };
+            Ok(Request::from_parts(parts, body))
+        }
         _ => Err(csrf_refused().into()),
     }
+}
+
+/// How far into a form its token may come. Our forms put it first.
+const TOKEN_WITHIN: usize = 64 * 1024;
+
+/// The largest ordinary (urlencoded) form.
+const MAX_FORM: usize = 1024 * 1024;
+
+/// Reads a urlencoded body up to its complete `csrf` field; returns the
+/// bytes read and the token, if it came within [`TOKEN_WITHIN`].
+async fn urlencoded_token(stream: &mut axum::body::BodyDataStream) -> (Vec<u8>, Option<String>) {
+    let mut head = Vec::new();
+    loop {
+        let next = stream.next().await;
+        let ended = match next {
+            Some(Ok(chunk)) => {
+                head.extend_from_slice(&chunk);
+                false
+            }
+            Some(Err(_)) => return (head, None),
+            None => true,
+        };
+        // Only pairs ended by `&` (or by the end of the body) are whole.
+        let whole = if ended { head.len() } else { head.iter().rposition(|b| *b == b'&').unwrap_or(0) };
+        if let Some((_, v)) = form_urlencoded::parse(&head[..whole]).find(|(k, _)| k == "csrf") {
+            let token = v.into_owned();
+            return (head, Some(token));
+        }
+        if ended || head.len() > TOKEN_WITHIN {
+            return (head, None);
+        }
+    }
+}
+
+/// Reads a multipart body up to its `csrf` part, which must come before
+/// any file, within [`TOKEN_WITHIN`]; returns the bytes read and the token.
+async fn multipart_token(stream: &mut axum::body::BodyDataStream, boundary: String) -> (Vec<u8>, Option<String>) {
+    let mut head = Vec::new();
+    let token = {
+        // multer reads whatever is ready; past the limit the body "ends"
+        // for it, so a token further on is not found. One chunk may take
+        // the head past the limit (hyper's read buffer, some hundreds of KB).
+        let recorded = futures_util::stream::poll_fn(|cx| {
+            if head.len() > TOKEN_WITHIN {
+                return std::task::Poll::Ready(None);
+            }
+            let next = stream.poll_next_unpin(cx);
+            if let std::task::Poll::Ready(Some(Ok(chunk))) = &next {
+                head.extend_from_slice(chunk);
+            }
+            next
+        });
+        let mut form = multer::Multipart::new(recorded, boundary);
+        let mut token = None;
+        while let Ok(Some(field)) = form.next_field().await {
+            if field.file_name().is_some() {
+                break;
+            }
+            let is_token = field.name() == Some("csrf");
+            let Ok(text) = field.text().await else { break };
+            if is_token {
+                token = Some(text);
+                break;
+            }
+        }
+        token
+    };
+    (head, token)
 }
 
 pub use wijkregie_app::config::MAX_UPLOAD;
@@ -222,19 +342,6 @@ pub fn upload_too_large() -> Error {
         "het bestand is groter dan {} MB: lees het in via de opdrachtregel (wijkregie import)",
         MAX_UPLOAD / (1024 * 1024)
     ))
-}
-
-/// The `csrf` field of a buffered multipart body, if there is one.
-async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
-    let boundary = multer::parse_boundary(content_type).ok()?;
-    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("csrf") {
-            return field.text().await.ok();
-        }
-    }
-    None
 }
 
 fn csrf_refused() -> Error {
@@ -269,5 +376,149 @@ impl<S: Send + Sync> FromRequestParts<S> for Visit {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(parts.extensions.get::<Visit>().cloned().unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use wijkregie_core::access::{Role, Scope};
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+    /// How much of a body the check may read before it knows the answer.
+    const READ_AT_MOST: usize = 256 * 1024;
+    const CHUNK: usize = 64 * 1024;
+
+    fn visit() -> Visit {
+        Visit {
+            cookie: Some("cookie".into()),
+            session: Some(Session {
+                id_hash: "hash".into(),
+                user_id: Some(1),
+                stage: Stage::Complete,
+                second_factor: false,
+                csrf_token: TOKEN.into(),
+                expires_at: chrono::Utc::now(),
+                pending_totp_secret: None,
+            }),
+            principal: Some(Principal {
+                user_id: 1,
+                name: "Beheerder".into(),
+                role: Role::Region,
+                scope: Scope::Region,
+                second_factor: false,
+            }),
+            ..Visit::default()
+        }
+    }
+
+    /// `head`, then `total` bytes of filler, counting what is read; reading
+    /// past [`READ_AT_MOST`] is an error, as a client that never stops.
+    fn body(head: Vec<u8>, total: usize, read: Arc<AtomicUsize>) -> Body {
+        let chunks = std::iter::once(head).chain(std::iter::repeat_n(vec![b'a'; CHUNK], total / CHUNK));
+        let stream = futures_util::stream::iter(chunks).map(move |chunk| {
+            let so_far = read.fetch_add(chunk.len(), Ordering::SeqCst) + chunk.len();
+            if so_far > READ_AT_MOST {
+                Err(std::io::Error::other("read past the limit"))
+            } else {
+                Ok(axum::body::Bytes::from(chunk))
+            }
+        });
+        Body::from_stream(stream)
+    }
+
+    fn request(content_type: &str, body: Body) -> Request {
+        Request::post("/aanbod/openbaar").header(CONTENT_TYPE, content_type).body(body).unwrap()
+    }
+
+    const BOUNDARY: &str = "grens";
+
+    fn part(name: &str, file: Option<&str>, value: &str) -> String {
+        let file = file.map(|f| format!("; filename=\"{f}\"")).unwrap_or_default();
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n{value}\r\n")
+    }
+
+    #[tokio::test]
+    async fn a_large_form_without_its_token_is_refused_before_it_is_read() {
+        let big = 64 * 1024 * 1024;
+        let multipart = format!("multipart/form-data; boundary={BOUNDARY}");
+        for (content_type, head) in [
+            ("application/x-www-form-urlencoded", b"aan=0&naam=".to_vec()),
+            (
+                multipart.as_str(),
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"groot.csv\"\r\n\r\n"
+                )
+                .into_bytes(),
+            ),
+            (
+                multipart.as_str(),
+                (part("soort", None, "kwb") + &part("bestand", Some("a.csv"), "x") + &part("csrf", None, TOKEN))
+                    .into_bytes(),
+            ),
+        ] {
+            let read = Arc::new(AtomicUsize::new(0));
+            let result = check_csrf(request(content_type, body(head, big, Arc::clone(&read))), &visit()).await;
+            let error = result.expect_err("refused");
+            assert!(matches!(error.0, Error::BadRequest(_)), "{content_type}: {:?}", error.0);
+            assert!(
+                read.load(Ordering::SeqCst) <= READ_AT_MOST,
+                "{content_type}: read {} bytes",
+                read.load(Ordering::SeqCst)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_token_first_lets_the_whole_body_through_unchanged() {
+        let multipart = format!("multipart/form-data; boundary={BOUNDARY}");
+        let form_head = format!("csrf={TOKEN}&aan=0&naam=").into_bytes();
+        let upload_head = (part("csrf", None, TOKEN) + &part("soort", None, "kwb")).into_bytes();
+        for (content_type, head) in
+            [("application/x-www-form-urlencoded", form_head), (multipart.as_str(), upload_head)]
+        {
+            let read = Arc::new(AtomicUsize::new(0));
+            let total = 3 * CHUNK;
+            let request = check_csrf(request(content_type, body(head.clone(), total, Arc::clone(&read))), &visit())
+                .await
+                .map_err(|e| e.0)
+                .unwrap_or_else(|e| panic!("{content_type}: the token is right, yet {e:?}"));
+            let bytes = axum::body::to_bytes(request.into_body(), usize::MAX).await.unwrap();
+            assert_eq!(bytes.len(), head.len() + total, "{content_type}");
+            assert!(bytes.starts_with(&head));
+        }
+    }
+
+    /// The check reads a form only up to its token, so every form puts the
+    /// token first.
+    #[test]
+    fn every_post_form_has_the_token_as_its_first_field() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let html = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in html.match_indices("<form") {
+                let tag_end = i + html[i..].find('>').unwrap();
+                if !html[i..tag_end].contains("method=\"post\"") {
+                    continue;
+                }
+                let first_field = ["<input", "<select", "<textarea", "{% call", "<button"]
+                    .iter()
+                    .filter_map(|m| html[tag_end..].find(m).map(|at| tag_end + at))
+                    .min()
+                    .unwrap();
+                assert!(
+                    html[first_field..].starts_with("<input type=\"hidden\" name=\"csrf\""),
+                    "{}: a form whose first field is not the token: {}",
+                    path.display(),
+                    &html[i..first_field + 60.min(html.len() - first_field)]
+                );
+            }
+        }
     }
 }

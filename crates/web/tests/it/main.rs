@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod accounts;
+mod anonymous_sessions;
 mod api_hsds;
 mod applications;
 mod common;
@@ -30,4 +31,5 @@ mod practice_import;
 mod profile;
 mod referral_reach;
 mod referrals;
+mod request_bodies;
 mod security_headers;

@@ -291,8 +291,10 @@ const CSP_WATCH = () => document.addEventListener('securitypolicyviolation', (e)
 });
 
 // One Playwright page per role; console and page errors are collected per visit.
-async function watch(page) {
-  await page.addInitScript(CSP_WATCH);
+// Synchronous, as the flow modules call it: Playwright sends the init script
+// before any later navigation of the page.
+function watch(page) {
+  page.addInitScript(CSP_WATCH).catch(() => {});
   const w = { errors: [] };
   page.on('console', (msg) => {
     if (msg.type() === 'error') w.errors.push({ kind: 'console', text: msg.text(), url: msg.location()?.url ?? '' });
@@ -599,7 +601,7 @@ async function referralFlow(newContext, origin) {
     const ctx = await newContext();
     const page = await ctx.newPage();
     page.setDefaultTimeout(NAV_TIMEOUT_MS);
-    const w = await watch(page);
+    const w = watch(page);
     const problems = await login(page, w, origin, byRole[role]);
     if (problems.length) throw new Error(`login ${role}: ${problems[0]}`);
     return { ctx, page, w };
@@ -757,7 +759,7 @@ async function main() {
       const ctx = await newContext();
       const page = await ctx.newPage();
       page.setDefaultTimeout(NAV_TIMEOUT_MS);
-      const w = await watch(page);
+      const w = watch(page);
       if (!NO_CRAWL) await crawl(page, w, origin, 'anoniem', { start: ['/login', '/sociale-kaart', '/sociale-kaart?q=eenzaam&postcode=5961GH'], loggedIn: false });
 
       try {
@@ -794,7 +796,7 @@ async function main() {
       const ctx = await newContext();
       const page = await ctx.newPage();
       page.setDefaultTimeout(NAV_TIMEOUT_MS);
-      const w = await watch(page);
+      const w = watch(page);
       let problems;
       try {
         problems = await login(page, w, origin, account, { checkTotpPage: true });

@@ -52,3 +52,24 @@ fn the_help_names_every_layout() {
     let kwb = help("kwb");
     assert!(kwb.contains("titels") && kwb.contains("NA"), "{kwb}");
 }
+
+/// Issue 22: one cell in A1 and one in XFD1048576 made `import kwb` abort
+/// with "memory allocation of 549755813888 bytes failed". Now the real
+/// binary refuses the file in Dutch and writes nothing.
+#[tokio::test]
+async fn the_xlsx_bomb_is_refused_in_dutch() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "gwb_code_10").unwrap();
+    sheet.write_string(1_048_575, 16_383, "GM0014").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("kwb-2024.xlsx");
+    std::fs::write(&bomb, book.save_to_buffer().unwrap()).unwrap();
+    for db in testing::both().await {
+        let out = crate::common::wijkregie(&db, &["import", "kwb", bomb.to_str().unwrap()]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{:?}: {err}", db.engine);
+        assert!(err.contains("is niet ingelezen; er is niets veranderd."), "{err}");
+        assert!(!err.contains("memory allocation"), "{err}");
+    }
+}

@@ -203,6 +203,14 @@ pub async fn upload(ctx: &Ctx, kind: ListKind, bytes: &[u8], columns: &str) -> R
     };
     let overrides = wijkregie_formats::practice_list::parse_columns(columns)
         .map_err(|e| Error::Invalid(vec![FieldError::new("kolommen", e)]))?;
+    // Only the regio-beheerder may make the server start a worker; a
+    // refusal is logged before the file is read, as the import would log it.
+    let event = match kind {
+        ListKind::Practices => "practice.import",
+        ListKind::PatientCounts => "registered_patients.import",
+    };
+    let entry = Entry { event, action: AuditAction::Execute, object_type: "region", object_id: None };
+    check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
     let job = crate::import_worker::Job::practice_list(kind, columns);
     crate::import_worker::vet(ctx.app.config.import_worker.as_ref(), &job, bytes, |problems| {
         crate::refusal::refused_file("bestand", problems)

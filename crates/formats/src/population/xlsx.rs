@@ -76,42 +76,59 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
         workbook.sheet_names().into_iter().next().ok_or_else(|| refused("het XLSX-bestand heeft geen werkblad"))?;
     let unreadable_sheet = || refused("het eerste werkblad van het XLSX-bestand is niet leesbaar");
     let mut cells = workbook.worksheet_cells_reader(&first).map_err(|_| unreadable_sheet())?;
-    // Filled cells only, as (row, column, cell): their number is bounded
-    // by the text limit and the cell limit, whatever range the sheet claims.
-    let mut filled: Vec<(u32, u32, Cell)> = Vec::new();
-    let mut text = 0usize;
+    // Rows straight from the stream, each as long as its rightmost filled
+    // cell: no second copy of the cells, and what they hold is bounded by
+    // the cell and text limits whatever range the sheet claims.
+    let mut rows: Vec<Row> = Vec::new();
+    let (mut cells_held, mut text) = (0usize, 0usize);
+    let (mut left, mut right) = (u32::MAX, 0u32);
     while let Some(cell) = cells.next_cell().map_err(|_| unreadable_sheet())? {
         let value = xlsx_cell(cell.get_value());
         if value.text().trim().is_empty() {
             continue;
         }
+        let (row, column) = cell.get_position();
+        let line = row as usize + 1;
+        // Cells come in sheet order, but nothing in the format promises it.
+        let at = match rows.last() {
+            Some(last) if last.line == line => rows.len() - 1,
+            Some(last) if last.line > line => match rows.binary_search_by_key(&line, |r| r.line) {
+                Ok(at) => at,
+                Err(at) => {
+                    rows.insert(at, Row { line, cells: Vec::new() });
+                    at
+                }
+            },
+            _ => {
+                rows.push(Row { line, cells: Vec::new() });
+                rows.len() - 1
+            }
+        };
+        let cells = &mut rows[at].cells;
+        let column_index = column as usize;
+        cells_held += (column_index + 1).saturating_sub(cells.len());
         text += value.text().len();
-        if filled.len() >= MAX_CELLS || text > MAX_TEXT {
+        if cells_held > MAX_CELLS || text > MAX_TEXT {
             return Err(too_big());
         }
-        let (row, column) = cell.get_position();
-        filled.push((row, column, value));
+        if cells.len() <= column_index {
+            cells.resize(column_index + 1, Cell::Empty);
+        }
+        cells[column_index] = value;
+        (left, right) = (left.min(column), right.max(column));
     }
-    // Streamed cells come in sheet order, but nothing in the format
-    // promises it.
-    filled.sort_by_key(|(row, column, _)| (*row, *column));
-    let (Some(left), Some(right)) = (filled.iter().map(|c| c.1).min(), filled.iter().map(|c| c.1).max()) else {
-        return Ok(Vec::new());
-    };
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    // Every row from the leftmost to the rightmost used column, as the
+    // header check expects.
     let width = (right - left) as usize + 1;
-    let rows_with_text = filled.iter().map(|c| c.0).collect::<std::collections::BTreeSet<_>>().len();
-    if rows_with_text.saturating_mul(width) > MAX_CELLS {
+    if rows.len().saturating_mul(width) > MAX_CELLS {
         return Err(too_big());
     }
-    let mut rows: Vec<Row> = Vec::with_capacity(rows_with_text);
-    for (row, column, value) in filled {
-        let line = row as usize + 1;
-        if rows.last().is_none_or(|r| r.line != line) {
-            rows.push(Row { line, cells: vec![Cell::Empty; width] });
-        }
-        if let Some(last) = rows.last_mut() {
-            last.cells[(column - left) as usize] = value;
-        }
+    for row in &mut rows {
+        row.cells.drain(..left as usize);
+        row.cells.resize(width, Cell::Empty);
     }
     Ok(rows)
 }

@@ -39,6 +39,9 @@ pub struct Config {
     /// How long news about referrals to one person waits for more news, so
     /// that it goes out as one mail (`core::mail::due`).
     pub mail_bundle_window: Duration,
+    /// Reads files uploaded on pages in a memory-limited process first
+    /// (`import_worker`); `None` reads them in-process (tests).
+    pub import_worker: Option<crate::import_worker::Worker>,
 }
 
 /// An SMTP relay for notification mail.
@@ -66,6 +69,7 @@ impl Default for Config {
             smtp: None,
             public_url: "http://localhost:8080".into(),
             mail_bundle_window: Duration::minutes(wijkregie_core::mail::DEFAULT_BUNDLE_MINUTES),
+            import_worker: None,
         }
     }
 }

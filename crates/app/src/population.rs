@@ -358,18 +358,8 @@ impl Uploaded {
     }
 }
 
-/// The page shows at most this many problems of a refused file; the rest
-/// are counted.
-const PROBLEMS_SHOWN: usize = 200;
-
 fn refused_file(problems: Vec<String>) -> Error {
-    let total = problems.len();
-    let mut errors: Vec<FieldError> =
-        problems.into_iter().take(PROBLEMS_SHOWN).map(|p| FieldError::new("bestand", p)).collect();
-    if total > PROBLEMS_SHOWN {
-        errors.push(FieldError::new("bestand", format!("… en nog {} problemen", total - PROBLEMS_SHOWN)));
-    }
-    Error::Invalid(errors)
+    crate::refusal::refused_file("bestand", problems)
 }
 
 /// Reads an uploaded file whole and stores it, as `wijkregie import` does:
@@ -399,6 +389,8 @@ pub async fn upload(
     let file_name = file_name.to_owned();
     match kind {
         Upload::Figures(figures) => {
+            let job = crate::import_worker::Job::figures(figures, &file_name, year, vintage);
+            crate::import_worker::vet(ctx.app.config.import_worker.as_ref(), &job, bytes, refused_file).await?;
             let prepared = parse_file(figures, bytes, &file_name, year, vintage)
                 .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
             let report = import(ctx, event, &prepared, &|_| {}).await?;
@@ -426,6 +418,8 @@ pub async fn upload(
             })?;
             let year = year.map(|y| u16::try_from(y).map_err(|_| FieldError::new("jaar", "geen geldig jaartal")));
             let year = year.transpose().map_err(|e| Error::Invalid(vec![e]))?;
+            let job = crate::import_worker::Job::Boundaries { year };
+            crate::import_worker::vet(ctx.app.config.import_worker.as_ref(), &job, bytes, refused_file).await?;
             let file = wijkregie_formats::boundaries::parse(text, year)
                 .map_err(|problems| refused_file(problems.iter().map(ToString::to_string).collect()))?;
             let years: BTreeSet<i32> = file.boundaries.iter().map(|b| i32::from(b.year)).collect();

@@ -199,10 +199,23 @@ pub enum ListKind {
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn upload(ctx: &Ctx, kind: ListKind, bytes: &[u8], columns: &str) -> Result<Vec<String>> {
     let refused = |problems: Vec<wijkregie_formats::population::LineError>| {
-        Error::Invalid(problems.into_iter().map(|p| FieldError::new("bestand", p.to_string())).collect())
+        crate::refusal::refused_file("bestand", problems.iter().map(ToString::to_string).collect())
     };
     let overrides = wijkregie_formats::practice_list::parse_columns(columns)
         .map_err(|e| Error::Invalid(vec![FieldError::new("kolommen", e)]))?;
+    // Only the regio-beheerder may make the server start a worker; a
+    // refusal is logged before the file is read, as the import would log it.
+    let event = match kind {
+        ListKind::Practices => "practice.import",
+        ListKind::PatientCounts => "registered_patients.import",
+    };
+    let entry = Entry { event, action: AuditAction::Execute, object_type: "region", object_id: None };
+    check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
+    let job = crate::import_worker::Job::practice_list(kind, columns);
+    crate::import_worker::vet(ctx.app.config.import_worker.as_ref(), &job, bytes, |problems| {
+        crate::refusal::refused_file("bestand", problems)
+    })
+    .await?;
     match kind {
         ListKind::Practices => {
             let listed = wijkregie_formats::practice_list::parse_practices(bytes, &overrides).map_err(refused)?;
@@ -211,11 +224,9 @@ pub async fn upload(ctx: &Ctx, kind: ListKind, bytes: &[u8], columns: &str) -> R
         ListKind::PatientCounts => {
             let lines = wijkregie_formats::practice_list::parse_patient_counts(bytes, &overrides).map_err(refused)?;
             match import_patient_counts(ctx, lines).await {
-                Err(Error::Invalid(unknown)) => Err(Error::Invalid(
-                    unknown
-                        .into_iter()
-                        .map(|e| FieldError::new("bestand", format!("{}: {}", e.field, e.message)))
-                        .collect(),
+                Err(Error::Invalid(unknown)) => Err(crate::refusal::refused_file(
+                    "bestand",
+                    unknown.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect(),
                 )),
                 other => Ok(other?.lines()),
             }

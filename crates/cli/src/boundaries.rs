@@ -6,7 +6,6 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use wijkregie_app::Ctx;
 use wijkregie_formats::boundaries::{self, Crs};
@@ -26,20 +25,10 @@ fn progress(len: u64) -> ProgressBar {
 }
 
 pub async fn import(ctx: &Ctx, path: &Path, year: Option<u16>) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let text = crate::text::read(path)?;
     let file = match boundaries::parse(&text, year) {
         Ok(f) => f,
-        Err(problems) => {
-            eprintln!(
-                "{} is niet ingelezen; er is niets veranderd. {}:",
-                path.display(),
-                wijkregie_core::format::count(problems.len() as u64, "probleem", "problemen")
-            );
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(problems) => return Ok(crate::refusal::refuse(path, &problems)),
     };
     let crs = match file.crs {
         Crs::Wgs84 => "WGS84",

@@ -13,7 +13,6 @@ use wijkregie_app::population::FigureFile;
 use wijkregie_app::region::{export_region, import_region};
 use wijkregie_app::{App, Config, Ctx, Error};
 use wijkregie_core::access::{Role, Scope};
-use wijkregie_core::FieldError;
 use wijkregie_store::Store;
 
 use crate::{
@@ -22,6 +21,10 @@ use crate::{
 };
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(file) = cli.problems_file.clone() {
+        crate::refusal::set_problems_file(file);
+    }
+    crate::text::set_encoding(cli.encoding);
     match cli.command {
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Demo(args) => {
@@ -95,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("Back-up geschreven naar {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::ImportWorker { memory_limit, job } => Ok(crate::import_worker::run(memory_limit, &job)),
     }
 }
 
@@ -103,22 +107,7 @@ pub fn dutch(e: Error) -> anyhow::Error {
     anyhow::anyhow!(e.dutch())
 }
 
-/// A file refused as a whole: nothing changed, every problem listed.
-pub fn refuse(path: &std::path::Path, problems: &[FieldError]) -> ExitCode {
-    eprintln!(
-        "{} is niet ingelezen; er is niets veranderd. {}:",
-        path.display(),
-        wijkregie_core::format::count(problems.len() as u64, "probleem", "problemen")
-    );
-    for p in problems {
-        if p.field.is_empty() {
-            eprintln!("  {}", p.message);
-        } else {
-            eprintln!("  {}: {}", p.field, p.message);
-        }
-    }
-    ExitCode::FAILURE
-}
+pub use crate::refusal::refuse;
 
 fn database_url(db: &DbArgs) -> anyhow::Result<String> {
     match &db.database_url {
@@ -191,6 +180,12 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
         smtp: args.smtp_url.clone().map(|url| wijkregie_app::Smtp { url, from: args.smtp_from.clone() }),
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)),
         mail_bundle_window: chrono::Duration::minutes(args.mail_bundle_minutes),
+        import_worker: Some(wijkregie_app::import_worker::Worker {
+            program: std::env::current_exe().context("kan het eigen programma niet vinden voor de import-worker")?,
+            args: vec!["import-worker".into()],
+            memory_limit: args.import_memory_mb << 20,
+            timeout: std::time::Duration::from_secs(300),
+        }),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -264,7 +259,7 @@ async fn national(ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 async fn import(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let text = crate::text::read(path)?;
     let file = match wijkregie_formats::region_file::parse(&text) {
         Ok(f) => f,
         Err(errors) => return Ok(refuse(path, &errors)),
@@ -293,7 +288,7 @@ async fn import(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<ExitCode> {
 }
 
 async fn import_postcodes(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    let text = crate::text::read(path)?;
     let centroids = match wijkregie_formats::postcodes::parse(&text) {
         Ok(c) => c,
         Err(errors) => return Ok(refuse(path, &errors)),

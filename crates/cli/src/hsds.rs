@@ -39,6 +39,8 @@ fn read_folder(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
         if entry.file_type()?.is_file() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let bytes = std::fs::read(entry.path()).with_context(|| format!("kan {name} niet lezen"))?;
+            let text = name.ends_with(".csv") || name.ends_with(".json");
+            let bytes = if text { crate::text::decode(&name, bytes)?.into_bytes() } else { bytes };
             files.insert(name, bytes);
         }
     }
@@ -51,11 +53,8 @@ fn line(label: &str, c: Count) {
 }
 
 pub async fn import(ctx: &Ctx, path: &Path) -> anyhow::Result<ExitCode> {
-    let source = if path.is_dir() {
-        Source::Datapackage(read_folder(path)?)
-    } else {
-        Source::Json(std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?)
-    };
+    let source =
+        if path.is_dir() { Source::Datapackage(read_folder(path)?) } else { Source::Json(crate::text::read(path)?) };
     let bar = progress(0, "diensten");
     let imported = hsds::import(ctx, source, &|done, of| {
         bar.set_length(of as u64);

@@ -5,8 +5,11 @@ mod boundaries;
 mod commands;
 mod finance;
 mod hsds;
+mod import_worker;
 mod population;
 mod practices;
+mod refusal;
+mod text;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,6 +23,12 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
+    /// Bij een geweigerde import: schrijf de hele lijst problemen naar dit bestand (op het scherm staan de eerste 200)
+    #[arg(long = "problems-file", value_name = "BESTAND", global = true)]
+    problems_file: Option<PathBuf>,
+    /// Tekenset van de in te lezen tekstbestanden (CSV, JSON): utf8 (standaard) of latin1 (Windows-1252)
+    #[arg(long, value_enum, value_name = "TEKENSET", global = true, default_value = "utf8")]
+    encoding: text::Encoding,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,6 +71,13 @@ enum Command {
         #[arg(value_name = "BESTAND")]
         file: PathBuf,
     },
+    /// Intern: leest een op een pagina geüpload bestand in een eigen proces met een geheugengrens
+    #[command(name = "import-worker", hide = true)]
+    ImportWorker {
+        #[arg(long)]
+        memory_limit: u64,
+        job: String,
+    },
 }
 
 #[derive(Args)]
@@ -101,6 +117,10 @@ pub struct ServeArgs {
     /// Minuten dat nieuws over verwijzingen aan dezelfde persoon wacht om samen in één mail te gaan (0: nooit bundelen)
     #[arg(long, env = "WIJKREGIE_MAIL_BUNDLE_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..=120))]
     mail_bundle_minutes: i64,
+    /// Geheugengrens in MB voor het inlezen van een op een pagina geüpload bestand; dat gebeurt in een eigen
+    /// proces, zodat een te groot bestand alleen dat proces stopt en niet de server
+    #[arg(long, env = "WIJKREGIE_IMPORT_MEMORY_MB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(256..=65536))]
+    import_memory_mb: u64,
 }
 
 #[derive(Args)]
@@ -340,6 +360,10 @@ fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    // Before the runtime: the worker limits its own memory and needs no threads.
+    if let Command::ImportWorker { memory_limit, job } = &cli.command {
+        return import_worker::run(*memory_limit, job);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

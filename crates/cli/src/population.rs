@@ -25,22 +25,6 @@ fn progress(len: u64) -> ProgressBar {
     bar
 }
 
-/// Prints why a file was refused, every problem (up to 200) on its own line.
-pub(crate) fn refuse(path: &Path, problems: &[impl std::fmt::Display]) -> ExitCode {
-    eprintln!(
-        "{} is niet ingelezen; er is niets veranderd. {}:",
-        path.display(),
-        wijkregie_core::format::count(problems.len() as u64, "probleem", "problemen")
-    );
-    for p in problems.iter().take(200) {
-        eprintln!("  {p}");
-    }
-    if problems.len() > 200 {
-        eprintln!("  … en nog {} meer", problems.len() - 200);
-    }
-    ExitCode::FAILURE
-}
-
 pub async fn import(
     ctx: &Ctx,
     kind: FigureFile,
@@ -52,7 +36,7 @@ pub async fn import(
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let prepared = match service::parse_file(kind, &bytes, name, year, vintage) {
         Ok(prepared) => prepared,
-        Err(problems) => return Ok(refuse(path, &problems)),
+        Err(problems) => return Ok(crate::refusal::refuse(path, &problems)),
     };
     let what = kind.label();
     let bar = progress(prepared.figures.len() as u64);

@@ -12,7 +12,7 @@ use wijkregie_app::{Ctx, Error};
 use wijkregie_formats::practice_list::{self, Column};
 
 use crate::commands::dutch;
-use crate::population::refuse;
+use crate::refusal::refuse;
 
 /// Which header holds which column, from `--columns`.
 type Overrides = Vec<(Column, String)>;

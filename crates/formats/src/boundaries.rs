@@ -84,9 +84,8 @@ const DECIMALS: f64 = 1e6;
 
 /// Reads a GeoJSON FeatureCollection of CBS areas.
 pub fn parse(text: &str, year: Option<u16>) -> Result<BoundaryFile, Vec<Problem>> {
-    let root: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        vec![Problem::file(format!("geen geldige JSON (regel {}, kolom {}): {e}", e.line(), e.column()))]
-    })?;
+    let root: Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| vec![Problem::file(json_error(&e))])?;
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(vec![Problem::file(
             "geen GeoJSON FeatureCollection: het veld \"type\" moet \"FeatureCollection\" zijn",
@@ -228,9 +227,62 @@ fn boundary(feature: &Value, year: Option<u16>, rd: Option<&rd::RdToWgs84>) -> R
     }
 }
 
+/// serde's message is English (`expected value at line 1 column 5`); the
+/// kind of error and its place are said in Dutch instead.
+fn json_error(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "het bestand houdt midden in de JSON op (is het afgebroken?)",
+        serde_json::error::Category::Io => "het bestand is niet te lezen",
+        serde_json::error::Category::Syntax => {
+            "hier staat iets wat in JSON niet kan (een komma, haakje of aanhalingsteken te veel of te weinig?)"
+        }
+        serde_json::error::Category::Data => "een waarde heeft niet de verwachte soort",
+    };
+    format!("geen geldige JSON: regel {}, kolom {}: {what}", e.line(), e.column())
+}
+
+/// What a geometry lacks, in Dutch, before geojson reads it (whose own
+/// messages are serde's English).
+fn geometry_shape(value: &Value) -> Result<(), String> {
+    let Some(object) = value.as_object() else {
+        return Err("de geometrie is geen object met \"type\" en \"coordinates\"".to_owned());
+    };
+    let Some(kind) = object.get("type").and_then(Value::as_str) else {
+        return Err("de geometrie heeft geen \"type\" (zoals \"Polygon\" of \"MultiPolygon\")".to_owned());
+    };
+    let depth = match kind {
+        "Polygon" => 3,
+        "MultiPolygon" => 4,
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "GeometryCollection" => {
+            return Err(format!("geometrie is een {kind}; een gebied is een Polygon of MultiPolygon"))
+        }
+        other => return Err(format!("onbekend soort geometrie '{other}'; een gebied is een Polygon of MultiPolygon")),
+    };
+    let Some(coordinates) = object.get("coordinates") else {
+        return Err(format!("de {kind} heeft geen \"coordinates\""));
+    };
+    // Polygon: rings of points of numbers; MultiPolygon one level more.
+    fn nested(value: &Value, depth: usize) -> bool {
+        match (depth, value) {
+            (0, v) => v.is_number(),
+            (d, Value::Array(items)) => items.iter().all(|item| nested(item, d - 1)),
+            _ => false,
+        }
+    }
+    if !nested(coordinates, depth) {
+        let shape =
+            if depth == 3 { "een lijst van randen" } else { "een lijst van polygonen, elk een lijst van randen" };
+        return Err(format!(
+            "de \"coordinates\" van de {kind} zijn niet {shape}, elke rand een lijst van punten [x, y] met getallen"
+        ));
+    }
+    Ok(())
+}
+
 fn geometry(value: &Value, rd: Option<&rd::RdToWgs84>) -> Result<MultiPolygon<f64>, String> {
-    let parsed: geojson::Geometry =
-        serde_json::from_value(value.clone()).map_err(|e| format!("ongeldige geometrie: {e}"))?;
+    geometry_shape(value)?;
+    let parsed: geojson::Geometry = serde_json::from_value(value.clone())
+        .map_err(|_| "ongeldige geometrie: niet te lezen als GeoJSON Polygon of MultiPolygon".to_owned())?;
     let polygons: Vec<&geojson::PolygonType> = match &parsed.value {
         geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
@@ -279,7 +331,7 @@ fn ring(positions: &[geojson::Position], rd: Option<&rd::RdToWgs84>) -> Result<L
                 if !(-7_000.0..=300_000.0).contains(&x) || !(289_000.0..=629_000.0).contains(&y) {
                     return Err(format!("punt ({x}, {y}) ligt buiten het bereik van RD New (EPSG:28992)"));
                 }
-                rd.convert(x, y).map_err(|e| format!("punt ({x}, {y}) is niet om te rekenen naar WGS84: {e}"))?
+                rd.convert(x, y).map_err(|_| format!("punt ({x}, {y}) is niet om te rekenen naar WGS84"))?
             }
             None => (x, y),
         };

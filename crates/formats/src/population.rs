@@ -19,6 +19,7 @@ mod health;
 mod indicator;
 mod kwb;
 pub(crate) mod table;
+mod xlsx;
 
 use std::fmt;
 

@@ -2,9 +2,6 @@
 //! their line, so the parsers of figures need not know whether the bytes were
 //! CSV, XLSX or OData JSON.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -60,8 +57,8 @@ impl Table {
 /// filled cells; what stands above it is kept as titles.
 pub(crate) fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Table, Vec<LineError>> {
     if bytes.starts_with(b"PK\x03\x04") {
-        let (rows, problems) = read_xlsx(bytes)?;
-        return assemble(rows, problems, &is_header).ok_or_else(|| vec![LineError::file("het werkblad is leeg")]);
+        let rows = super::xlsx::read(bytes)?;
+        return assemble(rows, Vec::new(), &is_header).ok_or_else(|| vec![LineError::file("het werkblad is leeg")]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
@@ -212,45 +209,10 @@ fn read_csv(text: &str) -> (Vec<Row>, Vec<LineError>) {
     (rows, problems)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<(Vec<Row>, Vec<LineError>), Vec<LineError>> {
-    let unreadable = |_| vec![LineError::file("dit is geen leesbaar XLSX-bestand")];
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| vec![LineError::file("het XLSX-bestand heeft geen werkblad")])?
-        .map_err(|_| vec![LineError::file("het eerste werkblad van het XLSX-bestand is niet leesbaar")])?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let mut rows = Vec::new();
-    for (index, cells) in range.rows().enumerate() {
-        let line = first_row + index + 1;
-        let cells: Vec<Cell> = cells.iter().map(xlsx_cell).collect();
-        if cells.iter().all(|c| c.text().trim().is_empty()) {
-            continue;
-        }
-        rows.push(Row { line, cells });
-    }
-    Ok((rows, Vec::new()))
-}
-
 /// A line above the header with at most one filled cell: a title such as
 /// "Kerncijfers wijken en buurten 2024" that spreadsheets put first.
 fn is_title<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
     cells.filter(|c| !c.trim().is_empty()).count() < 2
-}
-
-fn xlsx_cell(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(i.to_string()),
-        // Rust writes the shortest text that reads back to the same float, so
-        // a cell typed as 32.6 comes out as "32.6", not 32.600000000000001.
-        Data::Float(f) => Cell::Number(f.to_string()),
-        Data::Bool(b) => Cell::Text(b.to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::DateTime(d) => Cell::Text(d.as_f64().to_string()),
-        Data::Error(e) => Cell::Text(format!("#{e:?}")),
-    }
 }
 
 /// One page of a StatLine OData answer: version 3 (`odata.nextLink`, the

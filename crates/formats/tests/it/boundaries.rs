@@ -46,7 +46,7 @@ fn rd_without_crs_member_is_detected_and_the_year_must_be_given() {
     let problems = boundaries::parse(&text, None).unwrap_err();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].feature, Some(0));
-    assert!(problems[0].message.contains("--year"), "{}", problems[0]);
+    assert!(problems[0].message.contains("--year"), "{:?}", problems[0]);
 
     let file = boundaries::parse(&text, Some(2022)).unwrap();
     assert_eq!(file.crs, Crs::RdNew);
@@ -204,4 +204,42 @@ fn clockwise_rings_are_oriented_and_measure_their_own_area() {
         vec![],
     )]);
     assert!((km2(&reversed) - plain).abs() < 1e-9);
+}
+
+/// Issue 22: the problems carried serde's English ("expected value at line
+/// 1 column 2", "invalid type: string, expected a sequence"). They say in
+/// Dutch what is wrong and where.
+#[test]
+fn problems_are_dutch_not_serdes_english() {
+    let english = ["expected", "invalid type", "EOF", "missing field", "unknown variant"];
+    let feature = |geometry: &str| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"statcode":"GM0344","statnaam":"Utrecht","jrstatcode":"2024GM0344"}},"geometry":{geometry}}}"#
+        )
+    };
+    let geometries = [
+        r#"{"type":"Polygon","coordinates":"x"}"#,
+        r#"{"type":"Polygon","coordinates":[[["5","52"]]]}"#,
+        r#"{"type":"MultiPolygon","coordinates":[[5.0,52.0]]}"#,
+        r#"{"type":"Polygon"}"#,
+        r#"{"type":"Vlak","coordinates":[]}"#,
+        r#"{"coordinates":[]}"#,
+        r#"[1, 2]"#,
+    ];
+    let features: Vec<String> = geometries.iter().map(|g| feature(g)).collect();
+    let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+    let problems = boundaries::parse(&text, None).unwrap_err();
+    assert_eq!(problems.len(), geometries.len(), "{problems:#?}");
+    for (i, p) in problems.iter().enumerate() {
+        assert_eq!(p.feature, Some(i), "{p:?}");
+        assert!(english.iter().all(|e| !p.message.contains(e)), "{p:?}");
+    }
+    assert!(problems[0].message.contains("\"coordinates\" van de Polygon"), "{:?}", problems[0]);
+    assert!(problems[4].message.contains("onbekend soort geometrie 'Vlak'"), "{:?}", problems[4]);
+    for broken in ["{", "{\"type\": }", "{\"type\": \"FeatureCollection\",, }", "\u{feff}[1 2]"] {
+        let problems = boundaries::parse(broken, None).unwrap_err();
+        let message = &problems[0].message;
+        assert!(message.starts_with("geen geldige JSON: regel 1, kolom "), "{message}");
+        assert!(english.iter().all(|e| !message.contains(e)), "{message}");
+    }
 }

@@ -147,6 +147,21 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_is_imported() {
     assert!(errors[4].message.contains("regel 2"), "{}", errors[4]);
 }
 
+/// Issue 22: a 5 KB workbook with one cell in A1 and one in XFD1048576 made
+/// calamine allocate 550 GB and aborted the process. It is a file like any
+/// other now: read in a few rows and refused for what it lacks.
+#[test]
+fn a_workbook_with_cells_in_opposite_corners_is_refused_not_allocated() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "gwb_code_10").unwrap();
+    sheet.write_string(1_048_575, 16_383, "GM0014").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let problems = parse_kwb(&bytes, "kwb-2024.xlsx", None).unwrap_err();
+    assert!(!problems.is_empty());
+    assert!(problems.iter().all(|p| !p.message.is_empty()), "{problems:?}");
+}
+
 #[test]
 fn files_that_are_not_population_figures_are_refused_whole() {
     assert_eq!(lines(&parse_kwb(b"", "kwb-2024.csv", None).unwrap_err()), [None]);

@@ -195,3 +195,29 @@ async fn other_roles_and_forged_uploads_are_refused() {
         assert_eq!(figures(&app).await, before, "{engine:?}: nothing was written");
     }
 }
+
+/// Issue 22: a 5 KB workbook with one cell in A1 and one in XFD1048576 took
+/// the whole service down (calamine's dense grid of 550 GB). The page now
+/// refuses it in Dutch, writes nothing, and the server keeps answering.
+#[tokio::test]
+async fn the_xlsx_bomb_is_refused_and_the_server_keeps_answering() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "gwb_code_10").unwrap();
+    sheet.write_string(1_048_575, 16_383, "GM0014").unwrap();
+    let bomb = book.save_to_buffer().unwrap();
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let admin = app.login(Role::Region).await;
+        let (_, html) = app.get(&admin, "/populatiedata").await;
+        let csrf = csrf_in(&html).unwrap();
+        let before = figures(&app).await;
+        let file = Upload { kind: "kwb", name: "kwb-2024.xlsx", body: bomb.clone(), year: "", vintage: "" };
+        let (status, html) = upload(&app, &admin, Some(&csrf), file).await;
+        assert_eq!(status, 422, "{engine:?}: {html:.600}");
+        assert!(html.contains("er is niets veranderd"), "{html}");
+        assert_eq!(figures(&app).await, before);
+        let (status, _) = app.get(&admin, "/populatiedata").await;
+        assert_eq!(status, 200, "{engine:?}: the server still answers");
+    }
+}

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod fhir;
 pub mod finance;
 pub mod hsds;
+mod json_error;
 pub mod population;
 pub mod postcodes;
 pub mod practice_list;

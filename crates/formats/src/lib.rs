@@ -14,5 +14,6 @@ pub mod population;
 pub mod postcodes;
 pub mod practice_list;
 pub mod region_file;
+pub mod spreadsheet;
 pub mod tables;
 pub mod taxonomy;

@@ -180,6 +180,10 @@ pub async fn save_location(ctx: &Ctx, mut location: Location) -> Result<Saved> {
         let message = format!("organisatie '{}' bestaat niet", location.organization);
         return Err(Error::Invalid(vec![FieldError::new("organization", message)]));
     }
+    if decided.is_ok() {
+        // Saved as every export reads it back (a suffix in one word, trimmed).
+        location = location.normalised().map_err(Error::Invalid)?;
+    }
     if location.point.is_none() {
         if let Some(address) = &location.address {
             let mut conn = ctx.app.store.conn().await?;

@@ -369,14 +369,6 @@ pub(crate) async fn begin_change(
     Ok((tx, saved))
 }
 
-fn required_name(name: &str) -> Vec<FieldError> {
-    if name.trim().is_empty() {
-        vec![FieldError::new("name", "de naam is verplicht")]
-    } else {
-        vec![]
-    }
-}
-
 /// Creates a wijk; a code that is taken is a conflict, not an update.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn create_wijk(ctx: &Ctx, wijk: Wijk) -> Result<Saved> {
@@ -464,7 +456,7 @@ pub async fn member_candidates(ctx: &Ctx, network: &Network) -> Result<(Vec<Prac
 
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn save_wijk(ctx: &Ctx, wijk: Wijk) -> Result<Saved> {
-    let problems = required_name(&wijk.name);
+    let problems = wijk.problems();
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -481,7 +473,7 @@ pub async fn save_wijk(ctx: &Ctx, wijk: Wijk) -> Result<Saved> {
 
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn save_organization(ctx: &Ctx, org: Organization) -> Result<Saved> {
-    let problems = required_name(&org.name);
+    let problems = org.problems();
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -521,7 +513,8 @@ pub async fn save_practice(ctx: &Ctx, mut practice: Practice) -> Result<Saved> {
         practice.registered_patients = existing.map(|p| p.registered_patients.clone()).unwrap_or_default();
     }
     practice.registered_patients.sort();
-    let mut problems = reference_problems(&snapshot, None, Some(&practice));
+    let mut problems = practice.problems();
+    problems.extend(reference_problems(&snapshot, None, Some(&practice)));
     if let Some(other) =
         snapshot.practices.iter().find(|p| p.code != practice.code && p.agb.is_some() && p.agb == practice.agb)
     {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{Code, Postcode};
 use crate::error::{FieldError, Invalid};
+use crate::limits;
 use crate::region::Domain;
 
 /// HSDS identifiers are UUIDs; kept as lowercase text.
@@ -244,6 +245,67 @@ pub struct LocationAddress {
     pub city: String,
 }
 
+/// The highest house number an address line can carry: the HSDS import
+/// reads at most five digits (the highest in the BAG is 5 digits too).
+pub const MAX_HOUSE_NUMBER: u32 = 99_999;
+
+/// A suffix holds at most this many characters (BAG: a letter and a
+/// toevoeging of four).
+pub const MAX_SUFFIX_CHARS: usize = 10;
+
+/// A house-number suffix as it is saved: trimmed, a space inside becomes a
+/// `-` ("a 2" → "a-2"), and one that starts with a digit gets a `-` in
+/// front ("12" + "3" is "12-3", not house number 123). Written after the
+/// number in one word ("Dorpsstraat 12a-2"), it reads back the same: the
+/// HSDS import takes the last word as number and suffix, so a suffix with a
+/// space did not re-import (issue 22 item 17).
+pub fn house_number_suffix(text: &str) -> Result<Option<String>, Invalid> {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join("-");
+    if joined.is_empty() {
+        return Ok(None);
+    }
+    let suffix = if joined.starts_with(|c: char| c.is_ascii_digit()) { format!("-{joined}") } else { joined };
+    if suffix.chars().count() > MAX_SUFFIX_CHARS {
+        return Err(Invalid(format!("een toevoeging heeft hoogstens {MAX_SUFFIX_CHARS} tekens")));
+    }
+    Ok(Some(suffix))
+}
+
+impl LocationAddress {
+    /// The address as it is saved, so that every export of it reads back
+    /// the same: trimmed texts, a house number the address line can carry,
+    /// a suffix in one word. Field names are those of the location form.
+    pub fn normalised(self) -> Result<Self, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        limits::check(
+            [("straat", Some(self.street.as_str()), limits::LINE), ("plaats", Some(self.city.as_str()), limits::LINE)],
+            &mut problems,
+        );
+        let street = self.street.split_whitespace().collect::<Vec<_>>().join(" ");
+        let city = self.city.split_whitespace().collect::<Vec<_>>().join(" ");
+        if street.is_empty() {
+            problems.push(FieldError::new("straat", "vul de straat in"));
+        }
+        if city.is_empty() {
+            problems.push(FieldError::new("plaats", "vul de plaats in"));
+        }
+        if !(1..=MAX_HOUSE_NUMBER).contains(&self.house_number) {
+            problems.push(FieldError::new("huisnummer", format!("een huisnummer ligt tussen 1 en {MAX_HOUSE_NUMBER}")));
+        }
+        let suffix = match self.house_number_suffix.as_deref().map(house_number_suffix).transpose() {
+            Ok(s) => s.flatten(),
+            Err(e) => {
+                problems.push(e.at("toevoeging"));
+                None
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self { street, house_number: self.house_number, house_number_suffix: suffix, postcode: self.postcode, city })
+    }
+}
+
 /// A place where services are delivered (HSDS location). Locations belong
 /// to an organisation and can host several of its services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,6 +316,27 @@ pub struct Location {
     pub description: Option<String>,
     pub address: Option<LocationAddress>,
     pub point: Option<GeoPoint>,
+}
+
+impl Location {
+    /// The location as it is saved (see [`LocationAddress::normalised`]).
+    /// Names and descriptions are held to their limits here too; field
+    /// names are those of the location form.
+    pub fn normalised(self) -> Result<Self, Vec<FieldError>> {
+        let mut problems: Vec<FieldError> = limits::name("naam", &self.name).into_iter().collect();
+        limits::check([("toelichting", self.description.as_deref(), limits::TEXT)], &mut problems);
+        let address = match self.address.map(LocationAddress::normalised).transpose() {
+            Ok(address) => address,
+            Err(more) => {
+                problems.extend(more);
+                None
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self { address, ..self })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -417,8 +500,41 @@ impl Service {
     /// The rules a service must satisfy on its own; field names are relative.
     pub fn problems(&self) -> Vec<FieldError> {
         let mut problems = Vec::new();
-        if self.name.trim().is_empty() {
-            problems.push(FieldError::new("name", "de naam is verplicht"));
+        problems.extend(limits::name("name", &self.name));
+        limits::check(
+            [
+                ("alternate_name", self.alternate_name.as_deref(), limits::NAME),
+                ("description", Some(self.description.as_str()), limits::TEXT),
+                ("url", self.url.as_deref(), limits::LINE),
+                ("email", self.email.as_deref(), limits::LINE),
+                ("application_process", self.application_process.as_deref(), limits::TEXT),
+                ("fees_description", self.fees_description.as_deref(), limits::TEXT),
+                ("eligibility_description", self.eligibility_description.as_deref(), limits::TEXT),
+                ("schedule.notes", self.schedule.notes.as_deref(), limits::TEXT),
+            ],
+            &mut problems,
+        );
+        for (i, p) in self.phones.iter().enumerate() {
+            let (number, note) = (format!("phones[{i}].number"), format!("phones[{i}].description"));
+            limits::check(
+                [
+                    (number.as_str(), Some(p.number.as_str()), limits::LINE),
+                    (note.as_str(), p.description.as_deref(), limits::LINE),
+                ],
+                &mut problems,
+            );
+        }
+        for (i, c) in self.contacts.iter().enumerate() {
+            let fields = ["name", "title", "email", "phone"].map(|f| format!("contacts[{i}].{f}"));
+            limits::check(
+                [
+                    (fields[0].as_str(), Some(c.name.as_str()), limits::NAME),
+                    (fields[1].as_str(), c.title.as_deref(), limits::LINE),
+                    (fields[2].as_str(), c.email.as_deref(), limits::LINE),
+                    (fields[3].as_str(), c.phone.as_deref(), limits::LINE),
+                ],
+                &mut problems,
+            );
         }
         if let (Some(min), Some(max)) = (self.minimum_age, self.maximum_age) {
             if min > max {
@@ -568,6 +684,31 @@ pub fn duplicate_key(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 22 item 17: a suffix with a space ("a b") was saved as typed
+    /// and its HSDS address line "Dorpsstraat 12a b" did not re-import.
+    #[test]
+    fn a_house_number_suffix_is_saved_in_one_word() {
+        assert_eq!(house_number_suffix(" a  b ").unwrap().as_deref(), Some("a-b"));
+        assert_eq!(house_number_suffix("3").unwrap().as_deref(), Some("-3"));
+        assert_eq!(house_number_suffix("-3").unwrap().as_deref(), Some("-3"));
+        assert_eq!(house_number_suffix("hs").unwrap().as_deref(), Some("hs"));
+        assert_eq!(house_number_suffix("  ").unwrap(), None);
+        assert!(house_number_suffix("a b c d e f").is_err());
+        let address = |number, suffix: &str| LocationAddress {
+            street: " Dorpsstraat\t ".into(),
+            house_number: number,
+            house_number_suffix: Some(suffix.into()),
+            postcode: "1215EK".parse().unwrap(),
+            city: "Hilversum ".into(),
+        };
+        let saved = address(12, "a b").normalised().unwrap();
+        assert_eq!(saved.street, "Dorpsstraat");
+        assert_eq!(saved.city, "Hilversum");
+        assert_eq!(saved.house_number_suffix.as_deref(), Some("a-b"));
+        let refused = address(123_456, "x").normalised().unwrap_err();
+        assert_eq!(refused[0].field, "huisnummer");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -16,6 +16,7 @@ pub mod error;
 pub mod finance;
 pub mod format;
 pub mod forming;
+pub mod limits;
 pub mod mail;
 pub mod membership;
 pub mod plan;

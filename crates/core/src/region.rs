@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{AgbCode, CbsCode, Code, Postcode};
 use crate::error::{FieldError, Invalid};
+use crate::limits;
 
 /// The number of registered patients from which a network qualifies for
 /// payments ("vanaf 10.000 patiënten"). Tariffs become data per year with the
@@ -56,6 +57,27 @@ impl fmt::Display for Address {
     }
 }
 
+impl Wijk {
+    /// The rules a wijk must satisfy on its own.
+    pub fn problems(&self) -> Vec<FieldError> {
+        limits::name("name", &self.name).into_iter().collect()
+    }
+}
+
+impl Address {
+    /// Lengths of the address's texts; field names under `address`.
+    fn problems(&self, problems: &mut Vec<FieldError>) {
+        limits::check(
+            [
+                ("address.street", Some(self.street.as_str()), limits::LINE),
+                ("address.house_number_suffix", self.house_number_suffix.as_deref(), limits::NAME),
+                ("address.city", Some(self.city.as_str()), limits::LINE),
+            ],
+            problems,
+        );
+    }
+}
+
 /// A practice's number of registered patients (ingeschreven op naam) as
 /// counted on a given date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -91,6 +113,22 @@ pub struct PracticeContact {
 }
 
 impl Practice {
+    /// The rules a practice must satisfy on its own: a name, and texts
+    /// within their limits.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems: Vec<FieldError> = limits::name("name", &self.name).into_iter().collect();
+        self.address.problems(&mut problems);
+        limits::check(
+            [
+                ("contact.phone", self.contact.phone.as_deref(), limits::LINE),
+                ("contact.email", self.contact.email.as_deref(), limits::LINE),
+                ("contact.opening_hours", self.contact.opening_hours.as_deref(), limits::TEXT),
+            ],
+            &mut problems,
+        );
+        problems
+    }
+
     /// The latest count on or before `date`: the rule the payment statements use.
     pub fn registered_patients_on(&self, date: NaiveDate) -> Option<u32> {
         self.registered_patients.iter().filter(|c| c.date <= date).max_by_key(|c| c.date).map(|c| c.count)
@@ -290,6 +328,21 @@ pub struct OrganizationContact {
     pub phone: Option<String>,
 }
 
+impl Organization {
+    /// The rules an organisation must satisfy on its own.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems: Vec<FieldError> = limits::name("name", &self.name).into_iter().collect();
+        limits::check(
+            [
+                ("email", self.contact.email.as_deref(), limits::LINE),
+                ("phone", self.contact.phone.as_deref(), limits::LINE),
+            ],
+            &mut problems,
+        );
+        problems
+    }
+}
+
 impl OrganizationContact {
     /// The contact with blank fields dropped and the e-mail address checked;
     /// the field names are `email` and `phone`.
@@ -363,9 +416,7 @@ impl Network {
     /// to the network so callers can prefix a path.
     pub fn problems(&self) -> Vec<FieldError> {
         let mut problems = Vec::new();
-        if self.name.trim().is_empty() {
-            problems.push(FieldError::new("name", "de naam is verplicht"));
-        }
+        problems.extend(limits::name("name", &self.name));
         match self.status {
             NetworkStatus::Actief | NetworkStatus::InOprichting if self.registered_on.is_none() => problems.push(
                 FieldError::new("registered_on", "een netwerk dat in oprichting of actief is, heeft een aanmelddatum"),

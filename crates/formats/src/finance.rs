@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 use wijkregie_core::codes::Code;
 use wijkregie_core::finance::{Cents, Line, Statement, ZeroReason};
 
+use crate::spreadsheet::text_cell;
+
 /// Network names by code, for the human-readable formats.
 pub type Names = BTreeMap<Code, String>;
 
@@ -100,9 +102,12 @@ pub fn to_csv(statements: &[Statement], names: &Names, style: CsvStyle) -> Strin
         w.write_record(header)?;
         for s in statements {
             for l in &s.lines {
+                // Codes, names and labels are text (neutralised: a network's
+                // name is whatever its manager typed); amounts and counts
+                // are numbers and go out as they are.
                 w.write_record([
-                    s.network.to_string(),
-                    names.get(&s.network).cloned().unwrap_or_default(),
+                    text_cell(s.network.as_str()).into_owned(),
+                    text_cell(names.get(&s.network).map_or("", String::as_str)).into_owned(),
                     s.quarter.to_string(),
                     s.registered_patients.to_string(),
                     if dutch { l.kind.label().to_owned() } else { l.kind.code().to_owned() },
@@ -304,6 +309,40 @@ mod tests {
         assert!(lines[4].contains(";onder de drempel;"), "{}", lines[4]);
         // The zero coordinator line of an option-A network names no option B.
         assert!(lines[5].contains(";coördinator;") && lines[5].contains("optie A"), "{}", lines[5]);
+    }
+
+    /// Issue 22 item 12: a network named `=HYPERLINK(...)` went out raw and
+    /// a spreadsheet ran it. Text cells are neutralised; amounts stay numbers.
+    #[test]
+    fn csv_neutralises_formulas_in_text_but_not_negative_amounts() {
+        let names: Names = [
+            ("wsv-noord".parse().unwrap(), "=HYPERLINK(\"http://evil.example\";\"klik\")".to_owned()),
+            ("wsv-zuid".parse().unwrap(), "@SUM(1+1)".to_owned()),
+        ]
+        .into();
+        for style in [CsvStyle::Plain, CsvStyle::Dutch] {
+            let csv = to_csv(&statements(), &names, style);
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(if style == CsvStyle::Dutch { b';' } else { b',' })
+                .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+            let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            assert_eq!(&rows[0][1], "'=HYPERLINK(\"http://evil.example\";\"klik\")");
+            assert_eq!(&rows[3][1], "'@SUM(1+1)");
+            // The correction's negative amount is data in a money column.
+            assert!(rows[2][7].starts_with("-1"), "{:?}", &rows[2][7]);
+            assert_eq!(&rows[2][8], "-112");
+        }
+    }
+
+    #[test]
+    fn xlsx_writes_a_formula_like_name_as_text() {
+        let names: Names = [("wsv-noord".parse().unwrap(), "=1+1".to_owned())].into();
+        let bytes = to_xlsx(&statements(), &names).unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("Betaaloverzicht").unwrap();
+        assert_eq!(range.get_value((1, 1)), Some(&Data::String("=1+1".into())));
+        let formulas = book.worksheet_formula("Betaaloverzicht").unwrap();
+        assert!(formulas.get_value((1, 1)).is_none_or(String::is_empty));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 use rust_xlsxwriter::{Format, Workbook};
 
+use crate::spreadsheet::text_cell;
+
 /// One table: a title (the sheet's name), header cells and rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sheet {
@@ -13,12 +15,15 @@ pub struct Sheet {
     pub rows: Vec<Vec<String>>,
 }
 
+/// The table as CSV for a spreadsheet: cells that read as numbers stay as
+/// they are, text that a spreadsheet would run as a formula is neutralised.
 pub fn to_csv(sheet: &Sheet, dutch: bool) -> String {
+    let cell = |c: &String| if dutch_number(c).is_some() { c.clone() } else { text_cell(c).into_owned() };
     let mut w = csv::WriterBuilder::new().delimiter(if dutch { b';' } else { b',' }).from_writer(Vec::new());
     let mut write = || -> csv::Result<()> {
-        w.write_record(&sheet.header)?;
+        w.write_record(sheet.header.iter().map(|h| text_cell(h).into_owned()))?;
         for r in &sheet.rows {
-            w.write_record(r)?;
+            w.write_record(r.iter().map(cell))?;
         }
         w.flush()?;
         Ok(())
@@ -99,6 +104,30 @@ mod tests {
                 vec!["ernstig eenzaam".into(), "12,5%".into(), "–".into()],
             ],
         }
+    }
+
+    /// Issue 22 item 12: text that a spreadsheet would run as a formula gets
+    /// a `'`; numbers, negative ones too, stay numbers.
+    #[test]
+    fn csv_neutralises_formula_text_and_keeps_numbers() {
+        let sheet = Sheet {
+            title: "t".into(),
+            header: vec!["=kop".into(), "Wijk".into()],
+            rows: vec![
+                vec!["=HYPERLINK(\"http://evil.example\")".into(), "-12,50".into()],
+                vec!["+31 20 123".into(), "-3".into()],
+                vec!["\tx".into(), "@x".into()],
+                vec!["-geen getal".into(), "\r=1".into()],
+            ],
+        };
+        let csv = to_csv(&sheet, true);
+        let mut reader = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_reader(csv.as_bytes());
+        let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+        assert_eq!(rows[0], ["'=kop", "Wijk"]);
+        assert_eq!(rows[1], ["'=HYPERLINK(\"http://evil.example\")", "-12,50"]);
+        assert_eq!(rows[2], ["'+31 20 123", "-3"]);
+        assert_eq!(rows[3], ["'\tx", "'@x"]);
+        assert_eq!(rows[4], ["'-geen getal", "'\r=1"]);
     }
 
     #[test]

@@ -31,8 +31,7 @@ struct Term {
 
 /// Reads a taxonomy file in the shipped format, reporting every problem.
 pub fn parse(json: &str) -> Result<Vec<TaxonomyTerm>, Vec<FieldError>> {
-    let file: File =
-        serde_json::from_str(json).map_err(|e| vec![FieldError::new("$", format!("ongeldig bestand: {e}"))])?;
+    let file: File = serde_json::from_str(json).map_err(|e| vec![crate::json_error::dutch(&e)])?;
     let mut problems = Vec::new();
     let mut terms = Vec::new();
     for (i, t) in file.terms.into_iter().enumerate() {
@@ -89,6 +88,19 @@ pub fn shipped() -> Vec<TaxonomyTerm> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the fuzz target (issue 22): the message was serde's own,
+    /// "ongeldig bestand: expected `,` or `}` at line 18 column 48".
+    #[test]
+    fn a_broken_file_is_explained_in_dutch() {
+        let errors = parse("{\"terms\": [\n {\"code\": \"x\" \"name\": \"y\"}]}").unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "ongeldige JSON op regel 2, kolom 15: de opmaak klopt hier niet: hier hoort een komma of }"
+        );
+        let errors = parse("{}").unwrap_err();
+        assert!(!errors[0].message.contains("missing field"), "{errors:?}");
+    }
 
     #[test]
     fn the_shipped_taxonomy_is_valid_and_covers_the_issue_list() {

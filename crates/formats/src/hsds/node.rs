@@ -167,40 +167,6 @@ pub(super) fn field(path: &str, key: &str) -> String {
     }
 }
 
-fn syntax_error(error: &serde_json::Error) -> FieldError {
-    let (line, column) = (error.line(), error.column());
-    let what = match error.classify() {
-        serde_json::error::Category::Eof => "het bestand houdt halverwege op",
-        serde_json::error::Category::Syntax => "de opmaak klopt hier niet",
-        serde_json::error::Category::Data | serde_json::error::Category::Io => "de inhoud kon niet worden gelezen",
-    };
-    // serde_json explains in English; the common cases in Dutch, the rest
-    // is left out rather than shown half in English.
-    let full = error.to_string();
-    let detail = [
-        ("expected value", "hier hoort een waarde"),
-        ("expected `,` or `}`", "hier hoort een komma of }"),
-        ("expected `,` or `]`", "hier hoort een komma of ]"),
-        ("expected `:`", "hier hoort een dubbele punt"),
-        ("expected ident", "onbekend woord (bedoeld: true, false of null?)"),
-        ("trailing comma", "een komma te veel voor het sluithaakje"),
-        ("trailing characters", "er staat nog iets na het einde van het document"),
-        ("key must be a string", "een veldnaam moet tussen aanhalingstekens staan"),
-        ("control character", "een regelovergang of tab midden in een tekst"),
-        ("invalid escape", "een ongeldige \\-code in een tekst"),
-        ("invalid number", "een ongeldig getal"),
-        ("number out of range", "een getal dat te groot is"),
-        ("recursion limit exceeded", "te diep genest"),
-        ("invalid unicode", "een ongeldig teken"),
-        ("lone leading surrogate", "een ongeldig teken"),
-    ]
-    .iter()
-    .find(|(english, _)| full.starts_with(english))
-    .map(|(_, dutch)| format!(": {dutch}"))
-    .unwrap_or_default();
-    FieldError::new("$", format!("ongeldige JSON op regel {line}, kolom {column}: {what}{detail}"))
-}
-
 fn is_page(value: &Value) -> bool {
     value.as_object().is_some_and(|m| m.contains_key("contents"))
 }
@@ -209,7 +175,7 @@ fn is_page(value: &Value) -> bool {
 /// is recognised by its `contents`; its envelope fields are not checked,
 /// because a page cut from a larger result is still a valid source.
 pub(super) fn services_from_json(text: &str) -> Result<Vec<Node>, Vec<FieldError>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| vec![syntax_error(&e)])?;
+    let root: Value = serde_json::from_str(text).map_err(|e| vec![crate::json_error::dutch(&e)])?;
     let mut services = Vec::new();
     let mut errors = Vec::new();
     let take_page = |page: Value, at: String, services: &mut Vec<Node>, errors: &mut Vec<FieldError>| {

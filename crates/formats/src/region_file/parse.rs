@@ -59,7 +59,7 @@ const PRACTICE_MEMBER_FIELDS: &[&str] = &["practice", "agb", "from", "until"];
 const PARTNER_MEMBER_FIELDS: &[&str] = &["organization", "from", "until"];
 
 pub(super) fn parse(json: &str) -> Result<RegionFile, Vec<FieldError>> {
-    let root: Value = serde_json::from_str(json).map_err(|e| vec![syntax_error(&e)])?;
+    let root: Value = serde_json::from_str(json).map_err(|e| vec![crate::json_error::dutch(&e)])?;
     let mut reader = Reader::default();
     let file = reader.file(&root);
     match file {
@@ -107,19 +107,6 @@ pub(super) fn organization(value: &Value) -> Result<Organization, Vec<FieldError
 
 pub(super) fn network(value: &Value) -> Result<Network, Vec<FieldError>> {
     entity(value, |r, v| r.network(v, "$"))
-}
-
-fn syntax_error(error: &serde_json::Error) -> FieldError {
-    let (line, column) = (error.line(), error.column());
-    let full = error.to_string();
-    let location = format!(" at line {line} column {column}");
-    let detail = full.strip_suffix(&location).unwrap_or(&full);
-    let what = match error.classify() {
-        serde_json::error::Category::Eof => "het bestand houdt halverwege op",
-        serde_json::error::Category::Syntax => "de opmaak klopt hier niet",
-        serde_json::error::Category::Data | serde_json::error::Category::Io => "de inhoud kon niet worden gelezen",
-    };
-    FieldError::new("$", format!("ongeldige JSON op regel {line}, kolom {column}: {what} ({detail})"))
 }
 
 /// The things in a file that others refer to by code.

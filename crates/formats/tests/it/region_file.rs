@@ -187,6 +187,21 @@ fn broken_json_gives_one_error_with_line_and_column() {
     assert_eq!(errors_in("").len(), 1);
 }
 
+/// Found by the fuzz target (issue 22): serde's English detail was appended
+/// in brackets, "de opmaak klopt hier niet (expected `:`)".
+#[test]
+fn broken_json_is_explained_in_dutch_only() {
+    let errors = errors_in("{\n  \"format\": \"wijkregie-region/1\",\n  \"region\" {}\n}");
+    assert_eq!(
+        errors[0].message,
+        "ongeldige JSON op regel 3, kolom 12: de opmaak klopt hier niet: hier hoort een dubbele punt"
+    );
+    for text in ["{\"a\": 1,}", "[1 2]", "{\"a\": tru}", "{} x"] {
+        let message = &errors_in(text)[0].message;
+        assert!(!message.contains("expected") && !message.contains("trailing"), "{message}");
+    }
+}
+
 #[test]
 fn a_document_that_is_not_an_object_is_refused() {
     for json in ["[]", "42", "null", "\"regio\""] {

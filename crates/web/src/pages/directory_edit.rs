@@ -37,7 +37,7 @@ pub fn routes() -> Router<App> {
 }
 
 /// The service form as typed; lists come from repeated checkbox keys.
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 struct ServiceForm {
     #[serde(default)]
     organisatie: String,
@@ -490,7 +490,7 @@ async fn update_service(
 }
 
 /// The location form as typed.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 struct LocationForm {
     #[serde(default)]
     organisatie: String,
@@ -737,5 +737,233 @@ mod tests {
         assert_eq!(phones[0].description.as_deref(), Some("ma–vr"));
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.starts_with("regel 4:"));
+    }
+
+    /// Issue 22 item 17: whatever the location and service forms accept
+    /// leaves as HSDS (datapackage and nested JSON) and comes back as the
+    /// same data. A house-number suffix with a space was saved, exported as
+    /// "Dorpsstraat 12a b" and refused by `import hsds`.
+    mod hsds_round_trip {
+        use std::collections::BTreeMap;
+
+        use proptest::prelude::*;
+        use wijkregie_core::directory::{Location, Service};
+        use wijkregie_formats::hsds::{self, Directory, Known};
+        use wijkregie_formats::{demo, taxonomy};
+
+        use super::super::*;
+
+        /// Text as people type it into a form field, with the characters
+        /// that matter to CSV and to the address line.
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[ a-zA-Z0-9éëï'&.,;:/()\\-]{0,24}",
+                "[ a-z]{1,8}",
+                Just(String::new()),
+                "[=+@\"\t]{0,2}[a-z ]{0,8}",
+            ]
+        }
+
+        fn location_form(organization: String) -> impl Strategy<Value = LocationForm> {
+            (
+                text(),
+                text(),
+                text(),
+                prop_oneof!["[0-9]{1,7}", "[1-9][0-9]{0,3}"],
+                prop_oneof!["[ a-zA-Z0-9/-]{0,6}", Just(String::new())],
+                "[1-9][0-9]{3} ?[A-Z]{2}",
+                text(),
+                prop_oneof![Just(None), (50.0..54.0f64, 3.0..7.5f64).prop_map(Some)],
+            )
+                .prop_map(
+                    move |(naam, toelichting, straat, huisnummer, toevoeging, postcode, plaats, point)| LocationForm {
+                        organisatie: organization.clone(),
+                        naam,
+                        toelichting,
+                        straat,
+                        huisnummer,
+                        toevoeging,
+                        postcode,
+                        plaats,
+                        breedtegraad: point.map(|p| p.0.to_string()).unwrap_or_default(),
+                        lengtegraad: point.map(|p| p.1.to_string()).unwrap_or_default(),
+                        next: String::new(),
+                    },
+                )
+        }
+
+        fn service_form(organization: String, terms: Vec<String>) -> impl Strategy<Value = ServiceForm> {
+            let texts = prop::collection::vec(text(), 9);
+            let web = prop_oneof![Just(String::new()), "https://[a-z]{1,8}\\.nl(/[a-z0-9?=&]{0,8})?", text()];
+            let mail = prop_oneof![Just(String::new()), "[a-z.]{1,8}@[a-z]{1,8}\\.nl", text()];
+            let age = prop_oneof![Just(String::new()), "[0-9]{1,3}"];
+            let phone = prop_oneof![Just(String::new()), "0[0-9 -]{9,12}(; [a-z ]{0,8})?", text()];
+            let hours = prop::collection::vec(
+                prop_oneof![Just(String::new()), "(0?[0-9]|1[0-1])[:.][0-5][0-9]-1[2-9]:[0-5][0-9]"],
+                7,
+            );
+            let picks = prop::sample::subsequence(terms, 0..3);
+            let flags = (any::<bool>(), any::<bool>(), 0..4usize, 0..3usize);
+            (texts, web, mail, (age.clone(), age), phone, hours, picks, flags).prop_map(
+                move |(t, website, email, (min, max), telefoon, d, hulpvragen, (gratis, afspraak, status, domein))| {
+                    ServiceForm {
+                        organisatie: organization.clone(),
+                        naam: t[0].clone(),
+                        andere_naam: t[1].clone(),
+                        beschrijving: t[2].clone(),
+                        website,
+                        email,
+                        status: ["active", "inactive", "defunct", "temporarily closed"][status].to_owned(),
+                        aanmelden: t[3].clone(),
+                        gratis: if gratis { "1".into() } else { String::new() },
+                        kosten: t[4].clone(),
+                        voorwaarden: t[5].clone(),
+                        min_leeftijd: min,
+                        max_leeftijd: max,
+                        domein: ["zorg", "welzijn", "gemeente"][domein].to_owned(),
+                        talen: vec!["nl".into()],
+                        ketenaanpakken: vec![],
+                        hulpvragen,
+                        wijken: vec![],
+                        netwerken: vec![],
+                        locaties: vec![],
+                        telefoon,
+                        op_afspraak: if afspraak { "1".into() } else { String::new() },
+                        tijden_toelichting: t[6].clone(),
+                        dag_1: d[0].clone(),
+                        dag_2: d[1].clone(),
+                        dag_3: d[2].clone(),
+                        dag_4: d[3].clone(),
+                        dag_5: d[4].clone(),
+                        dag_6: d[5].clone(),
+                        dag_7: d[6].clone(),
+                    }
+                },
+            )
+        }
+
+        fn base(organization: &Code) -> Service {
+            let mut s = demo::directory::generate().services.remove(0);
+            s.organization = organization.clone();
+            s.contacts.clear();
+            s.foreign_terms.clear();
+            s.schedule.rules.clear();
+            s
+        }
+
+        /// The reproduction: the suffix as typed did not re-import; saved
+        /// through core's normalisation it does.
+        #[test]
+        fn a_suffix_with_a_space_re_imports_once_saved() {
+            let region = demo::region();
+            let form = LocationForm {
+                organisatie: region.organizations[0].code.to_string(),
+                naam: "Buurthuis".into(),
+                straat: "Dorpsstraat".into(),
+                huisnummer: "12".into(),
+                toevoeging: "a b".into(),
+                postcode: "1215 EK".into(),
+                plaats: "Hilversum".into(),
+                ..LocationForm::default()
+            };
+            let id: HsdsId = "0b4e0c55-1a2b-4c3d-8e9f-000000000017".parse().unwrap();
+            let as_typed = form.to_location(id.clone()).unwrap();
+            assert!(export_and_import(&as_typed, None).is_err(), "the reproduction of issue 22 item 17");
+            let saved = as_typed.normalised().unwrap();
+            assert_eq!(saved.address.as_ref().unwrap().house_number_suffix.as_deref(), Some("a-b"));
+            let imported = export_and_import(&saved, None).unwrap();
+            assert_eq!(imported.locations, vec![saved]);
+        }
+
+        /// `location` (and `service`) through the datapackage and back.
+        fn export_and_import(
+            location: &Location,
+            service: Option<&Service>,
+        ) -> Result<wijkregie_formats::hsds::Imported, Vec<FieldError>> {
+            let region = demo::region();
+            let directory = Directory {
+                organizations: region.organizations.clone(),
+                locations: vec![location.clone()],
+                services: service.into_iter().cloned().collect(),
+                taxonomy: taxonomy::shipped(),
+                wijken: region.wijken.iter().map(|w| (w.code.clone(), w.name.clone())).collect(),
+                networks: region.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
+                ..Directory::default()
+            };
+            let files: BTreeMap<String, Vec<u8>> =
+                hsds::render_datapackage(&directory).into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
+            let wijken: Vec<Code> = region.wijken.iter().map(|w| w.code.clone()).collect();
+            let networks: Vec<Code> = region.networks.iter().map(|n| n.code.clone()).collect();
+            let taxonomy = taxonomy::shipped();
+            let ids = BTreeMap::new();
+            let known = Known {
+                taxonomy: &taxonomy,
+                organizations: &region.organizations,
+                wijken: &wijken,
+                networks: &networks,
+                mappings: &[],
+                organization_ids: &ids,
+            };
+            hsds::parse_datapackage(&files, &known)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+            #[test]
+            fn what_the_forms_accept_exports_and_imports_unchanged(
+                (location_form, service_form) in {
+                    let region = demo::region();
+                    let organization = region.organizations[0].code.to_string();
+                    let terms: Vec<String> = taxonomy::shipped().iter().take(6).map(|t| t.code.to_string()).collect();
+                    (location_form(organization.clone()), service_form(organization, terms))
+                }
+            ) {
+                let region = demo::region();
+                let id: HsdsId = "0b4e0c55-1a2b-4c3d-8e9f-000000000017".parse().unwrap();
+                let Ok(location) = location_form.to_location(id.clone()) else { return Ok(()) };
+                // What the app does on save.
+                let Ok(location) = location.normalised() else { return Ok(()) };
+                let Ok(mut service) = service_form.to_service(base(&location.organization)) else { return Ok(()) };
+                if !service.problems().is_empty() {
+                    return Ok(());
+                }
+                service.locations = vec![location.id.clone()];
+                let directory = Directory {
+                    organizations: region.organizations.clone(),
+                    locations: vec![location.clone()],
+                    services: vec![service.clone()],
+                    taxonomy: taxonomy::shipped(),
+                    wijken: region.wijken.iter().map(|w| (w.code.clone(), w.name.clone())).collect(),
+                    networks: region.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
+                    ..Directory::default()
+                };
+                let wijken: Vec<Code> = region.wijken.iter().map(|w| w.code.clone()).collect();
+                let networks: Vec<Code> = region.networks.iter().map(|n| n.code.clone()).collect();
+                let taxonomy = taxonomy::shipped();
+                let ids = BTreeMap::new();
+                let known = Known {
+                    taxonomy: &taxonomy,
+                    organizations: &region.organizations,
+                    wijken: &wijken,
+                    networks: &networks,
+                    mappings: &[],
+                    organization_ids: &ids,
+                };
+                let files: BTreeMap<String, Vec<u8>> =
+                    hsds::render_datapackage(&directory).into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
+                let imported = hsds::parse_datapackage(&files, &known);
+                prop_assert!(imported.is_ok(), "datapackage refused: {:?}", imported.err());
+                let imported = imported.unwrap();
+                prop_assert_eq!(&imported.locations, &vec![location.clone()]);
+                prop_assert_eq!(&imported.services, &vec![service.clone()]);
+
+                let json = serde_json::to_string(&vec![hsds::service_json(&service, &directory)]).unwrap();
+                let imported = hsds::parse_json(&json, &known);
+                prop_assert!(imported.is_ok(), "JSON refused: {:?}", imported.err());
+                let imported = imported.unwrap();
+                prop_assert_eq!(&imported.locations, &vec![location]);
+                prop_assert_eq!(&imported.services, &vec![service]);
+            }
+        }
     }
 }

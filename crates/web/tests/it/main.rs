@@ -14,6 +14,7 @@ mod fhir_directory;
 mod figures;
 mod finance;
 mod http;
+mod limits;
 mod mail;
 mod pages_account;
 mod pages_directory;

@@ -191,6 +191,7 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
         smtp: args.smtp_url.clone().map(|url| wijkregie_app::Smtp { url, from: args.smtp_from.clone() }),
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)),
         mail_bundle_window: chrono::Duration::minutes(args.mail_bundle_minutes),
+        trusted_proxies: args.trusted_proxy.clone(),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)

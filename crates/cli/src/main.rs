@@ -101,6 +101,10 @@ pub struct ServeArgs {
     /// Minuten dat nieuws over verwijzingen aan dezelfde persoon wacht om samen in één mail te gaan (0: nooit bundelen)
     #[arg(long, env = "WIJKREGIE_MAIL_BUNDLE_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..=120))]
     mail_bundle_minutes: i64,
+    /// Reverse proxy (adres of netwerk, zoals 127.0.0.1 of 10.0.0.0/8) waarvan X-Forwarded-For het adres
+    /// van de bezoeker geeft; herhaal de optie of scheid met komma's. Zonder: het TCP-adres telt
+    #[arg(long, env = "WIJKREGIE_TRUSTED_PROXY", value_delimiter = ',', value_parser = wijkregie_app::config::parse_trusted_proxy)]
+    trusted_proxy: Vec<wijkregie_app::config::IpNet>,
 }
 
 #[derive(Args)]

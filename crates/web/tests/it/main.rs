@@ -13,6 +13,7 @@ mod fhir_directory;
 mod figures;
 mod finance;
 mod http;
+mod login;
 mod mail;
 mod pages_account;
 mod pages_directory;

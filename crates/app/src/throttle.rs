@@ -22,17 +22,21 @@ pub struct Attempt {
 /// goes over its kind's limit. A refused attempt stays counted.
 pub async fn attempt(app: &App, keys: &[(Kind, String)]) -> Result<Attempt> {
     let now = Utc::now();
-    let mut conn = app.store.conn().await?;
+    // A write transaction, not a plain connection: on SQLite writes take
+    // their turn (`Store::begin`), or a write racing another fails with
+    // "database is locked" instead of waiting.
+    let mut tx = app.store.begin().await?;
     let mut counted = Vec::with_capacity(keys.len());
     let mut refused_for = None;
     for (kind, key) in keys {
         let rule = kind.rule();
-        let (count, start) = throttle::hit(&mut conn, *kind, key, now, rule.ended_by(now)).await?;
+        let (count, start) = throttle::hit(tx.conn(), *kind, key, now, rule.ended_by(now)).await?;
         counted.push((*kind, key.clone(), start));
         if !rule.allows(count) {
             refused_for = Some(refused_for.map_or(rule.minutes(), |m: i64| m.max(rule.minutes())));
         }
     }
+    tx.commit().await?;
     match refused_for {
         Some(minutes) => Err(Error::TooManyRequests { minutes }),
         None => Ok(Attempt { counted }),
@@ -42,10 +46,11 @@ pub async fn attempt(app: &App, keys: &[(Kind, String)]) -> Result<Attempt> {
 impl Attempt {
     /// Takes the attempt back: it was not a guess that failed.
     pub async fn forgive(self, app: &App) -> Result<()> {
-        let mut conn = app.store.conn().await?;
+        let mut tx = app.store.begin().await?;
         for (kind, key, start) in &self.counted {
-            throttle::forgive(&mut conn, *kind, key, *start).await?;
+            throttle::forgive(tx.conn(), *kind, key, *start).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 }

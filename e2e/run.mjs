@@ -789,6 +789,23 @@ async function main() {
         if (e instanceof ServerDied) throw e;
         record('anoniem', 'POST /login (wrong password)', [e.message.split('\n')[0]]);
       }
+
+      // An open redirect once: a browser drops the TAB from "/<TAB>/evil.example"
+      // and went to //evil.example after logging in. It must stay here.
+      try {
+        await visit(page, w, `${origin}/login?next=/%09/evil.example`);
+        await page.fill('input[name="email"]', 'wijkmanager@demo.wijkregie.nl');
+        await page.fill('input[name="password"]', PASSWORD);
+        const res = await submitForm(page, 'input[name="password"]');
+        const landed = new URL(page.url());
+        const problems = [];
+        if (landed.origin !== new URL(origin).origin) problems.push(`logging in with next=/%09/evil.example landed on ${page.url()}`);
+        if (res && res.status() >= 500) problems.push(`HTTP status ${res.status()}`);
+        record('anoniem', 'login with a crafted next', problems);
+      } catch (e) {
+        if (e instanceof ServerDied) throw e;
+        record('anoniem', 'login with a crafted next', [e.message.split('\n')[0]]);
+      }
       await ctx.close();
     }
 

@@ -1,14 +1,14 @@
 //! Logging in and out, second factor, API tokens and user accounts.
 
 use chrono::Utc;
-use wijkregie_core::access::{authorize, Action, Object, Role, Scope};
+use wijkregie_core::access::{authorize, Action, Object, Role, Scope, TokenScope};
 use wijkregie_core::audit::{AuditAction, Outcome};
 use wijkregie_core::FieldError;
 use wijkregie_store::account::{self, NewUser, Stage};
 
 use crate::audit::{record, record_outcome, Actor, Entry};
 use crate::credentials::{password, principal_of, random_token, start_session, totp, StartedSession};
-use crate::{guarded, App, Ctx, Error, Result};
+use crate::{guarded, throttle, App, Ctx, Error, Result};
 
 pub enum LoginStep {
     /// Logged in, in this new session.
@@ -22,20 +22,8 @@ pub enum LoginStep {
 
 const WRONG: &str = "e-mailadres of wachtwoord klopt niet";
 
-async fn throttle(app: &App, email: &str, addr: &str) -> Result<()> {
-    let since = Utc::now() - app.config.throttle_window;
-    let mut conn = app.store.conn().await?;
-    let (by_email, by_addr) = account::failed_logins_since(&mut conn, email, addr, since).await?;
-    if by_email >= app.config.max_failed_logins_per_account || by_addr >= app.config.max_failed_logins_per_address {
-        return Err(Error::TooManyRequests { minutes: app.config.throttle_window.num_minutes() });
-    }
-    Ok(())
-}
-
-async fn log_attempt(app: &App, actor: &Actor, event: &str, email: &str, user_id: Option<i64>, ok: bool) -> Result<()> {
-    let addr = actor.client_addr.clone().unwrap_or_default();
+async fn log_attempt(app: &App, actor: &Actor, event: &str, user_id: Option<i64>, ok: bool) -> Result<()> {
     let mut tx = app.store.begin().await?;
-    account::record_login_attempt(tx.conn(), email, &addr, ok, Utc::now()).await?;
     let id = user_id.map(|id| id.to_string());
     let entry = Entry { event, action: AuditAction::Execute, object_type: "user", object_id: id.as_deref() };
     let (outcome, rule) = if ok { (Outcome::Success, "juiste inloggegevens") } else { (Outcome::Refused, WRONG) };
@@ -48,21 +36,23 @@ async fn log_attempt(app: &App, actor: &Actor, event: &str, email: &str, user_id
 pub async fn login(app: &App, client_addr: Option<String>, email: &str, pass: &str) -> Result<LoginStep> {
     let actor = Actor::new(None, &app.config.instance, client_addr);
     let addr = actor.client_addr.clone().unwrap_or_default();
-    throttle(app, email, &addr).await?;
+    // Counted before the password is checked: see `app::throttle`.
+    let attempt = throttle::attempt(app, &throttle::login_keys(email, &addr)).await?;
     let mut conn = app.store.conn().await?;
     let user = account::user_by_email(&mut conn, email).await?.filter(|u| u.active);
     drop(conn);
     let Some(user) = user else {
-        password::verify_against_nothing(pass);
-        log_attempt(app, &actor, "auth.login", email, None, false).await?;
+        password::verify_against_nothing(pass).await;
+        log_attempt(app, &actor, "auth.login", None, false).await?;
         return Err(Error::Invalid(vec![FieldError::new("email", WRONG)]));
     };
-    if !password::verify(pass, &user.password_hash) {
-        log_attempt(app, &actor, "auth.login", email, Some(user.id), false).await?;
+    if !password::verify_off_thread(pass, &user.password_hash).await {
+        log_attempt(app, &actor, "auth.login", Some(user.id), false).await?;
         return Err(Error::Invalid(vec![FieldError::new("email", WRONG)]));
     }
+    attempt.forgive(app).await?;
     let actor = Actor { principal: Some(principal_of(&user, false)), ..actor };
-    log_attempt(app, &actor, "auth.login", email, Some(user.id), true).await?;
+    log_attempt(app, &actor, "auth.login", Some(user.id), true).await?;
     if user.totp_secret.is_some() {
         let session = start_session(app, Some(user.id), Stage::Password, false).await?;
         return Ok(LoginStep::SecondFactor(session));
@@ -90,12 +80,14 @@ pub async fn second_factor(
     let user = account::user(&mut conn, session_user).await?.filter(|u| u.active).ok_or(Error::Unauthenticated)?;
     drop(conn);
     let actor = Actor::new(Some(principal_of(&user, false)), &app.config.instance, client_addr);
-    throttle(app, &user.email, actor.client_addr.as_deref().unwrap_or_default()).await?;
+    let keys = throttle::login_keys(&user.email, actor.client_addr.as_deref().unwrap_or_default());
+    let attempt = throttle::attempt(app, &keys).await?;
     let ok = user.totp_secret.as_deref().is_some_and(|secret| totp::check(secret, code));
-    log_attempt(app, &actor, "auth.second_factor", &user.email, Some(user.id), ok).await?;
+    log_attempt(app, &actor, "auth.second_factor", Some(user.id), ok).await?;
     if !ok {
         return Err(Error::Invalid(vec![FieldError::new("code", "deze code klopt niet of is verlopen")]));
     }
+    attempt.forgive(app).await?;
     start_session(app, Some(user.id), Stage::Complete, true).await
 }
 
@@ -109,27 +101,81 @@ pub async fn log_logout(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// How long a new API token works unless the user chooses otherwise.
+pub const TOKEN_DAYS_DEFAULT: i64 = 90;
+/// The longest a token may work: a forgotten token stops by itself.
+pub const TOKEN_DAYS_MAX: i64 = 365;
+
+/// What the user asks for when creating an API token.
+pub struct TokenRequest<'a> {
+    pub name: &'a str,
+    pub scope: TokenScope,
+    /// Days the token works, 1 to [`TOKEN_DAYS_MAX`].
+    pub days: i64,
+    /// A code from the authenticator app: a regio-beheerder needs one for a
+    /// token that may write, since that token skips the second factor.
+    pub code: Option<&'a str>,
+}
+
+/// A token, shown once (only its hash is kept), and when it expires.
+pub struct NewToken {
+    pub token: String,
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
 /// Creates an API token for the user; the token is shown once and only its
 /// hash is kept.
 #[tracing::instrument(skip_all, err(level = "info"))]
-pub async fn create_api_token(ctx: &Ctx, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(Error::Invalid(vec![FieldError::new("name", "geef de token een naam van 1 tot 100 tekens")]));
+pub async fn create_api_token(ctx: &Ctx, request: TokenRequest<'_>) -> Result<NewToken> {
+    const EVENT: &str = "api_token.create";
+    let name = request.name.trim();
+    let mut problems = Vec::new();
+    if name.is_empty() || name.chars().count() > 100 {
+        problems.push(FieldError::new("name", "geef de token een naam van 1 tot 100 tekens"));
+    }
+    if !(1..=TOKEN_DAYS_MAX).contains(&request.days) {
+        problems.push(FieldError::new("days", format!("kies een geldigheid van 1 tot {TOKEN_DAYS_MAX} dagen")));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let decision = authorize(&ctx.principal, Action::Create, Object::OwnAccount);
+    // A beheer token that writes can change tariffs and the public map with
+    // no second factor at all; the user confirms it with one, once, here.
+    if request.scope.may_write() && ctx.principal.role == Role::Region {
+        let (user, attempt) = own_user(ctx).await?;
+        let code = request.code.unwrap_or_default().trim();
+        let Some(secret) = user.totp_secret.as_deref() else {
+            attempt.forgive(&ctx.app).await?;
+            return Err(Error::Invalid(vec![FieldError::new(
+                "scope",
+                "stel eerst een tweede factor in: een token dat mag schrijven bevestigt u met een code",
+            )]));
+        };
+        if code.is_empty() {
+            attempt.forgive(&ctx.app).await?;
+            return Err(Error::Invalid(vec![FieldError::new(
+                "code",
+                "bevestig een token dat mag schrijven met een code uit uw authenticator-app",
+            )]));
+        }
+        if !totp::check(secret, code) {
+            log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
+            return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
+        }
+        attempt.forgive(&ctx.app).await?;
     }
     let token = format!("wr_{}", random_token(40));
-    let decision = authorize(&ctx.principal, Action::Create, Object::OwnAccount);
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::days(request.days);
     let mut tx = ctx.app.store.begin().await?;
-    let id = account::create_api_token(tx.conn(), ctx.principal.user_id, name, &token, Utc::now()).await?.to_string();
-    let entry = Entry {
-        event: "api_token.create",
-        action: AuditAction::Create,
-        object_type: "api_token",
-        object_id: Some(&id),
-    };
+    let new =
+        account::NewApiToken { user_id: ctx.principal.user_id, name, token: &token, expires_at, scope: request.scope };
+    let id = account::create_api_token(tx.conn(), &new, now).await?.to_string();
+    let entry = Entry { event: EVENT, action: AuditAction::Create, object_type: "api_token", object_id: Some(&id) };
     record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;
     tx.commit().await?;
-    Ok(token)
+    Ok(NewToken { token, expires_at })
 }
 
 #[tracing::instrument(skip_all, err(level = "info"))]
@@ -197,7 +243,7 @@ pub async fn create_user(ctx: &Ctx, spec: UserSpec, with_totp: bool) -> Result<C
     }
     let decision = authorize(&ctx.principal, Action::Create, Object::Users);
     let totp_secret = (with_totp || spec.role.requires_second_factor()).then(totp::new_secret);
-    let hash = password::hash(&spec.password)?;
+    let hash = password::hash_off_thread(&spec.password).await?;
     let entry = Entry { event: "user.create", action: AuditAction::Create, object_type: "user", object_id: None };
     let mut tx = guarded(ctx, entry, decision).await?;
     {
@@ -240,12 +286,6 @@ pub async fn own_account(ctx: &Ctx) -> Result<OwnAccount> {
 /// Logs a refused change of the user's own account, with the reason.
 async fn log_own_refusal(ctx: &Ctx, event: &str, reason: &str) -> Result<()> {
     let mut tx = ctx.app.store.begin().await?;
-    let addr = ctx.actor.client_addr.clone().unwrap_or_default();
-    // A wrong password or code here is a guess like one at the login page, so
-    // it counts towards the same throttle.
-    if let Some(user) = account::user(tx.conn(), ctx.principal.user_id).await? {
-        account::record_login_attempt(tx.conn(), &user.email, &addr, false, Utc::now()).await?;
-    }
     let id = ctx.principal.user_id.to_string();
     let entry = Entry { event, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
     record_outcome(&mut tx, &ctx.app, &ctx.actor, entry, Outcome::Refused, Some(reason.into())).await?;
@@ -253,12 +293,16 @@ async fn log_own_refusal(ctx: &Ctx, event: &str, reason: &str) -> Result<()> {
     Ok(())
 }
 
-async fn own_user(ctx: &Ctx) -> Result<account::User> {
+/// The signed-in user, for a change that asks for a password or code: a
+/// wrong one is a guess like one at the login page, so it counts towards
+/// the same throttle until forgiven.
+async fn own_user(ctx: &Ctx) -> Result<(account::User, throttle::Attempt)> {
     let mut conn = ctx.app.store.conn().await?;
     let user = account::user(&mut conn, ctx.principal.user_id).await?.ok_or(Error::Unauthenticated)?;
     drop(conn);
-    throttle(&ctx.app, &user.email, ctx.actor.client_addr.as_deref().unwrap_or_default()).await?;
-    Ok(user)
+    let keys = throttle::login_keys(&user.email, ctx.actor.client_addr.as_deref().unwrap_or_default());
+    let attempt = throttle::attempt(&ctx.app, &keys).await?;
+    Ok((user, attempt))
 }
 
 /// The fields of the change-password form.
@@ -274,9 +318,12 @@ pub struct PasswordChange<'a> {
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn change_password(ctx: &Ctx, change: PasswordChange<'_>, keep_session: Option<&str>) -> Result<()> {
     const EVENT: &str = "user.password_change";
-    let user = own_user(ctx).await?;
+    let (user, attempt) = own_user(ctx).await?;
     let mut problems = Vec::new();
-    let current_ok = password::verify(change.current, &user.password_hash);
+    let current_ok = password::verify_off_thread(change.current, &user.password_hash).await;
+    if current_ok {
+        attempt.forgive(&ctx.app).await?;
+    }
     if !current_ok {
         problems.push(FieldError::new("current_password", "uw huidige wachtwoord klopt niet"));
     }
@@ -294,7 +341,7 @@ pub async fn change_password(ctx: &Ctx, change: PasswordChange<'_>, keep_session
         return Err(Error::Invalid(problems));
     }
     let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
-    let hash = password::hash(change.new)?;
+    let hash = password::hash_off_thread(change.new).await?;
     let mut tx = ctx.app.store.begin().await?;
     account::set_password_hash(tx.conn(), user.id, &hash).await?;
     if let Some(keep) = keep_session {
@@ -328,14 +375,16 @@ pub async fn begin_totp(ctx: &Ctx, session_hash: &str) -> Result<String> {
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn enable_totp(ctx: &Ctx, session_hash: &str, secret: &str, code: &str) -> Result<()> {
     const EVENT: &str = "user.totp_enable";
-    let user = own_user(ctx).await?;
+    let (user, attempt) = own_user(ctx).await?;
     if user.totp_secret.is_some() {
+        attempt.forgive(&ctx.app).await?;
         return Err(Error::Conflict("er is al een tweede factor ingesteld".into()));
     }
     if !totp::check(secret, code) {
         log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
         return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
     }
+    attempt.forgive(&ctx.app).await?;
     let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
     let mut tx = ctx.app.store.begin().await?;
     account::set_totp_secret(tx.conn(), user.id, Some(secret)).await?;
@@ -352,23 +401,26 @@ pub async fn enable_totp(ctx: &Ctx, session_hash: &str, secret: &str, code: &str
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn disable_totp(ctx: &Ctx, code: &str) -> Result<()> {
     const EVENT: &str = "user.totp_disable";
-    let user = own_user(ctx).await?;
+    let (user, attempt) = own_user(ctx).await?;
     let mut conn = ctx.app.store.conn().await?;
     let policy = crate::second_factor::policy_in(&mut conn).await?;
     drop(conn);
     if policy.requires(user.role) {
+        attempt.forgive(&ctx.app).await?;
         return Err(Error::Conflict(format!(
             "voor de rol {} is een tweede factor verplicht; die kan niet uit",
             user.role.label()
         )));
     }
     let Some(secret) = user.totp_secret.as_deref() else {
+        attempt.forgive(&ctx.app).await?;
         return Err(Error::Conflict("er is geen tweede factor ingesteld".into()));
     };
     if !totp::check(secret, code) {
         log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
         return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
     }
+    attempt.forgive(&ctx.app).await?;
     let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
     let mut tx = ctx.app.store.begin().await?;
     account::set_totp_secret(tx.conn(), user.id, None).await?;

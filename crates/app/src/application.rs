@@ -21,6 +21,7 @@ use wijkregie_core::region::{
     Address, CoordinatorArrangement, Membership, Network, NetworkStatus, PatientCount, Practice, PracticeContact,
     RegionSnapshot,
 };
+use wijkregie_core::throttle::Kind;
 use wijkregie_core::FieldError;
 use wijkregie_store::application::{self as db};
 pub use wijkregie_store::application::{counts, Counts, StoredApplication};
@@ -28,6 +29,7 @@ use wijkregie_store::crypto::FieldAad;
 use wijkregie_store::WriteTx;
 
 use crate::audit::{check, logged, record, record_outcome, Actor, Entry};
+use crate::throttle;
 use crate::App;
 use crate::Ctx;
 use crate::{Error, Result};
@@ -37,10 +39,6 @@ use crate::{Error, Result};
 pub const PER_SENDER_PER_HOUR: i64 = 10;
 /// … and per browser session.
 pub const PER_SESSION_PER_HOUR: i64 = 5;
-/// At most this many mails with the status link per application per hour,
-/// the first one included: enough to find a lost mail, too few to flood
-/// an inbox.
-pub const LINK_MAILS_PER_HOUR: usize = 3;
 
 const LINK_MAIL_EVENT: &str = "application.status_link_mail";
 
@@ -96,18 +94,17 @@ pub async fn submit(app: &App, s: Submission<'_>) -> Result<Submitted> {
         db::recent_from(&mut conn, sender_hash.as_deref(), session_hash.as_deref(), now - chrono::Duration::hours(1))
             .await?;
     drop(conn);
+    // Counted from the stored applications themselves (a per-row count, like
+    // a referral link's code tries), not by `app::throttle`.
     if by_sender >= PER_SENDER_PER_HOUR || by_session >= PER_SESSION_PER_HOUR {
-        let mut tx = app.store.begin().await?;
         let entry = Entry {
             event: "application.submit",
             action: AuditAction::Create,
             object_type: "application",
             object_id: None,
         };
-        record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, Some("te veel aanmeldingen in een uur".into()))
-            .await?;
-        tx.commit().await?;
-        return Err(Error::TooManyRequests { minutes: 60 });
+        let busy = Error::TooManyRequests { minutes: 60 };
+        return Err(throttle::refuse(app, &actor, entry, "te veel aanmeldingen in een uur", busy).await);
     }
     let application = s.form.parse().map_err(Error::Invalid)?;
     let spam = spam_signal(s.honeypot, stamp_age(app, s.session_csrf, s.stamp, now));
@@ -150,6 +147,8 @@ pub async fn submit(app: &App, s: Submission<'_>) -> Result<Submitted> {
         mail_status_link(&mut tx, app, &actor, &id, &application.email, &token, now).await?;
     }
     tx.commit().await?;
+    // The first mail counts towards the resends' limit.
+    let _first_mail = throttle::attempt(app, &[(Kind::StatusLinkMail, id)]).await?;
     Ok(Submitted { token, spam })
 }
 
@@ -204,7 +203,7 @@ pub fn masked_address(email: &str) -> String {
 }
 
 /// Sends the status link again, to the address of the application only,
-/// at most [`LINK_MAILS_PER_HOUR`] times an hour. Returns the address,
+/// at most as often as `core::throttle::Kind::StatusLinkMail` allows. Returns the address,
 /// masked, to tell the applicant where it went.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn resend_status_link(app: &App, token: &str, client_addr: Option<String>) -> Result<String> {
@@ -214,28 +213,10 @@ pub async fn resend_status_link(app: &App, token: &str, client_addr: Option<Stri
     let id = found.id.to_string();
     let entry =
         Entry { event: LINK_MAIL_EVENT, action: AuditAction::Create, object_type: "application", object_id: Some(&id) };
-    let mut conn = app.store.conn().await?;
-    let recent = wijkregie_store::audit::for_object(&mut conn, "application", &id)
-        .await?
-        .iter()
-        .filter(|e| e.event.event == LINK_MAIL_EVENT && e.event.outcome == Outcome::Success)
-        .filter(|e| e.event.time > now - chrono::Duration::hours(1))
-        .count();
-    drop(conn);
-    let mut tx = app.store.begin().await?;
-    if recent >= LINK_MAILS_PER_HOUR {
-        record_outcome(
-            &mut tx,
-            app,
-            &actor,
-            entry,
-            Outcome::Refused,
-            Some("te vaak opnieuw gestuurd in een uur".into()),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(Error::TooManyRequests { minutes: 60 });
+    if let Err(busy) = throttle::attempt(app, &[(Kind::StatusLinkMail, id.clone())]).await {
+        return Err(throttle::refuse(app, &actor, entry, "te vaak opnieuw gestuurd in een uur", busy).await);
     }
+    let mut tx = app.store.begin().await?;
     if found.spam.is_some() {
         // Kept aside as spam: the page behaves the same, no mail leaves.
         record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, Some("apart gezet als spam: geen mail".into()))

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use chrono::Duration;
+pub use ipnet::IpNet;
 
 /// The largest file the upload forms take; bigger files (such as every
 /// buurt outline of the Netherlands) go through the CLI.
@@ -19,11 +20,9 @@ pub struct Config {
     pub session_lifetime: Duration,
     /// Names this instance in the audit log's source field.
     pub instance: String,
-    /// Failed logins allowed per account within [`Config::throttle_window`].
-    pub max_failed_logins_per_account: i64,
-    /// Failed logins allowed per client address within the window.
-    pub max_failed_logins_per_address: i64,
-    pub throttle_window: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve
+    /// --trusted-proxy`); without any, the TCP peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
     /// Days after its last check that a social-map entry counts as stale.
     pub stale_after_days: i64,
     /// Working days a partner has to react to a referral before it shows as
@@ -60,9 +59,7 @@ impl Default for Config {
             secure_cookies: true,
             session_lifetime: Duration::hours(8),
             instance: format!("wijkregie@{}", hostname()),
-            max_failed_logins_per_account: 5,
-            max_failed_logins_per_address: 20,
-            throttle_window: Duration::minutes(15),
+            trusted_proxies: Vec::new(),
             stale_after_days: wijkregie_core::directory::DEFAULT_STALE_AFTER_DAYS,
             reaction_working_days: wijkregie_core::referral::DEFAULT_REACTION_WORKING_DAYS,
             retention_months: wijkregie_core::referral::DEFAULT_RETENTION_MONTHS,
@@ -76,4 +73,14 @@ impl Default for Config {
 
 fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "localhost".into())
+}
+
+/// A `--trusted-proxy` value: an address (`10.0.0.5`, `::1`) or a network
+/// in CIDR notation (`10.0.0.0/8`).
+pub fn parse_trusted_proxy(value: &str) -> Result<IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("'{value}' is geen IP-adres of netwerk (zoals 10.0.0.5 of 10.0.0.0/8)"))
 }

@@ -9,6 +9,8 @@ use wijkregie_core::FieldError;
 pub enum Error {
     #[error("niet ingelogd")]
     Unauthenticated,
+    #[error("dit API-token is verlopen; maak op Mijn account een nieuw")]
+    TokenExpired,
     #[error("{0}")]
     Forbidden(Refusal),
     #[error("{0} niet gevonden")]

@@ -28,7 +28,8 @@ async fn chores(app: App) {
             let mut tx = app.store.begin().await?;
             let sessions = wijkregie_store::account::delete_expired_sessions(tx.conn(), now).await?;
             let day_ago = now - chrono::Duration::days(1);
-            let attempts = wijkregie_store::account::delete_login_attempts_before(tx.conn(), day_ago).await?
+            // Every throttle window is far shorter than a day.
+            let attempts = wijkregie_store::throttle::delete_before(tx.conn(), day_ago).await?
                 + wijkregie_store::account::delete_reset_records_before(tx.conn(), day_ago).await?;
             tx.commit().await?;
             Ok::<_, wijkregie_store::StoreError>((sessions, attempts))

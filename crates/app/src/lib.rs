@@ -38,6 +38,7 @@ pub mod region;
 pub mod region_data;
 pub mod second_factor;
 pub mod taxonomy;
+pub mod throttle;
 pub mod upkeep;
 
 use std::sync::Arc;

@@ -6,20 +6,17 @@
 
 use chrono::{DateTime, Duration, Utc};
 use wijkregie_core::audit::{AuditAction, Outcome};
+use wijkregie_core::throttle::Kind;
 use wijkregie_core::FieldError;
 use wijkregie_store::account;
 
 use crate::audit::{record_outcome, Actor, Entry};
 use crate::credentials::{password, random_token};
 use crate::mail::{self, Mail, MailKind};
-use crate::{App, Error, Result};
+use crate::{throttle, App, Error, Result};
 
 /// How long a reset link works (OWASP's forgot-password advice: short-lived).
 pub const LINK_LIFETIME: Duration = Duration::minutes(30);
-/// Requests per e-mail address within the throttle window.
-pub const MAX_REQUESTS_PER_EMAIL: i64 = 3;
-/// Requests per client address within the throttle window.
-pub const MAX_REQUESTS_PER_CLIENT: i64 = 10;
 
 /// The path of the page a reset link opens; the token follows it.
 pub const PATH: &str = "/wachtwoord-vergeten";
@@ -36,21 +33,17 @@ pub async fn request(app: &App, client_addr: Option<String>, email: &str, now: D
     if email.is_empty() || !email.contains('@') || email.len() > 254 {
         return Err(Error::Invalid(vec![FieldError::new("email", "vul uw e-mailadres in, zoals naam@praktijk.nl")]));
     }
-    let mut tx = app.store.begin().await?;
-    let since = now - app.config.throttle_window;
-    let (by_email, by_addr) = account::reset_requests_since(tx.conn(), email, &addr, since).await?;
-    if by_email >= MAX_REQUESTS_PER_EMAIL || by_addr >= MAX_REQUESTS_PER_CLIENT {
+    let keys = [(Kind::ResetEmail, account::normalize_email(email)), (Kind::ResetAddress, addr.clone())];
+    if let Err(e) = throttle::attempt(app, &keys).await {
         let entry = Entry {
             event: "auth.password_reset_request",
             action: AuditAction::Execute,
             object_type: "user",
             object_id: None,
         };
-        record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, Some("te veel aanvragen".into())).await?;
-        tx.commit().await?;
-        return Err(Error::TooManyRequests { minutes: app.config.throttle_window.num_minutes() });
+        return Err(throttle::refuse(app, &actor, entry, "te veel aanvragen", e).await);
     }
-    account::record_reset_request(tx.conn(), email, &addr, now).await?;
+    let mut tx = app.store.begin().await?;
     // The token is made either way, so both answers cost about the same.
     let token = random_token(43);
     let user = account::user_by_email(tx.conn(), email).await?.filter(|u| u.active);
@@ -149,7 +142,7 @@ pub async fn reset(
             "de herhaling is niet gelijk aan het nieuwe wachtwoord",
         )]));
     }
-    let hash = password::hash(new.new)?;
+    let hash = password::hash_off_thread(new.new).await?;
     if !account::use_password_reset(tx.conn(), token, now).await? {
         return Err(Error::Invalid(vec![FieldError::new("token", EXPIRED)]));
     }

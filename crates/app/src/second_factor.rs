@@ -4,7 +4,6 @@
 //! once, and only a first valid code completes the login. Until then the
 //! session stays at the password stage, which opens no page.
 
-use chrono::Utc;
 use wijkregie_core::access::{authorize, Action, Object, Role};
 use wijkregie_core::audit::{AuditAction, Outcome};
 use wijkregie_core::second_factor::{Policy, CONFIGURABLE};
@@ -92,23 +91,17 @@ pub async fn finish_enrolment(
     let user = enrolling_user(app, user_id).await?;
     let actor = Actor::new(Some(principal_of(&user, false)), &app.config.instance, client_addr);
     let addr = actor.client_addr.clone().unwrap_or_default();
-    let since = Utc::now() - app.config.throttle_window;
-    let mut conn = app.store.conn().await?;
-    let (by_email, by_addr) = account::failed_logins_since(&mut conn, &user.email, &addr, since).await?;
-    drop(conn);
-    if by_email >= app.config.max_failed_logins_per_account || by_addr >= app.config.max_failed_logins_per_address {
-        return Err(Error::TooManyRequests { minutes: app.config.throttle_window.num_minutes() });
-    }
+    let attempt = crate::throttle::attempt(app, &crate::throttle::login_keys(&user.email, &addr)).await?;
     let id = user.id.to_string();
     let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
     let mut tx = app.store.begin().await?;
     if !totp::check(pending_secret, code) {
-        account::record_login_attempt(tx.conn(), &user.email, &addr, false, Utc::now()).await?;
         let reason = Some("code klopt niet bij het instellen na het wachtwoord".into());
         record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, reason).await?;
         tx.commit().await?;
         return Err(Error::Invalid(vec![FieldError::new("code", "deze code klopt niet of is verlopen")]));
     }
+    attempt.forgive(app).await?;
     account::set_totp_secret(tx.conn(), user.id, Some(pending_secret)).await?;
     let principal = principal_of(&user, true);
     let decision = authorize(&principal, Action::Edit, Object::OwnAccount);

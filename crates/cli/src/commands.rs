@@ -186,6 +186,7 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
             memory_limit: args.import_memory_mb << 20,
             timeout: std::time::Duration::from_secs(300),
         }),
+        trusted_proxies: args.trusted_proxy.clone(),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr)

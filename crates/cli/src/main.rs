@@ -121,6 +121,10 @@ pub struct ServeArgs {
     /// proces, zodat een te groot bestand alleen dat proces stopt en niet de server
     #[arg(long, env = "WIJKREGIE_IMPORT_MEMORY_MB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(256..=65536))]
     import_memory_mb: u64,
+    /// Reverse proxy (adres of netwerk, zoals 127.0.0.1 of 10.0.0.0/8) waarvan X-Forwarded-For het adres
+    /// van de bezoeker geeft; herhaal de optie of scheid met komma's. Zonder: het TCP-adres telt
+    #[arg(long, env = "WIJKREGIE_TRUSTED_PROXY", value_delimiter = ',', value_parser = wijkregie_app::config::parse_trusted_proxy)]
+    trusted_proxy: Vec<wijkregie_app::config::IpNet>,
 }
 
 #[derive(Args)]

@@ -265,6 +265,49 @@ pub enum Refusal {
     OutOfScope,
     #[error("hiervoor is inloggen met een tweede factor (authenticator-app) nodig")]
     SecondFactorRequired,
+    #[error("dit API-token mag alleen lezen; maak op Mijn account een token dat mag schrijven")]
+    ReadOnlyToken,
+}
+
+/// What an API token may do: read only, or read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+impl TokenScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    /// The Dutch name, as the account page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::Read => "alleen lezen",
+            TokenScope::Write => "lezen en schrijven",
+        }
+    }
+
+    /// Whether a request that changes something may go ahead.
+    pub fn may_write(self) -> bool {
+        self == TokenScope::Write
+    }
+}
+
+impl std::str::FromStr for TokenScope {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "read" => Ok(TokenScope::Read),
+            "write" => Ok(TokenScope::Write),
+            other => Err(format!("onbekende reikwijdte van een token: '{other}' (read of write)")),
+        }
+    }
 }
 
 const fn grant(rule: &'static str) -> Result<Grant, Refusal> {

@@ -24,5 +24,6 @@ pub mod population;
 pub mod referral;
 pub mod region;
 pub mod second_factor;
+pub mod throttle;
 
 pub use error::FieldError;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
-use wijkregie_core::access::{Role, Scope};
+use wijkregie_core::access::{Role, Scope, TokenScope};
 
 use crate::error::{Result, StoreError};
 use crate::rows;
@@ -290,60 +290,6 @@ pub async fn delete_expired_sessions(conn: &mut AnyConnection, now: DateTime<Utc
         .rows_affected())
 }
 
-/// Login attempts older than `before` no longer matter for throttling.
-pub async fn delete_login_attempts_before(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM login_attempt WHERE attempted_at < $1")
-        .bind(timestamp(before))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected())
-}
-
-pub async fn record_login_attempt(
-    conn: &mut AnyConnection,
-    email: &str,
-    client_addr: &str,
-    succeeded: bool,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query("INSERT INTO login_attempt (email, client_addr, attempted_at, succeeded) VALUES ($1, $2, $3, $4)")
-        .bind(normalize_email(email))
-        .bind(client_addr)
-        .bind(timestamp(now))
-        .bind(i64::from(succeeded))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Failed attempts since `since` for this email, and from this address.
-pub async fn failed_logins_since(
-    conn: &mut AnyConnection,
-    email: &str,
-    client_addr: &str,
-    since: DateTime<Utc>,
-) -> Result<(i64, i64)> {
-    let by_email: i64 = rows::one(
-        &mut *conn,
-        sqlx::query("SELECT COUNT(*) AS n FROM login_attempt WHERE email = $1 AND attempted_at > $2 AND succeeded = 0")
-            .bind(normalize_email(email))
-            .bind(timestamp(since)),
-    )
-    .await?
-    .try_get("n")?;
-    let by_addr: i64 = rows::one(
-        &mut *conn,
-        sqlx::query(
-            "SELECT COUNT(*) AS n FROM login_attempt WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0",
-        )
-        .bind(client_addr)
-        .bind(timestamp(since)),
-    )
-    .await?
-    .try_get("n")?;
-    Ok((by_email, by_addr))
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {
     pub id: i64,
@@ -352,40 +298,67 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked: bool,
+    pub expires_at: DateTime<Utc>,
+    pub scope: TokenScope,
 }
 
-pub async fn create_api_token(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    name: &str,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<i64> {
+/// A new API token: only its hash is stored.
+pub struct NewApiToken<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub token: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub scope: TokenScope,
+}
+
+pub async fn create_api_token(conn: &mut AnyConnection, new: &NewApiToken<'_>, now: DateTime<Utc>) -> Result<i64> {
     Ok(rows::one(
         &mut *conn,
         sqlx::query(
-            "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO api_token (user_id, name, token_hash, created_at, expires_at, scope) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
-        .bind(user_id)
-        .bind(name)
-        .bind(hash_secret(token))
-        .bind(timestamp(now)),
+        .bind(new.user_id)
+        .bind(new.name)
+        .bind(hash_secret(new.token))
+        .bind(timestamp(now))
+        .bind(timestamp(new.expires_at))
+        .bind(new.scope.code()),
     )
     .await?
     .try_get("id")?)
 }
 
-/// The user a live token belongs to; marks the token as used, at most once
-/// a minute so that a busy API client does not write on every request.
-pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<Option<(i64, i64)>> {
+/// A token that is not revoked: whose it is, what it may do and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub token_id: i64,
+    pub user_id: i64,
+    pub scope: TokenScope,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The holder of a token that is not revoked, expired or not; marks the
+/// token as used when it is live, at most once a minute so that a busy API
+/// client does not write on every request.
+pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime<Utc>) -> Result<Option<TokenHolder>> {
     let row = rows::optional(
         &mut *conn,
-        sqlx::query("SELECT id, user_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(hash_secret(token)),
+        sqlx::query(
+            "SELECT id, user_id, last_used_at, expires_at, scope FROM api_token \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(hash_secret(token)),
     )
     .await?;
     let Some(row) = row else { return Ok(None) };
     let (id, user_id): (i64, i64) = (row.try_get("id")?, row.try_get("user_id")?);
+    let expires_at = parse_time("api_token", "expires_at", &row.try_get::<String, _>("expires_at")?)?;
+    let scope = parse("api_token", "scope", &row.try_get::<String, _>("scope")?)?;
+    let holder = TokenHolder { token_id: id, user_id, scope, expires_at };
+    if expires_at <= now {
+        return Ok(Some(holder));
+    }
     let last_used = row
         .try_get::<Option<String>, _>("last_used_at")?
         .map(|t| parse_time("api_token", "last_used_at", &t))
@@ -397,12 +370,13 @@ pub async fn user_for_token(conn: &mut AnyConnection, token: &str, now: DateTime
             .execute(&mut *conn)
             .await?;
     }
-    Ok(Some((id, user_id)))
+    Ok(Some(holder))
 }
 
 pub async fn api_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
     let query = sqlx::query(
-        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY id",
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at, expires_at, scope FROM api_token \
+         WHERE user_id = $1 ORDER BY id",
     )
     .bind(user_id);
     rows::all(&mut *conn, query)
@@ -419,6 +393,8 @@ pub async fn api_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<Ap
                     .map(|t| parse_time("api_token", "last_used_at", &t))
                     .transpose()?,
                 revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+                expires_at: parse_time("api_token", "expires_at", &r.try_get::<String, _>("expires_at")?)?,
+                scope: parse("api_token", "scope", &r.try_get::<String, _>("scope")?)?,
             })
         })
         .collect()
@@ -498,61 +474,14 @@ pub async fn use_password_reset(conn: &mut AnyConnection, token: &str, now: Date
         == 1)
 }
 
-/// Records a request for a reset link, for the rate limit.
-pub async fn record_reset_request(
-    conn: &mut AnyConnection,
-    email: &str,
-    client_addr: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query("INSERT INTO password_reset_request (email, client_addr, requested_at) VALUES ($1, $2, $3)")
-        .bind(normalize_email(email))
-        .bind(client_addr)
-        .bind(timestamp(now))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Reset requests since `since` for this email, and from this address.
-pub async fn reset_requests_since(
-    conn: &mut AnyConnection,
-    email: &str,
-    client_addr: &str,
-    since: DateTime<Utc>,
-) -> Result<(i64, i64)> {
-    let by_email: i64 = rows::one(
-        &mut *conn,
-        sqlx::query("SELECT COUNT(*) AS n FROM password_reset_request WHERE email = $1 AND requested_at > $2")
-            .bind(normalize_email(email))
-            .bind(timestamp(since)),
-    )
-    .await?
-    .try_get("n")?;
-    let by_addr: i64 = rows::one(
-        &mut *conn,
-        sqlx::query("SELECT COUNT(*) AS n FROM password_reset_request WHERE client_addr = $1 AND requested_at > $2")
-            .bind(client_addr)
-            .bind(timestamp(since)),
-    )
-    .await?
-    .try_get("n")?;
-    Ok((by_email, by_addr))
-}
-
-/// Reset requests and spent reset tokens older than `before` matter no more.
+/// Spent reset tokens older than `before` matter no more.
 pub async fn delete_reset_records_before(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
-    let requests = sqlx::query("DELETE FROM password_reset_request WHERE requested_at < $1")
-        .bind(timestamp(before))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
     let tokens = sqlx::query("DELETE FROM password_reset WHERE expires_at < $1")
         .bind(timestamp(before))
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    Ok(requests + tokens)
+    Ok(tokens)
 }
 
 /// The roles besides the regio-beheerder that must use a second factor.

@@ -23,6 +23,7 @@ pub mod referral_link;
 pub mod region;
 mod rows;
 mod text;
+pub mod throttle;
 pub mod upkeep;
 
 pub use db::{Engine, Store, WriteTx};

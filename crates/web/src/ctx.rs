@@ -7,6 +7,7 @@ use std::ops::Deref;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use wijkregie_app::App;
 
 use crate::auth::CurrentUser;
@@ -40,14 +41,28 @@ where
     }
 }
 
-/// Where the request came from, for the audit log's source field.
+/// Where the request came from, for the audit log's source field and the
+/// throttle: the TCP peer, or behind `--trusted-proxy` the client the proxy
+/// names (see [`crate::client_addr`]).
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl ClientAddr {
+    pub fn of(extensions: &Extensions, headers: &HeaderMap, app: &App) -> ClientAddr {
+        let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let trusted = &app.config.trusted_proxies;
+        ClientAddr(peer.map(|peer| crate::client_addr::client_addr(peer, headers, trusted).to_string()))
+    }
+}
+
+impl<S> FromRequestParts<S> for ClientAddr
+where
+    S: Send + Sync,
+    App: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())))
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr::of(&parts.extensions, &parts.headers, &App::from_ref(s)))
     }
 }

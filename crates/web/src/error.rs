@@ -45,7 +45,7 @@ pub struct ErrorReport {
 
 pub fn status(e: &Error) -> StatusCode {
     match e {
-        Error::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Error::Unauthenticated | Error::TokenExpired => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -5,6 +5,7 @@
 
 mod api;
 mod auth;
+mod client_addr;
 mod ctx;
 mod error;
 mod flash;

@@ -8,11 +8,13 @@ pub mod totp;
 
 use chrono::Utc;
 use rand::distributions::{Alphanumeric, DistString};
-use wijkregie_core::access::Principal;
+use wijkregie_core::access::{Principal, Refusal};
+use wijkregie_core::audit::AuditAction;
 use wijkregie_store::account::{self, NewSession, User};
 pub use wijkregie_store::account::{Session, Stage};
 
-use crate::{App, Result};
+use crate::audit::{Actor, Entry};
+use crate::{App, Error, Result};
 
 /// A random string of letters and digits from the operating system's
 /// generator, for session ids, CSRF tokens and API tokens.
@@ -78,16 +80,42 @@ pub async fn session(app: &App, id: &str) -> Result<Option<(Session, Option<Prin
     Ok(Some((session, principal)))
 }
 
-/// Who an API token belongs to, if it is valid and the account active.
+/// Who an API token belongs to, if it is valid and the account active. An
+/// expired token is [`Error::TokenExpired`]; a read-only one used for a
+/// request that `writes` is refused, and the refusal logged.
 #[tracing::instrument(skip_all, err(level = "info"))]
-pub async fn principal_for_token(app: &App, token: &str) -> Result<Option<Principal>> {
+pub async fn principal_for_token(
+    app: &App,
+    token: &str,
+    writes: bool,
+    client_addr: Option<String>,
+) -> Result<Option<Principal>> {
     // A plain connection: the token's use is stamped at most once a minute,
     // so most requests only read and need not wait for the write lock.
     let mut conn = app.store.conn().await?;
-    let found = account::user_for_token(&mut conn, token, Utc::now()).await?;
-    let user = match found {
-        Some((_, user_id)) => account::user(&mut conn, user_id).await?,
-        None => None,
+    let now = Utc::now();
+    let Some(holder) = account::user_for_token(&mut conn, token, now).await? else {
+        return Ok(None);
     };
-    Ok(user.filter(|u| u.active).map(|u| principal_of(&u, false)))
+    let Some(user) = account::user(&mut conn, holder.user_id).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    drop(conn);
+    if holder.expires_at <= now {
+        return Err(Error::TokenExpired);
+    }
+    let principal = principal_of(&user, false);
+    if writes && !holder.scope.may_write() {
+        let actor = Actor::new(Some(principal.clone()), &app.config.instance, client_addr);
+        let id = holder.token_id.to_string();
+        let entry = Entry {
+            event: "api_token.write",
+            action: AuditAction::Execute,
+            object_type: "api_token",
+            object_id: Some(&id),
+        };
+        let refusal = Error::Forbidden(Refusal::ReadOnlyToken);
+        return Err(crate::throttle::refuse(app, &actor, entry, "token mag alleen lezen", refusal).await);
+    }
+    Ok(Some(principal))
 }

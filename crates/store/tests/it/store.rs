@@ -1,7 +1,7 @@
 //! Store behaviour, each test body on SQLite and on PostgreSQL.
 
 use chrono::{DateTime, Duration, Utc};
-use wijkregie_core::access::{Role, Scope};
+use wijkregie_core::access::{Role, Scope, TokenScope};
 use wijkregie_core::audit::{AuditAction, AuditEvent, Outcome};
 use wijkregie_core::region::*;
 use wijkregie_store::account::{self, NewSession, NewUser, Stage};
@@ -168,18 +168,21 @@ async fn users_sessions_and_tokens_on_both_engines() {
         assert_eq!(s.pending_totp_secret.as_deref(), Some("PENDING"));
         assert!(account::session(&mut conn, "other", now()).await.unwrap().is_none());
 
-        let token_id = account::create_api_token(&mut conn, id, "koppeling", "secret-token", now()).await.unwrap();
-        assert_eq!(account::user_for_token(&mut conn, "secret-token", now()).await.unwrap(), Some((token_id, id)));
+        let expires_at = now() + Duration::days(90);
+        let new = account::NewApiToken {
+            user_id: id,
+            name: "koppeling",
+            token: "secret-token",
+            expires_at,
+            scope: TokenScope::Read,
+        };
+        let token_id = account::create_api_token(&mut conn, &new, now()).await.unwrap();
+        let holder = account::TokenHolder { token_id, user_id: id, scope: TokenScope::Read, expires_at };
+        assert_eq!(account::user_for_token(&mut conn, "secret-token", now()).await.unwrap(), Some(holder));
+        let listed = account::api_tokens(&mut conn, id).await.unwrap();
+        assert_eq!((listed[0].scope, listed[0].expires_at), (TokenScope::Read, expires_at));
         assert!(account::revoke_api_token(&mut conn, id, token_id, now()).await.unwrap());
         assert_eq!(account::user_for_token(&mut conn, "secret-token", now()).await.unwrap(), None);
-
-        for _ in 0..3 {
-            account::record_login_attempt(&mut conn, "wm@example.nl", "10.0.0.1", false, now()).await.unwrap();
-        }
-        let counts = account::failed_logins_since(&mut conn, "WM@example.nl", "10.0.0.1", now() - Duration::minutes(1))
-            .await
-            .unwrap();
-        assert_eq!(counts, (3, 3));
     }
 }
 
@@ -351,5 +354,46 @@ async fn a_password_change_ends_the_other_sessions_of_that_user_only() {
         assert!(account::session(&mut conn, "hier", now()).await.unwrap().is_some());
         assert!(account::session(&mut conn, "elders", now()).await.unwrap().is_none());
         assert!(account::session(&mut conn, "ander", now()).await.unwrap().is_some(), "{:?}", db.engine);
+    }
+}
+
+#[tokio::test]
+async fn throttle_counts_parallel_attempts_once_each() {
+    use wijkregie_core::throttle::Kind;
+    use wijkregie_store::throttle;
+    for db in testing::both().await {
+        let t0 = now();
+        let mut tasks = Vec::new();
+        for _ in 0..30 {
+            let store = db.store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut conn = store.conn().await.unwrap();
+                throttle::hit(&mut conn, Kind::LoginAccount, "a@example.nl", t0, t0 - Duration::minutes(15))
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut counts = Vec::new();
+        for t in tasks {
+            let (count, start) = t.await.unwrap();
+            assert_eq!(start, t0, "{:?}", db.engine);
+            counts.push(count);
+        }
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=30).collect::<Vec<_>>(), "{:?}: every attempt saw its own count", db.engine);
+
+        let mut conn = db.store.conn().await.unwrap();
+        throttle::forgive(&mut conn, Kind::LoginAccount, "a@example.nl", t0).await.unwrap();
+        let later = t0 + Duration::minutes(5);
+        let hit = throttle::hit(&mut conn, Kind::LoginAccount, "a@example.nl", later, later - Duration::minutes(15));
+        assert_eq!(hit.await.unwrap(), (30, t0), "{:?}: forgiven once, same window", db.engine);
+        // Another key or kind counts apart.
+        let other = throttle::hit(&mut conn, Kind::LoginAddress, "a@example.nl", later, later - Duration::minutes(15));
+        assert_eq!(other.await.unwrap().0, 1, "{:?}", db.engine);
+        // After the window a new one starts at the attempt.
+        let next = t0 + Duration::minutes(15);
+        let hit = throttle::hit(&mut conn, Kind::LoginAccount, "a@example.nl", next, next - Duration::minutes(15));
+        assert_eq!(hit.await.unwrap(), (1, next), "{:?}: a new window", db.engine);
+        assert_eq!(throttle::delete_before(&mut conn, next).await.unwrap(), 1, "{:?}", db.engine);
     }
 }

@@ -107,21 +107,68 @@ pub async fn audit_log(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response
 pub struct NewToken {
     /// What the token is for, e.g. "koppeling HIS".
     name: String,
+    /// `read` (the default) or `write`.
+    #[serde(default)]
+    scope: Option<String>,
+    /// Days the token works: 1 to 365, 90 by default.
+    #[serde(default)]
+    days: Option<i64>,
+    /// A current code from the authenticator app: a regio-beheerder needs
+    /// one for a token that may write.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedToken {
     /// Shown once; only a hash is stored.
     token: String,
+    /// `read` or `write`.
+    scope: String,
+    /// When the token stops working (RFC 3339).
+    expires_at: String,
 }
 
-/// Creates an API token with the caller's own scope.
+/// Creates an API token with the caller's own rights, read-only unless
+/// asked otherwise, for 90 days unless asked otherwise.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
-    responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
 pub async fn create_token(ctx: Ctx, super::Body(body): super::Body) -> Result<Response, HttpError> {
     let request: NewToken = serde_json::from_value(body).map_err(|e| {
-        Error::Invalid(vec![wijkregie_core::FieldError::new("$.name", format!("verwacht {{\"name\": \"…\"}}: {e}"))])
+        Error::Invalid(vec![wijkregie_core::FieldError::new(
+            "$",
+            format!("verwacht {{\"name\": \"…\", \"scope\": \"read\", \"days\": 90}}: {e}"),
+        )])
     })?;
-    let token = wijkregie_app::account::create_api_token(&ctx, &request.name).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(CreatedToken { token })).into_response())
+    let scope = match request.scope.as_deref() {
+        None => wijkregie_core::access::TokenScope::Read,
+        Some(s) => {
+            s.parse().map_err(|e: String| Error::Invalid(vec![wijkregie_core::FieldError::new("$.scope", e)]))?
+        }
+    };
+    let token_request = wijkregie_app::account::TokenRequest {
+        name: &request.name,
+        scope,
+        days: request.days.unwrap_or(wijkregie_app::account::TOKEN_DAYS_DEFAULT),
+        code: request.code.as_deref(),
+    };
+    let created = wijkregie_app::account::create_api_token(&ctx, token_request).await.map_err(|e| match e {
+        Error::Invalid(errors) => Error::Invalid(
+            errors
+                .into_iter()
+                .map(|f| {
+                    let field = format!("$.{}", f.field);
+                    f.at(field)
+                })
+                .collect(),
+        ),
+        other => other,
+    })?;
+    let body = CreatedToken {
+        token: created.token,
+        scope: scope.code().into(),
+        expires_at: wijkregie_core::audit::canonical_time(created.expires_at),
+    };
+    Ok((axum::http::StatusCode::CREATED, Json(body)).into_response())
 }

@@ -14,6 +14,7 @@ use wijkregie_app::credentials::{self, Session, Stage, StartedSession};
 use wijkregie_app::{App, Error};
 use wijkregie_core::access::Principal;
 
+use crate::ctx::ClientAddr;
 use crate::error::HttpError;
 
 /// What the middleware learned about the request.
@@ -119,7 +120,11 @@ async fn visit_and_run(app: &App, visit: &mut Visit, req: Request, next: Next) -
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
     if let Some(token) = bearer {
-        visit.principal = Some(credentials::principal_for_token(app, &token).await?.ok_or(Error::Unauthenticated)?);
+        // A read-only token may only use safe methods (GET, HEAD).
+        let writes = !req.method().is_safe();
+        let ClientAddr(addr) = ClientAddr::of(req.extensions(), req.headers(), app);
+        let principal = credentials::principal_for_token(app, &token, writes, addr).await?;
+        visit.principal = Some(principal.ok_or(Error::Unauthenticated)?);
         visit.via_token = true;
         let mut req = req;
         req.extensions_mut().insert(visit.clone());

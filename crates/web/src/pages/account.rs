@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use wijkregie_core::access::{Refusal, Scope};
+use wijkregie_core::access::{Refusal, Role, Scope, TokenScope};
 use wijkregie_core::codes::Code;
 use wijkregie_core::FieldError;
 
@@ -70,9 +70,13 @@ impl PendingTotp {
 struct TokenRow {
     id: i64,
     name: String,
+    scope: &'static str,
     created: String,
+    expires: String,
     last_used: String,
-    revoked: bool,
+    /// "actief", "verlopen" or "ingetrokken".
+    status: &'static str,
+    live: bool,
 }
 
 fn moment(t: DateTime<Utc>) -> String {
@@ -92,7 +96,14 @@ struct AccountPage {
     pending: Option<PendingTotp>,
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
+    new_token_expires: String,
     token_name: String,
+    token_scope: String,
+    token_days: String,
+    /// A regio-beheerder confirms a token that may write with a code.
+    token_needs_code: bool,
+    token_scopes: [(&'static str, &'static str); 2],
+    token_default_days: i64,
     password_errors: Errors,
     totp_errors: Errors,
     token_errors: Errors,
@@ -112,16 +123,34 @@ impl AccountPage {
             pending: None,
             tokens: tokens
                 .into_iter()
-                .map(|t| TokenRow {
-                    id: t.id,
-                    name: t.name,
-                    created: moment(t.created_at),
-                    last_used: t.last_used_at.map(moment).unwrap_or_else(|| "nooit".into()),
-                    revoked: t.revoked,
+                .map(|t| {
+                    let expired = t.expires_at <= Utc::now();
+                    TokenRow {
+                        id: t.id,
+                        name: t.name,
+                        scope: t.scope.label(),
+                        created: moment(t.created_at),
+                        expires: moment(t.expires_at),
+                        last_used: t.last_used_at.map(moment).unwrap_or_else(|| "nooit".into()),
+                        status: if t.revoked {
+                            "ingetrokken"
+                        } else if expired {
+                            "verlopen"
+                        } else {
+                            "actief"
+                        },
+                        live: !t.revoked && !expired,
+                    }
                 })
                 .collect(),
             new_token: None,
+            new_token_expires: String::new(),
             token_name: String::new(),
+            token_scope: TokenScope::Read.code().into(),
+            token_days: account::TOKEN_DAYS_DEFAULT.to_string(),
+            token_needs_code: user.role == Role::Region,
+            token_scopes: [TokenScope::Read, TokenScope::Write].map(|s| (s.code(), s.label())),
+            token_default_days: account::TOKEN_DAYS_DEFAULT,
             password_errors: Errors::default(),
             totp_errors: Errors::default(),
             token_errors: Errors::default(),
@@ -248,25 +277,64 @@ async fn totp_disable(ctx: Ctx, visit: Visit, Form(form): Form<CodeForm>) -> Res
 struct TokenForm {
     #[serde(default)]
     token_name: String,
+    #[serde(default)]
+    token_scope: String,
+    #[serde(default)]
+    token_days: String,
+    #[serde(default)]
+    token_code: String,
 }
 
 async fn create_token(ctx: Ctx, visit: Visit, Form(form): Form<TokenForm>) -> Result<Response, HttpError> {
     session_hash(&visit)?;
-    match account::create_api_token(&ctx, &form.token_name).await {
+    let mut problems = Vec::new();
+    let scope =
+        Some(form.token_scope.as_str()).filter(|s| !s.is_empty()).unwrap_or("read").parse().unwrap_or_else(|e| {
+            problems.push(FieldError::new("token_scope", e));
+            TokenScope::Read
+        });
+    let days = Some(form.token_days.trim())
+        .filter(|d| !d.is_empty())
+        .map_or(Ok(account::TOKEN_DAYS_DEFAULT), str::parse::<i64>)
+        .unwrap_or_else(|_| {
+            problems.push(FieldError::new("token_days", "vul een aantal dagen in, zoals 90"));
+            account::TOKEN_DAYS_DEFAULT
+        });
+    let request = account::TokenRequest { name: &form.token_name, scope, days, code: Some(&form.token_code) };
+    let result = if problems.is_empty() {
+        account::create_api_token(&ctx, request).await
+    } else {
+        Err(Error::Invalid(problems))
+    };
+    match result {
         // Shown on this response only: the store keeps just its hash.
-        Ok(token) => {
+        Ok(created) => {
             let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
-            page.new_token = Some(token);
+            page.new_token = Some(created.token);
+            page.new_token_expires = moment(created.expires_at);
             page.respond()
         }
         Err(Error::Invalid(errors)) => {
             let mut page = AccountPage::new(&visit, account::own_account(&ctx).await?);
-            page.token_errors = errors.into_iter().map(|e: FieldError| e.at("token_name")).collect::<Vec<_>>().into();
+            page.token_errors = errors.into_iter().map(token_field).collect::<Vec<_>>().into();
             page.token_name = form.token_name;
+            page.token_scope = form.token_scope;
+            page.token_days = form.token_days;
             page.respond()
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The use case names its fields plainly; on this page they carry `token_`.
+fn token_field(e: FieldError) -> FieldError {
+    let field = match e.field.as_str() {
+        "scope" | "token_scope" => "token_scope",
+        "days" | "token_days" => "token_days",
+        "code" | "token_code" => "token_code",
+        _ => "token_name",
+    };
+    e.at(field)
 }
 
 async fn revoke_token(ctx: Ctx, visit: Visit, Path(id): Path<String>) -> Result<Response, HttpError> {

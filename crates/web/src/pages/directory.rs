@@ -608,7 +608,6 @@ struct AssureForm {
 async fn assure(ctx: Ctx, Path(id): Path<String>, Form(form): Form<AssureForm>) -> Result<Response, HttpError> {
     let id = parse_id(&id)?;
     directory::assure(&ctx, &id).await?;
-    let back =
-        if form.next.is_empty() { format!("/aanbod/voorzieningen/{id}") } else { safe_next(&form.next).to_owned() };
+    let back = if form.next.is_empty() { format!("/aanbod/voorzieningen/{id}") } else { safe_next(&form.next) };
     Ok(flash::redirect(&back, "Bevestigd: de gegevens kloppen nog. De controledatum is vandaag."))
 }

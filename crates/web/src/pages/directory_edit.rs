@@ -623,7 +623,7 @@ async fn location_form_page(
         None => ("Nieuwe locatie".to_owned(), "/aanbod/locaties/nieuw".to_owned()),
         Some(id) => (format!("{} bewerken", form.naam), format!("/aanbod/locaties/{id}/bewerken")),
     };
-    let cancel = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next).to_owned() };
+    let cancel = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next) };
     let errors = Errors::from(errors);
     let status = errors.status();
     let page = LocationFormPage {
@@ -666,7 +666,7 @@ async fn save_location(
     };
     match edit::save_location(ctx, location).await {
         Ok(_) => {
-            let back = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next).to_owned() };
+            let back = if form.next.is_empty() { "/aanbod".to_owned() } else { safe_next(&form.next) };
             let message = if id.is_none() { "De locatie is toegevoegd." } else { "De locatie is opgeslagen." };
             Ok(flash::redirect(&back, message))
         }

@@ -69,7 +69,7 @@ fn notice(key: &str) -> Option<String> {
 
 async fn login_form(visit: Visit, Query(q): Query<LoginQuery>) -> Result<Response, HttpError> {
     if visit.principal.is_some() {
-        return Ok(Redirect::to(safe_next(&q.next)).into_response());
+        return Ok(Redirect::to(&safe_next(&q.next)).into_response());
     }
     render(LoginPage {
         layout: Layout::new("Inloggen", &visit, "").with_flash(notice(&q.melding)),
@@ -95,7 +95,7 @@ async fn login(
     ClientAddr(addr): ClientAddr,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, HttpError> {
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_next(&form.next);
     match account::login(&app, addr, &form.email, &form.password).await {
         Ok(step) => {
             if let Some(old) = &visit.cookie {
@@ -155,7 +155,7 @@ async fn totp(
     let Some(user_id) = password_stage_user(&visit) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_next(&form.next);
     match account::second_factor(&app, addr, user_id, &form.code).await {
         Ok(session) => {
             if let Some(old) = &visit.cookie {
@@ -217,7 +217,7 @@ async fn enrol(
     let Some(user_id) = password_stage_user(&visit) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_next(&form.next);
     let Some(secret) = visit.session.as_ref().and_then(|s| s.pending_totp_secret.clone()) else {
         return Ok(Redirect::to(&format!("/login/totp-instellen?next={}", urlencode(&next))).into_response());
     };

@@ -175,7 +175,7 @@ async fn asking_for_reset_links_is_rate_limited_known_address_or_not() {
         let app = TestApp::start(engine).await;
         let visitor = app.client();
         for address in [email(Role::Networks), "niemand@example.nl"] {
-            for _ in 0..password_reset::MAX_REQUESTS_PER_EMAIL {
+            for _ in 0..wijkregie_core::throttle::Kind::ResetEmail.rule().limit {
                 assert_eq!(ask(&app, &visitor, address).await.0, StatusCode::SEE_OTHER, "{engine:?}");
             }
             assert_eq!(ask(&app, &visitor, address).await.0, StatusCode::TOO_MANY_REQUESTS, "{engine:?} {address}");

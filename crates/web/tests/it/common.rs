@@ -204,14 +204,25 @@ impl TestApp {
         output.stdout
     }
 
-    /// Creates an API token for the demo account of this role.
+    /// Creates an API token that may write for the demo account of this
+    /// role (a regio-beheerder confirms it with a TOTP code).
     pub async fn token(&self, role: Role) -> String {
+        let account = ACCOUNTS.iter().find(|a| a.role == role).expect("a demo account per role");
+        let code = match (role, account.totp()) {
+            (Role::Region, Some(secret)) => wijkregie_app::credentials::totp::current_code(secret),
+            _ => None,
+        };
+        self.token_with(role, serde_json::json!({ "name": "test", "scope": "write", "code": code })).await
+    }
+
+    /// Creates an API token for the demo account of this role, as `request` asks.
+    pub async fn token_with(&self, role: Role, request: serde_json::Value) -> String {
         let client = self.login(role).await;
         let csrf = self.csrf(&client, "/").await;
         let response = client
             .post(self.url("/api/v1/tokens"))
             .header("x-csrf-token", csrf)
-            .json(&serde_json::json!({ "name": "test" }))
+            .json(&request)
             .send()
             .await
             .expect("token answers");

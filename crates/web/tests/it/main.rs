@@ -15,6 +15,7 @@ mod figures;
 mod finance;
 mod http;
 mod limits;
+mod login;
 mod mail;
 mod pages_account;
 mod pages_directory;

@@ -21,6 +21,8 @@ pub mod flash;
 pub mod home;
 mod housekeeping;
 pub mod hsds;
+pub mod key_check;
+pub mod key_rotation;
 pub mod mail;
 pub mod network_figures;
 pub mod password_reset;
@@ -88,7 +90,7 @@ impl App {
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn open(store: Store, config: Config, field_key: FieldKey) -> Result<App> {
         prepare(&store).await?;
-        Ok(App {
+        let app = App {
             store,
             config: Arc::new(config),
             search: Arc::new(wijkregie_search::Index::new().map_err(anyhow::Error::from)?),
@@ -96,7 +98,9 @@ impl App {
             region_data: Arc::default(),
             chain_check: Arc::default(),
             mail_wake: Arc::default(),
-        })
+        };
+        credentials::one_time_code::seal_plaintext_secrets(&app).await?;
+        Ok(app)
     }
 
     /// The one start-up sequence of a serving application (the server, the

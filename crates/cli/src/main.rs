@@ -56,6 +56,9 @@ enum Command {
     /// Het auditlog (NEN 7513)
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// De sleutel voor persoonsgegevens (secret.key)
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Maak een consistente back-up van een draaiende SQLite-database
     Backup {
         /// Nieuw bestand voor de back-up (wordt nooit overschreven)
@@ -101,6 +104,10 @@ pub struct ServeArgs {
     /// Minuten dat nieuws over verwijzingen aan dezelfde persoon wacht om samen in één mail te gaan (0: nooit bundelen)
     #[arg(long, env = "WIJKREGIE_MAIL_BUNDLE_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(i64).range(0..=120))]
     mail_bundle_minutes: i64,
+    /// Start met een nieuwe sleutel terwijl de oude kwijt is: persoonsgegevens van verwijzingen zijn daarna niet
+    /// meer leesbaar en wie een tweede factor had, stelt die opnieuw in
+    #[arg(long)]
+    new_key: bool,
 }
 
 #[derive(Args)]
@@ -268,6 +275,17 @@ enum UserCommand {
     /// Maak een gebruiker aan. Het wachtwoord wordt gevraagd, of gelezen uit
     /// WIJKREGIE_NEW_PASSWORD. Een regio-beheerder krijgt altijd een tweede factor (TOTP).
     Add(UserAddArgs),
+    /// Zet de tweede factor van een gebruiker uit; bij de volgende login stelt die hem opnieuw in
+    TotpReset {
+        #[arg(value_name = "E-MAIL")]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Maak een nieuwe sleutel en versleutel alle persoonsgegevens en TOTP-geheimen opnieuw, in één transactie
+    Rotate,
 }
 
 #[derive(Args)]

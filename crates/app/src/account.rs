@@ -7,7 +7,7 @@ use wijkregie_core::FieldError;
 use wijkregie_store::account::{self, NewUser, Stage};
 
 use crate::audit::{record, record_outcome, Actor, Entry};
-use crate::credentials::{password, principal_of, random_token, start_session, totp, StartedSession};
+use crate::credentials::{one_time_code, password, principal_of, random_token, start_session, totp, StartedSession};
 use crate::{guarded, throttle, App, Ctx, Error, Result};
 
 pub enum LoginStep {
@@ -82,7 +82,9 @@ pub async fn second_factor(
     let actor = Actor::new(Some(principal_of(&user, false)), &app.config.instance, client_addr);
     let keys = throttle::login_keys(&user.email, actor.client_addr.as_deref().unwrap_or_default());
     let attempt = throttle::attempt(app, &keys).await?;
-    let ok = user.totp_secret.as_deref().is_some_and(|secret| totp::check(secret, code));
+    let mut tx = app.store.begin().await?;
+    let ok = one_time_code::accept(app, tx.conn(), &user, code).await?;
+    tx.commit().await?;
     log_attempt(app, &actor, "auth.second_factor", Some(user.id), ok).await?;
     if !ok {
         return Err(Error::Invalid(vec![FieldError::new("code", "deze code klopt niet of is verlopen")]));
@@ -145,13 +147,13 @@ pub async fn create_api_token(ctx: &Ctx, request: TokenRequest<'_>) -> Result<Ne
     if request.scope.may_write() && ctx.principal.role == Role::Region {
         let (user, attempt) = own_user(ctx).await?;
         let code = request.code.unwrap_or_default().trim();
-        let Some(secret) = user.totp_secret.as_deref() else {
+        if user.totp_secret.is_none() {
             attempt.forgive(&ctx.app).await?;
             return Err(Error::Invalid(vec![FieldError::new(
                 "scope",
                 "stel eerst een tweede factor in: een token dat mag schrijven bevestigt u met een code",
             )]));
-        };
+        }
         if code.is_empty() {
             attempt.forgive(&ctx.app).await?;
             return Err(Error::Invalid(vec![FieldError::new(
@@ -159,7 +161,11 @@ pub async fn create_api_token(ctx: &Ctx, request: TokenRequest<'_>) -> Result<Ne
                 "bevestig een token dat mag schrijven met een code uit uw authenticator-app",
             )]));
         }
-        if !totp::check(secret, code) {
+        // Through `accept`, so the confirming code is used up like any other.
+        let mut tx = ctx.app.store.begin().await?;
+        let accepted = one_time_code::accept(&ctx.app, tx.conn(), &user, code).await?;
+        tx.commit().await?;
+        if !accepted {
             log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
             return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
         }
@@ -253,9 +259,13 @@ pub async fn create_user(ctx: &Ctx, spec: UserSpec, with_totp: bool) -> Result<C
             password_hash: &hash,
             role: spec.role,
             scope: &spec.scope,
-            totp_secret: totp_secret.as_deref(),
+            totp_secret: None,
         };
         let id = account::create_user(tx.conn(), &new, Utc::now()).await?;
+        // Sealed once the id it is bound to exists.
+        if let Some(secret) = &totp_secret {
+            wijkregie_store::totp_secret::set(tx.conn(), &app.field_key, id, Some(secret), None).await?;
+        }
         let id_text = id.to_string();
         let entry =
             Entry { event: "user.create", action: AuditAction::Create, object_type: "user", object_id: Some(&id_text) };
@@ -380,14 +390,14 @@ pub async fn enable_totp(ctx: &Ctx, session_hash: &str, secret: &str, code: &str
         attempt.forgive(&ctx.app).await?;
         return Err(Error::Conflict("er is al een tweede factor ingesteld".into()));
     }
-    if !totp::check(secret, code) {
+    let Some(step) = one_time_code::first_step(secret, code) else {
         log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
         return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
-    }
+    };
     attempt.forgive(&ctx.app).await?;
     let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
     let mut tx = ctx.app.store.begin().await?;
-    account::set_totp_secret(tx.conn(), user.id, Some(secret)).await?;
+    wijkregie_store::totp_secret::set(tx.conn(), &ctx.app.field_key, user.id, Some(secret), Some(step)).await?;
     account::set_pending_totp(tx.conn(), session_hash, None).await?;
     let id = user.id.to_string();
     let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
@@ -412,18 +422,21 @@ pub async fn disable_totp(ctx: &Ctx, code: &str) -> Result<()> {
             user.role.label()
         )));
     }
-    let Some(secret) = user.totp_secret.as_deref() else {
+    if user.totp_secret.is_none() {
         attempt.forgive(&ctx.app).await?;
         return Err(Error::Conflict("er is geen tweede factor ingesteld".into()));
-    };
-    if !totp::check(secret, code) {
+    }
+    let mut tx = ctx.app.store.begin().await?;
+    let accepted = one_time_code::accept(&ctx.app, tx.conn(), &user, code).await?;
+    tx.commit().await?;
+    if !accepted {
         log_own_refusal(ctx, EVENT, WRONG_CODE).await?;
         return Err(Error::Invalid(vec![FieldError::new("code", WRONG_CODE)]));
     }
     attempt.forgive(&ctx.app).await?;
     let decision = authorize(&ctx.principal, Action::Edit, Object::OwnAccount);
     let mut tx = ctx.app.store.begin().await?;
-    account::set_totp_secret(tx.conn(), user.id, None).await?;
+    wijkregie_store::totp_secret::set(tx.conn(), &ctx.app.field_key, user.id, None, None).await?;
     let id = user.id.to_string();
     let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
     record(&mut tx, &ctx.app, &ctx.actor, entry, decision).await?;

@@ -190,9 +190,13 @@ pub async fn seed(app: &App) -> Result<Seeded, Error> {
             password_hash: &hash,
             role: a.role,
             scope: &scope,
-            totp_secret: a.totp(),
+            totp_secret: None,
         };
-        user_ids.insert(a.email, account::create_user(tx.conn(), &new, chrono::Utc::now()).await?);
+        let id = account::create_user(tx.conn(), &new, chrono::Utc::now()).await?;
+        if let Some(secret) = a.totp() {
+            wijkregie_store::totp_secret::set(tx.conn(), &app.field_key, id, Some(secret), None).await?;
+        }
+        user_ids.insert(a.email, id);
     }
     seed_referrals(app, &mut tx, &region, &directory, &user_ids).await?;
     seed_applications(&mut tx, &region).await?;

@@ -22,6 +22,8 @@ pub mod home;
 mod housekeeping;
 pub mod hsds;
 pub mod import_worker;
+pub mod key_check;
+pub mod key_rotation;
 pub mod mail;
 pub mod network_figures;
 pub mod password_reset;
@@ -91,7 +93,7 @@ impl App {
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn open(store: Store, config: Config, field_key: FieldKey) -> Result<App> {
         prepare(&store).await?;
-        Ok(App {
+        let app = App {
             store,
             config: Arc::new(config),
             search: Arc::new(wijkregie_search::Index::new().map_err(anyhow::Error::from)?),
@@ -99,7 +101,9 @@ impl App {
             region_data: Arc::default(),
             chain_check: Arc::default(),
             mail_wake: Arc::default(),
-        })
+        };
+        credentials::one_time_code::seal_plaintext_secrets(&app).await?;
+        Ok(app)
     }
 
     /// The one start-up sequence of a serving application (the server, the

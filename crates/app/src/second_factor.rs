@@ -95,14 +95,14 @@ pub async fn finish_enrolment(
     let id = user.id.to_string();
     let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
     let mut tx = app.store.begin().await?;
-    if !totp::check(pending_secret, code) {
+    let Some(step) = crate::credentials::one_time_code::first_step(pending_secret, code) else {
         let reason = Some("code klopt niet bij het instellen na het wachtwoord".into());
         record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, reason).await?;
         tx.commit().await?;
         return Err(Error::Invalid(vec![FieldError::new("code", "deze code klopt niet of is verlopen")]));
-    }
+    };
     attempt.forgive(app).await?;
-    account::set_totp_secret(tx.conn(), user.id, Some(pending_secret)).await?;
+    wijkregie_store::totp_secret::set(tx.conn(), &app.field_key, user.id, Some(pending_secret), Some(step)).await?;
     let principal = principal_of(&user, true);
     let decision = authorize(&principal, Action::Edit, Object::OwnAccount);
     record(&mut tx, app, &actor, entry, decision).await?;
@@ -114,4 +114,24 @@ pub async fn finish_enrolment(
 pub async fn email_of(app: &App, user_id: i64) -> Result<String> {
     let mut conn = app.store.conn().await?;
     Ok(account::user(&mut conn, user_id).await?.map(|u| u.email).unwrap_or_default())
+}
+
+/// Clears the second factor of the user with `email` (`wijkregie user
+/// totp-reset`): for a lost phone, or a secret sealed with a lost key. A
+/// role that requires one enrols again at the next login.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn reset(ctx: &Ctx, email: &str) -> Result<account::User> {
+    let mut conn = ctx.app.store.conn().await?;
+    let user = account::user_by_email(&mut conn, email).await?;
+    drop(conn);
+    let Some(user) = user else {
+        return Err(Error::NotFound(format!("er is geen gebruiker met e-mailadres {}", email.trim())));
+    };
+    let id = user.id.to_string();
+    let entry =
+        Entry { event: "user.totp_reset", action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
+    let mut tx = guarded(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Users)).await?;
+    wijkregie_store::totp_secret::set(tx.conn(), &ctx.app.field_key, user.id, None, None).await?;
+    tx.commit().await?;
+    Ok(user)
 }

@@ -16,8 +16,8 @@ use wijkregie_core::access::{Role, Scope};
 use wijkregie_store::Store;
 
 use crate::{
-    AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, FinanceCommand, ImportCommand, UserAddArgs,
-    UserCommand,
+    AuditCommand, Cli, Command, DbArgs, DemoScale, ExportCommand, FinanceCommand, ImportCommand, KeyCommand,
+    UserAddArgs, UserCommand,
 };
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -75,6 +75,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Finance(FinanceCommand::Tariffs) => crate::finance::tariffs(&operator(&cli.db).await?).await,
         Command::Finance(FinanceCommand::Check) => crate::finance::check(&operator(&cli.db).await?).await,
         Command::User(UserCommand::Add(args)) => add_user(&operator(&cli.db).await?, args).await,
+        Command::User(UserCommand::TotpReset { email }) => {
+            let user = wijkregie_app::second_factor::reset(&operator(&cli.db).await?, &email).await.map_err(dutch)?;
+            println!(
+                "De tweede factor van {} is uitgezet; bij de volgende login stelt {} hem opnieuw in als de rol dat vraagt.",
+                user.email, user.name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key(KeyCommand::Rotate) => rotate_key(&cli.db).await,
         Command::Audit(AuditCommand::Verify) => {
             let ctx = operator(&cli.db).await?;
             let log = wijkregie_app::audit_log::open(&ctx).await.map_err(dutch)?;
@@ -121,17 +130,25 @@ fn database_url(db: &DbArgs) -> anyhow::Result<String> {
 }
 
 /// The store and the key of referrals' personal data, as every command
-/// opens them.
-async fn store_and_key(db: &DbArgs) -> anyhow::Result<(Store, wijkregie_store::crypto::FieldKey)> {
+/// opens them: the key is verified against the database
+/// (`wijkregie_app::key_check`), and only `serve --new-key` accepts a lost one.
+async fn store_and_key(
+    db: &DbArgs,
+    accept_new_key: bool,
+) -> anyhow::Result<(Store, wijkregie_store::crypto::FieldKey, wijkregie_store::crypto::KeySource)> {
+    use wijkregie_app::key_check::{open_verified_key, KeyVerdict};
+    use wijkregie_store::crypto::KeySource;
     let url = database_url(db)?;
     let store = Store::open(&url).await.with_context(|| "kan de database niet openen")?;
-    if std::env::var("WIJKREGIE_SECRET_KEY").ok().is_none_or(|v| v.trim().is_empty()) {
+    let env = std::env::var(wijkregie_store::crypto::KEY_ENV).ok().map(zeroize::Zeroizing::new);
+    let env = env.as_deref().map(String::as_str).filter(|v| !v.trim().is_empty());
+    if env.is_none() {
         // The key file lives in the data directory, also with PostgreSQL.
         std::fs::create_dir_all(&db.data_dir)
             .with_context(|| format!("kan de datamap {} niet aanmaken", db.data_dir.display()))?;
     }
-    let (key, source) = wijkregie_store::crypto::FieldKey::from_environment_or_file(&db.data_dir)?;
-    if let wijkregie_store::crypto::KeySource::CreatedFile(path) = source {
+    let (key, source, verdict) = open_verified_key(&store, env, &db.data_dir, accept_new_key).await?;
+    if let KeySource::CreatedFile(path) = &source {
         // Without this key the personal data of referrals cannot be read
         // back, also not from a backup of the database.
         tracing::warn!(
@@ -139,13 +156,40 @@ async fn store_and_key(db: &DbArgs) -> anyhow::Result<(Store, wijkregie_store::c
             "nieuwe sleutel voor persoonsgegevens aangemaakt: bewaar een kopie veilig, apart van de databaseback-up"
         );
     }
-    Ok((store, key))
+    if let KeyVerdict::LossAccepted(lost) = verdict {
+        eprintln!(
+            "Nieuwe sleutel geaccepteerd (--new-key): {} verwijzingen hebben persoonsgegevens die niet meer leesbaar \
+             zijn; bij {} gebruikers is de tweede factor gewist (zij stellen die opnieuw in).",
+            lost.referrals, lost.totp_secrets
+        );
+    }
+    Ok((store, key, source))
+}
+
+/// `wijkregie key rotate`.
+async fn rotate_key(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, key, source) = store_and_key(db, false).await?;
+    let ctx = Ctx::operator(App::open(store, Config::default(), key).await.map_err(dutch)?);
+    let done = wijkregie_app::key_rotation::rotate(&ctx, &source, &db.data_dir).await.map_err(dutch)?;
+    let unreadable = match done.unreadable {
+        0 => String::new(),
+        n => format!(" ({n} waren al niet meer leesbaar en zijn zo gebleven)"),
+    };
+    println!(
+        "Nieuwe sleutel in gebruik: {} verwijzingen en {} TOTP-geheimen opnieuw versleuteld{unreadable}. Maak nu een \
+         kopie van {} en bewaar die apart van de databaseback-up; back-ups van vóór de rotatie horen bij de oude \
+         sleutel.",
+        done.referrals,
+        done.totp_secrets,
+        db.data_dir.join(wijkregie_store::crypto::KEY_FILE).display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The application for a command that does its work and stops, acting as
 /// the operator on the server.
 async fn operator(db: &DbArgs) -> anyhow::Result<Ctx> {
-    let (store, key) = store_and_key(db).await?;
+    let (store, key, _) = store_and_key(db, false).await?;
     let app = App::open(store, Config::default(), key).await.map_err(dutch)?;
     Ok(Ctx::operator(app))
 }
@@ -192,7 +236,7 @@ async fn serve(db: &DbArgs, args: crate::ServeArgs) -> anyhow::Result<ExitCode> 
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("kan niet luisteren op {}", args.addr))?;
-    let (store, key) = store_and_key(db).await?;
+    let (store, key, _) = store_and_key(db, args.new_key).await?;
     let started_app = App::start(store, config, key, args.demo).await.map_err(dutch)?;
     if let Some(seeded) = &started_app.demo {
         print_demo(seeded);

@@ -65,6 +65,9 @@ enum Command {
     /// Het auditlog (NEN 7513)
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// De sleutel voor persoonsgegevens (secret.key)
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Maak een consistente back-up van een draaiende SQLite-database
     Backup {
         /// Nieuw bestand voor de back-up (wordt nooit overschreven)
@@ -125,6 +128,10 @@ pub struct ServeArgs {
     /// van de bezoeker geeft; herhaal de optie of scheid met komma's. Zonder: het TCP-adres telt
     #[arg(long, env = "WIJKREGIE_TRUSTED_PROXY", value_delimiter = ',', value_parser = wijkregie_app::config::parse_trusted_proxy)]
     trusted_proxy: Vec<wijkregie_app::config::IpNet>,
+    /// Start met een nieuwe sleutel terwijl de oude kwijt is: persoonsgegevens van verwijzingen zijn daarna niet
+    /// meer leesbaar en wie een tweede factor had, stelt die opnieuw in
+    #[arg(long)]
+    new_key: bool,
 }
 
 #[derive(Args)]
@@ -292,6 +299,17 @@ enum UserCommand {
     /// Maak een gebruiker aan. Het wachtwoord wordt gevraagd, of gelezen uit
     /// WIJKREGIE_NEW_PASSWORD. Een regio-beheerder krijgt altijd een tweede factor (TOTP).
     Add(UserAddArgs),
+    /// Zet de tweede factor van een gebruiker uit; bij de volgende login stelt die hem opnieuw in
+    TotpReset {
+        #[arg(value_name = "E-MAIL")]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Maak een nieuwe sleutel en versleutel alle persoonsgegevens en TOTP-geheimen opnieuw, in één transactie
+    Rotate,
 }
 
 #[derive(Args)]

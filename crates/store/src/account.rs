@@ -148,15 +148,6 @@ pub async fn users(conn: &mut AnyConnection) -> Result<Vec<User>> {
     Ok(out)
 }
 
-pub async fn set_totp_secret(conn: &mut AnyConnection, user_id: i64, secret: Option<&str>) -> Result<()> {
-    sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE id = $2")
-        .bind(secret.map(str::to_owned))
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 pub async fn set_password_hash(conn: &mut AnyConnection, user_id: i64, hash: &str) -> Result<()> {
     sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
         .bind(hash)

@@ -112,6 +112,9 @@ impl FieldAad<'_> {
 /// the file are wiped as soon as the cipher is built.
 pub struct FieldKey {
     cipher: XChaCha20Poly1305,
+    /// The raw key, kept (and wiped on drop) only so that other keys can be
+    /// derived from it ([`FieldKey::material`]).
+    material: Zeroizing<[u8; KEY_LEN]>,
 }
 
 impl fmt::Debug for FieldKey {
@@ -122,7 +125,19 @@ impl fmt::Debug for FieldKey {
 
 impl FieldKey {
     fn from_bytes(bytes: &[u8; KEY_LEN]) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(bytes.into()) }
+        Self { cipher: XChaCha20Poly1305::new(bytes.into()), material: Zeroizing::new(*bytes) }
+    }
+
+    /// The key's bytes, as input for deriving other keys (HKDF-style, with
+    /// a label of their own): a key derived from this one lives outside the
+    /// database like this one. Never store or log them.
+    pub fn material(&self) -> &[u8; KEY_LEN] {
+        &self.material
+    }
+
+    /// A new random key with its text form, for `key rotate`.
+    pub fn generate_with_text() -> Result<(Self, Zeroizing<String>), KeyError> {
+        Self::generate()
     }
 
     /// A new random key, with its text form for a key file.
@@ -160,6 +175,21 @@ impl FieldKey {
         }
     }
 
+    /// The key from the environment if set, else from the key file in
+    /// `data_dir`; `None` when neither exists (nothing is created, so the
+    /// caller can first ask whether the database holds sealed data).
+    pub fn load_existing(env_value: Option<&str>, data_dir: &Path) -> Result<Option<(Self, KeySource)>, KeyError> {
+        if let Some(value) = env_value.filter(|v| !v.trim().is_empty()) {
+            return Ok(Some((Self::from_env_value(value)?, KeySource::Environment)));
+        }
+        let path = data_dir.join(KEY_FILE);
+        match read_key_file(&path) {
+            Ok(key) => Ok(Some((key, KeySource::File(path)))),
+            Err(KeyError::Io { source, .. }) if source.kind() == ErrorKind::NotFound => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
     /// The key file in `data_dir`: read it, or write a new one with mode 0600.
     pub fn load_or_create_file(data_dir: &Path) -> Result<(Self, KeySource), KeyError> {
         let path = data_dir.join(KEY_FILE);
@@ -168,6 +198,13 @@ impl FieldKey {
             Err(KeyError::Io { source, .. }) if source.kind() == ErrorKind::NotFound => {}
             Err(other) => return Err(other),
         }
+        Self::create_file(data_dir)
+    }
+
+    /// Writes a new key file in `data_dir` (mode 0600); an existing one is
+    /// read instead, never replaced.
+    pub fn create_file(data_dir: &Path) -> Result<(Self, KeySource), KeyError> {
+        let path = data_dir.join(KEY_FILE);
         let io = |source| KeyError::Io { path: path.clone(), source };
         fs::create_dir_all(data_dir).map_err(io)?;
         let (key, text) = Self::generate()?;
@@ -216,6 +253,58 @@ impl FieldKey {
             self.cipher.decrypt(nonce, Payload { msg: sealed, aad: &aad }).map_err(|_| CryptoError::Inauthentic)?;
         String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
     }
+}
+
+/// The names `key rotate` uses next to the key file: the new key waits in
+/// `secret.key.new` until the database is re-sealed, the old one is kept in
+/// `secret.key.old` until then.
+pub const NEW_KEY_FILE: &str = "secret.key.new";
+pub const OLD_KEY_FILE: &str = "secret.key.old";
+
+/// Writes `text` to `path` with mode 0600, replacing what is there, and
+/// makes it durable (file and directory synced) before returning.
+pub fn write_key_file(path: &Path, text: &str) -> Result<(), KeyError> {
+    let io = |source| KeyError::Io { path: path.to_owned(), source };
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        // `mode` applies only when the file is created: a left-over file keeps its own.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    file.write_all(text.trim().as_bytes()).map_err(io)?;
+    file.write_all(b"\n").map_err(io)?;
+    file.sync_all().map_err(io)?;
+    sync_dir(path)
+}
+
+/// Renames `from` to `to` atomically and syncs the directory, so the
+/// rename survives a crash.
+pub fn rename_key_file(from: &Path, to: &Path) -> Result<(), KeyError> {
+    fs::rename(from, to).map_err(|source| KeyError::Io { path: to.to_owned(), source })?;
+    sync_dir(to)
+}
+
+fn sync_dir(path: &Path) -> Result<(), KeyError> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|source| KeyError::Io { path: dir.to_owned(), source })?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Reads a key file as [`FieldKey::load_or_create_file`] does (mode checked).
+pub fn read_key(path: &Path) -> Result<FieldKey, KeyError> {
+    read_key_file(path)
 }
 
 /// Whether a stored value is in an encrypted form we know (rather than

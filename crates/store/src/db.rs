@@ -62,6 +62,9 @@ impl Store {
                 "onbekend database-adres '{url}': gebruik sqlite://PAD of postgres://…"
             )));
         };
+        if engine == Engine::Sqlite {
+            crate::files::prepare_sqlite_file(url)?;
+        }
         let url = match engine {
             Engine::Sqlite if !url.contains("mode=") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -170,10 +173,22 @@ impl Store {
                 "back-up van PostgreSQL: gebruik pg_dump (zie docs/operations.md)".into(),
             ));
         }
-        if target.exists() {
-            return Err(StoreError::Unsupported(format!("{} bestaat al; kies een nieuw bestand", target.display())));
+        // Created empty with mode 0600 first (VACUUM INTO accepts an empty
+        // file): SQLite would create it readable for everyone (0644 minus the
+        // umask), and a backup holds as much as the database.
+        let created = crate::files::create_private(target).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                StoreError::Unsupported(format!("{} bestaat al; kies een nieuw bestand", target.display()))
+            }
+            _ => StoreError::Unsupported(format!("kan {} niet aanmaken: {e}", target.display())),
+        });
+        created?;
+        let done = sqlx::query("VACUUM INTO $1").bind(target.display().to_string()).execute(&self.pool).await;
+        if let Err(e) = done {
+            // Leave no empty file behind that would block a retry with the same name.
+            let _ = std::fs::remove_file(target);
+            return Err(e.into());
         }
-        sqlx::query("VACUUM INTO $1").bind(target.display().to_string()).execute(&self.pool).await?;
         Ok(())
     }
 

@@ -14,6 +14,7 @@ mod db;
 pub mod directory;
 pub mod directory_filter;
 mod error;
+mod files;
 pub mod finance;
 pub mod foreign_taxonomy;
 pub mod outbox;
@@ -22,8 +23,10 @@ pub mod referral;
 pub mod referral_link;
 pub mod region;
 mod rows;
+pub mod sealed;
 mod text;
 pub mod throttle;
+pub mod totp_secret;
 pub mod upkeep;
 
 pub use db::{Engine, Store, WriteTx};

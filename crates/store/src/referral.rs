@@ -8,7 +8,7 @@ use wijkregie_core::codes::Code;
 use wijkregie_core::directory::HsdsId;
 use wijkregie_core::referral::{PersonalData, Referral, ReferralFacts, Side};
 
-use crate::crypto::{FieldAad, FieldKey};
+use crate::crypto::{CryptoError, FieldAad, FieldKey};
 use crate::error::{Result, StoreError};
 use crate::rows;
 use crate::text::{parse, parse_opt, parse_time, timestamp};
@@ -91,8 +91,12 @@ pub async fn update(
         Side::Referrer => (0i64, 1i64),
         Side::Receiver => (1, 0),
     };
+    // Personal data that is absent without being erased was sealed with a
+    // lost key: the sealed value stays as it is (`$9`), it is not erased by a step.
+    let keep_sealed = i64::from(r.personal.is_none() && r.facts.erased_at.is_none());
     let done = sqlx::query(
-        "UPDATE referral SET status = $1, history = $2, updated_at = $3, erased_at = $4, personal = $5,
+        "UPDATE referral SET status = $1, history = $2, updated_at = $3, erased_at = $4,
+                personal = CASE WHEN $9 = 1 THEN personal ELSE $5 END,
                 news_for_referrer = $6, news_for_receiver = $7
           WHERE id = $8",
     )
@@ -104,6 +108,7 @@ pub async fn update(
     .bind(for_referrer)
     .bind(for_receiver)
     .bind(id.as_str())
+    .bind(keep_sealed)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -137,12 +142,21 @@ fn stored(key: &FieldKey, r: &AnyRow) -> Result<StoredReferral> {
     let id: HsdsId = parse(TABLE, "id", &r.try_get::<String, _>("id")?)?;
     let personal = match r.try_get::<Option<String>, _>("personal")? {
         None => None,
-        Some(sealed) => {
-            let json = zeroize::Zeroizing::new(
-                key.decrypt(&sealed, &aad(&id)).map_err(|source| StoreError::Crypto { table: TABLE, source })?,
-            );
-            Some(serde_json::from_str::<PersonalData>(&json).map_err(|e| corrupt("personal", e))?)
-        }
+        Some(sealed) => match key.decrypt(&sealed, &aad(&id)) {
+            Ok(json) => {
+                let json = zeroize::Zeroizing::new(json);
+                Some(serde_json::from_str::<PersonalData>(&json).map_err(|e| corrupt("personal", e))?)
+            }
+            // Sealed with a key that is gone (the operator started with
+            // `--new-key`; with any other key the server refuses to start):
+            // the facts stay readable and the personal part shows as no
+            // longer readable (`Referral::personal_unreadable`), never an error.
+            Err(CryptoError::Inauthentic) => {
+                tracing::warn!(referral = %id.as_str(), "persoonsgegevens niet meer leesbaar: verzegeld met een andere sleutel");
+                None
+            }
+            Err(source) => return Err(StoreError::Crypto { table: TABLE, source }),
+        },
     };
     Ok(StoredReferral {
         referral: Referral { facts: facts(r)?, personal },

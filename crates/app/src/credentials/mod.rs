@@ -3,6 +3,7 @@
 //! and CSRF are HTTP and live in `web::auth`; what a session *is* lives here,
 //! so the CLI and the tests reach it without a web server.
 
+pub mod one_time_code;
 pub mod password;
 pub mod totp;
 

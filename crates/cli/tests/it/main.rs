@@ -13,5 +13,6 @@ mod cli;
 mod day_one;
 mod finance;
 mod hsds;
+mod key;
 mod population;
 mod practices;

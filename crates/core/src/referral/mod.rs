@@ -445,6 +445,13 @@ impl Referral {
         self.personal.is_some() && self.facts.closed_at().is_some_and(|closed| erasure_due(closed, now, months))
     }
 
+    /// Whether the personal data exists but cannot be read: sealed with a
+    /// key that was lost (the server was started with `--new-key`). Erased
+    /// data is absent too, but then `erased_at` says so.
+    pub fn personal_unreadable(&self) -> bool {
+        self.personal.is_none() && self.facts.erased_at.is_none()
+    }
+
     /// Drops the personal data, keeping the anonymous facts.
     pub fn erase(&mut self, now: DateTime<Utc>) {
         self.personal = None;

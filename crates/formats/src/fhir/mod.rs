@@ -73,6 +73,9 @@ pub const TASK_CODE_SYSTEM: &str = "http://hl7.org/fhir/CodeSystem/task-code";
 const PATIENT_ID: &str = "patient";
 /// The patient's display when the personal data is erased.
 pub const PATIENT_ERASED: &str = "Patiënt (gegevens verwijderd)";
+/// The patient's display when the personal data was sealed with a key
+/// that is lost (the server started with `--new-key`).
+pub const PATIENT_UNREADABLE: &str = "Patiënt (gegevens niet meer leesbaar)";
 /// The patient's display when the caller may not see the personal data.
 pub const PATIENT_WITHHELD: &str = "Patiënt (gegevens niet gedeeld)";
 
@@ -189,6 +192,8 @@ fn location_reference(id: &HsdsId, name: Option<&str>) -> Value {
 fn patient_reference(r: &Referral, refs: &FhirRefs) -> Value {
     if refs.personal(r).is_some() {
         json!({ "reference": format!("#{PATIENT_ID}"), "type": "Patient" })
+    } else if r.personal_unreadable() {
+        json!({ "type": "Patient", "display": PATIENT_UNREADABLE })
     } else if r.personal.is_none() {
         json!({ "type": "Patient", "display": PATIENT_ERASED })
     } else {

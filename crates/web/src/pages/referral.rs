@@ -300,7 +300,7 @@ async fn worklist(ctx: Ctx, visit: Visit) -> Result<Response, HttpError> {
                 .referral
                 .personal
                 .as_ref()
-                .map_or_else(|| "(gegevens verwijderd)".to_owned(), |p| p.contact.name.clone()),
+                .map_or_else(|| absent_personal(&item.referral).to_owned(), |p| p.contact.name.clone()),
             service: item.service,
             counterpart: if referrer { item.organization } else { item.practice },
             sent: display_date(wijkregie_core::clock::nl_date(f.sent_at)),
@@ -450,6 +450,8 @@ pub(crate) struct ShowPage {
     personal: Option<(String, String, String, String, String)>,
     question: String,
     erased: Option<String>,
+    /// Sealed with a key that was lost (`--new-key`): there, but not readable.
+    unreadable: bool,
     history: Vec<HistoryRow>,
     messages: Vec<MessageRow>,
     actions: Vec<Action>,
@@ -474,6 +476,15 @@ fn signature(d: &Detail, side: Side, by: i64, via_link: bool) -> String {
     match d.names.get(&by) {
         Some(name) => format!("{name}, {unit}"),
         None => unit.clone(),
+    }
+}
+
+/// What a list shows for a patient's name that is not there.
+fn absent_personal(r: &wijkregie_core::referral::Referral) -> &'static str {
+    if r.personal_unreadable() {
+        "(niet meer leesbaar)"
+    } else {
+        "(gegevens verwijderd)"
     }
 }
 
@@ -527,6 +538,7 @@ pub(crate) fn show_page(d: &Detail, layout: Layout, step_action: String, via_lin
         }),
         question: personal.map(|p| p.question.clone()).unwrap_or_default(),
         erased: f.erased_at.map(|t| display_date(wijkregie_core::clock::nl_date(t))),
+        unreadable: d.referral.personal_unreadable(),
         history,
         messages: personal
             .map(|p| {

@@ -292,3 +292,76 @@ async fn the_regio_beheerder_chooses_the_roles_that_need_a_second_factor() {
         assert!(!log.is_empty(), "{engine:?}: the change is logged");
     }
 }
+
+/// RFC 6238 §5.2: a code is accepted once. The same code from a second
+/// browser (seen over a shoulder, or in a proxy log) is refused, and so is
+/// an older one after a newer one was used.
+#[tokio::test]
+async fn a_totp_code_logs_in_once() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let account = ACCOUNTS.iter().find(|a| a.role == Role::Region).unwrap();
+        let secret = account.totp().unwrap();
+        let code = current_code(secret).unwrap();
+        let mut statuses = Vec::new();
+        for _ in 0..2 {
+            let client = app.client();
+            let location = password_step(&app, &client, account.email, PASSWORD).await;
+            assert!(location.starts_with("/login/totp?"), "{engine:?}: {location}");
+            let csrf = app.csrf(&client, &location).await;
+            let r = client
+                .post(app.url("/login/totp"))
+                .form(&[("csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")])
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let body = r.text().await.unwrap();
+            statuses.push(status);
+            if status == StatusCode::UNPROCESSABLE_ENTITY {
+                assert!(body.contains("deze code klopt niet of is verlopen"), "{engine:?}: {body}");
+            }
+        }
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY], "{engine:?}: replay refused");
+        // The secret is sealed at rest, not stored as the base32 text.
+        let mut conn = app.app.store.conn().await.unwrap();
+        let user = wijkregie_store::account::user_by_email(&mut conn, account.email).await.unwrap().unwrap();
+        let stored = user.totp_secret.unwrap();
+        assert!(stored.starts_with("v1:") && !stored.contains(secret), "{engine:?}: {stored}");
+    }
+}
+
+/// A TOTP secret stored in plain text by an earlier version is sealed at
+/// start, once (running it again changes nothing), and logs in as before.
+#[tokio::test]
+async fn plain_totp_secrets_from_before_are_sealed_at_start() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let account = ACCOUNTS.iter().find(|a| a.role == Role::Region).unwrap();
+        let secret = account.totp().unwrap();
+        let mut tx = app.app.store.begin().await.unwrap();
+        sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE email = $2")
+            .bind(secret)
+            .bind(account.email)
+            .execute(tx.conn())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let sealed = wijkregie_app::credentials::one_time_code::seal_plaintext_secrets(&app.app).await.unwrap();
+        assert_eq!(sealed, 1, "{engine:?}");
+        let stored = |app: &TestApp| {
+            let store = app.app.store.clone();
+            async move {
+                let mut conn = store.conn().await.unwrap();
+                let user = wijkregie_store::account::user_by_email(&mut conn, account.email).await.unwrap().unwrap();
+                user.totp_secret.unwrap()
+            }
+        };
+        let first = stored(&app).await;
+        assert!(first.starts_with("v1:") && !first.contains(secret), "{engine:?}");
+        assert_eq!(wijkregie_app::credentials::one_time_code::seal_plaintext_secrets(&app.app).await.unwrap(), 0);
+        assert_eq!(stored(&app).await, first, "{engine:?}: idempotent");
+        let (_, status) = app.login_as(account.email, PASSWORD, Some(secret)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{engine:?}");
+    }
+}

@@ -16,7 +16,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub app: App,
     pub engine: Engine,
-    _db: TestDb,
+    _db: std::sync::Arc<TestDb>,
 }
 
 pub const ENGINES: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
@@ -27,9 +27,24 @@ impl TestApp {
             Engine::Sqlite => testing::sqlite().await,
             Engine::Postgres => testing::postgres().await,
         };
-        let config = Config { secure_cookies: false, instance: "test".into(), ..Config::default() };
         let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
-        let started = App::start(db.store.clone(), config, key, true).await.expect("the app starts with the demo");
+        Self::serve(std::sync::Arc::new(db), key, true).await
+    }
+
+    /// The same database served with another key, after `--new-key`
+    /// accepted that the old one is lost.
+    pub async fn with_new_key(&self) -> TestApp {
+        let key = wijkregie_store::crypto::FieldKey::ephemeral().expect("a random key");
+        let source = wijkregie_store::crypto::KeySource::Environment;
+        let dir = std::path::Path::new("/nonexistent");
+        wijkregie_app::key_check::verify(&self._db.store, &key, &source, dir, true).await.expect("--new-key accepts");
+        Self::serve(self._db.clone(), key, false).await
+    }
+
+    async fn serve(db: std::sync::Arc<TestDb>, key: wijkregie_store::crypto::FieldKey, demo: bool) -> TestApp {
+        let engine = db.engine;
+        let config = Config { secure_cookies: false, instance: "test".into(), ..Config::default() };
+        let started = App::start(db.store.clone(), config, key, demo).await.expect("the app starts");
         let app = started.app;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let addr = listener.local_addr().expect("bound address");
@@ -86,15 +101,27 @@ impl TestApp {
             return (client, status);
         }
         let secret = totp_secret.expect("this account needs a TOTP secret");
-        let csrf = self.csrf(&client, &location).await;
-        let code = wijkregie_app::credentials::totp::current_code(secret).expect("a code");
-        let response = client
-            .post(self.url("/login/totp"))
-            .form(&[("csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")])
-            .send()
-            .await
-            .expect("totp answers");
-        (client, response.status())
+        // A code counts once: when this step's code was used by an earlier
+        // login (or the enrolment) of the same test, the next step's code is
+        // still accepted (one step of clock drift), as a real app would show it
+        // a moment later.
+        let now = wijkregie_app::credentials::totp::now_unix();
+        let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+        for at in [now, now + 30] {
+            let csrf = self.csrf(&client, &location).await;
+            let code = wijkregie_app::credentials::totp::code_at(secret, at).expect("a code");
+            let response = client
+                .post(self.url("/login/totp"))
+                .form(&[("csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")])
+                .send()
+                .await
+                .expect("totp answers");
+            status = response.status();
+            if status != StatusCode::UNPROCESSABLE_ENTITY {
+                break;
+            }
+        }
+        (client, status)
     }
 
     /// Enrols a second factor on the page at `location` (after the

@@ -3,7 +3,7 @@
 //! users with a checked scope, and the audit log only for the region.
 
 use crate::common::{TestApp, ENGINES};
-use wijkregie_app::credentials::totp::current_code;
+use wijkregie_app::credentials::totp::{code_at, current_code, now_unix};
 use wijkregie_app::demo::{ACCOUNTS, PASSWORD};
 use wijkregie_core::access::Role;
 
@@ -154,7 +154,11 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("deze code klopt niet of is verlopen") && body.contains(&secret), "{engine:?}");
 
-        let (status, location, _) = app.post(&wm, "/mijn-account/totp/aanzetten", &[("code", &code)]).await;
+        // Each code counts once (RFC 6238 §5.2), so the three codes below
+        // are of increasing steps: the one before now (one step of clock
+        // drift is accepted), now (the login), and the one after now.
+        let earlier = code_at(&secret, now_unix() - 30).unwrap();
+        let (status, location, _) = app.post(&wm, "/mijn-account/totp/aanzetten", &[("code", &earlier)]).await;
         assert_eq!((status, location.as_str()), (303, "/mijn-account?melding=totp-aan"), "{engine:?}");
         let (_, page) = app.get(&wm, "/mijn-account").await;
         assert!(page.contains("Tweede factor uitzetten") && !page.contains(&secret), "{engine:?}");
@@ -167,8 +171,10 @@ async fn the_second_factor_is_stored_only_after_a_valid_code_and_goes_off_with_o
         let (status, _, body) = app.post(&wm, "/mijn-account/totp/uitzetten", &[("code", &wrong)]).await;
         assert_eq!(status, 422, "{engine:?}");
         assert!(body.contains("deze code klopt niet of is verlopen"));
-        let code = current_code(&secret).unwrap();
-        let (status, location, _) = app.post(&wm, "/mijn-account/totp/uitzetten", &[("code", &code)]).await;
+        let later = code_at(&secret, now_unix() + 30).unwrap();
+        let (status, _, _) = app.post(&wm, "/mijn-account/totp/uitzetten", &[("code", &earlier)]).await;
+        assert_eq!(status, 422, "{engine:?}: a code that was used once is refused");
+        let (status, location, _) = app.post(&wm, "/mijn-account/totp/uitzetten", &[("code", &later)]).await;
         assert_eq!((status, location.as_str()), (303, "/mijn-account?melding=totp-uit"), "{engine:?}");
         let (_, page) = app.get(&wm, "/mijn-account").await;
         assert!(page.contains("Tweede factor instellen"), "{engine:?}");

@@ -393,3 +393,38 @@ async fn fhir_reads_and_searches_follow_the_same_rules() {
         assert_eq!(status, 404, "{engine:?}");
     }
 }
+
+/// After `--new-key` (the old key is lost), every referral list, page and
+/// FHIR search still answers: the anonymous facts stay, the personal part
+/// says it can no longer be read. Before, each was a 500.
+#[tokio::test]
+async fn referrals_sealed_with_a_lost_key_stay_readable_as_facts() {
+    for engine in ENGINES {
+        let app = TestApp::start(engine).await;
+        let practice = app.login(Role::Practice).await;
+        let path = refer(&app, &practice).await;
+        let id = path.trim_start_matches("/verwijzingen/").to_owned();
+        let partner = app.token(Role::Organization).await;
+        let app = app.with_new_key().await;
+        let practice = app.login(Role::Practice).await;
+        let (status, list) = app.get(&practice, "/verwijzingen").await;
+        assert_eq!(status, 200, "{engine:?}: {list}");
+        let (status, page) = app.get(&practice, &path).await;
+        assert_eq!(status, 200, "{engine:?}: {page}");
+        assert!(page.contains("niet meer leesbaar") && !page.contains(PATIENT), "{engine:?}: {page}");
+        for fhir in [format!("/fhir/Task/{id}"), "/fhir/Task?_count=200".into(), format!("/fhir/ServiceRequest/{id}")] {
+            let r = Client::new().get(app.url(&fhir)).bearer_auth(&partner).send().await.unwrap();
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap();
+            assert_eq!(status, 200, "{engine:?}: {fhir}: {body}");
+            assert!(!body.contains(PATIENT), "{engine:?}: {fhir}");
+        }
+        let r = Client::new().get(app.url(&format!("/fhir/Task/{id}"))).bearer_auth(&partner).send().await.unwrap();
+        let task: serde_json::Value = r.json().await.unwrap();
+        assert!(task.to_string().contains("niet meer leesbaar"), "{engine:?}: {task}");
+        // A step still works and keeps the facts; nothing is lost further.
+        let (status, ..) =
+            post(&app, &practice, &format!("{path}/bericht"), &[("bericht", "nog een vraag".into())]).await;
+        assert!(status < 500, "{engine:?}: {status}");
+    }
+}

@@ -107,7 +107,14 @@ pub async fn record_outcome(
         source_instance: actor.instance.clone(),
         client_addr: actor.client_addr.clone(),
     };
-    wijkregie_store::audit::append(tx.conn(), app.store.engine(), &event).await?;
+    let key = app.field_key.anchor_key();
+    if outcome == Outcome::Refused {
+        // Identical refusals are counted, not each appended (item 16 of
+        // issue 22): the first is logged now, the rest as one entry.
+        wijkregie_store::audit::refuse(tx.conn(), app.store.engine(), key, &event).await?;
+    } else {
+        wijkregie_store::audit::append(tx.conn(), app.store.engine(), key, &event).await?;
+    }
     Ok(())
 }
 
@@ -124,5 +131,59 @@ fn on_behalf_of(p: &Principal) -> Option<String> {
             Some(format!("organisatie {code} via intake-adres {}", p.name))
         }
         Scope::Organization(code) => Some(format!("organisatie {code}")),
+    }
+}
+
+/// Turns the runs of identical refusals whose window has passed into their
+/// counted entries; housekeeping calls this every minute.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn flush_refusals(app: &App, now: chrono::DateTime<Utc>) -> Result<usize> {
+    let mut tx = app.store.begin().await?;
+    let closed =
+        wijkregie_store::audit::flush_refusals(tx.conn(), app.store.engine(), app.field_key.anchor_key(), now).await?;
+    tx.commit().await?;
+    Ok(closed)
+}
+
+/// The anchor of the audit chain as the operator saves it outside the
+/// database (`wijkregie audit anchor`, backups, the daily log line): the
+/// stored anchor with its MAC, or `None` while the log is empty.
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub async fn saved_anchor(app: &App) -> Result<Option<SavedAnchor>> {
+    let mut conn = app.store.conn().await?;
+    Ok(wijkregie_store::audit::anchor(&mut conn).await?.map(|(anchor, mac)| SavedAnchor {
+        anchor,
+        mac,
+        at: wijkregie_core::audit::canonical_time(Utc::now()),
+    }))
+}
+
+/// Writes the anchor to the log output (tracing), where it lives outside
+/// the database.
+pub async fn log_anchor(app: &App) -> Result<()> {
+    if let Some(a) = saved_anchor(app).await? {
+        tracing::info!(
+            anchor = %a.to_json(),
+            seq = a.anchor.head.seq,
+            hash = %a.anchor.head.hash,
+            "anker van het auditlog (bewaar deze regel; 'wijkregie audit verify --anchor' vergelijkt ermee)"
+        );
+    }
+    Ok(())
+}
+
+/// An anchor saved outside the database, as a one-line JSON file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SavedAnchor {
+    #[serde(flatten)]
+    pub anchor: wijkregie_core::audit::Anchor,
+    pub mac: String,
+    /// When it was saved, for the reader.
+    pub at: String,
+}
+
+impl SavedAnchor {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 }

@@ -6,11 +6,11 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use wijkregie_core::access::{authorize, Action, Object};
-use wijkregie_core::audit::AuditAction;
 pub use wijkregie_core::audit::StoredEntry;
+use wijkregie_core::audit::{Anchor, AuditAction};
 pub use wijkregie_store::audit::Verification;
 
-use crate::audit::{guarded, Entry};
+use crate::audit::{check, guarded, record, Entry};
 use crate::{Ctx, Result};
 
 const READ: Entry<'static> =
@@ -42,9 +42,40 @@ impl AuditLog<'_> {
     /// outcome is remembered for [`AuditLog::recent_check`].
     #[tracing::instrument(skip_all, err(level = "info"))]
     pub async fn verify(&self) -> Result<Verification> {
-        let mut conn = self.ctx.app.store.conn().await?;
-        let verification = wijkregie_store::audit::verify(&mut conn).await?;
-        self.ctx.app.chain_check.remember(ChainCheck::of(&verification));
+        self.verify_against(None).await
+    }
+
+    /// As [`AuditLog::verify`], and also against an anchor saved earlier
+    /// outside the database (`wijkregie audit verify --anchor FILE`).
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn verify_against(&self, saved: Option<&Anchor>) -> Result<Verification> {
+        let app = &self.ctx.app;
+        let mut conn = app.store.conn().await?;
+        let verification = wijkregie_store::audit::verify(&mut conn, app.field_key.anchor_key(), saved).await?;
+        app.chain_check.remember(ChainCheck::of(&verification));
+        Ok(verification)
+    }
+
+    /// Anchors the chain anew under the current secret key, when its hashes
+    /// are whole: after a new or rotated key, or once the operator has
+    /// looked into a broken anchor. Logged as an entry of its own.
+    #[tracing::instrument(skip_all, err(level = "info"))]
+    pub async fn reanchor(&self) -> Result<Verification> {
+        let app = &self.ctx.app;
+        let entry = Entry {
+            event: "audit_log.reanchor",
+            action: AuditAction::Update,
+            object_type: "audit_log",
+            object_id: None,
+        };
+        let grant = check(self.ctx, entry, authorize(&self.ctx.principal, Action::Edit, Object::AuditLog)).await?;
+        let mut tx = app.store.begin().await?;
+        let verification =
+            wijkregie_store::audit::reanchor(tx.conn(), app.store.engine(), app.field_key.anchor_key()).await?;
+        if let Verification::Intact { .. } = verification {
+            record(&mut tx, app, &self.ctx.actor, entry, Ok(grant)).await?;
+            tx.commit().await?;
+        }
         Ok(verification)
     }
 

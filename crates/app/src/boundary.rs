@@ -5,10 +5,11 @@
 
 use std::sync::Arc;
 
-use wijkregie_core::access::{authorize, Action, Object};
+use wijkregie_core::access::{authorize, Action, Grant, Object};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_formats::boundaries::{self, BoundaryFile};
 use wijkregie_store::boundary::{self as db, SaveReport, StoredBoundary};
+use wijkregie_store::WriteTx;
 
 use crate::audit::{check, guarded, record, Entry};
 use crate::region_data::{RegionArea, RegionData};
@@ -37,6 +38,22 @@ pub async fn import_with_progress(
         Entry { event: "boundary.import", action: AuditAction::Execute, object_type: "boundary", object_id: None };
     let decision = check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
     let mut tx = ctx.app.store.begin_bulk().await?;
+    let report = import_in(&mut tx, ctx, decision, file, progress).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The writing half of [`import_with_progress`], in the caller's
+/// transaction, for the demo, which loads everything in one.
+pub(crate) async fn import_in(
+    tx: &mut WriteTx,
+    ctx: &Ctx,
+    decision: Grant,
+    file: BoundaryFile,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<SaveReport> {
+    let entry =
+        Entry { event: "boundary.import", action: AuditAction::Execute, object_type: "boundary", object_id: None };
     let mut report = SaveReport::default();
     let mut done = 0;
     for chunk in file.boundaries.chunks(500) {
@@ -57,9 +74,8 @@ pub async fn import_with_progress(
         progress(done);
     }
     if report.added + report.changed > 0 {
-        record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
+        record(tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
     }
-    tx.commit().await?;
     Ok(report)
 }
 
@@ -114,8 +130,8 @@ pub fn map_areas(
 
 /// The demo region's fictional outlines (`formats::demo_boundaries`).
 #[tracing::instrument(skip_all, err(level = "info"))]
-pub async fn import_demo(ctx: &Ctx) -> Result<SaveReport> {
+pub(crate) async fn import_demo(tx: &mut WriteTx, ctx: &Ctx, decision: Grant) -> Result<SaveReport> {
     let file = boundaries::parse(wijkregie_formats::demo::boundaries::GEOJSON, None)
         .map_err(|p| Error::Internal(anyhow::anyhow!("de demogrenzen zijn onleesbaar: {p:?}")))?;
-    import(ctx, file).await
+    import_in(tx, ctx, decision, file, &|_| {}).await
 }

@@ -3,14 +3,14 @@
 //! `wijkregie serve --demo`, `wijkregie demo` and the tests.
 
 use sha2::Digest;
-use wijkregie_core::access::{Role, Scope};
+use wijkregie_core::access::{authorize, Action, Object, Role, Scope};
 use wijkregie_core::region::NetworkStatus;
 use wijkregie_formats::region_file::RegionFile;
 use wijkregie_store::account::{self, NewUser};
 use wijkregie_store::region::ApplyReport;
 
 use crate::credentials::password;
-use crate::region::import_region;
+use crate::region::import_region_in;
 use crate::Error;
 use crate::{App, Ctx};
 
@@ -157,11 +157,21 @@ pub async fn seed(app: &App) -> Result<Seeded, Error> {
     drop(conn);
     let region = wijkregie_formats::demo::region();
     let ctx = Ctx::operator(app.clone());
-    let report = import_region(&ctx, region.clone()).await?;
-    crate::boundary::import_demo(&ctx).await?;
-    crate::population::import_demo(&ctx).await?;
+    let entry = crate::audit::Entry {
+        event: "region.import",
+        action: wijkregie_core::audit::AuditAction::Execute,
+        object_type: "region",
+        object_id: None,
+    };
+    let decision = crate::audit::check(&ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
     let hash = password::hash(PASSWORD)?;
-    let mut tx = app.store.begin().await?;
+    // One transaction for everything: a failure or a `kill -9` part-way
+    // leaves an empty database, and a rerun loads the demo (a region without
+    // accounts would make the rerun refuse, "De database bevat al een regio").
+    let mut tx = app.store.begin_bulk().await?;
+    let report = import_region_in(&mut tx, &ctx, decision, region.clone()).await?;
+    crate::boundary::import_demo(&mut tx, &ctx, decision).await?;
+    crate::population::import_demo(&mut tx, &ctx, decision).await?;
     // The demo shows the public social map, so it can be tried without login.
     wijkregie_store::region::set_public_map(tx.conn(), true).await?;
     let directory = wijkregie_formats::demo::directory::generate();

@@ -21,9 +21,24 @@ pub async fn housekeeping(app: App) {
 async fn chores(app: App) {
     // Cheap when idle, so once a minute is fine.
     let mut tick = tokio::time::interval(Duration::from_secs(60));
+    let mut anchor_logged_on = None;
     loop {
         tick.tick().await;
         let now = chrono::Utc::now();
+        match crate::audit::flush_refusals(&app, now).await {
+            Ok(0) => {}
+            Ok(runs) => tracing::debug!(runs, "herhaalde weigeringen als één auditregel vastgelegd"),
+            Err(e) => tracing::warn!(error = %e, "herhaalde weigeringen vastleggen mislukt"),
+        }
+        // Once a day (and at start) the head of the audit chain goes to the
+        // log output, which lives outside the database: a later cut or
+        // rewrite no longer matches it (`audit verify --anchor`).
+        if anchor_logged_on != Some(now.date_naive()) {
+            match crate::audit::log_anchor(&app).await {
+                Ok(()) => anchor_logged_on = Some(now.date_naive()),
+                Err(e) => tracing::warn!(error = %e, "anker van het auditlog niet gelezen"),
+            }
+        }
         let result = async {
             let mut tx = app.store.begin().await?;
             let sessions = wijkregie_store::account::delete_expired_sessions(tx.conn(), now).await?;

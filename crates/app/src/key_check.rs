@@ -98,6 +98,14 @@ pub async fn verify(
         }
     } else if accept_new_key {
         let forgotten = sealed::forget_lost_key(tx.conn(), key, Utc::now()).await?;
+        // The audit anchor was MAC'd with a key derived from the lost one:
+        // anchored again under the new key, after its chain is checked. A
+        // broken chain stays unanchored, for `audit verify` to report.
+        if let wijkregie_store::audit::Verification::Broken(broken) =
+            wijkregie_store::audit::reanchor(tx.conn(), store.engine(), key.anchor_key()).await?
+        {
+            tracing::error!(%broken, "--new-key: het auditlog is niet opnieuw verankerd, want de keten is gebroken");
+        }
         tracing::warn!(
             unreadable_referrals = forgotten.referrals,
             totp_cleared = forgotten.totp_secrets,

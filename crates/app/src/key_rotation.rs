@@ -56,6 +56,9 @@ pub async fn rotate(ctx: &Ctx, source: &KeySource, data_dir: &Path) -> Result<Re
         return Err(Error::Forbidden(refusal));
     }
     let resealed = sealed::reseal_all(tx.conn(), &ctx.app.field_key, &new_key, Utc::now()).await?;
+    // The audit anchor's MAC key derives from the field key: the one anchor
+    // row is MAC'd again with the new key, in the same transaction.
+    wijkregie_store::audit::reanchor(tx.conn(), ctx.app.store.engine(), new_key.anchor_key()).await?;
     tx.commit().await?;
 
     crypto::rename_key_file(&new_path, &key_path).map_err(file_error)?;

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::Utc;
-use wijkregie_core::access::{authorize, Action, Object};
+use wijkregie_core::access::{authorize, Action, Grant, Object};
 use wijkregie_core::audit::AuditAction;
 use wijkregie_core::codes::Code;
 use wijkregie_core::population::{
@@ -25,6 +25,7 @@ use wijkregie_formats::population::{
     PublishedFigure, AGE_18_PLUS, AGE_18_TO_64, AGE_65_PLUS,
 };
 use wijkregie_store::population::{self as db, RulesChange, SaveReport, StoredFigure, NEDERLAND};
+use wijkregie_store::WriteTx;
 
 use crate::audit::{check, record, Entry};
 use crate::region_data::{RegionData, RegionFigures};
@@ -309,6 +310,22 @@ pub async fn import(
     let entry = Entry { event, action: AuditAction::Execute, object_type: "population_figure", object_id: None };
     let decision = check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
     let mut tx = ctx.app.store.begin_bulk().await?;
+    let report = import_in(&mut tx, ctx, decision, event, file, progress).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The writing half of [`import`], in the caller's transaction, for the
+/// demo, which loads everything in one.
+async fn import_in(
+    tx: &mut WriteTx,
+    ctx: &Ctx,
+    decision: Grant,
+    event: &'static str,
+    file: &Prepared,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<SaveReport> {
+    let entry = Entry { event, action: AuditAction::Execute, object_type: "population_figure", object_id: None };
     let mut report = SaveReport::default();
     let mut done = 0;
     for chunk in file.figures.chunks(5_000) {
@@ -320,9 +337,8 @@ pub async fn import(
         progress(done);
     }
     if report.added + report.changed > 0 {
-        record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
+        record(tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
     }
-    tx.commit().await?;
     Ok(report)
 }
 
@@ -625,7 +641,7 @@ pub async fn save_rules(ctx: &Ctx, text: &str) -> Result<()> {
 /// the real layouts, through the real parsers. The demo's areas were never
 /// redrawn, so every year is stored in the 2024 vintage of its wijken.
 #[tracing::instrument(skip_all, err(level = "info"))]
-pub async fn import_demo(ctx: &Ctx) -> Result<()> {
+pub(crate) async fn import_demo(tx: &mut WriteTx, ctx: &Ctx, decision: Grant) -> Result<()> {
     use wijkregie_formats::demo::population as demo;
     let broken = |what: String| Error::Internal(anyhow::anyhow!("de demo-populatiecijfers zijn onleesbaar: {what}"));
     const VINTAGE: Option<i32> = Some(2024);
@@ -636,13 +652,13 @@ pub async fn import_demo(ctx: &Ctx) -> Result<()> {
             Some(year),
         )
         .map_err(|p| broken(format!("{year}: {:?}", p.first())))?;
-        import(ctx, "population.import_kwb", &prepare_kwb(&file, VINTAGE), &|_| {}).await?;
+        import_in(tx, ctx, decision, "population.import_kwb", &prepare_kwb(&file, VINTAGE), &|_| {}).await?;
     }
     for year in demo::HEALTH_YEARS {
         let file =
             wijkregie_formats::population::parse_health(demo::health_csv(year).as_bytes(), "50120NED.csv", Some(year))
                 .map_err(|p| broken(format!("{year}: {:?}", p.first())))?;
-        import(ctx, "population.import_health", &prepare_health(&file, VINTAGE), &|_| {}).await?;
+        import_in(tx, ctx, decision, "population.import_health", &prepare_health(&file, VINTAGE), &|_| {}).await?;
     }
     Ok(())
 }

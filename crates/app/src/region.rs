@@ -591,6 +591,21 @@ pub async fn save_network(ctx: &Ctx, mut network: Network) -> Result<Saved> {
 pub async fn import_region(ctx: &Ctx, file: wijkregie_formats::region_file::RegionFile) -> Result<db::ApplyReport> {
     let entry = Entry { event: "region.import", action: AuditAction::Execute, object_type: "region", object_id: None };
     let decision = check(ctx, entry, authorize(&ctx.principal, Action::Edit, Object::Region)).await?;
+    let mut tx = ctx.app.store.begin().await?;
+    let report = import_region_in(&mut tx, ctx, decision, file).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The writing half of [`import_region`], in the caller's transaction, for
+/// the demo, which loads everything in one ([`crate::demo::seed`]).
+pub(crate) async fn import_region_in(
+    tx: &mut WriteTx,
+    ctx: &Ctx,
+    decision: Grant,
+    file: wijkregie_formats::region_file::RegionFile,
+) -> Result<db::ApplyReport> {
+    let entry = Entry { event: "region.import", action: AuditAction::Execute, object_type: "region", object_id: None };
     let snapshot = RegionSnapshot {
         region: Some(file.region),
         wijken: file.wijken,
@@ -598,7 +613,6 @@ pub async fn import_region(ctx: &Ctx, file: wijkregie_formats::region_file::Regi
         organizations: file.organizations,
         networks: file.networks,
     };
-    let mut tx = ctx.app.store.begin().await?;
     // The file is checked on its own when read; here it meets the networks
     // already stored that it does not mention.
     let current = db::snapshot(tx.conn()).await?;
@@ -608,9 +622,8 @@ pub async fn import_region(ctx: &Ctx, file: wijkregie_formats::region_file::Regi
     }
     let report = db::apply_snapshot(tx.conn(), snapshot).await?;
     if report.changed() {
-        record(&mut tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
+        record(tx, &ctx.app, &ctx.actor, entry, Ok(decision)).await?;
     }
-    tx.commit().await?;
     Ok(report)
 }
 

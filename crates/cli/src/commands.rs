@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use wijkregie_app::account::{create_user, UserSpec};
+use wijkregie_app::audit::SavedAnchor;
 use wijkregie_app::audit_log::Verification;
 use wijkregie_app::population::FigureFile;
 use wijkregie_app::region::{export_region, import_region};
@@ -84,31 +85,124 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Key(KeyCommand::Rotate) => rotate_key(&cli.db).await,
-        Command::Audit(AuditCommand::Verify) => {
-            let ctx = operator(&cli.db).await?;
-            let log = wijkregie_app::audit_log::open(&ctx).await.map_err(dutch)?;
-            match log.verify().await.map_err(dutch)? {
-                Verification::Intact { entries } => {
-                    println!("Auditlog in orde: {entries} regels, keten ongebroken.");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Verification::Broken(b) => {
-                    eprintln!("{b}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+        Command::Audit(AuditCommand::Verify { anchor }) => audit_verify(&operator(&cli.db).await?, anchor).await,
+        Command::Audit(AuditCommand::Anchor { output, reset }) => {
+            audit_anchor(&operator(&cli.db).await?, output, reset).await
         }
         Command::Audit(AuditCommand::Subject { referral, json }) => {
             audit_subject(&operator(&cli.db).await?, &referral, json).await
         }
         Command::Backup { file } => {
             let store = Store::open(&database_url(&cli.db)?).await.with_context(|| "kan de database niet openen")?;
+            // The anchor is read before the copy, so its entry is in the
+            // copy; kept beside it, it outlives a later cut of the live log.
+            let anchor = {
+                let mut conn = store.conn().await?;
+                wijkregie_store::audit::anchor(&mut conn).await?
+            };
             store.backup_to(&file).await?;
             println!("Back-up geschreven naar {}", file.display());
+            if let Some((anchor, mac)) = anchor {
+                let saved = SavedAnchor { anchor, mac, at: wijkregie_core::audit::canonical_time(chrono::Utc::now()) };
+                let path = anchor_beside(&file);
+                write_new(&path, &saved.to_json())?;
+                println!(
+                    "Anker van het auditlog (regel {}) geschreven naar {}; bewaar het bij de back-up.",
+                    saved.anchor.head.seq,
+                    path.display()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportWorker { memory_limit, job } => Ok(crate::import_worker::run(memory_limit, &job)),
     }
+}
+
+/// `FILE.anker` beside a backup `FILE`.
+fn anchor_beside(backup: &std::path::Path) -> std::path::PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".anker");
+    std::path::PathBuf::from(name)
+}
+
+/// Writes a new file, never over an existing one.
+fn write_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("kan {} niet aanmaken (bestaat het al?)", path.display()))?;
+    writeln!(file, "{text}").with_context(|| format!("kan {} niet schrijven", path.display()))?;
+    Ok(())
+}
+
+async fn audit_verify(ctx: &Ctx, anchor_file: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+    let saved = match &anchor_file {
+        Some(path) => Some(read_anchor(path)?),
+        None => None,
+    };
+    let log = wijkregie_app::audit_log::open(ctx).await.map_err(dutch)?;
+    match log.verify_against(saved.as_ref()).await.map_err(dutch)? {
+        Verification::Intact { entries } => {
+            println!("Auditlog in orde: {entries} regels, keten ongebroken en verankerd.");
+            if let Some(a) = wijkregie_app::audit::saved_anchor(&ctx.app).await.map_err(dutch)? {
+                if a.anchor.since > 1 {
+                    println!(
+                        "Verankerd vanaf regel {}; de regels daarvoor zijn alleen met hashes geketend.",
+                        a.anchor.since
+                    );
+                }
+            }
+            if let (Some(path), Some(saved)) = (&anchor_file, &saved) {
+                println!("Komt overeen met het bewaarde anker uit {} (regel {}).", path.display(), saved.head.seq);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Verification::Broken(b) => {
+            eprintln!("{b}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// A saved anchor: the JSON of `audit anchor`, of a backup's `.anker` file
+/// or of the daily log line's `anchor` field.
+fn read_anchor(path: &std::path::Path) -> anyhow::Result<wijkregie_core::audit::Anchor> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+    serde_json::from_str(text.trim()).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is geen anker van het auditlog (verwacht de JSON van 'wijkregie audit anchor'): {e}",
+            path.display()
+        )
+    })
+}
+
+async fn audit_anchor(ctx: &Ctx, output: Option<std::path::PathBuf>, reset: bool) -> anyhow::Result<ExitCode> {
+    let log = wijkregie_app::audit_log::open(ctx).await.map_err(dutch)?;
+    if reset {
+        match log.reanchor().await.map_err(dutch)? {
+            Verification::Intact { entries } => {
+                eprintln!("Auditlog opnieuw verankerd met de huidige sleutel: {entries} regels, hashes ongebroken.");
+            }
+            Verification::Broken(b) => {
+                eprintln!("{b}");
+                eprintln!("Niet opnieuw verankerd: de hashes van de keten kloppen niet.");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    let Some(saved) = wijkregie_app::audit::saved_anchor(&ctx.app).await.map_err(dutch)? else {
+        eprintln!("Het auditlog heeft nog geen anker.");
+        return Ok(ExitCode::FAILURE);
+    };
+    match output {
+        Some(path) => {
+            write_new(&path, &saved.to_json())?;
+            eprintln!("Anker (regel {}) geschreven naar {}.", saved.anchor.head.seq, path.display());
+        }
+        None => println!("{}", saved.to_json()),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// An app error as the CLI prints it: every problem on its own line.

@@ -332,8 +332,22 @@ pub struct UserAddArgs {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Controleer de hash-keten van het auditlog; noemt de eerste gebroken regel
-    Verify,
+    /// Controleer de hash-keten van het auditlog en haar anker; noemt de eerste gebroken regel
+    Verify {
+        /// Vergelijk ook met een eerder bewaard anker (van 'audit anchor', een back-up of de dagelijkse logregel)
+        #[arg(long, value_name = "BESTAND")]
+        anchor: Option<PathBuf>,
+    },
+    /// Toon het anker van het auditlog (laatste regel en hash, met MAC) als JSON, om buiten de database te bewaren
+    Anchor {
+        /// Schrijf het anker naar dit bestand in plaats van naar de standaarduitvoer
+        #[arg(long, short = 'o', value_name = "BESTAND")]
+        output: Option<PathBuf>,
+        /// Veranker de keten opnieuw met de huidige geheime sleutel, als haar hashes kloppen: na een nieuwe
+        /// of geroteerde sleutel, of nadat een gebroken anker is onderzocht (wordt zelf gelogd)
+        #[arg(long)]
+        reset: bool,
+    },
     /// Inzageoverzicht voor een patiënt: wie een verwijzing opende, zag of wijzigde, wanneer, namens wie en
     /// op welke grond (NEN 7513). Het opvragen wordt zelf ook gelogd.
     Subject {

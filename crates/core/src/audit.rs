@@ -95,6 +95,13 @@ pub fn canonical_time(time: DateTime<Utc>) -> String {
 /// The hash that links an entry to its predecessor. Every field is written
 /// with its length first, so no two different entries share an encoding.
 pub fn entry_hash(seq: i64, prev_hash: &str, e: &AuditEvent) -> String {
+    counted_entry_hash(seq, prev_hash, e, 1)
+}
+
+/// As [`entry_hash`], for an entry that stands for `repeats` identical
+/// refusals (see [`REFUSAL_WINDOW`]). The count is hashed only when it is
+/// not 1, so entries written before counts existed keep their hashes.
+pub fn counted_entry_hash(seq: i64, prev_hash: &str, e: &AuditEvent, repeats: i64) -> String {
     let mut h = Sha256::new();
     let mut field = |value: &str| {
         h.update((value.len() as u64).to_be_bytes());
@@ -115,7 +122,88 @@ pub fn entry_hash(seq: i64, prev_hash: &str, e: &AuditEvent) -> String {
     field(e.outcome.code());
     field(&e.source_instance);
     field(&opt(&e.client_addr));
+    if repeats != 1 {
+        field("repeats");
+        field(&repeats.to_string());
+    }
     hex::encode(h.finalize())
+}
+
+/// Identical refusals (same user, role, event, object, rule, outcome,
+/// instance and address) within this time of the first are counted, not
+/// each logged: the first is an entry of its own at once, the rest become
+/// one entry with their count when the window has passed. A signed-in user
+/// can then no longer grow the log at will (31,800 entries in 60 s), while
+/// every refusal is still accounted for (NEN 7513).
+pub const REFUSAL_WINDOW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// What makes refusals "the same" for [`REFUSAL_WINDOW`]: the entry's hash
+/// with its place in the chain and its time left out.
+pub fn refusal_key(e: &AuditEvent) -> String {
+    let mut same = e.clone();
+    same.time = DateTime::<Utc>::UNIX_EPOCH;
+    entry_hash(0, GENESIS, &same)
+}
+
+/// The head of the chain: its last entry's number and hash. Saved apart from
+/// the database (`wijkregie audit anchor`, the daily log line, every
+/// backup), a head later lets `audit verify --anchor` prove that the chain
+/// still holds that entry unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The anchor kept in the database: the head as it was after the last
+/// append, with the entry from which the chain is anchored (entries before
+/// `since` date from before anchoring, and are only hash-chained), and a
+/// MAC with a key that is not in the database ([`anchor_mac`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub since: i64,
+    pub head: Head,
+}
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+fn anchor_message(a: &Anchor) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in ["wijkregie audit anchor v1", &a.since.to_string(), &a.head.seq.to_string(), &a.head.hash] {
+        out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        out.extend_from_slice(part.as_bytes());
+    }
+    out
+}
+
+/// HMAC-SHA256 keyed with `key`. A 32-byte key is zero-padded to the
+/// 64-byte block, exactly as HMAC itself pads a short key (RFC 2104), so
+/// this is plain HMAC, built without a fallible constructor.
+fn hmac_with(key: &[u8; 32]) -> HmacSha256 {
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    let mac = <HmacSha256 as hmac::digest::KeyInit>::new(&block.into());
+    block.fill(0);
+    mac
+}
+
+/// The anchor's MAC (HMAC-SHA256, hex) under `key`. Without the key,
+/// someone who can write the database cannot move the anchor to a shortened
+/// or rewritten chain.
+pub fn anchor_mac(key: &[u8; 32], a: &Anchor) -> String {
+    use hmac::Mac;
+    let mut mac = hmac_with(key);
+    mac.update(&anchor_message(a));
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether `mac` is the anchor's MAC under `key`, compared in constant time.
+pub fn anchor_mac_matches(key: &[u8; 32], a: &Anchor, mac: &str) -> bool {
+    use hmac::Mac;
+    let Ok(bytes) = hex::decode(mac) else { return false };
+    let mut m = hmac_with(key);
+    m.update(&anchor_message(a));
+    m.verify_slice(&bytes).is_ok()
 }
 
 /// The hash the first entry links to.
@@ -128,6 +216,9 @@ pub struct StoredEntry {
     pub prev_hash: String,
     pub hash: String,
     pub event: AuditEvent,
+    /// How many identical refusals the entry stands for; 1 for every other
+    /// entry ([`REFUSAL_WINDOW`]).
+    pub repeats: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,7 +258,7 @@ impl ChainVerifier {
         if entry.prev_hash != self.prev_hash {
             return broken("verwijst niet naar de vorige regel");
         }
-        if entry_hash(entry.seq, &entry.prev_hash, &entry.event) != entry.hash {
+        if counted_entry_hash(entry.seq, &entry.prev_hash, &entry.event, entry.repeats) != entry.hash {
             return broken("inhoud past niet bij de opgeslagen hash (gewijzigd)");
         }
         self.expected_seq += 1;
@@ -207,7 +298,7 @@ mod tests {
             .map(|seq| {
                 let event = event(seq);
                 let hash = entry_hash(seq, &prev, &event);
-                let entry = StoredEntry { seq, prev_hash: prev.clone(), hash: hash.clone(), event };
+                let entry = StoredEntry { seq, prev_hash: prev.clone(), hash: hash.clone(), event, repeats: 1 };
                 prev = hash;
                 entry
             })
@@ -250,6 +341,39 @@ mod tests {
         let mut b = a.clone();
         b.on_behalf_of = Some(String::new());
         assert_ne!(entry_hash(1, GENESIS, &a), entry_hash(1, GENESIS, &b));
+    }
+
+    #[test]
+    fn a_changed_count_breaks_the_chain_and_a_count_of_one_hashes_as_before() {
+        let mut entries = chain(3);
+        assert_eq!(counted_entry_hash(2, &entries[1].prev_hash, &entries[1].event, 1), entries[1].hash);
+        entries[1].repeats = 7;
+        assert_eq!(verify(&entries).unwrap_err().seq, 2);
+    }
+
+    #[test]
+    fn refusals_differing_only_in_time_share_a_key() {
+        let (a, mut b) = (event(1), event(1));
+        b.time = a.time + chrono::TimeDelta::seconds(5);
+        assert_eq!(refusal_key(&a), refusal_key(&b));
+        b.object_id = Some("wsv-zuid".into());
+        assert_ne!(refusal_key(&a), refusal_key(&b));
+    }
+
+    #[test]
+    fn the_anchor_mac_needs_the_key_and_covers_every_part() {
+        let a = Anchor { since: 1, head: Head { seq: 5, hash: "ab".repeat(32) } };
+        let mac = anchor_mac(&[1; 32], &a);
+        assert!(anchor_mac_matches(&[1; 32], &a, &mac));
+        assert!(!anchor_mac_matches(&[2; 32], &a, &mac));
+        for changed in [
+            Anchor { since: 2, ..a.clone() },
+            Anchor { head: Head { seq: 4, ..a.head.clone() }, ..a.clone() },
+            Anchor { head: Head { hash: "cd".repeat(32), ..a.head.clone() }, ..a.clone() },
+        ] {
+            assert!(!anchor_mac_matches(&[1; 32], &changed, &mac), "{changed:?}");
+        }
+        assert!(!anchor_mac_matches(&[1; 32], &a, "not hex"));
     }
 
     #[test]

@@ -115,6 +115,8 @@ pub struct FieldKey {
     /// The raw key, kept (and wiped on drop) only so that other keys can be
     /// derived from it ([`FieldKey::material`]).
     material: Zeroizing<[u8; KEY_LEN]>,
+    /// The key of the audit log's anchor ([`FieldKey::anchor_key`]).
+    anchor: Zeroizing<[u8; KEY_LEN]>,
 }
 
 impl fmt::Debug for FieldKey {
@@ -125,7 +127,11 @@ impl fmt::Debug for FieldKey {
 
 impl FieldKey {
     fn from_bytes(bytes: &[u8; KEY_LEN]) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(bytes.into()), material: Zeroizing::new(*bytes) }
+        Self {
+            cipher: XChaCha20Poly1305::new(bytes.into()),
+            material: Zeroizing::new(*bytes),
+            anchor: derive(bytes, ANCHOR_LABEL),
+        }
     }
 
     /// The key's bytes, as input for deriving other keys (HKDF-style, with
@@ -138,6 +144,16 @@ impl FieldKey {
     /// A new random key with its text form, for `key rotate`.
     pub fn generate_with_text() -> Result<(Self, Zeroizing<String>), KeyError> {
         Self::generate()
+    }
+
+    /// The key that MACs the audit log's anchor (`store::audit`): derived
+    /// from this key's bytes with a label of its own, so it lives wherever
+    /// the key lives (never in the database) and is unrelated to the
+    /// encryption key as a value. A new field key (rotation, or `--new-key`
+    /// after a loss) means a new anchor key: the one anchor row is MAC'd
+    /// again then (`store::audit::reanchor`), no history needs rewriting.
+    pub fn anchor_key(&self) -> &[u8; KEY_LEN] {
+        &self.anchor
     }
 
     /// A new random key, with its text form for a key file.
@@ -307,6 +323,27 @@ pub fn read_key(path: &Path) -> Result<FieldKey, KeyError> {
     read_key_file(path)
 }
 
+/// The label of the audit anchor's key: a different label gives an
+/// unrelated key from the same secret.
+const ANCHOR_LABEL: &str = "wijkregie audit anchor key v1";
+
+/// HMAC-SHA256(secret, label): a key for one purpose derived from the one
+/// secret the operator keeps (HKDF's extract step with the label as input).
+fn derive(secret: &[u8; KEY_LEN], label: &str) -> Zeroizing<[u8; KEY_LEN]> {
+    use hmac::digest::KeyInit;
+    use hmac::Mac;
+    // A key shorter than SHA-256's 64-byte block is zero-padded by HMAC
+    // itself (RFC 2104); padding it here gives the same HMAC without a
+    // fallible constructor.
+    let mut block = Zeroizing::new([0u8; 64]);
+    block[..KEY_LEN].copy_from_slice(secret);
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new(block.as_slice().into());
+    mac.update(label.as_bytes());
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
+}
+
 /// Whether a stored value is in an encrypted form we know (rather than
 /// plain text from before encryption was switched on).
 pub fn is_encrypted(stored: &str) -> bool {
@@ -380,6 +417,14 @@ mod tests {
 
     fn place(row: &str) -> FieldAad<'_> {
         FieldAad { table: "referral", column: "patient_name", row }
+    }
+
+    #[test]
+    fn the_anchor_key_follows_the_key_but_is_not_the_key() {
+        let other = FieldKey::from_env_value(&"ab".repeat(32)).unwrap();
+        assert_eq!(key().anchor_key(), key().anchor_key());
+        assert_ne!(key().anchor_key(), other.anchor_key());
+        assert_ne!(hex::encode(key().anchor_key()), HEX_KEY);
     }
 
     #[test]

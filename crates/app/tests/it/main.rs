@@ -4,6 +4,7 @@
 // Test code: a panic is how a test reports its failure.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod demo;
 mod finance_rules;
 mod hsds;
 mod reads;

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod audit_anchor;
 mod boundaries;
 mod cli;
 mod day_one;

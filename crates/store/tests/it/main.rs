@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod application;
+mod audit_anchor;
 mod boundary;
 mod directory;
 mod foreign_taxonomy;

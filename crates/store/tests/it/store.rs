@@ -186,6 +186,9 @@ async fn users_sessions_and_tokens_on_both_engines() {
     }
 }
 
+/// The anchor's key in these tests (in the app: `FieldKey::anchor_key`).
+const KEY: audit::AnchorKey = [7; 32];
+
 fn event(n: i64) -> AuditEvent {
     AuditEvent {
         event: "network.view".into(),
@@ -208,12 +211,12 @@ async fn audit_chain_verifies_and_names_a_hand_altered_entry() {
     for db in testing::both().await {
         for n in 1..=5 {
             let mut tx = db.store.begin().await.unwrap();
-            audit::append(tx.conn(), db.engine, &event(n)).await.unwrap();
+            audit::append(tx.conn(), db.engine, &KEY, &event(n)).await.unwrap();
             tx.commit().await.unwrap();
         }
         let mut conn = db.store.conn().await.unwrap();
         assert!(
-            matches!(audit::verify(&mut conn).await.unwrap(), Verification::Intact { entries: 5 }),
+            matches!(audit::verify(&mut conn, &KEY, None).await.unwrap(), Verification::Intact { entries: 5 }),
             "{:?}",
             db.engine
         );
@@ -229,7 +232,7 @@ async fn audit_chain_verifies_and_names_a_hand_altered_entry() {
         };
         sqlx::query(drop_guard).execute(&mut *conn).await.unwrap();
         sqlx::query("UPDATE audit_log SET object_id = 'wsv-zuid' WHERE seq = 3").execute(&mut *conn).await.unwrap();
-        match audit::verify(&mut conn).await.unwrap() {
+        match audit::verify(&mut conn, &KEY, None).await.unwrap() {
             Verification::Broken(b) => assert_eq!(b.seq, 3, "{:?}", db.engine),
             other @ Verification::Intact { .. } => panic!("{:?}: tampering not noticed: {other:?}", db.engine),
         }
@@ -247,7 +250,7 @@ async fn concurrent_appends_keep_one_unbroken_chain() {
             let engine = db.engine;
             tasks.push(tokio::spawn(async move {
                 let mut tx = store.begin().await.unwrap();
-                audit::append(tx.conn(), engine, &event(n)).await.unwrap();
+                audit::append(tx.conn(), engine, &KEY, &event(n)).await.unwrap();
                 tx.commit().await.unwrap();
             }));
         }
@@ -256,7 +259,7 @@ async fn concurrent_appends_keep_one_unbroken_chain() {
         }
         let mut conn = db.store.conn().await.unwrap();
         assert!(
-            matches!(audit::verify(&mut conn).await.unwrap(), Verification::Intact { entries: 20 }),
+            matches!(audit::verify(&mut conn, &KEY, None).await.unwrap(), Verification::Intact { entries: 20 }),
             "{:?}",
             db.engine
         );

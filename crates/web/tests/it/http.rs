@@ -395,7 +395,7 @@ async fn every_access_is_in_the_audit_chain() {
         assert!(refused.event.on_behalf_of.as_deref().unwrap().starts_with("netwerken "));
         assert_eq!(refused.event.client_addr.as_deref(), Some("127.0.0.1"));
         assert!(matches!(
-            wijkregie_store::audit::verify(&mut conn).await.unwrap(),
+            wijkregie_store::audit::verify(&mut conn, app.app.field_key.anchor_key(), None).await.unwrap(),
             wijkregie_store::audit::Verification::Intact { .. }
         ));
     }

@@ -94,14 +94,16 @@ pub async fn finish_enrolment(
     let attempt = crate::throttle::attempt(app, &crate::throttle::login_keys(&user.email, &addr)).await?;
     let id = user.id.to_string();
     let entry = Entry { event: EVENT, action: AuditAction::Update, object_type: "user", object_id: Some(&id) };
-    let mut tx = app.store.begin().await?;
     let Some(step) = crate::credentials::one_time_code::first_step(pending_secret, code) else {
         let reason = Some("code klopt niet bij het instellen na het wachtwoord".into());
+        let mut tx = app.store.begin().await?;
         record_outcome(&mut tx, app, &actor, entry, Outcome::Refused, reason).await?;
         tx.commit().await?;
         return Err(Error::Invalid(vec![FieldError::new("code", "deze code klopt niet of is verlopen")]));
     };
+    // Before the write transaction: forgiving takes the write turn itself.
     attempt.forgive(app).await?;
+    let mut tx = app.store.begin().await?;
     wijkregie_store::totp_secret::set(tx.conn(), &app.field_key, user.id, Some(pending_secret), Some(step)).await?;
     let principal = principal_of(&user, true);
     let decision = authorize(&principal, Action::Edit, Object::OwnAccount);

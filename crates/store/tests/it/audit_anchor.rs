@@ -149,7 +149,7 @@ async fn rewriting_is_noticed(db: TestDb) {
 
     // And an anchor saved outside the database catches it under any key,
     // as it would after a reanchor by someone who has the key file too.
-    audit::reanchor(&mut conn, db.engine, &KEY).await.unwrap();
+    reanchor(&db, &KEY).await;
     assert!(matches!(verify(&db).await, Verification::Intact { .. }), "{:?}", db.engine);
     let mut early = saved.clone();
     early.head = wijkregie_core::audit::Head { seq: 50, hash: saved.head.hash.clone() };
@@ -184,7 +184,7 @@ async fn a_saved_anchor_matches_a_longer_intact_chain(db: TestDb) {
     // Another key (a replaced secret.key) does not verify the anchor…
     assert!(matches!(audit::verify(&mut conn, &[8; 32], None).await.unwrap(), Verification::Broken(_)));
     // …until the chain is anchored again under it.
-    audit::reanchor(&mut conn, db.engine, &[8; 32]).await.unwrap();
+    reanchor(&db, &[8; 32]).await;
     assert!(matches!(audit::verify(&mut conn, &[8; 32], Some(&saved)).await.unwrap(), Verification::Intact { .. }));
 }
 
@@ -255,4 +255,12 @@ async fn refusals_of_different_objects_are_each_logged_sqlite() {
 #[tokio::test]
 async fn refusals_of_different_objects_are_each_logged_postgres() {
     different_refusals_are_each_logged(testing::postgres().await).await;
+}
+
+/// Anchors the chain again under `key`, in a write transaction as the app
+/// does (PostgreSQL locks the log, which needs a transaction).
+async fn reanchor(db: &TestDb, key: &AnchorKey) {
+    let mut tx = db.store.begin().await.unwrap();
+    audit::reanchor(tx.conn(), db.engine, key).await.unwrap();
+    tx.commit().await.unwrap();
 }

@@ -356,9 +356,7 @@ fn boundaries() {
         read("tests/fixtures/practices/buurt-noord.geojson"),
         demo::boundaries::generate(),
     ];
-    // Not yet held to Dutch: serde's messages in boundary errors are item
-    // 13e of issue 22 (helper "xlsx"); turn this on after that lands.
-    fuzz("GeoJSON boundaries", &seeds, false, |_, text| outcome(boundaries::parse(text, None)));
+    fuzz("GeoJSON boundaries", &seeds, true, |_, text| outcome(boundaries::parse(text, None)));
 }
 
 #[test]

@@ -82,10 +82,7 @@ impl Walker<'_> {
             for token in list.split(',').map(|t| t.trim().to_ascii_uppercase()) {
                 if let Some(i) = WEEKDAYS.iter().position(|d| *d == token) {
                     days.push(i as u8 + 1);
-                } else if token.len() > 2
-                    && WEEKDAYS.contains(&&token[token.len() - 2..])
-                    && token[..token.len() - 2].trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit())
-                {
+                } else if is_ordinal_day(&token) {
                     plain_days = false;
                 } else {
                     self.error(
@@ -207,6 +204,17 @@ fn plain(node: &Node) -> String {
     }
 }
 
+/// `1MO`, `-1FR`: a weekday with its ordinal, as monthly rules have. Split
+/// with `split_at_checked`: the token is anything the file holds, and a cut
+/// inside a multi-byte character (`🦀`) would panic.
+fn is_ordinal_day(token: &str) -> bool {
+    let Some((ordinal, day)) = token.len().checked_sub(2).and_then(|i| token.split_at_checked(i)) else {
+        return false;
+    };
+    let digits = ordinal.trim_start_matches(['+', '-']);
+    !digits.is_empty() && WEEKDAYS.contains(&day) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `09:00`, `09:00:00`, with or without a zone suffix (`Z`, `+01:00`). Times
 /// are read as local Dutch time; seconds are dropped, as the database keeps
 /// minutes.
@@ -233,5 +241,16 @@ mod tests {
         assert_eq!(parse_time("09:00Z"), nine);
         assert_eq!(parse_time("09:00+01:00"), nine);
         assert_eq!(parse_time("9 uur"), None);
+    }
+
+    /// Found by the fuzz target of HSDS CSV: `byday` = `🦀` panicked.
+    #[test]
+    fn ordinal_days_are_read_without_cutting_characters() {
+        for ok in ["1MO", "-1FR", "+2SU"] {
+            assert!(is_ordinal_day(ok), "{ok}");
+        }
+        for no in ["🦀", "x🦀", "MO", "-MO", "1XX", "", "é1MO"] {
+            assert!(!is_ordinal_day(no), "{no}");
+        }
     }
 }

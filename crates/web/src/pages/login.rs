@@ -16,7 +16,7 @@ use crate::ctx::ClientAddr;
 use crate::error::HttpError;
 use crate::pages::{qr, render, safe_next, urlencode, Layout};
 use wijkregie_app::account::{self, LoginStep};
-use wijkregie_app::credentials::totp;
+use wijkregie_app::credentials::{totp, StartedSession};
 use wijkregie_app::second_factor;
 use wijkregie_app::App;
 use wijkregie_app::Error;
@@ -98,15 +98,12 @@ async fn login(
     let next = safe_next(&form.next);
     match account::login(&app, addr, &form.email, &form.password).await {
         Ok(step) => {
-            if let Some(old) = &visit.cookie {
-                end_session(&app, old).await?;
-            }
             let (session, target) = match step {
                 LoginStep::Complete(session) => (session, next),
                 LoginStep::SecondFactor(session) => (session, format!("/login/totp?next={}", urlencode(&next))),
                 LoginStep::Enrol(session) => (session, format!("/login/totp-instellen?next={}", urlencode(&next))),
             };
-            Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&target)).into_response())
+            switch_session(&app, &visit, &session, &target).await
         }
         Err(e) => {
             let (status, errors) = shown_on_form(e)?;
@@ -114,6 +111,20 @@ async fn login(
             Ok((status, render(page)?).into_response())
         }
     }
+}
+
+/// Ends the visitor's old session and hands out the new one from a login
+/// step, on the way to `target`: every step of a login gets a fresh session.
+async fn switch_session(
+    app: &App,
+    visit: &Visit,
+    session: &StartedSession,
+    target: &str,
+) -> Result<Response, HttpError> {
+    if let Some(old) = &visit.cookie {
+        end_session(app, old).await?;
+    }
+    Ok(([(SET_COOKIE, cookie_for(app, session))], Redirect::to(target)).into_response())
 }
 
 /// Wrong credentials and throttling are shown on the form itself; anything
@@ -157,12 +168,7 @@ async fn totp(
     };
     let next = safe_next(&form.next);
     match account::second_factor(&app, addr, user_id, &form.code).await {
-        Ok(session) => {
-            if let Some(old) = &visit.cookie {
-                end_session(&app, old).await?;
-            }
-            Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&next)).into_response())
-        }
+        Ok(session) => switch_session(&app, &visit, &session, &next).await,
         Err(e) => {
             let (status, errors) = shown_on_form(e)?;
             let page = TotpPage { layout: Layout::new("Tweede stap", &visit, ""), next, errors };
@@ -222,12 +228,7 @@ async fn enrol(
         return Ok(Redirect::to(&format!("/login/totp-instellen?next={}", urlencode(&next))).into_response());
     };
     match second_factor::finish_enrolment(&app, addr, user_id, &secret, &form.code).await {
-        Ok(session) => {
-            if let Some(old) = &visit.cookie {
-                end_session(&app, old).await?;
-            }
-            Ok(([(SET_COOKIE, cookie_for(&app, &session))], Redirect::to(&next)).into_response())
-        }
+        Ok(session) => switch_session(&app, &visit, &session, &next).await,
         Err(e) => {
             let (status, errors) = shown_on_form(e)?;
             let mut email = String::new();

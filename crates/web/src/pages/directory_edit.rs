@@ -868,17 +868,29 @@ mod tests {
             };
             let id: HsdsId = "0b4e0c55-1a2b-4c3d-8e9f-000000000017".parse().unwrap();
             let as_typed = form.to_location(id.clone()).unwrap();
-            assert!(export_and_import(&as_typed, None).is_err(), "the reproduction of issue 22 item 17");
+            assert!(
+                export_and_import(&as_typed, None, Via::Datapackage).is_err(),
+                "the reproduction of issue 22 item 17"
+            );
             let saved = as_typed.normalised().unwrap();
             assert_eq!(saved.address.as_ref().unwrap().house_number_suffix.as_deref(), Some("a-b"));
-            let imported = export_and_import(&saved, None).unwrap();
+            let imported = export_and_import(&saved, None, Via::Datapackage).unwrap();
             assert_eq!(imported.locations, vec![saved]);
         }
 
-        /// `location` (and `service`) through the datapackage and back.
+        /// How a test sends data out and back in.
+        #[derive(Clone, Copy)]
+        enum Via {
+            Datapackage,
+            /// Nested service JSON (needs a service).
+            Json,
+        }
+
+        /// `location` (and `service`) exported `via` a format and imported back.
         fn export_and_import(
             location: &Location,
             service: Option<&Service>,
+            via: Via,
         ) -> Result<wijkregie_formats::hsds::Imported, Vec<FieldError>> {
             let region = demo::region();
             let directory = Directory {
@@ -890,8 +902,6 @@ mod tests {
                 networks: region.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
                 ..Directory::default()
             };
-            let files: BTreeMap<String, Vec<u8>> =
-                hsds::render_datapackage(&directory).into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
             let wijken: Vec<Code> = region.wijken.iter().map(|w| w.code.clone()).collect();
             let networks: Vec<Code> = region.networks.iter().map(|n| n.code.clone()).collect();
             let taxonomy = taxonomy::shipped();
@@ -904,7 +914,18 @@ mod tests {
                 mappings: &[],
                 organization_ids: &ids,
             };
-            hsds::parse_datapackage(&files, &known)
+            match via {
+                Via::Datapackage => {
+                    let files: BTreeMap<String, Vec<u8>> =
+                        hsds::render_datapackage(&directory).into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
+                    hsds::parse_datapackage(&files, &known)
+                }
+                Via::Json => {
+                    let services: Vec<_> = service.iter().map(|s| hsds::service_json(s, &directory)).collect();
+                    let json = serde_json::to_string(&services).expect("JSON of services");
+                    hsds::parse_json(&json, &known)
+                }
+            }
         }
 
         proptest! {
@@ -918,7 +939,6 @@ mod tests {
                     (location_form(organization.clone()), service_form(organization, terms))
                 }
             ) {
-                let region = demo::region();
                 let id: HsdsId = "0b4e0c55-1a2b-4c3d-8e9f-000000000017".parse().unwrap();
                 let Ok(location) = location_form.to_location(id.clone()) else { return Ok(()) };
                 // What the app does on save.
@@ -928,37 +948,13 @@ mod tests {
                     return Ok(());
                 }
                 service.locations = vec![location.id.clone()];
-                let directory = Directory {
-                    organizations: region.organizations.clone(),
-                    locations: vec![location.clone()],
-                    services: vec![service.clone()],
-                    taxonomy: taxonomy::shipped(),
-                    wijken: region.wijken.iter().map(|w| (w.code.clone(), w.name.clone())).collect(),
-                    networks: region.networks.iter().map(|n| (n.code.clone(), n.name.clone())).collect(),
-                    ..Directory::default()
-                };
-                let wijken: Vec<Code> = region.wijken.iter().map(|w| w.code.clone()).collect();
-                let networks: Vec<Code> = region.networks.iter().map(|n| n.code.clone()).collect();
-                let taxonomy = taxonomy::shipped();
-                let ids = BTreeMap::new();
-                let known = Known {
-                    taxonomy: &taxonomy,
-                    organizations: &region.organizations,
-                    wijken: &wijken,
-                    networks: &networks,
-                    mappings: &[],
-                    organization_ids: &ids,
-                };
-                let files: BTreeMap<String, Vec<u8>> =
-                    hsds::render_datapackage(&directory).into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
-                let imported = hsds::parse_datapackage(&files, &known);
+                let imported = export_and_import(&location, Some(&service), Via::Datapackage);
                 prop_assert!(imported.is_ok(), "datapackage refused: {:?}", imported.err());
                 let imported = imported.unwrap();
                 prop_assert_eq!(&imported.locations, &vec![location.clone()]);
                 prop_assert_eq!(&imported.services, &vec![service.clone()]);
 
-                let json = serde_json::to_string(&vec![hsds::service_json(&service, &directory)]).unwrap();
-                let imported = hsds::parse_json(&json, &known);
+                let imported = export_and_import(&location, Some(&service), Via::Json);
                 prop_assert!(imported.is_ok(), "JSON refused: {:?}", imported.err());
                 let imported = imported.unwrap();
                 prop_assert_eq!(&imported.locations, &vec![location]);
